@@ -1,0 +1,41 @@
+# logto-twilio — make help lists the targets.
+GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+GOFUMPT := mvdan.cc/gofumpt@v0.9.2
+
+.PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build the binary into ./bin
+	go build -o bin/logto-twilio ./cmd/logto-twilio
+
+test: ## run every test, end-to-end ones included, with the race detector
+	go test -race ./...
+
+test-short: ## run the tests without the end-to-end ones
+	go test -race -short ./...
+
+e2e: ## run only the end-to-end tests (Chromium, tmux, npm)
+	go test -race -run 'TestE2E' -count=1 ./...
+
+vet: ## go vet
+	go vet ./...
+
+lint: ## golangci-lint with .golangci.yml
+	go run $(GOLANGCI_LINT) run ./...
+
+fmt: ## format the code (gofumpt)
+	go run $(GOFUMPT) -w .
+
+fmt-check: ## fail when a file is not gofmt-formatted
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "not formatted:"; echo "$$out"; exit 1; fi
+
+golden: ## rewrite the frame goldens
+	go test ./tui ./steps -update
+
+sandbox: ## run the wizard offline against the in-process stand-ins
+	go run ./cmd/logto-twilio --sandbox
+
+fuzz: ## run each fuzz target for 30 seconds
+	@for f in $$(go test -list 'Fuzz.*' ./twiliosetup | grep ^Fuzz); do go test -run '^$$' -fuzz "^$$f$$" -fuzztime 30s ./twiliosetup || exit 1; done
