@@ -1,0 +1,217 @@
+package logtoapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// ManagementRoleName is the M2M role that grants the Management API's "all" scope.
+const ManagementRoleName = "Logto Management API access"
+
+// APIError is an error answer from Logto, decoded from its error body
+// {"code", "message", "data"?, "details"?} (OIDC endpoints add "error" and
+// "error_description").
+type APIError struct {
+	Status  int             // HTTP status
+	Code    string          // Logto's code, e.g. "guard.invalid_input"; "" for bodies without one (500s)
+	Message string          // Logto's English message
+	Data    json.RawMessage // Logto's "data", if any (zod issues, wrapped connector errors)
+	Details string          // Logto's "details" line, or the OAuth "error_description"
+	OAuth   string          // the OAuth "error" of an OIDC endpoint, e.g. "invalid_client"
+}
+
+// Error describes the failure; it never contains request secrets.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Logto answered %d", e.Status)
+	if e.Code != "" {
+		fmt.Fprintf(&b, " %s", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.Details != "" && !strings.Contains(e.Message, e.Details) {
+		fmt.Fprintf(&b, " (%s)", e.Details)
+	}
+	return b.String()
+}
+
+// apiErrorBody is Logto's error body.
+type apiErrorBody struct {
+	Code             string          `json:"code"`
+	Message          string          `json:"message"`
+	Data             json.RawMessage `json:"data"`
+	Details          string          `json:"details"`
+	Error            string          `json:"error"`
+	ErrorDescription string          `json:"error_description"`
+}
+
+// newAPIError decodes an error body. Bodies that are not JSON give an APIError with the
+// status text as message. Every string in secrets is masked in the result.
+func newAPIError(status int, body []byte, secrets []string) *APIError {
+	e := &APIError{Status: status}
+	var b apiErrorBody
+	if err := json.Unmarshal(body, &b); err == nil {
+		e.Code, e.Message, e.Details, e.OAuth = b.Code, b.Message, b.Details, b.Error
+		if e.Details == "" {
+			e.Details = b.ErrorDescription
+		}
+		if len(b.Data) > 0 && string(b.Data) != "null" {
+			e.Data = b.Data
+		}
+		if e.Code == "" && b.Error != "" {
+			e.Code = "oidc." + b.Error
+		}
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
+	for _, s := range secrets {
+		if len(s) < 4 {
+			continue
+		}
+		e.Message = strings.ReplaceAll(e.Message, s, "[redacted]")
+		e.Details = strings.ReplaceAll(e.Details, s, "[redacted]")
+		if len(e.Data) > 0 {
+			e.Data = json.RawMessage(strings.ReplaceAll(string(e.Data), s, "[redacted]"))
+		}
+	}
+	return e
+}
+
+// ScopeError says the M2M app got a token without the Management API's "all" scope:
+// the app lacks the "Logto Management API access" role.
+type ScopeError struct {
+	AppID      string // the M2M app
+	Scope      string // the scope Logto granted ("" when none)
+	ConsoleURL string // the app's roles page in the Console
+}
+
+// Error names the missing role and how to assign it.
+func (e *ScopeError) Error() string {
+	return fmt.Sprintf("the machine-to-machine app %s has no Management API access (token scope %q, need \"all\"): "+
+		"in the Logto Console open Applications → this app → Roles, assign the role %q, then try again (%s)",
+		e.AppID, e.Scope, ManagementRoleName, e.ConsoleURL)
+}
+
+// WouldReplaceError is returned by CreateTwilioConnector, before anything is sent, when
+// creating the connector would delete an SMS connector the caller did not agree to replace.
+type WouldReplaceError struct {
+	Current  Connector // the tenant's SMS connector that Logto would delete
+	Replaces string    // what the caller agreed to replace ("" = none)
+}
+
+// Error says which connector would be deleted; it never includes its config.
+func (e *WouldReplaceError) Error() string {
+	return fmt.Sprintf("creating a Twilio connector would delete the tenant's SMS connector %s (%s); "+
+		"Logto keeps only one SMS connector: update it instead, or agree to replace it",
+		e.Current.ID, e.Current.ConnectorID)
+}
+
+// TwilioError is Twilio's error, unwrapped from Logto's "connector.general" answer to a
+// connector test.
+type TwilioError struct {
+	Code     int    // Twilio's error code, e.g. 21211
+	Status   int    // the HTTP status Twilio answered Logto with
+	Message  string // Twilio's message
+	MoreInfo string // Twilio's documentation link
+}
+
+// Error describes Twilio's answer.
+func (e *TwilioError) Error() string {
+	s := fmt.Sprintf("Twilio refused the test SMS: error %d", e.Code)
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	if e.MoreInfo != "" {
+		s += " (" + e.MoreInfo + ")"
+	}
+	return s
+}
+
+// ErrTwilioUnreachable is returned (wrapped) when Logto answers a connector test with a
+// 500: the Logto server could not reach api.twilio.com.
+var ErrTwilioUnreachable = errors.New("Logto could not reach Twilio (Logto answered 500: check that the Logto server can make outbound HTTPS requests to api.twilio.com)") //nolint:revive,staticcheck // sentence shown to users, starts with a name
+
+// ErrNoUsableSecret is returned by ApplicationSecret when the app has no unexpired secret.
+var ErrNoUsableSecret = errors.New("the application has no unexpired client secret")
+
+// explanations maps Logto error codes to plain explanations.
+var explanations = map[string]string{
+	"sign_in_experiences.enabled_connector_not_found":                        "Logto has no working SMS connector, so it refuses phone sign-up and SMS-code sign-in. Set up the Twilio connector first, then enable phone sign-in.",
+	"sign_in_experiences.code_sign_in_must_be_enabled":                       "When sign-up needs no password, every email or phone sign-in method must also offer a verification code. Turn on \"verification code\" for those methods (or remove them).",
+	"sign_in_experiences.passwordless_requires_verify":                       "Signing up with a phone number or email needs verification turned on (\"verify\"), because there is no password.",
+	"sign_in_experiences.phone_verification_code_cannot_be_used_for_sign_in": "SMS codes are set up as a multi-factor (MFA) method in this tenant, and Logto does not allow the same SMS code for sign-in. Remove SMS from MFA in the Console (Security → MFA) first.",
+	"sign_in_experiences.forgot_password_method_requires_connector":          "A forgot-password method needs a matching connector (SMS or email).",
+	"sign_in_experiences.password_expiration_requires_forgot_password":       "Password expiration is on, and deleting this connector would leave users no way to reset a password.",
+	"sign_in_experiences.at_least_one_authentication_factor":                 "Each sign-in method needs a password or a verification code.",
+	"auth.forbidden":                                         "The machine-to-machine app is not allowed to use the Management API: assign it the role \"" + ManagementRoleName + "\" in the Console (Applications → the app → Roles).",
+	"auth.unauthorized":                                      "Logto did not accept the access token. If the endpoint uses the admin port (3002), use the main endpoint (port 3001) instead.",
+	"auth.authorization_header_missing":                      "The request carried no access token.",
+	"oidc.invalid_client":                                    "Logto did not accept the App ID and App secret: copy both again from the application's page in the Console.",
+	"oidc.invalid_target":                                    "Logto does not know the Management API resource for this tenant. On Logto Cloud behind a custom domain, enter the tenant id (Console → Tenant settings).",
+	"oidc.invalid_request":                                   "Logto refused the token request; an expired client secret gives this answer.",
+	"entity.not_exists_with_id":                              "Logto has no such item: it may have been deleted, or the id was copied wrong.",
+	"entity.not_found":                                       "Logto has no such item: it may have been deleted.",
+	"application.secret_name_exists":                         "The application already has a secret with that name.",
+	"connector.more_than_one_sms":                            "The tenant has more than one SMS connector, which Logto does not support: delete all but one in the Console (Connectors → Passwordless).",
+	"connector.not_found_with_connector_id":                  "This Logto has no Twilio SMS connector installed.",
+	"connector.not_found":                                    "This Logto has no Twilio SMS connector installed.",
+	"connector.invalid_config":                               "Logto refused the connector settings: Account SID, Auth Token, Messaging Service SID and the Register, SignIn, ForgotPassword and Generic templates are all required.",
+	"connector.general":                                      "Twilio refused the request Logto made for us.",
+	"connector.rate_limit_exceeded":                          "Too many SMS were sent in a short time; wait a minute and try again.",
+	"subscription.limit_exceeded":                            "The Logto Cloud plan's limit is reached (for example the number of applications).",
+	"guard.invalid_input":                                    "Logto refused the request's data as invalid.",
+	"request.invalid_input":                                  "Logto refused the request's data as invalid.",
+	"application.no_legacy_secret_found":                     "The application has no legacy secret.",
+	"sign_in_experiences.duplicated_sign_up_identifiers":     "The sign-up identifiers contain a duplicate.",
+	"sign_in_experiences.missing_sign_up_identifiers":        "Sign-up needs at least one identifier.",
+	"sign_in_experiences.miss_sign_up_identifier_in_sign_in": "This older Logto needs every sign-up identifier to be a sign-in method too.",
+	"sign_in_experiences.password_sign_in_must_be_enabled":   "This older Logto needs password sign-in for every method when sign-up sets a password.",
+	"sign_in_experiences.username_requires_password":         "Username sign-up needs a password.",
+	"sign_in_experiences.unsupported_default_language":       "The sign-in experience's default language is not supported.",
+	"sign_in_experiences.invalid_sign_in_methods":            "The sign-in methods are not valid.",
+	"session.not_found":                                      "The sign-in session expired; start again.",
+	"application.device_flow_native_only":                    "Device flow is only for native apps.",
+	"oidc.invalid_grant":                                     "The authorization code is invalid or was already used.",
+	"connector.template_not_found":                           "The connector has no template for this message type; add the Generic template.",
+	"sign_in_experiences.enabled_connector_not_found/email":  "Logto has no email connector, so it refuses email verification codes. Keep email sign-in with password only, remove it, or set up an email connector.",
+}
+
+// Explain returns a plain explanation of a known Logto failure in err, or "" if there is
+// none. It looks through wrapped errors for *ScopeError, *WouldReplaceError,
+// *TwilioError, ErrTwilioUnreachable and *APIError codes.
+func Explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	var se *ScopeError
+	if errors.As(err, &se) {
+		return se.Error()
+	}
+	if errors.Is(err, ErrTwilioUnreachable) {
+		return ErrTwilioUnreachable.Error()
+	}
+	var te *TwilioError
+	if errors.As(err, &te) {
+		return te.Error()
+	}
+	var we *WouldReplaceError
+	if errors.As(err, &we) {
+		return we.Error()
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return ""
+	}
+	if ae.Code == "sign_in_experiences.enabled_connector_not_found" && strings.Contains(strings.ToLower(ae.Message), "email") {
+		return explanations[ae.Code+"/email"]
+	}
+	if ae.Code == "" && ae.Status >= 500 {
+		return "Logto had an internal error; its server log says more."
+	}
+	return explanations[ae.Code]
+}
