@@ -1,0 +1,135 @@
+package twiliosetup_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
+)
+
+func TestExplain(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		code    int
+		whatHas string
+		nextHas string
+	}{
+		{20003, "Account SID and Auth Token", "Console"},
+		{20404, "nothing with that SID", "Check the SID"},
+		{20429, "too many requests", "try again"},
+		{21211, "not a valid phone number", "country code"},
+		{21408, "that country", "Geo permissions"},
+		{21608, "verified numbers", twiliosetup.ConsoleVerifiedCallerIDs},
+		{21610, "opted out", "START"},
+		{21614, "cannot receive SMS", "mobile"},
+		{30003, "could not be reached", "signal"},
+		{30005, "does not know this number", "Check the number"},
+		{30006, "landline", "mobile"},
+		{30007, "filtered", "template"},
+		{30032, "toll-free", "verification"},
+		{30034, "10DLC", "Register"},
+		{30044, "trial", "one segment"},
+		{21222, "Account SID", "Paste"},
+		{21224, "Auth Token", "Paste"},
+		{21712, "another Messaging Service", "Remove"},
+		{10002, "Trial", "upgrade"},
+		{572005, "not verified", twiliosetup.ConsoleVerifiedCallerIDs},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
+			t.Parallel()
+			what, next := twiliosetup.Explain(tt.code)
+			if !strings.Contains(what, tt.whatHas) {
+				t.Errorf("what = %q, want it to contain %q", what, tt.whatHas)
+			}
+			if !strings.Contains(next, tt.nextHas) {
+				t.Errorf("next = %q, want it to contain %q", next, tt.nextHas)
+			}
+			if strings.Contains(what, "\n") || strings.Contains(next, "\n") {
+				t.Error("explanation is not one line")
+			}
+		})
+	}
+	t.Run("unknown", func(t *testing.T) {
+		t.Parallel()
+		if w, n := twiliosetup.Explain(99999); w != "" || n != "" {
+			t.Errorf("Explain(99999) = %q, %q", w, n)
+		}
+	})
+}
+
+func TestErrorString(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  *twiliosetup.Error
+		want string
+	}{
+		{"with explanation", &twiliosetup.Error{Code: 21608, Message: "The number is unverified", What: "Trial."},
+			"twilio error 21608: Trial. (The number is unverified)"},
+		{"message only", &twiliosetup.Error{Code: 12345, Message: "Odd"}, "twilio error 12345: Odd"},
+		{"local", &twiliosetup.Error{What: "No sender."}, "twilio: No sender."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// Every error Message.Err builds is an *Error with the explanation of its code.
+func TestMessageErr(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		msg     twiliosetup.Message
+		code    int
+		wantNil bool
+	}{
+		{"delivered", twiliosetup.Message{Status: "delivered"}, 0, true},
+		{"sent", twiliosetup.Message{Status: "sent"}, 0, true},
+		{"undelivered 30007", twiliosetup.Message{Status: "undelivered", ErrorCode: 30007}, 30007, false},
+		{"failed 30034", twiliosetup.Message{Status: "failed", ErrorCode: 30034}, 30034, false},
+		{"failed unknown code", twiliosetup.Message{Status: "failed", ErrorCode: 30099}, 30099, false},
+		{"failed no code", twiliosetup.Message{Status: "failed"}, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.msg.Err()
+			if tt.wantNil {
+				if err != nil {
+					t.Fatalf("Err() = %v", err)
+				}
+				return
+			}
+			var te *twiliosetup.Error
+			if !errors.As(err, &te) {
+				t.Fatalf("Err() = %v, not *Error", err)
+			}
+			if te.Code != tt.code || te.What == "" || te.Next == "" {
+				t.Errorf("got %+v", te)
+			}
+			if w, _ := twiliosetup.Explain(tt.code); w != "" && te.What != w {
+				t.Errorf("What = %q, want %q", te.What, w)
+			}
+		})
+	}
+}
+
+func TestMessageFinal(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[string]bool{
+		"accepted": false, "queued": false, "sending": false, "sent": false, "scheduled": false,
+		"delivered": true, "undelivered": true, "failed": true, "canceled": true,
+	} {
+		if got := (twiliosetup.Message{Status: status}).Final(); got != want {
+			t.Errorf("Final(%q) = %v, want %v", status, got, want)
+		}
+	}
+}
