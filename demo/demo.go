@@ -1,0 +1,307 @@
+// Package demo is the embedded demo sign-in web server: the Go twin of Logto's Express sample
+// (@logto/express). It serves the same routes (/logto/sign-in, /logto/sign-in-callback,
+// /logto/sign-out and /), signs users in with OpenID Connect (state, nonce and PKCE S256 checked),
+// shows the signed-in phone number, and reports each completed sign-in on a channel.
+//
+// It also writes out the Express starter (WriteExpressStarter).
+//
+// It listens on 127.0.0.1 only, never logs or shows secrets, and reads no environment variables.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+)
+
+// Routes, exactly as @logto/express registers them with its default prefix.
+const (
+	routeSignIn   = "/logto/sign-in"
+	routeCallback = "/logto/sign-in-callback"
+	routeSignOut  = "/logto/sign-out"
+)
+
+// scopes are the scopes the demo asks for: the SDK's defaults plus "phone".
+var scopes = []string{oidc.ScopeOpenID, oidc.ScopeOfflineAccess, "profile", "phone"}
+
+// Config configures the demo server.
+type Config struct {
+	Endpoint   string // Logto endpoint, e.g. http://localhost:3001 (the issuer is Endpoint + "/oidc")
+	AppID      string // the Traditional web app's ID
+	AppSecret  string // the app's secret; never shown
+	BaseURL    string // where the browser reaches the demo, e.g. http://localhost:3000 ("" = http://localhost:<port>)
+	HTTPClient *http.Client
+}
+
+// SignIn is one completed sign-in.
+type SignIn struct {
+	Subject     string         // the user ID (sub)
+	PhoneNumber string         // E.164 with "+" ("" when the token has none)
+	Claims      map[string]any // every ID-token claim
+}
+
+// Server is the demo sign-in server. Create it with New, then Start it.
+type Server struct {
+	cfg      Config
+	hc       *http.Client
+	issuer   string
+	pages    *pages
+	sessions *sessionStore
+	signIns  chan SignIn
+
+	mu       sync.Mutex
+	started  bool
+	closed   bool
+	baseURL  string
+	url      string
+	srv      *http.Server
+	provider *oidc.Provider
+	verifier *oidc.IDTokenVerifier
+	oauth    *oauth2.Config
+	endSess  string
+	now      func() time.Time
+}
+
+// IssuerMismatchError means Logto's discovery document names another issuer than the endpoint
+// the demo was given. The usual cause is Logto's ENDPOINT setting differing from the URL used to
+// reach it (for example Docker with ENDPOINT unset, or 127.0.0.1 against localhost).
+type IssuerMismatchError struct {
+	Configured string // the issuer we expected: endpoint + "/oidc"
+	Discovered string // the issuer Logto reported
+}
+
+// Error explains the mismatch and what to do.
+func (e *IssuerMismatchError) Error() string {
+	return fmt.Sprintf("demo: Logto reports its issuer as %q, but the endpoint you gave means %q. "+
+		"Logto builds its issuer from its ENDPOINT setting, and ID tokens are only accepted when the "+
+		"two match. Either use %q as the Logto endpoint here, or set ENDPOINT=%s in Logto's "+
+		"environment and restart Logto", e.Discovered, e.Configured,
+		strings.TrimSuffix(e.Discovered, "/oidc"), strings.TrimSuffix(e.Configured, "/oidc"))
+}
+
+// New checks cfg and returns a server that is not started. It makes no request.
+func New(cfg Config) (*Server, error) {
+	ep, err := parseHTTPURL("Logto endpoint", cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	ep = strings.TrimSuffix(strings.TrimSuffix(ep, "/"), "/oidc")
+	if strings.TrimSpace(cfg.AppID) == "" {
+		return nil, errors.New("demo: the app ID is empty")
+	}
+	if strings.TrimSpace(cfg.AppSecret) == "" {
+		return nil, errors.New("demo: the app secret is empty")
+	}
+	base := ""
+	if cfg.BaseURL != "" {
+		b, err := parseHTTPURL("base URL", cfg.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		base = strings.TrimSuffix(b, "/")
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	p, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		cfg:      cfg,
+		hc:       hc,
+		issuer:   ep + "/oidc",
+		pages:    p,
+		sessions: newSessionStore(),
+		signIns:  make(chan SignIn, 16),
+		baseURL:  base,
+		now:      time.Now,
+	}, nil
+}
+
+func parseHTTPURL(what, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("demo: the %s %q is not an http(s) URL", what, s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("demo: the %s %q must not have a query or fragment", what, s)
+	}
+	return s, nil
+}
+
+// RedirectURI is the sign-in callback URI to register in Logto for baseURL, exactly as
+// @logto/express builds it.
+func RedirectURI(baseURL string) string {
+	return strings.TrimSuffix(baseURL, "/") + routeCallback
+}
+
+// PostLogoutRedirectURI is the post sign-out redirect URI to register in Logto for baseURL: the
+// base URL itself, as @logto/express sends it (no trailing slash added).
+func PostLogoutRedirectURI(baseURL string) string {
+	return strings.TrimSuffix(baseURL, "/")
+}
+
+// Start discovers Logto's OIDC configuration, then listens on 127.0.0.1 and serves in the
+// background until Close. addr is "host:port" with host "", "localhost" or "127.0.0.1"; an empty
+// addr takes the port of the base URL. It returns the URL to open in the browser (the base URL).
+// ctx bounds the discovery only. Calling Start again returns the same URL.
+func (s *Server) Start(ctx context.Context, addr string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return "", errors.New("demo: the server is closed")
+	}
+	if s.started {
+		return s.url, nil
+	}
+	listenAddr, err := s.listenAddr(addr)
+	if err != nil {
+		return "", err
+	}
+	if err := s.discover(ctx); err != nil {
+		return "", err
+	}
+	l, err := net.Listen("tcp", listenAddr)
+	if err != nil {
+		_, port, _ := net.SplitHostPort(listenAddr)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return "", fmt.Errorf("demo: port %s is already in use on 127.0.0.1 (is another server, maybe the Express starter, running?); stop it or choose another port: %w", port, err)
+		}
+		return "", fmt.Errorf("demo: cannot listen on port %s: %w", port, err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	if s.baseURL == "" {
+		s.baseURL = "http://localhost:" + strconv.Itoa(port)
+	}
+	s.oauth = &oauth2.Config{
+		ClientID:     s.cfg.AppID,
+		ClientSecret: s.cfg.AppSecret,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   s.provider.Endpoint().AuthURL,
+			TokenURL:  s.provider.Endpoint().TokenURL,
+			AuthStyle: oauth2.AuthStyleInHeader,
+		},
+		RedirectURL: RedirectURI(s.baseURL),
+		Scopes:      scopes,
+	}
+	s.srv = &http.Server{
+		Handler:           s.handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go func() { _ = s.srv.Serve(l) }()
+	s.started = true
+	s.url = s.baseURL + "/"
+	return s.url, nil
+}
+
+func (s *Server) listenAddr(addr string) (string, error) {
+	if addr == "" {
+		if s.baseURL == "" {
+			return "127.0.0.1:0", nil
+		}
+		u, _ := url.Parse(s.baseURL)
+		port := u.Port()
+		if port == "" {
+			port = "80"
+			if u.Scheme == "https" {
+				port = "443"
+			}
+		}
+		return net.JoinHostPort("127.0.0.1", port), nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("demo: bad listen address %q: %w", addr, err)
+	}
+	switch host {
+	case "", "localhost", "127.0.0.1":
+	default:
+		return "", fmt.Errorf("demo: the demo server listens on 127.0.0.1 only, not %q", host)
+	}
+	return net.JoinHostPort("127.0.0.1", port), nil
+}
+
+func (s *Server) discover(ctx context.Context) error {
+	pctx := oidc.ClientContext(ctx, s.hc)
+	p, err := oidc.NewProvider(pctx, s.issuer)
+	if err != nil {
+		var mm *oidc.IssuerMismatchError
+		if errors.As(err, &mm) {
+			return &IssuerMismatchError{Configured: mm.Provided, Discovered: mm.Discovered}
+		}
+		return fmt.Errorf("demo: reading Logto's OpenID configuration at %s/.well-known/openid-configuration: %w", s.issuer, err)
+	}
+	var extra struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if err := p.Claims(&extra); err != nil {
+		return fmt.Errorf("demo: reading Logto's OpenID configuration: %w", err)
+	}
+	if extra.EndSession == "" {
+		extra.EndSession = s.issuer + "/session/end"
+	}
+	s.provider = p
+	s.endSess = extra.EndSession
+	s.verifier = p.Verifier(&oidc.Config{ClientID: s.cfg.AppID, Now: s.now})
+	return nil
+}
+
+// SignIns reports each completed sign-in. The channel is buffered; when it is full, further
+// sign-ins are not reported (the send never blocks the browser).
+func (s *Server) SignIns() <-chan SignIn { return s.signIns }
+
+// Close stops the server. It is safe to call more than once and before Start.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.srv == nil {
+		return nil
+	}
+	if err := s.srv.Close(); err != nil {
+		return fmt.Errorf("demo: closing the server: %w", err)
+	}
+	return nil
+}
+
+// handler is the demo's HTTP handler: the routes of @logto/express plus the home page. It needs a
+// discovered server.
+func (s *Server) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+routeSignIn, s.handleSignIn)
+	mux.HandleFunc("GET "+routeCallback, s.handleCallback)
+	mux.HandleFunc("GET "+routeSignOut, s.handleSignOut)
+	mux.HandleFunc("POST "+routeSignOut, s.handleSignOut)
+	mux.HandleFunc("GET /{$}", s.handleHome)
+	mux.HandleFunc("/logto/", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+	})
+	return securityHeaders(mux)
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}

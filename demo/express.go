@@ -1,0 +1,173 @@
+package demo
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"text/template"
+
+	"github.com/logto-twilio/logto-twilio/assets"
+)
+
+// ExpressValues fill in the Express starter's .env and README.
+type ExpressValues struct {
+	Endpoint      string // Logto endpoint, e.g. http://localhost:3001 (a trailing "/oidc" is dropped)
+	AppID         string
+	AppSecret     string // written to .env only (mode 0600)
+	BaseURL       string // e.g. http://localhost:3000; the app listens on its port
+	SessionSecret string // "" = a new random one
+}
+
+// check validates and normalises v. Values go into a .env file, so they must be one plain token.
+func (v ExpressValues) check() (ExpressValues, error) {
+	ep, err := parseHTTPURL("Logto endpoint", v.Endpoint)
+	if err != nil {
+		return v, err
+	}
+	v.Endpoint = strings.TrimSuffix(strings.TrimSuffix(ep, "/"), "/oidc")
+	base, err := parseHTTPURL("base URL", v.BaseURL)
+	if err != nil {
+		return v, err
+	}
+	v.BaseURL = strings.TrimSuffix(base, "/")
+	if v.SessionSecret == "" {
+		v.SessionSecret = rand.Text() + rand.Text()
+	}
+	for _, f := range []struct{ name, val string }{
+		{"Logto endpoint", v.Endpoint},
+		{"App ID", v.AppID},
+		{"App secret", v.AppSecret},
+		{"base URL", v.BaseURL},
+		{"session secret", v.SessionSecret},
+	} {
+		if f.val == "" {
+			return v, fmt.Errorf("demo: the %s is empty", f.name)
+		}
+		if strings.ContainsAny(f.val, " \t\r\n\"'`#$\\") {
+			// Never echo the value: it may be a secret.
+			return v, fmt.Errorf("demo: the %s has a space, quote or other character .env cannot hold", f.name)
+		}
+	}
+	return v, nil
+}
+
+// WriteExpressStarter writes the Express starter (package.json, app.js, .env, .gitignore,
+// README.md) into dir, creating it when needed. An existing file with other content is replaced
+// only when overwrite(path) returns true (a nil overwrite never replaces); one that already has the
+// same content is left alone. It returns the paths it wrote. Nothing is written when v is invalid.
+func WriteExpressStarter(dir string, v ExpressValues, overwrite func(path string) bool) ([]string, error) {
+	v, err := v.check()
+	if err != nil {
+		return nil, err
+	}
+	files, err := renderStarter(v)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("demo: creating %s: %w", dir, err)
+	}
+	var written []string
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		fi, err := os.Lstat(p)
+		switch {
+		case err == nil && fi.IsDir():
+			return written, fmt.Errorf("demo: %s is a directory; not replacing it", p)
+		case err == nil:
+			if old, rerr := os.ReadFile(p); rerr == nil && bytes.Equal(old, f.data) {
+				continue
+			}
+			if overwrite == nil || !overwrite(p) {
+				continue
+			}
+		case !errors.Is(err, fs.ErrNotExist):
+			return written, fmt.Errorf("demo: checking %s: %w", p, err)
+		}
+		if err := writeFileAtomic(p, f.data, f.mode); err != nil {
+			return written, err
+		}
+		written = append(written, p)
+	}
+	return written, nil
+}
+
+type starterFile struct {
+	name string
+	data []byte
+	mode os.FileMode
+}
+
+// renderStarter fills in every starter file, in the embedded order (sorted by name).
+func renderStarter(v ExpressValues) ([]starterFile, error) {
+	root, err := fs.Sub(assets.Express, "express")
+	if err != nil {
+		return nil, fmt.Errorf("demo: express starter: %w", err)
+	}
+	entries, err := fs.ReadDir(root, ".")
+	if err != nil {
+		return nil, fmt.Errorf("demo: express starter: %w", err)
+	}
+	var out []starterFile
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		name := e.Name()
+		data, err := fs.ReadFile(root, name)
+		if err != nil {
+			return nil, fmt.Errorf("demo: express starter: %w", err)
+		}
+		if strings.HasSuffix(name, ".tmpl") {
+			name = strings.TrimSuffix(name, ".tmpl")
+			t, err := template.New(name).Option("missingkey=error").Parse(string(data))
+			if err != nil {
+				return nil, fmt.Errorf("demo: express starter %s: %w", e.Name(), err)
+			}
+			var buf bytes.Buffer
+			if err := t.Execute(&buf, v); err != nil {
+				return nil, fmt.Errorf("demo: express starter %s: %w", e.Name(), err)
+			}
+			data = buf.Bytes()
+		}
+		if rest, ok := strings.CutPrefix(name, "dot-"); ok {
+			name = "." + rest
+		}
+		mode := os.FileMode(0o644)
+		if name == ".env" {
+			mode = 0o600
+		}
+		out = append(out, starterFile{name: path.Clean(name), data: data, mode: mode})
+	}
+	return out, nil
+}
+
+// writeFileAtomic writes data to a temporary file beside p, then renames it over p.
+func writeFileAtomic(p string, data []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("demo: writing %s: %w", p, err)
+	}
+	defer func() { _ = os.Remove(tmp.Name()) }()
+	if err := tmp.Chmod(mode); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("demo: writing %s: %w", p, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("demo: writing %s: %w", p, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("demo: writing %s: %w", p, err)
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		return fmt.Errorf("demo: writing %s: %w", p, err)
+	}
+	return nil
+}
