@@ -1,0 +1,250 @@
+package tui
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"charm.land/huh/v2"
+	"github.com/charmbracelet/colorprofile"
+)
+
+// lineInput hands huh at most one line per Read. huh's accessible prompts
+// make a new bufio.Scanner for every question; without this, the first
+// scanner would swallow the answers meant for the next ones.
+type lineInput struct {
+	br      *bufio.Reader
+	pending []byte
+	eof     bool
+}
+
+func (l *lineInput) Read(p []byte) (int, error) {
+	if len(l.pending) == 0 {
+		line, err := l.br.ReadBytes('\n')
+		if len(line) == 0 && err != nil {
+			if errors.Is(err, io.EOF) {
+				l.eof = true
+			}
+			return 0, err //nolint:wrapcheck // io.Reader contract
+		}
+		l.pending = line
+	}
+	n := copy(p, l.pending)
+	l.pending = l.pending[n:]
+	return n, nil
+}
+
+// ttyLineInput is a lineInput over a terminal; huh reads password fields
+// straight from its file descriptor.
+type ttyLineInput struct {
+	*lineInput
+	fd uintptr
+}
+
+func (t ttyLineInput) Fd() uintptr { return t.fd }
+
+// RunLines walks steps line by line with huh's accessible prompts: the same
+// steps, forms, validation and Execute as the interactive runner. Run picks
+// it; it is exported for callers and tests that want it directly.
+func RunLines(ctx context.Context, steps []Step, opts Options) error {
+	opts = opts.withDefaults()
+	li := &lineInput{br: bufio.NewReader(opts.In)}
+	var in io.Reader = li
+	env := FormEnv{Line: true}
+	if isTerminal(opts.In) {
+		in = ttyLineInput{lineInput: li, fd: opts.In.(interface{ Fd() uintptr }).Fd()}
+		env.MaskSecrets = true
+	}
+	lr := &lineRunner{ctx: ctx, steps: steps, opts: opts, in: in, li: li, env: env,
+		out: colorprofile.NewWriter(opts.Out, opts.Env)}
+	return lr.run()
+}
+
+type lineRunner struct {
+	ctx   context.Context
+	steps []Step
+	opts  Options
+	in    io.Reader
+	li    *lineInput
+	env   FormEnv
+	out   io.Writer
+}
+
+func (r *lineRunner) printf(format string, a ...any) {
+	_, _ = fmt.Fprintf(r.out, format, a...)
+}
+
+type lineChoice int
+
+// Choices offered after a failure. Each has its own block so iota is clear.
+const (
+	choiceRetry lineChoice = iota
+	choiceEdit
+	choiceSkip
+	choiceBack
+	choiceQuit
+)
+
+func (r *lineRunner) run() error {
+	var history []int
+	i := 0
+	for i < len(r.steps) {
+		if err := r.ctx.Err(); err != nil {
+			return fmt.Errorf("%w: %w", ErrInterrupted, err)
+		}
+		s := r.steps[i]
+		if skipped(s) {
+			r.printf("– %s — skipped\n", s.Title())
+			i++
+			continue
+		}
+		r.printf("\nStep %d/%d · %s\n", i+1, len(r.steps), s.Title())
+		if g := strings.TrimSpace(s.Guide()); g != "" {
+			r.printf("\n%s\n", g)
+		}
+		r.printf("\n")
+		res, next, err := r.doStep(s, len(history) > 0)
+		if err != nil {
+			return err
+		}
+		switch next {
+		case choiceBack:
+			i = history[len(history)-1]
+			history = history[:len(history)-1]
+			continue
+		case choiceQuit:
+			return ErrInterrupted
+		case choiceRetry, choiceEdit, choiceSkip:
+		}
+		if res.Commit != nil {
+			res.Commit()
+		}
+		r.printf("%s\n", checkLine(s.Title(), res.Summary))
+		if r.opts.Checkpoint != nil {
+			if persist := r.opts.Checkpoint(s.ID()); persist != nil {
+				if err := persist(); err != nil {
+					r.printf("! Progress after %q was not saved: %v\n", s.ID(), err)
+				}
+			}
+		}
+		history = append(history, i)
+		i++
+	}
+	return nil
+}
+
+// doStep loads, asks and executes one step, handling failures. It returns the
+// result to commit with choiceRetry (done) or choiceSkip, or choiceBack /
+// choiceQuit.
+func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
+	if ld, ok := s.(Loader); ok {
+		for {
+			r.printf("Loading…\n")
+			ctx, cancel := context.WithTimeout(r.ctx, stepTimeout(s))
+			apply, err := ld.Load(ctx)
+			cancel()
+			if err == nil {
+				if apply != nil {
+					apply()
+				}
+				break
+			}
+			c, cerr := r.failed(s, err, false, false, canBack)
+			if cerr != nil || c != choiceRetry {
+				return Result{}, c, cerr
+			}
+		}
+	}
+	ask, hasForm := true, false
+	for {
+		if ask {
+			f := s.Form(r.env)
+			hasForm = f != nil
+			if err := r.form(f); err != nil {
+				return Result{}, choiceQuit, err
+			}
+		}
+		if t := waitingText(s); t != "" {
+			r.printf("%s\n", t)
+		} else {
+			r.printf("Working…\n")
+		}
+		ctx, cancel := context.WithTimeout(r.ctx, stepTimeout(s))
+		res, err := s.Execute(ctx)
+		cancel()
+		if err == nil {
+			return res, choiceRetry, nil
+		}
+		if r.ctx.Err() != nil {
+			return Result{}, choiceQuit, fmt.Errorf("%w: %w", ErrInterrupted, r.ctx.Err())
+		}
+		c, cerr := r.failed(s, err, hasForm, true, canBack)
+		if cerr != nil {
+			return Result{}, c, cerr
+		}
+		switch c {
+		case choiceRetry:
+			ask = false
+		case choiceEdit:
+			ask = true
+		case choiceSkip:
+			return s.(Optional).SkipResult(), choiceSkip, nil
+		case choiceBack, choiceQuit:
+			return Result{}, c, nil
+		}
+	}
+}
+
+func (r *lineRunner) failed(s Step, err error, canEdit, canSkip, canBack bool) (lineChoice, error) {
+	r.printf("✗ %s\n", errorText(err))
+	if h := hintFor(s, err); h != "" {
+		r.printf("  %s\n", h)
+	}
+	opts := []huh.Option[lineChoice]{huh.NewOption("Retry", choiceRetry)}
+	if canEdit {
+		opts = append(opts, huh.NewOption("Edit the answers", choiceEdit))
+	}
+	if _, ok := s.(Optional); ok && canSkip {
+		opts = append(opts, huh.NewOption("Skip this step", choiceSkip))
+	}
+	if canBack {
+		opts = append(opts, huh.NewOption("Back to the previous step", choiceBack))
+	}
+	opts = append(opts, huh.NewOption("Quit (progress is saved)", choiceQuit))
+	choice := choiceRetry
+	f := huh.NewForm(huh.NewGroup(huh.NewSelect[lineChoice]().
+		Title("What now?").Options(opts...).Value(&choice)))
+	if err := r.form(f); err != nil {
+		return choiceQuit, err
+	}
+	return choice, nil
+}
+
+// form runs f in accessible mode. It returns ErrInterrupted when the context
+// ends and ErrInputEnded when the input ran out.
+func (r *lineRunner) form(f *huh.Form) error {
+	if f == nil {
+		return nil
+	}
+	f = f.WithAccessible(true).WithInput(r.in).WithOutput(r.out).WithShowHelp(false)
+	done := make(chan error, 1)
+	go func() { done <- f.RunWithContext(r.ctx) }()
+	select {
+	case err := <-done:
+		if r.li.eof {
+			return ErrInputEnded
+		}
+		if err != nil {
+			if errors.Is(err, huh.ErrUserAborted) {
+				return ErrInterrupted
+			}
+			return fmt.Errorf("tui: form: %w", err)
+		}
+		return nil
+	case <-r.ctx.Done():
+		return fmt.Errorf("%w: %w", ErrInterrupted, r.ctx.Err())
+	}
+}

@@ -1,0 +1,105 @@
+package tui
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+func lineSteps() (*fakeStep, *fakeStep, *fakeStep, []Step) {
+	a := &fakeStep{id: "a", title: "Name", guide: "Who are you?"}
+	b := &fakeStep{id: "b", title: "Secret", secret: true,
+		errs: []error{hintErr{msg: "the token was refused", hint: "Copy it again."}}}
+	c := &fakeStep{id: "c", title: "Test SMS", noForm: true, waiting: "Sending…",
+		errs: []error{errors.New("undelivered (30003)")}}
+	return a, b, c, []Step{a, b, optionalStep{c}}
+}
+
+// TestLineTranscript runs the line runner on piped input and keeps the
+// whole transcript as a golden: prompts, re-asking after a validation
+// error, retry, edit and skip after failures.
+func TestLineTranscript(t *testing.T) {
+	t.Parallel()
+	a, b, c, steps := lineSteps()
+	in := strings.Join([]string{
+		"",        // Name: empty is refused by validation, asked again
+		"Ada",     // Name
+		"tok-one", // Secret
+		"2",       // refused: edit
+		"tok-two", // Secret again
+		"2",       // Test SMS failed: skip (retry, skip, back, quit)
+	}, "\n") + "\n"
+	var out bytes.Buffer
+	var saved []string
+	err := RunLines(t.Context(), steps, Options{In: strings.NewReader(in), Out: &out, Env: []string{"TERM=dumb"},
+		Checkpoint: func(id string) func() error {
+			return func() error { saved = append(saved, id); return nil }
+		}})
+	if err != nil {
+		t.Fatalf("RunLines: %v\n%s", err, out.String())
+	}
+	if b.lastEnv.MaskSecrets || !b.lastEnv.Line {
+		t.Errorf("env %+v, want Line without masking for piped input", b.lastEnv)
+	}
+	if len(a.committed) != 1 || a.committed[0] != "Ada" || len(b.committed) != 1 || b.committed[0] != "tok-two" {
+		t.Errorf("committed %q %q", a.committed, b.committed)
+	}
+	if c.execCount() != 1 || strings.Join(saved, ",") != "a,b,c" {
+		t.Errorf("test SMS execs %d, saved %q", c.execCount(), saved)
+	}
+	golden.RequireEqual(t, out.String())
+}
+
+func TestLineInputEnds(t *testing.T) {
+	t.Parallel()
+	_, _, _, steps := lineSteps()
+	var out bytes.Buffer
+	err := RunLines(t.Context(), steps, Options{In: strings.NewReader("Ada\n"), Out: &out, Env: []string{}})
+	if !errors.Is(err, ErrInputEnded) {
+		t.Fatalf("err %v, want ErrInputEnded\n%s", err, out.String())
+	}
+}
+
+func TestLineBackAndQuit(t *testing.T) {
+	t.Parallel()
+	a, b, _, steps := lineSteps()
+	// Name, Secret refused → back (retry, edit, back, quit), Name again,
+	// Secret (its one canned error is used up), Test SMS fails → quit
+	// (retry, skip, back, quit).
+	in := "Ada\ntok\n3\nBea\ntok2\n4\n"
+	c := steps[2].(optionalStep)
+	c.errs = []error{errors.New("undelivered")}
+	var out bytes.Buffer
+	err := RunLines(t.Context(), steps, Options{In: strings.NewReader(in), Out: &out, Env: []string{}})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err %v, want ErrInterrupted (quit)\n%s", err, out.String())
+	}
+	if strings.Join(a.committed, ",") != "Ada,Bea" || strings.Join(b.committed, ",") != "tok2" {
+		t.Fatalf("committed %q %q\n%s", a.committed, b.committed, out.String())
+	}
+}
+
+func TestUseLineRunner(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts Options
+		want bool
+	}{
+		{"pipes", Options{In: strings.NewReader(""), Out: &bytes.Buffer{}, Env: []string{}}, true},
+		{"accessible flag", Options{In: strings.NewReader(""), Out: &bytes.Buffer{}, Accessible: true, Env: []string{}}, true},
+		{"ACCESSIBLE=1", Options{In: strings.NewReader(""), Out: &bytes.Buffer{}, Env: []string{"ACCESSIBLE=1"}}, true},
+		{"TERM=dumb", Options{In: strings.NewReader(""), Out: &bytes.Buffer{}, Env: []string{"TERM=dumb"}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := UseLineRunner(tt.opts); got != tt.want {
+				t.Fatalf("UseLineRunner = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

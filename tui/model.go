@@ -1,0 +1,445 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+)
+
+// Phase is where the current step is.
+type Phase int
+
+// The phases of a step, in the order a step normally goes through them.
+const (
+	PhaseLoading Phase = iota // Loader.Load runs
+	PhaseForm                 // the form collects input
+	PhaseRunning              // Execute runs
+	PhaseFailed               // Load or Execute failed: retry, edit, skip or back
+	PhaseDone                 // every step is committed
+)
+
+// String names the phase (used in goldens and test failures).
+func (p Phase) String() string {
+	switch p {
+	case PhaseLoading:
+		return "loading"
+	case PhaseForm:
+		return "form"
+	case PhaseRunning:
+		return "running"
+	case PhaseFailed:
+		return "failed"
+	case PhaseDone:
+		return "done"
+	}
+	return fmt.Sprintf("Phase(%d)", int(p))
+}
+
+// Messages the runner sends itself. Results carry the step index and the
+// attempt number; a result that does not match both is stale and dropped.
+type (
+	loadedMsg struct {
+		step, attempt int
+		apply         func()
+		err           error
+	}
+	resultMsg struct {
+		step, attempt int
+		res           Result
+		err           error
+	}
+	saveFailedMsg struct {
+		step string
+		err  error
+	}
+	panelMsg struct{}
+)
+
+// RefreshPanel is a message a caller may send with Program.Send to redraw the
+// panel; Options.PanelRefresh does the same through a channel.
+type RefreshPanel struct{}
+
+// Model is the interactive runner: a Bubble Tea model walking the steps.
+type Model struct {
+	ctx   context.Context
+	steps []Step
+	opts  Options
+
+	idx      int
+	phase    Phase
+	failedIn Phase
+	attempt  int
+	history  []int
+
+	form    *huh.Form
+	hasForm bool // the current step asked something (edit makes sense)
+	err     error
+	cancel  context.CancelFunc
+
+	spin   spinner.Model
+	help   help.Model
+	keys   KeyMap
+	styles Styles
+	isDark bool
+	bg     *tea.BackgroundColorMsg
+
+	width, height int
+	interrupted   bool
+
+	observe func(idx int, phase Phase) // tests: called after each Update
+}
+
+// NewModel returns the interactive runner for steps. Run uses it; tests and
+// callers that build their own tea.Program may use it directly.
+func NewModel(ctx context.Context, steps []Step, opts Options) *Model {
+	m := &Model{
+		ctx:    ctx,
+		steps:  steps,
+		opts:   opts,
+		spin:   spinner.New(spinner.WithSpinner(spinner.Dot)),
+		help:   help.New(),
+		keys:   DefaultKeyMap(),
+		isDark: true,
+		width:  opts.Width,
+		height: opts.Height,
+	}
+	m.styles = NewStyles(m.isDark)
+	m.help.Styles = help.DefaultStyles(m.isDark)
+	return m
+}
+
+// Phase reports the current phase.
+func (m *Model) Phase() Phase { return m.phase }
+
+// Index reports the index of the current step (len(steps) when done).
+func (m *Model) Index() int { return m.idx }
+
+// Err reports the error shown in the failed phase.
+func (m *Model) Err() error { return m.err }
+
+// Interrupted reports whether the user pressed ctrl+c.
+func (m *Model) Interrupted() bool { return m.interrupted }
+
+// Init starts the first step and asks the terminal for its background colour.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.waitPanel(), m.enter(0))
+}
+
+func (m *Model) waitPanel() tea.Cmd {
+	ch := m.opts.PanelRefresh
+	if ch == nil {
+		return nil
+	}
+	ctx := m.ctx
+	return func() tea.Msg {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return nil
+			}
+			return panelMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// Update handles a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	if m.observe != nil {
+		m.observe(m.idx, m.phase)
+	}
+	return model, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		return m, m.toForm(msg)
+	case tea.BackgroundColorMsg:
+		m.isDark = msg.IsDark()
+		m.bg = &msg
+		m.styles = NewStyles(m.isDark)
+		m.help.Styles = help.DefaultStyles(m.isDark)
+		return m, m.toForm(msg)
+	case panelMsg:
+		return m, m.waitPanel()
+	case RefreshPanel:
+		return m, nil
+	case saveFailedMsg:
+		return m, tea.Println(m.styles.Error.UnsetBorderStyle().UnsetPadding().
+			Render(fmt.Sprintf("! Progress after %q was not saved: %v", msg.step, msg.err)))
+	case loadedMsg:
+		if msg.step != m.idx || msg.attempt != m.attempt || m.phase != PhaseLoading {
+			return m, nil // stale
+		}
+		m.stopRunning()
+		if msg.err != nil {
+			return m, m.fail(PhaseLoading, msg.err)
+		}
+		if msg.apply != nil {
+			msg.apply()
+		}
+		return m, m.showForm()
+	case resultMsg:
+		if msg.step != m.idx || msg.attempt != m.attempt || m.phase != PhaseRunning {
+			return m, nil // stale
+		}
+		m.stopRunning()
+		if msg.err != nil {
+			return m, m.fail(PhaseRunning, msg.err)
+		}
+		return m, m.commit(msg.res)
+	case spinner.TickMsg:
+		if m.phase != PhaseLoading && m.phase != PhaseRunning {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	}
+	if m.phase == PhaseForm {
+		return m, m.updateForm(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.Quit) {
+		m.stopRunning()
+		m.interrupted = true
+		return tea.Interrupt
+	}
+	if m.phase == PhaseDone {
+		return nil
+	}
+	if key.Matches(msg, m.keys.Back) {
+		return m.back()
+	}
+	if m.phase == PhaseForm || m.phase == PhaseRunning {
+		if a, ok := m.steps[m.idx].(Actioner); ok {
+			for _, act := range a.Actions() {
+				if key.Matches(msg, act.Key) && act.Run != nil {
+					return act.Run()
+				}
+			}
+		}
+	}
+	switch m.phase {
+	case PhaseForm:
+		return m.updateForm(msg)
+	case PhaseLoading, PhaseRunning:
+		if key.Matches(msg, m.keys.Cancel) && m.cancel != nil {
+			m.cancel() // Execute returns the context error; that fails the step
+		}
+	case PhaseFailed:
+		switch {
+		case key.Matches(msg, m.keys.Retry):
+			if m.failedIn == PhaseLoading {
+				return m.load()
+			}
+			return m.run()
+		case key.Matches(msg, m.keys.Edit) && m.failedIn == PhaseRunning && m.hasForm:
+			return m.showForm()
+		case key.Matches(msg, m.keys.Skip):
+			if o, ok := m.steps[m.idx].(Optional); ok {
+				return m.commit(o.SkipResult())
+			}
+		}
+	case PhaseDone:
+	}
+	return nil
+}
+
+func (m *Model) toForm(msg tea.Msg) tea.Cmd {
+	if m.phase != PhaseForm || m.form == nil {
+		return nil
+	}
+	return m.updateForm(msg)
+}
+
+func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
+	if m.form == nil {
+		return nil
+	}
+	fm, cmd := m.form.Update(msg)
+	if f, ok := fm.(*huh.Form); ok {
+		m.form = f
+	}
+	switch m.form.State {
+	case huh.StateCompleted:
+		return tea.Batch(cmd, m.run())
+	case huh.StateAborted:
+		m.interrupted = true
+		return tea.Interrupt
+	case huh.StateNormal:
+	}
+	return cmd
+}
+
+// enter moves to step i, passing over skipped steps, and starts it.
+func (m *Model) enter(i int) tea.Cmd {
+	var prints []tea.Cmd
+	for i < len(m.steps) && skipped(m.steps[i]) {
+		prints = append(prints, tea.Println(m.styles.Muted.Render("– "+m.steps[i].Title()+" — skipped")))
+		i++
+	}
+	m.idx = i
+	m.err = nil
+	m.form = nil
+	if i >= len(m.steps) {
+		m.phase = PhaseDone
+		return tea.Sequence(append(prints, tea.Quit)...)
+	}
+	var start tea.Cmd
+	if _, ok := m.steps[i].(Loader); ok {
+		start = m.load()
+	} else {
+		start = m.showForm()
+	}
+	return tea.Sequence(append(prints, start)...)
+}
+
+func (m *Model) env() FormEnv { return FormEnv{MaskSecrets: true} }
+
+func (m *Model) showForm() tea.Cmd {
+	m.err = nil
+	f := m.steps[m.idx].Form(m.env())
+	m.hasForm = f != nil
+	if f == nil {
+		m.form = nil
+		return m.run()
+	}
+	f = f.WithShowHelp(false).WithTheme(formTheme)
+	if m.width > 0 {
+		f = f.WithWidth(m.width)
+	}
+	m.form = f
+	m.phase = PhaseForm
+	if m.bg != nil {
+		m.form.Update(*m.bg) // a new form learns the known background at once
+	}
+	return f.Init()
+}
+
+func (m *Model) stepContext() context.Context {
+	m.stopRunning()
+	ctx, cancel := context.WithTimeout(m.ctx, stepTimeout(m.steps[m.idx]))
+	m.cancel = cancel
+	return ctx
+}
+
+func (m *Model) stopRunning() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+}
+
+func (m *Model) load() tea.Cmd {
+	m.attempt++
+	m.phase = PhaseLoading
+	m.err = nil
+	step, idx, attempt := m.steps[m.idx], m.idx, m.attempt
+	ld := step.(Loader)
+	ctx := m.stepContext()
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		apply, err := ld.Load(ctx)
+		return loadedMsg{step: idx, attempt: attempt, apply: apply, err: err}
+	})
+}
+
+func (m *Model) run() tea.Cmd {
+	m.attempt++
+	m.phase = PhaseRunning
+	m.err = nil
+	m.form = nil
+	step, idx, attempt := m.steps[m.idx], m.idx, m.attempt
+	ctx := m.stepContext()
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		res, err := step.Execute(ctx)
+		return resultMsg{step: idx, attempt: attempt, res: res, err: err}
+	})
+}
+
+func (m *Model) fail(in Phase, err error) tea.Cmd {
+	m.phase = PhaseFailed
+	m.failedIn = in
+	m.err = err
+	return nil
+}
+
+func (m *Model) commit(res Result) tea.Cmd {
+	step := m.steps[m.idx]
+	if res.Commit != nil {
+		res.Commit()
+	}
+	m.history = append(m.history, m.idx)
+	line := checkLine(step.Title(), res.Summary)
+	cmds := []tea.Cmd{tea.Println(m.styles.Check.Render(line))}
+	if m.opts.Checkpoint != nil {
+		if persist := m.opts.Checkpoint(step.ID()); persist != nil {
+			id := step.ID()
+			cmds = append(cmds, func() tea.Msg {
+				if err := persist(); err != nil {
+					return saveFailedMsg{step: id, err: err}
+				}
+				return nil
+			})
+		}
+	}
+	cmds = append(cmds, m.enter(m.idx+1))
+	return tea.Sequence(cmds...)
+}
+
+func (m *Model) back() tea.Cmd {
+	if len(m.history) == 0 {
+		return nil
+	}
+	m.stopRunning()
+	m.attempt++ // any result still on its way is now stale
+	prev := m.history[len(m.history)-1]
+	m.history = m.history[:len(m.history)-1]
+	m.idx = prev
+	m.err = nil
+	if _, ok := m.steps[prev].(Loader); ok {
+		return m.load()
+	}
+	return m.showForm()
+}
+
+func checkLine(title, summary string) string {
+	if summary == "" {
+		return "✓ " + title
+	}
+	return "✓ " + title + " — " + summary
+}
+
+// hintFor returns the hint of the error (or of the step).
+func hintFor(s Step, err error) string {
+	var h Hinter
+	if errors.As(err, &h) && h.Hint() != "" {
+		return h.Hint()
+	}
+	if h, ok := s.(Hinter); ok {
+		return h.Hint()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "It took too long. Check the address and your network, then retry."
+	}
+	if errors.Is(err, context.Canceled) {
+		return "Cancelled. Press enter to try again."
+	}
+	return ""
+}

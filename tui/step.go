@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+)
+
+// Step is one page of a wizard.
+type Step interface {
+	// ID is a stable key: goldens, saved progress, assets/guide/<id>.md.
+	ID() string
+	// Title is shown in the header and in the "✓ Title — summary" line.
+	Title() string
+	// Guide is the text shown above the form.
+	Guide() string
+	// Form returns a NEW form bound to the step's draft on every call, or nil
+	// when there is nothing to ask. Forms are single-use; bound values keep
+	// earlier answers, so a rebuilt form starts filled in.
+	Form(env FormEnv) *huh.Form
+	// Execute does the step's I/O. It runs inside a tea.Cmd (or in sequence in
+	// the line runner), so it must not write shared state: it returns a
+	// Result whose Commit the runner applies on the UI goroutine.
+	Execute(ctx context.Context) (Result, error)
+}
+
+// FormEnv tells Step.Form how the form will be shown.
+type FormEnv struct {
+	// Line is true in the line runner (huh accessible prompts).
+	Line bool
+	// MaskSecrets is true when secret fields can be read without echo. It is
+	// false only in the line runner when the input is not a terminal, where
+	// huh cannot read a password field (use [SecretInput]).
+	MaskSecrets bool
+}
+
+// SecretInput returns a huh input for a secret value: masked when env allows
+// it, and a plain prompt otherwise (input from a pipe is never echoed).
+func SecretInput(env FormEnv) *huh.Input {
+	in := huh.NewInput()
+	if env.MaskSecrets {
+		in = in.EchoMode(huh.EchoModePassword)
+	}
+	return in
+}
+
+// Result is what a successful Execute hands back.
+type Result struct {
+	// Summary is one secret-free line, printed as "✓ Title — Summary".
+	Summary string
+	// Commit writes the step's outcome into shared state. The runner calls it
+	// on the UI goroutine, only after Execute succeeded. It may be nil.
+	Commit func()
+}
+
+// Skipper is implemented by steps that can be passed over (already satisfied
+// by saved state or flags). Skip is asked each time the runner reaches the
+// step, after earlier steps have committed.
+type Skipper interface{ Skip() bool }
+
+// Loader is implemented by steps whose form depends on fetched data (a list of
+// services, the current connector). Load runs inside a tea.Cmd before Form is
+// called; the returned apply func (may be nil) runs on the UI goroutine and is
+// where the step stores what it loaded.
+type Loader interface {
+	Load(ctx context.Context) (apply func(), err error)
+}
+
+// Action is an extra key a step offers, e.g. open a Console page or copy a
+// URI to the clipboard.
+type Action struct {
+	Key key.Binding // bind to alt+… or ctrl+… so letters still reach text fields
+	// Run returns the command to run; I/O (opening a browser) must happen
+	// inside the returned tea.Cmd, never in Run itself.
+	Run func() tea.Cmd
+}
+
+// Actioner is implemented by steps that offer extra keys in the form and
+// running phases.
+type Actioner interface{ Actions() []Action }
+
+// Waiter is implemented by steps that show a text while Execute runs.
+type Waiter interface{ WaitingText() string }
+
+// Timeouter is implemented by steps whose Execute needs another limit than
+// [DefaultTimeout] (the verify step waits minutes for a sign-in).
+type Timeouter interface{ Timeout() time.Duration }
+
+// Hinter is implemented by errors (or steps) that know what the user should
+// do next. The runner shows the hint under the error.
+type Hinter interface{ Hint() string }
+
+// Optional is implemented by steps that may be skipped after a failure (the
+// test SMS). SkipResult is applied as if Execute had returned it.
+type Optional interface{ SkipResult() Result }
+
+// DefaultTimeout bounds a step's Execute (and Load) unless it is a Timeouter.
+const DefaultTimeout = 30 * time.Second
+
+func stepTimeout(s Step) time.Duration {
+	if t, ok := s.(Timeouter); ok && t.Timeout() > 0 {
+		return t.Timeout()
+	}
+	return DefaultTimeout
+}
+
+func skipped(s Step) bool {
+	sk, ok := s.(Skipper)
+	return ok && sk.Skip()
+}
+
+func waitingText(s Step) string {
+	if w, ok := s.(Waiter); ok {
+		return w.WaitingText()
+	}
+	return ""
+}

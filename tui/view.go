@@ -1,0 +1,138 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// View draws the frame: header, guide, the phase's body, the optional panel
+// and one help line. It fits the guide into the terminal height.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	if m.opts.AppName != "" && m.idx < len(m.steps) {
+		v.WindowTitle = fmt.Sprintf("%s · %s", m.opts.AppName, m.steps[m.idx].Title())
+	}
+	return v
+}
+
+func (m *Model) render() string {
+	if m.phase == PhaseDone || m.idx >= len(m.steps) {
+		return ""
+	}
+	step := m.steps[m.idx]
+	width := m.width
+	if width <= 0 {
+		width = 80
+	}
+	header := m.styles.Header.Render(fmt.Sprintf("Step %d/%d · %s", m.idx+1, len(m.steps), step.Title()))
+	guide := strings.TrimSpace(step.Guide())
+	if guide != "" {
+		guide = m.styles.Guide.Render(lipgloss.Wrap(guide, width, " "))
+	}
+	body := m.body(step, width)
+	var panel string
+	if m.opts.Panel != nil {
+		if p := strings.TrimSpace(m.opts.Panel()); p != "" {
+			panel = m.styles.Panel.Width(width).Render(p)
+		}
+	}
+	helpLine := m.help.ShortHelpView(m.bindings())
+
+	fixed := []string{header, body, panel, helpLine}
+	used := 0
+	for _, s := range fixed {
+		if s != "" {
+			used += lipgloss.Height(s) + 1
+		}
+	}
+	if m.height > 0 && guide != "" {
+		room := m.height - used - 1
+		lines := strings.Split(guide, "\n")
+		if room < 1 {
+			guide = ""
+		} else if len(lines) > room {
+			guide = strings.Join(lines[:room-1], "\n") + "\n" + m.styles.Muted.Render("…")
+			if room == 1 {
+				guide = m.styles.Muted.Render("…")
+			}
+		}
+	}
+	parts := []string{header}
+	for _, s := range []string{guide, body, panel} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	parts = append(parts, helpLine)
+	return strings.Join(parts, "\n\n")
+}
+
+func (m *Model) body(step Step, width int) string {
+	switch m.phase {
+	case PhaseForm:
+		if m.form != nil {
+			return strings.TrimRight(m.form.View(), "\n ")
+		}
+	case PhaseLoading:
+		return strings.TrimSpace(m.spin.View()) + " Loading…"
+	case PhaseRunning:
+		text := waitingText(step)
+		if text == "" {
+			text = "Working…"
+		}
+		spin := strings.TrimSpace(m.spin.View())
+		return spin + " " + lipgloss.Wrap(text, width-lipgloss.Width(spin)-1, " ")
+	case PhaseFailed:
+		msg := "✗ " + errorText(m.err)
+		if h := hintFor(step, m.err); h != "" {
+			msg += "\n\n" + m.styles.Hint.Render(h)
+		}
+		// The box takes 4 columns of border and padding.
+		return m.styles.Error.Width(width).Render(lipgloss.Wrap(msg, width-4, " "))
+	case PhaseDone:
+	}
+	return ""
+}
+
+func errorText(err error) string {
+	if err == nil {
+		return "failed"
+	}
+	return err.Error()
+}
+
+func (m *Model) bindings() []key.Binding {
+	var b []key.Binding
+	switch m.phase {
+	case PhaseForm:
+		if m.form != nil {
+			b = append(b, m.form.KeyBinds()...)
+		}
+	case PhaseLoading, PhaseRunning:
+		b = append(b, m.keys.Cancel)
+	case PhaseFailed:
+		b = append(b, m.keys.Retry)
+		if m.failedIn == PhaseRunning && m.hasForm {
+			b = append(b, m.keys.Edit)
+		}
+		if _, ok := m.steps[m.idx].(Optional); ok {
+			b = append(b, m.keys.Skip)
+		}
+	case PhaseDone:
+	}
+	if m.phase == PhaseForm || m.phase == PhaseRunning {
+		if a, ok := m.steps[m.idx].(Actioner); ok {
+			for _, act := range a.Actions() {
+				b = append(b, act.Key)
+			}
+		}
+	}
+	if len(m.history) > 0 {
+		b = append(b, m.keys.Back)
+	}
+	return append(b, m.keys.Quit)
+}
