@@ -261,7 +261,7 @@ func TestApplicationSecretChoice(t *testing.T) {
 func TestAddAndDeleteApplicationSecret(t *testing.T) {
 	t.Parallel()
 	r := newReplay(t, tokenRoutes(map[string]string{
-		"POST /api/applications/7sl77wy974z1al5e10agd/secrets":                       "043",
+		"POST /api/applications/7sl77wy974z1al5e10agd/secrets":                    "043",
 		"DELETE /api/applications/7sl77wy974z1al5e10agd/secrets/Default%20secret": "040",
 	}))
 	c := r.client(t)
