@@ -1,0 +1,443 @@
+// Package logtotest is an in-process stand-in for a Logto OSS server (v1.37.1 by default, 1.42 on
+// request), in the net/http/httptest style: start it, point a client at its URL, inspect its state,
+// inject faults, close it. Its behaviour follows exchanges recorded on a real Logto server (see
+// testdata/mgmt/README.md); where the stand-in and the recordings disagree, the stand-in is wrong.
+//
+// It must never reach the network on its own: the only outbound calls are the Twilio sends of the
+// SMS connector, made with the injected *http.Client to the configured Twilio base URL.
+//
+// # For the OIDC side (issue 4: oidc*.go, experience*.go, signinpage*.go)
+//
+// This file never names an identifier of the OIDC files, so either side compiles alone. Connect
+// the two from one file of yours (say oidc_bridge.go) with an init function:
+//
+//	func init() {
+//		routeRegistrars = append(routeRegistrars, func(s *Server, mux *http.ServeMux) {
+//			p := newOIDCProvider(serverBackend{s})
+//			s.ext["oidc"] = p // under no lock: registrars run before the server starts
+//			p.register(mux)
+//		})
+//		oidcTokenHook = func(s *Server, w http.ResponseWriter, r *http.Request) bool {
+//			return s.ext["oidc"].(*oidcProvider).oidcTokenGrant(w, r)
+//		}
+//	}
+//	type serverBackend struct{ *Server } // endpoint, smsConnector, twilio, signInExperience come with *Server
+//	func (b serverBackend) client(id string) (oidcClient, bool) { v, ok := b.appClient(id); return oidcClient(v), ok }
+//
+// Routes. routeRegistrars run, in order, while the server is built. Use Go 1.22 method patterns.
+// This side serves "GET /oidc/.well-known/openid-configuration" and "POST /oidc/token"; do not
+// register those. Every route gets fault injection (Inject) and request recording (Requests),
+// because they wrap the whole mux.
+//
+// Token endpoint. POST /oidc/token calls oidcTokenHook first (if set); when it returns false (not
+// its grant type) and has written nothing, this side answers: client authentication with Logto's
+// secret rules (expired secret: 400 invalid_request "client secret has expired"), grant type
+// allowed per app type, client_credentials. Without the hook, authorization_code and
+// refresh_token answer invalid_grant (fixture 120).
+//
+// Tenant state, all guarded by s.mu (one sync.Mutex; never hold it during I/O). Methods without
+// "Locked" take the lock themselves; "...Locked" ones need it held.
+//   - s.appClient(id) (clientView, bool): type, usable secret values (unexpired; plus the internal
+//     secret before 1.42), redirect and post-logout URIs. clientView has oidcClient's fields.
+//     s.appLocked(id) gives the *application itself.
+//   - s.smsConnector() (factoryID, config, ok): the tenant's one SMS connector (at most one).
+//   - s.signInExperience(): the whole sign-in experience JSON (GET /api/sign-in-exp).
+//   - s.twilio() (baseURL, *http.Client): where connector sends go, and the client for them.
+//   - s.endpoint() == s.URL; s.issuer() == s.URL + "/oidc".
+//   - s.ext (map[string]any): yours (users, interactions, sessions...). Keep your own lock for
+//     what you store there; read s.ext itself only after construction (it is not written later).
+//   - s.sendConnectorSMS(ctx, factoryID, config, usageType, phoneDigits, code) sends one SMS exactly
+//     as Logto's Twilio connector does (template by usage type with Generic fallback, {{code}},
+//     POST {twilio}/2010-04-01/Accounts/{sid}/Messages.json, Basic auth, form To, MessagingServiceSid,
+//     Body, RiskCheck); it returns *connectorError for a Twilio error (use it if you like).
+package logtotest
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultVersion is the Logto version the stand-in imitates unless WithVersion says otherwise.
+const DefaultVersion = "1.37.1"
+
+// ManagementResource is the Management API resource indicator of the OSS default tenant.
+const ManagementResource = "https://default.logto.app/api"
+
+// ManagementRoleName is the seeded M2M role that grants the Management API scope "all".
+const ManagementRoleName = "Logto Management API access"
+
+// routeRegistrars add routes of other files (the OIDC side) to the mux; see the package comment.
+var routeRegistrars []func(s *Server, mux *http.ServeMux)
+
+// oidcTokenHook, when set by the OIDC side, answers POST /oidc/token for its grant types
+// (authorization_code, refresh_token) and returns true; it returns false, having written nothing,
+// for any other request.
+var oidcTokenHook func(s *Server, w http.ResponseWriter, r *http.Request) bool
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	twilioBaseURL string
+	hc            *http.Client
+	version       string
+	listener      net.Listener
+}
+
+// WithTwilioBaseURL sets where the SMS connector sends messages (the Twilio stand-in's URL). The
+// default is https://api.twilio.com.
+func WithTwilioBaseURL(u string) Option {
+	return func(c *config) { c.twilioBaseURL = strings.TrimRight(u, "/") }
+}
+
+// WithHTTPClient sets the client used for the connector's outbound Twilio sends.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) { c.hc = hc }
+}
+
+// WithVersion selects the Logto version to imitate: "1.37.1" (default) or "1.42.0". The differences
+// are the ones listed in logto-observed.md: from 1.42 application responses omit the internal
+// secret, the internal secret no longer authenticates, responses carry appLevelAccessControlEnabled,
+// and the Twilio connector prepends "+" to the recipient.
+func WithVersion(v string) Option {
+	return func(c *config) { c.version = v }
+}
+
+// WithListener makes the server accept connections on l instead of a fresh 127.0.0.1 port.
+func WithListener(l net.Listener) Option {
+	return func(c *config) { c.listener = l }
+}
+
+// Fault is what Inject makes a route do instead of (or before) its normal answer.
+type Fault struct {
+	Latency time.Duration // wait this long first (cut short if the client gives up)
+	Status  int           // answer this status instead; Body is sent as is (JSON if it looks like JSON)
+	Body    string
+	Drop    bool // close the connection without an answer
+	Times   int  // how many requests it applies to; 0 = every request
+}
+
+type fault struct {
+	method, pattern string
+	Fault
+	used int
+}
+
+// Request is one call the server received, recorded for tests.
+type Request struct {
+	Method string
+	Path   string // as sent, e.g. /api/applications/abc/secrets/Default%20secret
+	Query  url.Values
+	Header http.Header
+	Body   []byte
+	At     time.Time
+}
+
+// Server is a running Logto stand-in.
+type Server struct {
+	// URL is the endpoint, http://127.0.0.1:PORT, with no trailing slash.
+	URL string
+
+	cfg config
+	srv *httptest.Server
+
+	signingKey *ecdsa.PrivateKey
+	keyID      string
+
+	mu         sync.Mutex
+	apps       map[string]*application
+	roles      []*role
+	connectors []*connector
+	signInExp  *orderedObject
+	tokens     map[string]accessToken
+	faults     []*fault
+	requests   []Request
+	ext        map[string]any
+}
+
+// NewServer starts a stand-in on 127.0.0.1 (or on WithListener's listener).
+func NewServer(opts ...Option) *Server {
+	s := NewUnstartedServer(opts...)
+	s.Start()
+	return s
+}
+
+// NewUnstartedServer returns a stand-in that does not serve until Start; its URL is already set.
+func NewUnstartedServer(opts ...Option) *Server {
+	cfg := config{twilioBaseURL: "https://api.twilio.com", version: DefaultVersion}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.hc == nil {
+		cfg.hc = &http.Client{Timeout: 10 * time.Second}
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		panic("logtotest: generate signing key: " + err.Error())
+	}
+	s := &Server{
+		cfg:        cfg,
+		signingKey: key,
+		keyID:      randomString(43, alphabetURLSafe),
+		apps:       map[string]*application{},
+		tokens:     map[string]accessToken{},
+		ext:        map[string]any{},
+		signInExp:  seedSignInExp(),
+		roles: []*role{{
+			ID: randomID(), Name: ManagementRoleName, Type: "MachineToMachine",
+			Description: "This default role grants access to the Logto management API.",
+			Scopes:      []string{"all"},
+		}},
+	}
+	mux := http.NewServeMux()
+	s.registerMgmt(mux)
+	for _, reg := range routeRegistrars {
+		reg(s, mux)
+	}
+	s.srv = httptest.NewUnstartedServer(s.middleware(mux))
+	if cfg.listener != nil {
+		_ = s.srv.Listener.Close()
+		s.srv.Listener = cfg.listener
+	}
+	s.URL = "http://" + s.srv.Listener.Addr().String()
+	return s
+}
+
+// Start begins serving. It panics if called twice, like httptest.Server.Start.
+func (s *Server) Start() { s.srv.Start() }
+
+// Close stops the server and waits for running requests, like httptest.Server.Close.
+func (s *Server) Close() { s.srv.Close() }
+
+// Client returns an *http.Client for talking to the stand-in.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+func (s *Server) issuer() string { return s.URL + "/oidc" }
+
+// atLeast142 reports whether the imitated version is 1.42 or later.
+func (s *Server) atLeast142() bool {
+	parts := strings.SplitN(strings.TrimPrefix(s.cfg.version, "v"), ".", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	major, _ := strconv.Atoi(parts[0])
+	minor, _ := strconv.Atoi(parts[1])
+	return major > 1 || (major == 1 && minor >= 42)
+}
+
+// registerMgmt adds the routes of the Management side: discovery, the token endpoint, /api.
+func (s *Server) registerMgmt(mux *http.ServeMux) {
+	mux.HandleFunc("GET /oidc/.well-known/openid-configuration", s.handleDiscovery)
+	mux.HandleFunc("POST /oidc/token", s.handleToken)
+	mux.HandleFunc("GET /api/status", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	s.registerApplications(mux)
+	s.registerConnectors(mux)
+	s.registerSignInExp(mux)
+}
+
+// Inject makes requests to a route misbehave. method "" matches any method; pattern is either the
+// route's pattern as registered ("/api/applications/{id}") or a literal path. Later injections on the
+// same route are tried after earlier ones that are still active.
+func (s *Server) Inject(method, pattern string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{method: strings.ToUpper(method), pattern: pattern, Fault: f})
+}
+
+// Requests returns every request received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	copy(out, s.requests)
+	return out
+}
+
+func (s *Server) middleware(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		_ = r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		_, pattern := mux.Handler(r)
+		routePath := pattern
+		if i := strings.IndexByte(routePath, ' '); i >= 0 {
+			routePath = routePath[i+1:]
+		}
+		s.mu.Lock()
+		s.requests = append(s.requests, Request{
+			Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(),
+			Header: r.Header.Clone(), Body: body, At: time.Now(),
+		})
+		f := s.takeFaultLocked(r.Method, routePath, r.URL.Path)
+		s.mu.Unlock()
+		if f != nil {
+			if f.Latency > 0 {
+				t := time.NewTimer(f.Latency)
+				select {
+				case <-t.C:
+				case <-r.Context().Done():
+					t.Stop()
+					return
+				}
+			}
+			if f.Drop {
+				dropConnection(w)
+				return
+			}
+			if f.Status != 0 {
+				if strings.HasPrefix(strings.TrimSpace(f.Body), "{") || strings.HasPrefix(strings.TrimSpace(f.Body), "[") {
+					w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				} else {
+					w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				}
+				w.WriteHeader(f.Status)
+				_, _ = io.WriteString(w, f.Body)
+				return
+			}
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) takeFaultLocked(method, routePath, path string) *Fault {
+	for _, f := range s.faults {
+		if f.method != "" && f.method != method {
+			continue
+		}
+		if f.pattern != routePath && f.pattern != path {
+			continue
+		}
+		if f.Times > 0 && f.used >= f.Times {
+			continue
+		}
+		f.used++
+		ff := f.Fault
+		return &ff
+	}
+	return nil
+}
+
+func dropConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// respondJSON writes v as JSON the way Logto (Node) does: no HTML escaping.
+func respondJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"message":"Internal server error."}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping, as JSON.stringify does it.
+func marshalNoEscape(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+// logtoError is Logto's Management API error body.
+type logtoError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Data    any    `json:"data,omitempty"`
+	Details string `json:"details,omitempty"`
+}
+
+func respondLogtoError(w http.ResponseWriter, status int, code, message string, data any) {
+	respondJSON(w, status, logtoError{Code: code, Message: message, Data: data})
+}
+
+// respondInternalError is Logto's answer to an uncaught error: 500 with no code.
+func respondInternalError(w http.ResponseWriter) {
+	respondJSON(w, http.StatusInternalServerError, map[string]string{"message": "Internal server error."})
+}
+
+var oidcErrorMessages = map[string]string{
+	"invalid_request":        "Request is invalid.",
+	"invalid_target":         "Invalid resource indicator.",
+	"invalid_grant":          "Grant request is invalid.",
+	"invalid_scope":          "Invalid scope.",
+	"unsupported_grant_type": "Unsupported grant_type requested.",
+	"invalid_token":          "Invalid token provided.",
+	"unauthorized_client":    "Unauthorized client.",
+}
+
+// respondOIDCError writes Logto's OIDC error shape: its own code and message plus the OAuth fields.
+func respondOIDCError(w http.ResponseWriter, status int, oauthError, description string) {
+	msg, ok := oidcErrorMessages[oauthError]
+	if !ok {
+		msg = "An OIDC error occurred: oidc." + oauthError + "."
+	}
+	body := struct {
+		Code        string `json:"code"`
+		Message     string `json:"message"`
+		ErrorURI    string `json:"error_uri,omitempty"`
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}{Code: "oidc." + oauthError, Message: msg, Error: oauthError, Description: description}
+	if oauthError == "invalid_grant" {
+		body.ErrorURI = "https://openid.sh/debug/invalid_grant"
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	respondJSON(w, status, body)
+}
+
+const (
+	alphabetLowerDigits = "0123456789abcdefghijklmnopqrstuvwxyz"
+	alphabetAlnum       = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	alphabetURLSafe     = alphabetAlnum + "-_"
+)
+
+func randomString(n int, alphabet string) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("logtotest: random: " + err.Error())
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// randomID is Logto's generateStandardId: 21 lowercase alphanumerics.
+func randomID() string { return randomString(21, alphabetLowerDigits) }
+
+// randomShortID is Logto's generateStandardShortId: 12 lowercase alphanumerics.
+func randomShortID() string { return randomString(12, alphabetLowerDigits) }
+
+// randomSecret is Logto's generateStandardSecret: 32 alphanumerics.
+func randomSecret() string { return randomString(32, alphabetAlnum) }
+
+func nowMillis() int64 { return time.Now().UnixMilli() }

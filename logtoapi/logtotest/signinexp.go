@@ -1,0 +1,5 @@
+package logtotest
+
+import "net/http"
+
+func (s *Server) registerSignInExp(mux *http.ServeMux) {}

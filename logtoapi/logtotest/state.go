@@ -1,0 +1,402 @@
+package logtotest
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+)
+
+//go:embed seed/connector-factories.json
+var seedFactoriesJSON []byte
+
+//go:embed seed/sign-in-exp.json
+var seedSignInExpJSON []byte
+
+//go:embed seed/openid-configuration.json
+var seedDiscoveryJSON []byte
+
+// defaultSecretName is the name Logto gives the secret it creates with an application.
+const defaultSecretName = "Default secret"
+
+// application is one row of Logto's applications table plus its secrets and roles.
+type application struct {
+	ID                     string
+	Name                   string
+	Description            *string
+	Type                   string // Native, SPA, Traditional, MachineToMachine, Protected, SAML
+	InternalSecret         string // "#internal:" + 32 chars; the `secret` field of 1.37 responses
+	RedirectURIs           []string
+	PostLogoutRedirectURIs []string
+	OIDCExtra              map[string]json.RawMessage // other oidcClientMetadata keys, kept as sent
+	CustomClientMetadata   json.RawMessage
+	CustomData             json.RawMessage
+	IsThirdParty           bool
+	IsAdmin                bool
+	CreatedAt              int64
+	Secrets                []appSecret
+	RoleIDs                []string
+}
+
+// appSecret is a row of application_secrets.
+type appSecret struct {
+	Name      string
+	Value     string
+	CreatedAt int64
+	ExpiresAt *int64
+}
+
+// hasSecrets reports whether Logto creates a Default secret for this application type.
+func hasSecrets(appType string) bool {
+	switch appType {
+	case "Traditional", "MachineToMachine", "Protected", "SAML":
+		return true
+	}
+	return false
+}
+
+type role struct {
+	ID          string
+	Name        string
+	Description string
+	Type        string
+	Scopes      []string
+}
+
+// connector is a row of Logto's connectors table; the factory metadata is joined on output.
+type connector struct {
+	ID                 string
+	ConnectorID        string // the factory id, e.g. twilio-short-message-service
+	Config             json.RawMessage
+	Metadata           json.RawMessage
+	SyncProfile        bool
+	EnableTokenStorage bool
+}
+
+// accessToken is an issued Management API token.
+type accessToken struct {
+	AppID   string
+	Scope   string
+	Expires time.Time
+}
+
+// orderedObject is a JSON object that keeps its key order (for the sign-in experience).
+type orderedObject struct {
+	keys []string
+	vals map[string]json.RawMessage
+}
+
+func parseOrderedObject(b []byte) (*orderedObject, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	o := &orderedObject{vals: map[string]json.RawMessage{}}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		k, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		o.set(k, v)
+	}
+	return o, nil
+}
+
+func (o *orderedObject) set(k string, v json.RawMessage) {
+	if _, ok := o.vals[k]; !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.vals[k] = append(json.RawMessage(nil), v...)
+}
+
+func (o *orderedObject) get(k string) json.RawMessage { return o.vals[k] }
+
+// MarshalJSON writes the object in its key order.
+func (o *orderedObject) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(marshalNoEscape(k))
+		b.WriteByte(':')
+		b.Write(o.vals[k])
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func (o *orderedObject) clone() *orderedObject {
+	c := &orderedObject{keys: append([]string(nil), o.keys...), vals: map[string]json.RawMessage{}}
+	for k, v := range o.vals {
+		c.vals[k] = v
+	}
+	return c
+}
+
+func seedSignInExp() *orderedObject {
+	o, err := parseOrderedObject(seedSignInExpJSON)
+	if err != nil {
+		panic("logtotest: seed sign-in experience: " + err.Error())
+	}
+	return o
+}
+
+// factory is an installed connector factory, kept as Logto serves it.
+type factory struct {
+	ID     string
+	Type   string
+	Target string
+	raw    *orderedObject
+}
+
+var factories = func() []factory {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(seedFactoriesJSON, &raws); err != nil {
+		panic("logtotest: seed factories: " + err.Error())
+	}
+	out := make([]factory, 0, len(raws))
+	for _, r := range raws {
+		o, err := parseOrderedObject(r)
+		if err != nil {
+			panic("logtotest: seed factory: " + err.Error())
+		}
+		var head struct{ ID, Type, Target string }
+		_ = json.Unmarshal(r, &head)
+		out = append(out, factory{ID: head.ID, Type: head.Type, Target: head.Target, raw: o})
+	}
+	return out
+}()
+
+func findFactory(id string) (factory, bool) {
+	for _, f := range factories {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return factory{}, false
+}
+
+// ---- lookups for this package (callers hold s.mu) ----
+
+// appLocked returns the application with this id.
+func (s *Server) appLocked(id string) (*application, bool) {
+	a, ok := s.apps[id]
+	return a, ok
+}
+
+// smsConnectorLocked returns the tenant's SMS connector, or nil.
+func (s *Server) smsConnectorLocked() *connector {
+	for _, c := range s.connectors {
+		if f, ok := findFactory(c.ConnectorID); ok && f.Type == "Sms" {
+			return c
+		}
+	}
+	return nil
+}
+
+// hasConnectorTypeLocked reports whether an enabled connector of type "Sms" or "Email" exists.
+func (s *Server) hasConnectorTypeLocked(typ string) bool {
+	for _, c := range s.connectors {
+		if f, ok := findFactory(c.ConnectorID); ok && f.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// signInExpLocked returns the whole sign-in experience as JSON.
+func (s *Server) signInExpLocked() json.RawMessage {
+	b, _ := s.signInExp.MarshalJSON()
+	return b
+}
+
+// ---- views for the OIDC side (no lock needed: they lock) ----
+
+// clientView is what the OIDC side needs to know about an application. Its fields match the OIDC
+// side's oidcClient, so oidcClient(v) converts it.
+type clientView struct {
+	ID                     string
+	Type                   string
+	Secrets                []string
+	RedirectURIs           []string
+	PostLogoutRedirectURIs []string
+}
+
+// appClient returns the client view of an application: its usable (unexpired) secret values, plus
+// the internal secret on versions before 1.42 (the legacy fallback).
+func (s *Server) appClient(id string) (clientView, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[id]
+	if !ok {
+		return clientView{}, false
+	}
+	v := clientView{
+		ID: a.ID, Type: a.Type,
+		RedirectURIs:           append([]string(nil), a.RedirectURIs...),
+		PostLogoutRedirectURIs: append([]string(nil), a.PostLogoutRedirectURIs...),
+	}
+	now := nowMillis()
+	for _, sec := range a.Secrets {
+		if sec.ExpiresAt == nil || *sec.ExpiresAt > now {
+			v.Secrets = append(v.Secrets, sec.Value)
+		}
+	}
+	if !s.atLeast142() && a.InternalSecret != "" {
+		v.Secrets = append(v.Secrets, a.InternalSecret)
+	}
+	return v, true
+}
+
+// endpoint is the Logto endpoint without a trailing slash.
+func (s *Server) endpoint() string { return s.URL }
+
+// smsConnector returns the factory id and config of the tenant's SMS connector.
+func (s *Server) smsConnector() (factoryID string, config json.RawMessage, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.smsConnectorLocked()
+	if c == nil {
+		return "", nil, false
+	}
+	return c.ConnectorID, append(json.RawMessage(nil), c.Config...), true
+}
+
+// twilio returns where connector sends go and the client to send them with.
+func (s *Server) twilio() (baseURL string, hc *http.Client) { return s.cfg.twilioBaseURL, s.cfg.hc }
+
+// signInExperience returns the whole sign-in experience as JSON.
+func (s *Server) signInExperience() json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.signInExpLocked()
+}
+
+// ---- public seeding and inspection ----
+
+// AddM2MApp adds a machine-to-machine application with a Default secret, as the Console does.
+// managementAccess assigns it the "Logto Management API access" role, so its tokens get scope all.
+func (s *Server) AddM2MApp(name string, managementAccess bool) (appID, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.newAppLocked(name, "MachineToMachine", nil, nil, nil)
+	if managementAccess {
+		a.RoleIDs = append(a.RoleIDs, s.managementRoleLocked().ID)
+	}
+	return a.ID, a.Secrets[0].Value
+}
+
+// AddTraditionalApp adds a Traditional web application with its Default secret.
+func (s *Server) AddTraditionalApp(name string, redirect, postLogout []string) (appID, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.newAppLocked(name, "Traditional", nil, redirect, postLogout)
+	return a.ID, a.Secrets[0].Value
+}
+
+func (s *Server) managementRoleLocked() *role {
+	for _, r := range s.roles {
+		if r.Name == ManagementRoleName {
+			return r
+		}
+	}
+	return s.roles[0]
+}
+
+func (s *Server) newAppLocked(name, typ string, desc *string, redirect, postLogout []string) *application {
+	now := nowMillis()
+	if redirect == nil {
+		redirect = []string{}
+	}
+	if postLogout == nil {
+		postLogout = []string{}
+	}
+	a := &application{
+		ID: randomID(), Name: name, Type: typ, Description: desc,
+		InternalSecret:         "#internal:" + randomSecret(),
+		RedirectURIs:           append([]string{}, redirect...),
+		PostLogoutRedirectURIs: append([]string{}, postLogout...),
+		CustomClientMetadata:   json.RawMessage(`{}`),
+		CustomData:             json.RawMessage(`{}`),
+		CreatedAt:              now,
+	}
+	for s.apps[a.ID] != nil {
+		a.ID = randomID()
+	}
+	if hasSecrets(typ) {
+		a.Secrets = []appSecret{{Name: defaultSecretName, Value: randomSecret(), CreatedAt: now}}
+	}
+	s.apps[a.ID] = a
+	return a
+}
+
+// Application returns the application as GET /api/applications/{id} would.
+func (s *Server) Application(id string) (json.RawMessage, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[id]
+	if !ok {
+		return nil, false
+	}
+	return marshalNoEscape(s.appJSONLocked(a, true)), true
+}
+
+// SMSConnector returns the tenant's SMS connector as GET /api/connectors/{id} would.
+func (s *Server) SMSConnector() (json.RawMessage, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.smsConnectorLocked()
+	if c == nil {
+		return nil, false
+	}
+	b, _ := connectorJSON(c).MarshalJSON()
+	return b, true
+}
+
+// SignInExperience returns the whole sign-in experience as GET /api/sign-in-exp would.
+func (s *Server) SignInExperience() json.RawMessage { return s.signInExperience() }
+
+// SetSMSConnector installs an SMS connector without validation (for example another provider
+// such as "http-sms"), replacing any other, as POST /api/connectors does. It returns the row id.
+// It panics if factoryID is not an installed SMS factory.
+func (s *Server) SetSMSConnector(factoryID string, config json.RawMessage) (id string) {
+	f, ok := findFactory(factoryID)
+	if !ok || f.Type != "Sms" {
+		panic("logtotest: SetSMSConnector: no SMS factory " + factoryID)
+	}
+	if len(config) == 0 {
+		config = json.RawMessage(`{}`)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &connector{ID: randomShortID(), ConnectorID: factoryID, Config: config, Metadata: json.RawMessage(`{}`)}
+	s.insertConnectorLocked(c, f)
+	return c.ID
+}
+
+// insertConnectorLocked adds c; for a passwordless factory (Sms, Email) every other connector of
+// that type is deleted first, as Logto's replaceConnectorsByType does.
+func (s *Server) insertConnectorLocked(c *connector, f factory) {
+	if f.Type == "Sms" || f.Type == "Email" {
+		kept := s.connectors[:0]
+		for _, old := range s.connectors {
+			if of, ok := findFactory(old.ConnectorID); ok && of.Type == f.Type {
+				continue
+			}
+			kept = append(kept, old)
+		}
+		s.connectors = kept
+	}
+	s.connectors = append(s.connectors, c)
+}
+
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
