@@ -1,0 +1,361 @@
+package logtotest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The Experience API behind the sign-in pages, as recorded (logto-observed.md "OIDC sign-in by
+// phone", §2; fixtures 213-219, 243-247, 263-267, 284-294). Every call needs the _interaction
+// cookie that /oidc/auth set.
+
+var expInteractionEvents = []string{"SignIn", "Register", "ForgotPassword"}
+
+var expDigitsOnly = regexp.MustCompile(`^\d+$`)
+
+// twilioFactoryID is the Twilio SMS connector factory; other SMS factories only record the code.
+const twilioFactoryID = "twilio-short-message-service"
+
+func (p *oidcProvider) registerExperience(mux *http.ServeMux) {
+	mux.HandleFunc("PUT /api/experience", p.expStart)
+	mux.HandleFunc("PUT /api/experience/interaction-event", p.expEvent)
+	mux.HandleFunc("POST /api/experience/verification/verification-code", p.expSendCode)
+	mux.HandleFunc("POST /api/experience/verification/verification-code/verify", p.expVerifyCode)
+	mux.HandleFunc("POST /api/experience/identification", p.expIdentify)
+	mux.HandleFunc("POST /api/experience/submit", p.expSubmit)
+}
+
+func expGuardError(w http.ResponseWriter, iss zodIssue) { respondGuard(w, []zodIssue{iss}) }
+
+// expRequiredIssue is Zod's issue for a missing field.
+func expRequiredIssue(expected string, path ...any) zodIssue {
+	return zodIssue{Code: "invalid_type", Expected: expected, Received: "undefined", Path: path, Message: "Required"}
+}
+
+// expDecodeBody reads a JSON body; a malformed one is a 400 without code, as koa-body answers.
+func expDecodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err == nil && len(strings.TrimSpace(string(b))) == 0 {
+		b = []byte("{}")
+	}
+	if err != nil || json.Unmarshal(b, v) != nil {
+		respondJSON(w, http.StatusBadRequest, map[string]string{"message": "Unexpected token in JSON"})
+		return false
+	}
+	return true
+}
+
+// experienceInteraction finds the interaction of the _interaction cookie or answers 400
+// session.not_found (fixture 284). p.mu must be held.
+func (p *oidcProvider) experienceInteraction(w http.ResponseWriter, r *http.Request) (*oidcInteraction, bool) {
+	in, ok := p.interactionFromCookie(r)
+	if !ok || in.stage != "login" {
+		oidcSessionNotFound(w)
+		return nil, false
+	}
+	return in, true
+}
+
+func expValidEvent(w http.ResponseWriter, ev string) bool {
+	if ev == "" {
+		expGuardError(w, expRequiredIssue("string", "interactionEvent"))
+		return false
+	}
+	if !slices.Contains(expInteractionEvents, ev) {
+		expGuardError(w, zodIssue{Code: "invalid_enum_value", Received: ev, Options: expInteractionEvents,
+			Message: fmt.Sprintf("Invalid enum value. Expected 'SignIn' | 'Register' | 'ForgotPassword', received '%s'", ev),
+			Path:    []any{"interactionEvent"}})
+		return false
+	}
+	return true
+}
+
+// expStart is PUT /api/experience: a new experience for this interaction (fixtures 213, 263, 286).
+func (p *oidcProvider) expStart(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		InteractionEvent string `json:"interactionEvent"`
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	in, ok := p.experienceInteraction(w, r)
+	if !ok || !expDecodeBody(w, r, &body) || !expValidEvent(w, body.InteractionEvent) {
+		return
+	}
+	in.event = body.InteractionEvent
+	in.verifications = map[string]*expVerification{}
+	in.identified = ""
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// expEvent is PUT /api/experience/interaction-event: SignIn turns into Register after the
+// "No account found … create a new one?" modal (fixture 217).
+func (p *oidcProvider) expEvent(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		InteractionEvent string `json:"interactionEvent"`
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	in, ok := p.experienceInteraction(w, r)
+	if !ok || !expDecodeBody(w, r, &body) || !expValidEvent(w, body.InteractionEvent) {
+		return
+	}
+	if in.event == "" {
+		respondJSON(w, http.StatusBadRequest, expError{Code: "session.interaction_not_found", Message: "Interaction session not found."})
+		return
+	}
+	in.event = body.InteractionEvent
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type expIdentifier struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// expCheckIdentifier validates {"type":"phone","value":"^\d+$"}; only phone is supported here.
+func expCheckIdentifier(w http.ResponseWriter, id *expIdentifier) bool {
+	switch {
+	case id == nil:
+		expGuardError(w, expRequiredIssue("object", "identifier"))
+	case id.Type == "email":
+		respondJSON(w, http.StatusBadRequest, expError{Code: "connector.not_found",
+			Message: "Can not find any available connector with type: Email."})
+	case id.Type != "phone":
+		expGuardError(w, zodIssue{Code: "invalid_union", Message: "Invalid input", Path: []any{"identifier"}})
+	case !expDigitsOnly.MatchString(id.Value):
+		expGuardError(w, zodIssue{Validation: "regex", Code: "invalid_string", Message: "Invalid", Path: []any{"identifier", "value"}})
+	default:
+		return true
+	}
+	return false
+}
+
+// expSendCode is POST /api/experience/verification/verification-code: it sends the code through
+// the tenant's Twilio connector with the template of the body's interactionEvent (fixture 307).
+func (p *oidcProvider) expSendCode(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		InteractionEvent string         `json:"interactionEvent"`
+		Identifier       *expIdentifier `json:"identifier"`
+	}
+	p.mu.Lock()
+	in, ok := p.experienceInteraction(w, r)
+	if !ok || !expDecodeBody(w, r, &body) || !expValidEvent(w, body.InteractionEvent) || !expCheckIdentifier(w, body.Identifier) {
+		p.mu.Unlock()
+		return
+	}
+	v := &expVerification{id: expNewVerifyID(), phone: body.Identifier.Value, code: expNewSMSCode(),
+		event: body.InteractionEvent, sent: time.Now()}
+	p.mu.Unlock()
+
+	sms, apiErr, status := p.sendSMS(r.Context(), v)
+	p.mu.Lock()
+	p.sms = append(p.sms, sms)
+	if apiErr == nil {
+		in.verifications[v.id] = v
+	}
+	p.mu.Unlock()
+	if apiErr != nil {
+		respondJSON(w, status, apiErr)
+		return
+	}
+	respondJSON(w, http.StatusOK, map[string]string{"verificationId": v.id})
+}
+
+var expCodePlaceholder = regexp.MustCompile(`\{\{\s*code\s*\}\}`)
+
+// sendSMS sends the code as Logto's Twilio connector does (fixtures 079, 307). On failure it
+// returns the error body and status Logto answers with (fixtures 071, 073).
+func (p *oidcProvider) sendSMS(ctx context.Context, v *expVerification) (SMS, any, int) {
+	sms := SMS{To: v.phone, Code: v.code, UsageType: v.event}
+	factory, raw, ok := p.be.smsConnector()
+	if !ok {
+		sms.Err = errors.New("logtotest: no SMS connector")
+		return sms, expError{Code: "connector.not_found", Message: "Can not find any available connector with type: Sms."}, http.StatusBadRequest
+	}
+	var cfg expTwilioConfig
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		sms.Err = fmt.Errorf("logtotest: connector config: %w", err)
+		return sms, expError{Code: "connector.invalid_config", Message: "The connector's config is invalid."}, http.StatusBadRequest
+	}
+	content, found := "", false
+	for _, usage := range []string{v.event, "Generic"} {
+		for _, t := range cfg.Templates {
+			if t.UsageType == usage && !found {
+				content, found, sms.UsageType = t.Content, true, usage
+			}
+		}
+	}
+	if !found {
+		sms.Err = errors.New("logtotest: template not found")
+		return sms, expError{Code: "connector.template_not_found", Message: "Unable to find correct template in connector config."}, http.StatusBadRequest
+	}
+	sms.Body = expCodePlaceholder.ReplaceAllLiteralString(content, v.code)
+	if factory != twilioFactoryID {
+		return sms, nil, 0 // another SMS provider: the code is recorded, nothing is sent
+	}
+	base, hc := p.be.twilio()
+	form := url.Values{"To": {v.phone}, "MessagingServiceSid": {cfg.FromMessagingServiceSID},
+		"Body": {sms.Body}, "RiskCheck": {"enable"}}
+	endpoint := strings.TrimRight(base, "/") + "/2010-04-01/Accounts/" + url.PathEscape(cfg.AccountSID) + "/Messages.json"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		sms.Err = fmt.Errorf("logtotest: twilio request: %w", err)
+		return sms, map[string]string{"message": "Internal server error."}, http.StatusInternalServerError
+	}
+	req.SetBasicAuth(cfg.AccountSID, cfg.AuthToken)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := hc.Do(req)
+	if err != nil {
+		sms.Err = fmt.Errorf("logtotest: twilio send: %w", err)
+		return sms, map[string]string{"message": "Internal server error."}, http.StatusInternalServerError
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode >= 300 {
+		sms.Err = fmt.Errorf("logtotest: twilio answered %d", resp.StatusCode)
+		inner, _ := json.Marshal(map[string]string{"message": string(b)})
+		return sms, expError{Code: "connector.general", Data: map[string]string{"message": string(b)},
+			Message: "Error occurred in connector: " + string(inner)}, http.StatusBadRequest
+	}
+	return sms, nil, 0
+}
+
+// expVerifyCode is POST …/verification-code/verify (fixtures 215, 290, 292).
+func (p *oidcProvider) expVerifyCode(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		VerificationID string         `json:"verificationId"`
+		Identifier     *expIdentifier `json:"identifier"`
+		Code           string         `json:"code"`
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	in, ok := p.experienceInteraction(w, r)
+	if !ok || !expDecodeBody(w, r, &body) {
+		return
+	}
+	switch {
+	case body.VerificationID == "":
+		expGuardError(w, expRequiredIssue("string", "verificationId"))
+		return
+	case body.Code == "":
+		expGuardError(w, expRequiredIssue("string", "code"))
+		return
+	case !expCheckIdentifier(w, body.Identifier):
+		return
+	}
+	v, found := in.verifications[body.VerificationID]
+	switch {
+	case !found:
+		respondJSON(w, http.StatusNotFound, expError{Code: "session.verification_session_not_found",
+			Message: "The verification session was not found. Please restart the verification flow and try again."})
+	case time.Since(v.sent) > expSMSCodeTTL:
+		respondJSON(w, http.StatusBadRequest, expError{Code: "verification_code.expired",
+			Message: "Verification code has expired. Please request a new verification code."})
+	case body.Identifier.Value != v.phone || body.Code != v.code:
+		respondJSON(w, http.StatusBadRequest, expError{Code: "verification_code.code_mismatch", Message: "Invalid verification code."})
+	default:
+		v.verified = true
+		respondJSON(w, http.StatusOK, map[string]string{"verificationId": v.id})
+	}
+}
+
+// expIdentify is POST /api/experience/identification (fixtures 216, 218, 246, 266, 291, 293).
+func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		VerificationID string `json:"verificationId"`
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	in, ok := p.experienceInteraction(w, r)
+	if !ok || !expDecodeBody(w, r, &body) {
+		return
+	}
+	v, found := in.verifications[body.VerificationID]
+	switch {
+	case body.VerificationID == "":
+		expGuardError(w, expRequiredIssue("string", "verificationId"))
+		return
+	case !found:
+		respondJSON(w, http.StatusNotFound, expError{Code: "session.verification_session_not_found",
+			Message: "The verification session was not found. Please restart the verification flow and try again."})
+		return
+	case !v.verified:
+		respondJSON(w, http.StatusBadRequest, expError{Code: "session.verification_failed",
+			Message: "The verification was not successful. Restart the verification flow and try again."})
+		return
+	}
+	u := p.userByPhone(v.phone)
+	switch in.event {
+	case "SignIn":
+		if u == nil {
+			respondJSON(w, http.StatusNotFound, expError{Code: "user.user_not_exist",
+				Data: map[string]string{"identifier": v.phone}, Message: "User with {{ identifier }} does not exist."})
+			return
+		}
+		in.identified = u.ID
+		w.WriteHeader(http.StatusNoContent)
+	case "Register":
+		if u != nil {
+			respondJSON(w, http.StatusUnprocessableEntity, expError{Code: "user.phone_already_in_use",
+				Message: "This phone number is associated with an existing account."})
+			return
+		}
+		now := time.Now()
+		u = &User{ID: expNewUserID(), PhoneNumber: v.phone, CreatedAt: now, UpdatedAt: now}
+		p.users = append(p.users, u)
+		in.identified = u.ID
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte("Created"))
+	default:
+		respondJSON(w, http.StatusBadRequest, expError{Code: "session.interaction_not_found", Message: "Interaction session not found."})
+	}
+}
+
+// expSubmit is POST /api/experience/submit: the sign-in is done and the browser goes back to
+// /oidc/auth/{uid} (fixtures 219, 294).
+func (p *oidcProvider) expSubmit(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	in, ok := p.experienceInteraction(w, r)
+	if !ok {
+		return
+	}
+	u := p.userByID(in.identified)
+	if u == nil {
+		respondJSON(w, http.StatusNotFound, expError{Code: "session.identifier_not_found",
+			Message: "User identifier not found. Please go back and sign in again."})
+		return
+	}
+	u.UpdatedAt = time.Now() // the sign-in updates the user (r2: updated_at advances)
+	in.accountID = u.ID
+	respondJSON(w, http.StatusOK, map[string]string{"redirectTo": p.be.endpoint() + "/oidc/auth/" + in.uid})
+}
+
+// userByPhone and userByID look users up. p.mu must be held.
+func (p *oidcProvider) userByPhone(phone string) *User {
+	for _, u := range p.users {
+		if u.PhoneNumber == phone {
+			return u
+		}
+	}
+	return nil
+}
+
+func (p *oidcProvider) userByID(id string) *User {
+	for _, u := range p.users {
+		if id != "" && u.ID == id {
+			return u
+		}
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package logtotest
+
+import (
+	"net/http"
+	"slices"
+	"time"
+)
+
+// Glue between the OIDC side and the Server, as server.go's "For the OIDC side" asks.
+
+func init() {
+	routeRegistrars = append(routeRegistrars, func(s *Server, mux *http.ServeMux) {
+		p := newOIDCProvider(serverBackend{s}, s.signingKey, s.keyID)
+		s.ext["oidc"] = p // no lock: registrars run before the server starts
+		p.register(mux)
+	})
+	oidcTokenHook = func(s *Server, w http.ResponseWriter, r *http.Request) bool {
+		return s.oidcSide().oidcTokenGrant(w, r)
+	}
+}
+
+// serverBackend adapts *Server to oidcBackend.
+type serverBackend struct{ *Server }
+
+func (b serverBackend) client(id string) (oidcClient, bool) {
+	v, ok := b.appClient(id)
+	return oidcClient(v), ok
+}
+
+// oidcSide returns the server's OIDC state (s.ext is not written after construction).
+func (s *Server) oidcSide() *oidcProvider { return s.ext["oidc"].(*oidcProvider) }
+
+// Users returns the end users created by phone sign-ups (or AddUser), oldest first.
+func (s *Server) Users() []User {
+	p := s.oidcSide()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]User, len(p.users))
+	for i, u := range p.users {
+		out[i] = *u
+	}
+	return out
+}
+
+// AddUser adds an end user with this phone number (digits only, as Logto stores it), so a test
+// can start with a returning user. It returns the user's id.
+func (s *Server) AddUser(phoneDigits string) string {
+	p := s.oidcSide()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	u := &User{ID: expNewUserID(), PhoneNumber: phoneDigits, CreatedAt: now, UpdatedAt: now}
+	p.users = append(p.users, u)
+	return u.ID
+}
+
+// SentSMS returns every verification code the stand-in sent (or tried to send), oldest first.
+func (s *Server) SentSMS() []SMS {
+	p := s.oidcSide()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.sms)
+}
+
+// LastSMS returns the last verification code sent to this phone number (digits only).
+func (s *Server) LastSMS(phoneDigits string) (SMS, bool) {
+	p := s.oidcSide()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := len(p.sms) - 1; i >= 0; i-- {
+		if p.sms[i].To == phoneDigits {
+			return p.sms[i], true
+		}
+	}
+	return SMS{}, false
+}

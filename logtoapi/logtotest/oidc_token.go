@@ -1,0 +1,343 @@
+package logtotest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+)
+
+// oidcTokenGrant serves POST /oidc/token for grant_type authorization_code and refresh_token
+// (fixtures 120-121, 123, 223-227, 231-234, 253-254, 298-299, 313), client authentication
+// included. It returns false, having written nothing, for any other grant type, so the shared
+// token handler (token.go, through oidcTokenHook) handles client_credentials. It parses the
+// form; r.PostForm stays readable afterwards.
+func (p *oidcProvider) oidcTokenGrant(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		return false
+	}
+	gt := r.PostForm.Get("grant_type")
+	if gt != "authorization_code" && gt != "refresh_token" {
+		return false
+	}
+	cl, ok := p.authenticateClient(w, r)
+	if !ok {
+		return true
+	}
+	if cl.Type != "Traditional" && cl.Type != "SPA" && cl.Type != "Native" && cl.Type != "Protected" {
+		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "requested grant type is not allowed for this client"))
+		return true
+	}
+	if gt == "authorization_code" {
+		p.codeGrant(w, r.PostForm, cl.ID)
+	} else {
+		p.refreshGrant(w, r.PostForm, cl.ID)
+	}
+	return true
+}
+
+// authenticateClient checks client_secret_basic or client_secret_post (or none for public
+// clients), with oidc-provider's errors (fixtures 121, 123, 224). On failure it writes the error
+// and returns false.
+func (p *oidcProvider) authenticateClient(w http.ResponseWriter, r *http.Request) (oidcClient, bool) {
+	form := r.PostForm
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		// RFC 6749 §2.3.1: both are form-encoded inside the Basic header.
+		if v, err := url.QueryUnescape(id); err == nil {
+			id = v
+		}
+		if v, err := url.QueryUnescape(secret); err == nil {
+			secret = v
+		}
+		if form.Get("client_secret") != "" {
+			writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "client authentication must only be provided using one mechanism"))
+			return oidcClient{}, false
+		}
+		if fid := form.Get("client_id"); fid != "" && fid != id {
+			writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "client_id mismatch"))
+			return oidcClient{}, false
+		}
+	} else {
+		id, secret = form.Get("client_id"), form.Get("client_secret")
+	}
+	if id == "" {
+		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "no client authentication mechanism provided"))
+		return oidcClient{}, false
+	}
+	cl, ok := p.be.client(id)
+	if !ok {
+		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_client", "invalid client "+id))
+		return oidcClient{}, false
+	}
+	public := cl.Type == "SPA" || cl.Type == "Native"
+	if public && secret == "" && !basic {
+		return cl, true
+	}
+	for _, s := range cl.Secrets {
+		if s != "" && subtle.ConstantTimeCompare([]byte(s), []byte(secret)) == 1 {
+			return cl, true
+		}
+	}
+	if basic {
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+p.issuer()+`", error="invalid_client", error_description="client authentication failed"`)
+	}
+	writeOIDCError(w, http.StatusUnauthorized, newOIDCError("invalid_client", "client authentication failed"))
+	return oidcClient{}, false
+}
+
+func oidcInvalidGrant(w http.ResponseWriter) {
+	writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_grant", "grant request is invalid"))
+}
+
+// codeGrant is grant_type=authorization_code, after server.go authenticated the client
+// (fixtures 120, 223-227, 232, 298, 313).
+func (p *oidcProvider) codeGrant(w http.ResponseWriter, f url.Values, clientID string) {
+	if f.Get("code") == "" {
+		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "missing required parameter 'code'"))
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, ok := p.codes[f.Get("code")]
+	switch {
+	case !ok || c.grant.clientID != clientID:
+		oidcInvalidGrant(w)
+		return
+	case c.used:
+		// "authorization code already consumed": the whole grant is revoked (fixtures 232-234).
+		p.revokeGrant(c.grant)
+		oidcInvalidGrant(w)
+		return
+	case time.Now().After(c.expires) || c.grant.revoked:
+		oidcInvalidGrant(w)
+		return
+	case !oidcPKCEOK(c.codeChallenge, f.Get("code_verifier")):
+		oidcInvalidGrant(w) // "PKCE verification failed"; the code stays usable (fixture 223)
+		return
+	case f.Get("redirect_uri") != c.redirectURI && !oidcSameURI(f.Get("redirect_uri"), c.redirectURI):
+		oidcInvalidGrant(w) // "authorization code redirect_uri mismatch" (fixture 225)
+		return
+	case f.Get("resource") != "" && f.Get("resource") != c.grant.resource:
+		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_target", "resource indicator is missing, or unknown"))
+		return
+	}
+	c.used = true
+	p.writeTokens(w, c.grant, "")
+}
+
+// oidcPKCEOK verifies S256 when the authorization request carried a challenge; a verifier without a
+// challenge fails too, as oidc-provider's checkPKCE does.
+func oidcPKCEOK(challenge, verifier string) bool {
+	if challenge == "" && verifier == "" {
+		return true
+	}
+	if challenge == "" || verifier == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	return subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(challenge)) == 1
+}
+
+// refreshGrant is grant_type=refresh_token (fixtures 231, 234, 253, 254, 299).
+func (p *oidcProvider) refreshGrant(w http.ResponseWriter, f url.Values, clientID string) {
+	if f.Get("refresh_token") == "" {
+		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "missing required parameter 'refresh_token'"))
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rt, ok := p.refresh[f.Get("refresh_token")]
+	if !ok || rt.grant.revoked || rt.grant.clientID != clientID || time.Now().After(rt.expires) {
+		oidcInvalidGrant(w)
+		return
+	}
+	if res := f.Get("resource"); res != "" && res != rt.grant.resource {
+		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_target", "resource indicator is missing, or unknown"))
+		return
+	}
+	if sc := f.Get("scope"); sc != "" {
+		for s := range strings.FieldsSeq(sc) {
+			if !oidcHasScope(rt.grant.scope, s) {
+				writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_scope", "refresh token missing requested scope"))
+				return
+			}
+		}
+	}
+	// Logto does not rotate refresh tokens: the same one comes back (fixtures 231, 253, 299).
+	p.writeTokens(w, rt.grant, rt.value)
+}
+
+func (p *oidcProvider) revokeGrant(g *oidcGrant) {
+	g.revoked = true
+	for k, t := range p.access {
+		if t.grant == g {
+			delete(p.access, k)
+		}
+	}
+	for k, t := range p.refresh {
+		if t.grant == g {
+			delete(p.refresh, k)
+		}
+	}
+}
+
+// oidcTokenResponse has the recorded field order.
+type oidcTokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	ExpiresIn    int    `json:"expires_in"`
+	IDToken      string `json:"id_token,omitempty"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Scope        string `json:"scope"`
+	TokenType    string `json:"token_type"`
+}
+
+// writeTokens issues an access token (and ID token and refresh token as the scope allows).
+// p.mu must be held.
+func (p *oidcProvider) writeTokens(w http.ResponseWriter, g *oidcGrant, refresh string) {
+	now := time.Now()
+	at := &oidcToken{value: oidcOpaque(), grant: g, expires: now.Add(oidcAccessTokenTTL)}
+	p.access[at.value] = at
+	resp := oidcTokenResponse{AccessToken: at.value, ExpiresIn: int(oidcAccessTokenTTL / time.Second), Scope: g.scope, TokenType: "Bearer"}
+	if oidcHasScope(g.scope, "offline_access") {
+		if refresh == "" {
+			rt := &oidcToken{value: oidcOpaque(), grant: g, expires: now.Add(oidcRefreshTokenTTL)}
+			p.refresh[rt.value] = rt
+			refresh = rt.value
+		}
+		resp.RefreshToken = refresh
+	}
+	if oidcHasScope(g.scope, "openid") {
+		idt, err := p.idToken(g, at.value, now)
+		if err != nil {
+			respondJSON(w, http.StatusInternalServerError, map[string]string{"message": "Internal server error."})
+			return
+		}
+		resp.IDToken = idt
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	respondJSON(w, http.StatusOK, resp)
+}
+
+// claimKV is one claim; claims are kept in Logto's order.
+type claimKV struct {
+	k string
+	v any
+}
+
+func oidcOrderedJSON(fields []claimKV) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(f.k)
+		v, _ := json.Marshal(f.v)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// userClaims are the claims the scope allows, in Logto's order (fixture 228). p.mu must be held.
+func (p *oidcProvider) userClaims(accountID, scope string) []claimKV {
+	u := p.userByID(accountID)
+	claims := []claimKV{{"sub", accountID}}
+	if u == nil {
+		return claims
+	}
+	if oidcHasScope(scope, "profile") {
+		claims = append(claims, claimKV{"name", nil}, claimKV{"picture", nil}, claimKV{"updated_at", u.UpdatedAt.UnixMilli()},
+			claimKV{"username", nil}, claimKV{"created_at", u.CreatedAt.UnixMilli()})
+	}
+	if oidcHasScope(scope, "phone") {
+		var phone any
+		if u.PhoneNumber != "" {
+			phone = u.PhoneNumber
+		}
+		claims = append(claims, claimKV{"phone_number", phone}, claimKV{"phone_number_verified", u.PhoneNumber != ""})
+	}
+	return claims
+}
+
+// idToken signs an ES384 ID token with the claims of fixtures 237/257/273/306. p.mu must be held.
+func (p *oidcProvider) idToken(g *oidcGrant, accessToken string, now time.Time) (string, error) {
+	claims := p.userClaims(g.accountID, g.scope)
+	if g.nonce != "" {
+		claims = append(claims, claimKV{"nonce", g.nonce})
+	}
+	sum := sha512.Sum384([]byte(accessToken))
+	claims = append(claims,
+		claimKV{"at_hash", base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])},
+		claimKV{"aud", g.clientID},
+		claimKV{"exp", now.Add(time.Hour).Unix()},
+		claimKV{"iat", now.Unix()},
+		claimKV{"iss", p.issuer()},
+	)
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES384, Key: p.jwk},
+		(&jose.SignerOptions{}).WithType("JWT"))
+	if err != nil {
+		return "", err
+	}
+	obj, err := signer.Sign(oidcOrderedJSON(claims))
+	if err != nil {
+		return "", err
+	}
+	return obj.CompactSerialize()
+}
+
+// handleJWKS is GET /oidc/jwks (fixture 230).
+func (p *oidcProvider) handleJWKS(w http.ResponseWriter, _ *http.Request) {
+	pub := p.jwk.Public()
+	b, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{pub}})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/jwk-set+json; charset=utf-8")
+	_, _ = w.Write(b)
+}
+
+// handleUserinfo is GET/POST /oidc/me (fixtures 228, 229, 233).
+func (p *oidcProvider) handleUserinfo(w http.ResponseWriter, r *http.Request) {
+	tok := ""
+	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		tok = strings.TrimSpace(h[7:])
+	} else if r.Method == http.MethodPost {
+		_ = r.ParseForm()
+		tok = r.PostForm.Get("access_token")
+	}
+	realm := `Bearer realm="` + p.issuer() + `"`
+	if tok == "" {
+		w.Header().Set("WWW-Authenticate", realm+`, error="invalid_request", error_description="no access token provided"`)
+		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "no access token provided"))
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	at, ok := p.access[tok]
+	if !ok || at.grant.revoked || time.Now().After(at.expires) {
+		w.Header().Set("WWW-Authenticate", realm+`, error="invalid_token", error_description="invalid token provided"`)
+		writeOIDCError(w, http.StatusUnauthorized, newOIDCError("invalid_token", "invalid token provided"))
+		return
+	}
+	if !oidcHasScope(at.grant.scope, "openid") {
+		w.Header().Set("WWW-Authenticate", realm+`, error="insufficient_scope", error_description="access token missing 'openid' scope"`)
+		writeOIDCError(w, http.StatusForbidden, newOIDCError("insufficient_scope", "access token missing 'openid' scope"))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(oidcOrderedJSON(p.userClaims(at.grant.accountID, at.grant.scope)))
+}
