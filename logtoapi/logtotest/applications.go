@@ -590,7 +590,7 @@ func (s *Server) addSecret(w http.ResponseWriter, r *http.Request) {
 		respondAppNotFound(w, id)
 		return
 	}
-	now := nowMillis()
+	now := s.nowMillis()
 	if expiresAt != nil && *expiresAt <= now {
 		respondLogtoError(w, http.StatusBadRequest, "request.invalid_input",
 			"Input is invalid. The value of `expiresAt` must be in the future.", nil)
@@ -692,7 +692,7 @@ type roleJSON struct {
 	Type                 string        `json:"type"`
 	IsDefault            bool          `json:"isDefault"`
 	UsersCount           *int          `json:"usersCount,omitempty"`
-	FeaturedUsers        []any         `json:"featuredUsers,omitempty"`
+	FeaturedUsers        *[]any        `json:"featuredUsers,omitempty"`
 	ApplicationsCount    *int          `json:"applicationsCount,omitempty"`
 	FeaturedApplications []featuredApp `json:"featuredApplications,omitempty"`
 }
@@ -727,7 +727,8 @@ func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		n := len(apps)
-		j.UsersCount, j.FeaturedUsers, j.ApplicationsCount, j.FeaturedApplications = &users, []any{}, &n, apps
+		none := []any{}
+		j.UsersCount, j.FeaturedUsers, j.ApplicationsCount, j.FeaturedApplications = &users, &none, &n, apps
 		out = append(out, j)
 	}
 	s.mu.Unlock()

@@ -155,6 +155,7 @@ type Server struct {
 
 	signingKey *ecdsa.PrivateKey
 	keyID      string
+	now        func() time.Time // the clock; tests of this package may replace it before Start
 
 	mu         sync.Mutex
 	apps       map[string]*application
@@ -189,6 +190,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	}
 	s := &Server{
 		cfg:        cfg,
+		now:        time.Now,
 		signingKey: key,
 		keyID:      randomString(43, alphabetURLSafe),
 		apps:       map[string]*application{},
@@ -278,7 +280,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 		s.mu.Lock()
 		s.requests = append(s.requests, Request{
 			Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(),
-			Header: r.Header.Clone(), Body: body, At: time.Now(),
+			Header: r.Header.Clone(), Body: body, At: s.now(),
 		})
 		f := s.takeFaultLocked(r.Method, routePath, r.URL.Path)
 		s.mu.Unlock()
@@ -440,4 +442,5 @@ func randomShortID() string { return randomString(12, alphabetLowerDigits) }
 // randomSecret is Logto's generateStandardSecret: 32 alphanumerics.
 func randomSecret() string { return randomString(32, alphabetAlnum) }
 
-func nowMillis() int64 { return time.Now().UnixMilli() }
+// nowMillis is the current time in epoch milliseconds, as Logto stores times.
+func (s *Server) nowMillis() int64 { return s.now().UnixMilli() }

@@ -245,7 +245,7 @@ func (s *Server) appClient(id string) (clientView, bool) {
 		RedirectURIs:           append([]string(nil), a.RedirectURIs...),
 		PostLogoutRedirectURIs: append([]string(nil), a.PostLogoutRedirectURIs...),
 	}
-	now := nowMillis()
+	now := s.nowMillis()
 	for _, sec := range a.Secrets {
 		if sec.ExpiresAt == nil || *sec.ExpiresAt > now {
 			v.Secrets = append(v.Secrets, sec.Value)
@@ -313,7 +313,7 @@ func (s *Server) managementRoleLocked() *role {
 }
 
 func (s *Server) newAppLocked(name, typ string, desc *string, redirect, postLogout []string) *application {
-	now := nowMillis()
+	now := s.nowMillis()
 	if redirect == nil {
 		redirect = []string{}
 	}

@@ -154,7 +154,7 @@ func (s *Server) checkClientSecretLocked(a *application, secret string) secretVe
 		if sec.Value != secret {
 			continue
 		}
-		if sec.ExpiresAt != nil && *sec.ExpiresAt <= nowMillis() {
+		if sec.ExpiresAt != nil && *sec.ExpiresAt <= s.nowMillis() {
 			return secretExpired
 		}
 		return secretOK
@@ -205,7 +205,7 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, client *applicati
 			scopes = append(scopes, sc)
 		}
 	}
-	now := time.Now()
+	now := s.now()
 	claims := accessTokenClaims{
 		JTI: randomString(21, alphabetURLSafe), Sub: client.ID,
 		IAT: now.Unix(), EXP: now.Add(managementTokenTTL).Unix(),
@@ -248,7 +248,7 @@ func (s *Server) requireManagement(h http.HandlerFunc) http.HandlerFunc {
 			}
 			return
 		}
-		if claims.EXP <= time.Now().Unix() {
+		if claims.EXP <= s.now().Unix() {
 			unauthorized("ERR_JWT_EXPIRED", "JWTExpired")
 			return
 		}
