@@ -107,6 +107,9 @@ func (p *oidcProvider) handleAuth(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	sess, live := p.liveSession(r)
+	if live {
+		p.setSessionCookie(w, sess) // refreshed on every request, as koa-session does (fixtures 310, 314)
+	}
 	if oidcHasScope(ap.Prompt, "login") {
 		live = false
 	}
@@ -120,7 +123,6 @@ func (p *oidcProvider) handleAuth(w http.ResponseWriter, r *http.Request) {
 	p.setInteractionCookies(w, in)
 	if live {
 		in.stage, in.accountID = "consent", sess.accountID
-		p.setSessionCookie(w, sess)
 		koaRedirect(w, http.StatusSeeOther, "/consent?app_id="+url.QueryEscape(cl.ID), true)
 		return
 	}
