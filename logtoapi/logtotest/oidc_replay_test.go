@@ -487,7 +487,7 @@ func TestReplayCodeExchangeProbes(t *testing.T) {
 	r.step("232", stepOpt{noCookies: true}) // reused code
 	r.step("233", stepOpt{noCookies: true}) // its access token is revoked
 	r.step("234", stepOpt{noCookies: true}) // and its refresh token
-	_, page := r.step("235", stepOpt{}) // the browser could not read this body
+	_, page := r.step("235", stepOpt{})     // the browser could not read this body
 	r.learn("b33f7bad7513e76a86bea635346545a6bcd86cdb2ccbbd4d", string(xsrfRE.FindSubmatch(page)[1]))
 	r.step("236", stepOpt{})
 	checkIDToken(t, tt, tok.IDToken, "237", map[string]any{"phone_number": "12015550199"})
