@@ -186,6 +186,9 @@ func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 	port := l.Addr().(*net.TCPAddr).Port
 	if s.baseURL == "" {
 		s.baseURL = "http://localhost:" + strconv.Itoa(port)
+	} else if bp, local := localPort(s.baseURL); local && bp != port {
+		_ = l.Close()
+		return "", fmt.Errorf("demo: the base URL %s says port %d, but the demo listens on port %d; Logto would send the browser back to the wrong port", s.baseURL, bp, port)
 	}
 	s.oauth = &oauth2.Config{
 		ClientID:     s.cfg.AppID,
@@ -206,6 +209,23 @@ func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 	s.started = true
 	s.url = s.baseURL + "/"
 	return s.url, nil
+}
+
+// localPort returns the port of a base URL on this machine (localhost or 127.0.0.1).
+func localPort(base string) (int, bool) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1") {
+		return 0, false
+	}
+	p := u.Port()
+	if p == "" {
+		p = "80"
+		if u.Scheme == "https" {
+			p = "443"
+		}
+	}
+	n, err := strconv.Atoi(p)
+	return n, err == nil
 }
 
 func (s *Server) listenAddr(addr string) (string, error) {

@@ -332,6 +332,18 @@ func TestStartErrors(t *testing.T) {
 			}
 		}
 	})
+	t.Run("base URL port differs", func(t *testing.T) {
+		t.Parallel()
+		f := newFakeIssuer(t)
+		s, err := New(Config{Endpoint: f.srv.URL, AppID: f.appID, AppSecret: f.secret, BaseURL: "http://localhost:1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.Start(t.Context(), "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "port 1,") {
+			t.Errorf("Start = %v, want a port mismatch error", err)
+		}
+	})
 	t.Run("not loopback", func(t *testing.T) {
 		t.Parallel()
 		f := newFakeIssuer(t)
