@@ -77,7 +77,7 @@ func New(e Endpoint, m2m M2MCredentials, hc *http.Client) (*Client, error) {
 		cc: clientcredentials.Config{
 			ClientID:       m2m.AppID,
 			ClientSecret:   m2m.AppSecret,
-			TokenURL:       e.Issuer() + "/token",
+			TokenURL:       e.managementBase() + "/oidc/token",
 			Scopes:         []string{"all"},
 			EndpointParams: map[string][]string{"resource": {e.ManagementResource()}},
 			AuthStyle:      oauth2.AuthStyleInHeader,

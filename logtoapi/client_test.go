@@ -265,3 +265,49 @@ func TestDiscoverErrors(t *testing.T) {
 		}
 	})
 }
+
+// hostRecorder answers token and connector calls from fixtures and records the hosts.
+type hostRecorder struct {
+	t     *testing.T
+	hosts []string
+}
+
+func (h *hostRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	h.hosts = append(h.hosts, req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, r *http.Request) { writeFixture(w, loadFixture(h.t, "001")) })
+	mux.HandleFunc("GET /api/connectors", func(w http.ResponseWriter, r *http.Request) { writeFixture(w, loadFixture(h.t, "062")) })
+	return handlerTransport{mux}.RoundTrip(req)
+}
+
+func TestManagementHost(t *testing.T) {
+	t.Parallel()
+	custom, err := logtoapi.ParseEndpoint("https://auth.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		e    logtoapi.Endpoint
+		want []string
+	}{
+		{"oss", custom, []string{"https://auth.example.com/oidc/token", "https://auth.example.com/api/connectors"}},
+		{"cloud custom domain", custom.WithTenantID("xyz789"), []string{"https://xyz789.logto.app/oidc/token", "https://xyz789.logto.app/api/connectors"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := &hostRecorder{t: t}
+			c, err := logtoapi.New(tt.e, logtoapi.M2MCredentials{AppID: "a", AppSecret: "s3cret"}, &http.Client{Transport: rec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.SMSConnector(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(rec.hosts, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("requests went to %v, want %v", rec.hosts, tt.want)
+			}
+		})
+	}
+}

@@ -109,14 +109,14 @@ func ParseEndpoint(input string) (Endpoint, error) {
 		}
 	}
 	p := strings.TrimRight(u.Path, "/")
-	for _, suffix := range []string{"/oidc/.well-known/openid-configuration", "/.well-known/openid-configuration", "/oidc", "/api"} {
-		if strings.HasSuffix(strings.ToLower(p), suffix) {
-			p = strings.TrimRight(p[:len(p)-len(suffix)], "/")
-			break
-		}
-	}
-	if lp := strings.ToLower(p); lp == "/console" || strings.HasPrefix(lp, "/console/") {
+	if i := segmentIndex(p, "/console"); i >= 0 {
 		return Endpoint{}, errors.New("logtoapi: endpoint: that is the Logto Console's address; enter the Logto endpoint instead (self-hosted default: http://localhost:3001)")
+	}
+	p = strings.TrimSuffix(p, "/.well-known/openid-configuration")
+	for _, seg := range []string{"/oidc", "/api"} {
+		if i := segmentIndex(p, seg); i >= 0 {
+			p = strings.TrimRight(p[:i], "/")
+		}
 	}
 	hostport := host
 	if strings.Contains(host, ":") { // IPv6
@@ -126,6 +126,23 @@ func ParseEndpoint(input string) (Endpoint, error) {
 		hostport += ":" + port
 	}
 	return Endpoint{u: url.URL{Scheme: scheme, Host: hostport, Path: p}}, nil
+}
+
+// segmentIndex returns where the path segment seg ("/oidc") starts in p, or -1.
+func segmentIndex(p, seg string) int {
+	lp := strings.ToLower(p)
+	for i := 0; i+len(seg) <= len(lp); {
+		j := strings.Index(lp[i:], seg)
+		if j < 0 {
+			return -1
+		}
+		k := i + j + len(seg)
+		if k == len(lp) || lp[k] == '/' {
+			return i + j
+		}
+		i = k
+	}
+	return -1
 }
 
 func redactUserinfo(s string) string {
@@ -213,6 +230,16 @@ func (e Endpoint) WithAdminEndpoint(admin string) (Endpoint, error) {
 	return e, nil
 }
 
+// managementBase is where the M2M token and Management API calls go: the endpoint, or
+// https://{tenantId}.logto.app for a Cloud tenant behind a custom domain (Logto Cloud
+// serves the Management API on the tenant's logto.app host).
+func (e Endpoint) managementBase() string {
+	if e.IsCloud() && !cloudHostRE.MatchString(e.u.Hostname()) {
+		return "https://" + e.TenantID() + ".logto.app"
+	}
+	return e.String()
+}
+
 // ManagementResource returns the Management API resource indicator: always
 // "https://{tenantId}.logto.app/api" ("https://default.logto.app/api" on OSS), never
 // the endpoint itself.
@@ -225,7 +252,7 @@ func (e Endpoint) ManagementResource() string {
 func (e Endpoint) Issuer() string { return e.String() + "/oidc" }
 
 // apiURL returns e + "/api" + path; path starts with "/" and is already escaped.
-func (e Endpoint) apiURL(path string) string { return e.String() + "/api" + path }
+func (e Endpoint) apiURL(path string) string { return e.managementBase() + "/api" + path }
 
 // Console returns the Console page URLs for e.
 func (e Endpoint) Console() Console {

@@ -29,6 +29,11 @@ func TestParseEndpoint(t *testing.T) {
 		{`"http://localhost:3001"`, "http://localhost:3001"},
 		{"http://[::1]:3001", "http://[::1]:3001"},
 		{"http://logto:3001", "http://logto:3001"},
+		{"https://abc123.logto.app/oidc/auth", "https://abc123.logto.app"},
+		{"http://localhost:3001/api/status", "http://localhost:3001"},
+		{"http://localhost:3001/OIDC", "http://localhost:3001"},
+		{"http://localhost:3001/oidcx", "http://localhost:3001/oidcx"},
+		{"http://localhost:3001/.well-known/openid-configuration", "http://localhost:3001"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
