@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,9 +20,6 @@ import (
 var expInteractionEvents = []string{"SignIn", "Register", "ForgotPassword"}
 
 var expDigitsOnly = regexp.MustCompile(`^\d+$`)
-
-// twilioFactoryID is the Twilio SMS connector factory; other SMS factories only record the code.
-const twilioFactoryID = "twilio-short-message-service"
 
 func (p *oidcProvider) registerExperience(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/experience", p.expStart)
@@ -156,77 +152,44 @@ func (p *oidcProvider) expSendCode(w http.ResponseWriter, r *http.Request) {
 		event: body.InteractionEvent, sent: time.Now()}
 	p.mu.Unlock()
 
-	sms, apiErr, status := p.sendSMS(r.Context(), v)
+	sms, fail := p.sendSMS(r.Context(), v)
 	p.mu.Lock()
 	p.sms = append(p.sms, sms)
-	if apiErr == nil {
+	if fail == nil {
 		in.verifications[v.id] = v
 	}
 	p.mu.Unlock()
-	if apiErr != nil {
-		respondJSON(w, status, apiErr)
+	if fail != nil {
+		fail(w)
 		return
 	}
 	respondJSON(w, http.StatusOK, map[string]string{"verificationId": v.id})
 }
 
-var expCodePlaceholder = regexp.MustCompile(`\{\{\s*code\s*\}\}`)
-
-// sendSMS sends the code as Logto's Twilio connector does (fixtures 079, 307). On failure it
-// returns the error body and status Logto answers with (fixtures 071, 073).
-func (p *oidcProvider) sendSMS(ctx context.Context, v *expVerification) (SMS, any, int) {
+// sendSMS sends the code through the tenant's SMS connector, exactly as Logto's Twilio connector
+// does (server.go's sendConnectorSMS: template by usage type with Generic fallback, To digits only
+// before 1.42). It returns the SMS record and, on failure, the error response Logto gives
+// (fixtures 071, 073).
+func (p *oidcProvider) sendSMS(ctx context.Context, v *expVerification) (SMS, func(http.ResponseWriter)) {
 	sms := SMS{To: v.phone, Code: v.code, UsageType: v.event}
-	factory, raw, ok := p.be.smsConnector()
+	factory, cfg, ok := p.be.smsConnector()
 	if !ok {
 		sms.Err = errors.New("logtotest: no SMS connector")
-		return sms, expError{Code: "connector.not_found", Message: "Can not find any available connector with type: Sms."}, http.StatusBadRequest
-	}
-	var cfg expTwilioConfig
-	if err := json.Unmarshal(raw, &cfg); err != nil {
-		sms.Err = fmt.Errorf("logtotest: connector config: %w", err)
-		return sms, expError{Code: "connector.invalid_config", Message: "The connector's config is invalid."}, http.StatusBadRequest
-	}
-	content, found := "", false
-	for _, usage := range []string{v.event, "Generic"} {
-		for _, t := range cfg.Templates {
-			if t.UsageType == usage && !found {
-				content, found, sms.UsageType = t.Content, true, usage
-			}
+		return sms, func(w http.ResponseWriter) {
+			respondJSON(w, http.StatusBadRequest, expError{Code: "connector.not_found",
+				Message: "Can not find any available connector with type: Sms."})
 		}
 	}
-	if !found {
-		sms.Err = errors.New("logtotest: template not found")
-		return sms, expError{Code: "connector.template_not_found", Message: "Unable to find correct template in connector config."}, http.StatusBadRequest
+	err := p.be.sendConnectorSMS(ctx, factory, cfg, v.event, v.phone, v.code)
+	if err == nil {
+		return sms, nil
 	}
-	sms.Body = expCodePlaceholder.ReplaceAllLiteralString(content, v.code)
-	if factory != twilioFactoryID {
-		return sms, nil, 0 // another SMS provider: the code is recorded, nothing is sent
+	sms.Err = err
+	var ce *connectorError
+	if errors.As(err, &ce) {
+		return sms, ce.respond
 	}
-	base, hc := p.be.twilio()
-	form := url.Values{"To": {v.phone}, "MessagingServiceSid": {cfg.FromMessagingServiceSID},
-		"Body": {sms.Body}, "RiskCheck": {"enable"}}
-	endpoint := strings.TrimRight(base, "/") + "/2010-04-01/Accounts/" + url.PathEscape(cfg.AccountSID) + "/Messages.json"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
-	if err != nil {
-		sms.Err = fmt.Errorf("logtotest: twilio request: %w", err)
-		return sms, map[string]string{"message": "Internal server error."}, http.StatusInternalServerError
-	}
-	req.SetBasicAuth(cfg.AccountSID, cfg.AuthToken)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := hc.Do(req)
-	if err != nil {
-		sms.Err = fmt.Errorf("logtotest: twilio send: %w", err)
-		return sms, map[string]string{"message": "Internal server error."}, http.StatusInternalServerError
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode >= 300 {
-		sms.Err = fmt.Errorf("logtotest: twilio answered %d", resp.StatusCode)
-		inner, _ := json.Marshal(map[string]string{"message": string(b)})
-		return sms, expError{Code: "connector.general", Data: map[string]string{"message": string(b)},
-			Message: "Error occurred in connector: " + string(inner)}, http.StatusBadRequest
-	}
-	return sms, nil, 0
+	return sms, func(w http.ResponseWriter) { respondInternalError(w) }
 }
 
 // expVerifyCode is POST …/verification-code/verify (fixtures 215, 290, 292).

@@ -13,6 +13,7 @@ package logtotest
 // a reused code revoking the grant), and the protocol surface needed is small.
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/hmac"
@@ -52,17 +53,6 @@ type oidcClient struct {
 	PostLogoutRedirectURIs []string
 }
 
-// expTwilioConfig is the tenant's Twilio SMS connector config (api-contracts §A.4).
-type expTwilioConfig struct {
-	AccountSID              string `json:"accountSID"`
-	AuthToken               string `json:"authToken"`
-	FromMessagingServiceSID string `json:"fromMessagingServiceSID"`
-	Templates               []struct {
-		UsageType string `json:"usageType"`
-		Content   string `json:"content"`
-	} `json:"templates"`
-}
-
 // oidcBackend is what the OIDC side reads from the rest of the stand-in (server.go).
 type oidcBackend interface {
 	// endpoint is the Logto endpoint without a trailing slash ("http://127.0.0.1:PORT").
@@ -70,7 +60,9 @@ type oidcBackend interface {
 	client(id string) (oidcClient, bool)
 	// smsConnector returns the factory id and config of the tenant's SMS connector.
 	smsConnector() (factoryID string, config json.RawMessage, ok bool)
-	twilio() (baseURL string, hc *http.Client)
+	// sendConnectorSMS sends a code as the connector of that factory does; a *connectorError is
+	// a connector failure (400 connector.*), any other error an unreachable provider (500).
+	sendConnectorSMS(ctx context.Context, factoryID string, config json.RawMessage, usageType, to, code string) error
 	signInExperience() json.RawMessage
 }
 
@@ -86,9 +78,8 @@ type User struct {
 type SMS struct {
 	To        string // digits only
 	Code      string
-	Body      string
-	UsageType string // the template used: "SignIn", "Register", ...
-	Err       error  // non-nil when Twilio refused it or was unreachable
+	UsageType string // the interaction event it was sent for: "SignIn" or "Register" (the template asked for)
+	Err       error  // non-nil when the connector failed (Twilio refused it or was unreachable)
 }
 
 type oidcInteraction struct {

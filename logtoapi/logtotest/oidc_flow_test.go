@@ -109,7 +109,7 @@ func newTestTenant(t *testing.T, opts ...Option) *testTenant {
 			{"usageType": "Generic", "content": "Bookstore: your verification code is {{code}} (Generic template)."},
 		},
 	})
-	s.SetSMSConnector(twilioFactoryID, cfg)
+	s.SetSMSConnector(TwilioFactoryID, cfg)
 	return &testTenant{s: s, tw: tw, appID: appID, secret: secret}
 }
 
