@@ -311,3 +311,53 @@ func TestManagementHost(t *testing.T) {
 		})
 	}
 }
+
+func TestSecretsRedactedFromLogtoAnswers(t *testing.T) {
+	t.Parallel()
+	const token = "twilioAuthTok3n"
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, r *http.Request) { writeFixture(w, loadFixture(t, "001")) })
+	mux.HandleFunc("PATCH /api/connectors/abc", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"code":"connector.invalid_config","message":"bad ` + token + `","details":"got ` + token + ` and ` + m2mSecret + `","data":{"received":"` + token + `"}}`))
+	})
+	cfg := logtoapi.TwilioConfig{AccountSID: "AC1", AuthToken: token, FromMessagingServiceSID: "MG1", Templates: []logtoapi.SMSTemplate{
+		{UsageType: "SignIn", Content: "{{code}}"}, {UsageType: "Register", Content: "{{code}}"},
+		{UsageType: "ForgotPassword", Content: "{{code}}"}, {UsageType: "Generic", Content: "{{code}}"},
+	}}
+	_, err := memClient(t, mux).UpdateTwilioConnector(t.Context(), "abc", cfg)
+	var ae *logtoapi.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, s := range []string{err.Error(), ae.Message, ae.Details, string(ae.Data)} {
+		if strings.Contains(s, token) || strings.Contains(s, m2mSecret) {
+			t.Errorf("secret in %q", s)
+		}
+	}
+	if !strings.Contains(ae.Details, "[redacted]") {
+		t.Errorf("Details = %q", ae.Details)
+	}
+}
+
+func TestConcurrentCallsShareOneToken(t *testing.T) {
+	t.Parallel()
+	r := newReplay(t, tokenRoutes(map[string]string{"GET /api/connectors": "062"}))
+	c := r.client(t)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := c.SMSConnector(t.Context())
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := r.count("POST /oidc/token"); n != 1 {
+		t.Errorf("token requests = %d, want 1", n)
+	}
+}
