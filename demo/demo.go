@@ -1,6 +1,6 @@
 // Package demo is the embedded demo sign-in web server: the Go twin of Logto's Express sample
-// (@logto/express). It serves the same routes (/logto/sign-in, /logto/sign-in-callback,
-// /logto/sign-out and /), signs users in with OpenID Connect (state, nonce and PKCE S256 checked),
+// (@logto/express). It serves the same routes (/logto/sign-in, /logto/sign-up,
+// /logto/sign-in-callback, /logto/sign-out and /), signs users in with OpenID Connect (state, nonce and PKCE S256 checked),
 // shows the signed-in phone number, and reports each completed sign-in on a channel.
 //
 // It also writes out the Express starter (WriteExpressStarter).
@@ -28,6 +28,7 @@ import (
 // Routes, exactly as @logto/express registers them with its default prefix.
 const (
 	routeSignIn   = "/logto/sign-in"
+	routeSignUp   = "/logto/sign-up"
 	routeCallback = "/logto/sign-in-callback"
 	routeSignOut  = "/logto/sign-out"
 )
@@ -306,6 +307,7 @@ func (s *Server) Close() error {
 func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+routeSignIn, s.handleSignIn)
+	mux.HandleFunc("GET "+routeSignUp, s.handleSignIn)
 	mux.HandleFunc("GET "+routeCallback, s.handleCallback)
 	mux.HandleFunc("GET "+routeSignOut, s.handleSignOut)
 	mux.HandleFunc("POST "+routeSignOut, s.handleSignOut)

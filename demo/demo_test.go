@@ -383,6 +383,13 @@ func TestStartIsIdempotentAndCloseStops(t *testing.T) {
 	if p := get(t, c, http.MethodGet, base+"/logto/unknown"); p.status != http.StatusNotFound {
 		t.Errorf("/logto/unknown: %d, want 404", p.status)
 	}
+	for route, first := range map[string]string{"/logto/sign-in": "", "/logto/sign-up": "register"} {
+		p := get(t, c, http.MethodGet, base+route)
+		loc, err := url.Parse(p.header.Get("Location"))
+		if err != nil || p.status != http.StatusFound || loc.Query().Get("first_screen") != first {
+			t.Errorf("%s: %d → %q, want first_screen %q", route, p.status, p.header.Get("Location"), first)
+		}
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -35,11 +35,16 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		}
 		sess.pending[state] = pendingAuth{state: state, nonce: nonce, verifier: verifier, started: now}
 	})
-	u := s.oauth.AuthCodeURL(state,
+	opts := []oauth2.AuthCodeOption{
 		oidc.Nonce(nonce),
 		oauth2.S256ChallengeOption(verifier),
 		oauth2.SetAuthURLParam("prompt", "consent"),
-	)
+	}
+	if r.URL.Path == routeSignUp {
+		// As @logto/express's sign-up action: Logto opens its create-account screen.
+		opts = append(opts, oauth2.SetAuthURLParam("first_screen", "register"))
+	}
+	u := s.oauth.AuthCodeURL(state, opts...)
 	http.Redirect(w, r, u, http.StatusFound)
 }
 
