@@ -267,8 +267,11 @@ func PlanPhoneSignIn(cur SignInExperience) SignInPlan {
 			p.Changes = append(p.Changes, "Phone becomes the first sign-in method on the sign-in page.")
 		}
 	}
-	if !phone.Password {
+	if phone.IsPasswordPrimary {
 		phone.IsPasswordPrimary = false
+		if phone.Password {
+			p.Changes = append(p.Changes, "Phone sign-in will offer the SMS code first, the password second.")
+		}
 	}
 	in := cloneSignIn(cur.SignIn)
 	in.Methods = append([]SignInMethod{*phone}, methods...)

@@ -100,8 +100,8 @@ func TestPlanPhoneSignIn(t *testing.T) {
 		{
 			name:        "phone with password only",
 			cur:         `{"signUp":{"identifiers":["username"],"password":true,"verify":false},"signIn":{"methods":[{"identifier":"username","password":true,"verificationCode":false,"isPasswordPrimary":true},{"identifier":"phone","password":true,"verificationCode":false,"isPasswordPrimary":true}]}}`,
-			wantMethods: []string{"phone:pcP", "username:pP"},
-			wantChanges: []string{"Phone sign-in will also accept an SMS code", "Phone becomes the first sign-in method"},
+			wantMethods: []string{"phone:pc", "username:pP"},
+			wantChanges: []string{"Phone sign-in will also accept an SMS code", "Phone becomes the first sign-in method", "SMS code first"},
 		},
 		{
 			name:        "duplicate phone methods",
