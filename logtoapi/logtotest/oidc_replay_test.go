@@ -402,7 +402,7 @@ func TestReplayPlainHTTPRun(t *testing.T) {
 	r.step("310", stepOpt{})
 	r.step("311", stepOpt{})
 	r.step("312", stepOpt{})
-	r.step("313", stepOpt{})
+	_, ssoBody := r.step("313", stepOpt{})
 	r.step("314", stepOpt{}) // prompt=login: the sign-in page again
 	if n := len(tt.tw.calls()); n != sent {
 		t.Errorf("SSO sent %d SMS", n-sent)
@@ -432,6 +432,122 @@ func TestReplayPlainHTTPRun(t *testing.T) {
 	}
 	_ = json.Unmarshal(tokBody, &tok)
 	checkIDToken(t, tt, tok.IDToken, "306", map[string]any{"nonce": "Rl01zzMsWIkeb2H3hf4nQQ", "phone_number": "12015550199"})
+	// The SSO sign-in of the same returning user, against r2's decoded token (257).
+	_ = json.Unmarshal(ssoBody, &tok)
+	checkIDToken(t, tt, tok.IDToken, "257", map[string]any{"nonce": "ZeVlLn0cyBUPPRsZObHaRw", "phone_number": "12015550199"})
+}
+
+// authURLFrom rewrites a recorded authorization request for the stand-in, with our challenge.
+func (r *replayer) authURLFrom(prefix string) string {
+	u, err := url.Parse(r.rewrite(loadRecorded(r.t, prefix).URL))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	q := u.Query()
+	sum := sha256.Sum256([]byte(r.verifier))
+	q.Set("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:]))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// api is one Experience API call that must answer want; it returns the JSON answer.
+func (r *replayer) api(method, path string, in any, want int) map[string]any {
+	r.t.Helper()
+	status, raw, err := r.b.API(r.t.Context(), method, path, in, nil)
+	if err != nil || status != want {
+		r.t.Fatalf("%s %s = %d %s (%v), want %d", method, path, status, raw, err, want)
+	}
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	return out
+}
+
+// finish follows the submit's redirectTo back to the client and exchanges the code; it returns
+// the ID token.
+func (r *replayer) finish(redirectTo string) string {
+	t := r.t
+	t.Helper()
+	resp, _, err := r.b.Get(t.Context(), redirectTo)
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("back to the client: %v %v", resp, err)
+	}
+	cb, _ := url.Parse(resp.Header.Get("Location"))
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {cb.Query().Get("code")},
+		"redirect_uri": {testRedirect}, "code_verifier": {r.verifier}}
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, r.tt.s.URL+"/oidc/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(r.tt.appID, r.tt.secret)
+	tr, err := r.tt.s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Body.Close()
+	var tok struct {
+		IDToken string `json:"id_token"`
+	}
+	if err := json.NewDecoder(tr.Body).Decode(&tok); err != nil || tr.StatusCode != http.StatusOK {
+		t.Fatalf("code exchange: %d %v", tr.StatusCode, err)
+	}
+	return tok.IDToken
+}
+
+// TestReplayNewUserFlows replays the Experience API steps of the two new-user runs: r1, a new
+// phone on the sign-in page (216-219: 404 user_not_exist, Register, 201), and r3, "Create account"
+// (263, 266); the SMS templates (307) and the ID tokens' claim sets (237, 273).
+func TestReplayNewUserFlows(t *testing.T) {
+	tt := newTestTenant(t)
+	r := newReplayer(t, tt)
+
+	// r1.
+	if resp, _, err := r.b.Get(t.Context(), r.authURLFrom("211")); err != nil || resp.Request.URL.Path != "/sign-in" {
+		t.Fatalf("r1 authorization request: %v %v", resp, err)
+	}
+	phone := map[string]string{"type": "phone", "value": "12015550199"}
+	r.api("PUT", "/api/experience", map[string]string{"interactionEvent": "SignIn"}, 204)
+	vid, _ := r.api("POST", "/api/experience/verification/verification-code",
+		map[string]any{"interactionEvent": "SignIn", "identifier": phone}, 200)["verificationId"].(string)
+	r.api("POST", "/api/experience/verification/verification-code/verify",
+		map[string]any{"verificationId": vid, "identifier": phone, "code": tt.tw.lastCode(t)}, 200)
+	r.learn("584yon91ckzn6gxlvxnp3", vid)
+	r.step("216", stepOpt{})
+	r.step("217", stepOpt{})
+	r.step("218", stepOpt{})
+	_, body := r.step("219", stepOpt{})
+	var sub struct {
+		RedirectTo string `json:"redirectTo"`
+	}
+	_ = json.Unmarshal(body, &sub)
+	checkIDToken(t, tt, r.finish(sub.RedirectTo), "237", map[string]any{"phone_number": "12015550199"})
+
+	// r3, in a new browser: the "Create account" page.
+	r.b = tt.s.NewBrowser()
+	if resp, _, err := r.b.Get(t.Context(), r.authURLFrom("211")); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("r3 authorization request: %v %v", resp, err)
+	}
+	phone = map[string]string{"type": "phone", "value": "12025550143"}
+	r.step("263", stepOpt{})
+	vid, _ = r.api("POST", "/api/experience/verification/verification-code",
+		map[string]any{"interactionEvent": "Register", "identifier": phone}, 200)["verificationId"].(string)
+	r.api("POST", "/api/experience/verification/verification-code/verify",
+		map[string]any{"verificationId": vid, "identifier": phone, "code": tt.tw.lastCode(t)}, 200)
+	r.learn("4le5tpkj8a2jxtdjvj4dd", vid)
+	r.step("266", stepOpt{})
+	redirectTo, _ := r.api("POST", "/api/experience/submit", nil, 200)["redirectTo"].(string)
+	checkIDToken(t, tt, r.finish(redirectTo), "273", map[string]any{"phone_number": "12025550143"})
+
+	// 307: SignIn template for the new user from the sign-in page, Register from "Create account".
+	calls := tt.tw.calls()
+	if len(calls) != 2 {
+		t.Fatalf("%d SMS, want 2", len(calls))
+	}
+	for i, want := range []struct{ to, template string }{{"12015550199", "(SignIn template)"}, {"12025550143", "(Register template)"}} {
+		if calls[i].Form.Get("To") != want.to || !strings.Contains(calls[i].Form.Get("Body"), want.template) {
+			t.Errorf("SMS %d: %v", i, calls[i].Form)
+		}
+	}
+	if users := tt.s.Users(); len(users) != 2 {
+		t.Errorf("users: %+v", users)
+	}
 }
 
 // TestReplayErrorProbes replays the error probes that need no signed-in state (120-123, 280-284).
