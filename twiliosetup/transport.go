@@ -82,6 +82,11 @@ func (t *ctxTransport) send(req *http.Request, replay bool) (*http.Response, err
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
 		done()
+		if ctxErr := t.ctx.Err(); ctxErr != nil {
+			// Report the caller's own context error (DeadlineExceeded or Canceled), not the
+			// Canceled of the merged context.
+			return nil, ctxErr
+		}
 		return nil, err
 	}
 	resp.Body = &doneBody{ReadCloser: resp.Body, done: done}
