@@ -236,6 +236,11 @@ func (rp *replay) one(t *testing.T, prefix string, fx fixture) {
 			t.Errorf("header %s: recorded present=%v, got %q", h, rec, resp.Header.Get(h))
 		}
 	}
+	if link, ok := fx.ResponseHeaders["Link"]; ok {
+		if want := rp.mapIDs(strings.ReplaceAll(link, "http://127.0.0.1:3001", target.URL)); resp.Header.Get("Link") != want {
+			t.Errorf("Link %q, recorded %q", resp.Header.Get("Link"), want)
+		}
+	}
 	if fx.ResponseHeaders["cache-control"] == "no-store" && resp.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("Cache-Control %q, recorded no-store", resp.Header.Get("Cache-Control"))
 	}

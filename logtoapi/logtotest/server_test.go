@@ -3,6 +3,7 @@ package logtotest
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,5 +48,31 @@ func TestSmokeTokenAndList(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"name":"wizard"`) {
 		t.Fatalf("list: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestWithListener(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewUnstartedServer(WithListener(l))
+	if want := "http://" + l.Addr().String(); s.URL != want {
+		t.Fatalf("URL before Start %q, want %q", s.URL, want)
+	}
+	s.Start()
+	defer s.Close()
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL+"/oidc/.well-known/openid-configuration", nil)
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var d struct {
+		Issuer, TokenEndpoint string `json:"token_endpoint"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&d)
+	if resp.StatusCode != http.StatusOK || d.Issuer != s.URL+"/oidc" || d.TokenEndpoint != s.URL+"/oidc/token" {
+		t.Errorf("discovery %d %+v", resp.StatusCode, d)
 	}
 }
