@@ -1,0 +1,25 @@
+package steps
+
+import "github.com/logto-twilio/logto-twilio/tui"
+
+// All returns every step of the guide, in order. st is shared by the steps;
+// cmd passes tui.Options{Checkpoint: Checkpoint(st, d.Store)} to save after
+// each step and calls st.Close() when tui.Run returns.
+func All(st *State, d Deps) []tui.Step {
+	dp := &d
+	return []tui.Step{
+		newWelcome(st, dp),
+		newEndpoint(st, dp),
+		newMethod(st, dp),
+		newApp(st, dp),
+		newTwilio(st, dp),
+		newService(st, dp),
+		newTemplates(st, dp),
+		newConnector(st, dp),
+		newTestSMS(st, dp),
+		newSignIn(st, dp),
+		newVerify(st, dp),
+		newStarter(st, dp),
+		newSummary(st, dp),
+	}
+}

@@ -1,0 +1,146 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// DefaultAppName is the name of the app the wizard creates (as in Logto's
+// Express guide).
+const DefaultAppName = "Bookstore"
+
+// Choices when an app with the name exists.
+const (
+	appReuse = "reuse"
+	appNew   = "new"
+)
+
+// appStep (automatic method) finds or creates the Traditional web app,
+// registers the demo's redirect URIs and reads the app's secret. It asks
+// before reusing an app that already exists.
+type appStep struct {
+	base
+	name     string
+	choice   string
+	existing []logtoapi.Application // apps with the loaded name
+	loadedAs string                 // the name existing was loaded for
+}
+
+func newApp(st *State, d *Deps) *appStep {
+	return &appStep{base: base{id: "app", title: "The app", st: st, d: d}}
+}
+
+// Skip: the manual method has the app already.
+func (s *appStep) Skip() bool {
+	return s.st.Setup.Method == MethodManual || s.base.Skip()
+}
+
+func (s *appStep) Load(ctx context.Context) (func(), error) {
+	name := firstNonEmpty(s.name, s.st.Setup.AppName, DefaultAppName)
+	c, err := s.logto()
+	if err != nil {
+		return nil, err
+	}
+	apps, err := c.FindTraditionalApplications(ctx, name)
+	if err != nil {
+		return nil, explain("Cannot list the apps in Logto", err)
+	}
+	return func() {
+		s.name, s.existing, s.loadedAs = name, apps, name
+		if s.choice == "" {
+			s.choice = appReuse
+		}
+	}, nil
+}
+
+func (s *appStep) Form(tui.FormEnv) *huh.Form {
+	name := huh.NewInput().Key("name").Title("App name").Value(&s.name).Validate(required("app name"))
+	if len(s.existing) == 0 {
+		s.choice = appNew
+		return huh.NewForm(huh.NewGroup(name))
+	}
+	a := s.existing[0]
+	return huh.NewForm(
+		huh.NewGroup(huh.NewSelect[string]().Key("choice").
+			Title(fmt.Sprintf("An app named %q already exists (%s).", a.Name, a.ID)).
+			Options(
+				huh.NewOption("Use it (its redirect URIs are added to, never removed)", appReuse),
+				huh.NewOption("Create a new app with another name", appNew),
+			).Value(&s.choice)),
+		huh.NewGroup(name.Validate(func(v string) error {
+			if strings.TrimSpace(v) == "" {
+				return fmt.Errorf("enter the app name")
+			}
+			if strings.TrimSpace(v) == s.loadedAs {
+				return fmt.Errorf("%q exists already: choose another name", v)
+			}
+			return nil
+		})).WithHideFunc(func() bool { return s.choice != appNew }),
+	)
+}
+
+func (s *appStep) WaitingText() string {
+	return "Setting up the app in Logto…"
+}
+
+func (s *appStep) Execute(ctx context.Context) (tui.Result, error) {
+	c, err := s.logto()
+	if err != nil {
+		return tui.Result{}, err
+	}
+	base := s.st.BaseURL()
+	redirect, postLogout := demo.RedirectURI(base), demo.PostLogoutRedirectURI(base)
+	var app logtoapi.Application
+	verb := "created"
+	if s.choice == appReuse && len(s.existing) > 0 {
+		app, verb = s.existing[0], "reused"
+	} else {
+		name := strings.TrimSpace(s.name)
+		found, err := c.FindTraditionalApplications(ctx, name)
+		if err != nil {
+			return tui.Result{}, explain("Cannot list the apps in Logto", err)
+		}
+		if len(found) > 0 {
+			return tui.Result{}, problem(fmt.Sprintf("An app named %q exists already", name),
+				"Press e and choose another name, or go back and choose to reuse it.", nil)
+		}
+		app, err = c.CreateTraditionalApplication(ctx, logtoapi.NewApplication{
+			Name: name, Description: "Created by logto-twilio for the SMS sign-in demo",
+			RedirectURIs: []string{redirect}, PostLogoutRedirectURIs: []string{postLogout},
+		})
+		if err != nil {
+			return tui.Result{}, explain("Cannot create the app", err)
+		}
+	}
+	if !slices.Contains(app.RedirectURIs, redirect) || !slices.Contains(app.PostLogoutRedirectURIs, postLogout) {
+		r := appendMissing(app.RedirectURIs, redirect)
+		p := appendMissing(app.PostLogoutRedirectURIs, postLogout)
+		if app, err = c.SetApplicationURIs(ctx, app.ID, r, p); err != nil {
+			return tui.Result{}, explain("Cannot register the redirect URIs", err)
+		}
+	}
+	secret, err := c.ApplicationSecret(ctx, app.ID)
+	if err != nil {
+		return tui.Result{}, explain("Cannot read the app's secret", err)
+	}
+	port := s.st.Port()
+	return s.result(fmt.Sprintf("%s %q (%s), redirect %s", verb, app.Name, app.ID, redirect), func() {
+		s.st.Setup.AppID, s.st.Setup.AppName, s.st.Setup.DemoPort = app.ID, app.Name, port
+		s.st.Secrets.AppSecret = Secret(secret)
+	}), nil
+}
+
+func appendMissing(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(slices.Clone(list), v)
+}

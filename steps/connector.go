@@ -1,0 +1,204 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// Connector choices.
+const (
+	connCreate  = "create"  // no SMS connector yet
+	connReplace = "replace" // another provider, or Twilio to be replaced
+	connUpdate  = "update"  // PATCH the existing Twilio connector
+	connKeep    = "keep"    // leave the tenant's SMS connector as it is
+	connDone    = "done"    // manual: the user saved it in the Console
+)
+
+// connectorStep creates or updates Logto's Twilio connector. An existing SMS
+// connector (another provider, or Twilio with other credentials) is named,
+// and the user chooses to keep it or to replace/update it: nothing is
+// overwritten without consent. Manual method: the connector JSON, copyable,
+// and the Console page.
+type connectorStep struct {
+	base
+	current *logtoapi.Connector
+	curSID  string // the current connector's Account SID, when Twilio
+	loaded  bool
+	choice  string
+}
+
+func newConnector(st *State, d *Deps) *connectorStep {
+	return &connectorStep{base: base{id: "connector", title: "Logto SMS connector", st: st, d: d}}
+}
+
+// config is the connector config built from the state (it holds the token:
+// never print it).
+func (s *connectorStep) config() logtoapi.TwilioConfig {
+	cfg := logtoapi.TwilioConfig{
+		AccountSID:              s.st.Setup.TwilioAccountSID,
+		AuthToken:               s.st.Secrets.TwilioAuthToken.Reveal(),
+		FromMessagingServiceSID: s.st.Setup.ServiceSID,
+	}
+	for _, t := range s.st.Setup.Templates {
+		cfg.Templates = append(cfg.Templates, logtoapi.SMSTemplate{UsageType: t.UsageType, Content: t.Content})
+	}
+	return cfg
+}
+
+// configJSON is the config as JSON; masked hides the Auth Token.
+func (s *connectorStep) configJSON(masked bool) string {
+	cfg := s.config()
+	if masked {
+		cfg.AuthToken = Secret(cfg.AuthToken).String()
+	}
+	b, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func (s *connectorStep) Load(ctx context.Context) (func(), error) {
+	if s.st.Setup.Method == MethodManual {
+		return func() { s.loaded = true }, nil
+	}
+	c, err := s.logto()
+	if err != nil {
+		return nil, err
+	}
+	cur, err := c.SMSConnector(ctx)
+	if err != nil {
+		return nil, explain("Cannot read the tenant's SMS connector", err)
+	}
+	sid := ""
+	if cur != nil && cur.IsTwilio() {
+		if tc, err := cur.TwilioConfig(); err == nil {
+			sid = tc.AccountSID
+		}
+	}
+	return func() {
+		s.current, s.curSID, s.loaded = cur, sid, true
+		s.choice = ""
+	}, nil
+}
+
+func (s *connectorStep) Guide() string {
+	g := GuideText(s.id)
+	if s.st.Setup.Method == MethodManual {
+		return g + "\n\nIn the Console (alt+o), add the \"Twilio SMS\" connector with this JSON\n" +
+			"(alt+y copies it with the real Auth Token):\n" + s.configJSON(true)
+	}
+	return g
+}
+
+func (s *connectorStep) Actions() []tui.Action {
+	e, err := logtoapi.ParseEndpoint(s.st.Setup.Endpoint)
+	page := ""
+	if err == nil {
+		page = e.Console().SMSConnector()
+	}
+	acts := []tui.Action{s.openAction("alt+o", "open Console", page)}
+	if s.st.Setup.Method == MethodManual {
+		acts = append(acts, s.copyAction("alt+y", "copy JSON", func() string { return s.configJSON(false) }))
+	}
+	return acts
+}
+
+func (s *connectorStep) describe() string {
+	c := s.current
+	switch {
+	case c == nil:
+		return ""
+	case !c.IsTwilio():
+		return fmt.Sprintf("another SMS provider (%s, id %s)", c.ConnectorID, c.ID)
+	case s.curSID == s.st.Setup.TwilioAccountSID:
+		return fmt.Sprintf("Twilio with this account (id %s)", c.ID)
+	}
+	return fmt.Sprintf("Twilio with another account, %s (id %s)", s.curSID, c.ID)
+}
+
+func (s *connectorStep) Form(tui.FormEnv) *huh.Form {
+	if s.st.Setup.Method == MethodManual {
+		s.choice = connDone
+		return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("done").
+			Title("Saved the connector in the Console?").Affirmative("Yes, it is saved").Negative("Not yet").
+			Validate(func(ok bool) error {
+				if !ok {
+					return fmt.Errorf("save it in the Console first (alt+o opens the page)")
+				}
+				return nil
+			})))
+	}
+	if s.current == nil {
+		s.choice = connCreate
+		return nil
+	}
+	change := connReplace
+	label := "Replace it with Twilio (Logto removes the other SMS connector)"
+	if s.current.IsTwilio() {
+		change, label = connUpdate, "Update it with these Twilio settings"
+	}
+	if s.choice == "" {
+		s.choice = connKeep
+		if s.current.IsTwilio() && s.curSID == s.st.Setup.TwilioAccountSID {
+			s.choice = connUpdate
+		}
+	}
+	return huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Key("choice").
+		Title("This tenant already has an SMS connector: "+s.describe()).
+		Description("A shared Logto (a workshop's) may need it as it is.").
+		Options(
+			huh.NewOption("Keep it as it is (skip the Twilio connector setup)", connKeep),
+			huh.NewOption(label, change),
+		).Value(&s.choice)))
+}
+
+func (s *connectorStep) WaitingText() string { return "Saving the Twilio connector in Logto…" }
+
+func (s *connectorStep) Execute(ctx context.Context) (tui.Result, error) {
+	switch s.choice {
+	case connDone:
+		return s.result("saved by hand in the Console", func() {
+			s.st.Setup.ConnectorAction = ConnectorManual
+		}), nil
+	case connKeep:
+		desc := s.describe()
+		return s.result("kept the existing connector: "+desc, func() {
+			s.st.Setup.ConnectorAction = ConnectorKept
+			if s.current != nil {
+				s.st.Setup.ConnectorID = s.current.ID
+			}
+		}), nil
+	}
+	cfg := s.config()
+	if cfg.AccountSID == "" || cfg.AuthToken == "" || cfg.FromMessagingServiceSID == "" || len(cfg.Templates) == 0 {
+		return tui.Result{}, problem("The Twilio settings are incomplete", "Go back (ctrl+b) to the Twilio, service and template steps.", nil)
+	}
+	c, err := s.logto()
+	if err != nil {
+		return tui.Result{}, err
+	}
+	var conn logtoapi.Connector
+	action := ConnectorCreated
+	switch s.choice {
+	case connUpdate:
+		conn, err = c.UpdateTwilioConnector(ctx, s.current.ID, cfg)
+		action = ConnectorUpdated
+	case connReplace:
+		conn, err = c.CreateTwilioConnector(ctx, cfg, s.current.ID)
+	default:
+		conn, err = c.CreateTwilioConnector(ctx, cfg, "")
+	}
+	if err != nil {
+		return tui.Result{}, explain("Cannot save the Twilio connector", err)
+	}
+	return s.result(fmt.Sprintf("%s the Twilio connector (id %s)", action, conn.ID), func() {
+		s.st.Setup.ConnectorID, s.st.Setup.ConnectorAction = conn.ID, action
+	}), nil
+}

@@ -1,0 +1,75 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// DefaultEndpoint is a local Logto's default address.
+const DefaultEndpoint = "http://localhost:3001"
+
+// endpointStep asks for the Logto endpoint and checks it with OIDC discovery.
+type endpointStep struct {
+	base
+	value string
+}
+
+func newEndpoint(st *State, d *Deps) *endpointStep {
+	return &endpointStep{base: base{id: "endpoint", title: "Logto endpoint", st: st, d: d}}
+}
+
+func validateEndpoint(v string) error {
+	if _, err := logtoapi.ParseEndpoint(v); err != nil {
+		return fmt.Errorf("not a Logto address: %w", err)
+	}
+	return nil
+}
+
+func (s *endpointStep) Form(tui.FormEnv) *huh.Form {
+	if s.value == "" {
+		s.value = firstNonEmpty(s.st.Prefill.Endpoint, s.st.Setup.Endpoint, DefaultEndpoint)
+	}
+	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("endpoint").
+		Title("Logto endpoint").Placeholder(DefaultEndpoint).
+		Value(&s.value).Validate(validateEndpoint)))
+}
+
+func (s *endpointStep) WaitingText() string {
+	return "Checking " + s.value + "/oidc/.well-known/openid-configuration…"
+}
+
+func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
+	e, err := logtoapi.ParseEndpoint(s.value)
+	if err != nil {
+		return tui.Result{}, problem("That is not a Logto address", "Type it like http://localhost:3001 or https://<tenant>.logto.app.", err)
+	}
+	disc, err := s.d.Discover(ctx, e)
+	if err != nil {
+		return tui.Result{}, explain("Logto did not answer at "+e.String(), err)
+	}
+	if disc.Issuer != e.Issuer() {
+		return tui.Result{}, &Problem{
+			What: fmt.Sprintf("Logto calls itself %s, not %s", disc.Issuer, e.Issuer()),
+			Next: "Logto builds its issuer from its ENDPOINT setting, and sign-in only works when they match. " +
+				"Press e and use the address Logto reports, or set ENDPOINT on your Logto and restart it.",
+		}
+	}
+	kind := fmt.Sprintf("Logto OSS (tenant %s)", e.TenantID())
+	if e.IsCloud() {
+		kind = fmt.Sprintf("Logto Cloud (tenant %s)", e.TenantID())
+	}
+	return s.result(e.String()+" · "+kind, func() {
+		if old := s.st.Setup.Endpoint; old != "" && old != e.String() {
+			// Another Logto: what was learned about the old one is void.
+			s.st.Setup.AppID, s.st.Setup.ConnectorID, s.st.Setup.SignInConfigured = "", "", false
+		}
+		s.st.Setup.Endpoint = e.String()
+		s.st.Setup.Issuer = disc.Issuer
+		s.st.Setup.IsCloud = e.IsCloud()
+	}), nil
+}

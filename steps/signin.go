@@ -1,0 +1,118 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// signInStep enables phone sign-in: automatic, a PATCH after showing the
+// change list; manual, instructions and the Console page.
+type signInStep struct {
+	base
+	plan     *logtoapi.SignInPlan
+	apply    bool
+	manualOK bool
+}
+
+func newSignIn(st *State, d *Deps) *signInStep {
+	return &signInStep{base: base{id: "signin", title: "Sign-in experience", st: st, d: d}}
+}
+
+func (s *signInStep) Load(ctx context.Context) (func(), error) {
+	if s.st.Setup.Method == MethodManual {
+		return nil, nil
+	}
+	c, err := s.logto()
+	if err != nil {
+		return nil, err
+	}
+	cur, err := c.SignInExperience(ctx)
+	if err != nil {
+		return nil, explain("Cannot read the sign-in experience", err)
+	}
+	plan := logtoapi.PlanPhoneSignIn(cur)
+	return func() { s.plan = &plan; s.apply = true }, nil
+}
+
+func (s *signInStep) Guide() string {
+	g := GuideText(s.id)
+	if s.st.Setup.Method == MethodManual {
+		return g + "\n\nIn the Console (alt+o), Sign-in experience → Sign-up and sign-in: set the sign-up\n" +
+			"identifier to Phone number (verify at sign-up) and add Phone number with\n" +
+			"Verification code as a sign-in method. Then save."
+	}
+	if s.plan == nil {
+		return g
+	}
+	if s.plan.NoChange() {
+		return g + "\n\nPhone sign-in is already enabled: nothing to change."
+	}
+	lines := []string{g, "", "What will change:"}
+	for _, c := range s.plan.Changes {
+		lines = append(lines, "  • "+c)
+	}
+	for _, w := range s.plan.Warnings {
+		lines = append(lines, "  ! "+w)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *signInStep) Actions() []tui.Action {
+	page := ""
+	if e, err := logtoapi.ParseEndpoint(s.st.Setup.Endpoint); err == nil {
+		page = e.Console().SignInExperience()
+	}
+	return []tui.Action{s.openAction("alt+o", "open Console", page)}
+}
+
+func (s *signInStep) Form(tui.FormEnv) *huh.Form {
+	if s.st.Setup.Method == MethodManual {
+		return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("done").
+			Title("Saved phone sign-in in the Console?").Affirmative("Yes").Negative("Not yet").
+			Value(&s.manualOK).Validate(func(ok bool) error {
+			if !ok {
+				return fmt.Errorf("save it in the Console first (alt+o opens the page)")
+			}
+			return nil
+		})))
+	}
+	if s.plan == nil || s.plan.NoChange() {
+		return nil
+	}
+	return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("apply").
+		Title("Apply these changes to the sign-in experience?").
+		Affirmative("Apply").Negative("Leave it as it is").Value(&s.apply)))
+}
+
+func (s *signInStep) WaitingText() string { return "Saving the sign-in experience…" }
+
+func (s *signInStep) Execute(ctx context.Context) (tui.Result, error) {
+	if s.st.Setup.Method == MethodManual {
+		return s.result("set by hand in the Console", func() { s.st.Setup.SignInConfigured = true }), nil
+	}
+	if s.plan == nil {
+		return tui.Result{}, problem("The sign-in experience was not read", "Press enter to retry.", nil)
+	}
+	if s.plan.NoChange() {
+		return s.result("phone sign-in was already enabled", func() { s.st.Setup.SignInConfigured = true }), nil
+	}
+	if !s.apply {
+		return s.result("left unchanged: phone sign-in is not enabled, so the demo sign-in will not offer it", nil), nil
+	}
+	c, err := s.logto()
+	if err != nil {
+		return tui.Result{}, err
+	}
+	if _, err := c.ApplySignInPlan(ctx, *s.plan); err != nil {
+		return tui.Result{}, explain("Logto refused the sign-in change", err)
+	}
+	return s.result(fmt.Sprintf("phone sign-in enabled (%d change(s))", len(s.plan.Changes)), func() {
+		s.st.Setup.SignInConfigured = true
+	}), nil
+}

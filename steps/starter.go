@@ -1,0 +1,59 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// DefaultStarterDir is where the Express starter is written by default.
+const DefaultStarterDir = "logto-express-sample"
+
+// starterStep offers to write the Express starter, configured.
+type starterStep struct {
+	base
+	write bool
+	dir   string
+}
+
+func newStarter(st *State, d *Deps) *starterStep {
+	return &starterStep{base: base{id: "starter", title: "Express starter", st: st, d: d}}
+}
+
+func (s *starterStep) Form(tui.FormEnv) *huh.Form {
+	if s.dir == "" {
+		s.dir = firstNonEmpty(s.st.Setup.ExpressDir, DefaultStarterDir)
+	}
+	return huh.NewForm(
+		huh.NewGroup(huh.NewConfirm().Key("write").Title("Write the Express starter?").
+			Affirmative("Yes").Negative("No thanks").Value(&s.write)),
+		huh.NewGroup(huh.NewInput().Key("dir").Title("Folder").Value(&s.dir).Validate(required("folder"))).
+			WithHideFunc(func() bool { return !s.write }),
+	)
+}
+
+func (s *starterStep) Execute(context.Context) (tui.Result, error) {
+	if !s.write {
+		return s.result("not written", nil), nil
+	}
+	dir := strings.TrimSpace(s.dir)
+	files, err := s.d.WriteExpress(dir, demo.ExpressValues{
+		Endpoint: s.st.Setup.Endpoint, AppID: s.st.Setup.AppID,
+		AppSecret: s.st.Secrets.AppSecret.Reveal(), BaseURL: s.st.BaseURL(),
+	}, nil)
+	if err != nil {
+		return tui.Result{}, explain("Cannot write the Express starter", err)
+	}
+	abs, aerr := filepath.Abs(dir)
+	if aerr != nil {
+		abs = dir
+	}
+	return s.result(fmt.Sprintf("%d file(s) in %s (existing different files were left alone); run: cd %s && npm install && npm start",
+		len(files), abs, dir), func() { s.st.Setup.ExpressDir = dir }), nil
+}

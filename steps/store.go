@@ -1,0 +1,180 @@
+package steps
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// File names inside the store directory.
+const (
+	SetupFile   = "setup.json"
+	SecretsFile = "secrets.json"
+)
+
+// Store keeps Setup and Secrets in a directory (by default the user's config
+// directory + "/logto-twilio"). Writes are atomic (temp file + rename) and
+// both files are mode 0600.
+type Store struct {
+	Dir string
+}
+
+// DefaultStore returns the store in os.UserConfigDir()/logto-twilio. It
+// reads the environment only; it touches no file.
+func DefaultStore() (Store, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return Store{}, fmt.Errorf("steps: config dir: %w", err)
+	}
+	return Store{Dir: filepath.Join(dir, "logto-twilio")}, nil
+}
+
+// Loaded is what Load found.
+type Loaded struct {
+	Setup   Setup
+	Secrets Secrets
+	Found   bool // setup.json existed and was read
+	// Problems are plain sentences about files that could not be read; each
+	// such file was moved to <name>.bak and the wizard starts fresh.
+	Problems []string
+}
+
+// Load reads both files. A missing file is not an error. A corrupt one is
+// moved to <name>.bak and reported in Problems, never a crash.
+func (s Store) Load() (Loaded, error) {
+	var l Loaded
+	found, prob, err := s.read(SetupFile, &l.Setup)
+	if err != nil {
+		return Loaded{}, err
+	}
+	l.Found = found
+	if prob != "" {
+		l.Problems = append(l.Problems, prob)
+		l.Setup = Setup{}
+	}
+	var raw struct {
+		Version         int    `json:"version"`
+		M2MAppSecret    string `json:"m2mAppSecret"`
+		AppSecret       string `json:"appSecret"`
+		TwilioAuthToken string `json:"twilioAuthToken"`
+	}
+	_, prob, err = s.read(SecretsFile, &raw)
+	if err != nil {
+		return Loaded{}, err
+	}
+	if prob != "" {
+		l.Problems = append(l.Problems, prob)
+	} else {
+		l.Secrets = Secrets{Version: raw.Version, M2MAppSecret: Secret(raw.M2MAppSecret),
+			AppSecret: Secret(raw.AppSecret), TwilioAuthToken: Secret(raw.TwilioAuthToken)}
+	}
+	return l, nil
+}
+
+func (s Store) read(name string, v any) (found bool, problem string, err error) {
+	path := filepath.Join(s.Dir, name)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, "", nil
+	}
+	if err != nil {
+		return false, "", fmt.Errorf("steps: read %s: %w", path, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if derr := dec.Decode(v); derr != nil {
+		bak := path + ".bak"
+		if rerr := os.Rename(path, bak); rerr != nil {
+			return false, "", fmt.Errorf("steps: %s is unreadable and could not be moved aside: %w", path, rerr)
+		}
+		// The decoder's message never quotes the file's content.
+		return false, fmt.Sprintf("%s could not be read (%s); it was moved to %s and the wizard starts fresh.",
+			path, decodeProblem(derr), bak), nil
+	}
+	return true, "", nil
+}
+
+func decodeProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("not valid JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q has the wrong type", te.Field)
+	}
+	return "not valid JSON"
+}
+
+// Save writes both files atomically. The directory is created with mode
+// 0700 and the files with 0600.
+func (s Store) Save(setup Setup, sec Secrets) error {
+	setup.Version, sec.Version = SchemaVersion, SchemaVersion
+	sb, err := json.MarshalIndent(setup, "", "  ")
+	if err != nil {
+		return fmt.Errorf("steps: encode setup: %w", err)
+	}
+	kb, err := json.Marshal(sec)
+	if err != nil {
+		return fmt.Errorf("steps: encode secrets: %w", err)
+	}
+	return s.WriteFiles(sb, kb)
+}
+
+// WriteFiles writes already encoded files (see Snapshot).
+func (s Store) WriteFiles(setupJSON, secretsJSON []byte) error {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("steps: create %s: %w", s.Dir, err)
+	}
+	if err := writeAtomic(filepath.Join(s.Dir, SecretsFile), secretsJSON); err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(s.Dir, SetupFile), append(setupJSON, '\n'))
+}
+
+// Reset removes both files (start over). Missing files are fine.
+func (s Store) Reset() error {
+	for _, n := range []string{SetupFile, SecretsFile} {
+		if err := os.Remove(filepath.Join(s.Dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("steps: remove %s: %w", n, err)
+		}
+	}
+	return nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("steps: write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("steps: write %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("steps: write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("steps: write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("steps: write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("steps: write %s: %w", path, err)
+	}
+	ok = true
+	return nil
+}

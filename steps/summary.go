@@ -1,0 +1,68 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// summaryStep shows what was configured, where it is saved and what to run
+// next. It has no secrets to show and shows none.
+type summaryStep struct {
+	base
+}
+
+func newSummary(st *State, d *Deps) *summaryStep {
+	return &summaryStep{base: base{id: "summary", title: "Summary", st: st, d: d}}
+}
+
+// Skip: the summary always shows.
+func (s *summaryStep) Skip() bool { return false }
+
+// Report is the summary text (also printed by cmd in plain mode if wanted).
+func Report(st *State, store *Store) string {
+	su := st.Setup
+	var b strings.Builder
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "  %-18s %s\n", k, v)
+		}
+	}
+	row("Logto", su.Endpoint)
+	row("App", strings.TrimSpace(su.AppName+" "+su.AppID))
+	row("Twilio account", su.TwilioAccountSID)
+	row("Messaging Service", strings.TrimSpace(su.ServiceName+" "+su.ServiceSID))
+	row("SMS connector", strings.TrimSpace(su.ConnectorAction+" "+su.ConnectorID))
+	row("Test SMS", strings.TrimSpace(su.TestPhone+" "+su.TestResult))
+	row("Signed in as", su.SignedInPhone)
+	row("Express starter", su.ExpressDir)
+	if store != nil {
+		row("Saved in", filepath.Join(store.Dir, SetupFile)+" (secrets: "+SecretsFile+", mode 0600)")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (s *summaryStep) Guide() string {
+	g := GuideText(s.id) + "\n\n" + Report(s.st, s.d.Store)
+	if s.st.Setup.ExpressDir != "" {
+		g += "\n\nNext: cd " + s.st.Setup.ExpressDir + " && npm install && npm start"
+	}
+	return g
+}
+
+func (s *summaryStep) Form(tui.FormEnv) *huh.Form {
+	return huh.NewForm(huh.NewGroup(huh.NewNote().Title("Press enter to finish.").Next(true).NextLabel("Finish")))
+}
+
+func (s *summaryStep) Execute(context.Context) (tui.Result, error) {
+	who := s.st.Setup.SignedInPhone
+	if who == "" {
+		return s.result("setup saved", nil), nil
+	}
+	return s.result("SMS sign-in works (signed in as "+who+")", nil), nil
+}

@@ -1,0 +1,90 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/tui"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
+)
+
+// templatesStep keeps the default SMS templates of every usage type or lets
+// the user edit them; {{code}} is enforced and the segment count shown.
+type templatesStep struct {
+	base
+	edit  bool
+	texts []string // one per usage type, in defaults order
+	types []string
+}
+
+func newTemplates(st *State, d *Deps) *templatesStep {
+	return &templatesStep{base: base{id: "templates", title: "SMS templates", st: st, d: d}}
+}
+
+func (s *templatesStep) init() {
+	if s.texts != nil {
+		return
+	}
+	saved := map[string]string{}
+	for _, t := range s.st.Setup.Templates {
+		saved[t.UsageType] = t.Content
+	}
+	for _, t := range twiliosetup.DefaultTemplates() {
+		s.types = append(s.types, t.UsageType)
+		s.texts = append(s.texts, firstNonEmpty(saved[t.UsageType], t.Content))
+	}
+}
+
+func validateTemplate(v string) error {
+	if _, err := twiliosetup.ValidateTemplate(v); err != nil {
+		return fmt.Errorf("%w (it must contain {{code}} exactly)", err)
+	}
+	return nil
+}
+
+func segmentText(v string) string {
+	seg := twiliosetup.CountSegments(v)
+	return fmt.Sprintf("%d characters, %d segment(s), %s", seg.Chars, seg.Count, seg.Encoding)
+}
+
+func (s *templatesStep) Form(tui.FormEnv) *huh.Form {
+	s.init()
+	groups := []*huh.Group{huh.NewGroup(huh.NewConfirm().Key("edit").
+		Title(fmt.Sprintf("Edit the texts of the %d message types?", len(s.types))).
+		Description("e.g. " + s.texts[0]).
+		Affirmative("Edit them").Negative("Use these").
+		Value(&s.edit))}
+	for i := range s.texts {
+		i := i
+		groups = append(groups, huh.NewGroup(huh.NewText().Key(s.types[i]).
+			Title(s.types[i]+" message").Lines(3).
+			DescriptionFunc(func() string { return segmentText(s.texts[i]) }, &s.texts[i]).
+			Value(&s.texts[i]).Validate(validateTemplate)).
+			WithHideFunc(func() bool { return !s.edit }))
+	}
+	return huh.NewForm(groups...)
+}
+
+func (s *templatesStep) Execute(context.Context) (tui.Result, error) {
+	s.init()
+	out := make([]Template, len(s.texts))
+	maxSeg := 0
+	for i, t := range s.texts {
+		seg, err := twiliosetup.ValidateTemplate(t)
+		if err != nil {
+			return tui.Result{}, problem(fmt.Sprintf("The %s message is not valid", s.types[i]),
+				"Press e and put {{code}} in it exactly once.", err)
+		}
+		maxSeg = max(maxSeg, seg.Count)
+		out[i] = Template{UsageType: s.types[i], Content: t}
+	}
+	what := "defaults"
+	if s.edit {
+		what = "edited"
+	}
+	return s.result(fmt.Sprintf("%d templates (%s), at most %d segment(s) each", len(out), what, maxSeg), func() {
+		s.st.Setup.Templates = out
+	}), nil
+}

@@ -1,0 +1,148 @@
+package steps
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strings"
+	"sync"
+	"time"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
+)
+
+// testSMSStep sends a test SMS to the user's phone: through Logto's
+// connector test (automatic) or Twilio directly (manual, delivery followed
+// to a final state). Trial accounts are checked for a verified number first.
+// Failures are explained; the user can retry, edit or skip.
+type testSMSStep struct {
+	base
+	phone string
+
+	mu     sync.Mutex
+	status string // the last delivery status seen (shown while waiting)
+}
+
+func newTestSMS(st *State, d *Deps) *testSMSStep {
+	return &testSMSStep{base: base{id: "testsms", title: "Test SMS", st: st, d: d}}
+}
+
+func validatePhone(v string) error {
+	if _, err := twiliosetup.ParsePhone(v, ""); err != nil {
+		return fmt.Errorf("use the international format, e.g. +15551234567: %w", err)
+	}
+	return nil
+}
+
+func (s *testSMSStep) Form(tui.FormEnv) *huh.Form {
+	if s.phone == "" {
+		s.phone = firstNonEmpty(s.st.Prefill.TestPhone, s.st.Setup.TestPhone)
+	}
+	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("phone").Title("Your phone number").
+		Placeholder("+15551234567").Value(&s.phone).Validate(validatePhone)))
+}
+
+// Timeout leaves room for following the delivery.
+func (s *testSMSStep) Timeout() time.Duration { return 2 * time.Minute }
+
+func (s *testSMSStep) WaitingText() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.status != "" {
+		return "Sending the test SMS… status: " + s.status
+	}
+	return "Sending the test SMS…"
+}
+
+func (s *testSMSStep) setStatus(v string) {
+	s.mu.Lock()
+	s.status = v
+	s.mu.Unlock()
+}
+
+// SkipResult lets the user go on without a test SMS (tui.Optional).
+func (s *testSMSStep) SkipResult() tui.Result {
+	return tui.Result{Summary: "skipped", Commit: func() { s.st.Setup.TestResult = "skipped" }}
+}
+
+func (s *testSMSStep) Execute(ctx context.Context) (tui.Result, error) {
+	s.setStatus("")
+	phone, err := twiliosetup.ParsePhone(strings.TrimSpace(s.phone), "")
+	if err != nil {
+		return tui.Result{}, problem("That phone number is not valid", "Press e and use the international format, e.g. +15551234567.", err)
+	}
+	tw, err := s.twilio()
+	if err != nil {
+		return tui.Result{}, err
+	}
+	acct := s.st.Account
+	if acct == nil {
+		a, err := tw.Account(ctx)
+		if err != nil {
+			return tui.Result{}, explain("Twilio refused the credentials", err)
+		}
+		acct = &a
+	}
+	if err := tw.CheckCanText(ctx, *acct, phone); err != nil {
+		return tui.Result{}, explain("Twilio will not text "+phone.E164(), err)
+	}
+	var result string
+	if s.st.Setup.Method == MethodAuto {
+		result, err = s.viaLogto(ctx, phone)
+	} else {
+		result, err = s.viaTwilio(ctx, tw, phone)
+	}
+	if err != nil {
+		return tui.Result{}, err
+	}
+	e164 := phone.E164()
+	return s.result(e164+" · "+result, func() {
+		s.st.Setup.TestPhone, s.st.Setup.TestResult = e164, result
+	}), nil
+}
+
+func (s *testSMSStep) viaLogto(ctx context.Context, phone twiliosetup.Phone) (string, error) {
+	c, err := s.logto()
+	if err != nil {
+		return "", err
+	}
+	cs := connectorStep{base: s.base}
+	if err := c.TestTwilioConnector(ctx, phone.Digits(), cs.config()); err != nil {
+		return "", explain("Logto could not send the test SMS", err)
+	}
+	return "sent through Logto's Twilio connector", nil
+}
+
+func (s *testSMSStep) viaTwilio(ctx context.Context, tw Twilio, phone twiliosetup.Phone) (string, error) {
+	body := "Your verification code is {{code}}"
+	for _, t := range s.st.Setup.Templates {
+		if t.UsageType == "SignIn" {
+			body = t.Content
+		}
+	}
+	code, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", fmt.Errorf("steps: code: %w", err)
+	}
+	body = strings.ReplaceAll(body, twiliosetup.CodePlaceholder, fmt.Sprintf("%06d", code.Int64()))
+	msg, err := tw.Send(ctx, s.st.Setup.ServiceSID, phone, body)
+	if err != nil {
+		return "", explain("Twilio did not accept the test SMS", err)
+	}
+	s.setStatus(msg.Status)
+	final, err := tw.Follow(ctx, msg.SID, func(m twiliosetup.Message) { s.setStatus(m.Status) })
+	if err != nil {
+		return "", explain("Lost track of the test SMS ("+msg.SID+")", err)
+	}
+	if e := final.Err(); e != nil {
+		return "", explain("The test SMS was not delivered", e)
+	}
+	return final.Status, nil
+}
+
+var _ = logtoapi.TwilioFactoryID

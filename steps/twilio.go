@@ -1,0 +1,76 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/tui"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
+)
+
+// twilioStep asks for the Account SID and Auth Token and checks them.
+type twilioStep struct {
+	base
+	sid, token string
+}
+
+func newTwilio(st *State, d *Deps) *twilioStep {
+	return &twilioStep{base: base{id: "twilio", title: "Twilio credentials", st: st, d: d}}
+}
+
+func validateSID(v string) error   { return twiliosetup.ValidateAccountSID(twiliosetup.Clean(v)) }
+func validateToken(v string) error { return twiliosetup.ValidateAuthToken(twiliosetup.Clean(v)) }
+
+func (s *twilioStep) Form(env tui.FormEnv) *huh.Form {
+	if s.sid == "" {
+		s.sid = firstNonEmpty(s.st.Prefill.TwilioAccountSID, s.st.Setup.TwilioAccountSID)
+	}
+	if s.token == "" {
+		s.token = firstNonEmpty(s.st.Prefill.TwilioAuthToken.Reveal(), s.st.Secrets.TwilioAuthToken.Reveal())
+	}
+	return huh.NewForm(huh.NewGroup(
+		huh.NewInput().Key("sid").Title("Account SID").Placeholder("AC…").Value(&s.sid).Validate(validateSID),
+		tui.SecretInput(env).Key("token").Title("Auth Token").Value(&s.token).Validate(validateToken),
+	))
+}
+
+func (s *twilioStep) WaitingText() string { return "Checking the credentials with Twilio…" }
+
+func (s *twilioStep) Execute(ctx context.Context) (tui.Result, error) {
+	sid, token := twiliosetup.Clean(s.sid), twiliosetup.Clean(s.token)
+	if err := validateSID(sid); err != nil {
+		return tui.Result{}, problem("That Account SID does not look right", "Press e; it starts with AC and has 34 characters.", err)
+	}
+	if err := validateToken(token); err != nil {
+		return tui.Result{}, problem("That Auth Token does not look right", "Press e and copy it again (32 characters).", nil)
+	}
+	c, err := s.d.NewTwilio(twiliosetup.Credentials{AccountSID: sid, AuthToken: token})
+	if err != nil {
+		return tui.Result{}, explain("Cannot use those credentials", err)
+	}
+	acct, err := c.Account(ctx)
+	if err != nil {
+		return tui.Result{}, explain("Twilio refused the credentials", err)
+	}
+	kind := "full account"
+	if acct.IsTrial() {
+		kind = "trial account: it can only text numbers you verified in the Twilio Console"
+	}
+	name := acct.FriendlyName
+	if name == "" {
+		name = acct.SID
+	}
+	return s.result(fmt.Sprintf("%s (%s) · %s", name, sid, kind), func() {
+		if s.st.Setup.TwilioAccountSID != sid {
+			s.st.Setup.ServiceSID, s.st.Setup.ServiceName, s.st.Setup.ServiceSender = "", "", ""
+		}
+		s.st.Setup.TwilioAccountSID = sid
+		s.st.Setup.TwilioAccountName = acct.FriendlyName
+		s.st.Setup.TwilioTrial = acct.IsTrial()
+		s.st.Secrets.TwilioAuthToken = Secret(token)
+		a := acct
+		s.st.Account = &a
+	}), nil
+}

@@ -1,0 +1,116 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
+
+	"charm.land/huh/v2"
+)
+
+// VerifyTimeout is how long the verify step waits for the sign-in.
+const VerifyTimeout = 15 * time.Minute
+
+// verifyStep starts the demo server, opens the browser (in Execute, never in
+// Update) and waits for the sign-in event.
+type verifyStep struct {
+	base
+}
+
+func newVerify(st *State, d *Deps) *verifyStep {
+	return &verifyStep{base: base{id: "verify", title: "Sign in for real", st: st, d: d}}
+}
+
+// Skip: the proof is re-run every time the wizard gets here.
+func (s *verifyStep) Skip() bool { return false }
+
+func (s *verifyStep) Form(tui.FormEnv) *huh.Form { return nil }
+
+func (s *verifyStep) Timeout() time.Duration { return VerifyTimeout }
+
+func (s *verifyStep) url() string { return s.st.BaseURL() }
+
+func (s *verifyStep) WaitingText() string {
+	how := "The browser opens it; if not, open it yourself."
+	if s.st.Prefill.NoBrowser || s.d.Open == nil {
+		how = "Open it in your browser."
+	}
+	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in… (alt+o opens it again, alt+y copies the URL)", s.url(), how)
+}
+
+func (s *verifyStep) Actions() []tui.Action {
+	return []tui.Action{
+		s.openAction("alt+o", "open demo", s.url()),
+		s.copyAction("alt+y", "copy URL", s.url),
+	}
+}
+
+// server returns the running demo server, starting it once.
+func (s *verifyStep) server(ctx context.Context) (Demo, string, error) {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	if s.st.demo != nil {
+		return s.st.demo, s.url(), nil
+	}
+	e, err := logtoapi.ParseEndpoint(s.st.Setup.Endpoint)
+	if err != nil {
+		return nil, "", problem("The Logto endpoint is not set", "Go back to the endpoint step.", err)
+	}
+	if s.st.Setup.AppID == "" || !s.st.Secrets.AppSecret.IsSet() {
+		return nil, "", problem("The app's ID or secret is missing", "Go back (ctrl+b) to the app steps.", nil)
+	}
+	srv, err := s.d.NewDemo(demo.Config{Endpoint: e.String(), AppID: s.st.Setup.AppID,
+		AppSecret: s.st.Secrets.AppSecret.Reveal(), BaseURL: s.url()})
+	if err != nil {
+		return nil, "", explain("Cannot set up the demo app", err)
+	}
+	u, err := srv.Start(ctx, net.JoinHostPort("localhost", strconv.Itoa(s.st.Port())))
+	if err != nil {
+		_ = srv.Close()
+		return nil, "", explain("Cannot start the demo app", err)
+	}
+	s.st.demo = srv
+	return srv, u, nil
+}
+
+func (s *verifyStep) Execute(ctx context.Context) (tui.Result, error) {
+	srv, u, err := s.server(ctx)
+	if err != nil {
+		return tui.Result{}, err
+	}
+	if s.d.Open != nil && !s.st.Prefill.NoBrowser {
+		_ = s.d.Open.Open(u) // a missing browser is fine: the URL is on screen
+	}
+	select {
+	case in, ok := <-srv.SignIns():
+		if !ok {
+			return tui.Result{}, problem("The demo app stopped", "Press enter to start it again.", nil)
+		}
+		who := phoneE164(in.PhoneNumber)
+		if who == "" {
+			who = "user " + in.Subject
+		}
+		return s.result("signed in as "+who, func() {
+			s.st.SignIn = &in
+			s.st.Setup.SignedInPhone = who
+		}), nil
+	case <-ctx.Done():
+		return tui.Result{}, problem("No sign-in arrived", "Press enter to wait again; the demo app keeps running at "+u+".", ctx.Err())
+	}
+}
+
+// phoneE164 adds the "+" Logto leaves out of its phone_number claim.
+func phoneE164(p string) string {
+	p = strings.TrimSpace(p)
+	if p == "" || strings.HasPrefix(p, "+") {
+		return p
+	}
+	return "+" + p
+}

@@ -1,0 +1,117 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// welcomeStep says what will happen and, with a saved setup, offers to
+// resume, re-verify everything, or start over. It is where saved state is
+// read (in Load, so no disk work happens before the first frame).
+type welcomeStep struct {
+	base
+	loaded *Loaded
+	choice string
+}
+
+func newWelcome(st *State, d *Deps) *welcomeStep {
+	return &welcomeStep{base: base{id: "welcome", title: "Welcome", st: st, d: d}}
+}
+
+// Skip: the welcome step always runs.
+func (s *welcomeStep) Skip() bool { return false }
+
+func (s *welcomeStep) Load(context.Context) (func(), error) {
+	if s.d.Store == nil {
+		return func() { s.loaded = &Loaded{} }, nil
+	}
+	l, err := s.d.Store.Load()
+	if err != nil {
+		return nil, explain("Cannot read the saved setup", err)
+	}
+	return func() {
+		s.loaded = &l
+		s.st.Problems = l.Problems
+		s.st.Found = l.Found
+		if l.Found {
+			s.st.Setup, s.st.Secrets = l.Setup, l.Secrets
+		}
+	}, nil
+}
+
+func (s *welcomeStep) Guide() string {
+	g := GuideText(s.id)
+	for _, p := range s.st.Problems {
+		g += "\n\n! " + p
+	}
+	if s.st.Found {
+		g += "\n\nSaved setup: " + savedSummary(&s.st.Setup)
+	}
+	return g
+}
+
+func savedSummary(su *Setup) string {
+	parts := []string{fmt.Sprintf("%d of the steps done", len(su.Done))}
+	if su.Endpoint != "" {
+		parts = append(parts, "Logto "+su.Endpoint)
+	}
+	if su.TwilioAccountSID != "" {
+		parts = append(parts, "Twilio "+su.TwilioAccountSID)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (s *welcomeStep) Form(tui.FormEnv) *huh.Form {
+	if !s.st.Found {
+		s.choice = ModeFresh
+		return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("start").
+			Title("Ready to start?").Affirmative("Start").Negative("").
+			Validate(func(ok bool) error {
+				if !ok {
+					return fmt.Errorf("press enter to start, or ctrl+c to quit")
+				}
+				return nil
+			})))
+	}
+	if s.choice == "" {
+		s.choice = ModeResume
+	}
+	return huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Key("mode").
+		Title("You ran this wizard before. What now?").
+		Options(
+			huh.NewOption("Resume where it stopped", ModeResume),
+			huh.NewOption("Check everything again (answers prefilled)", ModeReverify),
+			huh.NewOption("Start over (forget the saved setup)", ModeFresh),
+		).Value(&s.choice)))
+}
+
+func (s *welcomeStep) Execute(context.Context) (tui.Result, error) {
+	choice := s.choice
+	if choice == "" {
+		choice = ModeFresh
+	}
+	if choice == ModeFresh && s.st.Found && s.d.Store != nil {
+		if err := s.d.Store.Reset(); err != nil {
+			return tui.Result{}, explain("Cannot remove the saved setup", err)
+		}
+	}
+	summary := map[string]string{
+		ModeFresh:    "starting fresh",
+		ModeResume:   "resuming where you stopped",
+		ModeReverify: "checking the saved setup again",
+	}[choice]
+	return tui.Result{Summary: summary, Commit: func() {
+		s.st.Mode = choice
+		switch choice {
+		case ModeFresh:
+			s.st.Setup, s.st.Secrets = Setup{}, Secrets{}
+		case ModeReverify:
+			s.st.Setup.Done = nil
+		}
+	}}, nil
+}
