@@ -69,7 +69,8 @@ func TestWithListener(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	var d struct {
-		Issuer, TokenEndpoint string `json:"token_endpoint"`
+		Issuer        string `json:"issuer"`
+		TokenEndpoint string `json:"token_endpoint"`
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&d)
 	if resp.StatusCode != http.StatusOK || d.Issuer != s.URL+"/oidc" || d.TokenEndpoint != s.URL+"/oidc/token" {
