@@ -603,3 +603,62 @@ func TestTokenRotation(t *testing.T) {
 		t.Errorf("requests %v, want %v", got, want)
 	}
 }
+
+func TestSendTestChecksFirst(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		acct     string
+		senders  int
+		to       string
+		wantIs   error
+		wantSent int
+	}{
+		{"no sender", "Full", 0, "+15551234567", twiliosetup.ErrNoSender, 0},
+		{"trial unverified", "Trial", 1, "+15551234567", twiliosetup.ErrUnverifiedNumber, 0},
+		{"trial verified", "Trial", 1, "+14155550100", nil, 1},
+		{"full", "Full", 1, "+15551234567", nil, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			f.handle("GET messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", func(w http.ResponseWriter, r *http.Request) {
+				nums := []any{}
+				for range tt.senders {
+					nums = append(nums, phoneNumber(pnA, "+15005550006", serviceOK))
+				}
+				writeJSON(w, 200, map[string]any{"phone_numbers": nums, "meta": v1Meta("phone_numbers")})
+			})
+			f.handle("GET api.twilio.com"+pathCallers, callerIDs("+14155550100"))
+			f.handle("POST api.twilio.com"+pathMessages, func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 201, message(smsSID, r.PostForm.Get("To"), "accepted", nil))
+			})
+			acct := twiliosetup.Account{SID: sidOK, Status: "active", Type: tt.acct}
+			m, err := f.client().SendTest(t.Context(), acct, serviceOK, mustPhone(t, tt.to), "code 123456")
+			if tt.wantIs != nil {
+				if !errors.Is(err, tt.wantIs) {
+					t.Fatalf("SendTest = %v, want %v", err, tt.wantIs)
+				}
+			} else if err != nil || m.SID != smsSID {
+				t.Fatalf("SendTest = %+v, %v", m, err)
+			}
+			if n := f.count("POST", "/Messages.json"); n != tt.wantSent {
+				t.Errorf("%d sends, want %d", n, tt.wantSent)
+			}
+		})
+	}
+}
+
+func TestFetchMessageRejectsBadSID(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	for _, sid := range []string{"", "SM12", "../Accounts", "AC0123456789abcdef0123456789abcdef"} {
+		if _, err := f.client().FetchMessage(t.Context(), sid); err == nil {
+			t.Errorf("FetchMessage(%q) = nil error", sid)
+		}
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Errorf("%d requests went out", n)
+	}
+}

@@ -95,8 +95,24 @@ func (c *Client) Send(ctx context.Context, serviceSID string, to Phone, body str
 	return toMessage(m), nil
 }
 
+// SendTest is the wizard's test send: it reports a Messaging Service without sender
+// ([Client.EnsureSender]) and a trial account's unverified recipient ([Client.CheckCanText]) before
+// anything is sent, then sends with [Client.Send]. Follow the result with [Client.Follow].
+func (c *Client) SendTest(ctx context.Context, acct Account, serviceSID string, to Phone, body string) (Message, error) {
+	if err := c.EnsureSender(ctx, serviceSID); err != nil {
+		return Message{}, err
+	}
+	if err := c.CheckCanText(ctx, acct, to); err != nil {
+		return Message{}, err
+	}
+	return c.Send(ctx, serviceSID, to, body)
+}
+
 // FetchMessage returns a message's current state.
 func (c *Client) FetchMessage(ctx context.Context, sid string) (Message, error) {
+	if err := validateMessageSID(sid); err != nil {
+		return Message{}, err
+	}
 	s, err := c.services(ctx)
 	if err != nil {
 		return Message{}, wrap("fetch message", err)
@@ -162,6 +178,14 @@ func (c *Client) followTimeout(ctx context.Context, last Message) (Message, erro
 		return last, nil
 	}
 	return last, errorf("follow message %s: %w (last status %q)", last.SID, ctx.Err(), last.Status)
+}
+
+// validateMessageSID accepts "SM" or "MM" followed by 32 hex digits.
+func validateMessageSID(sid string) error {
+	if len(sid) >= 2 && sid[:2] == "MM" {
+		return validateSID("Message SID", "MM", sid)
+	}
+	return validateSID("Message SID", "SM", sid)
 }
 
 func toMessage(m *api.ApiV2010Message) Message {
