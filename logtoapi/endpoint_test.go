@@ -199,3 +199,30 @@ func TestValidateTenantID(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseEndpoint checks that parsing never panics and that a parsed endpoint parses
+// back to itself.
+func FuzzParseEndpoint(f *testing.F) {
+	for _, s := range []string{"http://localhost:3001", "abc123.logto.app", "https//x.com", "http://[::1]:3001/oidc", "localhost:3001", " https://a.b/c/oidc/ ", "http://a:b@c", "ftp://x", "%", "http://x/%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		e, err := logtoapi.ParseEndpoint(in)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "logtoapi: endpoint: ") {
+				t.Errorf("error %q lacks the prefix", err)
+			}
+			return
+		}
+		again, err := logtoapi.ParseEndpoint(e.String())
+		if err != nil {
+			t.Fatalf("ParseEndpoint(%q) = %q, which does not parse: %v", in, e, err)
+		}
+		if again.String() != e.String() {
+			t.Errorf("not stable: %q -> %q -> %q", in, e, again)
+		}
+		if !strings.HasPrefix(e.String(), "http://") && !strings.HasPrefix(e.String(), "https://") {
+			t.Errorf("scheme of %q", e)
+		}
+	})
+}

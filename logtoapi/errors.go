@@ -195,6 +195,9 @@ func Explain(err error) string {
 	if errors.Is(err, ErrTwilioUnreachable) {
 		return ErrTwilioUnreachable.Error()
 	}
+	if errors.Is(err, ErrNoUsableSecret) {
+		return "The application has no client secret that is still valid: add one on the application's page in the Console."
+	}
 	var te *TwilioError
 	if errors.As(err, &te) {
 		return te.Error()
