@@ -1,0 +1,207 @@
+// Package twiliotest is an in-process stand-in for the parts of Twilio's REST API that
+// logto-twilio uses (api.twilio.com 2010-04-01, messaging.twilio.com v1 and
+// accounts.twilio.com v1), in the style of net/http/httptest.
+//
+// It answers in the shapes of Twilio's OpenAPI specs (RFC 2822 dates on 2010-04-01,
+// ISO 8601 dates on the v1 APIs, num_segments as a string, error bodies with code,
+// message, more_info and status), checks HTTP Basic auth, and keeps accounts, numbers,
+// Messaging Services, verified caller IDs and messages in memory. Messages move through
+// their statuses as time passes (or on each fetch, see WithStatusStep), so tests can follow
+// delivery; Inbox and WaitMessage let tests read what was sent.
+//
+// twilio-go has fixed *.twilio.com base URLs: give it Client() (or Transport()), which
+// serves those hosts from this stand-in in memory, without any network. The same handler
+// also listens on URL (http://127.0.0.1:PORT) for clients that post there directly, such
+// as the Logto stand-in's Twilio connector.
+//
+// Inside a testing/synctest bubble, create the server with WithoutListener: a real
+// listener blocks a bubble's clock. Time inside the server (status progression, latency
+// faults) is then the bubble's fake time.
+package twiliotest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is a running Twilio stand-in. Create it with NewServer and Close it when done.
+type Server struct {
+	// URL is the stand-in's base URL, http://127.0.0.1:PORT, for clients that do not
+	// rewrite hosts (the Logto connector posts to URL + "/2010-04-01/..."). With
+	// WithoutListener it is http://twiliotest.invalid, reachable only through Client()
+	// and Transport().
+	URL string
+
+	hs      *httptest.Server
+	handler http.Handler
+	step    time.Duration
+	now     func() time.Time
+
+	mu         sync.Mutex
+	cond       *sync.Cond
+	seq        int
+	accounts   map[string]*account
+	accountIDs []string
+	numbers    []*number
+	services   []*service
+	callerIDs  []*callerID
+	pending    []*validation
+	messages   []*message
+	consumed   map[string]bool // message SIDs already returned by WaitMessage
+	faults     []*injected
+	failures   map[string]outcome // by recipient digits
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	listen bool
+	step   time.Duration
+}
+
+// WithoutListener makes NewServer start no network listener: the server is reachable
+// only through Client() and Transport(), and URL is http://twiliotest.invalid (a host the
+// transport serves). Use it inside testing/synctest bubbles.
+func WithoutListener() Option { return func(c *config) { c.listen = false } }
+
+// WithStatusStep sets how long a message stays in each status before it moves on
+// (accepted → queued → sending → sent → delivered). The default is 200ms. A step of 0 or
+// less moves a message one status further on each fetch of it instead of with time.
+func WithStatusStep(d time.Duration) Option { return func(c *config) { c.step = d } }
+
+// DefaultStatusStep is the time a message spends in each status unless WithStatusStep
+// says otherwise.
+const DefaultStatusStep = 200 * time.Millisecond
+
+// invalidURL is URL when the server has no listener.
+const invalidURL = "http://twiliotest.invalid"
+
+// NewServer starts a Twilio stand-in. It holds no accounts until AddAccount.
+func NewServer(opts ...Option) *Server {
+	cfg := config{listen: true, step: DefaultStatusStep}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := &Server{
+		step:     cfg.step,
+		now:      time.Now,
+		accounts: map[string]*account{},
+		consumed: map[string]bool{},
+		failures: map[string]outcome{},
+	}
+	s.cond = sync.NewCond(&s.mu)
+	s.handler = http.HandlerFunc(s.serve)
+	if cfg.listen {
+		s.hs = httptest.NewServer(s.handler)
+		s.URL = s.hs.URL
+	} else {
+		s.URL = invalidURL
+	}
+	return s
+}
+
+// Close shuts the listener down (if any) and wakes every WaitMessage call.
+func (s *Server) Close() {
+	if s.hs != nil {
+		s.hs.Close()
+	}
+	s.mu.Lock()
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// Client returns an HTTP client for twilio-go whose requests to https://*.twilio.com (and
+// to URL) are served by this stand-in in memory. Like twilio-go's own default client it
+// does not follow redirects and times out after 10 seconds.
+func (s *Server) Client() *http.Client {
+	return &http.Client{
+		Transport: s.Transport(),
+		Timeout:   10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// Transport returns a RoundTripper that serves requests for *.twilio.com and for URL from
+// this stand-in, in memory. The request keeps its Host (api.twilio.com,
+// messaging.twilio.com, accounts.twilio.com), as it would reach Twilio. Requests for any
+// other host fail without touching the network.
+func (s *Server) Transport() http.RoundTripper { return memTransport{s: s} }
+
+type memTransport struct{ s *Server }
+
+// ErrConnectionDropped is returned by Transport when a Fault drops the connection (over
+// the real listener the client sees the connection close instead).
+var ErrConnectionDropped = errors.New("twiliotest: connection dropped by injected fault")
+
+func (t memTransport) RoundTrip(req *http.Request) (resp *http.Response, err error) {
+	if req.Body != nil {
+		defer req.Body.Close()
+	}
+	if !t.s.serves(req.URL) {
+		return nil, fmt.Errorf("twiliotest: refusing request to %q: only *.twilio.com and %s are served", req.URL.Host, t.s.URL)
+	}
+	in := req.Clone(req.Context())
+	in.Host = req.URL.Host
+	in.RequestURI = req.URL.RequestURI()
+	in.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
+	in.RemoteAddr = "127.0.0.1:0"
+	if req.Body == nil {
+		in.Body = http.NoBody
+	} else {
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, fmt.Errorf("twiliotest: read request body: %w", err)
+		}
+		in.Body = io.NopCloser(strings.NewReader(string(body)))
+		in.ContentLength = int64(len(body))
+	}
+	rec := httptest.NewRecorder()
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler { //nolint:errorlint // panics carry the exact value
+				resp, err = nil, ErrConnectionDropped
+				return
+			}
+			panic(r)
+		}
+	}()
+	t.s.handler.ServeHTTP(rec, in)
+	if err := req.Context().Err(); err != nil {
+		return nil, err // unwrapped, as net/http's transport does, so Timeout() reports it
+	}
+	resp = rec.Result()
+	resp.Request = req
+	return resp, nil
+}
+
+func (s *Server) serves(u *url.URL) bool {
+	host := strings.ToLower(u.Hostname())
+	if host == "twilio.com" || strings.HasSuffix(host, ".twilio.com") {
+		return true
+	}
+	base, err := url.Parse(s.URL)
+	return err == nil && strings.EqualFold(u.Host, base.Host)
+}
+
+// waitCtx blocks until ctx is done or d has passed; it reports whether d passed.
+func waitCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
