@@ -312,12 +312,48 @@ func (s *Server) deleteConnector(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	for i, c := range s.connectors {
 		if c.ID == id {
+			if s.atLeast142() && s.deleteBreaksPasswordExpirationLocked(c) {
+				respondLogtoError(w, http.StatusUnprocessableEntity, "sign_in_experiences.password_expiration_requires_forgot_password",
+					"Password expiration requires at least one forgot password method.", nil)
+				return
+			}
 			s.connectors = append(s.connectors[:i:i], s.connectors[i+1:]...)
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
 	}
 	respondNotFound(w)
+}
+
+// deleteBreaksPasswordExpirationLocked is the 1.42 rule: with password expiration on, deleting the
+// last connector behind the forgot-password methods is refused.
+func (s *Server) deleteBreaksPasswordExpirationLocked(c *connector) bool {
+	var pe struct {
+		Enabled bool `json:"enabled"`
+	}
+	if json.Unmarshal(s.signInExp.get("passwordExpiration"), &pe) != nil || !pe.Enabled {
+		return false
+	}
+	f, _ := findFactory(c.ConnectorID)
+	var methods []string
+	_ = json.Unmarshal(s.signInExp.get("forgotPasswordMethods"), &methods)
+	left := 0
+	for _, m := range methods {
+		need := map[string]string{"PhoneVerificationCode": "Sms", "EmailVerificationCode": "Email"}[m]
+		if need == "" {
+			continue
+		}
+		count := 0
+		for _, o := range s.connectors {
+			if of, _ := findFactory(o.ConnectorID); of.Type == need && o != c {
+				count++
+			}
+		}
+		if count > 0 {
+			left++
+		}
+	}
+	return len(methods) > 0 && left == 0 && (f.Type == "Sms" || f.Type == "Email")
 }
 
 var digitsRE = regexp.MustCompile(`^\d+$`)

@@ -526,3 +526,23 @@ func TestSendConnectorSMSErrors(t *testing.T) {
 		t.Errorf("no template and no Generic: %v", err)
 	}
 }
+
+func TestDeleteConnectorWithPasswordExpiration(t *testing.T) {
+	for _, tc := range []struct {
+		version string
+		status  int
+	}{{"1.37.1", http.StatusNoContent}, {"1.42.0", http.StatusUnprocessableEntity}} {
+		t.Run(tc.version, func(t *testing.T) {
+			e := newEnv(t, WithVersion(tc.version))
+			id := e.s.SetSMSConnector(TwilioFactoryID, json.RawMessage(`{}`))
+			if status, b := e.call(http.MethodPatch, "/api/sign-in-exp", map[string]any{
+				"passwordExpiration": map[string]any{"enabled": true}, "forgotPasswordMethods": []string{"PhoneVerificationCode"},
+			}); status != http.StatusOK {
+				t.Fatalf("patch: %d %s", status, b)
+			}
+			if status, b := e.call(http.MethodDelete, "/api/connectors/"+id, nil); status != tc.status {
+				t.Errorf("delete: %d %s, want %d", status, b, tc.status)
+			}
+		})
+	}
+}
