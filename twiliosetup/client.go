@@ -51,7 +51,7 @@ func New(creds Credentials, hc *http.Client) (*Client, error) {
 // AccountSID returns the account this client acts for.
 func (c *Client) AccountSID() string { return c.creds.AccountSID }
 
-// twilio returns twilio-go clients whose requests carry ctx.
+// services holds the twilio-go API services one call uses; their requests carry its ctx.
 type services struct {
 	api       *api.ApiService
 	messaging *messaging.ApiService
