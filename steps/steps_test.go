@@ -1,0 +1,865 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
+)
+
+var errBoom = errors.New("connection refused")
+
+// run executes a step (Load and apply first, if it loads) and commits.
+func run(t *testing.T, s tui.Step) (tui.Result, error) {
+	t.Helper()
+	ctx := t.Context()
+	if ld, ok := s.(tui.Loader); ok {
+		apply, err := ld.Load(ctx)
+		if err != nil {
+			return tui.Result{}, err
+		}
+		if apply != nil {
+			apply()
+		}
+	}
+	s.Form(tui.FormEnv{MaskSecrets: true}) // fills drafts like the runner does
+	res, err := s.Execute(ctx)
+	if err == nil && res.Commit != nil {
+		res.Commit()
+	}
+	return res, err
+}
+
+// wantProblem checks err is a *Problem whose text and hint contain the parts.
+func wantProblem(t *testing.T, err error, text, hint string) {
+	t.Helper()
+	var p *Problem
+	if !errors.As(err, &p) {
+		t.Fatalf("err %v (%T), want *Problem", err, err)
+	}
+	if !strings.Contains(err.Error(), text) {
+		t.Errorf("error %q lacks %q", err.Error(), text)
+	}
+	if !strings.Contains(p.Hint(), hint) {
+		t.Errorf("hint %q lacks %q", p.Hint(), hint)
+	}
+	for _, s := range []string{m2mSecret, appSecret, twilioToken} {
+		if strings.Contains(err.Error()+p.Hint(), s) {
+			t.Errorf("error shows a secret: %q", err.Error())
+		}
+	}
+}
+
+func TestEndpoint(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		input   string
+		disc    logtoapi.Discovery
+		discErr error
+		text    string
+		summary string
+	}{
+		{name: "oss", input: " http://localhost:3001/ ", disc: logtoapi.Discovery{Issuer: "http://localhost:3001/oidc"},
+			summary: "http://localhost:3001 · Logto OSS (tenant default)"},
+		{name: "cloud", input: "https://abc123.logto.app/", disc: logtoapi.Discovery{Issuer: "https://abc123.logto.app/oidc"},
+			summary: "Logto Cloud (tenant abc123)"},
+		{name: "unreachable", input: "http://localhost:3001", discErr: errBoom, text: "Logto did not answer"},
+		{name: "issuer differs", input: "http://127.0.0.1:3001", disc: logtoapi.Discovery{Issuer: "http://localhost:3001/oidc"},
+			text: "Logto calls itself http://localhost:3001/oidc"},
+		{name: "not an address", input: "ftp://x", text: "not a Logto address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			w.disc, w.discErr = tt.disc, tt.discErr
+			st := NewState(Prefill{})
+			s := newEndpoint(st, &w.deps)
+			s.value = tt.input
+			res, err := run(t, s)
+			if tt.text != "" {
+				wantProblem(t, err, tt.text, "")
+				if st.Setup.Endpoint != "" {
+					t.Fatal("a failed check changed the state")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(res.Summary, tt.summary) || !st.Setup.IsDone("endpoint") {
+				t.Fatalf("summary %q, done %v", res.Summary, st.Setup.Done)
+			}
+		})
+	}
+	if validateEndpoint("") == nil || validateEndpoint("http://localhost:3001") != nil {
+		t.Fatal("validateEndpoint")
+	}
+}
+
+func TestEndpointPrefill(t *testing.T) {
+	t.Parallel()
+	w := newWorld()
+	st := NewState(Prefill{Endpoint: "http://flag:3001"})
+	st.Setup.Endpoint = "http://saved:3001"
+	s := newEndpoint(st, &w.deps)
+	s.Form(tui.FormEnv{})
+	if s.value != "http://flag:3001" {
+		t.Fatalf("draft %q, want the flag's value", s.value)
+	}
+}
+
+func TestMethod(t *testing.T) {
+	t.Parallel()
+	scope := &logtoapi.ScopeError{AppID: "m2m1", ConsoleURL: "http://localhost:3002/console/applications/m2m1/roles"}
+	tests := []struct {
+		name     string
+		method   string
+		check    logtoapi.AppCheck
+		checkErr error
+		access   error
+		text     string
+	}{
+		{name: "auto ok", method: MethodAuto},
+		{name: "auto without role", method: MethodAuto, access: scope, text: "cannot use the Management API"},
+		{name: "auto unreachable", method: MethodAuto, access: errBoom, text: "connection refused"},
+		{name: "manual ok", method: MethodManual, check: logtoapi.AppCredentialsOK},
+		{name: "manual wrong secret", method: MethodManual, check: logtoapi.AppSecretWrong, text: "refused the App secret"},
+		{name: "manual unknown", method: MethodManual, check: logtoapi.AppUnknown, text: "does not know that App ID"},
+		{name: "manual not traditional", method: MethodManual, check: logtoapi.AppNotTraditional, text: "not a \"Traditional web\" app"},
+		{name: "manual check fails", method: MethodManual, checkErr: errBoom, text: "Cannot check the app"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			w.check, w.checkErr = tt.check, tt.checkErr
+			w.logto.errs["CheckAccess"] = tt.access
+			st := NewState(Prefill{})
+			st.Setup.Endpoint = "http://localhost:3001"
+			s := newMethod(st, &w.deps)
+			s.Form(tui.FormEnv{})
+			s.method, s.id = tt.method, " id1 "
+			s.secret = m2mSecret
+			if tt.method == MethodManual {
+				s.secret = appSecret
+			}
+			_, err := s.Execute(t.Context())
+			if tt.text != "" {
+				wantProblem(t, err, tt.text, "")
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestMethodCommits(t *testing.T) {
+	t.Parallel()
+	w := newWorld()
+	st := NewState(Prefill{M2MAppID: "m2m-env", M2MAppSecret: m2mSecret})
+	st.Setup.Endpoint = "http://localhost:3001"
+	s := newMethod(st, &w.deps)
+	if _, err := run(t, s); err != nil {
+		t.Fatal(err)
+	}
+	if st.Setup.Method != MethodAuto || st.Setup.M2MAppID != "m2m-env" || st.Secrets.M2MAppSecret.Reveal() != m2mSecret {
+		t.Fatalf("state %+v", st.Setup)
+	}
+	if !slices.Contains(w.logto.list(), "CheckAccess") {
+		t.Fatal("scope not checked")
+	}
+	if s.Actions()[0].Key.Help().Desc != "open Console" {
+		t.Fatal("no open action")
+	}
+}
+
+func TestApp(t *testing.T) {
+	t.Parallel()
+	redirect := "http://localhost:3000/logto/sign-in-callback"
+	t.Run("creates with the URIs and reads the secret", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st := readyState()
+		st.Setup.AppID = ""
+		s := newApp(st, &w.deps)
+		res, err := run(t, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Setup.AppID != "newapp" || st.Secrets.AppSecret.Reveal() != appSecret || st.Setup.DemoPort != 3000 {
+			t.Fatalf("state %+v", st.Setup)
+		}
+		if !strings.Contains(res.Summary, "created \"Bookstore\"") || strings.Contains(res.Summary, appSecret) {
+			t.Fatalf("summary %q", res.Summary)
+		}
+		if slices.Contains(w.logto.list(), "SetURIs newapp") {
+			t.Fatal("URIs set twice")
+		}
+	})
+	t.Run("asks before reusing, then adds the URIs", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.logto.apps = []logtoapi.Application{{ID: "old", Name: "Bookstore", RedirectURIs: []string{"http://other/cb"}}}
+		st := readyState()
+		s := newApp(st, &w.deps)
+		apply, err := s.Load(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		apply()
+		if s.Form(tui.FormEnv{}) == nil || s.choice != appReuse || len(s.existing) != 1 {
+			t.Fatalf("choice %q existing %d", s.choice, len(s.existing))
+		}
+		res, err := s.Execute(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Commit()
+		if got := w.logto.uris[0]; !slices.Equal(got, []string{"http://other/cb", redirect}) {
+			t.Fatalf("redirect URIs %q", got)
+		}
+		if st.Setup.AppID != "old" {
+			t.Fatalf("app %q", st.Setup.AppID)
+		}
+	})
+	t.Run("new name that exists is refused", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.logto.apps = []logtoapi.Application{{ID: "old", Name: "Bookstore"}}
+		st := readyState()
+		s := newApp(st, &w.deps)
+		apply, _ := s.Load(t.Context())
+		apply()
+		s.choice = appNew
+		_, err := s.Execute(t.Context())
+		wantProblem(t, err, "exists already", "another name")
+	})
+	for _, name := range []string{"Find", "Create", "SetURIs", "Secret"} {
+		t.Run("error from "+name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			w.logto.errs[name] = &logtoapi.APIError{Status: 500, Message: "boom"}
+			st := readyState()
+			st.Setup.AppID = ""
+			s := newApp(st, &w.deps)
+			s.name = "Other"
+			s.choice = appNew
+			if name == "SetURIs" {
+				w.logto.apps = []logtoapi.Application{{ID: "old", Name: "Other"}}
+				s.choice = appReuse
+				s.existing = w.logto.apps
+			}
+			_, err := s.Execute(t.Context())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if st.Setup.AppID != "" || st.Secrets.AppSecret.Reveal() != appSecret {
+				t.Fatal("a failed step changed the state")
+			}
+		})
+	}
+	t.Run("skipped for the manual method", func(t *testing.T) {
+		t.Parallel()
+		st := readyState()
+		st.Setup.Method = MethodManual
+		if !newApp(st, &newWorld().deps).Skip() {
+			t.Fatal("not skipped")
+		}
+	})
+}
+
+func TestTwilio(t *testing.T) {
+	t.Parallel()
+	authErr := &twiliosetup.Error{Code: 20003, Status: 401, What: "the SID and token do not match", Next: "Copy both again from the Console home page."}
+	tests := []struct {
+		name       string
+		sid, token string
+		err        error
+		text, hint string
+	}{
+		{name: "ok trial", sid: " " + accountSID + "\n", token: twilioToken},
+		{name: "bad sid", sid: "XX123", token: twilioToken, text: "Account SID does not look right"},
+		{name: "bad token", sid: accountSID, token: "short", text: "Auth Token does not look right"},
+		{name: "refused", sid: accountSID, token: twilioToken, err: authErr, text: "do not match", hint: "Copy both again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			w.twilio.errs["Account"] = tt.err
+			st := NewState(Prefill{})
+			s := newTwilio(st, &w.deps)
+			s.sid, s.token = tt.sid, tt.token
+			res, err := s.Execute(t.Context())
+			if tt.text != "" {
+				wantProblem(t, err, tt.text, tt.hint)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Commit()
+			if st.Setup.TwilioAccountSID != accountSID || !st.Setup.TwilioTrial || st.Secrets.TwilioAuthToken.Reveal() != twilioToken {
+				t.Fatalf("state %+v", st.Setup)
+			}
+			if !strings.Contains(res.Summary, "trial account") || strings.Contains(res.Summary, twilioToken) {
+				t.Fatalf("summary %q", res.Summary)
+			}
+		})
+	}
+}
+
+func TestService(t *testing.T) {
+	t.Parallel()
+	t.Run("pick existing", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st := readyState()
+		st.Setup.ServiceSID = ""
+		res, err := run(t, newService(st, &w.deps))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Setup.ServiceSID != "MG11111111111111111111111111111111" || !strings.Contains(res.Summary, "+15005550006") {
+			t.Fatalf("state %+v summary %q", st.Setup, res.Summary)
+		}
+	})
+	t.Run("create and attach", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.twilio.services = nil
+		st := readyState()
+		s := newService(st, &w.deps)
+		if _, err := run(t, s); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"Services", "Numbers", "CreateService " + DefaultServiceName, "Attach MGnew PN1", "EnsureSender MGnew", "Senders MGnew"}
+		if got := w.twilio.list(); !slices.Equal(got, want) {
+			t.Fatalf("calls %q, want %q", got, want)
+		}
+	})
+	t.Run("nothing to send from", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.twilio.services, w.twilio.numbers = nil, nil
+		_, err := newService(readyState(), &w.deps).Load(t.Context())
+		wantProblem(t, err, "no Messaging Service and no phone number", "Buy a number")
+	})
+	t.Run("service without sender is stopped", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.twilio.errs["EnsureSender"] = &twiliosetup.Error{What: "the service has no sender", Next: "Add a number to it."}
+		st := readyState()
+		st.Setup.ServiceSID = ""
+		_, err := run(t, newService(st, &w.deps))
+		wantProblem(t, err, "has no sender", "Add a number")
+		if st.Setup.ServiceSID != "" {
+			t.Fatal("state changed")
+		}
+	})
+	for _, name := range []string{"Services", "Numbers", "CreateService", "Attach"} {
+		t.Run("error from "+name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			w.twilio.services = nil
+			w.twilio.errs[name] = errBoom
+			if _, err := run(t, newService(readyState(), &w.deps)); err == nil {
+				t.Fatal("no error")
+			}
+		})
+	}
+}
+
+func TestTemplates(t *testing.T) {
+	t.Parallel()
+	w := newWorld()
+	st := readyState()
+	st.Setup.Templates = nil
+	s := newTemplates(st, &w.deps)
+	res, err := run(t, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Setup.Templates) != len(twiliosetup.DefaultTemplates()) || !strings.Contains(res.Summary, "defaults") {
+		t.Fatalf("templates %d summary %q", len(st.Setup.Templates), res.Summary)
+	}
+	s.edit = true
+	s.texts[1] = "no code here"
+	_, err = s.Execute(t.Context())
+	wantProblem(t, err, "is not valid", "{{code}}")
+	if validateTemplate("Code: {{code}}") != nil || validateTemplate("Code") == nil {
+		t.Fatal("validateTemplate")
+	}
+}
+
+func TestConnector(t *testing.T) {
+	t.Parallel()
+	other := &logtoapi.Connector{ID: "aliyun1", ConnectorID: "aliyun-short-message-service", Type: "Sms"}
+	tests := []struct {
+		name      string
+		current   *logtoapi.Connector
+		choice    string // "" = the default the form picks
+		wantCalls string
+		action    string
+		noForm    bool
+	}{
+		{name: "none: create", wantCalls: "CreateConnector replaces=", action: ConnectorCreated, noForm: true},
+		{name: "other provider: keep by default", current: other, wantCalls: "", action: ConnectorKept},
+		{name: "other provider: replace", current: other, choice: connReplace, wantCalls: "CreateConnector replaces=aliyun1", action: ConnectorCreated},
+		{name: "twilio, other account: keep by default", current: twilioConnector("tw1", "ACother"), action: ConnectorKept},
+		{name: "twilio, other account: update", current: twilioConnector("tw1", "ACother"), choice: connUpdate, wantCalls: "UpdateConnector tw1", action: ConnectorUpdated},
+		{name: "twilio, same account: update by default", current: twilioConnector("tw1", accountSID), wantCalls: "UpdateConnector tw1", action: ConnectorUpdated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			w.logto.connector = tt.current
+			st := readyState()
+			s := newConnector(st, &w.deps)
+			apply, err := s.Load(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			apply()
+			if f := s.Form(tui.FormEnv{}); (f == nil) != tt.noForm {
+				t.Fatalf("form %v, want none %v", f != nil, tt.noForm)
+			}
+			if tt.choice != "" {
+				s.choice = tt.choice
+			}
+			res, err := s.Execute(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Commit()
+			calls := w.logto.list()[1:]
+			if tt.wantCalls == "" && len(calls) != 0 || tt.wantCalls != "" && (len(calls) != 1 || calls[0] != tt.wantCalls) {
+				t.Fatalf("calls %q, want %q", calls, tt.wantCalls)
+			}
+			if st.Setup.ConnectorAction != tt.action {
+				t.Fatalf("action %q, want %q", st.Setup.ConnectorAction, tt.action)
+			}
+			if tt.wantCalls != "" && (w.logto.lastCfg.AuthToken != twilioToken || w.logto.lastCfg.FromMessagingServiceSID != st.Setup.ServiceSID) {
+				t.Fatalf("config sent %+v", w.logto.lastCfg.FromMessagingServiceSID)
+			}
+			if strings.Contains(res.Summary, twilioToken) {
+				t.Fatal("summary shows the token")
+			}
+		})
+	}
+	t.Run("would replace is explained", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.logto.errs["CreateConnector"] = &logtoapi.WouldReplaceError{Current: *other}
+		s := newConnector(readyState(), &w.deps)
+		s.choice = connCreate
+		_, err := s.Execute(t.Context())
+		wantProblem(t, err, "Cannot save the Twilio connector", "")
+	})
+	t.Run("incomplete settings", func(t *testing.T) {
+		t.Parallel()
+		st := readyState()
+		st.Setup.ServiceSID = ""
+		s := newConnector(st, &newWorld().deps)
+		s.choice = connCreate
+		_, err := s.Execute(t.Context())
+		wantProblem(t, err, "incomplete", "Go back")
+	})
+	t.Run("manual shows masked JSON and copies the real one", func(t *testing.T) {
+		t.Parallel()
+		st := readyState()
+		st.Setup.Method = MethodManual
+		s := newConnector(st, &newWorld().deps)
+		if strings.Contains(s.Guide(), twilioToken) || !strings.Contains(s.Guide(), "fromMessagingServiceSID") {
+			t.Fatalf("guide:\n%s", s.Guide())
+		}
+		if !strings.Contains(s.configJSON(false), twilioToken) {
+			t.Fatal("the copied JSON lacks the token")
+		}
+		if len(s.Actions()) != 2 {
+			t.Fatal("manual needs open + copy")
+		}
+	})
+}
+
+func TestTestSMS(t *testing.T) {
+	t.Parallel()
+	unverified := &twiliosetup.Error{Code: 21608, What: "trial accounts can only text verified numbers",
+		Next: "Verify the number at " + twiliosetup.ConsoleVerifiedCallerIDs}
+	tests := []struct {
+		name       string
+		method     string
+		phone      string
+		errs       map[string]error
+		logtoErr   error
+		final      twiliosetup.Message
+		text, hint string
+		result     string
+	}{
+		{name: "auto via Logto", method: MethodAuto, phone: "+1 500 555 0006", result: "sent through Logto"},
+		{name: "bad phone", method: MethodAuto, phone: "12", text: "not valid"},
+		{name: "trial unverified", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
+			text: "only text verified numbers", hint: "Verify the number"},
+		{name: "Logto test fails", method: MethodAuto, phone: "+15005550006",
+			logtoErr: &logtoapi.TwilioError{Code: 21211, Message: "invalid To"}, text: "Logto could not send"},
+		{name: "manual delivered", method: MethodManual, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusDelivered}, result: "delivered"},
+		{name: "manual undelivered", method: MethodManual, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusUndelivered, ErrorCode: 30003}, text: "not delivered"},
+		{name: "manual send refused", method: MethodManual, phone: "+15005550006",
+			errs: map[string]error{"Send": errBoom}, text: "did not accept"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			for k, v := range tt.errs {
+				w.twilio.errs[k] = v
+			}
+			w.logto.errs["TestConnector"] = tt.logtoErr
+			if tt.final.SID != "" {
+				w.twilio.final = tt.final
+			}
+			st := readyState()
+			st.Setup.Method = tt.method
+			s := newTestSMS(st, &w.deps)
+			s.phone = tt.phone
+			res, err := s.Execute(t.Context())
+			if tt.text != "" {
+				wantProblem(t, err, tt.text, tt.hint)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Commit()
+			if st.Setup.TestPhone != "+15005550006" || !strings.Contains(st.Setup.TestResult, tt.result) {
+				t.Fatalf("state %q %q", st.Setup.TestPhone, st.Setup.TestResult)
+			}
+			if tt.method == MethodAuto && !slices.Contains(w.logto.list(), "TestConnector 15005550006") {
+				t.Fatalf("Logto calls %q (digits only expected)", w.logto.list())
+			}
+			if tt.method == MethodManual && strings.Contains(w.twilio.sentBody, "{{code}}") {
+				t.Fatalf("body %q still has the placeholder", w.twilio.sentBody)
+			}
+		})
+	}
+	t.Run("skip", func(t *testing.T) {
+		t.Parallel()
+		st := readyState()
+		r := newTestSMS(st, &newWorld().deps).SkipResult()
+		r.Commit()
+		if st.Setup.TestResult != "skipped" {
+			t.Fatal("skip not recorded")
+		}
+	})
+}
+
+func TestSignIn(t *testing.T) {
+	t.Parallel()
+	t.Run("shows the changes, then applies", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st := readyState()
+		s := newSignIn(st, &w.deps)
+		apply, err := s.Load(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		apply()
+		if s.plan.NoChange() {
+			t.Fatal("an empty sign-in experience must need changes")
+		}
+		if !strings.Contains(s.Guide(), "What will change") || s.Form(tui.FormEnv{}) == nil {
+			t.Fatalf("guide:\n%s", s.Guide())
+		}
+		if !slices.Equal(w.logto.list(), []string{"SignInExperience"}) {
+			t.Fatalf("PATCH before consent: %q", w.logto.list())
+		}
+		res, err := s.Execute(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Commit()
+		if !st.Setup.SignInConfigured || !slices.Contains(w.logto.list(), "ApplySignInPlan") {
+			t.Fatal("not applied")
+		}
+	})
+	t.Run("declined", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st := readyState()
+		s := newSignIn(st, &w.deps)
+		apply, _ := s.Load(t.Context())
+		apply()
+		s.apply = false
+		if s.plan.NoChange() {
+			t.Fatal("an empty sign-in experience must need changes")
+		}
+		res, err := s.Execute(t.Context())
+		if err != nil || slices.Contains(w.logto.list(), "ApplySignInPlan") || !strings.Contains(res.Summary, "left unchanged") {
+			t.Fatalf("res %q err %v calls %q", res.Summary, err, w.logto.list())
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.logto.errs["ApplySignInPlan"] = &logtoapi.APIError{Status: 400, Code: "sign_in_experiences.code_sign_in_must_be_enabled"}
+		st := readyState()
+		s := newSignIn(st, &w.deps)
+		apply, _ := s.Load(t.Context())
+		apply()
+		if s.plan.NoChange() {
+			t.Fatal("an empty sign-in experience must need changes")
+		}
+		_, err := s.Execute(t.Context())
+		wantProblem(t, err, "refused the sign-in change", "")
+		if st.Setup.SignInConfigured {
+			t.Fatal("state changed")
+		}
+	})
+	t.Run("load error", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.logto.errs["SignInExperience"] = errBoom
+		_, err := newSignIn(readyState(), &w.deps).Load(t.Context())
+		wantProblem(t, err, "Cannot read the sign-in experience", "")
+	})
+	t.Run("manual", func(t *testing.T) {
+		t.Parallel()
+		st := readyState()
+		st.Setup.Method = MethodManual
+		s := newSignIn(st, &newWorld().deps)
+		if _, err := run(t, s); err != nil || !st.Setup.SignInConfigured {
+			t.Fatalf("err %v", err)
+		}
+	})
+}
+
+func TestVerify(t *testing.T) {
+	t.Parallel()
+	t.Run("signed in", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st := readyState()
+		w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
+		s := newVerify(st, &w.deps)
+		res, err := run(t, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Setup.SignedInPhone != "+15005550006" || !strings.Contains(res.Summary, "+15005550006") {
+			t.Fatalf("summary %q", res.Summary)
+		}
+		if got := w.opener.list(); !slices.Equal(got, []string{"http://localhost:3000"}) {
+			t.Fatalf("opened %q", got)
+		}
+		if w.demo.cfg.AppSecret != appSecret || w.demo.cfg.BaseURL != "http://localhost:3000" {
+			t.Fatalf("demo config %q", w.demo.cfg.BaseURL)
+		}
+		// A second run reuses the server; Close stops it once.
+		w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "+15005550006"}
+		if _, err := s.Execute(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.demo.list(); !slices.Equal(got, []string{"Start localhost:3000", "Close"}) {
+			t.Fatalf("demo calls %q", got)
+		}
+	})
+	t.Run("no browser", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st := readyState()
+		st.Prefill.NoBrowser = true
+		w.demo.signIns <- demo.SignIn{Subject: "u1"}
+		res, err := run(t, newVerify(st, &w.deps))
+		if err != nil || len(w.opener.list()) != 0 || !strings.Contains(res.Summary, "user u1") {
+			t.Fatalf("err %v opened %q summary %q", err, w.opener.list(), res.Summary)
+		}
+	})
+	t.Run("port busy", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.demo.startErr = errors.New("demo: port 3000 is in use")
+		_, err := run(t, newVerify(readyState(), &w.deps))
+		wantProblem(t, err, "port 3000 is in use", "")
+	})
+	t.Run("missing app secret", func(t *testing.T) {
+		t.Parallel()
+		st := readyState()
+		st.Secrets.AppSecret = ""
+		_, err := run(t, newVerify(st, &newWorld().deps))
+		wantProblem(t, err, "secret is missing", "Go back")
+	})
+	t.Run("times out", func(t *testing.T) {
+		t.Parallel()
+		synctest.Test(t, func(t *testing.T) {
+			w := newWorld()
+			s := newVerify(readyState(), &w.deps)
+			ctx, cancel := context.WithTimeout(t.Context(), s.Timeout())
+			defer cancel()
+			start := time.Now()
+			_, err := s.Execute(ctx)
+			wantProblem(t, err, "No sign-in arrived", "wait again")
+			if time.Since(start) != VerifyTimeout {
+				t.Fatalf("waited %v", time.Since(start))
+			}
+		})
+	})
+}
+
+func TestStarter(t *testing.T) {
+	t.Parallel()
+	w := newWorld()
+	st := readyState()
+	s := newStarter(st, &w.deps)
+	res, err := run(t, s)
+	if err != nil || res.Summary != "not written" || len(w.express.list()) != 0 {
+		t.Fatalf("declined: %q %v", res.Summary, err)
+	}
+	s.write = true
+	res, err = s.Execute(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Commit()
+	if got := w.express.list(); !slices.Equal(got, []string{DefaultStarterDir + " app1"}) || st.Setup.ExpressDir != DefaultStarterDir {
+		t.Fatalf("calls %q", got)
+	}
+	w.deps.WriteExpress = func(string, demo.ExpressValues, func(string) bool) ([]string, error) { return nil, errBoom }
+	_, err = newStarter(st, &w.deps).Execute(t.Context())
+	if err != nil {
+		t.Fatal("declined by default on a new step must not write")
+	}
+	s2 := newStarter(st, &w.deps)
+	s2.write, s2.dir = true, "x"
+	_, err = s2.Execute(t.Context())
+	wantProblem(t, err, "Cannot write the Express starter", "")
+}
+
+func TestWelcome(t *testing.T) {
+	t.Parallel()
+	t.Run("fresh without saved state", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.deps.Store = &Store{Dir: t.TempDir()}
+		st := NewState(Prefill{})
+		res, err := run(t, newWelcome(st, &w.deps))
+		if err != nil || st.Mode != ModeFresh || res.Summary != "starting fresh" {
+			t.Fatalf("mode %q err %v", st.Mode, err)
+		}
+	})
+	for _, mode := range []string{ModeResume, ModeReverify, ModeFresh} {
+		t.Run("saved, "+mode, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			store := &Store{Dir: t.TempDir()}
+			w.deps.Store = store
+			saved := readyState()
+			saved.Setup.Done = []string{"endpoint", "method"}
+			if err := store.Save(saved.Setup, saved.Secrets); err != nil {
+				t.Fatal(err)
+			}
+			st := NewState(Prefill{})
+			s := newWelcome(st, &w.deps)
+			apply, err := s.Load(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			apply()
+			if !strings.Contains(s.Guide(), "Saved setup: 2 of the steps done") {
+				t.Fatalf("guide:\n%s", s.Guide())
+			}
+			s.Form(tui.FormEnv{})
+			s.choice = mode
+			res, err := s.Execute(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Commit()
+			steps := All(st, w.deps)
+			endpointSkipped := steps[1].(tui.Skipper).Skip()
+			switch mode {
+			case ModeResume:
+				if !endpointSkipped || st.Secrets.AppSecret.Reveal() != appSecret {
+					t.Fatal("resume must skip done steps and keep the secrets")
+				}
+			case ModeReverify:
+				if endpointSkipped || st.Setup.Endpoint == "" {
+					t.Fatal("re-verify runs every step, prefilled")
+				}
+			case ModeFresh:
+				if endpointSkipped || st.Setup.Endpoint != "" {
+					t.Fatal("start over forgets")
+				}
+				if l, _ := store.Load(); l.Found {
+					t.Fatal("start over left the saved file")
+				}
+			}
+		})
+	}
+	t.Run("corrupt file is reported", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		store := &Store{Dir: t.TempDir()}
+		w.deps.Store = store
+		if err := store.WriteFiles([]byte("{oops"), []byte("{}")); err != nil {
+			t.Fatal(err)
+		}
+		st := NewState(Prefill{})
+		s := newWelcome(st, &w.deps)
+		if _, err := run(t, s); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(s.Guide(), "setup.json.bak") {
+			t.Fatalf("guide:\n%s", s.Guide())
+		}
+	})
+}
+
+func TestSummaryAndAll(t *testing.T) {
+	t.Parallel()
+	st := readyState()
+	st.Setup.SignedInPhone = "+15005550006"
+	w := newWorld()
+	w.deps.Store = &Store{Dir: "/home/u/.config/logto-twilio"}
+	all := All(st, w.deps)
+	var ids []string
+	for _, s := range all {
+		ids = append(ids, s.ID())
+		if GuideText(s.ID()) == "" {
+			t.Errorf("step %s has no assets/guide/%s.md", s.ID(), s.ID())
+		}
+	}
+	want := []string{"welcome", "endpoint", "method", "app", "twilio", "service", "templates", "connector", "testsms", "signin", "verify", "starter", "summary"}
+	if !slices.Equal(ids, want) {
+		t.Fatalf("order %q", ids)
+	}
+	g := all[len(all)-1].Guide()
+	for _, s := range []string{"+15005550006", "setup.json", "http://localhost:3001"} {
+		if !strings.Contains(g, s) {
+			t.Errorf("summary lacks %q:\n%s", s, g)
+		}
+	}
+	for _, s := range []string{appSecret, m2mSecret, twilioToken} {
+		if strings.Contains(g, s) {
+			t.Fatal("summary shows a secret")
+		}
+	}
+}
