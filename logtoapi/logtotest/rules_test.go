@@ -437,6 +437,8 @@ func TestSignInExperienceRules(t *testing.T) {
 		{"bad identifier", true, map[string]any{"signUp": map[string]any{"identifiers": []string{"mobile"}, "password": false, "verify": true}}, 400, "guard.invalid_input"},
 		{"missing method flag", true, map[string]any{"signIn": map[string]any{"methods": []map[string]any{{"identifier": "phone", "verificationCode": true}}}}, 400, "guard.invalid_input"},
 		{"email forgot-password without connector", true, map[string]any{"forgotPasswordMethods": []string{"EmailVerificationCode"}}, 400, "sign_in_experiences.forgot_password_method_requires_connector"},
+		{"phone code sign-in while SMS is an MFA factor", true, map[string]any{"signUp": phoneSignUp, "signIn": phoneCode,
+			"mfa": map[string]any{"factors": []string{"PhoneVerificationCode"}, "policy": "UserControlled"}}, 400, "sign_in_experiences.phone_verification_code_cannot_be_used_for_sign_in"},
 		{"phone forgot-password with connector", true, map[string]any{"forgotPasswordMethods": []string{"PhoneVerificationCode"}}, 200, ""},
 	}
 	for _, tc := range tests {

@@ -247,6 +247,27 @@ func (s *Server) patchSignInExp(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	mfaRaw, hasMFA := body["mfa"]
+	if hasMFA && jsType(mfaRaw) != "object" {
+		c.typeIssue([]any{"mfa"}, "object", mfaRaw)
+		respondGuard(w, c.issues)
+		return
+	}
+	if hasSignIn || hasMFA {
+		effectiveSignIn := s.signInLocked()
+		if hasSignIn {
+			effectiveSignIn = si
+		}
+		effectiveMFA := s.signInExp.get("mfa")
+		if hasMFA {
+			effectiveMFA = mfaRaw
+		}
+		if phoneMFAConflicts(effectiveSignIn, effectiveMFA) {
+			respondLogtoError(w, http.StatusBadRequest, "sign_in_experiences.phone_verification_code_cannot_be_used_for_sign_in",
+				"Phone verification code cannot be used for sign-in when it is enabled as an MFA factor.", nil)
+			return
+		}
+	}
 	if hasForgot {
 		for _, f := range forgot {
 			if f == "EmailVerificationCode" && !s.hasConnectorTypeLocked("Email") {
@@ -290,4 +311,20 @@ func (s *Server) patchSignInExp(w http.ResponseWriter, r *http.Request) {
 	}
 	s.signInExp = next
 	respondJSON(w, http.StatusOK, s.signInExp)
+}
+
+// phoneMFAConflicts: an SMS code cannot be both a sign-in method and an MFA factor.
+func phoneMFAConflicts(si signInConfig, mfa json.RawMessage) bool {
+	var m struct {
+		Factors []string `json:"factors"`
+	}
+	if json.Unmarshal(mfa, &m) != nil || !contains(m.Factors, "PhoneVerificationCode") {
+		return false
+	}
+	for _, method := range si.Methods {
+		if method.Identifier == "phone" && method.VerificationCode {
+			return true
+		}
+	}
+	return false
 }
