@@ -61,21 +61,28 @@ func (s *appStep) Load(ctx context.Context) (func(), error) {
 	}, nil
 }
 
-func (s *appStep) Form(tui.FormEnv) *huh.Form {
-	name := huh.NewInput().Key("name").Title("App name").Value(&s.name).Validate(required("app name"))
+// Pages asks whether to reuse an existing app, then (for a new one) its name.
+func (s *appStep) Pages(tui.FormEnv) []tui.Page {
+	name := func(validate func(string) error) func() *huh.Group {
+		return func() *huh.Group {
+			return huh.NewGroup(huh.NewInput().Key("name").Title("App name").Value(&s.name).Validate(validate))
+		}
+	}
 	if len(s.existing) == 0 {
 		s.choice = appNew
-		return huh.NewForm(huh.NewGroup(name))
+		return []tui.Page{{Group: name(required("app name"))}}
 	}
 	a := s.existing[0]
-	return huh.NewForm(
-		huh.NewGroup(huh.NewSelect[string]().Key("choice").
-			Title(fmt.Sprintf("An app named %q already exists (%s).", a.Name, a.ID)).
-			Options(
-				huh.NewOption("Use it (its redirect URIs are added to, never removed)", appReuse),
-				huh.NewOption("Create a new app with another name", appNew),
-			).Value(&s.choice)),
-		huh.NewGroup(name.Validate(func(v string) error {
+	return []tui.Page{
+		{Group: func() *huh.Group {
+			return huh.NewGroup(huh.NewSelect[string]().Key("choice").
+				Title(fmt.Sprintf("An app named %q already exists (%s).", a.Name, a.ID)).
+				Options(
+					huh.NewOption("Use it (its redirect URIs are added to, never removed)", appReuse),
+					huh.NewOption("Create a new app with another name", appNew),
+				).Value(&s.choice))
+		}},
+		{Group: name(func(v string) error {
 			if strings.TrimSpace(v) == "" {
 				return fmt.Errorf("enter the app name")
 			}
@@ -83,9 +90,11 @@ func (s *appStep) Form(tui.FormEnv) *huh.Form {
 				return fmt.Errorf("%q exists already: choose another name", v)
 			}
 			return nil
-		})).WithHideFunc(func() bool { return s.choice != appNew }),
-	)
+		}), Hide: func() bool { return s.choice != appNew }},
+	}
 }
+
+func (s *appStep) Form(env tui.FormEnv) *huh.Form { return tui.FormOf(s.Pages(env)) }
 
 func (s *appStep) WaitingText() string {
 	return "Setting up the app in Logto…"

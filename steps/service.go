@@ -57,7 +57,8 @@ func (s *serviceStep) Load(ctx context.Context) (func(), error) {
 	return func() { s.services, s.numbers = svcs, sms }, nil
 }
 
-func (s *serviceStep) Form(tui.FormEnv) *huh.Form {
+// Pages picks a service, then (for a new one) its name and number.
+func (s *serviceStep) Pages(tui.FormEnv) []tui.Page {
 	var opts []huh.Option[string]
 	for _, sv := range s.services {
 		opts = append(opts, huh.NewOption(fmt.Sprintf("%s (%s) · %s", sv.FriendlyName, sv.SID, senders(sv.Senders)), sv.SID))
@@ -84,16 +85,22 @@ func (s *serviceStep) Form(tui.FormEnv) *huh.Form {
 	if s.number == "" && len(s.numbers) > 0 {
 		s.number = s.numbers[0].SID
 	}
-	groups := []*huh.Group{huh.NewGroup(huh.NewSelect[string]().Key("service").
-		Title("Messaging Service").Options(opts...).Value(&s.choice))}
+	pages := []tui.Page{{Group: func() *huh.Group {
+		return huh.NewGroup(huh.NewSelect[string]().Key("service").
+			Title("Messaging Service").Options(opts...).Value(&s.choice))
+	}}}
 	if len(nums) > 0 {
-		groups = append(groups, huh.NewGroup(
-			huh.NewInput().Key("name").Title("New service name").Value(&s.name).Validate(required("service name")),
-			huh.NewSelect[string]().Key("number").Title("Send from").Options(nums...).Value(&s.number),
-		).WithHideFunc(func() bool { return s.choice != createService }))
+		pages = append(pages, tui.Page{Group: func() *huh.Group {
+			return huh.NewGroup(
+				huh.NewInput().Key("name").Title("New service name").Value(&s.name).Validate(required("service name")),
+				huh.NewSelect[string]().Key("number").Title("Send from").Options(nums...).Value(&s.number),
+			)
+		}, Hide: func() bool { return s.choice != createService }})
 	}
-	return huh.NewForm(groups...)
+	return pages
 }
+
+func (s *serviceStep) Form(env tui.FormEnv) *huh.Form { return tui.FormOf(s.Pages(env)) }
 
 func senders(n int) string {
 	switch n {

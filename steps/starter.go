@@ -26,17 +26,23 @@ func newStarter(st *State, d *Deps) *starterStep {
 	return &starterStep{base: base{id: "starter", title: "Express starter", st: st, d: d}}
 }
 
-func (s *starterStep) Form(tui.FormEnv) *huh.Form {
+// Pages asks whether to write the starter, then where.
+func (s *starterStep) Pages(tui.FormEnv) []tui.Page {
 	if s.dir == "" {
 		s.dir = firstNonEmpty(s.st.Setup.ExpressDir, DefaultStarterDir)
 	}
-	return huh.NewForm(
-		huh.NewGroup(huh.NewConfirm().Key("write").Title("Write the Express starter?").
-			Affirmative("Yes").Negative("No thanks").Value(&s.write)),
-		huh.NewGroup(huh.NewInput().Key("dir").Title("Folder").Value(&s.dir).Validate(required("folder"))).
-			WithHideFunc(func() bool { return !s.write }),
-	)
+	return []tui.Page{
+		{Group: func() *huh.Group {
+			return huh.NewGroup(huh.NewConfirm().Key("write").Title("Write the Express starter?").
+				Affirmative("Yes").Negative("No thanks").Value(&s.write))
+		}},
+		{Group: func() *huh.Group {
+			return huh.NewGroup(huh.NewInput().Key("dir").Title("Folder").Value(&s.dir).Validate(required("folder")))
+		}, Hide: func() bool { return !s.write }},
+	}
 }
+
+func (s *starterStep) Form(env tui.FormEnv) *huh.Form { return tui.FormOf(s.Pages(env)) }
 
 func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	if !s.write {

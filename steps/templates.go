@@ -49,23 +49,28 @@ func segmentText(v string) string {
 	return fmt.Sprintf("%d characters, %d segment(s), %s", seg.Chars, seg.Count, seg.Encoding)
 }
 
-func (s *templatesStep) Form(tui.FormEnv) *huh.Form {
+// Pages asks whether to edit, then one page per message type.
+func (s *templatesStep) Pages(tui.FormEnv) []tui.Page {
 	s.init()
-	groups := []*huh.Group{huh.NewGroup(huh.NewConfirm().Key("edit").
-		Title(fmt.Sprintf("Edit the texts of the %d message types?", len(s.types))).
-		Description("e.g. " + s.texts[0]).
-		Affirmative("Edit them").Negative("Use these").
-		Value(&s.edit))}
+	pages := []tui.Page{{Group: func() *huh.Group {
+		return huh.NewGroup(huh.NewConfirm().Key("edit").
+			Title(fmt.Sprintf("Edit the texts of the %d message types?", len(s.types))).
+			Description("e.g. " + s.texts[0]).
+			Affirmative("Edit them").Negative("Use these").
+			Value(&s.edit))
+	}}}
 	for i := range s.texts {
-		i := i
-		groups = append(groups, huh.NewGroup(huh.NewText().Key(s.types[i]).
-			Title(s.types[i]+" message").Lines(3).
-			DescriptionFunc(func() string { return segmentText(s.texts[i]) }, &s.texts[i]).
-			Value(&s.texts[i]).Validate(validateTemplate)).
-			WithHideFunc(func() bool { return !s.edit }))
+		pages = append(pages, tui.Page{Group: func() *huh.Group {
+			return huh.NewGroup(huh.NewText().Key(s.types[i]).
+				Title(s.types[i]+" message").Lines(3).
+				DescriptionFunc(func() string { return segmentText(s.texts[i]) }, &s.texts[i]).
+				Value(&s.texts[i]).Validate(validateTemplate))
+		}, Hide: func() bool { return !s.edit }})
 	}
-	return huh.NewForm(groups...)
+	return pages
 }
+
+func (s *templatesStep) Form(env tui.FormEnv) *huh.Form { return tui.FormOf(s.Pages(env)) }
 
 func (s *templatesStep) Execute(context.Context) (tui.Result, error) {
 	s.init()

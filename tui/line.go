@@ -161,9 +161,8 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 	ask, hasForm := true, false
 	for {
 		if ask {
-			f := s.Form(r.env)
-			hasForm = f != nil
-			if err := r.form(f); err != nil {
+			var err error
+			if hasForm, err = r.ask(s); err != nil {
 				return Result{}, choiceQuit, err
 			}
 		}
@@ -196,6 +195,26 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 			return Result{}, c, nil
 		}
 	}
+}
+
+// ask runs the step's questions: page by page for a Paged step (skipping
+// hidden pages), else its whole form. It reports whether anything was asked.
+func (r *lineRunner) ask(s Step) (bool, error) {
+	p, ok := s.(Paged)
+	if !ok {
+		f := s.Form(r.env)
+		return f != nil, r.form(f)
+	}
+	pages := p.Pages(r.env)
+	for _, pg := range pages {
+		if pg.Hide != nil && pg.Hide() {
+			continue
+		}
+		if err := r.form(huh.NewForm(pg.Group())); err != nil {
+			return true, err
+		}
+	}
+	return len(pages) > 0, nil
 }
 
 func (r *lineRunner) failed(s Step, err error, canEdit, canSkip, canBack bool) (lineChoice, error) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/exp/golden"
 )
 
@@ -99,6 +100,46 @@ func TestUseLineRunner(t *testing.T) {
 			t.Parallel()
 			if got := UseLineRunner(tt.opts); got != tt.want {
 				t.Fatalf("UseLineRunner = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// pagedStep asks a second page only when the first answer is "more".
+type pagedStep struct {
+	*fakeStep
+	first, second string
+}
+
+func (s *pagedStep) Pages(FormEnv) []Page {
+	return []Page{
+		{Group: func() *huh.Group { return huh.NewGroup(huh.NewInput().Title("First").Value(&s.first)) }},
+		{Group: func() *huh.Group { return huh.NewGroup(huh.NewInput().Title("Second").Value(&s.second)) },
+			Hide: func() bool { return s.first != "more" }},
+	}
+}
+
+func (s *pagedStep) Form(env FormEnv) *huh.Form { return FormOf(s.Pages(env)) }
+
+func TestLinePagesSkipHidden(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in, second string
+		asked            bool
+	}{
+		{"hidden page not asked", "less\n", "", false},
+		{"shown page asked", "more\nyes\n", "yes", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := &pagedStep{fakeStep: &fakeStep{id: "p", title: "Paged"}}
+			var out bytes.Buffer
+			if err := RunLines(t.Context(), []Step{s}, Options{In: strings.NewReader(tt.in), Out: &out, Env: []string{}}); err != nil {
+				t.Fatalf("%v\n%s", err, out.String())
+			}
+			if s.second != tt.second || strings.Contains(out.String(), "Second") != tt.asked {
+				t.Fatalf("second %q, transcript:\n%s", s.second, out.String())
 			}
 		})
 	}

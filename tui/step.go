@@ -118,3 +118,31 @@ func waitingText(s Step) string {
 	}
 	return ""
 }
+
+// Page is one group of questions. Hide (may be nil) hides the page based on
+// answers given on earlier pages.
+type Page struct {
+	Group func() *huh.Group // a NEW group on every call
+	Hide  func() bool
+}
+
+// Paged is implemented by steps whose later questions depend on earlier
+// answers. huh's accessible mode asks every group, hidden or not, so the
+// line runner asks a Paged step's pages one by one, skipping hidden ones;
+// the interactive runner uses Form, which should be FormOf(Pages(env)).
+type Paged interface {
+	Pages(env FormEnv) []Page
+}
+
+// FormOf builds one form from pages, hiding each page while its Hide says so.
+func FormOf(pages []Page) *huh.Form {
+	groups := make([]*huh.Group, 0, len(pages))
+	for _, p := range pages {
+		g := p.Group()
+		if p.Hide != nil {
+			g = g.WithHideFunc(p.Hide)
+		}
+		groups = append(groups, g)
+	}
+	return huh.NewForm(groups...)
+}
