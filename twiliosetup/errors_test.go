@@ -18,6 +18,8 @@ func TestExplain(t *testing.T) {
 	}{
 		{20003, "Account SID and Auth Token", "Console"},
 		{20404, "nothing with that SID", "Check the SID"},
+		{20500, "internal error", "status.twilio.com"},
+		{21617, "1,600", "Shorten"},
 		{20429, "too many requests", "try again"},
 		{21211, "not a valid phone number", "country code"},
 		{21408, "that country", "Geo permissions"},
