@@ -55,7 +55,7 @@ func numberJSON(n *number) map[string]any {
 		"phone_number":             n.e164,
 		"origin":                   "twilio",
 		"sid":                      n.sid,
-		"sms_application_sid":      "",
+		"sms_application_sid":      nil,
 		"sms_fallback_method":      "POST",
 		"sms_fallback_url":         "",
 		"sms_method":               "POST",

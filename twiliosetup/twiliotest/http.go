@@ -298,6 +298,7 @@ func pageURI(r *http.Request, size, page int) string {
 
 // slicePage cuts one page out of n items.
 func slicePage(n, size, page int) (from, to int, more bool) {
+	// (An empty page is [] in JSON, never null: see list2010 and listV1.)
 	from = min(page*size, n)
 	to = min(from+size, n)
 	return from, to, to < n
@@ -305,6 +306,9 @@ func slicePage(n, size, page int) (from, to int, more bool) {
 
 // list2010 writes a 2010-04-01 list envelope holding one page of items under key.
 func (c *call) list2010(key string, items []map[string]any) {
+	if items == nil {
+		items = []map[string]any{}
+	}
 	size, page := pageParams(c.r)
 	from, to, more := slicePage(len(items), size, page)
 	body := map[string]any{
@@ -329,6 +333,9 @@ func (c *call) list2010(key string, items []map[string]any) {
 
 // listV1 writes a v1 list envelope (absolute URLs in meta) holding one page under key.
 func (c *call) listV1(key string, items []map[string]any) {
+	if items == nil {
+		items = []map[string]any{}
+	}
 	size, page := pageParams(c.r)
 	from, to, more := slicePage(len(items), size, page)
 	meta := map[string]any{
