@@ -65,7 +65,7 @@ func (s *appStep) Load(ctx context.Context) (func(), error) {
 func (s *appStep) Pages(tui.FormEnv) []tui.Page {
 	name := func(validate func(string) error) func() *huh.Group {
 		return func() *huh.Group {
-			return huh.NewGroup(huh.NewInput().Key("name").Title("App name").Value(&s.name).Validate(validate))
+			return huh.NewGroup(huh.NewInput().Key("name").Title("App name").Value(&s.name).Validate(orDefault(&s.name, validate)))
 		}
 	}
 	if len(s.existing) == 0 {

@@ -36,7 +36,7 @@ func (s *endpointStep) Form(tui.FormEnv) *huh.Form {
 	}
 	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("endpoint").
 		Title("Logto endpoint").Placeholder(DefaultEndpoint).
-		Value(&s.value).Validate(validateEndpoint)))
+		Value(&s.value).Validate(orDefault(&s.value, validateEndpoint))))
 }
 
 func (s *endpointStep) WaitingText() string {

@@ -89,27 +89,31 @@ func (s *methodStep) Form(env tui.FormEnv) *huh.Form {
 			s.secret = firstNonEmpty(p.AppSecret.Reveal(), s.st.Secrets.AppSecret.Reveal())
 		}
 	}
-	return huh.NewForm(
-		huh.NewGroup(huh.NewSelect[string]().Key("method").Title("How should the app be created?").
-			Options(
-				huh.NewOption("Automatically (I have a machine-to-machine app)", MethodAuto),
-				huh.NewOption("Manually in the Logto Console", MethodManual),
-			).Value(&s.method)),
-		huh.NewGroup(
-			huh.NewInput().Key("id").TitleFunc(func() string {
-				if s.method == MethodManual {
-					return "App ID (your Traditional web app)"
-				}
-				return "M2M App ID"
-			}, &s.method).Value(&s.id).Validate(required("App ID")),
-			tui.SecretInput(env).Key("secret").TitleFunc(func() string {
-				if s.method == MethodManual {
-					return "App secret"
-				}
-				return "M2M App secret"
-			}, &s.method).Value(&s.secret).Validate(required("App secret")),
-		),
-	)
+	return tui.FormOf(s.Pages(env))
+}
+
+// Pages asks the method, then the credentials of that method.
+func (s *methodStep) Pages(env tui.FormEnv) []tui.Page {
+	creds := func(idTitle, secretTitle string) func() *huh.Group {
+		return func() *huh.Group {
+			return huh.NewGroup(
+				huh.NewInput().Key("id").Title(idTitle).Value(&s.id).Validate(orDefault(&s.id, required("App ID"))),
+				tui.SecretInput(env).Key("secret").Title(secretTitle).Value(&s.secret).
+					Validate(orDefault(&s.secret, required("App secret"))),
+			)
+		}
+	}
+	return []tui.Page{
+		{Group: func() *huh.Group {
+			return huh.NewGroup(huh.NewSelect[string]().Key("method").Title("How should the app be created?").
+				Options(
+					huh.NewOption("Automatically (I have a machine-to-machine app)", MethodAuto),
+					huh.NewOption("Manually in the Logto Console", MethodManual),
+				).Value(&s.method))
+		}},
+		{Group: creds("M2M App ID", "M2M App secret"), Hide: func() bool { return s.method != MethodAuto }},
+		{Group: creds("App ID (your Traditional web app)", "App secret"), Hide: func() bool { return s.method != MethodManual }},
+	}
 }
 
 func (s *methodStep) WaitingText() string {

@@ -92,7 +92,7 @@ func (s *serviceStep) Pages(tui.FormEnv) []tui.Page {
 	if len(nums) > 0 {
 		pages = append(pages, tui.Page{Group: func() *huh.Group {
 			return huh.NewGroup(
-				huh.NewInput().Key("name").Title("New service name").Value(&s.name).Validate(required("service name")),
+				huh.NewInput().Key("name").Title("New service name").Value(&s.name).Validate(orDefault(&s.name, required("service name"))),
 				huh.NewSelect[string]().Key("number").Title("Send from").Options(nums...).Value(&s.number),
 			)
 		}, Hide: func() bool { return s.choice != createService }})

@@ -37,7 +37,7 @@ func (s *starterStep) Pages(tui.FormEnv) []tui.Page {
 				Affirmative("Yes").Negative("No thanks").Value(&s.write))
 		}},
 		{Group: func() *huh.Group {
-			return huh.NewGroup(huh.NewInput().Key("dir").Title("Folder").Value(&s.dir).Validate(required("folder")))
+			return huh.NewGroup(huh.NewInput().Key("dir").Title("Folder").Value(&s.dir).Validate(orDefault(&s.dir, required("folder"))))
 		}, Hide: func() bool { return !s.write }},
 	}
 }

@@ -225,3 +225,15 @@ func required(what string) func(string) error {
 }
 
 var _ = context.Background
+
+// orDefault adapts a validator for huh's accessible prompts, which validate
+// the raw line: an empty line keeps the field's current value (*v), so that
+// value is what gets checked.
+func orDefault(v *string, f func(string) error) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" && v != nil && *v != "" {
+			return f(*v)
+		}
+		return f(s)
+	}
+}

@@ -44,7 +44,7 @@ func (s *testSMSStep) Form(tui.FormEnv) *huh.Form {
 		s.phone = firstNonEmpty(s.st.Prefill.TestPhone, s.st.Setup.TestPhone)
 	}
 	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("phone").Title("Your phone number").
-		Placeholder("+15551234567").Value(&s.phone).Validate(validatePhone)))
+		Placeholder("+15551234567").Value(&s.phone).Validate(orDefault(&s.phone, validatePhone))))
 }
 
 // Timeout leaves room for following the delivery.

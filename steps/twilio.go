@@ -31,8 +31,8 @@ func (s *twilioStep) Form(env tui.FormEnv) *huh.Form {
 		s.token = firstNonEmpty(s.st.Prefill.TwilioAuthToken.Reveal(), s.st.Secrets.TwilioAuthToken.Reveal())
 	}
 	return huh.NewForm(huh.NewGroup(
-		huh.NewInput().Key("sid").Title("Account SID").Placeholder("AC…").Value(&s.sid).Validate(validateSID),
-		tui.SecretInput(env).Key("token").Title("Auth Token").Value(&s.token).Validate(validateToken),
+		huh.NewInput().Key("sid").Title("Account SID").Placeholder("AC…").Value(&s.sid).Validate(orDefault(&s.sid, validateSID)),
+		tui.SecretInput(env).Key("token").Title("Auth Token").Value(&s.token).Validate(orDefault(&s.token, validateToken)),
 	))
 }
 

@@ -22,6 +22,7 @@ const VerifyTimeout = 15 * time.Minute
 // Update) and waits for the sign-in event.
 type verifyStep struct {
 	base
+	line bool // the line runner has no alt+ keys
 }
 
 func newVerify(st *State, d *Deps) *verifyStep {
@@ -31,7 +32,10 @@ func newVerify(st *State, d *Deps) *verifyStep {
 // Skip: the proof is re-run every time the wizard gets here.
 func (s *verifyStep) Skip() bool { return false }
 
-func (s *verifyStep) Form(tui.FormEnv) *huh.Form { return nil }
+func (s *verifyStep) Form(env tui.FormEnv) *huh.Form {
+	s.line = env.Line
+	return nil
+}
 
 func (s *verifyStep) Timeout() time.Duration { return VerifyTimeout }
 
@@ -42,7 +46,11 @@ func (s *verifyStep) WaitingText() string {
 	if s.st.Prefill.NoBrowser || s.d.Open == nil {
 		how = "Open it in your browser."
 	}
-	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in… (alt+o opens it again, alt+y copies the URL)", s.url(), how)
+	keys := " (alt+o opens it again, alt+y copies the URL)"
+	if s.line {
+		keys = ""
+	}
+	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in…%s", s.url(), how, keys)
 }
 
 func (s *verifyStep) Actions() []tui.Action {

@@ -101,11 +101,7 @@ func (r *lineRunner) run() error {
 			i++
 			continue
 		}
-		r.printf("\nStep %d/%d · %s\n", i+1, len(r.steps), s.Title())
-		if g := strings.TrimSpace(s.Guide()); g != "" {
-			r.printf("\n%s\n", g)
-		}
-		r.printf("\n")
+		r.printf("\nStep %d/%d · %s\n\n", i+1, len(r.steps), s.Title())
 		res, next, err := r.doStep(s, len(history) > 0)
 		if err != nil {
 			return err
@@ -157,6 +153,10 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 				return Result{}, c, cerr
 			}
 		}
+	}
+	// The guide comes after Load: it may show what was loaded.
+	if g := strings.TrimSpace(s.Guide()); g != "" {
+		r.printf("%s\n\n", g)
 	}
 	ask, hasForm := true, false
 	for {

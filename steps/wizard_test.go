@@ -1,0 +1,89 @@
+package steps
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// wizardAnswers answers every question of a fresh automatic run, in order.
+var wizardAnswers = []string{
+	"y",                     // welcome: ready
+	"http://localhost:3001", // endpoint
+	"1",                     // method: automatic
+	"m2m1",                  // M2M App ID
+	m2mSecret,               // M2M App secret
+	"",                      // app name: keep Bookstore
+	accountSID,              // Twilio Account SID
+	twilioToken,             // Auth Token
+	"",                      // service: keep the first
+	"n",                     // templates: use these
+	"+15005550006",          // test SMS phone
+	"y",                     // sign-in: apply
+	"y",                     // starter: write
+	"",                      // starter folder: default
+	"",                      // summary: finish
+}
+
+// TestWizardLineTranscript runs every real step in the line runner against
+// the fakes: the transcript of plain mode is a golden, and no secret value
+// appears in it or in any saved file except secrets.json.
+func TestWizardLineTranscript(t *testing.T) {
+	w := newWorld()
+	dir := t.TempDir()
+	w.deps.Store = &Store{Dir: filepath.Join(dir, "config")}
+	starterDir := filepath.Join(dir, "starter")
+	w.deps.WriteExpress = func(d string, v demo.ExpressValues, _ func(string) bool) ([]string, error) {
+		w.express.add(v.AppID)
+		return []string{"app.js", ".env"}, nil
+	}
+	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
+	st := NewState(Prefill{})
+	answers := append([]string(nil), wizardAnswers...)
+	answers[13] = starterDir
+	var out bytes.Buffer
+	err := tui.RunLines(t.Context(), All(st, w.deps), tui.Options{
+		In: strings.NewReader(strings.Join(answers, "\n") + "\n"), Out: &out, Env: []string{},
+		Checkpoint: Checkpoint(st, w.deps.Store),
+	})
+	transcript := strings.ReplaceAll(out.String(), dir, "$TMP")
+	if err != nil {
+		t.Fatalf("RunLines: %v\n%s", err, transcript)
+	}
+	if st.Setup.SignedInPhone != "+15005550006" || st.Setup.ConnectorAction != ConnectorCreated {
+		t.Fatalf("setup %+v", st.Setup)
+	}
+	assertNoSecrets(t, "transcript", transcript)
+	setupJSON, err := os.ReadFile(filepath.Join(w.deps.Store.Dir, SetupFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoSecrets(t, SetupFile, string(setupJSON))
+	secretsJSON, _ := os.ReadFile(filepath.Join(w.deps.Store.Dir, SecretsFile))
+	for _, s := range []string{m2mSecret, appSecret, twilioToken} {
+		if !strings.Contains(string(secretsJSON), s) {
+			t.Errorf("secrets.json lacks a secret it must keep")
+		}
+	}
+	entries, _ := os.ReadDir(w.deps.Store.Dir)
+	if len(entries) != 2 {
+		t.Errorf("store holds %d files, want setup.json and secrets.json only", len(entries))
+	}
+	golden.RequireEqual(t, transcript)
+}
+
+func assertNoSecrets(t *testing.T, where, s string) {
+	t.Helper()
+	for name, v := range map[string]string{"M2M secret": m2mSecret, "app secret": appSecret, "Auth Token": twilioToken} {
+		if strings.Contains(s, v) {
+			t.Errorf("%s shows the %s", where, name)
+		}
+	}
+}
