@@ -1,0 +1,352 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
+	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
+)
+
+// The end user of these tests: +1 201 555 0199, typed as Logto's page expects (country code
+// field "1", national number), stored by Logto as digits only.
+const (
+	phoneNational = "2015550199"
+	phoneE164     = "+12015550199"
+	phoneDigits   = "12015550199"
+)
+
+// need returns the path of a tool the test needs. When it is missing the test skips, except
+// with CI=true, where it fails (DEVELOPERS.md).
+func need(t *testing.T, tool string, candidates ...string) string {
+	t.Helper()
+	for _, c := range append(candidates, tool) {
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not installed, and CI=true: end-to-end tests must not skip in CI", tool)
+	}
+	t.Skipf("%s is not installed (set CI=true to make this a failure)", tool)
+	return ""
+}
+
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test; skipped with -short")
+	}
+}
+
+// tenant is a Logto stand-in wired to a Twilio stand-in, set up the way the wizard leaves a real
+// tenant: a Twilio SMS connector and phone sign-in enabled.
+type tenant struct {
+	logto  *logtotest.Server
+	twilio *twiliotest.Server
+	mgmt   *logtoapi.Client
+}
+
+func newTenant(t *testing.T) *tenant {
+	t.Helper()
+	tw := twiliotest.NewServer()
+	t.Cleanup(tw.Close)
+	acct := "AC" + strings.Repeat("0123456789abcdef", 2)
+	tw.AddAccount(twiliotest.Account{SID: acct, FriendlyName: "E2E"})
+	mg := tw.AddService(acct, "Logto sign-in", "+15017122661")
+
+	lg := logtotest.NewServer(logtotest.WithTwilioBaseURL(tw.URL))
+	t.Cleanup(lg.Close)
+
+	templates := []map[string]string{}
+	for _, u := range []string{"SignIn", "Register", "ForgotPassword", "Generic"} {
+		templates = append(templates, map[string]string{
+			"usageType": u, "content": "E2E: your code is {{code}} (" + u + " template).",
+		})
+	}
+	cfg, err := json.Marshal(map[string]any{
+		"accountSID": acct, "authToken": tw.AuthToken(acct), "fromMessagingServiceSID": mg, "templates": templates,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg.SetSMSConnector(logtoapi.TwilioFactoryID, cfg)
+
+	ep, err := logtoapi.ParseEndpoint(lg.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, secret := lg.AddM2MApp("e2e wizard", true)
+	mgmt, err := logtoapi.New(ep, logtoapi.M2MCredentials{AppID: id, AppSecret: secret}, lg.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := mgmt.SignInExperience(t.Context())
+	if err != nil {
+		t.Fatalf("reading the sign-in experience: %v", err)
+	}
+	if plan := logtoapi.PlanPhoneSignIn(cur); !plan.NoChange() {
+		if _, err := mgmt.ApplySignInPlan(t.Context(), plan); err != nil {
+			t.Fatalf("enabling phone sign-in: %v", err)
+		}
+	}
+	return &tenant{logto: lg, twilio: tw, mgmt: mgmt}
+}
+
+// newBrowser starts headless Debian Chromium with a fresh profile. Host names other than the
+// loopback ones do not resolve, so the browser cannot reach the network.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	chromium := need(t, "chromium", "/usr/bin/chromium")
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	// The first Run starts the browser; it must not carry a timeout (chromedp.Run's rules).
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
+
+// signInByPhone runs the whole browser flow against an app at base (the demo or the Express
+// starter): home → sign-in → the stand-in's sign-in page → phone → the code from the Twilio
+// stand-in's inbox → "create a new one?" → back on the app, signed in. It returns the phone
+// number the app shows.
+func signInByPhone(t *testing.T, browser context.Context, tn *tenant, base string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
+	defer cancel()
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			loc, _ := chromedp.Run(browser, chromedp.Location())
+			t.Fatalf("%s: %v (browser at %s)", what, err, loc)
+		}
+	}
+	step("open the app", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
+	step("click sign in", chromedp.Click(chromedp.CSS("#sign-in")), chromedp.WaitVisible(chromedp.CSS("#identifier-form input[name=identifier]")))
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil || !strings.HasPrefix(loc, tn.logto.URL+"/sign-in") {
+		t.Fatalf("the sign-in page is at %q (%v), want %s/sign-in…", loc, err, tn.logto.URL)
+	}
+	step("enter the phone number",
+		chromedp.SetValue(chromedp.CSS("#identifier-form input[name=countryCode]"), "1"),
+		chromedp.SendKeys(chromedp.CSS("#identifier-form input[name=identifier]"), phoneNational),
+		chromedp.Click(chromedp.CSS("#identifier-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#code-form input[name=code]")),
+	)
+	msg, err := tn.twilio.WaitMessage(ctx, phoneE164)
+	if err != nil {
+		t.Fatalf("no SMS reached the Twilio stand-in: %v", err)
+	}
+	m := sixDigits.FindStringSubmatch(msg.Body)
+	if m == nil || !strings.Contains(msg.Body, "SignIn template") {
+		t.Fatalf("SMS body %q: want a 6-digit code from the SignIn template", msg.Body)
+	}
+	step("type the code", chromedp.SendKeys(chromedp.CSS("#code-form input[name=code]"), m[1]))
+	step("create the account (new phone)",
+		chromedp.WaitVisible(chromedp.CSS("#create-account-modal button[name=continue]")),
+		chromedp.Click(chromedp.CSS("#create-account-modal button[name=continue]")),
+	)
+	step("back on the app, signed in", chromedp.WaitVisible(chromedp.CSS("#phone")))
+	loc, err = chromedp.Run(ctx, chromedp.Location())
+	if err != nil || strings.TrimSuffix(loc, "/") != base {
+		t.Errorf("after sign-in the browser is at %q (%v), want %s", loc, err, base)
+	}
+	phone, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#phone")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(phone)
+}
+
+// signOut clicks the app's sign-out control, goes through Logto's end-session page, and checks
+// the app is signed out, also after a reload.
+func signOut(t *testing.T, browser context.Context, base string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(browser, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#sign-out")),
+		chromedp.WaitVisible(chromedp.CSS("#sign-in")),
+	); err != nil {
+		loc, _ := chromedp.Run(browser, chromedp.Location())
+		t.Fatalf("sign-out: %v (browser at %s)", err, loc)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil || strings.TrimSuffix(loc, "/") != base {
+		t.Errorf("after sign-out the browser is at %q (%v), want %s", loc, err, base)
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#sign-in"))); err != nil {
+		t.Fatalf("reload after sign-out: %v", err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#phone").length`))
+	if err != nil || n != 0 {
+		t.Errorf("after sign-out and reload the page still shows a phone number (%d, %v)", n, err)
+	}
+	// Logto's session ended too: signing in again asks for the phone number.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#sign-in")),
+		chromedp.WaitVisible(chromedp.CSS("#identifier-form input[name=identifier]")),
+	); err != nil {
+		loc, _ := chromedp.Run(browser, chromedp.Location())
+		t.Errorf("after sign-out, sign-in did not show Logto's sign-in page: %v (browser at %s)", err, loc)
+	}
+}
+
+func TestE2EDemoSignIn(t *testing.T) {
+	skipShort(t)
+	browser := newBrowser(t)
+	tn := newTenant(t)
+
+	// The wizard creates the app first, then registers the demo's URIs.
+	appID, secret := tn.logto.AddTraditionalApp("E2E demo", nil, nil)
+	srv, err := demo.New(demo.Config{Endpoint: tn.logto.URL, AppID: appID, AppSecret: secret, HTTPClient: tn.logto.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	u, err := srv.Start(t.Context(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := strings.TrimSuffix(u, "/")
+	if _, err := tn.mgmt.SetApplicationURIs(t.Context(), appID,
+		[]string{demo.RedirectURI(base)}, []string{demo.PostLogoutRedirectURI(base)}); err != nil {
+		t.Fatalf("registering the demo's URIs: %v", err)
+	}
+
+	if got := signInByPhone(t, browser, tn, base); got != phoneE164 {
+		t.Errorf("the demo shows the phone %q, want %q", got, phoneE164)
+	}
+	select {
+	case si := <-srv.SignIns():
+		if si.PhoneNumber != phoneE164 || si.Subject == "" {
+			t.Errorf("reported sign-in %+v", si)
+		}
+		users := tn.logto.Users()
+		if len(users) != 1 || users[0].ID != si.Subject || users[0].PhoneNumber != phoneDigits {
+			t.Errorf("stand-in users %+v, sign-in subject %q", users, si.Subject)
+		}
+	default:
+		t.Error("the demo reported no sign-in")
+	}
+	signOut(t, browser, base)
+}
+
+func TestE2EExpressSignIn(t *testing.T) {
+	skipShort(t)
+	npm := need(t, "npm")
+	node := need(t, "node")
+	browser := newBrowser(t)
+	tn := newTenant(t)
+
+	port := freePort(t)
+	base := fmt.Sprintf("http://localhost:%d", port)
+	appID, secret := tn.logto.AddTraditionalApp("E2E Express", []string{demo.RedirectURI(base)}, []string{demo.PostLogoutRedirectURI(base)})
+
+	dir := t.TempDir()
+	if _, err := demo.WriteExpressStarter(dir, demo.ExpressValues{
+		Endpoint: tn.logto.URL, AppID: appID, AppSecret: secret, BaseURL: base,
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	install := exec.CommandContext(t.Context(), npm, "install", "--no-audit", "--no-fund", "--loglevel=error")
+	install.Dir = dir
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("npm install: %v\n%s", err, out)
+	}
+	logs := startNode(t, node, dir, base)
+
+	if got := signInByPhone(t, browser, tn, base); got != phoneE164 {
+		t.Errorf("the Express app shows the phone %q, want %q\nnode output:\n%s", got, phoneE164, logs())
+	}
+	signOut(t, browser, base)
+	if t.Failed() {
+		t.Logf("node output:\n%s", logs())
+	}
+}
+
+// freePort returns a loopback port that was free a moment ago (node needs it before it starts).
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// startNode runs `node --env-file=.env app.js` (what `npm start` runs) and waits until it
+// listens. It returns the process output so far.
+func startNode(t *testing.T, node, dir, base string) func() string {
+	t.Helper()
+	cmd := exec.Command(node, "--env-file=.env", "app.js")
+	cmd.Dir = dir
+	var (
+		mu  sync.Mutex
+		out strings.Builder
+	)
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting node: %v", err)
+	}
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); _ = pw.Close(); close(exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	})
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(pr)
+		once := sync.Once{}
+		for sc.Scan() {
+			mu.Lock()
+			out.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if strings.HasPrefix(sc.Text(), "Listening on "+base) {
+				once.Do(func() { close(ready) })
+			}
+		}
+	}()
+	logs := func() string { mu.Lock(); defer mu.Unlock(); return out.String() }
+	select {
+	case <-ready:
+	case <-exited:
+		t.Fatalf("node exited before listening: %v\n%s", waitErr, logs())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("node did not listen within 30 s:\n%s", logs())
+	}
+	return logs
+}
