@@ -132,69 +132,13 @@ var xsrfField = regexp.MustCompile(`name="xsrf" value="([^"]+)"`)
 // confirm. It needs no browser, so it runs everywhere.
 func TestDemoAgainstStandInHTTP(t *testing.T) {
 	tn := newTenant(t)
-	appID, secret := tn.logto.AddTraditionalApp("HTTP demo", nil, nil)
-	srv, err := demo.New(demo.Config{Endpoint: tn.logto.URL, AppID: appID, AppSecret: secret, HTTPClient: tn.logto.Client()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	u, err := srv.Start(t.Context(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := strings.TrimSuffix(u, "/")
-	if _, err := tn.mgmt.SetApplicationURIs(t.Context(), appID,
-		[]string{demo.RedirectURI(base)}, []string{demo.PostLogoutRedirectURI(base)}); err != nil {
-		t.Fatal(err)
-	}
+	srv, base := demoOnStandIn(t, tn, "")
 	h := newHTTPClient(t, tn.logto)
 	lg := tn.logto.URL
-	isCallback := func(u *url.URL) bool { return u.Path == "/logto/sign-in-callback" }
 
-	// 1. The demo sends the browser to Logto, which shows its sign-in page.
-	at, r := h.follow(base+"/logto/sign-in", isCallback)
-	if !strings.HasPrefix(at, lg+"/sign-in?") || r.status != http.StatusOK {
-		t.Fatalf("sign-in page: at %s, status %d", at, r.status)
-	}
-
-	// 2. The page's Experience API calls, new user on the sign-in page (r1).
-	ident := map[string]string{"type": "phone", "value": phoneDigits}
-	expect := func(r reply, status int, what string) reply {
-		t.Helper()
-		if r.status != status {
-			t.Fatalf("%s: status %d, want %d; body %s", what, r.status, status, r.body)
-		}
-		return r
-	}
-	expect(h.do(http.MethodPut, lg+"/api/experience", map[string]string{"interactionEvent": "SignIn"}, nil), 204, "PUT /api/experience")
-	r = expect(h.do(http.MethodPost, lg+"/api/experience/verification/verification-code",
-		map[string]any{"interactionEvent": "SignIn", "identifier": ident}, nil), 200, "send code")
-	var v struct{ VerificationID string }
-	if err := json.Unmarshal([]byte(r.body), &v); err != nil || v.VerificationID == "" {
-		t.Fatalf("send code: %q (%v)", r.body, err)
-	}
-	msg, err := tn.twilio.WaitMessage(t.Context(), phoneE164)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := sixDigits.FindString(msg.Body)
-	expect(h.do(http.MethodPost, lg+"/api/experience/verification/verification-code/verify",
-		map[string]any{"verificationId": v.VerificationID, "identifier": ident, "code": code}, nil), 200, "verify code")
-	expect(h.do(http.MethodPost, lg+"/api/experience/identification", map[string]string{"verificationId": v.VerificationID}, nil), 404, "identification (new user)")
-	expect(h.do(http.MethodPut, lg+"/api/experience/interaction-event", map[string]string{"interactionEvent": "Register"}, nil), 204, "switch to Register")
-	expect(h.do(http.MethodPost, lg+"/api/experience/identification", map[string]string{"verificationId": v.VerificationID}, nil), 201, "identification (register)")
-	r = expect(h.do(http.MethodPost, lg+"/api/experience/submit", nil, nil), 200, "submit")
-	var sub struct{ RedirectTo string }
-	if err := json.Unmarshal([]byte(r.body), &sub); err != nil || sub.RedirectTo == "" {
-		t.Fatalf("submit: %q (%v)", r.body, err)
-	}
-
-	// 3. Logto's redirect chain ends at the demo's callback; the demo signs the user in.
-	cb, _ := h.follow(sub.RedirectTo, isCallback)
-	if !strings.HasPrefix(cb, base+"/logto/sign-in-callback?") {
-		t.Fatalf("the chain ended at %s, want the demo's callback", cb)
-	}
-	r = h.do(http.MethodGet, cb, nil, nil)
+	// 1–3. Sign-in page, Experience API, Logto's redirect chain to the demo's callback.
+	cb := signInHTTP(t, h, tn, base)
+	r := h.do(http.MethodGet, cb, nil, nil)
 	if r.status != http.StatusFound || r.location != base+"/" {
 		t.Fatalf("callback: %d → %q, body %s", r.status, r.location, r.body)
 	}
@@ -208,7 +152,7 @@ func TestDemoAgainstStandInHTTP(t *testing.T) {
 	}
 
 	// 4. Signing in again while Logto's session lives: no page, no SMS, same user.
-	at, _ = h.follow(base+"/logto/sign-in", isCallback)
+	at, _ := h.follow(base+"/logto/sign-in", isCallback)
 	if !isCallback(mustParse(t, at)) {
 		t.Fatalf("second sign-in stopped at %s, want straight back to the callback", at)
 	}
@@ -265,5 +209,133 @@ func reported(t *testing.T, srv *demo.Server) demo.SignIn {
 	default:
 		t.Fatal("the demo reported no sign-in")
 		return demo.SignIn{}
+	}
+}
+
+func isCallback(u *url.URL) bool { return u.Path == "/logto/sign-in-callback" }
+
+// demoOnStandIn starts the demo for a new Traditional app of the stand-in and registers the
+// demo's URIs as the wizard does. A non-empty secret replaces the app's real secret.
+func demoOnStandIn(t *testing.T, tn *tenant, secret string) (*demo.Server, string) {
+	t.Helper()
+	appID, real := tn.logto.AddTraditionalApp("HTTP demo", nil, nil)
+	if secret == "" {
+		secret = real
+	}
+	srv, err := demo.New(demo.Config{Endpoint: tn.logto.URL, AppID: appID, AppSecret: secret, HTTPClient: tn.logto.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	u, err := srv.Start(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := strings.TrimSuffix(u, "/")
+	if _, err := tn.mgmt.SetApplicationURIs(t.Context(), appID,
+		[]string{demo.RedirectURI(base)}, []string{demo.PostLogoutRedirectURI(base)}); err != nil {
+		t.Fatal(err)
+	}
+	return srv, base
+}
+
+// signInHTTP starts a sign-in at the demo, goes through the stand-in's sign-in page the way its
+// JavaScript does (new user on the sign-in page, as in run r1), and returns the demo callback
+// URL Logto's redirect chain ends at (not fetched).
+func signInHTTP(t *testing.T, h *httpClient, tn *tenant, base string) string {
+	t.Helper()
+	lg := tn.logto.URL
+	at, r := h.follow(base+"/logto/sign-in", isCallback)
+	if !strings.HasPrefix(at, lg+"/sign-in?") || r.status != http.StatusOK {
+		t.Fatalf("sign-in page: at %s, status %d", at, r.status)
+	}
+	ident := map[string]string{"type": "phone", "value": phoneDigits}
+	expect := func(r reply, status int, what string) reply {
+		t.Helper()
+		if r.status != status {
+			t.Fatalf("%s: status %d, want %d; body %s", what, r.status, status, r.body)
+		}
+		return r
+	}
+	expect(h.do(http.MethodPut, lg+"/api/experience", map[string]string{"interactionEvent": "SignIn"}, nil), 204, "PUT /api/experience")
+	r = expect(h.do(http.MethodPost, lg+"/api/experience/verification/verification-code",
+		map[string]any{"interactionEvent": "SignIn", "identifier": ident}, nil), 200, "send code")
+	var v struct{ VerificationID string }
+	if err := json.Unmarshal([]byte(r.body), &v); err != nil || v.VerificationID == "" {
+		t.Fatalf("send code: %q (%v)", r.body, err)
+	}
+	msg, err := tn.twilio.WaitMessage(t.Context(), phoneE164)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := sixDigits.FindString(msg.Body)
+	expect(h.do(http.MethodPost, lg+"/api/experience/verification/verification-code/verify",
+		map[string]any{"verificationId": v.VerificationID, "identifier": ident, "code": code}, nil), 200, "verify code")
+	r = h.do(http.MethodPost, lg+"/api/experience/identification", map[string]string{"verificationId": v.VerificationID}, nil)
+	if r.status == http.StatusNotFound { // a new phone: Logto's page asks, then registers
+		expect(h.do(http.MethodPut, lg+"/api/experience/interaction-event", map[string]string{"interactionEvent": "Register"}, nil), 204, "switch to Register")
+		r = h.do(http.MethodPost, lg+"/api/experience/identification", map[string]string{"verificationId": v.VerificationID}, nil)
+	}
+	if r.status != http.StatusNoContent && r.status != http.StatusCreated {
+		t.Fatalf("identification: %d %s", r.status, r.body)
+	}
+	r = expect(h.do(http.MethodPost, lg+"/api/experience/submit", nil, nil), 200, "submit")
+	var sub struct{ RedirectTo string }
+	if err := json.Unmarshal([]byte(r.body), &sub); err != nil || sub.RedirectTo == "" {
+		t.Fatalf("submit: %q (%v)", r.body, err)
+	}
+	cb, _ := h.follow(sub.RedirectTo, isCallback)
+	if !strings.HasPrefix(cb, base+"/logto/sign-in-callback?") {
+		t.Fatalf("the chain ended at %s, want the demo's callback", cb)
+	}
+	return cb
+}
+
+// TestDemoRejectsAgainstStandIn checks the demo's error pages against the stand-in's real
+// error answers (Logto's invalid_client 401, fixture 224) and a tampered callback.
+func TestDemoRejectsAgainstStandIn(t *testing.T) {
+	tests := []struct {
+		name     string
+		secret   string
+		edit     func(q url.Values)
+		status   int
+		wantText []string
+	}{
+		{name: "wrong app secret", secret: "not-the-app-secret", status: http.StatusBadGateway,
+			wantText: []string{"Logto did not accept the sign-in code", "invalid_client", "App secret"}},
+		{name: "tampered state", edit: func(q url.Values) { q.Set("state", "tampered") }, status: http.StatusBadRequest,
+			wantText: []string{"State mismatch"}},
+		{name: "iss of another Logto", edit: func(q url.Values) { q.Set("iss", "http://localhost:3001/oidc") }, status: http.StatusBadRequest,
+			wantText: []string{"Wrong issuer", "http://localhost:3001/oidc"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tn := newTenant(t)
+			srv, base := demoOnStandIn(t, tn, tc.secret)
+			h := newHTTPClient(t, tn.logto)
+			cb := mustParse(t, signInHTTP(t, h, tn, base))
+			if tc.edit != nil {
+				q := cb.Query()
+				tc.edit(q)
+				cb.RawQuery = q.Encode()
+			}
+			r := h.do(http.MethodGet, cb.String(), nil, nil)
+			if r.status != tc.status {
+				t.Errorf("callback: status %d, want %d", r.status, tc.status)
+			}
+			for _, w := range tc.wantText {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("the error page lacks %q:\n%s", w, r.body)
+				}
+			}
+			if tc.secret != "" && strings.Contains(r.body, tc.secret) {
+				t.Error("the page shows the secret")
+			}
+			select {
+			case si := <-srv.SignIns():
+				t.Errorf("a rejected sign-in was reported: %+v", si)
+			default:
+			}
+		})
 	}
 }
