@@ -5,24 +5,14 @@
 //
 // It must never reach the network on its own: the only outbound calls are the Twilio sends of the
 // SMS connector, made with the injected *http.Client to the configured Twilio base URL.
+package logtotest
+
+// For the OIDC side (issue 4: oidc*.go, experience*.go, signinpage*.go):
 //
-// # For the OIDC side (issue 4: oidc*.go, experience*.go, signinpage*.go)
-//
-// This file never names an identifier of the OIDC files, so either side compiles alone. Connect
-// the two from one file of yours (say oidc_bridge.go) with an init function:
-//
-//	func init() {
-//		routeRegistrars = append(routeRegistrars, func(s *Server, mux *http.ServeMux) {
-//			p := newOIDCProvider(serverBackend{s})
-//			s.ext["oidc"] = p // under no lock: registrars run before the server starts
-//			p.register(mux)
-//		})
-//		oidcTokenHook = func(s *Server, w http.ResponseWriter, r *http.Request) bool {
-//			return s.ext["oidc"].(*oidcProvider).oidcTokenGrant(w, r)
-//		}
-//	}
-//	type serverBackend struct{ *Server } // endpoint, smsConnector, twilio, signInExperience come with *Server
-//	func (b serverBackend) client(id string) (oidcClient, bool) { v, ok := b.appClient(id); return oidcClient(v), ok }
+// This side never names an identifier of the OIDC files, so either side compiles alone. The two
+// are connected in oidc_server.go by an init function that appends to routeRegistrars (building
+// the provider with serverBackend{s}, s.signingKey, s.keyID and keeping it in s.ext["oidc"]) and
+// sets oidcTokenHook.
 //
 // Routes. routeRegistrars run, in order, while the server is built. Use Go 1.22 method patterns.
 // This side serves "GET /oidc/.well-known/openid-configuration" and "POST /oidc/token"; do not
@@ -50,7 +40,6 @@
 //     as Logto's Twilio connector does (template by usage type with Generic fallback, {{code}},
 //     POST {twilio}/2010-04-01/Accounts/{sid}/Messages.json, Basic auth, form To, MessagingServiceSid,
 //     Body, RiskCheck); it returns *connectorError for a Twilio error (use it if you like).
-package logtotest
 
 import (
 	"bytes"
