@@ -257,8 +257,20 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := p.userByPhone(v.phone)
+	sie := p.signInExperience()
 	switch in.event {
 	case "SignIn":
+		// ExperienceInteraction.identifyUser: the sign-in experience is checked before the user
+		// is looked up (SignInExperienceValidator.guardIdentificationMethod).
+		if sie.SignInMode == "Register" {
+			expForbidden(w)
+			return
+		}
+		if !sie.phoneCodeSignIn() {
+			respondJSON(w, http.StatusUnprocessableEntity, expError{Code: "user.sign_in_method_not_enabled",
+				Message: "This sign-in method is not enabled."})
+			return
+		}
 		if u == nil {
 			respondJSON(w, http.StatusNotFound, expError{Code: "user.user_not_exist",
 				Data: map[string]string{"identifier": v.phone}, Message: "User with {{ identifier }} does not exist."})
@@ -267,9 +279,19 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 		in.identified = u.ID
 		w.WriteHeader(http.StatusNoContent)
 	case "Register":
+		// ExperienceInteraction.createUser: profile uniqueness, then the event, then the
+		// mandatory profile of the sign-up settings.
 		if u != nil {
 			respondJSON(w, http.StatusUnprocessableEntity, expError{Code: "user.phone_already_in_use",
 				Message: "This phone number is associated with an existing account."})
+			return
+		}
+		if sie.SignInMode == "SignIn" {
+			expForbidden(w)
+			return
+		}
+		if missing := sie.missingProfile(); len(missing) > 0 {
+			expMissingProfile(w, missing)
 			return
 		}
 		now := time.Now()
@@ -299,6 +321,10 @@ func (p *oidcProvider) expSubmit(w http.ResponseWriter, r *http.Request) {
 			Message: "User identifier not found. Please go back and sign in again."})
 		return
 	}
+	if missing := p.signInExperience().missingProfile(); len(missing) > 0 {
+		expMissingProfile(w, missing) // assertUserMandatoryProfileFulfilled
+		return
+	}
 	u.UpdatedAt = time.Now() // the sign-in updates the user (r2: updated_at advances)
 	in.accountID = u.ID
 	respondJSON(w, http.StatusOK, map[string]string{"redirectTo": p.be.endpoint() + "/oidc/auth/" + in.uid})
@@ -321,4 +347,65 @@ func (p *oidcProvider) userByID(id string) *User {
 		}
 	}
 	return nil
+}
+
+// expSignInExp is the part of the sign-in experience the Experience API checks.
+type expSignInExp struct {
+	SignInMode string `json:"signInMode"`
+	SignUp     struct {
+		Identifiers []string `json:"identifiers"`
+		Password    bool     `json:"password"`
+	} `json:"signUp"`
+	SignIn struct {
+		Methods []struct {
+			Identifier       string `json:"identifier"`
+			Password         bool   `json:"password"`
+			VerificationCode bool   `json:"verificationCode"`
+		} `json:"methods"`
+	} `json:"signIn"`
+}
+
+// signInExperience reads the tenant's sign-in experience (the backend takes its own lock).
+func (p *oidcProvider) signInExperience() expSignInExp {
+	var sie expSignInExp
+	_ = json.Unmarshal(p.be.signInExperience(), &sie)
+	return sie
+}
+
+// phoneCodeSignIn reports whether signing in by phone + verification code is enabled.
+func (sie expSignInExp) phoneCodeSignIn() bool {
+	for _, m := range sie.SignIn.Methods {
+		if m.Identifier == "phone" && m.VerificationCode {
+			return true
+		}
+	}
+	return false
+}
+
+// missingProfile is what a user who has only a verified phone still lacks under the sign-up
+// settings (getMandatoryUserProfileBySignUpMethods): a username, an email (unless phone is an
+// alternative), a password.
+func (sie expSignInExp) missingProfile() []string {
+	var missing []string
+	has := func(id string) bool { return slices.Contains(sie.SignUp.Identifiers, id) }
+	switch {
+	case has("username"):
+		missing = append(missing, "username")
+	case has("email") && !has("phone"):
+		missing = append(missing, "email")
+	}
+	if sie.SignUp.Password {
+		missing = append(missing, "password")
+	}
+	return missing
+}
+
+func expForbidden(w http.ResponseWriter) {
+	respondJSON(w, http.StatusForbidden, expError{Code: "auth.forbidden",
+		Message: "Forbidden. Please check your user roles and permissions."})
+}
+
+func expMissingProfile(w http.ResponseWriter, missing []string) {
+	respondJSON(w, http.StatusUnprocessableEntity, expError{Code: "user.missing_profile",
+		Data: map[string]any{"missingProfile": missing}, Message: "You need to provide additional info before signing-in."})
 }

@@ -205,6 +205,21 @@ func TestExperienceEdges(t *testing.T) {
 		return status, out
 	}
 	sendCode := map[string]any{"interactionEvent": "SignIn", "identifier": phone}
+	// identify starts an experience for event, verifies the phone and asks for identification.
+	identify := func(t *testing.T, tt *testTenant, b *Browser, event string) (int, map[string]any) {
+		t.Helper()
+		call(t, b, "PUT", "/api/experience", map[string]string{"interactionEvent": event})
+		_, sent := call(t, b, "POST", "/api/experience/verification/verification-code",
+			map[string]any{"interactionEvent": event, "identifier": phone})
+		call(t, b, "POST", "/api/experience/verification/verification-code/verify",
+			map[string]any{"verificationId": sent["verificationId"], "identifier": phone, "code": tt.tw.lastCode(t)})
+		return call(t, b, "POST", "/api/experience/identification", map[string]any{"verificationId": sent["verificationId"]})
+	}
+	seedSignInExperience := func(tt *testTenant) {
+		tt.s.mu.Lock()
+		defer tt.s.mu.Unlock()
+		tt.s.signInExp = seedSignInExp() // username + password, as a fresh Logto
+	}
 
 	tests := []struct {
 		name       string
@@ -251,6 +266,24 @@ func TestExperienceEdges(t *testing.T) {
 					map[string]any{"verificationId": sent["verificationId"], "identifier": phone, "code": tt.tw.lastCode(t)})
 				return call(t, b, "POST", "/api/experience/identification", map[string]any{"verificationId": sent["verificationId"]})
 			}, 422, "user.phone_already_in_use"},
+		{"phone sign-in not enabled (a fresh tenant's sign-in experience)", seedSignInExperience,
+			func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
+				return identify(t, tt, b, "SignIn")
+			},
+			422, "user.sign_in_method_not_enabled"},
+		{"sign-up asks for a username and password", seedSignInExperience,
+			func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
+				return identify(t, tt, b, "Register")
+			},
+			422, "user.missing_profile"},
+		{"registration turned off", func(tt *testTenant) {
+			tt.s.mu.Lock()
+			defer tt.s.mu.Unlock()
+			tt.s.signInExp.set("signInMode", json.RawMessage(`"SignIn"`))
+		}, func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
+			return identify(t, tt, b, "Register")
+		},
+			403, "auth.forbidden"},
 		{"code for another phone", nil, func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
 			_, sent := call(t, b, "POST", "/api/experience/verification/verification-code", sendCode)
 			return call(t, b, "POST", "/api/experience/verification/verification-code/verify",

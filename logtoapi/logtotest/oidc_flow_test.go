@@ -110,7 +110,44 @@ func newTestTenant(t *testing.T, opts ...Option) *testTenant {
 		},
 	})
 	s.SetSMSConnector(TwilioFactoryID, cfg)
+	enablePhoneSignIn(t, s)
 	return &testTenant{s: s, tw: tw, appID: appID, secret: secret}
+}
+
+// enablePhoneSignIn sends the recorded sign-in experience PATCH (fixture 204: phone sign-up,
+// phone + code sign-in) through the Management API, as the wizard does.
+func enablePhoneSignIn(t *testing.T, s *Server) {
+	t.Helper()
+	id, secret := s.AddM2MApp("test setup", true)
+	form := url.Values{"grant_type": {"client_credentials"}, "resource": {ManagementResource}, "scope": {"all"}}
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+"/oidc/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(id, secret)
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("management token: %d %v", resp.StatusCode, err)
+	}
+	f := loadRecorded(t, "204")
+	req, _ = http.NewRequestWithContext(t.Context(), http.MethodPatch, s.URL+"/api/sign-in-exp", strings.NewReader(string(f.RequestBody)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != f.Status {
+		t.Fatalf("PATCH /api/sign-in-exp: %d %s", resp.StatusCode, body)
+	}
 }
 
 // TestOIDCSignInWithGoOIDC signs in over HTTP with go-oidc + oauth2 as the relying party (the

@@ -56,6 +56,7 @@ func TestE2ESignInPageInChromium(t *testing.T) {
 			{"usageType": "Generic", "content": "Your code is {{code}}."},
 		}})
 	s.SetSMSConnector(TwilioFactoryID, cfg)
+	enablePhoneSignIn(t, s)
 	authURL := s.URL + "/oidc/auth?" + url.Values{
 		"client_id": {appID}, "redirect_uri": {redirect}, "response_type": {"code"},
 		"scope": {"openid offline_access profile phone"}, "state": {"st-1"}, "nonce": {"n-1"},
