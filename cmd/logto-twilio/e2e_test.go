@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// need returns the path of a tool an end-to-end test needs. When it is
+// missing the test skips, except with CI=true, where it fails.
+func need(t *testing.T, tool string, candidates ...string) string {
+	t.Helper()
+	for _, c := range append(candidates, tool) {
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not installed, and CI=true: end-to-end tests must not skip in CI", tool)
+	}
+	t.Skipf("%s is not installed (set CI=true to make this a failure)", tool)
+	return ""
+}
+
+// buildBinary builds the real binary once per test.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "logto-twilio")
+	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// tmuxTerm is a real terminal: tmux runs the binary, send-keys types,
+// capture-pane reads the screen. Each test has its own tmux server socket.
+type tmuxTerm struct {
+	t      *testing.T
+	tmux   string
+	socket string
+}
+
+func newTmux(t *testing.T, width, height int, env []string, argv ...string) *tmuxTerm {
+	t.Helper()
+	tm := &tmuxTerm{t: t, tmux: need(t, "tmux"), socket: fmt.Sprintf("lt-e2e-%d", time.Now().UnixNano())}
+	shell := strings.Join(append(env, quoteAll(argv)...), " ") + `; echo "EXIT=$?"; sleep 3600`
+	tm.run("new-session", "-d", "-s", "w", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "env "+shell)
+	t.Cleanup(func() { _ = exec.Command(tm.tmux, "-L", tm.socket, "kill-server").Run() })
+	return tm
+}
+
+func quoteAll(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return out
+}
+
+func (tm *tmuxTerm) run(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command(tm.tmux, append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// screen is what the terminal shows now.
+func (tm *tmuxTerm) screen() string { return tm.run("capture-pane", "-p", "-t", "w") }
+
+// keys types keys (tmux key names such as Enter, or literal text with -l).
+func (tm *tmuxTerm) keys(keys ...string) {
+	tm.t.Helper()
+	tm.run(append([]string{"send-keys", "-t", "w"}, keys...)...)
+}
+
+// waitFor polls the screen until it matches, or fails with the last screen.
+// Polling a real terminal is the only way to see it; the deadline is generous
+// and no result depends on timing.
+func (tm *tmuxTerm) waitFor(what string, match func(string) bool) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		s := tm.screen()
+		if match(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("waiting for %s; the screen shows:\n%s", what, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (tm *tmuxTerm) waitText(text string) string {
+	tm.t.Helper()
+	return tm.waitFor(fmt.Sprintf("%q", text), func(s string) bool { return strings.Contains(s, text) })
+}
+
+// TestE2EWizardSandbox runs the real binary under tmux with --sandbox,
+// answers every step with send-keys, signs in through the demo page with
+// headless Chromium, and checks the final screen names the phone number.
+func TestE2EWizardSandbox(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test; skipped with -short")
+	}
+	chromium := need(t, "chromium", "/usr/bin/chromium")
+	need(t, "tmux")
+	bin := buildBinary(t)
+	port := freePort(t)
+	dir := t.TempDir()
+	tm := newTmux(t, 100, 40, []string{"NO_COLOR=1", "TERM=xterm-256color"},
+		bin, "--sandbox", "--no-browser", "--port", fmt.Sprint(port), "--config-dir", dir)
+
+	tm.waitText("Step 1/13 · Welcome")
+	tm.keys("y")
+	tm.waitText("Step 2/13 · Logto endpoint")
+	tm.keys("Enter")
+	tm.waitText("Step 3/13 · How to create the app")
+	tm.keys("Enter") // automatic
+	tm.waitText("M2M App ID")
+	tm.keys("Enter", "Enter") // prefilled ID and secret
+	tm.waitText("Step 4/13 · The app")
+	tm.keys("Enter") // "Bookstore"
+	tm.waitText("Step 5/13 · Twilio credentials")
+	tm.keys("Enter", "Enter")
+	tm.waitText("Step 6/13 · Messaging Service")
+	tm.keys("Enter")
+	tm.waitText("Step 7/13 · SMS templates")
+	tm.keys("Enter") // use the defaults
+	tm.waitText("Step 9/13 · Test SMS")
+	tm.keys("Enter")
+	tm.waitText("Step 10/13 · Sign-in experience")
+	s := tm.waitText("Apply these changes")
+	if !strings.Contains(s, "What will change") {
+		t.Errorf("the sign-in step does not show what will change:\n%s", s)
+	}
+	tm.keys("Enter")
+	s = tm.waitText("Step 11/13 · Sign in for real")
+	demoURL := fmt.Sprintf("http://localhost:%d", port)
+	if !strings.Contains(s, demoURL) {
+		t.Fatalf("the verify step does not show %s:\n%s", demoURL, s)
+	}
+
+	browser := newBrowser(t, chromium)
+	signInThroughDemo(t, browser, tm, demoURL)
+
+	s = tm.waitFor("the wizard to see the sign-in", func(s string) bool {
+		return strings.Contains(s, "✓ Sign in for real") && strings.Contains(s, sandboxTestPhone)
+	})
+	// The remaining steps: the Express starter offer (skip it), the summary.
+	for !strings.Contains(s, "EXIT=") {
+		if strings.Contains(s, "Step 12/13") || strings.Contains(s, "Step 13/13") {
+			tm.keys("Enter")
+		}
+		s = tm.waitFor("the next step or the end", func(n string) bool { return n != s })
+	}
+	s = tm.waitText("EXIT=")
+	if !strings.Contains(s, "EXIT=0") {
+		t.Errorf("the wizard did not exit 0:\n%s", s)
+	}
+	if !strings.Contains(s, sandboxTestPhone) {
+		t.Errorf("the final screen does not name the signed-in phone number %s:\n%s", sandboxTestPhone, s)
+	}
+	if strings.Contains(s, sandboxAuthToken) {
+		t.Errorf("the screen shows the Twilio auth token:\n%s", s)
+	}
+	assertSecretsOnlyInSecretsFile(t, dir, s)
+}
+
+// assertSecretsOnlyInSecretsFile checks that no secret value appears on the
+// screen or in any saved file but secrets.json, and that secrets.json is 0600.
+func assertSecretsOnlyInSecretsFile(t *testing.T, dir, screen string) {
+	t.Helper()
+	secrets := []string{sandboxAuthToken}
+	raw, err := os.ReadFile(filepath.Join(dir, "secrets.json"))
+	if err != nil {
+		t.Fatalf("no secrets file: %v", err)
+	}
+	for _, m := range regexp.MustCompile(`"[^"]*"\s*:\s*"([^"]{16,})"`).FindAllStringSubmatch(string(raw), -1) {
+		secrets = append(secrets, m[1])
+	}
+	info, err := os.Stat(filepath.Join(dir, "secrets.json"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("secrets.json mode = %v (%v), want 0600", info.Mode().Perm(), err)
+	}
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Base(p) == "secrets.json" {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		for _, s := range secrets {
+			if strings.Contains(string(b), s) {
+				t.Errorf("%s contains a secret value", p)
+			}
+		}
+		return nil
+	})
+	for _, s := range secrets {
+		if strings.Contains(screen, s) {
+			t.Errorf("the screen shows a secret value")
+		}
+	}
+}
+
+func newBrowser(t *testing.T, chromium string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+var panelCode = regexp.MustCompile(`to \+14155550123 · \w+ · code (\d{6})`)
+
+// signInThroughDemo signs in on the demo page with the sandbox phone number,
+// reading the SMS code from the wizard's sandbox inbox panel, as a user would.
+func signInThroughDemo(t *testing.T, browser context.Context, tm *tmuxTerm, demoURL string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(browser, 90*time.Second)
+	defer cancel()
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			loc, _ := chromedp.Run(browser, chromedp.Location())
+			t.Fatalf("%s: %v (browser at %s)\nscreen:\n%s", what, err, loc, tm.screen())
+		}
+	}
+	before := tm.screen()
+	step("open the demo", chromedp.Navigate(demoURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
+	step("click sign in", chromedp.Click(chromedp.CSS("#sign-in")),
+		chromedp.WaitVisible(chromedp.CSS("#identifier-form input[name=identifier]")))
+	step("enter the phone number",
+		chromedp.SetValue(chromedp.CSS("#identifier-form input[name=countryCode]"), "1"),
+		chromedp.SendKeys(chromedp.CSS("#identifier-form input[name=identifier]"), "4155550123"),
+		chromedp.Click(chromedp.CSS("#identifier-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#code-form input[name=code]")),
+	)
+	// The newest message is the panel's first line; wait for one that was not
+	// there before (the test SMS's code is older).
+	var code string
+	tm.waitFor("the sign-in code in the sandbox inbox panel", func(s string) bool {
+		m := panelCode.FindStringSubmatch(s)
+		if m == nil || strings.Contains(before, m[0]) {
+			return false
+		}
+		code = m[1]
+		return true
+	})
+	step("type the code", chromedp.SendKeys(chromedp.CSS("#code-form input[name=code]"), code))
+	step("create the account (new phone)",
+		chromedp.WaitVisible(chromedp.CSS("#create-account-modal button[name=continue]")),
+		chromedp.Click(chromedp.CSS("#create-account-modal button[name=continue]")),
+	)
+	step("back on the demo, signed in", chromedp.WaitVisible(chromedp.CSS("#phone")))
+	phone, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#phone")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(phone) != sandboxTestPhone {
+		t.Errorf("the demo shows phone %q, want %s", phone, sandboxTestPhone)
+	}
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/logto-twilio/logto-twilio/steps"
+)
+
+// buildDeps wires the steps to the real services, or to in-process stand-ins
+// with --sandbox. It only builds values: no request is sent and no file is
+// touched, so the first frame is not delayed. The sandbox's stand-ins listen
+// on loopback sockets, which costs well under a millisecond.
+func buildDeps(o options, prefill *steps.Prefill, getenv func(string) string) (steps.Deps, *inboxPanel, func(), error) {
+	if o.sandbox {
+		return buildSandbox(o, prefill)
+	}
+	store, err := storeFor(o, getenv)
+	if err != nil {
+		return steps.Deps{}, nil, nil, err
+	}
+	logtoHC := newHTTPClient(nil)
+	twilioHC := logtoHC
+	if o.twilioBaseURL != "" {
+		base, err := parseTwilioBaseURL(o.twilioBaseURL)
+		if err != nil {
+			return steps.Deps{}, nil, nil, err
+		}
+		twilioHC = newHTTPClient(rewriteTransport{base: base, next: http.DefaultTransport})
+	}
+	d := steps.DefaultDeps(logtoHC, twilioHC)
+	d.Store = store
+	return d, nil, func() {}, nil
+}
