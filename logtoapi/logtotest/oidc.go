@@ -199,6 +199,7 @@ func (p *oidcProvider) register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /oidc/auth/{uid}", p.handleAuthResume)
 	mux.HandleFunc("GET /consent", p.handleConsent)
 	mux.HandleFunc("GET /oidc/jwks", p.handleJWKS)
+	mux.HandleFunc("POST /oidc/token/revocation", p.handleRevocation)
 	mux.HandleFunc("GET /oidc/me", p.handleUserinfo)
 	mux.HandleFunc("POST /oidc/me", p.handleUserinfo)
 	mux.HandleFunc("GET /oidc/session/end", p.handleEndSession)

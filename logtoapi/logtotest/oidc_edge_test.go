@@ -364,3 +364,34 @@ func TestEndSessionEdges(t *testing.T) {
 		t.Errorf("after sign-out: %d %s", resp.StatusCode, resp.Request.URL)
 	}
 }
+
+func TestRevocation(t *testing.T) {
+	tt := newTestTenant(t)
+	cb, err := tt.s.NewBrowser().SignInByPhone(t.Context(), authQuery(tt.appID, nil), "12015550199")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := exchange(t, tt, cb, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+	revoke := func(token string) int {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, tt.s.URL+"/oidc/token/revocation",
+			strings.NewReader(url.Values{"token": {token}, "token_type_hint": {"refresh_token"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(tt.appID, tt.secret)
+		resp, err := tt.s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := revoke("unknown-token"); got != 200 {
+		t.Errorf("unknown token: %d", got)
+	}
+	if got := revoke(tok["refresh_token"].(string)); got != 200 {
+		t.Errorf("refresh token: %d", got)
+	}
+	status, out := postToken(t, tt, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok["refresh_token"].(string)}})
+	if status != 400 || out["error"] != "invalid_grant" {
+		t.Errorf("refresh after revocation: %d %v", status, out)
+	}
+}
