@@ -24,6 +24,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
@@ -309,6 +311,59 @@ func driveClient(t *testing.T, srv *twiliotest.Server, hc *http.Client) {
 	must("account with the new token", err)
 }
 
+// driveExtras calls, with twilio-go directly, the operations the stand-in serves that the
+// client does not use (yet), and sends the request Logto's connector makes (fixture 079).
+func driveExtras(t *testing.T, srv *twiliotest.Server, hc *http.Client) {
+	t.Helper()
+	srv.AddAccount(twiliotest.Account{SID: fullSID, AuthToken: token, Type: "Full"})
+	num := srv.AddNumber(fullSID, "+15017122662")
+	svc := srv.AddService(fullSID, "Extras", "+15017122662")
+	rc := rest(srv, fullSID, token, hc)
+	start := time.Now()
+	if _, err := rc.Api.CreateMessage((&api.CreateMessageParams{}).SetTo(stranger).SetMessagingServiceSid(svc).SetBody("é ünïcode ✓")); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := rc.Api.ListMessage((&api.ListMessageParams{}).SetTo(stranger).SetDateSentAfter(start.Add(-time.Hour)).SetPageSize(20))
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("list messages: %d, %v", len(msgs), err)
+	}
+	if _, err := rc.Api.FetchIncomingPhoneNumber(num, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.MessagingV1.FetchPhoneNumber(svc, num); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.MessagingV1.ListShortCode(svc, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.MessagingV1.ListAlphaSender(svc, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.MessagingV1.DeletePhoneNumber(svc, num); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.MessagingV1.DeleteService(svc); err != nil {
+		t.Fatal(err)
+	}
+	// Logto's connector: digits-only To, RiskCheck, posted to api.twilio.com.
+	svc2 := srv.AddService(fullSID, "Logto", "+15017122662")
+	form := url.Values{"To": {"15551234567"}, "MessagingServiceSid": {svc2}, "Body": {"Your Bookstore verification code is 000000."}, "RiskCheck": {"enable"}}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "https://api.twilio.com/2010-04-01/Accounts/"+fullSID+"/Messages.json", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(fullSID, token)
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("connector request: %d", resp.StatusCode)
+	}
+}
+
 // ---- the test ----
 
 func TestSpecContract(t *testing.T) {
@@ -319,6 +374,7 @@ func TestSpecContract(t *testing.T) {
 		defer srv.Close()
 		rec.base = srv.Transport()
 		driveClient(t, srv, &http.Client{Transport: rec})
+		driveExtras(t, srv, &http.Client{Transport: rec})
 	})
 	if t.Failed() {
 		return
@@ -586,4 +642,99 @@ func clientOperations(t *testing.T) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestContractCheckerRejects shows that the checks above fail on the mistakes they are
+// there to catch: each case mutates a real recorded exchange.
+func TestContractCheckerRejects(t *testing.T) {
+	ops := loadSpecs(t)
+	f := newFixture(t, twiliotest.WithoutListener())
+	rec := &recorder{base: f.srv.Transport()}
+	hc := &http.Client{Transport: rec}
+	rc := rest(f.srv, trialSID, token, hc)
+	if _, err := rc.Api.FetchAccount(trialSID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.MessagingV1.FetchService(f.trialSvc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.Api.CreateMessage((&api.CreateMessageParams{}).SetTo(verified).SetMessagingServiceSid(f.trialSvc).SetBody("hi")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.Api.FetchAccount(fullSID); err == nil {
+		t.Fatal("fetching another account worked")
+	}
+	if len(rec.ex) != 4 {
+		t.Fatalf("recorded %d exchanges, want 4", len(rec.ex))
+	}
+	account, service, message, failure := rec.ex[0], rec.ex[1], rec.ex[2], rec.ex[3]
+
+	setField := func(e exchange, k string, v any) exchange {
+		var m map[string]any
+		if err := json.Unmarshal(e.body, &m); err != nil {
+			t.Fatal(err)
+		}
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+		e.body, _ = json.Marshal(m)
+		return e
+	}
+	setForm := func(e exchange, k, v string) exchange {
+		e.form = url.Values{}
+		for key, vals := range message.form {
+			e.form[key] = vals
+		}
+		if v == "" {
+			e.form.Del(k)
+		} else {
+			e.form.Set(k, v)
+		}
+		return e
+	}
+	tests := []struct {
+		name string
+		e    exchange
+		want string // "" = no problem expected
+	}{
+		{name: "account as recorded", e: account},
+		{name: "service as recorded", e: service},
+		{name: "message as recorded", e: message},
+		{name: "error as recorded", e: failure},
+		{name: "ISO date on 2010-04-01", e: setField(account, "date_created", "2026-11-27T21:00:00Z"), want: "not RFC 2822"},
+		{name: "RFC 2822 date on v1", e: setField(service, "date_created", "Fri, 27 Nov 2026 21:00:00 +0000"), want: "not ISO 8601"},
+		{name: "num_segments as a number", e: setField(message, "num_segments", 1), want: "is not string"},
+		{name: "validity_period as a string", e: setField(service, "validity_period", "14400"), want: "is not integer"},
+		{name: "missing property", e: setField(message, "error_code", nil), want: "error_code is missing"},
+		{name: "status outside the enum", e: setField(message, "status", "done"), want: "is not one of"},
+		{name: "bad SID pattern", e: setField(account, "sid", "AC123"), want: "does not match"},
+		{name: "undeclared form field", e: setForm(message, "Foo", "bar"), want: `form field "Foo" is not declared`},
+		{name: "missing required form field", e: setForm(message, "To", ""), want: `required form field "To" is missing`},
+		{name: "undeclared status", e: func() exchange { e := account; e.status = 201; return e }(), want: "not a declared response"},
+		{name: "error without more_info", e: setField(failure, "more_info", nil), want: "more_info"},
+		{name: "error status mismatch", e: setField(failure, "status", 400), want: "≠ HTTP"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			op, args := find(ops, tt.e.host, tt.e.method, tt.e.path)
+			if op == nil {
+				t.Fatalf("no operation for %s %s", tt.e.method, tt.e.path)
+			}
+			problems := append(checkRequest(op, args, tt.e), checkResponse(op, tt.e)...)
+			if tt.want == "" {
+				if len(problems) != 0 {
+					t.Fatalf("problems in a good exchange: %v", problems)
+				}
+				return
+			}
+			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tt.want) }) {
+				t.Fatalf("problems %v, want one containing %q", problems, tt.want)
+			}
+		})
+	}
+	if op, _ := find(ops, "api.twilio.com", http.MethodPut, "/2010-04-01/Accounts/"+trialSID+".json"); op != nil {
+		t.Fatalf("PUT on an account matched %s", op.id)
+	}
 }
