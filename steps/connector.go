@@ -89,9 +89,9 @@ func (s *connectorStep) Load(ctx context.Context) (func(), error) {
 }
 
 func (s *connectorStep) Guide() string {
-	g := GuideText(s.id)
+	g := GuideText(s.ID())
 	if s.st.Setup.Method == MethodManual {
-		return g + "\n\nIn the Console (alt+o), add the \"Twilio SMS\" connector with this JSON\n" +
+		return g + "\n\nIn the Console (alt+o), add the \"Twilio SMS\" connector with this JSON " +
 			"(alt+y copies it with the real Auth Token):\n" + s.configJSON(true)
 	}
 	return g

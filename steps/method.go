@@ -19,7 +19,7 @@ import (
 type methodStep struct {
 	base
 	method    string
-	id        string
+	appID     string
 	secret    string
 	consoleOK bool
 }
@@ -42,15 +42,15 @@ func (s *methodStep) postLogoutURI() string {
 }
 
 func (s *methodStep) Guide() string {
-	g := GuideText(s.id)
+	g := GuideText(s.ID())
 	if s.method == MethodManual {
-		g += fmt.Sprintf("\n\nManual: in the Console (alt+o), create a \"Traditional web\" app and add\n"+
-			"  Redirect URI              %s   (alt+y copies)\n"+
-			"  Post sign-out redirect URI %s  (alt+u copies)\n"+
-			"then paste its App ID and App secret below.", s.redirectURI(), s.postLogoutURI())
+		g += fmt.Sprintf("\n\nManual: in the Console (alt+o), create a \"Traditional web\" app, add these "+
+			"URIs, then paste its App ID and App secret below.\n"+
+			"  Redirect URI            %s (alt+y copies)\n"+
+			"  Post sign-out redirect  %s (alt+u copies)", s.redirectURI(), s.postLogoutURI())
 	} else if s.method == MethodAuto {
-		g += "\n\nAutomatic: in the Console (alt+o), create a Machine-to-machine app, assign it the\n" +
-			"\"Logto Management API access\" role, then paste its App ID and secret."
+		g += "\n\nAutomatic: in the Console (alt+o), create a Machine-to-machine app, assign it " +
+			"the \"Logto Management API access\" role, then paste its App ID and secret."
 	}
 	return g
 }
@@ -80,12 +80,12 @@ func (s *methodStep) Form(env tui.FormEnv) *huh.Form {
 			s.method = MethodManual
 		}
 	}
-	if s.id == "" {
+	if s.appID == "" {
 		if s.method == MethodAuto {
-			s.id = firstNonEmpty(p.M2MAppID, su.M2MAppID)
+			s.appID = firstNonEmpty(p.M2MAppID, su.M2MAppID)
 			s.secret = firstNonEmpty(p.M2MAppSecret.Reveal(), s.st.Secrets.M2MAppSecret.Reveal())
 		} else {
-			s.id = firstNonEmpty(p.AppID, su.AppID)
+			s.appID = firstNonEmpty(p.AppID, su.AppID)
 			s.secret = firstNonEmpty(p.AppSecret.Reveal(), s.st.Secrets.AppSecret.Reveal())
 		}
 	}
@@ -97,7 +97,7 @@ func (s *methodStep) Pages(env tui.FormEnv) []tui.Page {
 	creds := func(idTitle, secretTitle string) func() *huh.Group {
 		return func() *huh.Group {
 			return huh.NewGroup(
-				huh.NewInput().Key("id").Title(idTitle).Value(&s.id).Validate(orDefault(&s.id, required("App ID"))),
+				huh.NewInput().Key("id").Title(idTitle).Value(&s.appID).Validate(orDefault(&s.appID, required("App ID"))),
 				tui.SecretInput(env).Key("secret").Title(secretTitle).Value(&s.secret).
 					Validate(orDefault(&s.secret, required("App secret"))),
 			)
@@ -128,7 +128,7 @@ func (s *methodStep) Execute(ctx context.Context) (tui.Result, error) {
 	if err != nil {
 		return tui.Result{}, err
 	}
-	id, secret := strings.TrimSpace(s.id), strings.TrimSpace(s.secret)
+	id, secret := strings.TrimSpace(s.appID), strings.TrimSpace(s.secret)
 	if id == "" || secret == "" {
 		return tui.Result{}, problem("The App ID and secret are both needed", "Press e and paste them.", nil)
 	}

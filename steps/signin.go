@@ -41,10 +41,10 @@ func (s *signInStep) Load(ctx context.Context) (func(), error) {
 }
 
 func (s *signInStep) Guide() string {
-	g := GuideText(s.id)
+	g := GuideText(s.ID())
 	if s.st.Setup.Method == MethodManual {
-		return g + "\n\nIn the Console (alt+o), Sign-in experience → Sign-up and sign-in: set the sign-up\n" +
-			"identifier to Phone number (verify at sign-up) and add Phone number with\n" +
+		return g + "\n\nIn the Console (alt+o), Sign-in experience → Sign-up and sign-in: set the sign-up " +
+			"identifier to Phone number (verify at sign-up) and add Phone number with " +
 			"Verification code as a sign-in method. Then save."
 	}
 	if s.plan == nil {

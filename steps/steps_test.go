@@ -148,7 +148,7 @@ func TestMethod(t *testing.T) {
 			st.Setup.Endpoint = "http://localhost:3001"
 			s := newMethod(st, &w.deps)
 			s.Form(tui.FormEnv{})
-			s.method, s.id = tt.method, " id1 "
+			s.method, s.appID = tt.method, " id1 "
 			s.secret = m2mSecret
 			if tt.method == MethodManual {
 				s.secret = appSecret

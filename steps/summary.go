@@ -48,7 +48,7 @@ func Report(st *State, store *Store) string {
 }
 
 func (s *summaryStep) Guide() string {
-	g := GuideText(s.id) + "\n\n" + Report(s.st, s.d.Store)
+	g := GuideText(s.ID()) + "\n\n" + Report(s.st, s.d.Store)
 	if s.st.Setup.ExpressDir != "" {
 		g += "\n\nNext: cd " + s.st.Setup.ExpressDir + " && npm install && npm start"
 	}

@@ -45,7 +45,7 @@ func (s *welcomeStep) Load(context.Context) (func(), error) {
 }
 
 func (s *welcomeStep) Guide() string {
-	g := GuideText(s.id)
+	g := GuideText(s.ID())
 	for _, p := range s.st.Problems {
 		g += "\n\n! " + p
 	}

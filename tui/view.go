@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // View draws the frame: header, guide, the phase's body, the optional panel
@@ -40,7 +41,7 @@ func (m *Model) render() string {
 			panel = m.styles.Panel.Width(width).Render(p)
 		}
 	}
-	helpLine := m.help.ShortHelpView(m.bindings())
+	helpLine := ansi.Truncate(m.help.ShortHelpView(m.bindings()), width, "…")
 
 	fixed := []string{header, body, panel, helpLine}
 	used := 0

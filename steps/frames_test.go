@@ -1,0 +1,95 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// skipped stands for an earlier step, so the runner starts at the step
+// under test with the right "Step n/N" header.
+type skipped struct{ tui.Step }
+
+func (skipped) Skip() bool { return true }
+
+// shown is the step under test with its Load already done (the frame is of
+// its form, or of its running phase when it asks nothing).
+type shown struct{ tui.Step }
+
+func (s shown) WaitingText() string {
+	if w, ok := s.Step.(tui.Waiter); ok {
+		return w.WaitingText()
+	}
+	return ""
+}
+
+func (s shown) Actions() []tui.Action {
+	if a, ok := s.Step.(tui.Actioner); ok {
+		return a.Actions()
+	}
+	return nil
+}
+
+// TestStepFrames keeps a golden of every step's first frame at 80×24
+// (ANSI stripped), with the fakes' data. `go test ./steps -update` rewrites
+// them after an intended change.
+func TestStepFrames(t *testing.T) {
+	t.Parallel()
+	for i, id := range []string{"welcome", "endpoint", "method", "app", "twilio", "service", "templates",
+		"connector", "testsms", "signin", "verify", "starter", "summary"} {
+		t.Run(id, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			w.logto.connector = &logtoapi.Connector{ID: "aliyun1", ConnectorID: "aliyun-short-message-service", Type: "Sms"}
+			st := readyState()
+			st.Setup.TestPhone = "+15005550006"
+			all := All(st, w.deps)
+			step := all[i]
+			if step.ID() != id {
+				t.Fatalf("step %d is %s", i, step.ID())
+			}
+			if ld, ok := step.(tui.Loader); ok && id != "welcome" {
+				apply, err := ld.Load(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if apply != nil {
+					apply()
+				}
+			}
+			list := make([]tui.Step, len(all))
+			for j := range all {
+				switch {
+				case j < i:
+					list[j] = skipped{all[j]}
+				case j == i:
+					list[j] = shown{step}
+				default:
+					list[j] = all[j]
+				}
+			}
+			m := tui.NewModel(t.Context(), list, tui.Options{Width: 80, Height: 24})
+			m.Init()
+			m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+			frame := ansi.Strip(m.View().Content)
+			lines := strings.Split(frame, "\n")
+			if len(lines) > 24 {
+				t.Errorf("%d lines, more than 24:\n%s", len(lines), frame)
+			}
+			for n, l := range lines {
+				if utf8.RuneCountInString(l) > 80 {
+					t.Errorf("line %d is %d wide: %q", n, utf8.RuneCountInString(l), l)
+				}
+			}
+			assertNoSecrets(t, "frame", frame)
+			golden.RequireEqual(t, frame)
+		})
+	}
+}
