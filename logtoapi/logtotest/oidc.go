@@ -64,6 +64,10 @@ type oidcBackend interface {
 	// a connector failure (400 connector.*), any other error an unreachable provider (500).
 	sendConnectorSMS(ctx context.Context, factoryID string, config json.RawMessage, usageType, to, code string) error
 	signInExperience() json.RawMessage
+	// authenticateClient checks the client at the token and revocation endpoints
+	// (client_secret_basic, client_secret_post, none for public clients); on failure it has
+	// written Logto's error (fixtures 121, 123, 224).
+	authenticateClient(w http.ResponseWriter, r *http.Request) (oidcClient, bool)
 }
 
 // User is an end user of the stand-in tenant, created by a phone sign-up.

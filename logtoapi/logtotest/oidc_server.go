@@ -27,6 +27,23 @@ func (b serverBackend) client(id string) (oidcClient, bool) {
 	return oidcClient(v), ok
 }
 
+// authenticateClient uses token.go's client authentication (Logto's secret rules: expired
+// secrets, the internal secret before 1.42); a public client (SPA, Native) may send only its id.
+func (b serverBackend) authenticateClient(w http.ResponseWriter, r *http.Request) (oidcClient, bool) {
+	form := r.PostForm
+	if _, _, basic := r.BasicAuth(); !basic && form.Get("client_secret") == "" {
+		if v, ok := b.appClient(form.Get("client_id")); ok && (v.Type == "SPA" || v.Type == "Native") {
+			return oidcClient(v), true
+		}
+	}
+	app, ok := b.Server.authenticateClient(w, r, form)
+	if !ok {
+		return oidcClient{}, false
+	}
+	v, ok := b.appClient(app.ID)
+	return oidcClient(v), ok
+}
+
 // oidcSide returns the server's OIDC state (s.ext is not written after construction).
 func (s *Server) oidcSide() *oidcProvider { return s.ext["oidc"].(*oidcProvider) }
 

@@ -17,7 +17,7 @@ import (
 
 // oidcTokenGrant serves POST /oidc/token for grant_type authorization_code and refresh_token
 // (fixtures 120-121, 123, 223-227, 231-234, 253-254, 298-299, 313), client authentication
-// included. It returns false, having written nothing, for any other grant type, so the shared
+// included (the backend's, so Logto's secret rules are the same as for client_credentials). It returns false, having written nothing, for any other grant type, so the shared
 // token handler (token.go, through oidcTokenHook) handles client_credentials. It parses the
 // form; r.PostForm stays readable afterwards.
 func (p *oidcProvider) oidcTokenGrant(w http.ResponseWriter, r *http.Request) bool {
@@ -28,7 +28,7 @@ func (p *oidcProvider) oidcTokenGrant(w http.ResponseWriter, r *http.Request) bo
 	if gt != "authorization_code" && gt != "refresh_token" {
 		return false
 	}
-	cl, ok := p.authenticateClient(w, r)
+	cl, ok := p.be.authenticateClient(w, r)
 	if !ok {
 		return true
 	}
@@ -42,56 +42,6 @@ func (p *oidcProvider) oidcTokenGrant(w http.ResponseWriter, r *http.Request) bo
 		p.refreshGrant(w, r.PostForm, cl.ID)
 	}
 	return true
-}
-
-// authenticateClient checks client_secret_basic or client_secret_post (or none for public
-// clients), with oidc-provider's errors (fixtures 121, 123, 224). On failure it writes the error
-// and returns false.
-func (p *oidcProvider) authenticateClient(w http.ResponseWriter, r *http.Request) (oidcClient, bool) {
-	form := r.PostForm
-	id, secret, basic := r.BasicAuth()
-	if basic {
-		// RFC 6749 §2.3.1: both are form-encoded inside the Basic header.
-		if v, err := url.QueryUnescape(id); err == nil {
-			id = v
-		}
-		if v, err := url.QueryUnescape(secret); err == nil {
-			secret = v
-		}
-		if form.Get("client_secret") != "" {
-			writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "client authentication must only be provided using one mechanism"))
-			return oidcClient{}, false
-		}
-		if fid := form.Get("client_id"); fid != "" && fid != id {
-			writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "client_id mismatch"))
-			return oidcClient{}, false
-		}
-	} else {
-		id, secret = form.Get("client_id"), form.Get("client_secret")
-	}
-	if id == "" {
-		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "no client authentication mechanism provided"))
-		return oidcClient{}, false
-	}
-	cl, ok := p.be.client(id)
-	if !ok {
-		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_client", "invalid client "+id))
-		return oidcClient{}, false
-	}
-	public := cl.Type == "SPA" || cl.Type == "Native"
-	if public && secret == "" && !basic {
-		return cl, true
-	}
-	for _, s := range cl.Secrets {
-		if s != "" && subtle.ConstantTimeCompare([]byte(s), []byte(secret)) == 1 {
-			return cl, true
-		}
-	}
-	if basic {
-		w.Header().Set("WWW-Authenticate", `Basic realm="`+p.issuer()+`", error="invalid_client", error_description="client authentication failed"`)
-	}
-	writeOIDCError(w, http.StatusUnauthorized, newOIDCError("invalid_client", "client authentication failed"))
-	return oidcClient{}, false
 }
 
 func oidcInvalidGrant(w http.ResponseWriter) {
@@ -351,7 +301,7 @@ func (p *oidcProvider) handleRevocation(w http.ResponseWriter, r *http.Request) 
 		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "could not parse the request body"))
 		return
 	}
-	cl, ok := p.authenticateClient(w, r)
+	cl, ok := p.be.authenticateClient(w, r)
 	if !ok {
 		return
 	}
