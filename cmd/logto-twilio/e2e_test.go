@@ -17,7 +17,7 @@ import (
 
 // need returns the path of a tool an end-to-end test needs. When it is
 // missing the test skips, except with CI=true, where it fails.
-func need(t *testing.T, tool string, candidates ...string) string {
+func need(t testing.TB, tool string, candidates ...string) string {
 	t.Helper()
 	for _, c := range append(candidates, tool) {
 		if p, err := exec.LookPath(c); err == nil {
@@ -32,7 +32,7 @@ func need(t *testing.T, tool string, candidates ...string) string {
 }
 
 // buildBinary builds the real binary once per test.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "logto-twilio")
 	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".")
