@@ -480,3 +480,25 @@ func TestE164(t *testing.T) {
 		}
 	}
 }
+
+// The ctx of Start bounds discovery only: keys are fetched later, after it is cancelled.
+func TestStartContextOnlyBoundsDiscovery(t *testing.T) {
+	t.Parallel()
+	f := newFakeIssuer(t)
+	s, err := New(Config{Endpoint: f.srv.URL, AppID: f.appID, AppSecret: f.secret, HTTPClient: f.srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	u, err := s.Start(ctx, "127.0.0.1:0")
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := loopbackClient(t)
+	cb, _ := startSignIn(t, c, strings.TrimSuffix(u, "/"))
+	if p := get(t, c, http.MethodGet, cb.String()); p.status != http.StatusFound {
+		t.Fatalf("callback after the start ctx ended: %d %s", p.status, p.body)
+	}
+}
