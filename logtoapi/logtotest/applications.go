@@ -350,7 +350,7 @@ func validRedirectURI(u string) bool {
 
 // readOIDCMetadata validates oidcClientMetadata: both URI arrays required, each a valid URI.
 func readOIDCMetadata(c *checker, body map[string]json.RawMessage) (redirect, postLogout []string, extra map[string]json.RawMessage, present bool) {
-	meta, ok := c.object(body, "oidcClientMetadata", false, nil)
+	meta, ok := c.object(body, "oidcClientMetadata", false)
 	if !ok {
 		return nil, nil, nil, false
 	}
@@ -425,9 +425,9 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
 		c.typeIssue([]any{"type"}, "'"+strings.Join(applicationTypes, "' | '")+"'", nil)
 	}
 	redirect, postLogout, extra, _ := readOIDCMetadata(&c, body)
-	custom, hasCustom := c.object(body, "customClientMetadata", false, nil)
+	custom, hasCustom := c.object(body, "customClientMetadata", false)
 	isThirdParty, _ := c.boolean(body, "isThirdParty", false, nil)
-	customData, hasCustomData := c.object(body, "customData", false, nil)
+	customData, hasCustomData := c.object(body, "customData", false)
 	if !c.ok() {
 		respondGuard(w, c.issues)
 		return
@@ -480,8 +480,8 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) {
 	name, hasName := readName(&c, body, false)
 	desc, hasDesc := readDescription(&c, body)
 	redirect, postLogout, extra, hasMeta := readOIDCMetadata(&c, body)
-	custom, hasCustom := c.object(body, "customClientMetadata", false, nil)
-	customData, hasCustomData := c.object(body, "customData", false, nil)
+	custom, hasCustom := c.object(body, "customClientMetadata", false)
+	customData, hasCustomData := c.object(body, "customData", false)
 	isAdmin, hasAdmin := c.boolean(body, "isAdmin", false, nil)
 	if !c.ok() {
 		respondGuard(w, c.issues)

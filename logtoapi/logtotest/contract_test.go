@@ -281,7 +281,7 @@ func (rp *replay) one(t *testing.T, prefix string, fx fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	got, _ := io.ReadAll(resp.Body)
 
 	if resp.StatusCode != fx.Status {

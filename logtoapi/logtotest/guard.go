@@ -170,18 +170,18 @@ func (c *checker) array(obj map[string]json.RawMessage, key string, required boo
 	return a, true
 }
 
-// object reads an object field.
-func (c *checker) object(obj map[string]json.RawMessage, key string, required bool, path []any) (map[string]json.RawMessage, bool) {
+// object reads an object field of the body.
+func (c *checker) object(obj map[string]json.RawMessage, key string, required bool) (map[string]json.RawMessage, bool) {
 	raw, ok := obj[key]
 	if !ok {
 		if required {
-			c.typeIssue(join(path, key), "object", nil)
+			c.typeIssue([]any{key}, "object", nil)
 		}
 		return nil, false
 	}
 	var o map[string]json.RawMessage
 	if jsType(raw) != "object" || json.Unmarshal(raw, &o) != nil {
-		c.typeIssue(join(path, key), "object", raw)
+		c.typeIssue([]any{key}, "object", raw)
 		return nil, false
 	}
 	return o, true

@@ -29,10 +29,8 @@ package logtotest
 // "Locked" take the lock themselves; "...Locked" ones need it held.
 //   - s.appClient(id) (clientView, bool): type, usable secret values (unexpired; plus the internal
 //     secret before 1.42), redirect and post-logout URIs. clientView has oidcClient's fields.
-//     s.appLocked(id) gives the *application itself.
 //   - s.smsConnector() (factoryID, config, ok): the tenant's one SMS connector (at most one).
 //   - s.signInExperience(): the whole sign-in experience JSON (GET /api/sign-in-exp).
-//   - s.twilio() (baseURL, *http.Client): where connector sends go, and the client for them.
 //   - s.endpoint() == s.URL; s.issuer() == s.URL + "/oidc".
 //   - s.ext (map[string]any): yours (users, interactions, sessions...). Keep your own lock for
 //     what you store there; read s.ext itself only after construction (it is not written later).
@@ -375,7 +373,7 @@ func respondInternalError(w http.ResponseWriter) {
 	respondJSON(w, http.StatusInternalServerError, map[string]string{"message": "Internal server error."})
 }
 
-var oidcErrorMessages = map[string]string{
+var oidcErrorMessages = map[string]string{ //nolint:gosec // G101: OAuth error names, not credentials.
 	"invalid_request":        "Request is invalid.",
 	"invalid_target":         "Invalid resource indicator.",
 	"invalid_grant":          "Grant request is invalid.",

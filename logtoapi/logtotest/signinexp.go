@@ -64,7 +64,7 @@ func (s *Server) signInLocked() signInConfig {
 }
 
 func readSignUp(c *checker, body map[string]json.RawMessage) (signUpConfig, bool) {
-	obj, ok := c.object(body, "signUp", false, nil)
+	obj, ok := c.object(body, "signUp", false)
 	if !ok {
 		return signUpConfig{}, false
 	}
@@ -117,7 +117,7 @@ func joinOptions(o []string) string {
 }
 
 func readSignIn(c *checker, body map[string]json.RawMessage) (signInConfig, bool) {
-	obj, ok := c.object(body, "signIn", false, nil)
+	obj, ok := c.object(body, "signIn", false)
 	if !ok {
 		return signInConfig{}, false
 	}
@@ -199,8 +199,10 @@ func (s *Server) validateSignInLocked(si signInConfig, su signUpConfig) *signInE
 	if su.Verify && !su.Password {
 		for _, m := range si.Methods {
 			if m.Identifier != "username" && !m.VerificationCode {
-				return &signInExpRuleError{"sign_in_experiences.code_sign_in_must_be_enabled",
-					"Verification code sign in must be enabled when set a password is not required in sign up."}
+				return &signInExpRuleError{
+					"sign_in_experiences.code_sign_in_must_be_enabled",
+					"Verification code sign in must be enabled when set a password is not required in sign up.",
+				}
 			}
 		}
 	}

@@ -4,8 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
-	"net/http"
-	"strings"
+	"fmt"
 	"time"
 )
 
@@ -92,17 +91,17 @@ func parseOrderedObject(b []byte) (*orderedObject, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	o := &orderedObject{vals: map[string]json.RawMessage{}}
 	if _, err := dec.Token(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("logtotest: object: %w", err)
 	}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("logtotest: object key: %w", err)
 		}
 		k, _ := t.(string)
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("logtotest: object value: %w", err)
 		}
 		o.set(k, v)
 	}
@@ -187,12 +186,6 @@ func findFactory(id string) (factory, bool) {
 
 // ---- lookups for this package (callers hold s.mu) ----
 
-// appLocked returns the application with this id.
-func (s *Server) appLocked(id string) (*application, bool) {
-	a, ok := s.apps[id]
-	return a, ok
-}
-
 // smsConnectorLocked returns the tenant's SMS connector, or nil.
 func (s *Server) smsConnectorLocked() *connector {
 	for _, c := range s.connectors {
@@ -270,9 +263,6 @@ func (s *Server) smsConnector() (factoryID string, config json.RawMessage, ok bo
 	}
 	return c.ConnectorID, append(json.RawMessage(nil), c.Config...), true
 }
-
-// twilio returns where connector sends go and the client to send them with.
-func (s *Server) twilio() (baseURL string, hc *http.Client) { return s.cfg.twilioBaseURL, s.cfg.hc }
 
 // signInExperience returns the whole sign-in experience as JSON.
 func (s *Server) signInExperience() json.RawMessage {
@@ -398,5 +388,3 @@ func (s *Server) insertConnectorLocked(c *connector, f factory) {
 	}
 	s.connectors = append(s.connectors, c)
 }
-
-func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
