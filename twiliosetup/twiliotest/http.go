@@ -19,7 +19,6 @@ type route struct {
 	re      *regexp.Regexp
 	names   []string
 	h       func(*Server, *call)
-	// noAuthAccount: the path has no account SID to compare with the caller.
 }
 
 // call is one request being served.
@@ -31,6 +30,9 @@ type call struct {
 	now    time.Time
 	base   string // scheme://host the request came to (for absolute v1 URLs)
 }
+
+// accountPattern is the fetch-account path, whose {Sid} is the account itself.
+const accountPattern = "/2010-04-01/Accounts/{Sid}.json"
 
 var wildcard = regexp.MustCompile(`\{([A-Za-z]+)\}`)
 
@@ -54,7 +56,7 @@ func compile(pattern string) (*regexp.Regexp, []string) {
 
 var routes = func() []*route {
 	rs := []*route{
-		{product: "api", method: http.MethodGet, pattern: "/2010-04-01/Accounts/{Sid}.json", h: (*Server).fetchAccount},
+		{product: "api", method: http.MethodGet, pattern: accountPattern, h: (*Server).fetchAccount},
 		{product: "api", method: http.MethodGet, pattern: "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json", h: (*Server).listIncomingNumbers},
 		{product: "api", method: http.MethodGet, pattern: "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json", h: (*Server).fetchIncomingNumber},
 		{product: "api", method: http.MethodGet, pattern: "/2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json", h: (*Server).listCallerIDs},
@@ -155,16 +157,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, 20003, "Authenticate")
 		return
 	}
-	for _, k := range []string{"AccountSid", "Sid"} {
-		if k == "Sid" && matched.pattern != "/2010-04-01/Accounts/{Sid}.json" {
-			continue
-		}
-		if v, ok := params[k]; ok && v != acct.SID {
-			writeError(w, http.StatusNotFound, 20404, defaultMessage(20404, r.URL.Path))
-			return
-		}
+	// A path naming another account answers as if it did not exist.
+	pathAccount, ok := params["AccountSid"]
+	if matched.pattern == accountPattern {
+		pathAccount, ok = params["Sid"], true
 	}
-	if acct.Status == "suspended" && matched.pattern != "/2010-04-01/Accounts/{Sid}.json" {
+	if ok && pathAccount != acct.SID {
+		writeError(w, http.StatusNotFound, 20404, defaultMessage(20404, r.URL.Path))
+		return
+	}
+	// ❓ A suspended account may still read itself (so the wizard can report the status);
+	// everything else is refused like bad credentials (Twilio documents 20003 for it).
+	if acct.Status == "suspended" && matched.pattern != accountPattern {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
 		writeError(w, http.StatusUnauthorized, 20003, "Authenticate")
 		return

@@ -58,6 +58,7 @@ type Server struct {
 	consumed   map[string]bool // message SIDs already returned by WaitMessage
 	faults     []*injected
 	failures   map[string]outcome // by recipient digits
+	closed     bool
 }
 
 // Option configures a Server.
@@ -109,15 +110,19 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the listener down (if any) and wakes every WaitMessage call.
+// Close shuts the listener down (if any) and ends every WaitMessage call with ErrClosed.
 func (s *Server) Close() {
 	if s.hs != nil {
 		s.hs.Close()
 	}
 	s.mu.Lock()
+	s.closed = true
 	s.cond.Broadcast()
 	s.mu.Unlock()
 }
+
+// ErrClosed is returned by WaitMessage once the server is closed.
+var ErrClosed = errors.New("twiliotest: server closed")
 
 // Client returns an HTTP client for twilio-go whose requests to https://*.twilio.com (and
 // to URL) are served by this stand-in in memory. Like twilio-go's own default client it

@@ -225,7 +225,8 @@ func (s *Server) Inbox() []Message {
 }
 
 // WaitMessage returns the oldest message to that number (E.164 or digits only) that no
-// earlier WaitMessage call has returned, waiting for one to be sent until ctx is done.
+// earlier WaitMessage call has returned, waiting for one to be sent until ctx is done or
+// the server is closed (ErrClosed).
 func (s *Server) WaitMessage(ctx context.Context, to string) (Message, error) {
 	want := digits(to)
 	stop := context.AfterFunc(ctx, func() {
@@ -245,6 +246,9 @@ func (s *Server) WaitMessage(ctx context.Context, to string) (Message, error) {
 		}
 		if err := ctx.Err(); err != nil {
 			return Message{}, fmt.Errorf("twiliotest: wait for a message to %s: %w", to, err)
+		}
+		if s.closed {
+			return Message{}, ErrClosed
 		}
 		s.cond.Wait()
 	}

@@ -1,0 +1,322 @@
+package twiliotest_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+	messaging "github.com/twilio/twilio-go/rest/messaging/v1"
+
+	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
+)
+
+// do sends a raw request through the stand-in's client and decodes the JSON answer.
+func do(t *testing.T, srv *twiliotest.Server, method, rawURL, user, pass string, form url.Values) (int, map[string]any) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, rawURL, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if resp.StatusCode != http.StatusNoContent {
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatalf("%s %s: body: %v", method, rawURL, err)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+func TestRoutingAndAuthErrors(t *testing.T) {
+	f := newFixture(t, twiliotest.WithoutListener())
+	apiBase := "https://api.twilio.com/2010-04-01/Accounts/" + fullSID
+	tests := []struct {
+		name, method, url, user, pass string
+		wantStatus, wantCode          int
+	}{
+		{name: "no credentials", method: "GET", url: apiBase + ".json", wantStatus: 401, wantCode: 20003},
+		{name: "unknown path", method: "GET", url: apiBase + "/Nope.json", user: fullSID, pass: token, wantStatus: 404, wantCode: 20404},
+		{name: "wrong method", method: "PUT", url: apiBase + "/Messages.json", user: fullSID, pass: token, wantStatus: 405, wantCode: 20004},
+		{name: "another account's path", method: "GET", url: "https://api.twilio.com/2010-04-01/Accounts/" + trialSID + "/Messages.json", user: fullSID, pass: token, wantStatus: 404, wantCode: 20404},
+		{name: "unknown message", method: "GET", url: apiBase + "/Messages/SM" + strings.Repeat("0", 32) + ".json", user: fullSID, pass: token, wantStatus: 404, wantCode: 20404},
+		{name: "unknown number", method: "GET", url: apiBase + "/IncomingPhoneNumbers/PN" + strings.Repeat("0", 32) + ".json", user: fullSID, pass: token, wantStatus: 404, wantCode: 20404},
+		{name: "v1 path on the api host", method: "GET", url: "https://api.twilio.com/v1/Services", user: fullSID, pass: token, wantStatus: 404, wantCode: 20404},
+		{name: "edge host still routes", method: "GET", url: "https://messaging.dublin.ie1.twilio.com/v1/Services", user: fullSID, pass: token, wantStatus: 200},
+		{name: "promote without secondary", method: "POST", url: "https://accounts.twilio.com/v1/AuthTokens/Promote", user: fullSID, pass: token, wantStatus: 404, wantCode: 20404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var form url.Values
+			if tt.method == "POST" {
+				form = url.Values{}
+			}
+			status, body := do(t, f.srv, tt.method, tt.url, tt.user, tt.pass, form)
+			if status != tt.wantStatus {
+				t.Fatalf("status = %d (%v), want %d", status, body, tt.wantStatus)
+			}
+			if tt.wantCode == 0 {
+				return
+			}
+			if int(body["code"].(float64)) != tt.wantCode || int(body["status"].(float64)) != tt.wantStatus ||
+				body["more_info"] != "https://www.twilio.com/docs/errors/"+itoa(tt.wantCode) || body["message"] == "" {
+				t.Fatalf("error body = %v, want code %d", body, tt.wantCode)
+			}
+		})
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestAccountStatus(t *testing.T) {
+	srv := twiliotest.NewServer(twiliotest.WithoutListener())
+	t.Cleanup(srv.Close)
+	const suspended, closed = "AC000000000000000000000000000000c1", "AC000000000000000000000000000000c2"
+	srv.AddAccount(twiliotest.Account{SID: suspended, AuthToken: token, Status: "suspended"})
+	srv.AddAccount(twiliotest.Account{SID: closed, AuthToken: token, Status: "closed"})
+	a, err := rest(srv, suspended, token, nil).Api.FetchAccount(suspended)
+	if err != nil || *a.Status != "suspended" {
+		t.Fatalf("suspended account fetch = %v, %v", a, err)
+	}
+	_, err = rest(srv, suspended, token, nil).MessagingV1.ListService(nil)
+	if re := restErr(t, err); re.Code != 20003 {
+		t.Fatalf("suspended account listing services: %+v, want 20003", re)
+	}
+	_, err = rest(srv, closed, token, nil).Api.FetchAccount(closed)
+	if re := restErr(t, err); re.Code != 20003 {
+		t.Fatalf("closed account: %+v, want 20003", re)
+	}
+}
+
+func TestCreateMessageValidation(t *testing.T) {
+	f := newFixture(t, twiliotest.WithoutListener())
+	tests := []struct {
+		name     string
+		params   *api.CreateMessageParams
+		wantCode int
+	}{
+		{name: "no To", params: (&api.CreateMessageParams{}).SetMessagingServiceSid(f.fullSvc).SetBody("x"), wantCode: 21604},
+		{name: "no sender", params: (&api.CreateMessageParams{}).SetTo(stranger).SetBody("x"), wantCode: 21603},
+		{name: "no body", params: (&api.CreateMessageParams{}).SetTo(stranger).SetMessagingServiceSid(f.fullSvc), wantCode: 21602},
+		{name: "body too long", params: (&api.CreateMessageParams{}).SetTo(stranger).SetMessagingServiceSid(f.fullSvc).SetBody(strings.Repeat("a", 1601)), wantCode: 21617},
+		{name: "bad To", params: (&api.CreateMessageParams{}).SetTo("call me").SetMessagingServiceSid(f.fullSvc).SetBody("x"), wantCode: 21211},
+		{name: "unknown service", params: (&api.CreateMessageParams{}).SetTo(stranger).SetMessagingServiceSid("MG" + strings.Repeat("0", 32)).SetBody("x"), wantCode: 21705},
+		{name: "another account's service", params: (&api.CreateMessageParams{}).SetTo(stranger).SetMessagingServiceSid(f.trialSvc).SetBody("x"), wantCode: 21705},
+		{name: "From not owned", params: (&api.CreateMessageParams{}).SetTo(stranger).SetFrom(senderNum).SetBody("x"), wantCode: 21606},
+		{name: "From owned", params: (&api.CreateMessageParams{}).SetTo(stranger).SetFrom("+15017122662").SetBody("x")},
+		{name: "1600 characters", params: (&api.CreateMessageParams{}).SetTo(stranger).SetFrom("+15017122662").SetBody(strings.Repeat("a", 1600))},
+	}
+	rc := rest(f.srv, fullSID, token, nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(f.srv.Inbox())
+			_, err := rc.Api.CreateMessage(tt.params)
+			if tt.wantCode == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if re := restErr(t, err); re.Code != tt.wantCode || re.Status != 400 {
+				t.Fatalf("error = %+v, want 400 %d", re, tt.wantCode)
+			}
+			if len(f.srv.Inbox()) != before {
+				t.Fatal("a refused message reached the inbox")
+			}
+		})
+	}
+}
+
+func TestSegments(t *testing.T) {
+	f := newFixture(t, twiliotest.WithoutListener(), twiliotest.WithStatusStep(0))
+	rc := rest(f.srv, fullSID, token, nil)
+	tests := []struct {
+		body string
+		want string
+	}{
+		{strings.Repeat("a", 160), "1"},
+		{strings.Repeat("a", 161), "2"},
+		{strings.Repeat("a", 306), "2"},
+		{strings.Repeat("a", 307), "3"},
+		{strings.Repeat("€", 80), "1"}, // escaped GSM: two septets each
+		{strings.Repeat("€", 81), "2"},
+		{strings.Repeat("é", 160), "1"}, // é is in the GSM basic set
+		{strings.Repeat("✓", 70), "1"},
+		{strings.Repeat("✓", 71), "2"},
+		{strings.Repeat("😀", 35), "1"}, // two UTF-16 units each
+		{strings.Repeat("😀", 36), "2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want+"/"+string([]rune(tt.body)[:1]), func(t *testing.T) {
+			m, err := rc.Api.CreateMessage((&api.CreateMessageParams{}).SetTo(stranger).SetFrom("+15017122662").SetBody(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := rc.Api.FetchMessage(*m.Sid, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *got.NumSegments != tt.want {
+				t.Fatalf("num_segments = %s, want %s", *got.NumSegments, tt.want)
+			}
+		})
+	}
+}
+
+func TestServiceRules(t *testing.T) {
+	f := newFixture(t, twiliotest.WithoutListener())
+	rc := rest(f.srv, fullSID, token, nil)
+	_, err := rc.MessagingV1.CreateService(&messaging.CreateServiceParams{})
+	if re := restErr(t, err); re.Status != 400 {
+		t.Fatalf("service without a name: %+v, want 400", re)
+	}
+	_, err = rc.MessagingV1.CreateService((&messaging.CreateServiceParams{}).SetFriendlyName("x").SetUsecase("spam"))
+	if re := restErr(t, err); re.Status != 400 {
+		t.Fatalf("unknown usecase: %+v, want 400", re)
+	}
+	_, err = rc.MessagingV1.CreatePhoneNumber(f.fullSvc, (&messaging.CreatePhoneNumberParams{}).SetPhoneNumberSid(f.trialNum))
+	if re := restErr(t, err); re.Code != 21421 {
+		t.Fatalf("another account's number: %+v, want 21421", re)
+	}
+	if _, err := rc.MessagingV1.CreatePhoneNumber(f.fullSvc, (&messaging.CreatePhoneNumberParams{}).SetPhoneNumberSid(f.fullNumber)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = rc.MessagingV1.CreatePhoneNumber(f.fullSvc, (&messaging.CreatePhoneNumberParams{}).SetPhoneNumberSid(f.fullNumber))
+	if re := restErr(t, err); re.Code != 21710 {
+		t.Fatalf("same number twice: %+v, want 21710", re)
+	}
+	// Deleting the service frees its numbers.
+	if err := rc.MessagingV1.DeleteService(f.fullSvc); err != nil {
+		t.Fatal(err)
+	}
+	other, err := rc.MessagingV1.CreateService((&messaging.CreateServiceParams{}).SetFriendlyName("next"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.MessagingV1.CreatePhoneNumber(*other.Sid, (&messaging.CreatePhoneNumberParams{}).SetPhoneNumberSid(f.fullNumber)); err != nil {
+		t.Fatalf("number freed by the delete: %v", err)
+	}
+}
+
+// TestDropOverListener drops the connection over the real listener: the client sees an
+// error, not an answer.
+func TestDropOverListener(t *testing.T) {
+	srv := twiliotest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.AddAccount(twiliotest.Account{SID: fullSID, AuthToken: token})
+	srv.Inject("", "", twiliotest.Fault{Drop: true, Times: 1})
+	get := func() (*http.Response, error) {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/2010-04-01/Accounts/"+fullSID+".json", nil)
+		req.SetBasicAuth(fullSID, token)
+		return http.DefaultClient.Do(req)
+	}
+	if resp, err := get(); err == nil {
+		resp.Body.Close()
+		t.Fatalf("dropped request answered %d", resp.StatusCode)
+	}
+	resp, err := get()
+	if err != nil {
+		t.Fatalf("second request: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("second request: %d", resp.StatusCode)
+	}
+}
+
+// TestConcurrentSends sends from many goroutines while others wait: run with -race.
+func TestConcurrentSends(t *testing.T) {
+	f := newFixture(t)
+	const n = 20
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var wg sync.WaitGroup
+	got := make(chan string, n)
+	for range n {
+		wg.Go(func() {
+			m, err := f.srv.WaitMessage(ctx, verified)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got <- m.SID
+		})
+	}
+	for range n {
+		wg.Go(func() {
+			rc := rest(f.srv, trialSID, token, nil)
+			if _, err := rc.Api.CreateMessage((&api.CreateMessageParams{}).SetTo(verified).SetMessagingServiceSid(f.trialSvc).SetBody("x")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	close(got)
+	seen := map[string]bool{}
+	for sid := range got {
+		if seen[sid] {
+			t.Fatalf("message %s returned to two waiters", sid)
+		}
+		seen[sid] = true
+	}
+	if len(seen) != n || len(f.srv.Inbox()) != n {
+		t.Fatalf("waiters got %d messages, inbox has %d; want %d", len(seen), len(f.srv.Inbox()), n)
+	}
+}
+
+func TestWaitMessageEnds(t *testing.T) {
+	tests := []struct {
+		name string
+		stop func(srv *twiliotest.Server, cancel context.CancelFunc)
+		want error
+	}{
+		{name: "context canceled", stop: func(_ *twiliotest.Server, cancel context.CancelFunc) { cancel() }, want: context.Canceled},
+		{name: "server closed", stop: func(srv *twiliotest.Server, _ context.CancelFunc) { srv.Close() }, want: twiliotest.ErrClosed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := twiliotest.NewServer(twiliotest.WithoutListener())
+				defer srv.Close()
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				done := make(chan error, 1)
+				go func() {
+					_, err := srv.WaitMessage(ctx, verified)
+					done <- err
+				}()
+				synctest.Wait() // the waiter is blocked
+				select {
+				case err := <-done:
+					t.Fatalf("WaitMessage returned early: %v", err)
+				default:
+				}
+				tt.stop(srv, cancel)
+				if err := <-done; !errors.Is(err, tt.want) {
+					t.Fatalf("err = %v, want %v", err, tt.want)
+				}
+			})
+		})
+	}
+}
