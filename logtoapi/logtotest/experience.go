@@ -105,7 +105,7 @@ func (p *oidcProvider) expEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.event == "" {
-		respondJSON(w, http.StatusBadRequest, expError{Code: "session.interaction_not_found", Message: "Interaction session not found."})
+		respondJSON(w, http.StatusBadRequest, expError{Code: "session.interaction_not_found", Message: "Interaction session not found. Please go back and start the session again."})
 		return
 	}
 	in.event = body.InteractionEvent
@@ -124,7 +124,7 @@ func expCheckIdentifier(w http.ResponseWriter, id *expIdentifier) bool {
 		expGuardError(w, expRequiredIssue("object", "identifier"))
 	case id.Type == "email":
 		respondJSON(w, http.StatusBadRequest, expError{Code: "connector.not_found",
-			Message: "Can not find any available connector with type: Email."})
+			Message: "Cannot find any available connector for type: Email."})
 	case id.Type != "phone":
 		expGuardError(w, zodIssue{Code: "invalid_union", Message: "Invalid input", Path: []any{"identifier"}})
 	case !expDigitsOnly.MatchString(id.Value):
@@ -177,7 +177,7 @@ func (p *oidcProvider) sendSMS(ctx context.Context, v *expVerification) (SMS, fu
 		sms.Err = errors.New("logtotest: no SMS connector")
 		return sms, func(w http.ResponseWriter) {
 			respondJSON(w, http.StatusBadRequest, expError{Code: "connector.not_found",
-				Message: "Can not find any available connector with type: Sms."})
+				Message: "Cannot find any available connector for type: Sms."})
 		}
 	}
 	err := p.be.sendConnectorSMS(ctx, factory, cfg, v.event, v.phone, v.code)
@@ -215,20 +215,37 @@ func (p *oidcProvider) expVerifyCode(w http.ResponseWriter, r *http.Request) {
 	case !expCheckIdentifier(w, body.Identifier):
 		return
 	}
+	// CodeVerification.verify → passcodes.verifyPasscode, in its order of checks.
 	v, found := in.verifications[body.VerificationID]
+	codeErr := func(code, msg string) {
+		respondJSON(w, http.StatusBadRequest, expError{Code: "verification_code." + code, Message: msg})
+	}
 	switch {
 	case !found:
-		respondJSON(w, http.StatusNotFound, expError{Code: "session.verification_session_not_found",
-			Message: "The verification session was not found. Please restart the verification flow and try again."})
+		expVerificationNotFound(w)
+	case v.consumed:
+		codeErr("not_found", "Verification code not found. Please send verification code first.")
+	case body.Identifier.Value != v.phone:
+		codeErr("phone_mismatch", "Phone mismatch. Please request a new verification code.")
 	case time.Since(v.sent) > expSMSCodeTTL:
-		respondJSON(w, http.StatusBadRequest, expError{Code: "verification_code.expired",
-			Message: "Verification code has expired. Please request a new verification code."})
-	case body.Identifier.Value != v.phone || body.Code != v.code:
-		respondJSON(w, http.StatusBadRequest, expError{Code: "verification_code.code_mismatch", Message: "Invalid verification code."})
+		codeErr("expired", "Verification code has expired. Please request a new verification code.")
+	case v.tries >= expMaxCodeTries:
+		codeErr("exceed_max_try", "Verification code retries limitation exceeded. Please request a new verification code.")
+	case body.Code != v.code:
+		v.tries++
+		codeErr("code_mismatch", "Invalid verification code.")
 	default:
-		v.verified = true
+		v.verified, v.consumed = true, true
 		respondJSON(w, http.StatusOK, map[string]string{"verificationId": v.id})
 	}
+}
+
+// expMaxCodeTries is passcodeMaxTryCount.
+const expMaxCodeTries = 10
+
+func expVerificationNotFound(w http.ResponseWriter) {
+	respondJSON(w, http.StatusNotFound, expError{Code: "session.verification_session_not_found",
+		Message: "The verification was not successful. Restart the verification flow and try again."})
 }
 
 // expIdentify is POST /api/experience/identification (fixtures 216, 218, 246, 266, 291, 293).
@@ -248,8 +265,7 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 		expGuardError(w, expRequiredIssue("string", "verificationId"))
 		return
 	case !found:
-		respondJSON(w, http.StatusNotFound, expError{Code: "session.verification_session_not_found",
-			Message: "The verification session was not found. Please restart the verification flow and try again."})
+		expVerificationNotFound(w)
 		return
 	case !v.verified:
 		respondJSON(w, http.StatusBadRequest, expError{Code: "session.verification_failed",
@@ -302,7 +318,7 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusCreated)
 		_, _ = w.Write([]byte("Created"))
 	default:
-		respondJSON(w, http.StatusBadRequest, expError{Code: "session.interaction_not_found", Message: "Interaction session not found."})
+		respondJSON(w, http.StatusBadRequest, expError{Code: "session.interaction_not_found", Message: "Interaction session not found. Please go back and start the session again."})
 	}
 }
 

@@ -9,7 +9,7 @@ package logtotest
 // It is hand-written on go-jose rather than built on an OIDC provider library: the recordings pin
 // details no library reproduces (Logto's JSON error bodies with code/message beside the OAuth
 // fields, the 303 + "Redirecting to" bodies, the /consent hop, JSON-valued cookies, claims with
-// nulls and millisecond dates, ES384 with a thumbprint kid, refresh tokens that are not rotated,
+// nulls and millisecond dates, ES384 ID tokens, refresh tokens that are not rotated,
 // a reused code revoking the grant), and the protocol surface needed is small.
 
 import (
@@ -106,7 +106,9 @@ type expVerification struct {
 	code     string
 	event    string
 	sent     time.Time
-	verified bool
+	tries    int  // wrong codes so far
+	verified bool // the code was right
+	consumed bool // the code was used
 }
 
 type oidcAuthParams struct {

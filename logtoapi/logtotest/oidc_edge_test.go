@@ -288,7 +288,28 @@ func TestExperienceEdges(t *testing.T) {
 			_, sent := call(t, b, "POST", "/api/experience/verification/verification-code", sendCode)
 			return call(t, b, "POST", "/api/experience/verification/verification-code/verify",
 				map[string]any{"verificationId": sent["verificationId"], "identifier": map[string]string{"type": "phone", "value": "12015550100"}, "code": tt.tw.lastCode(t)})
-		}, 400, "verification_code.code_mismatch"},
+		}, 400, "verification_code.phone_mismatch"},
+		{"ten wrong codes", nil, func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
+			_, sent := call(t, b, "POST", "/api/experience/verification/verification-code", sendCode)
+			verify := func(code string) (int, map[string]any) {
+				return call(t, b, "POST", "/api/experience/verification/verification-code/verify",
+					map[string]any{"verificationId": sent["verificationId"], "identifier": phone, "code": code})
+			}
+			for range 10 {
+				if status, out := verify("000000"); out["code"] != "verification_code.code_mismatch" {
+					return status, out
+				}
+			}
+			return verify(tt.tw.lastCode(t))
+		}, 400, "verification_code.exceed_max_try"},
+		{"a code is used once", nil, func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
+			_, sent := call(t, b, "POST", "/api/experience/verification/verification-code", sendCode)
+			body := map[string]any{"verificationId": sent["verificationId"], "identifier": phone, "code": tt.tw.lastCode(t)}
+			if status, out := call(t, b, "POST", "/api/experience/verification/verification-code/verify", body); status != 200 {
+				return status, out
+			}
+			return call(t, b, "POST", "/api/experience/verification/verification-code/verify", body)
+		}, 400, "verification_code.not_found"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -120,7 +120,11 @@ func TestE2ESignInPageInChromium(t *testing.T) {
 		t.Errorf("SMS %+v", c)
 	}
 
-	// Again, with the live session: straight back to the app, no SMS.
+	// Again, with the live session: straight back to the app, no SMS. First let the app's page
+	// finish loading, so the new navigation does not race the old one.
+	if err := chromedp.Do(step, chromedp.WaitVisible(chromedp.CSS(`#app`))); err != nil {
+		t.Fatalf("app page: %v", err)
+	}
 	if err := chromedp.Do(step, chromedp.Navigate(authURL)); err != nil {
 		t.Fatalf("second authorization: %v", err)
 	}
