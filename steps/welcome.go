@@ -17,6 +17,7 @@ type welcomeStep struct {
 	base
 	loaded *Loaded
 	choice string
+	ready  bool
 }
 
 func newWelcome(st *State, d *Deps) *welcomeStep {
@@ -68,9 +69,9 @@ func savedSummary(su *Setup) string {
 
 func (s *welcomeStep) Form(tui.FormEnv) *huh.Form {
 	if !s.st.Found {
-		s.choice = ModeFresh
+		s.choice, s.ready = ModeFresh, true
 		return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("start").
-			Title("Ready to start?").Affirmative("Start").Negative("").
+			Title("Ready to start?").Affirmative("Start").Negative("").Value(&s.ready).
 			Validate(func(ok bool) error {
 				if !ok {
 					return fmt.Errorf("press enter to start, or ctrl+c to quit")

@@ -28,9 +28,9 @@ type flow struct {
 func startFlow(t *testing.T, steps []Step, opts Options) *flow {
 	t.Helper()
 	opts.Width, opts.Height = 80, 24
-	m := NewModel(t.Context(), steps, opts)
 	states := make(chan state, 1024)
-	m.observe = func(idx int, phase Phase) { states <- state{idx, phase} }
+	opts.Observe = func(s Snapshot) { states <- state{s.Step, s.Phase} }
+	m := NewModel(t.Context(), steps, opts)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)))
 	return &flow{TestModel: tm, states: states}

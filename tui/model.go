@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -92,7 +93,9 @@ type Model struct {
 	width, height int
 	interrupted   bool
 
-	observe func(idx int, phase Phase) // tests: called after each Update
+	saver   *saver
+	saveSeq int
+	latest  func() error // the newest checkpoint's persist func
 }
 
 // NewModel returns the interactive runner for steps. Run uses it; tests and
@@ -108,6 +111,7 @@ func NewModel(ctx context.Context, steps []Step, opts Options) *Model {
 		isDark: true,
 		width:  opts.Width,
 		height: opts.Height,
+		saver:  &saver{},
 	}
 	m.styles = NewStyles(m.isDark)
 	m.help.Styles = help.DefaultStyles(m.isDark)
@@ -122,6 +126,28 @@ func (m *Model) Index() int { return m.idx }
 
 // Err reports the error shown in the failed phase.
 func (m *Model) Err() error { return m.err }
+
+// Snapshot is where the runner is: for tests and instrumentation.
+type Snapshot struct {
+	Step  int    // index of the current step (len(steps) when done)
+	ID    string // its ID ("" when done)
+	Phase Phase
+	Field string // key of the focused form field in PhaseForm, else ""
+}
+
+// Snapshot reports where the runner is.
+func (m *Model) Snapshot() Snapshot {
+	s := Snapshot{Step: m.idx, Phase: m.phase}
+	if m.idx < len(m.steps) {
+		s.ID = m.steps[m.idx].ID()
+	}
+	if m.phase == PhaseForm && m.form != nil {
+		if f := m.form.GetFocusedField(); f != nil {
+			s.Field = f.GetKey()
+		}
+	}
+	return s
+}
 
 // Interrupted reports whether the user pressed ctrl+c.
 func (m *Model) Interrupted() bool { return m.interrupted }
@@ -153,8 +179,8 @@ func (m *Model) waitPanel() tea.Cmd {
 // Update handles a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	model, cmd := m.update(msg)
-	if m.observe != nil {
-		m.observe(m.idx, m.phase)
+	if m.opts.Observe != nil {
+		m.opts.Observe(m.Snapshot())
 	}
 	return model, cmd
 }
@@ -217,9 +243,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.Quit) {
-		m.stopRunning()
-		m.interrupted = true
-		return tea.Interrupt
+		return m.interrupt()
 	}
 	if m.phase == PhaseDone {
 		return nil
@@ -281,8 +305,7 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 	case huh.StateCompleted:
 		return tea.Batch(cmd, m.run())
 	case huh.StateAborted:
-		m.interrupted = true
-		return tea.Interrupt
+		return m.interrupt()
 	case huh.StateNormal:
 	}
 	return cmd
@@ -390,17 +413,54 @@ func (m *Model) commit(res Result) tea.Cmd {
 	cmds := []tea.Cmd{tea.Println(m.styles.Check.Render(line))}
 	if m.opts.Checkpoint != nil {
 		if persist := m.opts.Checkpoint(step.ID()); persist != nil {
-			id := step.ID()
-			cmds = append(cmds, func() tea.Msg {
-				if err := persist(); err != nil {
-					return saveFailedMsg{step: id, err: err}
-				}
-				return nil
-			})
+			m.saveSeq++
+			m.latest = persist
+			cmds = append(cmds, m.saveCmd(step.ID(), m.saveSeq, persist))
 		}
 	}
 	cmds = append(cmds, m.enter(m.idx+1))
 	return tea.Sequence(cmds...)
+}
+
+// interrupt cancels a running step and quits with ErrInterrupted, after the
+// newest checkpoint is written (its command may not have run yet).
+func (m *Model) interrupt() tea.Cmd {
+	m.stopRunning()
+	m.interrupted = true
+	if m.latest == nil {
+		return tea.Interrupt
+	}
+	return tea.Sequence(m.saveCmd("", m.saveSeq, m.latest), tea.Interrupt)
+}
+
+func (m *Model) saveCmd(id string, seq int, persist func() error) tea.Cmd {
+	sv := m.saver
+	return func() tea.Msg {
+		if err := sv.run(seq, persist); err != nil {
+			return saveFailedMsg{step: id, err: err}
+		}
+		return nil
+	}
+}
+
+// saver writes checkpoints one at a time and never lets an older snapshot
+// overwrite a newer one.
+type saver struct {
+	mu      sync.Mutex
+	written int
+}
+
+func (s *saver) run(seq int, persist func() error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if seq <= s.written {
+		return nil
+	}
+	if err := persist(); err != nil {
+		return err
+	}
+	s.written = seq
+	return nil
 }
 
 func (m *Model) back() tea.Cmd {

@@ -294,3 +294,27 @@ func TestRunningContextCancelled(t *testing.T) {
 	}
 	t.Fatal("Execute never returned")
 }
+
+// TestCtrlCWritesPendingCheckpoint: ctrl+c right after a commit still writes
+// that step's checkpoint (its command may not have run yet), once.
+func TestCtrlCWritesPendingCheckpoint(t *testing.T) {
+	t.Parallel()
+	writes := 0
+	m := NewModel(t.Context(), []Step{&fakeStep{id: "a", title: "A", noForm: true}, &fakeStep{id: "b", title: "B"}},
+		Options{Checkpoint: func(string) func() error { return func() error { writes++; return nil } }})
+	m.Init()
+	m.Update(resultMsg{step: 0, attempt: m.attempt, res: Result{}}) // its save command is dropped
+	_, cmd := m.Update(press("ctrl+c"))
+	msgs := runAll(cmd)
+	if writes != 1 {
+		t.Fatalf("checkpoint written %d times, want 1", writes)
+	}
+	if _, ok := msgs[len(msgs)-1].(tea.InterruptMsg); !ok {
+		t.Fatalf("last message %T, want tea.InterruptMsg", msgs[len(msgs)-1])
+	}
+	// The original save command, arriving late, does not write again.
+	_ = m.saver.run(1, func() error { writes++; return nil })
+	if writes != 1 {
+		t.Fatal("an already written snapshot was written again")
+	}
+}

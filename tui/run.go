@@ -45,6 +45,9 @@ type Options struct {
 	// takes a snapshot of the state and returns the function that writes it
 	// (run inside a tea.Cmd); nil means nothing to save.
 	Checkpoint func(stepID string) (persist func() error)
+	// Observe, when set, is called on the UI goroutine after every update
+	// with where the runner is (tests, instrumentation).
+	Observe func(Snapshot)
 	// ProgramOptions are added to the Bubble Tea program (tests: colour
 	// profile).
 	ProgramOptions []tea.ProgramOption
