@@ -548,3 +548,35 @@ func TestDeleteConnectorWithPasswordExpiration(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentCalls lets the race detector watch the tenant state under parallel calls.
+func TestConcurrentCalls(t *testing.T) {
+	e := newEnv(t)
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for range 8 {
+		wg.Go(func() {
+			if status, b := e.call(http.MethodPost, "/api/applications", map[string]any{"name": "app", "type": "Traditional"}); status != http.StatusOK {
+				errs <- string(b)
+			}
+			if status, b := e.call(http.MethodPost, "/api/connectors", map[string]any{"connectorId": TwilioFactoryID, "config": twilioConfigJSON("AC1")}); status != http.StatusOK {
+				errs <- string(b)
+			}
+			if status, b := e.call(http.MethodGet, "/api/applications?search=app", nil); status != http.StatusOK {
+				errs <- string(b)
+			}
+			_, _ = e.s.SMSConnector()
+			_ = e.s.Requests()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	status, b := e.call(http.MethodGet, "/api/connectors", nil)
+	var list []any
+	if json.Unmarshal(b, &list) != nil || status != http.StatusOK || len(list) != 1 {
+		t.Errorf("after parallel creates: %d, %d connectors, want exactly one SMS connector", status, len(list))
+	}
+}
