@@ -82,13 +82,19 @@ func UseLineRunner(o Options) bool {
 	if o.Accessible {
 		return true
 	}
-	if a := getenv(o.Env, "ACCESSIBLE"); a != "" && a != "0" && !strings.EqualFold(a, "false") {
+	if accessibleEnv(o.Env) {
 		return true
 	}
 	if getenv(o.Env, "TERM") == "dumb" {
 		return true
 	}
 	return !isTerminal(o.In) || !isTerminal(o.Out)
+}
+
+// accessibleEnv reports whether ACCESSIBLE asks for the line runner.
+func accessibleEnv(env []string) bool {
+	a := getenv(env, "ACCESSIBLE")
+	return a != "" && a != "0" && !strings.EqualFold(a, "false")
 }
 
 func isTerminal(v any) bool {
