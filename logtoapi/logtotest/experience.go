@@ -86,6 +86,10 @@ func (p *oidcProvider) expStart(w http.ResponseWriter, r *http.Request) {
 	if !ok || !expDecodeBody(w, r, &body) || !expValidEvent(w, body.InteractionEvent) {
 		return
 	}
+	if p.signInExperience().forbids(body.InteractionEvent) {
+		expForbidden(w) // setInteractionEvent → guardInteractionEvent
+		return
+	}
 	in.event = body.InteractionEvent
 	in.verifications = map[string]*expVerification{}
 	in.identified = ""
@@ -106,6 +110,10 @@ func (p *oidcProvider) expEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	if in.event == "" {
 		respondJSON(w, http.StatusBadRequest, expError{Code: "session.interaction_not_found", Message: "Interaction session not found. Please go back and start the session again."})
+		return
+	}
+	if p.signInExperience().forbids(body.InteractionEvent) {
+		expForbidden(w)
 		return
 	}
 	in.event = body.InteractionEvent
@@ -278,7 +286,7 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 	case "SignIn":
 		// ExperienceInteraction.identifyUser: the sign-in experience is checked before the user
 		// is looked up (SignInExperienceValidator.guardIdentificationMethod).
-		if sie.SignInMode == "Register" {
+		if sie.forbids("SignIn") {
 			expForbidden(w)
 			return
 		}
@@ -302,7 +310,7 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 				Message: "This phone number is associated with an existing account."})
 			return
 		}
-		if sie.SignInMode == "SignIn" {
+		if sie.forbids("Register") {
 			expForbidden(w)
 			return
 		}
@@ -386,6 +394,11 @@ func (p *oidcProvider) signInExperience() expSignInExp {
 	var sie expSignInExp
 	_ = json.Unmarshal(p.be.signInExperience(), &sie)
 	return sie
+}
+
+// forbids reports whether the sign-in mode rules the event out (guardInteractionEvent).
+func (sie expSignInExp) forbids(event string) bool {
+	return (event == "SignIn" && sie.SignInMode == "Register") || (event == "Register" && sie.SignInMode == "SignIn")
 }
 
 // phoneCodeSignIn reports whether signing in by phone + verification code is enabled.

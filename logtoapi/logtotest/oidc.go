@@ -113,7 +113,7 @@ type expVerification struct {
 
 type oidcAuthParams struct {
 	ClientID, RedirectURI, Scope, State, Nonce, CodeChallenge, CodeChallengeMethod, Prompt string
-	Resource, FirstScreen                                                                  string
+	Resource, FirstScreen, InteractionMode                                                 string
 }
 
 type oidcSession struct {

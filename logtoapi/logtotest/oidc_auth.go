@@ -27,7 +27,7 @@ func (p *oidcProvider) handleAuth(w http.ResponseWriter, r *http.Request) {
 		ClientID: q.Get("client_id"), RedirectURI: q.Get("redirect_uri"), Scope: q.Get("scope"),
 		State: q.Get("state"), Nonce: q.Get("nonce"), CodeChallenge: q.Get("code_challenge"),
 		CodeChallengeMethod: q.Get("code_challenge_method"), Prompt: q.Get("prompt"),
-		Resource: q.Get("resource"), FirstScreen: q.Get("first_screen"),
+		Resource: q.Get("resource"), FirstScreen: q.Get("first_screen"), InteractionMode: q.Get("interaction_mode"),
 	}
 	iss := p.issuer()
 	fail := func(status int, code, desc string) {
@@ -132,7 +132,7 @@ func (p *oidcProvider) handleAuth(w http.ResponseWriter, r *http.Request) {
 // firstScreen is the sign-in page the interaction starts on.
 func (p *oidcProvider) firstScreen(in *oidcInteraction) string {
 	path := "/sign-in"
-	if in.params.FirstScreen == "register" || in.params.FirstScreen == "signUp" {
+	if in.params.FirstScreen == "register" || in.params.InteractionMode == "signUp" {
 		path = "/register"
 	}
 	return path + "?app_id=" + url.QueryEscape(in.clientID)

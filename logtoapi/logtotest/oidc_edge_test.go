@@ -46,6 +46,7 @@ func TestAuthorizationRequestEdges(t *testing.T) {
 		{"unknown prompt", func(q url.Values) { q.Set("prompt", "bogus") }, 303, "callback", "invalid_request"},
 		{"prompt=none without a session", func(q url.Values) { q.Set("prompt", "none") }, 303, "callback", "login_required"},
 		{"first_screen=register", func(q url.Values) { q.Set("first_screen", "register") }, 303, "/register", ""},
+		{"interaction_mode=signUp (older SDKs)", func(q url.Values) { q.Set("interaction_mode", "signUp") }, 303, "/register", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -215,6 +216,11 @@ func TestExperienceEdges(t *testing.T) {
 			map[string]any{"verificationId": sent["verificationId"], "identifier": phone, "code": tt.tw.lastCode(t)})
 		return call(t, b, "POST", "/api/experience/identification", map[string]any{"verificationId": sent["verificationId"]})
 	}
+	signInOnly := func(tt *testTenant) {
+		tt.s.mu.Lock()
+		defer tt.s.mu.Unlock()
+		tt.s.signInExp.set("signInMode", json.RawMessage(`"SignIn"`))
+	}
 	seedSignInExperience := func(tt *testTenant) {
 		tt.s.mu.Lock()
 		defer tt.s.mu.Unlock()
@@ -276,14 +282,17 @@ func TestExperienceEdges(t *testing.T) {
 				return identify(t, tt, b, "Register")
 			},
 			422, "user.missing_profile"},
-		{"registration turned off", func(tt *testTenant) {
-			tt.s.mu.Lock()
-			defer tt.s.mu.Unlock()
-			tt.s.signInExp.set("signInMode", json.RawMessage(`"SignIn"`))
-		}, func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
-			return identify(t, tt, b, "Register")
-		},
-			403, "auth.forbidden"},
+		{"registration turned off: no Register experience", signInOnly,
+			func(t *testing.T, _ *testTenant, b *Browser) (int, map[string]any) {
+				return call(t, b, "PUT", "/api/experience", map[string]string{"interactionEvent": "Register"})
+			}, 403, "auth.forbidden"},
+		{"registration turned off: the modal's switch to Register is refused", signInOnly,
+			func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
+				if status, out := identify(t, tt, b, "SignIn"); out["code"] != "user.user_not_exist" {
+					return status, out
+				}
+				return call(t, b, "PUT", "/api/experience/interaction-event", map[string]string{"interactionEvent": "Register"})
+			}, 403, "auth.forbidden"},
 		{"code for another phone", nil, func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
 			_, sent := call(t, b, "POST", "/api/experience/verification/verification-code", sendCode)
 			return call(t, b, "POST", "/api/experience/verification/verification-code/verify",
