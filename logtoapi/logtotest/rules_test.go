@@ -580,3 +580,24 @@ func TestConcurrentCalls(t *testing.T) {
 		t.Errorf("after parallel creates: %d, %d connectors, want exactly one SMS connector", status, len(list))
 	}
 }
+
+func TestPaginationHeaders(t *testing.T) {
+	e := newEnv(t) // one M2M app
+	for range 4 {
+		e.s.AddTraditionalApp("web", nil, nil)
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, e.s.URL+"/api/applications?types=Traditional&page=2&page_size=2", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	resp, err := e.s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var apps []any
+	_ = json.NewDecoder(resp.Body).Decode(&apps)
+	base := e.s.URL + "/applications?types=Traditional&page="
+	want := "<" + base + "1&page_size=2>; rel=\"first\", <" + base + "1&page_size=2>; rel=\"prev\", <" + base + "2&page_size=2>; rel=\"last\""
+	if len(apps) != 2 || resp.Header.Get("Total-Number") != "4" || resp.Header.Get("Link") != want {
+		t.Errorf("%d apps, Total-Number %q, Link %q, want %q", len(apps), resp.Header.Get("Total-Number"), resp.Header.Get("Link"), want)
+	}
+}
