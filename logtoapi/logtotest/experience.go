@@ -67,9 +67,11 @@ func expValidEvent(w http.ResponseWriter, ev string) bool {
 		return false
 	}
 	if !slices.Contains(expInteractionEvents, ev) {
-		expGuardError(w, zodIssue{Code: "invalid_enum_value", Received: ev, Options: expInteractionEvents,
+		expGuardError(w, zodIssue{
+			Code: "invalid_enum_value", Received: ev, Options: expInteractionEvents,
 			Message: fmt.Sprintf("Invalid enum value. Expected 'SignIn' | 'Register' | 'ForgotPassword', received '%s'", ev),
-			Path:    []any{"interactionEvent"}})
+			Path:    []any{"interactionEvent"},
+		})
 		return false
 	}
 	return true
@@ -131,8 +133,10 @@ func expCheckIdentifier(w http.ResponseWriter, id *expIdentifier) bool {
 	case id == nil:
 		expGuardError(w, expRequiredIssue("object", "identifier"))
 	case id.Type == "email":
-		respondJSON(w, http.StatusBadRequest, expError{Code: "connector.not_found",
-			Message: "Cannot find any available connector for type: Email."})
+		respondJSON(w, http.StatusBadRequest, expError{
+			Code:    "connector.not_found",
+			Message: "Cannot find any available connector for type: Email.",
+		})
 	case id.Type != "phone":
 		expGuardError(w, zodIssue{Code: "invalid_union", Message: "Invalid input", Path: []any{"identifier"}})
 	case !expDigitsOnly.MatchString(id.Value):
@@ -156,8 +160,10 @@ func (p *oidcProvider) expSendCode(w http.ResponseWriter, r *http.Request) {
 		p.mu.Unlock()
 		return
 	}
-	v := &expVerification{id: expNewVerifyID(), phone: body.Identifier.Value, code: expNewSMSCode(),
-		event: body.InteractionEvent, sent: time.Now()}
+	v := &expVerification{
+		id: expNewVerifyID(), phone: body.Identifier.Value, code: expNewSMSCode(),
+		event: body.InteractionEvent, sent: time.Now(),
+	}
 	p.mu.Unlock()
 
 	sms, fail := p.sendSMS(r.Context(), v)
@@ -184,8 +190,10 @@ func (p *oidcProvider) sendSMS(ctx context.Context, v *expVerification) (SMS, fu
 	if !ok {
 		sms.Err = errors.New("logtotest: no SMS connector")
 		return sms, func(w http.ResponseWriter) {
-			respondJSON(w, http.StatusBadRequest, expError{Code: "connector.not_found",
-				Message: "Cannot find any available connector for type: Sms."})
+			respondJSON(w, http.StatusBadRequest, expError{
+				Code:    "connector.not_found",
+				Message: "Cannot find any available connector for type: Sms.",
+			})
 		}
 	}
 	err := p.be.sendConnectorSMS(ctx, factory, cfg, v.event, v.phone, v.code)
@@ -252,8 +260,10 @@ func (p *oidcProvider) expVerifyCode(w http.ResponseWriter, r *http.Request) {
 const expMaxCodeTries = 10
 
 func expVerificationNotFound(w http.ResponseWriter) {
-	respondJSON(w, http.StatusNotFound, expError{Code: "session.verification_session_not_found",
-		Message: "The verification was not successful. Restart the verification flow and try again."})
+	respondJSON(w, http.StatusNotFound, expError{
+		Code:    "session.verification_session_not_found",
+		Message: "The verification was not successful. Restart the verification flow and try again.",
+	})
 }
 
 // expIdentify is POST /api/experience/identification (fixtures 216, 218, 246, 266, 291, 293).
@@ -276,8 +286,10 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 		expVerificationNotFound(w)
 		return
 	case !v.verified:
-		respondJSON(w, http.StatusBadRequest, expError{Code: "session.verification_failed",
-			Message: "The verification was not successful. Restart the verification flow and try again."})
+		respondJSON(w, http.StatusBadRequest, expError{
+			Code:    "session.verification_failed",
+			Message: "The verification was not successful. Restart the verification flow and try again.",
+		})
 		return
 	}
 	u := p.userByPhone(v.phone)
@@ -291,13 +303,17 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !sie.phoneCodeSignIn() {
-			respondJSON(w, http.StatusUnprocessableEntity, expError{Code: "user.sign_in_method_not_enabled",
-				Message: "This sign-in method is not enabled."})
+			respondJSON(w, http.StatusUnprocessableEntity, expError{
+				Code:    "user.sign_in_method_not_enabled",
+				Message: "This sign-in method is not enabled.",
+			})
 			return
 		}
 		if u == nil {
-			respondJSON(w, http.StatusNotFound, expError{Code: "user.user_not_exist",
-				Data: map[string]string{"identifier": v.phone}, Message: "User with {{ identifier }} does not exist."})
+			respondJSON(w, http.StatusNotFound, expError{
+				Code: "user.user_not_exist",
+				Data: map[string]string{"identifier": v.phone}, Message: "User with {{ identifier }} does not exist.",
+			})
 			return
 		}
 		in.identified = u.ID
@@ -306,8 +322,10 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 		// ExperienceInteraction.createUser: profile uniqueness, then the event, then the
 		// mandatory profile of the sign-up settings.
 		if u != nil {
-			respondJSON(w, http.StatusUnprocessableEntity, expError{Code: "user.phone_already_in_use",
-				Message: "This phone number is associated with an existing account."})
+			respondJSON(w, http.StatusUnprocessableEntity, expError{
+				Code:    "user.phone_already_in_use",
+				Message: "This phone number is associated with an existing account.",
+			})
 			return
 		}
 		if sie.forbids("Register") {
@@ -341,8 +359,10 @@ func (p *oidcProvider) expSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	u := p.userByID(in.identified)
 	if u == nil {
-		respondJSON(w, http.StatusNotFound, expError{Code: "session.identifier_not_found",
-			Message: "User identifier not found. Please go back and sign in again."})
+		respondJSON(w, http.StatusNotFound, expError{
+			Code:    "session.identifier_not_found",
+			Message: "User identifier not found. Please go back and sign in again.",
+		})
 		return
 	}
 	if missing := p.signInExperience().missingProfile(); len(missing) > 0 {
@@ -430,11 +450,15 @@ func (sie expSignInExp) missingProfile() []string {
 }
 
 func expForbidden(w http.ResponseWriter) {
-	respondJSON(w, http.StatusForbidden, expError{Code: "auth.forbidden",
-		Message: "Forbidden. Please check your user roles and permissions."})
+	respondJSON(w, http.StatusForbidden, expError{
+		Code:    "auth.forbidden",
+		Message: "Forbidden. Please check your user roles and permissions.",
+	})
 }
 
 func expMissingProfile(w http.ResponseWriter, missing []string) {
-	respondJSON(w, http.StatusUnprocessableEntity, expError{Code: "user.missing_profile",
-		Data: map[string]any{"missingProfile": missing}, Message: "You need to provide additional info before signing-in."})
+	respondJSON(w, http.StatusUnprocessableEntity, expError{
+		Code: "user.missing_profile",
+		Data: map[string]any{"missingProfile": missing}, Message: "You need to provide additional info before signing-in.",
+	})
 }

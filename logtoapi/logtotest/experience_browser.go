@@ -129,7 +129,7 @@ func (b *Browser) Get(ctx context.Context, rawURL string) (*http.Response, []byt
 			return nil, nil, err
 		}
 		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if err != nil {
 			return nil, nil, fmt.Errorf("logtotest: browser: %w", err)
 		}
@@ -170,7 +170,7 @@ func (b *Browser) API(ctx context.Context, method, path string, in, out any) (in
 	if err != nil {
 		return 0, nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return 0, nil, fmt.Errorf("logtotest: browser: %w", err)
@@ -192,7 +192,7 @@ func (b *Browser) API(ctx context.Context, method, path string, in, out any) (in
 // Browser signed in before) no code is sent, as in fixtures 310-312. The tenant needs an SMS
 // connector, and its Twilio sends must succeed (WithTwilioBaseURL).
 func (b *Browser) SignInByPhone(ctx context.Context, authURL, phoneDigits string) (string, error) {
-	resp, _, err := b.Get(ctx, authURL)
+	resp, _, err := b.Get(ctx, authURL) //nolint:bodyclose // Get has read and closed the body
 	if err != nil {
 		return "", err
 	}
@@ -260,7 +260,7 @@ func (b *Browser) SignInByPhone(ctx context.Context, authURL, phoneDigits string
 	if err := step(http.MethodPost, "/api/experience/submit", nil, &submitted, http.StatusOK); err != nil {
 		return "", err
 	}
-	resp, _, err = b.Get(ctx, submitted.RedirectTo)
+	resp, _, err = b.Get(ctx, submitted.RedirectTo) //nolint:bodyclose // Get has read and closed the body
 	if err != nil {
 		return "", err
 	}

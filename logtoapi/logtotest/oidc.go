@@ -397,7 +397,7 @@ func koaRedirect(w http.ResponseWriter, status int, location string, noStore boo
 	w.Header().Set("Location", location)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	fmt.Fprintf(w, "Redirecting to %s.", html.EscapeString(location))
+	_, _ = fmt.Fprintf(w, "Redirecting to %s.", html.EscapeString(location))
 }
 
 // oidcErrBody is Logto's body for an oidc-provider error: its own code/message plus the OAuth
@@ -414,7 +414,7 @@ type oidcErrBody struct {
 
 // oidcErrMessages are Logto's phrases for oidc.<error> (the recorded ones; others fall back to
 // "An OIDC error occurred: oidc.<error>.").
-var oidcErrMessages = map[string]string{
+var oidcErrMessages = map[string]string{ //nolint:gosec // error phrases, not credentials
 	"invalid_redirect_uri": "`redirect_uri` did not match any of the client's registered `redirect_uris`.",
 	"invalid_grant":        "Grant request is invalid.",
 	"invalid_request":      "Request is invalid.",

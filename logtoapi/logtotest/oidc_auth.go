@@ -30,29 +30,30 @@ func (p *oidcProvider) handleAuth(w http.ResponseWriter, r *http.Request) {
 		Resource: q.Get("resource"), FirstScreen: q.Get("first_screen"), InteractionMode: q.Get("interaction_mode"),
 	}
 	iss := p.issuer()
-	fail := func(status int, code, desc string) {
+	// Errors before the redirect URI is known good are 400 JSON, never a redirect (fixtures 280, 281).
+	fail := func(code, desc string) {
 		e := newOIDCError(code, desc)
 		e.State, e.Iss = ap.State, iss
-		writeOIDCError(w, status, e)
+		writeOIDCError(w, http.StatusBadRequest, e)
 	}
 	if ap.ClientID == "" {
-		fail(http.StatusBadRequest, "invalid_request", "missing required parameter 'client_id'")
+		fail("invalid_request", "missing required parameter 'client_id'")
 		return
 	}
 	cl, ok := p.be.client(ap.ClientID)
 	if !ok {
-		fail(http.StatusBadRequest, "invalid_client", "invalid client "+ap.ClientID)
+		fail("invalid_client", "invalid client "+ap.ClientID)
 		return
 	}
 	if ap.RedirectURI == "" {
 		if len(cl.RedirectURIs) != 1 {
-			fail(http.StatusBadRequest, "invalid_request", "missing required parameter 'redirect_uri'")
+			fail("invalid_request", "missing required parameter 'redirect_uri'")
 			return
 		}
 		ap.RedirectURI = cl.RedirectURIs[0]
 	}
 	if !oidcContainsURI(cl.RedirectURIs, ap.RedirectURI) {
-		fail(http.StatusBadRequest, "invalid_redirect_uri",
+		fail("invalid_redirect_uri",
 			"redirect_uri did not match any of the client's registered redirect_uris")
 		return
 	}
@@ -117,8 +118,10 @@ func (p *oidcProvider) handleAuth(w http.ResponseWriter, r *http.Request) {
 		back("login_required", "End-User authentication is required")
 		return
 	}
-	in := &oidcInteraction{uid: oidcNewUID(), clientID: cl.ID, params: ap, created: time.Now(), stage: "login",
-		verifications: map[string]*expVerification{}}
+	in := &oidcInteraction{
+		uid: oidcNewUID(), clientID: cl.ID, params: ap, created: time.Now(), stage: "login",
+		verifications: map[string]*expVerification{},
+	}
 	p.inter[in.uid] = in
 	p.setInteractionCookies(w, in)
 	if live {
@@ -185,8 +188,10 @@ func (p *oidcProvider) handleAuthResume(w http.ResponseWriter, r *http.Request) 
 		s := &oidcSession{id: oidcNewUID(), accountID: in.accountID, loginAt: time.Now()}
 		p.sessions[s.id] = s
 		delete(p.inter, in.uid)
-		next := &oidcInteraction{uid: oidcNewUID(), clientID: in.clientID, params: in.params, created: time.Now(),
-			stage: "consent", accountID: in.accountID, verifications: map[string]*expVerification{}}
+		next := &oidcInteraction{
+			uid: oidcNewUID(), clientID: in.clientID, params: in.params, created: time.Now(),
+			stage: "consent", accountID: in.accountID, verifications: map[string]*expVerification{},
+		}
 		p.inter[next.uid] = next
 		p.setInteractionCookies(w, next)
 		p.setSessionCookie(w, s)
@@ -234,10 +239,14 @@ func (p *oidcProvider) handleConsent(w http.ResponseWriter, r *http.Request) {
 
 // issueCode creates a grant and its authorization code. p.mu must be held.
 func (p *oidcProvider) issueCode(in *oidcInteraction) string {
-	g := &oidcGrant{id: oidcNewUID(), clientID: in.clientID, accountID: in.accountID, scope: in.params.Scope,
-		nonce: in.params.Nonce, resource: in.params.Resource}
-	c := &oidcAuthCode{code: oidcOpaque(), grant: g, redirectURI: in.params.RedirectURI,
-		codeChallenge: in.params.CodeChallenge, expires: time.Now().Add(oidcCodeTTL)}
+	g := &oidcGrant{
+		id: oidcNewUID(), clientID: in.clientID, accountID: in.accountID, scope: in.params.Scope,
+		nonce: in.params.Nonce, resource: in.params.Resource,
+	}
+	c := &oidcAuthCode{
+		code: oidcOpaque(), grant: g, redirectURI: in.params.RedirectURI,
+		codeChallenge: in.params.CodeChallenge, expires: time.Now().Add(oidcCodeTTL),
+	}
 	p.codes[c.code] = c
 	return c.code
 }

@@ -91,8 +91,10 @@ func TestAuthorizationRequestEdges(t *testing.T) {
 func exchange(t *testing.T, tt *testTenant, callback, verifier string) map[string]any {
 	t.Helper()
 	u, _ := url.Parse(callback)
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {u.Query().Get("code")},
-		"redirect_uri": {testRedirect}, "code_verifier": {verifier}}
+	form := url.Values{
+		"grant_type": {"authorization_code"}, "code": {u.Query().Get("code")},
+		"redirect_uri": {testRedirect}, "code_verifier": {verifier},
+	}
 	status, out := postToken(t, tt, form)
 	if status != 200 {
 		t.Fatalf("exchange: %d %v", status, out)
@@ -109,7 +111,7 @@ func postToken(t *testing.T, tt *testTenant, form url.Values) (int, map[string]a
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var out map[string]any
 	_ = json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out
@@ -132,16 +134,20 @@ func TestCodeGrantEdges(t *testing.T) {
 		p.mu.Lock()
 		p.codes[code].expires = time.Now().Add(-time.Second)
 		p.mu.Unlock()
-		status, out := postToken(t, tt, url.Values{"grant_type": {"authorization_code"}, "code": {code},
-			"redirect_uri": {testRedirect}, "code_verifier": {verifier}})
+		status, out := postToken(t, tt, url.Values{
+			"grant_type": {"authorization_code"}, "code": {code},
+			"redirect_uri": {testRedirect}, "code_verifier": {verifier},
+		})
 		if status != 400 || out["error"] != "invalid_grant" {
 			t.Errorf("%d %v", status, out)
 		}
 	})
 	t.Run("verifier without a challenge", func(t *testing.T) {
 		code := signIn(func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") })
-		status, out := postToken(t, tt, url.Values{"grant_type": {"authorization_code"}, "code": {code},
-			"redirect_uri": {testRedirect}, "code_verifier": {verifier}})
+		status, out := postToken(t, tt, url.Values{
+			"grant_type": {"authorization_code"}, "code": {code},
+			"redirect_uri": {testRedirect}, "code_verifier": {verifier},
+		})
 		if status != 400 || out["error"] != "invalid_grant" {
 			t.Errorf("%d %v", status, out)
 		}
@@ -162,7 +168,7 @@ func TestCodeGrantEdges(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != 400 || !strings.Contains(string(b), `"invalid_grant"`) {
 			t.Errorf("%d %s", resp.StatusCode, b)
 		}
@@ -178,7 +184,7 @@ func TestCodeGrantEdges(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != 400 || !strings.Contains(string(b), "requested grant type is not allowed for this client") {
 			t.Errorf("%d %s", resp.StatusCode, b)
 		}
@@ -248,10 +254,12 @@ func TestExperienceEdges(t *testing.T) {
 		}, func(t *testing.T, _ *testTenant, b *Browser) (int, map[string]any) {
 			return call(t, b, "POST", "/api/experience/verification/verification-code", sendCode)
 		}, 400, "connector.general"},
-		{"Twilio unreachable (fixture 071)", func(tt *testTenant) { tt.tw.Close() },
+		{
+			"Twilio unreachable (fixture 071)", func(tt *testTenant) { tt.tw.Close() },
 			func(t *testing.T, _ *testTenant, b *Browser) (int, map[string]any) {
 				return call(t, b, "POST", "/api/experience/verification/verification-code", sendCode)
-			}, 500, ""},
+			}, 500, "",
+		},
 		{"bad interaction event", nil, func(t *testing.T, _ *testTenant, b *Browser) (int, map[string]any) {
 			return call(t, b, "PUT", "/api/experience", map[string]string{"interactionEvent": "Bogus"})
 		}, 400, "guard.invalid_input"},
@@ -263,7 +271,8 @@ func TestExperienceEdges(t *testing.T) {
 			call(t, b, "PUT", "/api/experience", map[string]string{"interactionEvent": "SignIn"})
 			return call(t, b, "POST", "/api/experience/submit", nil)
 		}, 404, "session.identifier_not_found"},
-		{"register an existing phone", func(tt *testTenant) { tt.s.AddUser("12015550199") },
+		{
+			"register an existing phone", func(tt *testTenant) { tt.s.AddUser("12015550199") },
 			func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
 				call(t, b, "PUT", "/api/experience", map[string]string{"interactionEvent": "Register"})
 				_, sent := call(t, b, "POST", "/api/experience/verification/verification-code",
@@ -271,28 +280,37 @@ func TestExperienceEdges(t *testing.T) {
 				call(t, b, "POST", "/api/experience/verification/verification-code/verify",
 					map[string]any{"verificationId": sent["verificationId"], "identifier": phone, "code": tt.tw.lastCode(t)})
 				return call(t, b, "POST", "/api/experience/identification", map[string]any{"verificationId": sent["verificationId"]})
-			}, 422, "user.phone_already_in_use"},
-		{"phone sign-in not enabled (a fresh tenant's sign-in experience)", seedSignInExperience,
+			}, 422, "user.phone_already_in_use",
+		},
+		{
+			"phone sign-in not enabled (a fresh tenant's sign-in experience)", seedSignInExperience,
 			func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
 				return identify(t, tt, b, "SignIn")
 			},
-			422, "user.sign_in_method_not_enabled"},
-		{"sign-up asks for a username and password", seedSignInExperience,
+			422, "user.sign_in_method_not_enabled",
+		},
+		{
+			"sign-up asks for a username and password", seedSignInExperience,
 			func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
 				return identify(t, tt, b, "Register")
 			},
-			422, "user.missing_profile"},
-		{"registration turned off: no Register experience", signInOnly,
+			422, "user.missing_profile",
+		},
+		{
+			"registration turned off: no Register experience", signInOnly,
 			func(t *testing.T, _ *testTenant, b *Browser) (int, map[string]any) {
 				return call(t, b, "PUT", "/api/experience", map[string]string{"interactionEvent": "Register"})
-			}, 403, "auth.forbidden"},
-		{"registration turned off: the modal's switch to Register is refused", signInOnly,
+			}, 403, "auth.forbidden",
+		},
+		{
+			"registration turned off: the modal's switch to Register is refused", signInOnly,
 			func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
 				if status, out := identify(t, tt, b, "SignIn"); out["code"] != "user.user_not_exist" {
 					return status, out
 				}
 				return call(t, b, "PUT", "/api/experience/interaction-event", map[string]string{"interactionEvent": "Register"})
-			}, 403, "auth.forbidden"},
+			}, 403, "auth.forbidden",
+		},
 		{"code for another phone", nil, func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
 			_, sent := call(t, b, "POST", "/api/experience/verification/verification-code", sendCode)
 			return call(t, b, "POST", "/api/experience/verification/verification-code/verify",
@@ -349,12 +367,16 @@ func TestEndSessionEdges(t *testing.T) {
 		wantDesc    string
 	}{
 		{"id_token_hint", "id_token_hint=" + hint + "&post_logout_redirect_uri=" + url.QueryEscape(testPostLogout), 200, ""},
-		{"post_logout without client", "post_logout_redirect_uri=" + url.QueryEscape(testPostLogout), 400,
-			"post_logout_redirect_uri can only be used in combination with id_token_hint or client_id"},
+		{
+			"post_logout without client", "post_logout_redirect_uri=" + url.QueryEscape(testPostLogout), 400,
+			"post_logout_redirect_uri can only be used in combination with id_token_hint or client_id",
+		},
 		{"hint of another client", "client_id=other&id_token_hint=" + hint, 400, "client_id does not match the provided id_token_hint"},
 		{"tampered hint", "id_token_hint=" + hint[:len(hint)-4] + "AAAA", 400, "could not validate id_token_hint"},
-		{"post_logout differs by a path", "client_id=" + tt.appID + "&post_logout_redirect_uri=" + url.QueryEscape("http://localhost:3000/x"), 400,
-			"post_logout_redirect_uri not registered"},
+		{
+			"post_logout differs by a path", "client_id=" + tt.appID + "&post_logout_redirect_uri=" + url.QueryEscape("http://localhost:3000/x"), 400,
+			"post_logout_redirect_uri not registered",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -380,7 +402,7 @@ func TestEndSessionEdges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.Body.Close()
+		_ = r.Body.Close()
 		return r
 	}
 	if r := confirm("0000"); r.StatusCode != 400 {
@@ -411,7 +433,7 @@ func TestRevocation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return resp.StatusCode
 	}
 	if got := revoke("unknown-token"); got != 200 {

@@ -131,7 +131,7 @@ func enablePhoneSignIn(t *testing.T, s *Server) {
 		AccessToken string `json:"access_token"`
 	}
 	err = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err != nil || tok.AccessToken == "" {
 		t.Fatalf("management token: %d %v", resp.StatusCode, err)
 	}
@@ -144,7 +144,7 @@ func enablePhoneSignIn(t *testing.T, s *Server) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != f.Status {
 		t.Fatalf("PATCH /api/sign-in-exp: %d %s", resp.StatusCode, body)
 	}

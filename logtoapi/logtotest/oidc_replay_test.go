@@ -95,8 +95,10 @@ func newReplayer(t *testing.T, tt *testTenant) *replayer {
 	r.learn(recordedEndpoint, tt.s.URL)
 	r.learn(recordedAppID, tt.appID)
 	// The code challenges of the recorded authorization requests (285, 310, 314, 211, 241).
-	for _, c := range []string{"aOy3DMEonF5IBG9kScYXgoSUNtynY4JoaBrxFeNnd4U", "nThGF1wCCdfG_Xr_14YxYtfwu_TBr6aIaV2D_ah1Jm4",
-		"Z5s3JzGyOknvQBfv1V6tT0yw4Y5H9XX4Yw7G8JxdXOw"} {
+	for _, c := range []string{
+		"aOy3DMEonF5IBG9kScYXgoSUNtynY4JoaBrxFeNnd4U", "nThGF1wCCdfG_Xr_14YxYtfwu_TBr6aIaV2D_ah1Jm4",
+		"Z5s3JzGyOknvQBfv1V6tT0yw4Y5H9XX4Yw7G8JxdXOw",
+	} {
 		r.learn(c, challenge)
 	}
 	return r
@@ -196,7 +198,7 @@ func (r *replayer) step(prefix string, o stepOpt) (*http.Response, []byte) {
 	if err != nil {
 		t.Fatalf("%s: %v", prefix, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	got, _ := io.ReadAll(resp.Body)
 	r.compare(prefix, f, resp, got)
 	return resp, got
@@ -472,8 +474,10 @@ func (r *replayer) finish(redirectTo string) string {
 		t.Fatalf("back to the client: %v %v", resp, err)
 	}
 	cb, _ := url.Parse(resp.Header.Get("Location"))
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {cb.Query().Get("code")},
-		"redirect_uri": {testRedirect}, "code_verifier": {r.verifier}}
+	form := url.Values{
+		"grant_type": {"authorization_code"}, "code": {cb.Query().Get("code")},
+		"redirect_uri": {testRedirect}, "code_verifier": {r.verifier},
+	}
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, r.tt.s.URL+"/oidc/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(r.tt.appID, r.tt.secret)
@@ -481,7 +485,7 @@ func (r *replayer) finish(redirectTo string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tr.Body.Close()
+	defer func() { _ = tr.Body.Close() }()
 	var tok struct {
 		IDToken string `json:"id_token"`
 	}

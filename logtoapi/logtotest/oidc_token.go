@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -238,13 +239,17 @@ func (p *oidcProvider) idToken(g *oidcGrant, accessToken string, now time.Time) 
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES384, Key: p.jwk},
 		(&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("logtotest: ID token signer: %w", err)
 	}
 	obj, err := signer.Sign(oidcOrderedJSON(claims))
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("logtotest: sign ID token: %w", err)
 	}
-	return obj.CompactSerialize()
+	s, err := obj.CompactSerialize()
+	if err != nil {
+		return "", fmt.Errorf("logtotest: serialize ID token: %w", err)
+	}
+	return s, nil
 }
 
 // handleJWKS is GET /oidc/jwks (fixture 230).

@@ -49,12 +49,14 @@ func TestE2ESignInPageInChromium(t *testing.T) {
 	defer s.Close()
 	redirect := app.URL + "/logto/sign-in-callback"
 	appID, _ := s.AddTraditionalApp("Bookstore", []string{redirect}, []string{app.URL + "/"})
-	cfg, _ := json.Marshal(map[string]any{"accountSID": testAccountSID, "authToken": testAuthToken,
+	cfg, _ := json.Marshal(map[string]any{
+		"accountSID": testAccountSID, "authToken": testAuthToken,
 		"fromMessagingServiceSID": testServiceSID, "templates": []map[string]string{
 			{"usageType": "SignIn", "content": "Your sign-in code is {{code}}."},
 			{"usageType": "Register", "content": "Your sign-up code is {{code}}."},
 			{"usageType": "Generic", "content": "Your code is {{code}}."},
-		}})
+		},
+	})
 	s.SetSMSConnector(TwilioFactoryID, cfg)
 	enablePhoneSignIn(t, s)
 	authURL := s.URL + "/oidc/auth?" + url.Values{

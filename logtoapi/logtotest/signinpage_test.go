@@ -25,9 +25,11 @@ func TestSignInPages(t *testing.T) {
 				t.Fatalf("%v %v", resp, err)
 			}
 			page := string(body)
-			for _, hook := range []string{`id="identifier-form"`, `name="countryCode"`, `name="identifier"`,
+			for _, hook := range []string{
+				`id="identifier-form"`, `name="countryCode"`, `name="identifier"`,
 				`<button type="submit">`, `id="code-form"`, `name="code"`, `id="create-account-modal"`,
-				`name="continue"`, `id="error"`, `data-event="` + tc.event + `"`, "<h1 id=\"title\">" + tc.title} {
+				`name="continue"`, `id="error"`, `data-event="` + tc.event + `"`, "<h1 id=\"title\">" + tc.title,
+			} {
 				if !strings.Contains(page, hook) {
 					t.Errorf("page lacks %s", hook)
 				}
