@@ -23,6 +23,18 @@ func newEndpoint(st *State, d *Deps) *endpointStep {
 	return &endpointStep{base: base{id: "endpoint", title: "Logto endpoint", st: st, d: d}}
 }
 
+// Skip on resume unless --logto-endpoint/LOGTO_ENDPOINT names another Logto.
+func (s *endpointStep) Skip() bool {
+	if !s.base.Skip() {
+		return false
+	}
+	if s.st.Prefill.Endpoint == "" {
+		return true
+	}
+	e, err := logtoapi.ParseEndpoint(s.st.Prefill.Endpoint)
+	return err == nil && e.String() == s.st.Setup.Endpoint
+}
+
 func validateEndpoint(v string) error {
 	if _, err := logtoapi.ParseEndpoint(v); err != nil {
 		return fmt.Errorf("not a Logto address: %w", err)
@@ -67,6 +79,8 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 		if old := s.st.Setup.Endpoint; old != "" && old != e.String() {
 			// Another Logto: what was learned about the old one is void.
 			s.st.Setup.AppID, s.st.Setup.ConnectorID, s.st.Setup.SignInConfigured = "", "", false
+			s.st.Setup.M2MAppID = ""
+			s.st.Setup.Undo("method", "app", "connector", "testsms", "signin")
 		}
 		s.st.Setup.Endpoint = e.String()
 		s.st.Setup.Issuer = disc.Issuer

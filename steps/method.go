@@ -28,6 +28,12 @@ func newMethod(st *State, d *Deps) *methodStep {
 	return &methodStep{base: base{id: "method", title: "How to create the app", st: st, d: d}}
 }
 
+// Skip on resume unless the prefilled M2M App ID differs from the saved one.
+func (s *methodStep) Skip() bool {
+	p := strings.TrimSpace(s.st.Prefill.M2MAppID)
+	return s.base.Skip() && (p == "" || s.st.Setup.Method != MethodAuto || p == s.st.Setup.M2MAppID)
+}
+
 func (s *methodStep) console() logtoapi.Console {
 	e, err := logtoapi.ParseEndpoint(s.st.Setup.Endpoint)
 	if err != nil {

@@ -157,7 +157,7 @@ func (s *serviceStep) Execute(ctx context.Context) (tui.Result, error) {
 	if list, err := c.ServiceSenders(ctx, svc.SID); err == nil && len(list) > 0 {
 		sender = list[0].PhoneNumber
 	}
-	summary := fmt.Sprintf("%s %q (%s)", verb, svc.FriendlyName, svc.SID)
+	summary := fmt.Sprintf("%s %q", verb, svc.FriendlyName)
 	if sender != "" {
 		summary += " sending from " + sender
 	}

@@ -3,6 +3,7 @@ package steps
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // SchemaVersion is the version of setup.json and secrets.json.
@@ -107,6 +108,12 @@ func (s *Setup) MarkDone(id string) {
 	if !s.IsDone(id) {
 		s.Done = append(s.Done, id)
 	}
+}
+
+// Undo forgets that the steps ids succeeded, so a resumed run does them
+// again (their inputs changed).
+func (s *Setup) Undo(ids ...string) {
+	s.Done = slices.DeleteFunc(s.Done, func(d string) bool { return slices.Contains(ids, d) })
 }
 
 // Prefill holds answers given before the wizard starts: flags and the

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
@@ -55,10 +56,10 @@ func (s *signInStep) Guide() string {
 	}
 	lines := []string{g, "", "What will change:"}
 	for _, c := range s.plan.Changes {
-		lines = append(lines, "  • "+c)
+		lines = append(lines, bullet("•", c))
 	}
 	for _, w := range s.plan.Warnings {
-		lines = append(lines, "  ! "+w)
+		lines = append(lines, bullet("!", w))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -115,4 +116,20 @@ func (s *signInStep) Execute(ctx context.Context) (tui.Result, error) {
 	return s.result(fmt.Sprintf("phone sign-in enabled (%d change(s))", len(s.plan.Changes)), func() {
 		s.st.Setup.SignInConfigured = true
 	}), nil
+}
+
+// bullet formats one list item for an 80-column screen, with a hanging
+// indent.
+func bullet(mark, text string) string {
+	const width = 78
+	wrapped := strings.Split(lipgloss.Wrap(text, width-4, " "), "\n")
+	for i := range wrapped {
+		wrapped[i] = strings.TrimRight(wrapped[i], " ")
+		if i == 0 {
+			wrapped[i] = "  " + mark + " " + wrapped[i]
+		} else {
+			wrapped[i] = "    " + wrapped[i]
+		}
+	}
+	return strings.Join(wrapped, "\n")
 }

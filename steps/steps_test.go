@@ -863,3 +863,70 @@ func TestSummaryAndAll(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeWithOtherInputs: on resume, a flag naming another Logto or
+// Twilio account makes its step run again, and its commit makes the steps
+// that depended on the old value run again too.
+func TestResumeWithOtherInputs(t *testing.T) {
+	t.Parallel()
+	done := []string{"endpoint", "method", "app", "twilio", "service", "templates", "connector", "testsms", "signin"}
+	tests := []struct {
+		name      string
+		prefill   Prefill
+		step      int // index in All
+		skip      bool
+		run       func(t *testing.T, st *State, w *world) error
+		stillDone []string
+		undone    []string
+	}{
+		{name: "same endpoint flag: skipped", prefill: Prefill{Endpoint: "http://localhost:3001/"}, step: 1, skip: true},
+		{name: "no flag: skipped", step: 1, skip: true},
+		{name: "other endpoint: runs, forgets the app and connector", prefill: Prefill{Endpoint: "http://localhost:4001"}, step: 1,
+			run: func(t *testing.T, st *State, w *world) error {
+				w.disc.Issuer = "http://localhost:4001/oidc"
+				s := newEndpoint(st, &w.deps)
+				_, err := run(t, s)
+				return err
+			},
+			stillDone: []string{"endpoint", "twilio", "service", "templates"},
+			undone:    []string{"method", "app", "connector", "testsms", "signin"}},
+		{name: "other Twilio account: runs, forgets the service", prefill: Prefill{TwilioAccountSID: "ACffffffffffffffffffffffffffffffff"}, step: 4,
+			run: func(t *testing.T, st *State, w *world) error {
+				s := newTwilio(st, &w.deps)
+				_, err := run(t, s)
+				return err
+			},
+			stillDone: []string{"endpoint", "app", "twilio", "templates", "signin"},
+			undone:    []string{"service", "connector", "testsms"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			st := readyState()
+			st.Prefill = tt.prefill
+			st.Mode = ModeResume
+			st.Setup.Done = slices.Clone(done)
+			all := All(st, w.deps)
+			if got := all[tt.step].(tui.Skipper).Skip(); got != tt.skip {
+				t.Fatalf("%s skipped %v, want %v", all[tt.step].ID(), got, tt.skip)
+			}
+			if tt.run == nil {
+				return
+			}
+			if err := tt.run(t, st, w); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range tt.stillDone {
+				if !st.Setup.IsDone(id) {
+					t.Errorf("%s forgotten", id)
+				}
+			}
+			for _, id := range tt.undone {
+				if st.Setup.IsDone(id) {
+					t.Errorf("%s still done", id)
+				}
+			}
+		})
+	}
+}

@@ -16,6 +16,12 @@ type twilioStep struct {
 	sid, token string
 }
 
+// Skip on resume unless --/env gave another Account SID.
+func (s *twilioStep) Skip() bool {
+	p := twiliosetup.Clean(s.st.Prefill.TwilioAccountSID)
+	return s.base.Skip() && (p == "" || p == s.st.Setup.TwilioAccountSID)
+}
+
 func newTwilio(st *State, d *Deps) *twilioStep {
 	return &twilioStep{base: base{id: "twilio", title: "Twilio credentials", st: st, d: d}}
 }
@@ -56,15 +62,17 @@ func (s *twilioStep) Execute(ctx context.Context) (tui.Result, error) {
 	}
 	kind := "full account"
 	if acct.IsTrial() {
-		kind = "trial account: it can only text numbers you verified in the Twilio Console"
+		kind = "trial account: texts only numbers verified in the Twilio Console"
 	}
 	name := acct.FriendlyName
 	if name == "" {
 		name = acct.SID
 	}
-	return s.result(fmt.Sprintf("%s (%s) · %s", name, sid, kind), func() {
-		if s.st.Setup.TwilioAccountSID != sid {
+	return s.result(fmt.Sprintf("%s · %s", name, kind), func() {
+		if old := s.st.Setup.TwilioAccountSID; old != "" && old != sid {
+			// Another account: its services and the connector must be set again.
 			s.st.Setup.ServiceSID, s.st.Setup.ServiceName, s.st.Setup.ServiceSender = "", "", ""
+			s.st.Setup.Undo("service", "connector", "testsms")
 		}
 		s.st.Setup.TwilioAccountSID = sid
 		s.st.Setup.TwilioAccountName = acct.FriendlyName

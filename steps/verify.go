@@ -47,8 +47,11 @@ func (s *verifyStep) WaitingText() string {
 		how = "Open it in your browser."
 	}
 	keys := " (alt+o opens it again, alt+y copies the URL)"
-	if s.line {
+	switch {
+	case s.line:
 		keys = ""
+	case s.st.Prefill.NoBrowser || s.d.Open == nil:
+		keys = " (alt+y copies the URL)"
 	}
 	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in…%s", s.url(), how, keys)
 }

@@ -21,8 +21,8 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) render() string {
-	if m.phase == PhaseDone || m.idx >= len(m.steps) {
-		return ""
+	if m.phase == PhaseDone || m.interrupted || m.idx >= len(m.steps) {
+		return "" // leave only the ✓ lines in the scrollback
 	}
 	step := m.steps[m.idx]
 	width := m.width
@@ -125,6 +125,11 @@ func (m *Model) bindings() []key.Binding {
 		}
 	case PhaseDone:
 	}
+	if len(m.history) > 0 {
+		b = append(b, m.keys.Back)
+	}
+	b = append(b, m.keys.Quit)
+	// Step actions come last: on a narrow line they are cut first.
 	if m.phase == PhaseForm || m.phase == PhaseRunning {
 		if a, ok := m.steps[m.idx].(Actioner); ok {
 			for _, act := range a.Actions() {
@@ -132,8 +137,5 @@ func (m *Model) bindings() []key.Binding {
 			}
 		}
 	}
-	if len(m.history) > 0 {
-		b = append(b, m.keys.Back)
-	}
-	return append(b, m.keys.Quit)
+	return b
 }
