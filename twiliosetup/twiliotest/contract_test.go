@@ -174,7 +174,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	e := exchange{method: req.Method, host: req.URL.Host, path: req.URL.Path, query: req.URL.Query(), contentType: req.Header.Get("Content-Type")}
 	if req.Body != nil && req.Body != http.NoBody {
 		b, err := io.ReadAll(req.Body)
-		req.Body.Close()
+		_ = req.Body.Close()
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +189,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	b, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err != nil {
 		return nil, err
 	}
@@ -297,10 +297,10 @@ func driveClient(t *testing.T, srv *twiliotest.Server, hc *http.Client) {
 		t.Fatalf("followed to %+v, want undelivered 30007", final)
 	}
 
-	sec, err := c.CreateSecondaryToken(ctx)
+	_, err = c.CreateSecondaryToken(ctx)
 	must("create secondary token", err)
 	must("delete secondary token", c.DeleteSecondaryToken(ctx))
-	sec, err = c.CreateSecondaryToken(ctx)
+	sec, err := c.CreateSecondaryToken(ctx)
 	must("create secondary token again", err)
 	must("promote", c.PromoteSecondaryToken(ctx))
 	_, err = c.Account(ctx)
@@ -358,7 +358,7 @@ func driveExtras(t *testing.T, srv *twiliotest.Server, hc *http.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("connector request: %d", resp.StatusCode)
 	}

@@ -114,10 +114,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	product := ""
-	host := strings.ToLower(r.Host)
-	if h, _, err := splitHostPort(host); err == nil {
-		host = h
-	}
+	host := strings.ToLower((&url.URL{Host: r.Host}).Hostname())
 	if strings.HasSuffix(host, ".twilio.com") {
 		product, _, _ = strings.Cut(host, ".")
 	}
@@ -184,14 +181,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		scheme = "https"
 	}
 	matched.h(s, &call{w: w, r: r, acct: acct, params: params, now: s.now(), base: scheme + "://" + r.Host})
-}
-
-func splitHostPort(h string) (string, string, error) {
-	u, err := url.Parse("//" + h)
-	if err != nil {
-		return "", "", err
-	}
-	return u.Hostname(), u.Port(), nil
 }
 
 // authenticate checks HTTP Basic auth: the account SID and its primary or secondary

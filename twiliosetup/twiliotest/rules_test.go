@@ -39,7 +39,7 @@ func do(t *testing.T, srv *twiliotest.Server, method, rawURL, user, pass string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var out map[string]any
 	if resp.StatusCode != http.StatusNoContent {
 		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
@@ -232,14 +232,14 @@ func TestDropOverListener(t *testing.T) {
 		return http.DefaultClient.Do(req)
 	}
 	if resp, err := get(); err == nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		t.Fatalf("dropped request answered %d", resp.StatusCode)
 	}
 	resp, err := get()
 	if err != nil {
 		t.Fatalf("second request: %v", err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("second request: %d", resp.StatusCode)
 	}

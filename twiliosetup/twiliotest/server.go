@@ -151,7 +151,7 @@ var ErrConnectionDropped = errors.New("twiliotest: connection dropped by injecte
 
 func (t memTransport) RoundTrip(req *http.Request) (resp *http.Response, err error) {
 	if req.Body != nil {
-		defer req.Body.Close()
+		defer func() { _ = req.Body.Close() }()
 	}
 	if !t.s.serves(req.URL) {
 		return nil, fmt.Errorf("twiliotest: refusing request to %q: only *.twilio.com and %s are served", req.URL.Host, t.s.URL)
@@ -183,7 +183,7 @@ func (t memTransport) RoundTrip(req *http.Request) (resp *http.Response, err err
 	}()
 	t.s.handler.ServeHTTP(rec, in)
 	if err := req.Context().Err(); err != nil {
-		return nil, err // unwrapped, as net/http's transport does, so Timeout() reports it
+		return nil, err //nolint:wrapcheck // as is, like net/http's transport, so url.Error.Timeout() sees it
 	}
 	resp = rec.Result()
 	resp.Request = req

@@ -265,10 +265,14 @@ func TestStatusProgress(t *testing.T) {
 		wantSegs string
 	}{
 		{name: "delivered", to: verified, want: []string{"accepted", "queued", "sending", "sent", "delivered"}, wantSegs: "1"},
-		{name: "undelivered", setup: func(s *twiliotest.Server) { s.FailDelivery("15005550006", 30007) }, to: verified,
-			want: []string{"accepted", "queued", "sending", "sent", "undelivered"}, wantCode: 30007, wantSegs: "1"},
-		{name: "failed", setup: func(s *twiliotest.Server) { s.FailSend(verified, 30034) }, to: verified,
-			want: []string{"accepted", "queued", "failed"}, wantCode: 30034, wantSegs: "1"},
+		{
+			name: "undelivered", setup: func(s *twiliotest.Server) { s.FailDelivery("15005550006", 30007) }, to: verified,
+			want: []string{"accepted", "queued", "sending", "sent", "undelivered"}, wantCode: 30007, wantSegs: "1",
+		},
+		{
+			name: "failed", setup: func(s *twiliotest.Server) { s.FailSend(verified, 30034) }, to: verified,
+			want: []string{"accepted", "queued", "failed"}, wantCode: 30034, wantSegs: "1",
+		},
 		{name: "no sender", to: stranger, fullSvc: true, want: []string{"accepted", "queued", "failed"}, wantCode: 21703, wantSegs: "1"},
 	}
 	for _, tt := range tests {
@@ -399,7 +403,7 @@ func TestLogtoConnectorRequest(t *testing.T) {
 			}
 			var body map[string]any
 			err = json.NewDecoder(resp.Body).Decode(&body)
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if err != nil || resp.StatusCode != http.StatusCreated {
 				t.Fatalf("status = %d (%v), want 201", resp.StatusCode, err)
 			}
@@ -425,7 +429,7 @@ func TestLogtoConnectorRequest(t *testing.T) {
 				MoreInfo     string `json:"more_info"`
 			}
 			err = json.NewDecoder(resp2.Body).Decode(&e)
-			resp2.Body.Close()
+			_ = resp2.Body.Close()
 			if err != nil || resp2.StatusCode != 401 || e.Code != 20003 || e.Status != 401 || e.MoreInfo == "" {
 				t.Fatalf("wrong token: %d %+v %v", resp2.StatusCode, e, err)
 			}
@@ -485,7 +489,7 @@ func TestFaultRetryAfterAndTimes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != want {
 			t.Fatalf("call %d: status %d, want %d", i, resp.StatusCode, want)
 		}

@@ -160,15 +160,13 @@ func (s *Server) AddVerifiedCallerID(accountSID, e164 string) {
 	s.addCallerID(accountSID, e164, friendlyNumber(e164))
 }
 
-func (s *Server) addCallerID(accountSID, e164, friendly string) *callerID {
+func (s *Server) addCallerID(accountSID, e164, friendly string) {
 	for _, c := range s.callerIDs {
 		if c.account == accountSID && c.e164 == e164 {
-			return c
+			return
 		}
 	}
-	c := &callerID{sid: s.newSID("PN"), account: accountSID, e164: e164, friendly: friendly, created: s.now().UTC()}
-	s.callerIDs = append(s.callerIDs, c)
-	return c
+	s.callerIDs = append(s.callerIDs, &callerID{sid: s.newSID("PN"), account: accountSID, e164: e164, friendly: friendly, created: s.now().UTC()})
 }
 
 // ConfirmVerification completes a caller-ID verification started with POST
