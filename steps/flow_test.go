@@ -105,8 +105,8 @@ func TestWizardFlow(t *testing.T) {
 	}
 }
 
-// runProgram runs the wizard in a real tea.Program (teatest fails the test
-// on ctrl+c's ErrInterrupted, which is what this flow wants to see).
+// runProgram runs the wizard in a real tea.Program on a pipe, the way Run
+// does, so the flow sees what Run returns after ctrl+c.
 func runProgram(t *testing.T, st *State, deps Deps, d *driver) (*tea.Program, chan error) {
 	t.Helper()
 	m := tui.NewModel(t.Context(), All(st, deps), tui.Options{Width: 80, Height: 24,

@@ -422,15 +422,17 @@ func (m *Model) commit(res Result) tea.Cmd {
 	return tea.Sequence(cmds...)
 }
 
-// interrupt cancels a running step and quits with ErrInterrupted, after the
-// newest checkpoint is written (its command may not have run yet).
+// interrupt cancels a running step and quits, after the newest checkpoint
+// is written (its command may not have run yet). It quits rather than
+// interrupts so Bubble Tea draws the final, empty frame (a killed program
+// leaves its last frame on screen); Run reports ErrInterrupted.
 func (m *Model) interrupt() tea.Cmd {
 	m.stopRunning()
 	m.interrupted = true
 	if m.latest == nil {
-		return tea.Interrupt
+		return tea.Quit
 	}
-	return tea.Sequence(m.saveCmd("", m.saveSeq, m.latest), tea.Interrupt)
+	return tea.Sequence(m.saveCmd("", m.saveSeq, m.latest), tea.Quit)
 }
 
 func (m *Model) saveCmd(id string, seq int, persist func() error) tea.Cmd {

@@ -134,8 +134,8 @@ func TestUpdate(t *testing.T) {
 				if cmd == nil {
 					t.Fatal("no command")
 				}
-				if _, ok := cmd().(tea.InterruptMsg); !ok {
-					t.Fatalf("ctrl+c gave %T, want tea.InterruptMsg", cmd())
+				if _, ok := cmd().(tea.QuitMsg); !ok {
+					t.Fatalf("ctrl+c gave %T, want tea.QuitMsg (Run reports ErrInterrupted)", cmd())
 				}
 				if !m.Interrupted() || m.cancel != nil {
 					t.Fatalf("interrupted %v, cancel still set %v", m.Interrupted(), m.cancel != nil)
@@ -309,8 +309,8 @@ func TestCtrlCWritesPendingCheckpoint(t *testing.T) {
 	if writes != 1 {
 		t.Fatalf("checkpoint written %d times, want 1", writes)
 	}
-	if _, ok := msgs[len(msgs)-1].(tea.InterruptMsg); !ok {
-		t.Fatalf("last message %T, want tea.InterruptMsg", msgs[len(msgs)-1])
+	if _, ok := msgs[len(msgs)-1].(tea.QuitMsg); !ok {
+		t.Fatalf("last message %T, want tea.QuitMsg", msgs[len(msgs)-1])
 	}
 	// The original save command, arriving late, does not write again.
 	_ = m.saver.run(1, func() error { writes++; return nil })
