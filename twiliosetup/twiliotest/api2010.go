@@ -353,17 +353,25 @@ type stage struct {
 	errorMessage string
 }
 
-// path is the statuses a message goes through to its outcome.
+// path is the statuses a message goes through to its outcome. A message sent through a
+// Messaging Service starts "accepted" (the service has yet to pick a sender); one sent
+// from a number starts "queued" (api-contracts §B.6).
 func (m *message) path() []string {
+	var p []string
 	switch m.end.status {
 	case "failed":
-		return []string{"accepted", "queued", "failed"}
+		p = []string{"accepted", "queued", "failed"}
 	case "sent":
-		return []string{"accepted", "queued", "sending", "sent"}
+		p = []string{"accepted", "queued", "sending", "sent"}
 	case "undelivered":
-		return []string{"accepted", "queued", "sending", "sent", "undelivered"}
+		p = []string{"accepted", "queued", "sending", "sent", "undelivered"}
+	default:
+		p = []string{"accepted", "queued", "sending", "sent", "delivered"}
 	}
-	return []string{"accepted", "queued", "sending", "sent", "delivered"}
+	if m.service == "" {
+		p = p[1:]
+	}
+	return p
 }
 
 // view computes the message's stage at now: one status per step of time, or one per
@@ -381,7 +389,8 @@ func (s *Server) view(m *message, now time.Time) stage {
 		updated = m.created
 	}
 	st := stage{status: p[i], updated: updated, final: i == len(p)-1}
-	if i > 0 {
+	if st.status != "accepted" {
+		// Until the service picks a sender, from is null and num_segments "0".
 		st.from, st.segments = m.from, m.segments
 	}
 	switch st.status {

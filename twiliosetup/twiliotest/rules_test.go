@@ -112,9 +112,10 @@ func TestAccountStatus(t *testing.T) {
 func TestCreateMessageValidation(t *testing.T) {
 	f := newFixture(t, twiliotest.WithoutListener())
 	tests := []struct {
-		name     string
-		params   *api.CreateMessageParams
-		wantCode int
+		name       string
+		params     *api.CreateMessageParams
+		wantCode   int
+		wantStatus string
 	}{
 		{name: "no To", params: (&api.CreateMessageParams{}).SetMessagingServiceSid(f.fullSvc).SetBody("x"), wantCode: 21604},
 		{name: "no sender", params: (&api.CreateMessageParams{}).SetTo(stranger).SetBody("x"), wantCode: 21603},
@@ -124,17 +125,20 @@ func TestCreateMessageValidation(t *testing.T) {
 		{name: "unknown service", params: (&api.CreateMessageParams{}).SetTo(stranger).SetMessagingServiceSid("MG" + strings.Repeat("0", 32)).SetBody("x"), wantCode: 21705},
 		{name: "another account's service", params: (&api.CreateMessageParams{}).SetTo(stranger).SetMessagingServiceSid(f.trialSvc).SetBody("x"), wantCode: 21705},
 		{name: "From not owned", params: (&api.CreateMessageParams{}).SetTo(stranger).SetFrom(senderNum).SetBody("x"), wantCode: 21606},
-		{name: "From owned", params: (&api.CreateMessageParams{}).SetTo(stranger).SetFrom("+15017122662").SetBody("x")},
+		{name: "From owned", params: (&api.CreateMessageParams{}).SetTo(stranger).SetFrom("+15017122662").SetBody("x"), wantStatus: "queued"},
 		{name: "1600 characters", params: (&api.CreateMessageParams{}).SetTo(stranger).SetFrom("+15017122662").SetBody(strings.Repeat("a", 1600))},
 	}
 	rc := rest(f.srv, fullSID, token, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := len(f.srv.Inbox())
-			_, err := rc.Api.CreateMessage(tt.params)
+			m, err := rc.Api.CreateMessage(tt.params)
 			if tt.wantCode == 0 {
 				if err != nil {
 					t.Fatal(err)
+				}
+				if tt.wantStatus != "" && (*m.Status != tt.wantStatus || m.From == nil || *m.NumSegments == "0") {
+					t.Fatalf("created %s from %v with %s segments; want %s with a sender", *m.Status, m.From, *m.NumSegments, tt.wantStatus)
 				}
 				return
 			}

@@ -256,13 +256,14 @@ func follow(t *testing.T, rc *twilio.RestClient, sid string, step time.Duration)
 
 func TestStatusProgress(t *testing.T) {
 	tests := []struct {
-		name     string
-		setup    func(srv *twiliotest.Server)
-		to       string
-		fullSvc  bool
-		want     []string
-		wantCode int
-		wantSegs string
+		name       string
+		setup      func(srv *twiliotest.Server)
+		to         string
+		fullSvc    bool
+		fromNumber bool
+		want       []string
+		wantCode   int
+		wantSegs   string
 	}{
 		{name: "delivered", to: verified, want: []string{"accepted", "queued", "sending", "sent", "delivered"}, wantSegs: "1"},
 		{
@@ -273,6 +274,7 @@ func TestStatusProgress(t *testing.T) {
 			name: "failed", setup: func(s *twiliotest.Server) { s.FailSend(verified, 30034) }, to: verified,
 			want: []string{"accepted", "queued", "failed"}, wantCode: 30034, wantSegs: "1",
 		},
+		{name: "from a number", to: verified, fromNumber: true, want: []string{"queued", "sending", "sent", "delivered"}, wantSegs: "1"},
 		{name: "no sender", to: stranger, fullSvc: true, want: []string{"accepted", "queued", "failed"}, wantCode: 21703, wantSegs: "1"},
 	}
 	for _, tt := range tests {
@@ -287,7 +289,13 @@ func TestStatusProgress(t *testing.T) {
 					sid, svc = fullSID, f.fullSvc
 				}
 				rc := rest(f.srv, sid, token, nil)
-				m, err := rc.Api.CreateMessage((&api.CreateMessageParams{}).SetTo(tt.to).SetMessagingServiceSid(svc).SetBody("Your code is 123456"))
+				p := (&api.CreateMessageParams{}).SetTo(tt.to).SetBody("Your code is 123456")
+				if tt.fromNumber {
+					p.SetFrom(senderNum)
+				} else {
+					p.SetMessagingServiceSid(svc)
+				}
+				m, err := rc.Api.CreateMessage(p)
 				if err != nil {
 					t.Fatal(err)
 				}
