@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -232,13 +233,15 @@ func TestVerificationStart(t *testing.T) {
 	}
 }
 
-// follow fetches the message until it reaches a final status, sleeping step between
-// fetches, and returns the statuses seen.
+// follow fetches the message until it reaches a final status (or 20 fetches), sleeping
+// step between fetches, and returns the statuses seen and the last answer.
 func follow(t *testing.T, rc *twilio.RestClient, sid string, step time.Duration) ([]string, *api.ApiV2010Message) {
 	t.Helper()
 	var seen []string
+	var m *api.ApiV2010Message
 	for range 20 {
-		m, err := rc.Api.FetchMessage(sid, nil)
+		var err error
+		m, err = rc.Api.FetchMessage(sid, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +254,7 @@ func follow(t *testing.T, rc *twilio.RestClient, sid string, step time.Duration)
 		}
 		time.Sleep(step)
 	}
-	return seen, nil
+	return seen, m
 }
 
 func TestStatusProgress(t *testing.T) {
@@ -273,6 +276,10 @@ func TestStatusProgress(t *testing.T) {
 		{
 			name: "failed", setup: func(s *twiliotest.Server) { s.FailSend(verified, 30034) }, to: verified,
 			want: []string{"accepted", "queued", "failed"}, wantCode: 30034, wantSegs: "1",
+		},
+		{
+			name: "no receipt", setup: func(s *twiliotest.Server) { s.NoReceipt(verified) }, to: verified,
+			want: []string{"accepted", "queued", "sending", "sent"}, wantSegs: "1",
 		},
 		{name: "from a number", to: verified, fromNumber: true, want: []string{"queued", "sending", "sent", "delivered"}, wantSegs: "1"},
 		{name: "no sender", to: stranger, fullSvc: true, want: []string{"accepted", "queued", "failed"}, wantCode: 21703, wantSegs: "1"},
@@ -576,11 +583,46 @@ func TestTokenRotation(t *testing.T) {
 	}
 }
 
-func TestTransportRefusesOtherHosts(t *testing.T) {
-	srv := twiliotest.NewServer(twiliotest.WithoutListener())
-	t.Cleanup(srv.Close)
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://example.com/", nil)
-	if _, err := srv.Client().Do(req); err == nil {
-		t.Fatal("request to example.com was served")
+func TestTransportHosts(t *testing.T) {
+	for _, listen := range []bool{true, false} {
+		var opts []twiliotest.Option
+		if !listen {
+			opts = append(opts, twiliotest.WithoutListener())
+		}
+		srv := twiliotest.NewServer(opts...)
+		t.Cleanup(srv.Close)
+		srv.AddAccount(twiliotest.Account{SID: fullSID, AuthToken: token})
+		tests := []struct {
+			base   string
+			served bool
+		}{
+			{base: "https://api.twilio.com", served: true},
+			{base: "https://api.sydney.au1.twilio.com", served: true},
+			{base: srv.URL, served: true},
+			{base: "https://example.com"},
+			{base: "https://eviltwilio.com"},
+			{base: "https://api.twilio.com.example.com"},
+		}
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("listener=%v/%s", listen, tt.base), func(t *testing.T) {
+				req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, tt.base+"/2010-04-01/Accounts/"+fullSID+".json", nil)
+				req.SetBasicAuth(fullSID, token)
+				resp, err := srv.Client().Do(req)
+				if !tt.served {
+					if err == nil {
+						_ = resp.Body.Close()
+						t.Fatalf("request to %s was served", tt.base)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				_ = resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("status %d", resp.StatusCode)
+				}
+			})
+		}
 	}
 }
