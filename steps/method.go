@@ -75,6 +75,11 @@ func (s *methodStep) Actions() []tui.Action {
 }
 
 func (s *methodStep) Form(env tui.FormEnv) *huh.Form {
+	return tui.FormOf(s.Pages(env))
+}
+
+// Pages asks the method, then the credentials of that method.
+func (s *methodStep) Pages(env tui.FormEnv) []tui.Page {
 	p, su := s.st.Prefill, s.st.Setup
 	if s.method == "" {
 		s.method = su.Method
@@ -95,11 +100,6 @@ func (s *methodStep) Form(env tui.FormEnv) *huh.Form {
 			s.secret = firstNonEmpty(p.AppSecret.Reveal(), s.st.Secrets.AppSecret.Reveal())
 		}
 	}
-	return tui.FormOf(s.Pages(env))
-}
-
-// Pages asks the method, then the credentials of that method.
-func (s *methodStep) Pages(env tui.FormEnv) []tui.Page {
 	creds := func(idTitle, secretTitle string) func() *huh.Group {
 		return func() *huh.Group {
 			return huh.NewGroup(

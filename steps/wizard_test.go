@@ -87,3 +87,24 @@ func assertNoSecrets(t *testing.T, where, s string) {
 		}
 	}
 }
+
+// TestWizardLinePrefilled: with every answer prefilled (flags, env), plain
+// mode needs only "y" and enter for each question.
+func TestWizardLinePrefilled(t *testing.T) {
+	t.Parallel()
+	w := newWorld()
+	w.deps.Store = &Store{Dir: t.TempDir()}
+	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
+	st := NewState(fullPrefill())
+	var out bytes.Buffer
+	in := "y\n" + strings.Repeat("\n", 30)
+	err := tui.RunLines(t.Context(), All(st, w.deps), tui.Options{In: strings.NewReader(in), Out: &out, Env: []string{},
+		Checkpoint: Checkpoint(st, w.deps.Store)})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if st.Setup.M2MAppID != "m2m1" || st.Setup.SignedInPhone != "+15005550006" {
+		t.Fatalf("setup %+v", st.Setup)
+	}
+	assertNoSecrets(t, "transcript", out.String())
+}
