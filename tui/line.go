@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -64,17 +65,67 @@ func RunLines(ctx context.Context, steps []Step, opts Options) error {
 }
 
 type lineRunner struct {
-	ctx   context.Context
-	steps []Step
-	opts  Options
-	in    io.Reader
-	li    *lineInput
-	env   FormEnv
-	out   io.Writer
+	mu        sync.Mutex // guards out while the panel watcher prints
+	lastPanel string
+	ctx       context.Context
+	steps     []Step
+	opts      Options
+	in        io.Reader
+	li        *lineInput
+	env       FormEnv
+	out       io.Writer
 }
 
 func (r *lineRunner) printf(format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	_, _ = fmt.Fprintf(r.out, format, a...)
+}
+
+// showPanel prints the panel's text when it changed since last shown.
+func (r *lineRunner) showPanel() {
+	if r.opts.Panel == nil {
+		return
+	}
+	p := strings.TrimSpace(r.opts.Panel())
+	r.mu.Lock()
+	changed := p != "" && p != r.lastPanel
+	r.lastPanel = p
+	r.mu.Unlock()
+	if changed {
+		r.printf("%s\n", p)
+	}
+}
+
+// watchPanel prints the panel while a step runs (e.g. the sandbox SMS inbox
+// while the verify step waits); the returned func stops it.
+func (r *lineRunner) watchPanel() (stop func()) {
+	r.showPanel()
+	ch := r.opts.PanelRefresh
+	if ch == nil || r.opts.Panel == nil {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case _, ok := <-ch:
+				if !ok {
+					return
+				}
+				r.showPanel()
+			case <-quit:
+				return
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+		r.showPanel()
+	}
 }
 
 type lineChoice int
@@ -172,7 +223,9 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 			r.printf("Working…\n")
 		}
 		ctx, cancel := context.WithTimeout(r.ctx, stepTimeout(s))
+		stop := r.watchPanel()
 		res, err := s.Execute(ctx)
+		stop()
 		cancel()
 		if err == nil {
 			return res, choiceRetry, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"charm.land/huh/v2"
@@ -142,5 +143,37 @@ func TestLinePagesSkipHidden(t *testing.T) {
 				t.Fatalf("second %q, transcript:\n%s", s.second, out.String())
 			}
 		})
+	}
+}
+
+// TestLinePanel: plain mode prints the panel when it changes, also while a
+// step runs.
+func TestLinePanel(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	text := "inbox: empty"
+	ch := make(chan struct{})
+	step := &fakeStep{id: "a", title: "A", noForm: true, block: make(chan struct{})}
+	go func() {
+		ch <- struct{}{} // received while Execute runs
+		mu.Lock()
+		text = "inbox: code 123456"
+		mu.Unlock()
+		ch <- struct{}{}
+		close(step.block)
+	}()
+	var out bytes.Buffer
+	err := RunLines(t.Context(), []Step{step}, Options{In: strings.NewReader(""), Out: &out, Env: []string{},
+		Panel: func() string {
+			mu.Lock()
+			defer mu.Unlock()
+			return text
+		}, PanelRefresh: ch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.Count(got, "inbox: empty") != 1 || !strings.Contains(got, "inbox: code 123456") {
+		t.Fatalf("transcript:\n%s", got)
 	}
 }
