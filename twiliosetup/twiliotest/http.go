@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,7 +86,13 @@ var routes = func() []*route {
 }()
 
 // serve is the stand-in's whole HTTP handler.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
+	formErr := error(nil)
+	if r.Method == http.MethodPost {
+		formErr = r.ParseForm()
+	}
+	w := &statusWriter{ResponseWriter: rw}
+	defer s.record(r, w) // also when a Drop fault aborts the handler
 	if f, ok := s.takeFault(r.Method, r.URL.Path); ok {
 		if f.Latency > 0 && !waitCtx(r.Context(), f.Latency) {
 			return
@@ -170,17 +177,65 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, 20003, "Authenticate")
 		return
 	}
-	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			writeError(w, http.StatusBadRequest, 20001, "Could not parse the request body")
-			return
-		}
+	if formErr != nil {
+		writeError(w, http.StatusBadRequest, 20001, "Could not parse the request body")
+		return
 	}
 	scheme := "http"
 	if strings.HasSuffix(host, "twilio.com") {
 		scheme = "https"
 	}
 	matched.h(s, &call{w: w, r: r, acct: acct, params: params, now: s.now(), base: scheme + "://" + r.Host})
+}
+
+// Request is one request the stand-in received, as Requests reports it. The auth token is
+// never kept: User is the Basic-auth user name (the account SID) only.
+type Request struct {
+	Method string
+	Host   string // api.twilio.com, messaging.twilio.com, ... or the listener's host
+	Path   string
+	Query  url.Values
+	Form   url.Values // the POST form (To, MessagingServiceSid, Body, ...)
+	User   string
+	Status int // the status answered; 0 when a fault dropped the connection
+}
+
+// Requests returns every request received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+func (s *Server) record(r *http.Request, w *statusWriter) {
+	user, _, _ := r.BasicAuth()
+	req := Request{
+		Method: r.Method, Host: r.Host, Path: r.URL.Path, Query: r.URL.Query(),
+		Form: r.PostForm, User: user, Status: w.status,
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, req)
+	s.mu.Unlock()
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b) //nolint:wrapcheck // a ResponseWriter passes errors through
 }
 
 // authenticate checks HTTP Basic auth: the account SID and its primary or secondary

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -322,5 +323,33 @@ func TestWaitMessageEnds(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+func TestRequests(t *testing.T) {
+	f := newFixture(t, twiliotest.WithoutListener())
+	rc := rest(f.srv, trialSID, token, nil)
+	_, err := rc.Api.CreateMessage((&api.CreateMessageParams{}).SetTo(stranger).SetMessagingServiceSid(f.trialSvc).SetBody("Your code is 1"))
+	if re := restErr(t, err); re.Code != 21608 {
+		t.Fatalf("send: %+v", re)
+	}
+	f.srv.Inject("GET", "", twiliotest.Fault{Drop: true, Times: 1})
+	if _, err := rc.MessagingV1.ListService(nil); !errors.Is(err, twiliotest.ErrConnectionDropped) {
+		t.Fatalf("dropped list: %v", err)
+	}
+	got := f.srv.Requests()
+	if len(got) != 2 {
+		t.Fatalf("requests = %+v", got)
+	}
+	send, list := got[0], got[1]
+	if send.Method != "POST" || send.Host != "api.twilio.com" || send.Path != "/2010-04-01/Accounts/"+trialSID+"/Messages.json" ||
+		send.Form.Get("To") != stranger || send.Form.Get("Body") != "Your code is 1" || send.User != trialSID || send.Status != 400 {
+		t.Fatalf("send recorded as %+v", send)
+	}
+	if list.Host != "messaging.twilio.com" || list.Path != "/v1/Services" || list.Query.Get("PageSize") == "" || list.Status != 0 {
+		t.Fatalf("dropped list recorded as %+v", list)
+	}
+	if strings.Contains(fmt.Sprintf("%+v", got), token) {
+		t.Fatal("the auth token was recorded")
 	}
 }

@@ -58,6 +58,7 @@ type Server struct {
 	consumed   map[string]bool // message SIDs already returned by WaitMessage
 	faults     []*injected
 	failures   map[string]outcome // by recipient digits
+	requests   []Request
 	closed     bool
 }
 
