@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -223,8 +222,6 @@ func required(what string) func(string) error {
 		return nil
 	}
 }
-
-var _ = context.Background
 
 // orDefault adapts a validator for huh's accessible prompts, which validate
 // the raw line: an empty line keeps the field's current value (*v), so that

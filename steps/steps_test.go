@@ -930,3 +930,26 @@ func TestResumeWithOtherInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultDeps: the real wiring builds clients without any request and
+// refuses bad input before sending anything.
+func TestDefaultDeps(t *testing.T) {
+	t.Parallel()
+	d := DefaultDeps(nil, nil)
+	if d.Discover == nil || d.VerifyApp == nil || d.NewLogto == nil || d.NewTwilio == nil || d.NewDemo == nil || d.WriteExpress == nil {
+		t.Fatal("DefaultDeps left a constructor nil")
+	}
+	if _, err := d.NewTwilio(twiliosetup.Credentials{AccountSID: "nope", AuthToken: twilioToken}); err == nil {
+		t.Error("a bad Account SID was accepted")
+	}
+	e, err := logtoapi.ParseEndpoint("http://localhost:3001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.NewLogto(e, logtoapi.M2MCredentials{}); err == nil {
+		t.Error("empty M2M credentials were accepted")
+	}
+	if _, err := d.NewDemo(demo.Config{}); err == nil {
+		t.Error("an empty demo config was accepted")
+	}
+}

@@ -49,9 +49,11 @@ func Report(st *State, store *Store) string {
 
 func (s *summaryStep) Guide() string {
 	g := GuideText(s.ID()) + "\n\n" + Report(s.st, s.d.Store)
+	g += "\n\nNext:"
 	if s.st.Setup.ExpressDir != "" {
-		g += "\n\nNext: cd " + s.st.Setup.ExpressDir + " && npm install && npm start"
+		g += "\n  cd " + s.st.Setup.ExpressDir + " && npm install && npm start   (the Express app)"
 	}
+	g += "\n  logto-twilio   (again, any time: check everything or change credentials)"
 	return g
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"charm.land/huh/v2"
 
-	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
@@ -144,5 +143,3 @@ func (s *testSMSStep) viaTwilio(ctx context.Context, tw Twilio, phone twiliosetu
 	}
 	return final.Status, nil
 }
-
-var _ = logtoapi.TwilioFactoryID
