@@ -90,22 +90,22 @@ type Deps struct {
 func DefaultDeps(logtoHC, twilioHC *http.Client) Deps {
 	return Deps{
 		Discover: func(ctx context.Context, e logtoapi.Endpoint) (logtoapi.Discovery, error) {
-			return logtoapi.Discover(ctx, logtoHC, e) //nolint:wrapcheck // the client wraps
+			return logtoapi.Discover(ctx, logtoHC, e)
 		},
 		VerifyApp: func(ctx context.Context, e logtoapi.Endpoint, id, secret string) (logtoapi.AppCheck, error) {
-			return logtoapi.VerifyAppCredentials(ctx, logtoHC, e, id, secret) //nolint:wrapcheck
+			return logtoapi.VerifyAppCredentials(ctx, logtoHC, e, id, secret)
 		},
 		NewLogto: func(e logtoapi.Endpoint, m2m logtoapi.M2MCredentials) (Logto, error) {
-			return logtoapi.New(e, m2m, logtoHC) //nolint:wrapcheck
+			return logtoapi.New(e, m2m, logtoHC)
 		},
 		NewTwilio: func(creds twiliosetup.Credentials) (Twilio, error) {
-			return twiliosetup.New(creds, twilioHC) //nolint:wrapcheck
+			return twiliosetup.New(creds, twilioHC)
 		},
 		NewDemo: func(cfg demo.Config) (Demo, error) {
 			if cfg.HTTPClient == nil {
 				cfg.HTTPClient = logtoHC
 			}
-			return demo.New(cfg) //nolint:wrapcheck
+			return demo.New(cfg)
 		},
 		WriteExpress: demo.WriteExpressStarter,
 	}

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/huh/v2"
+
 	"github.com/logto-twilio/logto-twilio/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
-
-	"charm.land/huh/v2"
 )
 
 // VerifyTimeout is how long the verify step waits for the sign-in.
