@@ -91,8 +91,14 @@ func (s *connectorStep) Load(ctx context.Context) (func(), error) {
 func (s *connectorStep) Guide() string {
 	g := GuideText(s.ID())
 	if s.st.Setup.Method == MethodManual {
-		return g + "\n\nIn the Console (alt+o), add the \"Twilio SMS\" connector with this JSON " +
-			"(alt+y copies it with the real Auth Token):\n" + s.configJSON(true)
+		cfg := s.config()
+		return g + fmt.Sprintf("\n\nIn the Console (alt+o), add the Twilio SMS connector with:\n"+
+			"  Account SID                 %s\n"+
+			"  Auth Token                  %s\n"+
+			"  From Messaging Service SID  %s\n"+
+			"  Templates                   %d (alt+y copies the whole config as JSON,\n"+
+			"                              Auth Token included)",
+			cfg.AccountSID, Secret(cfg.AuthToken), cfg.FromMessagingServiceSID, len(cfg.Templates))
 	}
 	return g
 }

@@ -42,14 +42,43 @@ func (s shown) Actions() []tui.Action {
 // them after an intended change.
 func TestStepFrames(t *testing.T) {
 	t.Parallel()
-	for i, id := range []string{"welcome", "endpoint", "method", "app", "twilio", "service", "templates",
+	type frame struct {
+		name, id string
+		prepare  func(st *State, w *world)
+	}
+	var frames []frame
+	for _, id := range []string{"welcome", "endpoint", "method", "app", "twilio", "service", "templates",
 		"connector", "testsms", "signin", "verify", "starter", "summary"} {
-		t.Run(id, func(t *testing.T) {
+		frames = append(frames, frame{name: id, id: id})
+	}
+	manual := func(st *State, _ *world) { st.Setup.Method = MethodManual }
+	frames = append(frames,
+		frame{"method_manual", "method", manual},
+		frame{"connector_manual", "connector", manual},
+		frame{"signin_manual", "signin", manual},
+		frame{"app_exists", "app", func(_ *State, w *world) {
+			w.logto.apps = []logtoapi.Application{{ID: "old", Name: "Bookstore"}}
+		}},
+		frame{"welcome_saved", "welcome", func(st *State, _ *world) {
+			st.Found = true
+			st.Setup.Done = []string{"endpoint", "method"}
+		}},
+	)
+	ids := map[string]int{}
+	for i, s := range All(readyState(), newWorld().deps) {
+		ids[s.ID()] = i
+	}
+	for _, fr := range frames {
+		i, id := ids[fr.id], fr.id
+		t.Run(fr.name, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld()
 			w.logto.connector = &logtoapi.Connector{ID: "aliyun1", ConnectorID: "aliyun-short-message-service", Type: "Sms"}
 			st := readyState()
 			st.Setup.TestPhone = "+15005550006"
+			if fr.prepare != nil {
+				fr.prepare(st, w)
+			}
 			all := All(st, w.deps)
 			step := all[i]
 			if step.ID() != id {

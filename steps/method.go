@@ -52,8 +52,8 @@ func (s *methodStep) Guide() string {
 	if s.method == MethodManual {
 		g += fmt.Sprintf("\n\nManual: in the Console (alt+o), create a \"Traditional web\" app, add these "+
 			"URIs, then paste its App ID and App secret below.\n"+
-			"  Redirect URI            %s (alt+y copies)\n"+
-			"  Post sign-out redirect  %s (alt+u copies)", s.redirectURI(), s.postLogoutURI())
+			"  Redirect URI (alt+y copies)       %s\n"+
+			"  Post sign-out URI (alt+u copies)  %s", s.redirectURI(), s.postLogoutURI())
 	} else if s.method == MethodAuto {
 		g += "\n\nAutomatic: in the Console (alt+o), create a Machine-to-machine app, assign it " +
 			"the \"Logto Management API access\" role, then paste its App ID and secret."

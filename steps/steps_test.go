@@ -483,10 +483,10 @@ func TestConnector(t *testing.T) {
 		st := readyState()
 		st.Setup.Method = MethodManual
 		s := newConnector(st, &newWorld().deps)
-		if strings.Contains(s.Guide(), twilioToken) || !strings.Contains(s.Guide(), "fromMessagingServiceSID") {
+		if strings.Contains(s.Guide(), twilioToken) || !strings.Contains(s.Guide(), st.Setup.ServiceSID) {
 			t.Fatalf("guide:\n%s", s.Guide())
 		}
-		if !strings.Contains(s.configJSON(false), twilioToken) {
+		if !strings.Contains(s.configJSON(false), twilioToken) || !strings.Contains(s.configJSON(false), "fromMessagingServiceSID") {
 			t.Fatal("the copied JSON lacks the token")
 		}
 		if len(s.Actions()) != 2 {
