@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -55,7 +56,9 @@ func compile(pattern string) (*regexp.Regexp, []string) {
 	return regexp.MustCompile(b.String()), names
 }
 
-var routes = func() []*route {
+// routes are compiled on first use, not at package init: the binary links
+// this package for --sandbox, and init time delays every run's first frame.
+var routes = sync.OnceValue(func() []*route {
 	rs := []*route{
 		{product: "api", method: http.MethodGet, pattern: accountPattern, h: (*Server).fetchAccount},
 		{product: "api", method: http.MethodGet, pattern: "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json", h: (*Server).listIncomingNumbers},
@@ -83,7 +86,7 @@ var routes = func() []*route {
 		r.re, r.names = compile(r.pattern)
 	}
 	return rs
-}()
+})
 
 // serve is the stand-in's whole HTTP handler.
 func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
@@ -128,7 +131,7 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
 	var matched *route
 	params := map[string]string{}
 	pathKnown := false
-	for _, rt := range routes {
+	for _, rt := range routes() {
 		if product != "" && rt.product != product {
 			continue
 		}
