@@ -138,6 +138,7 @@ func twilioConnector(id, sid string) *logtoapi.Connector {
 type fakeTwilio struct {
 	calls
 	errs     map[string]error
+	once     map[string]error // returned by the next call only
 	account  twiliosetup.Account
 	services []twiliosetup.Service
 	numbers  []twiliosetup.Number
@@ -146,7 +147,15 @@ type fakeTwilio struct {
 	sentBody string
 }
 
-func (f *fakeTwilio) err(name string) error { return f.errs[name] }
+func (f *fakeTwilio) err(name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err, ok := f.once[name]; ok {
+		delete(f.once, name)
+		return err
+	}
+	return f.errs[name]
+}
 
 func (f *fakeTwilio) Account(context.Context) (twiliosetup.Account, error) {
 	f.add("Account")

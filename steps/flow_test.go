@@ -15,6 +15,7 @@ import (
 
 	"github.com/logto-twilio/logto-twilio/demo"
 	"github.com/logto-twilio/logto-twilio/tui"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
 // keyPress is one scripted key: pressed when the runner shows step id with
@@ -164,5 +165,44 @@ func TestWizardCtrlCAndResume(t *testing.T) {
 	}
 	if creates != 1 || st2.Setup.SignedInPhone != "+15005550006" {
 		t.Fatalf("app created %d times; signed in %q", creates, st2.Setup.SignedInPhone)
+	}
+}
+
+// TestWizardErrorEditBack: Twilio refuses the credentials once; the error
+// and its hint show, e edits, the retry passes; ctrl+b on the next step goes
+// back to the Twilio step with its answers kept.
+func TestWizardErrorEditBack(t *testing.T) {
+	t.Parallel()
+	w := newWorld()
+	w.twilio.once = map[string]error{"Account": &twiliosetup.Error{Code: 20003, Status: 401,
+		What: "the Account SID and Auth Token do not match", Next: "Copy both again from the Console home page."}}
+	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
+	st := NewState(fullPrefill())
+	d := newDriver()
+	m := tui.NewModel(t.Context(), All(st, w.deps), tui.Options{Width: 80, Height: 24, Observe: d.observe})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)))
+	d.play(t, tm.Send, freshRun[:8]) // through the Twilio form
+	d.until(t, "twilio failed", func(s tui.Snapshot) bool { return s.ID == "twilio" && s.Phase == tui.PhaseFailed })
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Copy both again")) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+	tm.Send(tea.KeyPressMsg{Code: 'e', Text: "e"})
+	d.play(t, tm.Send, []keyPress{{"twilio", "sid"}, {"twilio", "token"}})
+	d.until(t, "service form", func(s tui.Snapshot) bool { return s.ID == "service" && s.Phase == tui.PhaseForm })
+	tm.Send(tea.KeyPressMsg{Code: 'b', Mod: tea.ModCtrl})
+	d.play(t, tm.Send, []keyPress{{"twilio", "sid"}, {"twilio", "token"}})
+	d.play(t, tm.Send, freshRun[8:])
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*tui.Model)
+	if final.Phase() != tui.PhaseDone {
+		t.Fatalf("phase %v", final.Phase())
+	}
+	accounts := 0
+	for _, c := range w.twilio.list() {
+		if c == "Account" {
+			accounts++
+		}
+	}
+	if accounts != 3 { // refused, retried after edit, re-run after back
+		t.Fatalf("Account called %d times, want 3", accounts)
 	}
 }
