@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
@@ -161,6 +163,9 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		Accessible: o.accessible,
 		AppName:    "logto-twilio",
 		Checkpoint: steps.Checkpoint(st, deps.Store),
+		// 120 fps halves the wait for the first redraw tick (the first
+		// frame is drawn on a tick, not at once).
+		ProgramOptions: []tea.ProgramOption{tea.WithFPS(120)},
 	}
 	if panel != nil {
 		topts.Panel = panel.View
