@@ -62,10 +62,10 @@ func (s *appStep) Load(ctx context.Context) (func(), error) {
 }
 
 // Pages asks whether to reuse an existing app, then (for a new one) its name.
-func (s *appStep) Pages(tui.FormEnv) []tui.Page {
+func (s *appStep) Pages(env tui.FormEnv) []tui.Page {
 	name := func(validate func(string) error) func() *huh.Group {
 		return func() *huh.Group {
-			return huh.NewGroup(huh.NewInput().Key("name").Title("App name").Value(&s.name).Validate(orDefault(&s.name, validate)))
+			return huh.NewGroup(huh.NewInput().Key("name").Title(tui.LineTitle(env, "App name", s.name, false)).Value(&s.name).Validate(orDefault(&s.name, validate)))
 		}
 	}
 	if len(s.existing) == 0 {

@@ -42,12 +42,12 @@ func validateEndpoint(v string) error {
 	return nil
 }
 
-func (s *endpointStep) Form(tui.FormEnv) *huh.Form {
+func (s *endpointStep) Form(env tui.FormEnv) *huh.Form {
 	if s.value == "" {
 		s.value = firstNonEmpty(s.st.Prefill.Endpoint, s.st.Setup.Endpoint, DefaultEndpoint)
 	}
 	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("endpoint").
-		Title("Logto endpoint").Placeholder(DefaultEndpoint).
+		Title(tui.LineTitle(env, "Logto endpoint", s.value, false)).Placeholder(DefaultEndpoint).
 		Value(&s.value).Validate(orDefault(&s.value, validateEndpoint))))
 }
 

@@ -103,8 +103,9 @@ func (s *methodStep) Pages(env tui.FormEnv) []tui.Page {
 	creds := func(idTitle, secretTitle string) func() *huh.Group {
 		return func() *huh.Group {
 			return huh.NewGroup(
-				huh.NewInput().Key("id").Title(idTitle).Value(&s.appID).Validate(orDefault(&s.appID, required("App ID"))),
-				tui.SecretInput(env).Key("secret").Title(secretTitle).Value(&s.secret).
+				huh.NewInput().Key("id").Title(tui.LineTitle(env, idTitle, s.appID, false)).Value(&s.appID).
+					Validate(orDefault(&s.appID, required("App ID"))),
+				tui.SecretInput(env, &s.secret).Key("secret").Title(tui.LineTitle(env, secretTitle, s.secret, true)).
 					Validate(orDefault(&s.secret, required("App secret"))),
 			)
 		}

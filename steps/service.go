@@ -58,7 +58,7 @@ func (s *serviceStep) Load(ctx context.Context) (func(), error) {
 }
 
 // Pages picks a service, then (for a new one) its name and number.
-func (s *serviceStep) Pages(tui.FormEnv) []tui.Page {
+func (s *serviceStep) Pages(env tui.FormEnv) []tui.Page {
 	var opts []huh.Option[string]
 	for _, sv := range s.services {
 		opts = append(opts, huh.NewOption(fmt.Sprintf("%s (%s) · %s", sv.FriendlyName, sv.SID, senders(sv.Senders)), sv.SID))
@@ -92,7 +92,7 @@ func (s *serviceStep) Pages(tui.FormEnv) []tui.Page {
 	if len(nums) > 0 {
 		pages = append(pages, tui.Page{Group: func() *huh.Group {
 			return huh.NewGroup(
-				huh.NewInput().Key("name").Title("New service name").Value(&s.name).Validate(orDefault(&s.name, required("service name"))),
+				huh.NewInput().Key("name").Title(tui.LineTitle(env, "New service name", s.name, false)).Value(&s.name).Validate(orDefault(&s.name, required("service name"))),
 				huh.NewSelect[string]().Key("number").Title("Send from").Options(nums...).Value(&s.number),
 			)
 		}, Hide: func() bool { return s.choice != createService }})

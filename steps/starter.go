@@ -27,7 +27,7 @@ func newStarter(st *State, d *Deps) *starterStep {
 }
 
 // Pages asks whether to write the starter, then where.
-func (s *starterStep) Pages(tui.FormEnv) []tui.Page {
+func (s *starterStep) Pages(env tui.FormEnv) []tui.Page {
 	if s.dir == "" {
 		s.dir = firstNonEmpty(s.st.Setup.ExpressDir, DefaultStarterDir)
 	}
@@ -37,7 +37,7 @@ func (s *starterStep) Pages(tui.FormEnv) []tui.Page {
 				Affirmative("Yes").Negative("No thanks").Value(&s.write))
 		}},
 		{Group: func() *huh.Group {
-			return huh.NewGroup(huh.NewInput().Key("dir").Title("Folder").Value(&s.dir).Validate(orDefault(&s.dir, required("folder"))))
+			return huh.NewGroup(huh.NewInput().Key("dir").Title(tui.LineTitle(env, "Folder", s.dir, false)).Value(&s.dir).Validate(orDefault(&s.dir, required("folder"))))
 		}, Hide: func() bool { return !s.write }},
 	}
 }

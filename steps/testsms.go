@@ -38,11 +38,11 @@ func validatePhone(v string) error {
 	return nil
 }
 
-func (s *testSMSStep) Form(tui.FormEnv) *huh.Form {
+func (s *testSMSStep) Form(env tui.FormEnv) *huh.Form {
 	if s.phone == "" {
 		s.phone = firstNonEmpty(s.st.Prefill.TestPhone, s.st.Setup.TestPhone)
 	}
-	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("phone").Title("Your phone number").
+	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("phone").Title(tui.LineTitle(env, "Your phone number", s.phone, false)).
 		Placeholder("+15551234567").Value(&s.phone).Validate(orDefault(&s.phone, validatePhone))))
 }
 

@@ -37,8 +37,10 @@ func (s *twilioStep) Form(env tui.FormEnv) *huh.Form {
 		s.token = firstNonEmpty(s.st.Prefill.TwilioAuthToken.Reveal(), s.st.Secrets.TwilioAuthToken.Reveal())
 	}
 	return huh.NewForm(huh.NewGroup(
-		huh.NewInput().Key("sid").Title("Account SID").Placeholder("AC…").Value(&s.sid).Validate(orDefault(&s.sid, validateSID)),
-		tui.SecretInput(env).Key("token").Title("Auth Token").Value(&s.token).Validate(orDefault(&s.token, validateToken)),
+		huh.NewInput().Key("sid").Title(tui.LineTitle(env, "Account SID", s.sid, false)).Placeholder("AC…").
+			Value(&s.sid).Validate(orDefault(&s.sid, validateSID)),
+		tui.SecretInput(env, &s.token).Key("token").Title(tui.LineTitle(env, "Auth Token", s.token, true)).
+			Validate(orDefault(&s.token, validateToken)),
 	))
 }
 

@@ -42,11 +42,11 @@ func (s *fakeStep) Form(env FormEnv) *huh.Form {
 	if s.noForm {
 		return nil
 	}
-	in := huh.NewInput()
+	in := huh.NewInput().Value(&s.value)
 	if s.secret {
-		in = SecretInput(env)
+		in = SecretInput(env, &s.value)
 	}
-	return huh.NewForm(huh.NewGroup(in.Key("v").Title(s.title + " value").Value(&s.value).
+	return huh.NewForm(huh.NewGroup(in.Key("v").Title(s.title + " value").
 		Validate(func(v string) error {
 			if v == "" {
 				return errors.New("enter a value")

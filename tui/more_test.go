@@ -108,3 +108,43 @@ func TestLineInterrupted(t *testing.T) {
 		t.Fatalf("err %v, want ErrInterrupted", err)
 	}
 }
+
+func TestLineHelpers(t *testing.T) {
+	t.Parallel()
+	line, tuiEnv := FormEnv{Line: true}, FormEnv{MaskSecrets: true}
+	tests := []struct {
+		name    string
+		env     FormEnv
+		current string
+		secret  bool
+		want    string
+	}{
+		{"line shows the value", line, "http://x", false, "T [http://x]"},
+		{"line hides a secret", line, "s3cret", true, "T [saved; enter keeps it]"},
+		{"line, nothing yet", line, "", false, "T"},
+		{"tui leaves the title", tuiEnv, "http://x", false, "T"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := LineTitle(tt.env, "T", tt.current, tt.secret); got != tt.want {
+				t.Errorf("LineTitle = %q, want %q", got, tt.want)
+			}
+			v := tt.current
+			in := SecretInput(tt.env, &v)
+			in.Focus()
+			if tt.current != "" && in.GetValue() != tt.current {
+				t.Errorf("field shows %q, want the current value", in.GetValue())
+			}
+		})
+	}
+	v := "kept"
+	keepIfEmpty{&v}.Set("")
+	if v != "kept" {
+		t.Fatal("an empty answer cleared the value")
+	}
+	keepIfEmpty{&v}.Set("new")
+	if v != "new" {
+		t.Fatal("a new answer was not stored")
+	}
+}

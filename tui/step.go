@@ -37,14 +37,43 @@ type FormEnv struct {
 	MaskSecrets bool
 }
 
-// SecretInput returns a huh input for a secret value: masked when env allows
-// it, and a plain prompt otherwise (input from a pipe is never echoed).
-func SecretInput(env FormEnv) *huh.Input {
+// SecretInput returns a huh input for a secret value bound to value: masked
+// when env allows it, and a plain prompt otherwise (input from a pipe is
+// never echoed). In the line runner an empty answer keeps the current value,
+// as it does for other fields (huh's masked prompt would clear it).
+func SecretInput(env FormEnv, value *string) *huh.Input {
 	in := huh.NewInput()
 	if env.MaskSecrets {
 		in = in.EchoMode(huh.EchoModePassword)
 	}
-	return in
+	if env.Line {
+		return in.Accessor(keepIfEmpty{value})
+	}
+	return in.Value(value)
+}
+
+// keepIfEmpty ignores an empty answer when there is a value already.
+type keepIfEmpty struct{ p *string }
+
+func (a keepIfEmpty) Get() string { return *a.p }
+
+func (a keepIfEmpty) Set(v string) {
+	if v != "" || *a.p == "" {
+		*a.p = v
+	}
+}
+
+// LineTitle adds the current value to a field's title in the line runner,
+// where huh's prompts do not show it: "Title [value]", or for a secret
+// "Title [saved; enter keeps it]". Elsewhere it returns title.
+func LineTitle(env FormEnv, title, current string, secret bool) string {
+	switch {
+	case !env.Line || current == "":
+		return title
+	case secret:
+		return title + " [saved; enter keeps it]"
+	}
+	return title + " [" + current + "]"
 }
 
 // Result is what a successful Execute hands back.
