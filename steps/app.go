@@ -38,9 +38,13 @@ func newApp(st *State, d *Deps) *appStep {
 	return &appStep{base: base{id: "app", title: "The app", st: st, d: d}}
 }
 
-// Skip: the manual method has the app already.
+// Skip: the manual method has the app already; on resume the app is kept
+// unless --port asks for another demo port (its URIs must be registered).
 func (s *appStep) Skip() bool {
-	return s.st.Setup.Method == MethodManual || s.base.Skip()
+	if s.st.Setup.Method == MethodManual {
+		return true
+	}
+	return s.base.Skip() && s.st.Port() == s.st.Setup.DemoPort
 }
 
 func (s *appStep) Load(ctx context.Context) (func(), error) {

@@ -301,7 +301,7 @@ func newWorld() *world {
 func readyState() *State {
 	st := NewState(Prefill{})
 	st.Setup = Setup{Endpoint: "http://localhost:3001", Method: MethodAuto, M2MAppID: "m2m1",
-		AppID: "app1", AppName: "Bookstore", TwilioAccountSID: accountSID,
+		AppID: "app1", AppName: "Bookstore", DemoPort: 3000, TwilioAccountSID: accountSID,
 		ServiceSID: "MG11111111111111111111111111111111", ServiceName: "Main",
 		Templates: []Template{{UsageType: "SignIn", Content: "Your code is {{code}}"}}}
 	st.Secrets = Secrets{M2MAppSecret: m2mSecret, AppSecret: appSecret, TwilioAuthToken: twilioToken}

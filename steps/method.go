@@ -28,10 +28,15 @@ func newMethod(st *State, d *Deps) *methodStep {
 	return &methodStep{base: base{id: "method", title: "How to create the app", st: st, d: d}}
 }
 
-// Skip on resume unless the prefilled M2M App ID differs from the saved one.
+// Skip on resume unless the prefilled M2M App ID differs from the saved one
+// (or, for the manual method, the demo port changed).
 func (s *methodStep) Skip() bool {
+	if s.st.Setup.Method == MethodManual {
+		// The user registered the URIs of the saved port by hand.
+		return s.base.Skip() && s.st.Port() == s.st.Setup.DemoPort
+	}
 	p := strings.TrimSpace(s.st.Prefill.M2MAppID)
-	return s.base.Skip() && (p == "" || s.st.Setup.Method != MethodAuto || p == s.st.Setup.M2MAppID)
+	return s.base.Skip() && (p == "" || p == s.st.Setup.M2MAppID)
 }
 
 func (s *methodStep) console() logtoapi.Console {

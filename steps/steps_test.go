@@ -698,7 +698,7 @@ func TestVerify(t *testing.T) {
 		w := newWorld()
 		w.demo.startErr = errors.New("demo: port 3000 is in use")
 		_, err := run(t, newVerify(readyState(), &w.deps))
-		wantProblem(t, err, "port 3000 is in use", "")
+		wantProblem(t, err, "port 3000 is in use", "--port")
 	})
 	t.Run("missing app secret", func(t *testing.T) {
 		t.Parallel()
@@ -881,6 +881,8 @@ func TestResumeWithOtherInputs(t *testing.T) {
 	}{
 		{name: "same endpoint flag: skipped", prefill: Prefill{Endpoint: "http://localhost:3001/"}, step: 1, skip: true},
 		{name: "no flag: skipped", step: 1, skip: true},
+		{name: "same port: app skipped", prefill: Prefill{Port: 3000}, step: 3, skip: true},
+		{name: "other port: app runs", prefill: Prefill{Port: 3100}, step: 3, skip: false},
 		{name: "other endpoint: runs, forgets the app and connector", prefill: Prefill{Endpoint: "http://localhost:4001"}, step: 1,
 			run: func(t *testing.T, st *State, w *world) error {
 				w.disc.Issuer = "http://localhost:4001/oidc"

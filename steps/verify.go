@@ -2,10 +2,12 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"charm.land/huh/v2"
@@ -85,6 +87,10 @@ func (s *verifyStep) server(ctx context.Context) (Demo, string, error) {
 	u, err := srv.Start(ctx, net.JoinHostPort("localhost", strconv.Itoa(s.st.Port())))
 	if err != nil {
 		_ = srv.Close()
+		if errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "in use") {
+			return nil, "", problem("Cannot start the demo app", fmt.Sprintf("Another program uses port %d: stop it, "+
+				"or quit (ctrl+c) and run logto-twilio --port <a free port>; the wizard then registers that port too.", s.st.Port()), err)
+		}
 		return nil, "", explain("Cannot start the demo app", err)
 	}
 	s.st.demo = srv

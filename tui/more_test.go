@@ -120,7 +120,7 @@ func TestLineHelpers(t *testing.T) {
 		want    string
 	}{
 		{"line shows the value", line, "http://x", false, "T [http://x]"},
-		{"line hides a secret", line, "s3cret", true, "T [saved; enter keeps it]"},
+		{"line hides a secret", line, "s3cret", true, "T [already set; enter keeps it]"},
 		{"line, nothing yet", line, "", false, "T"},
 		{"tui leaves the title", tuiEnv, "http://x", false, "T"},
 	}

@@ -65,13 +65,13 @@ func (a keepIfEmpty) Set(v string) {
 
 // LineTitle adds the current value to a field's title in the line runner,
 // where huh's prompts do not show it: "Title [value]", or for a secret
-// "Title [saved; enter keeps it]". Elsewhere it returns title.
+// "Title [already set; enter keeps it]". Elsewhere it returns title.
 func LineTitle(env FormEnv, title, current string, secret bool) string {
 	switch {
 	case !env.Line || current == "":
 		return title
 	case secret:
-		return title + " [saved; enter keeps it]"
+		return title + " [already set; enter keeps it]"
 	}
 	return title + " [" + current + "]"
 }
