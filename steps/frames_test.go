@@ -1,6 +1,8 @@
 package steps
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -120,5 +122,34 @@ func TestStepFrames(t *testing.T) {
 			assertNoSecrets(t, "frame", frame)
 			golden.RequireEqual(t, frame)
 		})
+	}
+}
+
+// TestNoIOBeforeFirstFrame: building the steps, starting the runner and
+// drawing the first frame read no file and call no service; the saved
+// setup is read by the welcome step's Load, in a command.
+func TestNoIOBeforeFirstFrame(t *testing.T) {
+	t.Parallel()
+	w := newWorld()
+	dir := t.TempDir()
+	w.deps.Store = &Store{Dir: dir}
+	if err := w.deps.Store.WriteFiles([]byte("{corrupt"), []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	st := NewState(fullPrefill())
+	m := tui.NewModel(t.Context(), All(st, w.deps), tui.Options{Width: 80, Height: 24})
+	cmd := m.Init()
+	frame := ansi.Strip(m.View().Content)
+	if !strings.Contains(frame, "Step 1/13 · Welcome") || !strings.Contains(frame, "Loading") {
+		t.Fatalf("first frame:\n%s", frame)
+	}
+	if _, err := os.Stat(filepath.Join(dir, SetupFile+".bak")); err == nil {
+		t.Fatal("the saved setup was read before the first frame")
+	}
+	if len(w.logto.list())+len(w.twilio.list())+len(w.demo.list())+len(w.opener.list()) != 0 {
+		t.Fatal("a service was called before the first frame")
+	}
+	if cmd == nil {
+		t.Fatal("no command to load the saved setup")
 	}
 }
