@@ -11,6 +11,7 @@ func All(st *State, d Deps) []tui.Step {
 		newWelcome(st, dp),
 		newEndpoint(st, dp),
 		newMethod(st, dp),
+		newCreds(st, dp),
 		newApp(st, dp),
 		newTwilio(st, dp),
 		newService(st, dp),

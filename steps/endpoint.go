@@ -80,7 +80,7 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 			// Another Logto: what was learned about the old one is void.
 			s.st.Setup.AppID, s.st.Setup.ConnectorID, s.st.Setup.SignInConfigured = "", "", false
 			s.st.Setup.M2MAppID = ""
-			s.st.Setup.Undo("method", "app", "connector", "testsms", "signin")
+			s.st.Setup.Undo("credentials", "app", "connector", "testsms", "signin")
 		}
 		s.st.Setup.Endpoint = e.String()
 		s.st.Setup.Issuer = disc.Issuer

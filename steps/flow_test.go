@@ -26,7 +26,7 @@ type keyPress struct{ id, field string }
 // enter on every field.
 var freshRun = []keyPress{
 	{"welcome", "start"}, {"endpoint", "endpoint"},
-	{"method", "method"}, {"method", "id"}, {"method", "secret"},
+	{"method", "method"}, {"credentials", "id"}, {"credentials", "secret"},
 	{"app", "name"}, {"twilio", "sid"}, {"twilio", "token"}, {"service", "service"},
 	{"templates", "edit"}, {"testsms", "phone"}, {"signin", "apply"},
 	{"starter", "write"}, {"summary", ""},
@@ -101,7 +101,7 @@ func TestWizardFlow(t *testing.T) {
 	}
 	setupJSON, _ := os.ReadFile(filepath.Join(w.deps.Store.Dir, SetupFile))
 	assertNoSecrets(t, SetupFile, string(setupJSON))
-	if st.Setup.SignedInPhone != "+15005550006" || len(st.Setup.Done) != 12 {
+	if st.Setup.SignedInPhone != "+15005550006" || len(st.Setup.Done) != 13 {
 		t.Fatalf("setup %+v", st.Setup)
 	}
 }

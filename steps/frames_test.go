@@ -49,13 +49,13 @@ func TestStepFrames(t *testing.T) {
 		prepare  func(st *State, w *world)
 	}
 	var frames []frame
-	for _, id := range []string{"welcome", "endpoint", "method", "app", "twilio", "service", "templates",
+	for _, id := range []string{"welcome", "endpoint", "method", "credentials", "app", "twilio", "service", "templates",
 		"connector", "testsms", "signin", "verify", "starter", "summary"} {
 		frames = append(frames, frame{name: id, id: id})
 	}
 	manual := func(st *State, _ *world) { st.Setup.Method = MethodManual }
 	frames = append(frames,
-		frame{"method_manual", "method", manual},
+		frame{"credentials_manual", "credentials", manual},
 		frame{"connector_manual", "connector", manual},
 		frame{"signin_manual", "signin", manual},
 		frame{"app_exists", "app", func(_ *State, w *world) {
@@ -140,7 +140,7 @@ func TestNoIOBeforeFirstFrame(t *testing.T) {
 	m := tui.NewModel(t.Context(), All(st, w.deps), tui.Options{Width: 80, Height: 24})
 	cmd := m.Init()
 	frame := ansi.Strip(m.View().Content)
-	if !strings.Contains(frame, "Step 1/13 · Welcome") || !strings.Contains(frame, "Loading") {
+	if !strings.Contains(frame, "Step 1/14 · Welcome") || !strings.Contains(frame, "Loading") {
 		t.Fatalf("first frame:\n%s", frame)
 	}
 	if _, err := os.Stat(filepath.Join(dir, SetupFile+".bak")); err == nil {

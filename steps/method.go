@@ -12,25 +12,99 @@ import (
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
-// methodStep chooses how the app is made. Automatic: M2M App ID + secret,
-// checked for the Management API scope. Manual: the user creates the app in
-// the Console (the wizard opens the page and shows the URIs to register) and
-// pastes its App ID + secret, which are checked.
+// Choices on the method step. The "create" variants open the Console page
+// where the app is made.
+const (
+	choiceAutoHave   = "auto"        // I have an M2M app
+	choiceAutoCreate = "auto-create" // open the Console to create the M2M app
+	choiceManual     = "manual"      // open the Console to create the web app
+)
+
+// methodStep chooses how the app is made: automatically (M2M credentials;
+// the wizard can open the Console page to create that M2M app) or manually
+// (the wizard opens the Console's create-app page). The page is opened by
+// Execute, never from Update.
 type methodStep struct {
 	base
-	method    string
-	appID     string
-	secret    string
-	consoleOK bool
+	choice string
 }
 
 func newMethod(st *State, d *Deps) *methodStep {
 	return &methodStep{base: base{id: "method", title: "How to create the app", st: st, d: d}}
 }
 
+func (b *base) console() logtoapi.Console {
+	e, err := logtoapi.ParseEndpoint(b.st.Setup.Endpoint)
+	if err != nil {
+		return logtoapi.Console{}
+	}
+	return e.Console()
+}
+
+func (s *methodStep) Form(tui.FormEnv) *huh.Form {
+	p, su := s.st.Prefill, s.st.Setup
+	if s.choice == "" {
+		switch {
+		case su.Method == MethodManual:
+			s.choice = choiceManual
+		case su.Method == MethodAuto || p.M2MAppID != "":
+			s.choice = choiceAutoHave
+		case p.AppID != "":
+			s.choice = choiceManual
+		default:
+			s.choice = choiceAutoCreate
+		}
+	}
+	return huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Key("method").Title("How should the app be created?").
+		Options(
+			huh.NewOption("Automatically: I have a machine-to-machine app", choiceAutoHave),
+			huh.NewOption("Automatically: help me create the machine-to-machine app", choiceAutoCreate),
+			huh.NewOption("Manually: I create the app in the Logto Console", choiceManual),
+		).Value(&s.choice)))
+}
+
+func (s *methodStep) Execute(context.Context) (tui.Result, error) {
+	method, page, summary := MethodAuto, "", "automatic, with an M2M app"
+	switch s.choice {
+	case choiceAutoCreate:
+		page = s.console().CreateM2MApplication()
+	case choiceManual:
+		method, page, summary = MethodManual, s.console().CreateApplication(), "manual, in the Console"
+	}
+	if page != "" {
+		if s.d.Open == nil || s.st.Prefill.NoBrowser {
+			summary += " · open " + page
+		} else {
+			_ = s.d.Open.Open(page) // a missing browser is fine: the page is named on the next step
+			summary += " · Console page opened"
+		}
+	}
+	return s.result(summary, func() {
+		if s.st.Setup.Method != method {
+			s.st.Setup.Undo("credentials")
+		}
+		s.st.Setup.Method = method
+	}), nil
+}
+
+// credsStep takes the credentials of the chosen method and checks them.
+// Automatic: M2M App ID + secret, checked for the Management API scope.
+// Manual: the Traditional web app's ID + secret, checked with Logto; the
+// step shows the URIs to register, each with a key to copy it.
+type credsStep struct {
+	base
+	method string // the method the drafts were filled for
+	appID  string
+	secret string
+}
+
+func newCreds(st *State, d *Deps) *credsStep {
+	return &credsStep{base: base{id: "credentials", title: "App credentials", st: st, d: d}}
+}
+
 // Skip on resume unless the prefilled M2M App ID differs from the saved one
 // (or, for the manual method, the demo port changed).
-func (s *methodStep) Skip() bool {
+func (s *credsStep) Skip() bool {
 	if s.st.Setup.Method == MethodManual {
 		// The user registered the URIs of the saved port by hand.
 		return s.base.Skip() && s.st.Port() == s.st.Setup.DemoPort
@@ -39,103 +113,83 @@ func (s *methodStep) Skip() bool {
 	return s.base.Skip() && (p == "" || p == s.st.Setup.M2MAppID)
 }
 
-func (s *methodStep) console() logtoapi.Console {
-	e, err := logtoapi.ParseEndpoint(s.st.Setup.Endpoint)
-	if err != nil {
-		return logtoapi.Console{}
+func (s *credsStep) Title() string {
+	if s.st.Setup.Method == MethodManual {
+		return "App credentials"
 	}
-	return e.Console()
+	return "M2M credentials"
 }
 
-func (s *methodStep) redirectURI() string { return demo.RedirectURI(s.st.BaseURL()) }
-func (s *methodStep) postLogoutURI() string {
+func (s *credsStep) redirectURI() string { return demo.RedirectURI(s.st.BaseURL()) }
+func (s *credsStep) postLogoutURI() string {
 	return demo.PostLogoutRedirectURI(s.st.BaseURL())
 }
 
-func (s *methodStep) Guide() string {
-	g := GuideText(s.ID())
-	if s.method == MethodManual {
-		g += fmt.Sprintf("\n\nManual: in the Console (alt+o), create a \"Traditional web\" app, add these "+
-			"URIs, then paste its App ID and App secret below.\n"+
+func (s *credsStep) page() string {
+	if s.st.Setup.Method == MethodManual {
+		return s.console().CreateApplication()
+	}
+	return s.console().CreateM2MApplication()
+}
+
+func (s *credsStep) Guide() string {
+	return GuideText(s.ID()) + "\n\n" + s.instructions()
+}
+
+func (s *credsStep) instructions() string {
+	if s.st.Setup.Method == MethodManual {
+		return fmt.Sprintf("In the Console (%s, alt+o), create a \"Traditional web\" app named as you like, "+
+			"add these URIs in its settings and save, then paste its App ID and App secret.\n\n"+
 			"  Redirect URI (alt+y copies)       %s\n"+
-			"  Post sign-out URI (alt+u copies)  %s", s.redirectURI(), s.postLogoutURI())
-	} else if s.method == MethodAuto {
-		g += "\n\nAutomatic: in the Console (alt+o), create a Machine-to-machine app, assign it " +
-			"the \"Logto Management API access\" role, then paste its App ID and secret."
+			"  Post sign-out URI (alt+u copies)  %s", s.page(), s.redirectURI(), s.postLogoutURI())
 	}
-	return g
+	return fmt.Sprintf("In the Console (%s, alt+o), create a \"Machine-to-machine\" app, give it the "+
+		"\"Logto Management API access\" role, then paste its App ID and App secret. The wizard uses it to "+
+		"create and configure everything else.", s.page())
 }
 
-func (s *methodStep) Actions() []tui.Action {
-	c := s.console()
-	page := c.CreateM2MApplication()
-	if s.method == MethodManual {
-		page = c.CreateApplication()
+func (s *credsStep) Actions() []tui.Action {
+	acts := []tui.Action{s.openAction("alt+o", "open Console", s.page())}
+	if s.st.Setup.Method == MethodManual {
+		acts = append(acts,
+			s.copyAction("alt+y", "copy redirect URI", s.redirectURI),
+			s.copyAction("alt+u", "copy sign-out URI", s.postLogoutURI))
 	}
-	return []tui.Action{
-		s.openAction("alt+o", "open Console", page),
-		s.copyAction("alt+y", "copy redirect URI", s.redirectURI),
-		s.copyAction("alt+u", "copy sign-out URI", s.postLogoutURI),
-	}
+	return acts
 }
 
-func (s *methodStep) Form(env tui.FormEnv) *huh.Form {
-	return tui.FormOf(s.Pages(env))
-}
-
-// Pages asks the method, then the credentials of that method.
-func (s *methodStep) Pages(env tui.FormEnv) []tui.Page {
+func (s *credsStep) Form(env tui.FormEnv) *huh.Form {
 	p, su := s.st.Prefill, s.st.Setup
-	if s.method == "" {
+	if s.method != su.Method {
 		s.method = su.Method
-		switch {
-		case s.method != "":
-		case p.M2MAppID != "" || p.AppID == "":
-			s.method = MethodAuto
-		default:
-			s.method = MethodManual
-		}
-	}
-	if s.appID == "" {
-		if s.method == MethodAuto {
-			s.appID = firstNonEmpty(p.M2MAppID, su.M2MAppID)
-			s.secret = firstNonEmpty(p.M2MAppSecret.Reveal(), s.st.Secrets.M2MAppSecret.Reveal())
-		} else {
+		if s.method == MethodManual {
 			s.appID = firstNonEmpty(p.AppID, su.AppID)
 			s.secret = firstNonEmpty(p.AppSecret.Reveal(), s.st.Secrets.AppSecret.Reveal())
+		} else {
+			s.appID = firstNonEmpty(p.M2MAppID, su.M2MAppID)
+			s.secret = firstNonEmpty(p.M2MAppSecret.Reveal(), s.st.Secrets.M2MAppSecret.Reveal())
 		}
 	}
-	creds := func(idTitle, secretTitle string) func() *huh.Group {
-		return func() *huh.Group {
-			return huh.NewGroup(
-				huh.NewInput().Key("id").Title(tui.LineTitle(env, idTitle, s.appID, false)).Value(&s.appID).
-					Validate(orDefault(&s.appID, required("App ID"))),
-				tui.SecretInput(env, &s.secret).Key("secret").Title(tui.LineTitle(env, secretTitle, s.secret, true)).
-					Validate(orDefault(&s.secret, required("App secret"))),
-			)
-		}
+	idTitle, secretTitle := "M2M App ID", "M2M App secret"
+	if s.method == MethodManual {
+		idTitle, secretTitle = "App ID", "App secret"
 	}
-	return []tui.Page{
-		{Group: func() *huh.Group {
-			return huh.NewGroup(huh.NewSelect[string]().Key("method").Title("How should the app be created?").
-				Options(
-					huh.NewOption("Automatically (I have a machine-to-machine app)", MethodAuto),
-					huh.NewOption("Manually in the Logto Console", MethodManual),
-				).Value(&s.method))
-		}},
-		{Group: creds("M2M App ID", "M2M App secret"), Hide: func() bool { return s.method != MethodAuto }},
-		{Group: creds("App ID (your Traditional web app)", "App secret"), Hide: func() bool { return s.method != MethodManual }},
-	}
+	return huh.NewForm(huh.NewGroup(
+		huh.NewInput().Key("id").Title(tui.LineTitle(env, idTitle, s.appID, false)).Value(&s.appID).
+			Validate(orDefault(&s.appID, required("App ID"))),
+		tui.SecretInput(env, &s.secret).Key("secret").Title(tui.LineTitle(env, secretTitle, s.secret, true)).
+			Validate(orDefault(&s.secret, required("App secret"))),
+	))
 }
 
-func (s *methodStep) WaitingText() string {
-	if s.method == MethodManual {
+func (s *credsStep) WaitingText() string {
+	if s.st.Setup.Method == MethodManual {
 		return "Checking the App ID and secret with Logto…"
 	}
 	return "Checking that the M2M app can use the Management API…"
 }
 
-func (s *methodStep) Execute(ctx context.Context) (tui.Result, error) {
+func (s *credsStep) Execute(ctx context.Context) (tui.Result, error) {
 	e, err := s.endpoint()
 	if err != nil {
 		return tui.Result{}, err
@@ -144,7 +198,7 @@ func (s *methodStep) Execute(ctx context.Context) (tui.Result, error) {
 	if id == "" || secret == "" {
 		return tui.Result{}, problem("The App ID and secret are both needed", "Press e and paste them.", nil)
 	}
-	if s.method == MethodManual {
+	if s.st.Setup.Method == MethodManual {
 		return s.manual(ctx, e, id, secret)
 	}
 	c, err := s.d.NewLogto(e, logtoapi.M2MCredentials{AppID: id, AppSecret: secret})
@@ -154,14 +208,13 @@ func (s *methodStep) Execute(ctx context.Context) (tui.Result, error) {
 	if err := c.CheckAccess(ctx); err != nil {
 		return tui.Result{}, explain("The M2M app cannot use the Management API", err)
 	}
-	return s.result("automatic, with M2M app "+id, func() {
-		s.st.Setup.Method = MethodAuto
+	return s.result("M2M app "+id+" can use the Management API", func() {
 		s.st.Setup.M2MAppID = id
 		s.st.Secrets.M2MAppSecret = Secret(secret)
 	}), nil
 }
 
-func (s *methodStep) manual(ctx context.Context, e logtoapi.Endpoint, id, secret string) (tui.Result, error) {
+func (s *credsStep) manual(ctx context.Context, e logtoapi.Endpoint, id, secret string) (tui.Result, error) {
 	check, err := s.d.VerifyApp(ctx, e, id, secret)
 	if err != nil {
 		return tui.Result{}, explain("Cannot check the app with Logto", err)
@@ -179,8 +232,7 @@ func (s *methodStep) manual(ctx context.Context, e logtoapi.Endpoint, id, secret
 	default:
 		return tui.Result{}, problem("Logto gave an unexpected answer about the app: "+check.String(), "", nil)
 	}
-	return s.result("manual, app "+id+" checked", func() {
-		s.st.Setup.Method = MethodManual
+	return s.result("app "+id+" checked with Logto", func() {
 		s.st.Setup.AppID = id
 		s.st.Setup.DemoPort = s.st.Port()
 		s.st.Secrets.AppSecret = Secret(secret)

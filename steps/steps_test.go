@@ -120,6 +120,50 @@ func TestEndpointPrefill(t *testing.T) {
 
 func TestMethod(t *testing.T) {
 	t.Parallel()
+	tests := []struct {
+		name      string
+		choice    string
+		noBrowser bool
+		method    string
+		opened    []string
+		summary   string
+	}{
+		{name: "have an M2M app", choice: choiceAutoHave, method: MethodAuto, summary: "automatic, with an M2M app"},
+		{name: "create the M2M app", choice: choiceAutoCreate, method: MethodAuto,
+			opened: []string{"http://localhost:3002/console/applications/create?type=MachineToMachine"}, summary: "Console page opened"},
+		{name: "manual", choice: choiceManual, method: MethodManual, summary: "manual"},
+		{name: "manual without browser", choice: choiceManual, noBrowser: true, method: MethodManual, summary: "· open http://"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld()
+			st := NewState(Prefill{NoBrowser: tt.noBrowser})
+			st.Setup.Endpoint = "http://localhost:3001"
+			s := newMethod(st, &w.deps)
+			s.Form(tui.FormEnv{})
+			s.choice = tt.choice
+			res, err := s.Execute(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Commit()
+			if st.Setup.Method != tt.method || !strings.Contains(res.Summary, tt.summary) {
+				t.Fatalf("method %q summary %q", st.Setup.Method, res.Summary)
+			}
+			opened := w.opener.list()
+			if tt.opened != nil && (len(opened) != 1 || !strings.HasPrefix(opened[0], "http://localhost:3002/console")) {
+				t.Fatalf("opened %q", opened)
+			}
+			if (tt.opened == nil && tt.choice != choiceManual || tt.noBrowser) && len(opened) != 0 {
+				t.Fatalf("opened %q, want nothing", opened)
+			}
+		})
+	}
+}
+
+func TestCredentials(t *testing.T) {
+	t.Parallel()
 	scope := &logtoapi.ScopeError{AppID: "m2m1", ConsoleURL: "http://localhost:3002/console/applications/m2m1/roles"}
 	tests := []struct {
 		name     string
@@ -145,43 +189,52 @@ func TestMethod(t *testing.T) {
 			w.check, w.checkErr = tt.check, tt.checkErr
 			w.logto.errs["CheckAccess"] = tt.access
 			st := NewState(Prefill{})
-			st.Setup.Endpoint = "http://localhost:3001"
-			s := newMethod(st, &w.deps)
+			st.Setup.Endpoint, st.Setup.Method = "http://localhost:3001", tt.method
+			s := newCreds(st, &w.deps)
 			s.Form(tui.FormEnv{})
-			s.method, s.appID = tt.method, " id1 "
-			s.secret = m2mSecret
+			s.appID, s.secret = " id1 ", m2mSecret
 			if tt.method == MethodManual {
 				s.secret = appSecret
 			}
-			_, err := s.Execute(t.Context())
+			res, err := s.Execute(t.Context())
 			if tt.text != "" {
 				wantProblem(t, err, tt.text, "")
+				if st.Setup.AppID != "" || st.Setup.M2MAppID != "" {
+					t.Fatal("a failed check changed the state")
+				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
+			res.Commit()
+			if tt.method == MethodManual && (st.Setup.AppID != "id1" || st.Secrets.AppSecret.Reveal() != appSecret) ||
+				tt.method == MethodAuto && (st.Setup.M2MAppID != "id1" || st.Secrets.M2MAppSecret.Reveal() != m2mSecret) {
+				t.Fatalf("state %+v", st.Setup)
+			}
 		})
 	}
 }
 
-func TestMethodCommits(t *testing.T) {
+func TestCredentialsPrefill(t *testing.T) {
 	t.Parallel()
 	w := newWorld()
-	st := NewState(Prefill{M2MAppID: "m2m-env", M2MAppSecret: m2mSecret})
-	st.Setup.Endpoint = "http://localhost:3001"
-	s := newMethod(st, &w.deps)
+	st := NewState(Prefill{M2MAppID: "m2m-env", M2MAppSecret: m2mSecret, AppID: "web-env", AppSecret: appSecret})
+	st.Setup.Endpoint, st.Setup.Method = "http://localhost:3001", MethodAuto
+	s := newCreds(st, &w.deps)
 	if _, err := run(t, s); err != nil {
 		t.Fatal(err)
 	}
-	if st.Setup.Method != MethodAuto || st.Setup.M2MAppID != "m2m-env" || st.Secrets.M2MAppSecret.Reveal() != m2mSecret {
-		t.Fatalf("state %+v", st.Setup)
+	if st.Setup.M2MAppID != "m2m-env" || !slices.Contains(w.logto.list(), "CheckAccess") {
+		t.Fatalf("state %+v calls %q", st.Setup, w.logto.list())
 	}
-	if !slices.Contains(w.logto.list(), "CheckAccess") {
-		t.Fatal("scope not checked")
+	st.Setup.Method = MethodManual
+	s.Form(tui.FormEnv{})
+	if s.appID != "web-env" || s.secret != appSecret {
+		t.Fatalf("manual drafts %q", s.appID)
 	}
-	if s.Actions()[0].Key.Help().Desc != "open Console" {
-		t.Fatal("no open action")
+	if len(s.Actions()) != 3 || !strings.Contains(s.Guide(), "http://localhost:3000/logto/sign-in-callback") {
+		t.Fatalf("manual needs open + 2 copy keys and the URIs:\n%s", s.Guide())
 	}
 }
 
@@ -847,7 +900,7 @@ func TestSummaryAndAll(t *testing.T) {
 			t.Errorf("step %s has no assets/guide/%s.md", s.ID(), s.ID())
 		}
 	}
-	want := []string{"welcome", "endpoint", "method", "app", "twilio", "service", "templates", "connector", "testsms", "signin", "verify", "starter", "summary"}
+	want := []string{"welcome", "endpoint", "method", "credentials", "app", "twilio", "service", "templates", "connector", "testsms", "signin", "verify", "starter", "summary"}
 	if !slices.Equal(ids, want) {
 		t.Fatalf("order %q", ids)
 	}
@@ -869,7 +922,7 @@ func TestSummaryAndAll(t *testing.T) {
 // that depended on the old value run again too.
 func TestResumeWithOtherInputs(t *testing.T) {
 	t.Parallel()
-	done := []string{"endpoint", "method", "app", "twilio", "service", "templates", "connector", "testsms", "signin"}
+	done := []string{"endpoint", "method", "credentials", "app", "twilio", "service", "templates", "connector", "testsms", "signin"}
 	tests := []struct {
 		name      string
 		prefill   Prefill
@@ -881,8 +934,8 @@ func TestResumeWithOtherInputs(t *testing.T) {
 	}{
 		{name: "same endpoint flag: skipped", prefill: Prefill{Endpoint: "http://localhost:3001/"}, step: 1, skip: true},
 		{name: "no flag: skipped", step: 1, skip: true},
-		{name: "same port: app skipped", prefill: Prefill{Port: 3000}, step: 3, skip: true},
-		{name: "other port: app runs", prefill: Prefill{Port: 3100}, step: 3, skip: false},
+		{name: "same port: app skipped", prefill: Prefill{Port: 3000}, step: 4, skip: true},
+		{name: "other port: app runs", prefill: Prefill{Port: 3100}, step: 4, skip: false},
 		{name: "other endpoint: runs, forgets the app and connector", prefill: Prefill{Endpoint: "http://localhost:4001"}, step: 1,
 			run: func(t *testing.T, st *State, w *world) error {
 				w.disc.Issuer = "http://localhost:4001/oidc"
@@ -890,9 +943,9 @@ func TestResumeWithOtherInputs(t *testing.T) {
 				_, err := run(t, s)
 				return err
 			},
-			stillDone: []string{"endpoint", "twilio", "service", "templates"},
-			undone:    []string{"method", "app", "connector", "testsms", "signin"}},
-		{name: "other Twilio account: runs, forgets the service", prefill: Prefill{TwilioAccountSID: "ACffffffffffffffffffffffffffffffff"}, step: 4,
+			stillDone: []string{"endpoint", "method", "twilio", "service", "templates"},
+			undone:    []string{"credentials", "app", "connector", "testsms", "signin"}},
+		{name: "other Twilio account: runs, forgets the service", prefill: Prefill{TwilioAccountSID: "ACffffffffffffffffffffffffffffffff"}, step: 5,
 			run: func(t *testing.T, st *State, w *world) error {
 				s := newTwilio(st, &w.deps)
 				_, err := run(t, s)
