@@ -143,9 +143,9 @@ func (s *credsStep) instructions() string {
 			"  Redirect URI (alt+y copies)       %s\n"+
 			"  Post sign-out URI (alt+u copies)  %s", s.page(), s.redirectURI(), s.postLogoutURI())
 	}
-	return fmt.Sprintf("In the Console (%s, alt+o), create a \"Machine-to-machine\" app, give it the "+
-		"\"Logto Management API access\" role, then paste its App ID and App secret. The wizard uses it to "+
-		"create and configure everything else.", s.page())
+	return fmt.Sprintf("The machine-to-machine app needs the \"Logto Management API access\" role; the "+
+		"wizard uses it to create and configure everything else. To make one: in the Console (%s, alt+o) "+
+		"create a \"Machine-to-machine\" app, then assign it that role.", s.page())
 }
 
 func (s *credsStep) Actions() []tui.Action {
