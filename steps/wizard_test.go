@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
@@ -105,6 +106,54 @@ func TestWizardLinePrefilled(t *testing.T) {
 	}
 	if st.Setup.M2MAppID != "m2m1" || st.Setup.SignedInPhone != "+15005550006" {
 		t.Fatalf("setup %+v", st.Setup)
+	}
+	assertNoSecrets(t, "transcript", out.String())
+}
+
+// TestWizardLineManual runs the manual path in plain mode: no Management
+// API call at all, the Console page opened once, the test SMS sent through
+// Twilio and followed, and no secret in the transcript.
+func TestWizardLineManual(t *testing.T) {
+	t.Parallel()
+	w := newWorld()
+	w.check = logtoapi.AppCredentialsOK
+	w.deps.Store = &Store{Dir: t.TempDir()}
+	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
+	st := NewState(Prefill{TwilioAccountSID: accountSID, TwilioAuthToken: twilioToken, TestPhone: "+15005550006"})
+	in := strings.Join([]string{
+		"y",       // welcome
+		"",        // endpoint: default
+		"3",       // method: manual
+		"web1",    // App ID
+		appSecret, // App secret
+		"", "",    // Twilio SID and token: prefilled
+		"",  // service: first
+		"n", // templates: keep
+		"y", // connector saved in the Console
+		"",  // phone: prefilled
+		"y", // sign-in saved in the Console
+		"n", // no starter
+		"",  // summary
+	}, "\n") + "\n"
+	var out bytes.Buffer
+	err := tui.RunLines(t.Context(), All(st, w.deps), tui.Options{In: strings.NewReader(in), Out: &out, Env: []string{},
+		Checkpoint: Checkpoint(st, w.deps.Store)})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if calls := w.logto.list(); len(calls) != 0 {
+		t.Errorf("the manual path called the Management API: %q", calls)
+	}
+	if got := w.opener.list(); len(got) != 2 || !strings.Contains(got[0], "/console/applications/create") {
+		t.Errorf("opened %q, want the Console page, then the demo", got)
+	}
+	tw := strings.Join(w.twilio.list(), ",")
+	if !strings.Contains(tw, "Send ") || !strings.Contains(tw, "Follow SM1") {
+		t.Errorf("Twilio calls %s", tw)
+	}
+	if st.Setup.AppID != "web1" || st.Setup.ConnectorAction != ConnectorManual || st.Setup.TestResult != "delivered" ||
+		!strings.Contains(out.String(), "– The app — skipped") {
+		t.Errorf("setup %+v", st.Setup)
 	}
 	assertNoSecrets(t, "transcript", out.String())
 }
