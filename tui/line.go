@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 )
 
@@ -207,7 +208,7 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 	}
 	// The guide comes after Load: it may show what was loaded.
 	if g := strings.TrimSpace(s.Guide()); g != "" {
-		r.printf("%s\n\n", g)
+		r.printf("%s\n\n", wrapLines(g, lineWidth))
 	}
 	ask, hasForm := true, false
 	for {
@@ -319,4 +320,16 @@ func (r *lineRunner) form(f *huh.Form) error {
 	case <-r.ctx.Done():
 		return fmt.Errorf("%w: %w", ErrInterrupted, r.ctx.Err())
 	}
+}
+
+// lineWidth is where the line runner wraps guide text.
+const lineWidth = 80
+
+// wrapLines wraps text at width, trimming the padding lipgloss adds.
+func wrapLines(text string, width int) string {
+	lines := strings.Split(lipgloss.Wrap(text, width, " "), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
