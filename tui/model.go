@@ -105,7 +105,7 @@ func NewModel(ctx context.Context, steps []Step, opts Options) *Model {
 		ctx:    ctx,
 		steps:  steps,
 		opts:   opts,
-		spin:   spinner.New(spinner.WithSpinner(spinner.Dot)),
+		spin:   newSpinner(),
 		help:   help.New(),
 		keys:   DefaultKeyMap(),
 		isDark: true,
@@ -377,6 +377,7 @@ func (m *Model) load() tea.Cmd {
 	step, idx, attempt := m.steps[m.idx], m.idx, m.attempt
 	ld := step.(Loader)
 	ctx := m.stepContext()
+	m.spin = newSpinner() // a new ID: ticks of an earlier spinner are ignored
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		apply, err := ld.Load(ctx)
 		return loadedMsg{step: idx, attempt: attempt, apply: apply, err: err}
@@ -390,6 +391,7 @@ func (m *Model) run() tea.Cmd {
 	m.form = nil
 	step, idx, attempt := m.steps[m.idx], m.idx, m.attempt
 	ctx := m.stepContext()
+	m.spin = newSpinner()
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		res, err := step.Execute(ctx)
 		return resultMsg{step: idx, attempt: attempt, res: res, err: err}
@@ -480,6 +482,8 @@ func (m *Model) back() tea.Cmd {
 	}
 	return m.showForm()
 }
+
+func newSpinner() spinner.Model { return spinner.New(spinner.WithSpinner(spinner.Dot)) }
 
 func checkLine(title, summary string) string {
 	if summary == "" {
