@@ -133,31 +133,32 @@ func TestE2EWizardSandbox(t *testing.T) {
 	tm := newTmux(t, 100, 40, []string{"NO_COLOR=1", "TERM=xterm-256color"},
 		bin, "--sandbox", "--no-browser", "--port", fmt.Sprint(port), "--config-dir", dir)
 
-	tm.waitText("Step 1/13 · Welcome")
-	tm.keys("y")
-	tm.waitText("Step 2/13 · Logto endpoint")
-	tm.keys("Enter")
-	tm.waitText("Step 3/13 · How to create the app")
-	tm.keys("Enter") // automatic
-	tm.waitText("M2M App ID")
-	tm.keys("Enter", "Enter") // prefilled ID and secret
-	tm.waitText("Step 4/13 · The app")
-	tm.keys("Enter") // "Bookstore"
-	tm.waitText("Step 5/13 · Twilio credentials")
-	tm.keys("Enter", "Enter")
-	tm.waitText("Step 6/13 · Messaging Service")
-	tm.keys("Enter")
-	tm.waitText("Step 7/13 · SMS templates")
-	tm.keys("Enter") // use the defaults
-	tm.waitText("Step 9/13 · Test SMS")
-	tm.keys("Enter")
-	tm.waitText("Step 10/13 · Sign-in experience")
+	// Every step, with the keys a user presses there. The sandbox prefills
+	// every answer, so Enter accepts it.
+	answers := []struct{ title, keys string }{
+		{"Step 1/14 · Welcome", "y"},
+		{"Step 2/14 · Logto endpoint", "Enter"},
+		{"Step 3/14 · How to create the app", "Enter"}, // automatic, with an M2M app
+		{"Step 4/14 · M2M credentials", "Enter Enter"},
+		{"Step 5/14 · The app", "Enter"}, // "Bookstore"
+		{"Step 6/14 · Twilio credentials", "Enter Enter"},
+		{"Step 7/14 · Messaging Service", "Enter"},
+		{"Step 8/14 · SMS templates", "Enter"}, // the defaults
+		{"Step 10/14 · Test SMS", "Enter"},     // the connector step needs no answer
+	}
+	for _, a := range answers {
+		tm.waitText(a.title)
+		tm.keys(strings.Fields(a.keys)...)
+	}
 	s := tm.waitText("Apply these changes")
-	if !strings.Contains(s, "What will change") {
+	if !strings.Contains(s, "Step 11/14 · Sign-in experience") || !strings.Contains(s, "What will change") {
 		t.Errorf("the sign-in step does not show what will change:\n%s", s)
 	}
+	if !strings.Contains(s, "✓ Test SMS") || !strings.Contains(s, "✓ Logto SMS connector") {
+		t.Errorf("the scrollback lacks the connector and test SMS lines:\n%s", s)
+	}
 	tm.keys("Enter")
-	s = tm.waitText("Step 11/13 · Sign in for real")
+	s = tm.waitText("Step 12/14 · Sign in for real")
 	demoURL := fmt.Sprintf("http://localhost:%d", port)
 	if !strings.Contains(s, demoURL) {
 		t.Fatalf("the verify step does not show %s:\n%s", demoURL, s)
@@ -171,7 +172,7 @@ func TestE2EWizardSandbox(t *testing.T) {
 	})
 	// The remaining steps: the Express starter offer (skip it), the summary.
 	for !strings.Contains(s, "EXIT=") {
-		if strings.Contains(s, "Step 12/13") || strings.Contains(s, "Step 13/13") {
+		if strings.Contains(s, "Step 13/14") || strings.Contains(s, "Step 14/14") {
 			tm.keys("Enter")
 		}
 		s = tm.waitFor("the next step or the end", func(n string) bool { return n != s })
@@ -257,7 +258,8 @@ func signInThroughDemo(t *testing.T, browser context.Context, tm *tmuxTerm, demo
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {
 			loc, _ := chromedp.Run(browser, chromedp.Location())
-			t.Fatalf("%s: %v (browser at %s)\nscreen:\n%s", what, err, loc, tm.screen())
+			page, _ := chromedp.Run(browser, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+			t.Fatalf("%s: %v (browser at %s)\npage:\n%s\nscreen:\n%s", what, err, loc, page, tm.screen())
 		}
 	}
 	before := tm.screen()
@@ -273,9 +275,13 @@ func signInThroughDemo(t *testing.T, browser context.Context, tm *tmuxTerm, demo
 	// The newest message is the panel's first line; wait for one that was not
 	// there before (the test SMS's code is older).
 	var code string
+	seen := map[string]bool{}
+	for _, m := range panelCode.FindAllStringSubmatch(before, -1) {
+		seen[m[1]] = true
+	}
 	tm.waitFor("the sign-in code in the sandbox inbox panel", func(s string) bool {
-		m := panelCode.FindStringSubmatch(s)
-		if m == nil || strings.Contains(before, m[0]) {
+		m := panelCode.FindStringSubmatch(s) // the newest message is the first line
+		if m == nil || seen[m[1]] {
 			return false
 		}
 		code = m[1]
