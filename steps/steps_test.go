@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -556,6 +557,8 @@ func TestTestSMS(t *testing.T) {
 		name       string
 		method     string
 		phone      string
+		sender     string // the service's sender (its region is the default)
+		want       string // E.164 saved; "" = +15005550006
 		errs       map[string]error
 		logtoErr   error
 		final      twiliosetup.Message
@@ -564,6 +567,14 @@ func TestTestSMS(t *testing.T) {
 	}{
 		{name: "auto via Logto", method: MethodAuto, phone: "+1 500 555 0006", result: "sent through Logto"},
 		{name: "bad phone", method: MethodAuto, phone: "12", text: "not valid"},
+		{name: "national number, US sender", method: MethodAuto, phone: "(415) 555-0123", sender: "+15005550006",
+			want: "+14155550123", result: "sent through Logto"},
+		{name: "national number, GB sender", method: MethodManual, phone: "07700 900123", sender: "+447700900000",
+			want: "+447700900123", result: "delivered"},
+		{name: "national number, sender unknown", method: MethodAuto, phone: "(415) 555-0123",
+			text: "not valid", hint: "international format"},
+		{name: "national number, bad sender", method: MethodAuto, phone: "(415) 555-0123", sender: "nonsense",
+			text: "not valid", hint: "international format"},
 		{name: "trial unverified", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
 			text: "only text verified numbers", hint: "Verify the number"},
 		{name: "Logto test fails", method: MethodAuto, phone: "+15005550006",
@@ -588,8 +599,12 @@ func TestTestSMS(t *testing.T) {
 			}
 			st := readyState()
 			st.Setup.Method = tt.method
+			st.Setup.ServiceSender = tt.sender
 			s := newTestSMS(st, &w.deps)
 			s.phone = tt.phone
+			if vErr := s.validatePhone(tt.phone); (vErr != nil) != (tt.text == "not valid") {
+				t.Errorf("form validation of %q: %v", tt.phone, vErr)
+			}
 			res, err := s.Execute(t.Context())
 			if tt.text != "" {
 				wantProblem(t, err, tt.text, tt.hint)
@@ -599,10 +614,11 @@ func TestTestSMS(t *testing.T) {
 				t.Fatal(err)
 			}
 			res.Commit()
-			if st.Setup.TestPhone != "+15005550006" || !strings.Contains(st.Setup.TestResult, tt.result) {
-				t.Fatalf("state %q %q", st.Setup.TestPhone, st.Setup.TestResult)
+			want := cmp.Or(tt.want, "+15005550006")
+			if st.Setup.TestPhone != want || !strings.Contains(st.Setup.TestResult, tt.result) {
+				t.Fatalf("state %q %q, want %q", st.Setup.TestPhone, st.Setup.TestResult, want)
 			}
-			if tt.method == MethodAuto && !slices.Contains(w.logto.list(), "TestConnector 15005550006") {
+			if tt.method == MethodAuto && !slices.Contains(w.logto.list(), "TestConnector "+want[1:]) {
 				t.Fatalf("Logto calls %q (digits only expected)", w.logto.list())
 			}
 			if tt.method == MethodManual && strings.Contains(w.twilio.sentBody, "{{code}}") {

@@ -31,9 +31,32 @@ func newTestSMS(st *State, d *Deps) *testSMSStep {
 	return &testSMSStep{base: base{id: "testsms", title: "Test SMS", st: st, d: d}}
 }
 
-func validatePhone(v string) error {
-	if _, err := twiliosetup.ParsePhone(v, ""); err != nil {
-		return fmt.Errorf("use the international format, e.g. +15551234567: %w", err)
+// region is the default region for a phone number typed without a country
+// code: the region of the Messaging Service's sender ("" when unknown, and
+// then the number must be international).
+func (s *testSMSStep) region() string {
+	if p, err := twiliosetup.ParsePhone(s.st.Setup.ServiceSender, ""); err == nil {
+		return p.Region()
+	}
+	return ""
+}
+
+// parsePhone parses v with the sender's region as the default.
+func (s *testSMSStep) parsePhone(v string) (twiliosetup.Phone, error) {
+	return twiliosetup.ParsePhone(strings.TrimSpace(v), s.region())
+}
+
+// phoneHint says which formats are accepted.
+func (s *testSMSStep) phoneHint() string {
+	if r := s.region(); r != "" {
+		return "use the international format, e.g. +15551234567, or a national number (" + r + ")"
+	}
+	return "use the international format, e.g. +15551234567"
+}
+
+func (s *testSMSStep) validatePhone(v string) error {
+	if _, err := s.parsePhone(v); err != nil {
+		return fmt.Errorf("%s: %w", s.phoneHint(), err)
 	}
 	return nil
 }
@@ -43,7 +66,7 @@ func (s *testSMSStep) Form(env tui.FormEnv) *huh.Form {
 		s.phone = firstNonEmpty(s.st.Prefill.TestPhone, s.st.Setup.TestPhone)
 	}
 	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("phone").Title(tui.LineTitle(env, "Your phone number", s.phone, false)).
-		Placeholder("+15551234567").Value(&s.phone).Validate(orDefault(&s.phone, validatePhone))))
+		Placeholder("+15551234567").Value(&s.phone).Validate(orDefault(&s.phone, s.validatePhone))))
 }
 
 // Timeout leaves room for following the delivery.
@@ -71,9 +94,9 @@ func (s *testSMSStep) SkipResult() tui.Result {
 
 func (s *testSMSStep) Execute(ctx context.Context) (tui.Result, error) {
 	s.setStatus("")
-	phone, err := twiliosetup.ParsePhone(strings.TrimSpace(s.phone), "")
+	phone, err := s.parsePhone(s.phone)
 	if err != nil {
-		return tui.Result{}, problem("That phone number is not valid", "Press e and use the international format, e.g. +15551234567.", err)
+		return tui.Result{}, problem("That phone number is not valid", "Press e and "+s.phoneHint()+".", err)
 	}
 	tw, err := s.twilio()
 	if err != nil {
