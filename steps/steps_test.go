@@ -553,9 +553,11 @@ func TestTestSMS(t *testing.T) {
 	t.Parallel()
 	unverified := &twiliosetup.Error{Code: 21608, What: "trial accounts can only text verified numbers",
 		Next: "Verify the number at " + twiliosetup.ConsoleVerifiedCallerIDs}
+	noSender := &twiliosetup.Error{What: "the Messaging Service has no sender", Next: "Add a sender to the service."}
 	tests := []struct {
 		name       string
 		method     string
+		noSend     bool // refused before anything is sent
 		phone      string
 		sender     string // the service's sender (its region is the default)
 		want       string // E.164 saved; "" = +15005550006
@@ -576,7 +578,13 @@ func TestTestSMS(t *testing.T) {
 		{name: "national number, bad sender", method: MethodAuto, phone: "(415) 555-0123", sender: "nonsense",
 			text: "not valid", hint: "international format"},
 		{name: "trial unverified", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
-			text: "only text verified numbers", hint: "Verify the number"},
+			text: "only text verified numbers", hint: "Verify the number", noSend: true},
+		{name: "manual trial unverified", method: MethodManual, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
+			text: "only text verified numbers", hint: "Verify the number", noSend: true},
+		{name: "manual no sender", method: MethodManual, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
+			text: "cannot send", hint: "Add a sender", noSend: true},
+		{name: "auto no sender", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
+			text: "cannot send", hint: "Add a sender", noSend: true},
 		{name: "Logto test fails", method: MethodAuto, phone: "+15005550006",
 			logtoErr: &logtoapi.TwilioError{Code: 21211, Message: "invalid To"}, text: "Logto could not send"},
 		{name: "manual delivered", method: MethodManual, phone: "+15005550006",
@@ -606,12 +614,24 @@ func TestTestSMS(t *testing.T) {
 				t.Errorf("form validation of %q: %v", tt.phone, vErr)
 			}
 			res, err := s.Execute(t.Context())
+			sent := slices.ContainsFunc(w.twilio.list(), func(c string) bool { return strings.HasPrefix(c, "Send ") }) ||
+				slices.ContainsFunc(w.logto.list(), func(c string) bool { return strings.HasPrefix(c, "TestConnector ") })
+			if tt.noSend && sent {
+				t.Errorf("sent although refused: Twilio %q, Logto %q", w.twilio.list(), w.logto.list())
+			}
 			if tt.text != "" {
 				wantProblem(t, err, tt.text, tt.hint)
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.method == MethodManual {
+				want := []string{"EnsureSender " + st.Setup.ServiceSID, "CheckCanText " + cmp.Or(tt.want, "+15005550006"),
+					"Send " + st.Setup.ServiceSID + " " + cmp.Or(tt.want, "+15005550006")}
+				if got := w.twilio.list(); !isSubsequence(got, want) {
+					t.Errorf("Twilio calls %q, want %q in that order", got, want)
+				}
 			}
 			res.Commit()
 			want := cmp.Or(tt.want, "+15005550006")
@@ -1023,4 +1043,16 @@ func TestDefaultDeps(t *testing.T) {
 	if _, err := d.NewDemo(demo.Config{}); err == nil {
 		t.Error("an empty demo config was accepted")
 	}
+}
+
+// isSubsequence reports whether want appears in got in order (other calls may
+// come between).
+func isSubsequence(got, want []string) bool {
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
 }

@@ -110,6 +110,11 @@ func (s *testSMSStep) Execute(ctx context.Context) (tui.Result, error) {
 		}
 		acct = &a
 	}
+	// Both paths send through the Messaging Service: check it has a sender
+	// and that the account may text the number before anything is sent.
+	if err := tw.EnsureSender(ctx, s.st.Setup.ServiceSID); err != nil {
+		return tui.Result{}, explain("The Messaging Service cannot send", err)
+	}
 	if err := tw.CheckCanText(ctx, *acct, phone); err != nil {
 		return tui.Result{}, explain("Twilio will not text "+phone.E164(), err)
 	}
