@@ -193,8 +193,8 @@ func TestSetApplicationURIsKeepsOtherMetadata(t *testing.T) {
 	t.Parallel()
 	var patched []byte
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, r *http.Request) { writeFixture(w, loadFixture(t, "001")) })
-	mux.HandleFunc("GET /api/applications/app1", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, _ *http.Request) { writeFixture(w, loadFixture(t, "001")) })
+	mux.HandleFunc("GET /api/applications/app1", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte(`{"id":"app1","name":"x","type":"Traditional","oidcClientMetadata":{"redirectUris":["http://a/"],"postLogoutRedirectUris":[],"backchannelLogoutUri":"http://a/bc"}}`))
 	})
 	mux.HandleFunc("PATCH /api/applications/app1", func(w http.ResponseWriter, r *http.Request) {
@@ -248,8 +248,8 @@ func TestApplicationSecretChoice(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			mux := http.NewServeMux()
-			mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, r *http.Request) { writeFixture(w, loadFixture(t, "001")) })
-			mux.HandleFunc("GET /api/applications/app1/secrets", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(tt.body)) })
+			mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, _ *http.Request) { writeFixture(w, loadFixture(t, "001")) })
+			mux.HandleFunc("GET /api/applications/app1/secrets", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(tt.body)) })
 			got, err := memClient(t, mux).ApplicationSecret(t.Context(), "app1")
 			if !errors.Is(err, tt.wantErr) || got != tt.want {
 				t.Errorf("ApplicationSecret = %q, %v; want %q, %v", got, err, tt.want, tt.wantErr)

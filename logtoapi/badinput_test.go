@@ -16,8 +16,10 @@ func TestBadInputSendsNothing(t *testing.T) {
 	cfg := logtoapi.TwilioConfig{
 		AccountSID: "AC00000000000000000000000000000000", AuthToken: "s3cr3tTwilioToken", FromMessagingServiceSID: "MG00000000000000000000000000000000",
 		Templates: []logtoapi.SMSTemplate{
-			{UsageType: "SignIn", Content: "{{code}}"}, {UsageType: "Register", Content: "{{code}}"},
-			{UsageType: "ForgotPassword", Content: "{{code}}"}, {UsageType: "Generic", Content: "{{code}}"},
+			{UsageType: "SignIn", Content: "{{code}}"},
+			{UsageType: "Register", Content: "{{code}}"},
+			{UsageType: "ForgotPassword", Content: "{{code}}"},
+			{UsageType: "Generic", Content: "{{code}}"},
 		},
 	}
 	padded := cfg

@@ -195,7 +195,7 @@ func (c *Client) send(ctx context.Context, k call, out any) error {
 	if err != nil {
 		return scrubErr(err, secrets)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // a read body; nothing to report
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return fmt.Errorf("read answer: %w", scrubErr(err, secrets))

@@ -156,11 +156,11 @@ func TestTokenIsCachedUntilExpiry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		tokens := 0
 		mux := http.NewServeMux()
-		mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, r *http.Request) {
+		mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, _ *http.Request) {
 			tokens++
 			writeFixture(w, loadFixture(t, "001")) // expires_in 3600
 		})
-		mux.HandleFunc("GET /api/connectors", func(w http.ResponseWriter, r *http.Request) {
+		mux.HandleFunc("GET /api/connectors", func(w http.ResponseWriter, _ *http.Request) {
 			writeFixture(w, loadFixture(t, "062"))
 		})
 		e, err := logtoapi.ParseEndpoint("http://127.0.0.1:3001")
@@ -250,7 +250,7 @@ func TestDiscoverErrors(t *testing.T) {
 	t.Run("html", func(t *testing.T) {
 		t.Parallel()
 		mux := http.NewServeMux()
-		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>hello</html>")) })
+		mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>hello</html>")) })
 		e, _ := logtoapi.ParseEndpoint("http://127.0.0.1:3001")
 		_, err := logtoapi.Discover(t.Context(), &http.Client{Transport: handlerTransport{mux}}, e)
 		if err == nil || !strings.Contains(err.Error(), "is this a Logto endpoint") {
@@ -275,8 +275,8 @@ type hostRecorder struct {
 func (h *hostRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	h.hosts = append(h.hosts, req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, r *http.Request) { writeFixture(w, loadFixture(h.t, "001")) })
-	mux.HandleFunc("GET /api/connectors", func(w http.ResponseWriter, r *http.Request) { writeFixture(w, loadFixture(h.t, "062")) })
+	mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, _ *http.Request) { writeFixture(w, loadFixture(h.t, "001")) })
+	mux.HandleFunc("GET /api/connectors", func(w http.ResponseWriter, _ *http.Request) { writeFixture(w, loadFixture(h.t, "062")) })
 	return handlerTransport{mux}.RoundTrip(req)
 }
 
@@ -316,15 +316,17 @@ func TestSecretsRedactedFromLogtoAnswers(t *testing.T) {
 	t.Parallel()
 	const token = "twilioAuthTok3n"
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, r *http.Request) { writeFixture(w, loadFixture(t, "001")) })
-	mux.HandleFunc("PATCH /api/connectors/abc", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, _ *http.Request) { writeFixture(w, loadFixture(t, "001")) })
+	mux.HandleFunc("PATCH /api/connectors/abc", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = w.Write([]byte(`{"code":"connector.invalid_config","message":"bad ` + token + `","details":"got ` + token + ` and ` + m2mSecret + `","data":{"received":"` + token + `"}}`))
 	})
 	cfg := logtoapi.TwilioConfig{AccountSID: "AC1", AuthToken: token, FromMessagingServiceSID: "MG1", Templates: []logtoapi.SMSTemplate{
-		{UsageType: "SignIn", Content: "{{code}}"}, {UsageType: "Register", Content: "{{code}}"},
-		{UsageType: "ForgotPassword", Content: "{{code}}"}, {UsageType: "Generic", Content: "{{code}}"},
+		{UsageType: "SignIn", Content: "{{code}}"},
+		{UsageType: "Register", Content: "{{code}}"},
+		{UsageType: "ForgotPassword", Content: "{{code}}"},
+		{UsageType: "Generic", Content: "{{code}}"},
 	}}
 	_, err := memClient(t, mux).UpdateTwilioConnector(t.Context(), "abc", cfg)
 	var ae *logtoapi.APIError

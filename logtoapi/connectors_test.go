@@ -279,8 +279,10 @@ func TestTwilioConfigValidate(t *testing.T) {
 		return logtoapi.TwilioConfig{
 			AccountSID: "AC00000000000000000000000000000000", AuthToken: "tok3nvalue", FromMessagingServiceSID: "MG00000000000000000000000000000000",
 			Templates: []logtoapi.SMSTemplate{
-				{UsageType: "SignIn", Content: "code {{code}}"}, {UsageType: "Register", Content: "code {{code}}"},
-				{UsageType: "ForgotPassword", Content: "code {{code}}"}, {UsageType: "Generic", Content: "code {{code}}"},
+				{UsageType: "SignIn", Content: "code {{code}}"},
+				{UsageType: "Register", Content: "code {{code}}"},
+				{UsageType: "ForgotPassword", Content: "code {{code}}"},
+				{UsageType: "Generic", Content: "code {{code}}"},
 			},
 		}
 	}

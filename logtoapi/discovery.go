@@ -47,7 +47,7 @@ func discover(ctx context.Context, hc *http.Client, e Endpoint) (Discovery, erro
 	if err != nil {
 		return Discovery{}, fmt.Errorf("is Logto running at %s? %w", e, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // a read body; nothing to report
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return Discovery{}, fmt.Errorf("read answer: %w", err)

@@ -134,7 +134,7 @@ func (e *TwilioError) Error() string {
 
 // ErrTwilioUnreachable is returned (wrapped) when Logto answers a connector test with a
 // 500: the Logto server could not reach api.twilio.com.
-var ErrTwilioUnreachable = errors.New("Logto could not reach Twilio (Logto answered 500: check that the Logto server can make outbound HTTPS requests to api.twilio.com)") //nolint:revive,staticcheck // sentence shown to users, starts with a name
+var ErrTwilioUnreachable = errors.New("Logto could not reach Twilio (Logto answered 500: check that the Logto server can make outbound HTTPS requests to api.twilio.com)") //nolint:staticcheck // sentence shown to users, starts with a name
 
 // ErrNoUsableSecret is returned by ApplicationSecret when the app has no unexpired secret.
 var ErrNoUsableSecret = errors.New("the application has no unexpired client secret")

@@ -37,7 +37,7 @@ type signUpJSON struct {
 // UnmarshalJSON decodes signUp, keeping unknown fields.
 func (s *SignUp) UnmarshalJSON(b []byte) error {
 	var k signUpJSON
-	extra, err := splitJSON(b, &k, "identifiers", "password", "verify")
+	extra, err := splitJSON("signUp", b, &k, "identifiers", "password", "verify")
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s *SignUp) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON encodes the whole signUp object, unknown fields included.
 func (s SignUp) MarshalJSON() ([]byte, error) {
-	return joinJSON(s.extra, signUpJSON{Identifiers: nonNil(s.Identifiers), Password: s.Password, Verify: s.Verify})
+	return joinJSON("signUp", s.extra, signUpJSON{Identifiers: nonNil(s.Identifiers), Password: s.Password, Verify: s.Verify})
 }
 
 // SignInMethod is one sign-in method.
@@ -69,7 +69,7 @@ type signInMethodJSON struct {
 // UnmarshalJSON decodes a method, keeping unknown fields.
 func (m *SignInMethod) UnmarshalJSON(b []byte) error {
 	var k signInMethodJSON
-	extra, err := splitJSON(b, &k, "identifier", "password", "verificationCode", "isPasswordPrimary")
+	extra, err := splitJSON("sign-in method", b, &k, "identifier", "password", "verificationCode", "isPasswordPrimary")
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (m *SignInMethod) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON encodes the whole method.
 func (m SignInMethod) MarshalJSON() ([]byte, error) {
-	return joinJSON(m.extra, signInMethodJSON{Identifier: m.Identifier, Password: m.Password, VerificationCode: m.VerificationCode, IsPasswordPrimary: m.IsPasswordPrimary})
+	return joinJSON("sign-in method", m.extra, signInMethodJSON{Identifier: m.Identifier, Password: m.Password, VerificationCode: m.VerificationCode, IsPasswordPrimary: m.IsPasswordPrimary})
 }
 
 // SignIn is the sign-in experience's signIn object.
@@ -95,7 +95,7 @@ type signInJSON struct {
 // UnmarshalJSON decodes signIn, keeping unknown fields.
 func (s *SignIn) UnmarshalJSON(b []byte) error {
 	var k signInJSON
-	extra, err := splitJSON(b, &k, "methods")
+	extra, err := splitJSON("signIn", b, &k, "methods")
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (s SignIn) MarshalJSON() ([]byte, error) {
 	if m == nil {
 		m = []SignInMethod{}
 	}
-	return joinJSON(s.extra, signInJSON{Methods: m})
+	return joinJSON("signIn", s.extra, signInJSON{Methods: m})
 }
 
 // SignInExperience is the tenant's sign-in experience: typed signUp and signIn, a few
@@ -135,11 +135,11 @@ func (s *SignInExperience) UnmarshalJSON(b []byte) error {
 		} `json:"mfa"`
 	}
 	if err := json.Unmarshal(b, &k); err != nil {
-		return err
+		return fmt.Errorf("sign-in experience: %w", err)
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
+		return fmt.Errorf("sign-in experience: %w", err)
 	}
 	*s = SignInExperience{SignUp: k.SignUp, SignIn: k.SignIn, SignInMode: k.SignInMode, ForgotPasswordMethods: k.ForgotPasswordMethods, MFAFactors: k.MFA.Factors, raw: raw}
 	return nil
@@ -154,24 +154,30 @@ func (s SignInExperience) MarshalJSON() ([]byte, error) {
 	for k, v := range map[string]any{"signUp": s.SignUp, "signIn": s.SignIn} {
 		b, err := json.Marshal(v)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("sign-in experience: %w", err)
 		}
 		m[k] = b
 	}
-	return json.Marshal(m)
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("sign-in experience: %w", err)
+	}
+	return b, nil
 }
 
 // Raw returns a top-level field as Logto sent it (nil if absent).
 func (s SignInExperience) Raw(key string) json.RawMessage { return s.raw[key] }
 
-// splitJSON decodes b into known and returns the fields not named in keys.
-func splitJSON(b []byte, known any, keys ...string) (map[string]json.RawMessage, error) {
+// splitJSON decodes b into known and returns the fields not named in keys. Errors
+// name the object (errors from UnmarshalJSON reach users through json.Unmarshal's
+// caller, which adds the package prefix; each nesting level adds only its name).
+func splitJSON(name string, b []byte, known any, keys ...string) (map[string]json.RawMessage, error) {
 	if err := json.Unmarshal(b, known); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	for _, k := range keys {
 		delete(all, k)
@@ -183,21 +189,28 @@ func splitJSON(b []byte, known any, keys ...string) (map[string]json.RawMessage,
 }
 
 // joinJSON encodes known and adds the extra fields.
-func joinJSON(extra map[string]json.RawMessage, known any) ([]byte, error) {
+func joinJSON(name string, extra map[string]json.RawMessage, known any) ([]byte, error) {
 	b, err := json.Marshal(known)
-	if err != nil || len(extra) == 0 {
-		return b, err
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(extra) == 0 {
+		return b, nil
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	for k, v := range extra {
 		if _, ok := m[k]; !ok {
 			m[k] = v
 		}
 	}
-	return json.Marshal(m)
+	b, err = json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return b, nil
 }
 
 // SignInPlan is what ApplySignInPlan will send: the whole new signUp and signIn objects,

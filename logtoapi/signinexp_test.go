@@ -207,6 +207,34 @@ func TestSignInExperienceRoundTrip(t *testing.T) {
 	}
 }
 
+func TestSignInExperienceDecodeErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body, wantPath string
+	}{
+		{"signUp", `{"signUp":{"identifiers":"phone"}}`, "signUp: "},
+		{"sign-in method", `{"signIn":{"methods":[{"identifier":7}]}}`, "signIn: sign-in method: "},
+		{"top level", `{"signInMode":1}`, "sign-in experience: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var x logtoapi.SignInExperience
+			err := json.Unmarshal([]byte(tt.body), &x)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.wantPath) {
+				t.Errorf("error %q does not name %q", err, tt.wantPath)
+			}
+			var te *json.UnmarshalTypeError
+			if !errors.As(err, &te) {
+				t.Errorf("error %q does not wrap a *json.UnmarshalTypeError", err)
+			}
+		})
+	}
+}
+
 func TestSignInExperienceGetAndApply(t *testing.T) {
 	t.Parallel()
 	r := newReplay(t, tokenRoutes(map[string]string{

@@ -81,7 +81,7 @@ func VerifyAppCredentials(ctx context.Context, hc *http.Client, e Endpoint, appI
 	if err != nil {
 		return 0, fmt.Errorf("logtoapi: %s: %w", op, scrubErr(err, secrets))
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // a read body; nothing to report
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return 0, fmt.Errorf("logtoapi: %s: read answer: %w", op, scrubErr(err, secrets))

@@ -136,19 +136,34 @@ func TestTokenEndpointClients(t *testing.T) {
 		status     int
 		oauthError string
 	}{
-		{"traditional app cannot use client_credentials", webID, webSecret,
-			url.Values{"grant_type": {"client_credentials"}, "resource": {ManagementResource}}, 400, "invalid_request"},
-		{"bogus code with the right secret", webID, webSecret,
-			url.Values{"grant_type": {"authorization_code"}, "code": {"bogus"}}, 400, "invalid_grant"},
-		{"bogus code with a wrong secret", webID, "wrong",
-			url.Values{"grant_type": {"authorization_code"}, "code": {"bogus"}}, 401, "invalid_client"},
-		{"unknown client", "nosuchapp", "x",
-			url.Values{"grant_type": {"authorization_code"}, "code": {"bogus"}}, 400, "invalid_client"},
+		{
+			"traditional app cannot use client_credentials", webID, webSecret,
+			url.Values{"grant_type": {"client_credentials"}, "resource": {ManagementResource}},
+			400, "invalid_request",
+		},
+		{
+			"bogus code with the right secret", webID, webSecret,
+			url.Values{"grant_type": {"authorization_code"}, "code": {"bogus"}},
+			400, "invalid_grant",
+		},
+		{
+			"bogus code with a wrong secret", webID, "wrong",
+			url.Values{"grant_type": {"authorization_code"}, "code": {"bogus"}},
+			401, "invalid_client",
+		},
+		{
+			"unknown client", "nosuchapp", "x",
+			url.Values{"grant_type": {"authorization_code"}, "code": {"bogus"}},
+			400, "invalid_client",
+		},
 		{"no grant type", m2mID, m2mSecret, url.Values{}, 400, "invalid_request"},
 		{"unknown grant type", m2mID, m2mSecret, url.Values{"grant_type": {"password"}}, 400, "unsupported_grant_type"},
 		{"no resource", m2mID, m2mSecret, url.Values{"grant_type": {"client_credentials"}}, 400, "invalid_target"},
-		{"unknown resource", m2mID, m2mSecret,
-			url.Values{"grant_type": {"client_credentials"}, "resource": {"https://example.invalid/api"}}, 400, "invalid_target"},
+		{
+			"unknown resource", m2mID, m2mSecret,
+			url.Values{"grant_type": {"client_credentials"}, "resource": {"https://example.invalid/api"}},
+			400, "invalid_target",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -216,7 +231,8 @@ func TestApplicationPatchReplacesMetadata(t *testing.T) {
 		t.Errorf("partial metadata: %d %s", status, b)
 	}
 	status, b = e.call(http.MethodPatch, "/api/applications/"+id, map[string]any{"oidcClientMetadata": map[string]any{
-		"redirectUris": []string{"http://localhost:3000/logto/sign-in-callback"}, "postLogoutRedirectUris": []string{}}})
+		"redirectUris": []string{"http://localhost:3000/logto/sign-in-callback"}, "postLogoutRedirectUris": []string{},
+	}})
 	if status != http.StatusOK {
 		t.Fatalf("whole metadata: %d %s", status, b)
 	}
@@ -337,27 +353,60 @@ func TestConnectorRules(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"templates without {{code}} are accepted", http.MethodPatch, "/api/connectors/" + created.ID,
-			map[string]any{"config": map[string]any{"accountSID": "AC1", "authToken": "t", "fromMessagingServiceSID": "MG1",
-				"templates": []map[string]string{{"usageType": "SignIn", "content": "hi"}, {"usageType": "Register", "content": "hi"},
-					{"usageType": "ForgotPassword", "content": "hi"}, {"usageType": "Generic", "content": "hi"}}}}, 200, ""},
-		{"extra usage types are accepted", http.MethodPatch, "/api/connectors/" + created.ID,
-			map[string]any{"config": twilioConfigJSON("AC1", "SignIn", "Register", "ForgotPassword", "Generic", "BindMfa")}, 200, ""},
-		{"a missing required usage type is refused", http.MethodPatch, "/api/connectors/" + created.ID,
-			map[string]any{"config": twilioConfigJSON("AC1", "SignIn", "Register", "ForgotPassword")}, 400, "connector.invalid_config"},
-		{"PATCH replaces config whole", http.MethodPatch, "/api/connectors/" + created.ID,
-			map[string]any{"config": map[string]any{"authToken": "only"}}, 400, "connector.invalid_config"},
+		{
+			"templates without {{code}} are accepted", http.MethodPatch, "/api/connectors/" + created.ID,
+			map[string]any{"config": map[string]any{
+				"accountSID": "AC1", "authToken": "t", "fromMessagingServiceSID": "MG1",
+				"templates": []map[string]string{
+					{"usageType": "SignIn", "content": "hi"},
+					{"usageType": "Register", "content": "hi"},
+					{"usageType": "ForgotPassword", "content": "hi"},
+					{"usageType": "Generic", "content": "hi"},
+				},
+			}},
+			200, "",
+		},
+		{
+			"extra usage types are accepted", http.MethodPatch, "/api/connectors/" + created.ID,
+			map[string]any{"config": twilioConfigJSON("AC1", "SignIn", "Register", "ForgotPassword", "Generic", "BindMfa")},
+			200, "",
+		},
+		{
+			"a missing required usage type is refused", http.MethodPatch, "/api/connectors/" + created.ID,
+			map[string]any{"config": twilioConfigJSON("AC1", "SignIn", "Register", "ForgotPassword")},
+			400, "connector.invalid_config",
+		},
+		{
+			"PATCH replaces config whole", http.MethodPatch, "/api/connectors/" + created.ID,
+			map[string]any{"config": map[string]any{"authToken": "only"}},
+			400, "connector.invalid_config",
+		},
 		{"unknown factory", http.MethodPost, "/api/connectors", map[string]any{"connectorId": "nope", "config": map[string]any{}}, 422, "connector.not_found_with_connector_id"},
-		{"test phone with +", http.MethodPost, "/api/connectors/" + TwilioFactoryID + "/test",
-			map[string]any{"phone": "+15551234567", "config": twilioConfigJSON("AC1")}, 400, "guard.invalid_input"},
-		{"test phone with spaces", http.MethodPost, "/api/connectors/" + TwilioFactoryID + "/test",
-			map[string]any{"phone": "1 555 123", "config": twilioConfigJSON("AC1")}, 400, "guard.invalid_input"},
-		{"test without phone or email", http.MethodPost, "/api/connectors/" + TwilioFactoryID + "/test",
-			map[string]any{"config": map[string]any{}}, 400, "guard.invalid_input"},
-		{"test unknown factory", http.MethodPost, "/api/connectors/nope/test",
-			map[string]any{"phone": "1555", "config": map[string]any{}}, 400, "connector.not_found"},
-		{"test invalid config", http.MethodPost, "/api/connectors/" + TwilioFactoryID + "/test",
-			map[string]any{"phone": "1555", "config": map[string]any{"accountSID": "AC1"}}, 400, "connector.invalid_config"},
+		{
+			"test phone with +", http.MethodPost, "/api/connectors/" + TwilioFactoryID + "/test",
+			map[string]any{"phone": "+15551234567", "config": twilioConfigJSON("AC1")},
+			400, "guard.invalid_input",
+		},
+		{
+			"test phone with spaces", http.MethodPost, "/api/connectors/" + TwilioFactoryID + "/test",
+			map[string]any{"phone": "1 555 123", "config": twilioConfigJSON("AC1")},
+			400, "guard.invalid_input",
+		},
+		{
+			"test without phone or email", http.MethodPost, "/api/connectors/" + TwilioFactoryID + "/test",
+			map[string]any{"config": map[string]any{}},
+			400, "guard.invalid_input",
+		},
+		{
+			"test unknown factory", http.MethodPost, "/api/connectors/nope/test",
+			map[string]any{"phone": "1555", "config": map[string]any{}},
+			400, "connector.not_found",
+		},
+		{
+			"test invalid config", http.MethodPost, "/api/connectors/" + TwilioFactoryID + "/test",
+			map[string]any{"phone": "1555", "config": map[string]any{"accountSID": "AC1"}},
+			400, "connector.invalid_config",
+		},
 		{"delete", http.MethodDelete, "/api/connectors/" + created.ID, nil, 204, ""},
 		{"delete again", http.MethodDelete, "/api/connectors/" + created.ID, nil, 404, "entity.not_found"},
 	}
@@ -427,8 +476,10 @@ func TestSignInExperienceRules(t *testing.T) {
 	}{
 		{"phone sign-up without SMS connector", false, map[string]any{"signUp": phoneSignUp, "signIn": phoneCode}, 400, "sign_in_experiences.enabled_connector_not_found"},
 		{"phone code sign-in only, without connector", false, map[string]any{"signIn": phoneCode}, 400, "sign_in_experiences.enabled_connector_not_found"},
-		{"secondary phone identifier without connector", false, map[string]any{"signUp": map[string]any{"identifiers": []string{"username"}, "password": true, "verify": false,
-			"secondaryIdentifiers": []map[string]any{{"identifier": "phone"}}}}, 400, "sign_in_experiences.enabled_connector_not_found"},
+		{"secondary phone identifier without connector", false, map[string]any{"signUp": map[string]any{
+			"identifiers": []string{"username"}, "password": true, "verify": false,
+			"secondaryIdentifiers": []map[string]any{{"identifier": "phone"}},
+		}}, 400, "sign_in_experiences.enabled_connector_not_found"},
 		{"phone sign-up with connector", true, map[string]any{"signUp": phoneSignUp, "signIn": phoneCode}, 200, ""},
 		{"verify off", true, map[string]any{"signUp": map[string]any{"identifiers": []string{"phone"}, "password": false, "verify": false}}, 400, "sign_in_experiences.passwordless_requires_verify"},
 		{"password-only phone sign-in", true, map[string]any{"signUp": phoneSignUp, "signIn": phonePassword}, 400, "sign_in_experiences.code_sign_in_must_be_enabled"},
@@ -437,8 +488,10 @@ func TestSignInExperienceRules(t *testing.T) {
 		{"bad identifier", true, map[string]any{"signUp": map[string]any{"identifiers": []string{"mobile"}, "password": false, "verify": true}}, 400, "guard.invalid_input"},
 		{"missing method flag", true, map[string]any{"signIn": map[string]any{"methods": []map[string]any{{"identifier": "phone", "verificationCode": true}}}}, 400, "guard.invalid_input"},
 		{"email forgot-password without connector", true, map[string]any{"forgotPasswordMethods": []string{"EmailVerificationCode"}}, 400, "sign_in_experiences.forgot_password_method_requires_connector"},
-		{"phone code sign-in while SMS is an MFA factor", true, map[string]any{"signUp": phoneSignUp, "signIn": phoneCode,
-			"mfa": map[string]any{"factors": []string{"PhoneVerificationCode"}, "policy": "UserControlled"}}, 400, "sign_in_experiences.phone_verification_code_cannot_be_used_for_sign_in"},
+		{"phone code sign-in while SMS is an MFA factor", true, map[string]any{
+			"signUp": phoneSignUp, "signIn": phoneCode,
+			"mfa": map[string]any{"factors": []string{"PhoneVerificationCode"}, "policy": "UserControlled"},
+		}, 400, "sign_in_experiences.phone_verification_code_cannot_be_used_for_sign_in"},
 		{"phone forgot-password with connector", true, map[string]any{"forgotPasswordMethods": []string{"PhoneVerificationCode"}}, 200, ""},
 	}
 	for _, tc := range tests {

@@ -184,7 +184,7 @@ func (t memTransport) RoundTrip(req *http.Request) (resp *http.Response, err err
 	}()
 	t.s.handler.ServeHTTP(rec, in)
 	if err := req.Context().Err(); err != nil {
-		return nil, err //nolint:wrapcheck // as is, like net/http's transport, so url.Error.Timeout() sees it
+		return nil, err // as is, like net/http's transport, so url.Error.Timeout() sees it
 	}
 	resp = rec.Result()
 	resp.Request = req
