@@ -176,7 +176,8 @@ func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 	if err := s.discover(ctx); err != nil {
 		return "", err
 	}
-	l, err := net.Listen("tcp", listenAddr)
+	var lc net.ListenConfig
+	l, err := lc.Listen(ctx, "tcp", listenAddr)
 	if err != nil {
 		_, port, _ := net.SplitHostPort(listenAddr)
 		if errors.Is(err, syscall.EADDRINUSE) {

@@ -104,6 +104,22 @@ func startSignIn(t *testing.T, c *http.Client, base string) (*url.URL, url.Value
 	return cb, authURL.Query()
 }
 
+// checkSessionCookies checks that h sets at least one cookie, each HttpOnly, SameSite=Lax, not
+// Secure (the demo serves plain HTTP, where some browsers drop a Secure cookie) and
+// containing want.
+func checkSessionCookies(t *testing.T, what string, h http.Header, want string) {
+	t.Helper()
+	cookies := h.Values("Set-Cookie")
+	if len(cookies) == 0 {
+		t.Errorf("%s sets no cookie", what)
+	}
+	for _, sc := range cookies {
+		if !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") || strings.Contains(sc, "Secure") || !strings.Contains(sc, want) {
+			t.Errorf("%s cookie %q: want HttpOnly, SameSite=Lax, not Secure, and %q", what, sc, want)
+		}
+	}
+}
+
 func TestSignInFlow(t *testing.T) {
 	t.Parallel()
 	f := newFakeIssuer(t)
@@ -143,11 +159,7 @@ func TestSignInFlow(t *testing.T) {
 	if p.status != http.StatusFound || p.header.Get("Location") != base+"/" {
 		t.Fatalf("callback: %d Location %q, body %s", p.status, p.header.Get("Location"), p.body)
 	}
-	for _, sc := range p.header.Values("Set-Cookie") {
-		if !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") {
-			t.Errorf("cookie %q: want HttpOnly and SameSite=Lax", sc)
-		}
-	}
+	checkSessionCookies(t, "callback", p.header, "")
 
 	select {
 	case si := <-s.SignIns():
@@ -162,8 +174,10 @@ func TestSignInFlow(t *testing.T) {
 	}
 
 	home = get(t, c, http.MethodGet, base+"/")
-	for _, w := range []string{`id="phone">&#43;12015550199<`, `id="sub">8lny5fw97pfx<`, "phone_number_verified", `id="sign-out"`,
-		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`} {
+	for _, w := range []string{
+		`id="phone">&#43;12015550199<`, `id="sub">8lny5fw97pfx<`, "phone_number_verified", `id="sign-out"`,
+		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`,
+	} {
 		if !strings.Contains(home.body, w) {
 			t.Errorf("signed-in home lacks %q", w)
 		}
@@ -190,6 +204,7 @@ func TestSignInFlow(t *testing.T) {
 	if loc.Query().Get("client_id") != f.appID || loc.Query().Get("post_logout_redirect_uri") != base {
 		t.Errorf("sign-out query %v", loc.Query())
 	}
+	checkSessionCookies(t, "sign-out", out.header, "Max-Age=0")
 	home = get(t, c, http.MethodGet, base+"/")
 	if !strings.Contains(home.body, `id="sign-in"`) || strings.Contains(home.body, "12015550199") {
 		t.Errorf("after sign-out the home page still shows the user")
@@ -209,29 +224,45 @@ func TestCallbackRejections(t *testing.T) {
 		wantTitle string
 		wantText  string
 	}{
-		{name: "state mismatch", editCB: func(q url.Values) { q.Set("state", "forged-state-value") },
-			status: 400, wantTitle: "State mismatch", wantText: "does not match the sign-in this browser started"},
+		{
+			name: "state mismatch", editCB: func(q url.Values) { q.Set("state", "forged-state-value") },
+			status: 400, wantTitle: "State mismatch", wantText: "does not match the sign-in this browser started",
+		},
 		{name: "no session", freshJar: true, status: 400, wantTitle: "No sign-in in progress"},
-		{name: "error from Logto", editCB: func(q url.Values) { q.Del("code"); q.Set("error", "access_denied"); q.Set("error_description", "nope") },
-			status: 400, wantTitle: "Logto refused the sign-in", wantText: "access_denied"},
-		{name: "wrong iss parameter", editCB: func(q url.Values) { q.Set("iss", "http://127.0.0.1:1/oidc") },
-			status: 400, wantTitle: "Wrong issuer", wantText: "http://127.0.0.1:1/oidc"},
-		{name: "nonce mismatch", claims: func(c map[string]any) { c["nonce"] = "another-nonce" },
-			status: 400, wantTitle: "Nonce mismatch"},
-		{name: "wrong issuer in token", claims: func(c map[string]any) { c["iss"] = "http://localhost:3001/oidc" },
-			status: 400, wantTitle: "Wrong issuer", wantText: "http://localhost:3001/oidc"},
-		{name: "wrong audience", claims: func(c map[string]any) { c["aud"] = "another-app" },
-			status: 400, wantTitle: "Wrong audience", wantText: "another-app"},
+		{
+			name: "error from Logto", editCB: func(q url.Values) { q.Del("code"); q.Set("error", "access_denied"); q.Set("error_description", "nope") },
+			status: 400, wantTitle: "Logto refused the sign-in", wantText: "access_denied",
+		},
+		{
+			name: "wrong iss parameter", editCB: func(q url.Values) { q.Set("iss", "http://127.0.0.1:1/oidc") },
+			status: 400, wantTitle: "Wrong issuer", wantText: "http://127.0.0.1:1/oidc",
+		},
+		{
+			name: "nonce mismatch", claims: func(c map[string]any) { c["nonce"] = "another-nonce" },
+			status: 400, wantTitle: "Nonce mismatch",
+		},
+		{
+			name: "wrong issuer in token", claims: func(c map[string]any) { c["iss"] = "http://localhost:3001/oidc" },
+			status: 400, wantTitle: "Wrong issuer", wantText: "http://localhost:3001/oidc",
+		},
+		{
+			name: "wrong audience", claims: func(c map[string]any) { c["aud"] = "another-app" },
+			status: 400, wantTitle: "Wrong audience", wantText: "another-app",
+		},
 		{name: "expired", claims: func(c map[string]any) {
 			c["iat"] = time.Now().Add(-2 * time.Hour).Unix()
 			c["exp"] = time.Now().Add(-time.Hour).Unix()
 		}, status: 400, wantTitle: "Expired ID token", wantText: "clock"},
 		{name: "tampered", token: tamperPhone, status: 400, wantTitle: "Invalid ID token signature"},
-		{name: "wrong at_hash", claims: func(c map[string]any) { c["at_hash"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
-			status: 400, wantTitle: "Access token does not match"},
+		{
+			name: "wrong at_hash", claims: func(c map[string]any) { c["at_hash"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+			status: 400, wantTitle: "Access token does not match",
+		},
 		{name: "wrong app secret", secret: "wrong-secret", status: 502, wantTitle: "Logto did not accept the sign-in code", wantText: "invalid_client"},
-		{name: "code refused", editCB: func(q url.Values) { q.Set("code", "unknown-code") },
-			status: 502, wantTitle: "Logto did not accept the sign-in code", wantText: "invalid_grant"},
+		{
+			name: "code refused", editCB: func(q url.Values) { q.Set("code", "unknown-code") },
+			status: 502, wantTitle: "Logto did not accept the sign-in code", wantText: "invalid_grant",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

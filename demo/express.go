@@ -70,7 +70,7 @@ func WriteExpressStarter(dir string, v ExpressValues, overwrite func(path string
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil { //nolint:gosec // G301: a project folder the user opens and runs npm in; the secret .env inside is 0600
 		return nil, fmt.Errorf("demo: creating %s: %w", dir, err)
 	}
 	var written []string
@@ -81,7 +81,7 @@ func WriteExpressStarter(dir string, v ExpressValues, overwrite func(path string
 		case err == nil && fi.IsDir():
 			return written, fmt.Errorf("demo: %s is a directory; not replacing it", p)
 		case err == nil:
-			if old, rerr := os.ReadFile(p); rerr == nil && bytes.Equal(old, f.data) {
+			if old, rerr := os.ReadFile(p); rerr == nil && bytes.Equal(old, f.data) { //nolint:gosec // G304: the user chose dir; the names are the starter's own
 				continue
 			}
 			if overwrite == nil || !overwrite(p) {

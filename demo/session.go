@@ -92,14 +92,7 @@ func (st *sessionStore) update(w http.ResponseWriter, r *http.Request, now time.
 		key = rand.Text()
 		sess = &session{pending: map[string]pendingAuth{}}
 		st.m[key] = sess
-		http.SetCookie(w, &http.Cookie{
-			Name:     sessionCookie,
-			Value:    key,
-			Path:     "/",
-			HttpOnly: true,
-			SameSite: http.SameSiteLaxMode,
-			Secure:   r.TLS != nil,
-		})
+		http.SetCookie(w, newSessionCookie(r, key, 0))
 	}
 	sess.touched = now
 	for k, p := range sess.pending {
@@ -135,14 +128,7 @@ func (st *sessionStore) destroy(w http.ResponseWriter, r *http.Request) {
 		delete(st.m, c.Value)
 		st.mu.Unlock()
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name:     sessionCookie,
-		Value:    "",
-		Path:     "/",
-		MaxAge:   -1,
-		HttpOnly: true,
-		SameSite: http.SameSiteLaxMode,
-	})
+	http.SetCookie(w, newSessionCookie(r, "", -1))
 }
 
 // login replaces the request's session with a new one (a new key) holding user; pending sign-ins
@@ -156,12 +142,20 @@ func (st *sessionStore) login(w http.ResponseWriter, r *http.Request, now time.T
 	st.evict(now)
 	key := rand.Text()
 	st.m[key] = &session{pending: map[string]pendingAuth{}, user: user, touched: now}
-	http.SetCookie(w, &http.Cookie{
+	http.SetCookie(w, newSessionCookie(r, key, 0))
+}
+
+// newSessionCookie is the session cookie for r: HttpOnly, SameSite=Lax, and Secure when r came
+// over TLS. maxAge -1 deletes it.
+func newSessionCookie(r *http.Request, value string, maxAge int) *http.Cookie {
+	//nolint:gosec // G124: the demo serves plain HTTP on localhost (the redirect URI registered in Logto), where some browsers drop Secure cookies; Secure is set whenever the request came over TLS
+	return &http.Cookie{
 		Name:     sessionCookie,
-		Value:    key,
+		Value:    value,
 		Path:     "/",
+		MaxAge:   maxAge,
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
 		Secure:   r.TLS != nil,
-	})
+	}
 }
