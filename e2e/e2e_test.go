@@ -139,7 +139,7 @@ var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
 // starter): home → sign-in → the stand-in's sign-in page → phone → the code from the Twilio
 // stand-in's inbox → "create a new one?" → back on the app, signed in. It returns the phone
 // number the app shows.
-func signInByPhone(t *testing.T, browser context.Context, tn *tenant, base string) string {
+func signInByPhone(browser context.Context, t *testing.T, tn *tenant, base string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
 	defer cancel()
@@ -189,7 +189,7 @@ func signInByPhone(t *testing.T, browser context.Context, tn *tenant, base strin
 
 // signOut clicks the app's sign-out control, goes through Logto's end-session page, and checks
 // the app is signed out, also after a reload.
-func signOut(t *testing.T, browser context.Context, base string) {
+func signOut(browser context.Context, t *testing.T, base string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(browser, 30*time.Second)
 	defer cancel()
@@ -243,7 +243,7 @@ func TestE2EDemoSignIn(t *testing.T) {
 		t.Fatalf("registering the demo's URIs: %v", err)
 	}
 
-	if got := signInByPhone(t, browser, tn, base); got != phoneE164 {
+	if got := signInByPhone(browser, t, tn, base); got != phoneE164 {
 		t.Errorf("the demo shows the phone %q, want %q", got, phoneE164)
 	}
 	select {
@@ -258,7 +258,7 @@ func TestE2EDemoSignIn(t *testing.T) {
 	default:
 		t.Error("the demo reported no sign-in")
 	}
-	signOut(t, browser, base)
+	signOut(browser, t, base)
 }
 
 func TestE2EExpressSignIn(t *testing.T) {
@@ -285,10 +285,10 @@ func TestE2EExpressSignIn(t *testing.T) {
 	}
 	logs := startNode(t, node, dir, base)
 
-	if got := signInByPhone(t, browser, tn, base); got != phoneE164 {
+	if got := signInByPhone(browser, t, tn, base); got != phoneE164 {
 		t.Errorf("the Express app shows the phone %q, want %q\nnode output:\n%s", got, phoneE164, logs())
 	}
-	signOut(t, browser, base)
+	signOut(browser, t, base)
 	if t.Failed() {
 		t.Logf("node output:\n%s", logs())
 	}

@@ -218,9 +218,9 @@ func isCallback(u *url.URL) bool { return u.Path == "/logto/sign-in-callback" }
 // demo's URIs as the wizard does. A non-empty secret replaces the app's real secret.
 func demoOnStandIn(t *testing.T, tn *tenant, secret string) (*demo.Server, string) {
 	t.Helper()
-	appID, real := tn.logto.AddTraditionalApp("HTTP demo", nil, nil)
+	appID, appSecret := tn.logto.AddTraditionalApp("HTTP demo", nil, nil)
 	if secret == "" {
-		secret = real
+		secret = appSecret
 	}
 	srv, err := demo.New(demo.Config{Endpoint: tn.logto.URL, AppID: appID, AppSecret: secret, HTTPClient: tn.logto.Client()})
 	if err != nil {
@@ -301,12 +301,18 @@ func TestDemoRejectsAgainstStandIn(t *testing.T) {
 		status   int
 		wantText []string
 	}{
-		{name: "wrong app secret", secret: "not-the-app-secret", status: http.StatusBadGateway,
-			wantText: []string{"Logto did not accept the sign-in code", "invalid_client", "App secret"}},
-		{name: "tampered state", edit: func(q url.Values) { q.Set("state", "tampered") }, status: http.StatusBadRequest,
-			wantText: []string{"State mismatch"}},
-		{name: "iss of another Logto", edit: func(q url.Values) { q.Set("iss", "http://localhost:3001/oidc") }, status: http.StatusBadRequest,
-			wantText: []string{"Wrong issuer", "http://localhost:3001/oidc"}},
+		{
+			name: "wrong app secret", secret: "not-the-app-secret", status: http.StatusBadGateway,
+			wantText: []string{"Logto did not accept the sign-in code", "invalid_client", "App secret"},
+		},
+		{
+			name: "tampered state", edit: func(q url.Values) { q.Set("state", "tampered") }, status: http.StatusBadRequest,
+			wantText: []string{"State mismatch"},
+		},
+		{
+			name: "iss of another Logto", edit: func(q url.Values) { q.Set("iss", "http://localhost:3001/oidc") }, status: http.StatusBadRequest,
+			wantText: []string{"Wrong issuer", "http://localhost:3001/oidc"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
