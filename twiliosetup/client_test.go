@@ -360,8 +360,11 @@ func TestSendForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m != (twiliosetup.Message{SID: smsSID, To: "+15551234567", Status: "accepted"}) {
-		t.Errorf("Send = %+v", m)
+	created := m.DateCreated
+	m.DateCreated = time.Time{}
+	if m != (twiliosetup.Message{SID: smsSID, To: "+15551234567", Status: "accepted"}) ||
+		!created.Equal(time.Date(2026, 11, 27, 21, 0, 0, 0, time.UTC)) {
+		t.Errorf("Send = %+v (created %v)", m, created)
 	}
 	r := f.requests()[0]
 	if r.Host != "api.twilio.com" || r.Form.Get("To") != "+15551234567" || r.Form.Get("MessagingServiceSid") != serviceOK ||

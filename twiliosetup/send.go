@@ -16,6 +16,7 @@ type Message struct {
 	Status       string
 	ErrorCode    int
 	ErrorMessage string
+	DateCreated  time.Time // when Twilio created it (one-second precision); zero if unknown
 }
 
 // Message statuses this package acts on.
@@ -195,5 +196,6 @@ func toMessage(m *api.ApiV2010Message) Message {
 		Status:       deref(m.Status),
 		ErrorCode:    deref(m.ErrorCode),
 		ErrorMessage: deref(m.ErrorMessage),
+		DateCreated:  parseDate(deref(m.DateCreated)),
 	}
 }
