@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/logto-twilio/logto-twilio/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
@@ -39,6 +40,7 @@ type Twilio interface {
 	CheckCanText(ctx context.Context, acct twiliosetup.Account, to twiliosetup.Phone) error
 	Send(ctx context.Context, serviceSID string, to twiliosetup.Phone, body string) (twiliosetup.Message, error)
 	Follow(ctx context.Context, sid string, onUpdate func(twiliosetup.Message)) (twiliosetup.Message, error)
+	FindSentMessage(ctx context.Context, to twiliosetup.Phone, since time.Time) (twiliosetup.Message, error)
 }
 
 // Demo is the demo sign-in server. *demo.Server satisfies it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"time"
 
 	"github.com/logto-twilio/logto-twilio/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
@@ -144,6 +145,8 @@ type fakeTwilio struct {
 	numbers  []twiliosetup.Number
 	senders  []twiliosetup.Sender
 	final    twiliosetup.Message
+	found    twiliosetup.Message // what FindSentMessage finds
+	since    time.Time           // FindSentMessage's last since
 	sentBody string
 }
 
@@ -216,6 +219,14 @@ func (f *fakeTwilio) Follow(_ context.Context, sid string, on func(twiliosetup.M
 	return f.final, f.err("Follow")
 }
 
+func (f *fakeTwilio) FindSentMessage(_ context.Context, to twiliosetup.Phone, since time.Time) (twiliosetup.Message, error) {
+	f.add("Find " + to.E164())
+	f.mu.Lock()
+	f.since = since
+	f.mu.Unlock()
+	return f.found, f.err("Find")
+}
+
 // fakeDemo is a hand-written demo server.
 type fakeDemo struct {
 	calls
@@ -268,6 +279,7 @@ func newWorld() *world {
 			numbers:  []twiliosetup.Number{{SID: "PN1", PhoneNumber: "+15005550006", SMS: true}},
 			senders:  []twiliosetup.Sender{{SID: "PN1", PhoneNumber: "+15005550006"}},
 			final:    twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusDelivered},
+			found:    twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusAccepted},
 		},
 		demo:   &fakeDemo{signIns: make(chan demo.SignIn, 1)},
 		opener: &fakeOpener{},

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -567,10 +568,10 @@ func TestTestSMS(t *testing.T) {
 		text, hint string
 		result     string
 	}{
-		{name: "auto via Logto", method: MethodAuto, phone: "+1 500 555 0006", result: "sent through Logto"},
+		{name: "auto via Logto", method: MethodAuto, phone: "+1 500 555 0006", result: "delivered via Logto's connector"},
 		{name: "bad phone", method: MethodAuto, phone: "12", text: "not valid"},
 		{name: "national number, US sender", method: MethodAuto, phone: "(415) 555-0123", sender: "+15005550006",
-			want: "+14155550123", result: "sent through Logto"},
+			want: "+14155550123", result: "delivered via Logto's connector"},
 		{name: "national number, GB sender", method: MethodManual, phone: "07700 900123", sender: "+447700900000",
 			want: "+447700900123", result: "delivered"},
 		{name: "national number, sender unknown", method: MethodAuto, phone: "(415) 555-0123",
@@ -587,6 +588,17 @@ func TestTestSMS(t *testing.T) {
 			text: "cannot send", hint: "Add a sender", noSend: true},
 		{name: "Logto test fails", method: MethodAuto, phone: "+15005550006",
 			logtoErr: &logtoapi.TwilioError{Code: 21211, Message: "invalid To"}, text: "Logto could not send"},
+		{name: "auto undelivered", method: MethodAuto, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusUndelivered, ErrorCode: 30007}, text: "not delivered", hint: "template plainer"},
+		{name: "auto failed", method: MethodAuto, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusFailed, ErrorCode: 30034}, text: "not delivered"},
+		{name: "auto not listed by Twilio", method: MethodAuto, phone: "+15005550006",
+			errs:   map[string]error{"Find": fmt.Errorf("twiliosetup: find: %w", twiliosetup.ErrMessageNotFound)},
+			result: "sent via Logto's connector (not followed)"},
+		{name: "auto lost track", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"Follow": errBoom},
+			text: "Lost track"},
+		{name: "manual sent, no receipt", method: MethodManual, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusSent}, result: "sent (no delivery receipt yet)"},
 		{name: "manual delivered", method: MethodManual, phone: "+15005550006",
 			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusDelivered}, result: "delivered"},
 		{name: "manual undelivered", method: MethodManual, phone: "+15005550006",
@@ -626,12 +638,17 @@ func TestTestSMS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.method == MethodManual {
-				want := []string{"EnsureSender " + st.Setup.ServiceSID, "CheckCanText " + cmp.Or(tt.want, "+15005550006"),
-					"Send " + st.Setup.ServiceSID + " " + cmp.Or(tt.want, "+15005550006")}
-				if got := w.twilio.list(); !isSubsequence(got, want) {
-					t.Errorf("Twilio calls %q, want %q in that order", got, want)
+			e164 := cmp.Or(tt.want, "+15005550006")
+			wantCalls := []string{"EnsureSender " + st.Setup.ServiceSID, "CheckCanText " + e164,
+				"Send " + st.Setup.ServiceSID + " " + e164, "Follow SM1"}
+			if tt.method == MethodAuto {
+				wantCalls[2] = "Find " + e164 // after Logto's connector test, which gives no SID
+				if tt.errs["Find"] != nil {
+					wantCalls = wantCalls[:3]
 				}
+			}
+			if got := w.twilio.list(); !isSubsequence(got, wantCalls) {
+				t.Errorf("Twilio calls %q, want %q in that order", got, wantCalls)
 			}
 			res.Commit()
 			want := cmp.Or(tt.want, "+15005550006")
@@ -646,6 +663,26 @@ func TestTestSMS(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a retry does not find the earlier message", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		first := time.Now().Add(-10 * time.Second).Truncate(time.Second)
+		w.twilio.found.DateCreated = first
+		s := newTestSMS(readyState(), &w.deps)
+		s.phone = "+15005550006"
+		if _, err := s.Execute(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(w.twilio.since); d < 55*time.Second {
+			t.Errorf("first search since %v ago, want about a minute of slack", d)
+		}
+		if _, err := s.Execute(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if !w.twilio.since.Equal(first.Add(time.Second)) {
+			t.Errorf("retry searched since %v, want after the first message (%v)", w.twilio.since, first)
+		}
+	})
 	t.Run("skip", func(t *testing.T) {
 		t.Parallel()
 		st := readyState()

@@ -38,9 +38,16 @@ var wizardAnswers = []string{
 // appears in it or in any saved file except secrets.json.
 func TestWizardLineTranscript(t *testing.T) {
 	w := newWorld()
+	// Relative paths under a fresh working directory: the wrapped transcript
+	// must not depend on the length of the temporary directory's name.
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
-	w.deps.Store = &Store{Dir: filepath.Join(dir, "config")}
-	starterDir := filepath.Join(dir, "starter")
+	t.Chdir(dir)
+	w.deps.Store = &Store{Dir: "config"}
+	starterDir := "starter"
 	w.deps.WriteExpress = func(d string, v demo.ExpressValues, _ func(string) bool) ([]string, error) {
 		w.express.add(v.AppID)
 		return []string{"app.js", ".env"}, nil
@@ -50,7 +57,7 @@ func TestWizardLineTranscript(t *testing.T) {
 	answers := append([]string(nil), wizardAnswers...)
 	answers[13] = starterDir
 	var out bytes.Buffer
-	err := tui.RunLines(t.Context(), All(st, w.deps), tui.Options{
+	err = tui.RunLines(t.Context(), All(st, w.deps), tui.Options{
 		In: strings.NewReader(strings.Join(answers, "\n") + "\n"), Out: &out, Env: []string{},
 		Checkpoint: Checkpoint(st, w.deps.Store),
 	})
@@ -77,6 +84,7 @@ func TestWizardLineTranscript(t *testing.T) {
 	if len(entries) != 2 {
 		t.Errorf("store holds %d files, want setup.json and secrets.json only", len(entries))
 	}
+	t.Chdir(wd) // the golden file is relative to the package
 	golden.RequireEqual(t, transcript)
 }
 
