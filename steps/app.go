@@ -110,7 +110,7 @@ func (s *appStep) Execute(ctx context.Context) (tui.Result, error) {
 		return tui.Result{}, err
 	}
 	base := s.st.BaseURL()
-	redirect, postLogout := demo.RedirectURI(base), demo.PostLogoutRedirectURI(base)
+	redirect, postLogout := demo.RedirectURI(base), postLogoutURIs(base)
 	var app logtoapi.Application
 	verb := "created"
 	if s.choice == appReuse && len(s.existing) > 0 {
@@ -127,15 +127,15 @@ func (s *appStep) Execute(ctx context.Context) (tui.Result, error) {
 		}
 		app, err = c.CreateTraditionalApplication(ctx, logtoapi.NewApplication{
 			Name: name, Description: "Created by logto-twilio for the SMS sign-in demo",
-			RedirectURIs: []string{redirect}, PostLogoutRedirectURIs: []string{postLogout},
+			RedirectURIs: []string{redirect}, PostLogoutRedirectURIs: postLogout,
 		})
 		if err != nil {
 			return tui.Result{}, explain("Cannot create the app", err)
 		}
 	}
-	if !slices.Contains(app.RedirectURIs, redirect) || !slices.Contains(app.PostLogoutRedirectURIs, postLogout) {
-		r := appendMissing(app.RedirectURIs, redirect)
-		p := appendMissing(app.PostLogoutRedirectURIs, postLogout)
+	r := appendMissing(app.RedirectURIs, redirect)
+	p := appendMissing(app.PostLogoutRedirectURIs, postLogout...)
+	if len(r) != len(app.RedirectURIs) || len(p) != len(app.PostLogoutRedirectURIs) {
 		if app, err = c.SetApplicationURIs(ctx, app.ID, r, p); err != nil {
 			return tui.Result{}, explain("Cannot register the redirect URIs", err)
 		}
@@ -151,9 +151,23 @@ func (s *appStep) Execute(ctx context.Context) (tui.Result, error) {
 	}), nil
 }
 
-func appendMissing(list []string, v string) []string {
-	if slices.Contains(list, v) {
-		return list
+// postLogoutURIs are the post sign-out redirect URIs registered for the demo
+// at base: the exact string @logto/express sends (no trailing slash) and, as
+// Logto compares them exactly, the same with a slash (what apps made from
+// Logto's guide often register).
+func postLogoutURIs(base string) []string {
+	u := demo.PostLogoutRedirectURI(base)
+	return []string{u, u + "/"}
+}
+
+// appendMissing returns list with the values it lacks appended (a new slice
+// when it grows; no duplicates added).
+func appendMissing(list []string, vs ...string) []string {
+	out := list
+	for _, v := range vs {
+		if !slices.Contains(out, v) {
+			out = append(slices.Clip(out), v)
+		}
 	}
-	return append(slices.Clone(list), v)
+	return out
 }

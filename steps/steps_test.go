@@ -262,6 +262,48 @@ func TestApp(t *testing.T) {
 		if slices.Contains(w.logto.list(), "SetURIs newapp") {
 			t.Fatal("URIs set twice")
 		}
+		app := w.logto.apps[len(w.logto.apps)-1]
+		if !slices.Equal(app.RedirectURIs, []string{redirect}) ||
+			!slices.Equal(app.PostLogoutRedirectURIs, []string{"http://localhost:3000", "http://localhost:3000/"}) {
+			t.Fatalf("created with %q and %q", app.RedirectURIs, app.PostLogoutRedirectURIs)
+		}
+	})
+	t.Run("post sign-out URIs in both forms, without duplicates", func(t *testing.T) {
+		t.Parallel()
+		tests := []struct {
+			name     string
+			has      []string // the existing app's post sign-out URIs
+			want     []string // after; nil = no update
+			redirect []string
+		}{
+			{name: "with a slash (the recorded real app)", has: []string{"http://localhost:3000/"}, redirect: []string{redirect},
+				want: []string{"http://localhost:3000/", "http://localhost:3000"}},
+			{name: "without a slash", has: []string{"http://localhost:3000", "http://x/"}, redirect: []string{redirect},
+				want: []string{"http://localhost:3000", "http://x/", "http://localhost:3000/"}},
+			{name: "none", redirect: []string{redirect}, want: []string{"http://localhost:3000", "http://localhost:3000/"}},
+			{name: "both already", has: []string{"http://localhost:3000/", "http://localhost:3000"}, redirect: []string{redirect}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				w := newWorld()
+				w.logto.apps = []logtoapi.Application{{ID: "old", Name: "Bookstore", RedirectURIs: tt.redirect, PostLogoutRedirectURIs: tt.has}}
+				s := newApp(readyState(), &w.deps)
+				if _, err := run(t, s); err != nil {
+					t.Fatal(err)
+				}
+				set := slices.Contains(w.logto.list(), "SetURIs old")
+				if tt.want == nil {
+					if set {
+						t.Fatalf("URIs updated although complete: %q", w.logto.uris)
+					}
+					return
+				}
+				if !set || !slices.Equal(w.logto.uris[1], tt.want) || !slices.Equal(w.logto.uris[0], tt.redirect) {
+					t.Fatalf("set %v: redirect %q, post sign-out %q; want %q", set, w.logto.uris[0], w.logto.uris[1], tt.want)
+				}
+			})
+		}
 	})
 	t.Run("asks before reusing, then adds the URIs", func(t *testing.T) {
 		t.Parallel()
