@@ -181,6 +181,9 @@ func (s AppSecret) String() string {
 	return fmt.Sprintf("AppSecret{Name: %q, Value: %s}", s.Name, mask(s.Value))
 }
 
+// GoString masks the value in %#v too.
+func (s AppSecret) GoString() string { return "logtoapi." + s.String() }
+
 // Expired reports whether the secret has expired at now.
 func (s AppSecret) Expired(now time.Time) bool {
 	return s.ExpiresAt != nil && !now.Before(*s.ExpiresAt)

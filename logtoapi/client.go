@@ -35,6 +35,9 @@ func (m M2MCredentials) String() string {
 	return fmt.Sprintf("M2MCredentials{AppID: %s, AppSecret: %s}", m.AppID, mask(m.AppSecret))
 }
 
+// GoString masks the secret in %#v too.
+func (m M2MCredentials) GoString() string { return "logtoapi." + m.String() }
+
 func mask(s string) string {
 	if s == "" {
 		return `""`
@@ -84,6 +87,15 @@ func New(e Endpoint, m2m M2MCredentials, hc *http.Client) (*Client, error) {
 		},
 	}, nil
 }
+
+// String names the client's endpoint and App ID, so that printing a Client never shows
+// its secret or token.
+func (c *Client) String() string {
+	return fmt.Sprintf("logtoapi.Client{Endpoint: %s, AppID: %s}", c.e, c.m2m.AppID)
+}
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }
 
 // Endpoint returns the client's endpoint.
 func (c *Client) Endpoint() Endpoint { return c.e }

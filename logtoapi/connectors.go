@@ -42,6 +42,9 @@ func (c TwilioConfig) String() string {
 		c.AccountSID, mask(c.AuthToken), c.FromMessagingServiceSID, len(c.Templates))
 }
 
+// GoString masks the auth token in %#v too.
+func (c TwilioConfig) GoString() string { return "logtoapi." + c.String() }
+
 // Validate checks the config before it is sent: the three ids without spaces, the four
 // required template usage types, and "{{code}}" in every template (Logto does not check it).
 // Errors never contain the auth token.
@@ -110,6 +113,9 @@ type Connector struct {
 func (c Connector) String() string {
 	return fmt.Sprintf("Connector{ID: %s, ConnectorID: %s, Type: %s}", c.ID, c.ConnectorID, c.Type)
 }
+
+// GoString leaves the config out of %#v too.
+func (c Connector) GoString() string { return "logtoapi." + c.String() }
 
 // IsTwilio reports whether c is a Twilio SMS connector.
 func (c Connector) IsTwilio() bool { return c.ConnectorID == TwilioFactoryID }
