@@ -45,6 +45,21 @@ type Config struct {
 	HTTPClient *http.Client
 }
 
+// String masks the app secret.
+func (c Config) String() string {
+	return fmt.Sprintf("demo.Config{Endpoint: %s, AppID: %s, AppSecret: %s, BaseURL: %s}", c.Endpoint, c.AppID, mask(c.AppSecret), c.BaseURL)
+}
+
+// GoString masks the app secret in %#v too.
+func (c Config) GoString() string { return c.String() }
+
+func mask(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "[secret]"
+}
+
 // SignIn is one completed sign-in.
 type SignIn struct {
 	Subject     string         // the user ID (sub)
@@ -73,6 +88,12 @@ type Server struct {
 	endSess  string
 	now      func() time.Time
 }
+
+// String describes the server without its secrets.
+func (s *Server) String() string { return fmt.Sprintf("demo.Server{Config: %s}", s.cfg) }
+
+// GoString is String, for %#v.
+func (s *Server) GoString() string { return s.String() }
 
 // IssuerMismatchError means Logto's discovery document names another issuer than the endpoint
 // the demo was given. The usual cause is Logto's ENDPOINT setting differing from the URL used to

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -533,5 +534,27 @@ func TestStartContextOnlyBoundsDiscovery(t *testing.T) {
 	cb, _ := startSignIn(t, c, strings.TrimSuffix(u, "/"))
 	if p := get(t, c, http.MethodGet, cb.String()); p.status != http.StatusFound {
 		t.Fatalf("callback after the start ctx ended: %d %s", p.status, p.body)
+	}
+}
+
+func TestPrintingNeverShowsSecrets(t *testing.T) {
+	t.Parallel()
+	const appSecret, sessionSecret = "VerySecretAppSecret123", "VerySecretSessionSecret456"
+	f := newFakeIssuer(t)
+	s, _ := startDemo(t, f, func(c *Config) { c.AppSecret = appSecret })
+	values := map[string]any{
+		"Config":        Config{Endpoint: "http://127.0.0.1:3001", AppID: "app", AppSecret: appSecret},
+		"ExpressValues": ExpressValues{Endpoint: "http://127.0.0.1:3001", AppID: "app", AppSecret: appSecret, SessionSecret: sessionSecret},
+		"Server":        s,
+	}
+	for name, v := range values {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+			for _, p := range []any{v, []any{v}} {
+				got := fmt.Sprintf(verb, p)
+				if strings.Contains(got, appSecret) || strings.Contains(got, sessionSecret) {
+					t.Errorf("%s with %s shows a secret: %s", name, verb, got)
+				}
+			}
+		}
 	}
 }

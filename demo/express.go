@@ -24,6 +24,15 @@ type ExpressValues struct {
 	SessionSecret string // "" = a new random one
 }
 
+// String masks the app and session secrets.
+func (v ExpressValues) String() string {
+	return fmt.Sprintf("demo.ExpressValues{Endpoint: %s, AppID: %s, AppSecret: %s, BaseURL: %s, SessionSecret: %s}",
+		v.Endpoint, v.AppID, mask(v.AppSecret), v.BaseURL, mask(v.SessionSecret))
+}
+
+// GoString masks the secrets in %#v too.
+func (v ExpressValues) GoString() string { return v.String() }
+
 // check validates and normalises v. Values go into a .env file, so they must be one plain token.
 func (v ExpressValues) check() (ExpressValues, error) {
 	ep, err := parseHTTPURL("Logto endpoint", v.Endpoint)
