@@ -90,26 +90,39 @@ func (s *connectorStep) Load(ctx context.Context) (func(), error) {
 
 func (s *connectorStep) Guide() string {
 	g := GuideText(s.ID())
-	if s.st.Setup.Method == MethodManual {
-		cfg := s.config()
-		return g + fmt.Sprintf("\n\nIn the Console (alt+o), add the Twilio SMS connector with:\n"+
-			"  Account SID                 %s\n"+
-			"  Auth Token                  %s\n"+
-			"  From Messaging Service SID  %s\n"+
-			"  Templates                   %d (alt+y copies the whole config as JSON,\n"+
-			"                              Auth Token included)",
-			cfg.AccountSID, Secret(cfg.AuthToken), cfg.FromMessagingServiceSID, len(cfg.Templates))
+	if s.st.Setup.Method != MethodManual {
+		return g
+	}
+	cfg := s.config()
+	copyHint := "(alt+y copies the whole config as JSON,\n" +
+		"                              Auth Token included)"
+	if s.line {
+		copyHint = "(the whole config as JSON is below,\n" +
+			"                              Auth Token masked)"
+	}
+	g += fmt.Sprintf("\n\nIn the Console (%s), add the Twilio SMS connector with:\n"+
+		"  Account SID                 %s\n"+
+		"  Auth Token                  %s\n"+
+		"  From Messaging Service SID  %s\n"+
+		"  Templates                   %d %s",
+		s.openHint(s.page()), cfg.AccountSID, Secret(cfg.AuthToken), cfg.FromMessagingServiceSID, len(cfg.Templates), copyHint)
+	if s.line {
+		g += "\n\n" + s.configJSON(true)
 	}
 	return g
 }
 
-func (s *connectorStep) Actions() []tui.Action {
+// page is the Console page of the SMS connectors ("" without an endpoint).
+func (s *connectorStep) page() string {
 	e, err := logtoapi.ParseEndpoint(s.st.Setup.Endpoint)
-	page := ""
-	if err == nil {
-		page = e.Console().SMSConnector()
+	if err != nil {
+		return ""
 	}
-	acts := []tui.Action{s.openAction("alt+o", "open Console", page)}
+	return e.Console().SMSConnector()
+}
+
+func (s *connectorStep) Actions() []tui.Action {
+	acts := []tui.Action{s.openAction("alt+o", "open Console", s.page())}
 	if s.st.Setup.Method == MethodManual {
 		acts = append(acts, s.copyAction("alt+y", "copy JSON", func() string { return s.configJSON(false) }))
 	}
@@ -136,7 +149,7 @@ func (s *connectorStep) Form(tui.FormEnv) *huh.Form {
 			Title("Saved the connector in the Console?").Affirmative("Yes, it is saved").Negative("Not yet").
 			Validate(func(ok bool) error {
 				if !ok {
-					return fmt.Errorf("save it in the Console first (alt+o opens the page)")
+					return fmt.Errorf("save it in the Console first (%s)", s.openPageHint(s.page()))
 				}
 				return nil
 			})))

@@ -137,15 +137,19 @@ func (s *credsStep) Guide() string {
 }
 
 func (s *credsStep) instructions() string {
+	open, copyR, copyP := ", alt+o", " (alt+y copies)", " (alt+u copies)"
+	if s.line { // no keys in the line runner: the URLs are shown as they are
+		open, copyR, copyP = "", "", ""
+	}
 	if s.st.Setup.Method == MethodManual {
-		return fmt.Sprintf("In the Console (%s, alt+o), create a \"Traditional web\" app named as you like, "+
+		return fmt.Sprintf("In the Console (%s%s), create a \"Traditional web\" app named as you like, "+
 			"add these URIs in its settings and save, then paste its App ID and App secret.\n\n"+
-			"  Redirect URI (alt+y copies)       %s\n"+
-			"  Post sign-out URI (alt+u copies)  %s", s.page(), s.redirectURI(), s.postLogoutURI())
+			"  %-32s  %s\n"+
+			"  %-32s  %s", s.page(), open, "Redirect URI"+copyR, s.redirectURI(), "Post sign-out URI"+copyP, s.postLogoutURI())
 	}
 	return fmt.Sprintf("The machine-to-machine app needs the \"Logto Management API access\" role; the "+
-		"wizard uses it to create and configure everything else. To make one: in the Console (%s, alt+o) "+
-		"create a \"Machine-to-machine\" app, then assign it that role.", s.page())
+		"wizard uses it to create and configure everything else. To make one: in the Console (%s%s) "+
+		"create a \"Machine-to-machine\" app, then assign it that role.", s.page(), open)
 }
 
 func (s *credsStep) Actions() []tui.Action {
@@ -228,7 +232,7 @@ func (s *credsStep) manual(ctx context.Context, e logtoapi.Endpoint, id, secret 
 			"Press e and copy the App ID and secret again from the app's page in the Console.", nil)
 	case logtoapi.AppNotTraditional:
 		return tui.Result{}, problem("That app is not a \"Traditional web\" app",
-			"Create a Traditional web app in the Console (alt+o) and paste its ID and secret.", nil)
+			"Create a Traditional web app in the Console ("+s.openHint(s.page())+") and paste its ID and secret.", nil)
 	default:
 		return tui.Result{}, problem("Logto gave an unexpected answer about the app: "+check.String(), "", nil)
 	}

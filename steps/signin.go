@@ -44,7 +44,7 @@ func (s *signInStep) Load(ctx context.Context) (func(), error) {
 func (s *signInStep) Guide() string {
 	g := GuideText(s.ID())
 	if s.st.Setup.Method == MethodManual {
-		return g + "\n\nIn the Console (alt+o), Sign-in experience → Sign-up and sign-in: set the sign-up " +
+		return g + "\n\nIn the Console (" + s.openHint(s.page()) + "), Sign-in experience → Sign-up and sign-in: set the sign-up " +
 			"identifier to Phone number (verify at sign-up) and add Phone number with " +
 			"Verification code as a sign-in method. Then save."
 	}
@@ -64,12 +64,16 @@ func (s *signInStep) Guide() string {
 	return strings.Join(lines, "\n")
 }
 
-func (s *signInStep) Actions() []tui.Action {
-	page := ""
+// page is the Console page of the sign-in experience ("" without an endpoint).
+func (s *signInStep) page() string {
 	if e, err := logtoapi.ParseEndpoint(s.st.Setup.Endpoint); err == nil {
-		page = e.Console().SignInExperience()
+		return e.Console().SignInExperience()
 	}
-	return []tui.Action{s.openAction("alt+o", "open Console", page)}
+	return ""
+}
+
+func (s *signInStep) Actions() []tui.Action {
+	return []tui.Action{s.openAction("alt+o", "open Console", s.page())}
 }
 
 func (s *signInStep) Form(tui.FormEnv) *huh.Form {
@@ -78,7 +82,7 @@ func (s *signInStep) Form(tui.FormEnv) *huh.Form {
 			Title("Saved phone sign-in in the Console?").Affirmative("Yes").Negative("Not yet").
 			Value(&s.manualOK).Validate(func(ok bool) error {
 			if !ok {
-				return fmt.Errorf("save it in the Console first (alt+o opens the page)")
+				return fmt.Errorf("save it in the Console first (%s)", s.openPageHint(s.page()))
 			}
 			return nil
 		})))

@@ -121,6 +121,28 @@ type base struct {
 	id, title string
 	st        *State
 	d         *Deps
+	line      bool // the line runner: no alt+ keys (tui.LineModer)
+}
+
+// SetLineMode tells the step it runs in the line runner (tui.LineModer).
+func (b *base) SetLineMode(on bool) { b.line = on }
+
+// openPageHint is openHint for a validation message: "alt+o opens the
+// page", or the URL.
+func (b *base) openPageHint(url string) string {
+	if b.line {
+		return url
+	}
+	return "alt+o opens the page"
+}
+
+// openHint is what a text says about opening url: its alt+o key, or in the
+// line runner (no keys) the URL itself.
+func (b *base) openHint(url string) string {
+	if b.line {
+		return url
+	}
+	return "alt+o"
 }
 
 func (b *base) ID() string    { return b.id }

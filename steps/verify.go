@@ -24,7 +24,6 @@ const VerifyTimeout = 15 * time.Minute
 // Update) and waits for the sign-in event.
 type verifyStep struct {
 	base
-	line bool // the line runner has no alt+ keys
 }
 
 func newVerify(st *State, d *Deps) *verifyStep {
@@ -34,10 +33,7 @@ func newVerify(st *State, d *Deps) *verifyStep {
 // Skip: the proof is re-run every time the wizard gets here.
 func (s *verifyStep) Skip() bool { return false }
 
-func (s *verifyStep) Form(env tui.FormEnv) *huh.Form {
-	s.line = env.Line
-	return nil
-}
+func (s *verifyStep) Form(tui.FormEnv) *huh.Form { return nil }
 
 func (s *verifyStep) Timeout() time.Duration { return VerifyTimeout }
 

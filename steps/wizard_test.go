@@ -164,4 +164,21 @@ func TestWizardLineManual(t *testing.T) {
 		t.Errorf("setup %+v", st.Setup)
 	}
 	assertNoSecrets(t, "transcript", out.String())
+	// Plain mode has no alt+ keys: the texts show the URLs instead.
+	plain := strings.Join(strings.Fields(out.String()), " ") // undo the wrapping
+	if strings.Contains(plain, "alt+") {
+		t.Errorf("plain mode names alt+ keys:\n%s", out.String())
+	}
+	for _, want := range []string{
+		"(http://localhost:3002/console/applications/create)",
+		"Redirect URI http://localhost:3000/logto/sign-in-callback",
+		"Post sign-out URI http://localhost:3000",
+		"In the Console (http://localhost:3002/console/connectors/passwordless), add the Twilio SMS connector",
+		`"fromMessagingServiceSID": "MG11111111111111111111111111111111"`,
+		"In the Console (http://localhost:3002/console/sign-in-experience",
+	} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("plain mode lacks %q:\n%s", want, out.String())
+		}
+	}
 }

@@ -31,11 +31,18 @@ type fakeStep struct {
 	committed []string
 	block     chan struct{} // when set, Execute waits for it or ctx
 	lastEnv   FormEnv
+	lineMode  bool // set by SetLineMode
+	guideLine bool // lineMode when Guide was last called
 }
+
+func (s *fakeStep) SetLineMode(on bool) { s.lineMode = on }
 
 func (s *fakeStep) ID() string    { return s.id }
 func (s *fakeStep) Title() string { return s.title }
-func (s *fakeStep) Guide() string { return s.guide }
+func (s *fakeStep) Guide() string {
+	s.guideLine = s.lineMode
+	return s.guide
+}
 
 func (s *fakeStep) Form(env FormEnv) *huh.Form {
 	s.lastEnv = env

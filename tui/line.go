@@ -60,6 +60,11 @@ func RunLines(ctx context.Context, steps []Step, opts Options) error {
 		in = ttyLineInput{lineInput: li, fd: opts.In.(interface{ Fd() uintptr }).Fd()}
 		env.MaskSecrets = true
 	}
+	for _, s := range steps {
+		if lm, ok := s.(LineModer); ok {
+			lm.SetLineMode(true)
+		}
+	}
 	lr := &lineRunner{ctx: ctx, steps: steps, opts: opts, in: in, li: li, env: env,
 		out: colorprofile.NewWriter(opts.Out, opts.Env)}
 	return lr.run()

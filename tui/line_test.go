@@ -177,3 +177,21 @@ func TestLinePanel(t *testing.T) {
 		t.Fatalf("transcript:\n%s", got)
 	}
 }
+
+// TestLineModeSet: the line runner tells every step it has no alt+ keys
+// before any step's guide is shown.
+func TestLineModeSet(t *testing.T) {
+	t.Parallel()
+	a := &fakeStep{id: "a", title: "Name", guide: "Who are you?"}
+	b := &fakeStep{id: "b", title: "Other", guide: "More.", noForm: true}
+	var out bytes.Buffer
+	err := RunLines(t.Context(), []Step{a, b}, Options{In: strings.NewReader("Ada\n"), Out: &out, Env: []string{"TERM=dumb"}})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, s := range []*fakeStep{a, b} {
+		if !s.lineMode || !s.guideLine {
+			t.Errorf("step %s: line mode %v, in its guide %v", s.id, s.lineMode, s.guideLine)
+		}
+	}
+}

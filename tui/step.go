@@ -111,6 +111,12 @@ type Action struct {
 // running phases.
 type Actioner interface{ Actions() []Action }
 
+// LineModer is implemented by steps whose texts name their extra keys. The
+// line runner has no such keys: before the first step it calls
+// SetLineMode(true) on every step that implements it, so the step can show
+// what the key would open or copy (a URL) instead.
+type LineModer interface{ SetLineMode(on bool) }
+
 // Waiter is implemented by steps that show a text while Execute runs.
 type Waiter interface{ WaitingText() string }
 
