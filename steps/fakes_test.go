@@ -43,7 +43,6 @@ type fakeLogto struct {
 	errs map[string]error
 
 	apps      []logtoapi.Application
-	created   logtoapi.Application
 	secret    string
 	connector *logtoapi.Connector
 	sie       logtoapi.SignInExperience
@@ -75,8 +74,10 @@ func (f *fakeLogto) CreateTraditionalApplication(_ context.Context, a logtoapi.N
 	if err := f.err("Create"); err != nil {
 		return logtoapi.Application{}, err
 	}
-	app := logtoapi.Application{ID: "newapp", Name: a.Name, Type: logtoapi.TypeTraditional,
-		RedirectURIs: a.RedirectURIs, PostLogoutRedirectURIs: a.PostLogoutRedirectURIs}
+	app := logtoapi.Application{
+		ID: "newapp", Name: a.Name, Type: logtoapi.TypeTraditional,
+		RedirectURIs: a.RedirectURIs, PostLogoutRedirectURIs: a.PostLogoutRedirectURIs,
+	}
 	f.apps = append(f.apps, app)
 	return app, nil
 }
@@ -125,7 +126,7 @@ func (f *fakeLogto) SignInExperience(context.Context) (logtoapi.SignInExperience
 	return f.sie, f.err("SignInExperience")
 }
 
-func (f *fakeLogto) ApplySignInPlan(_ context.Context, p logtoapi.SignInPlan) (logtoapi.SignInExperience, error) {
+func (f *fakeLogto) ApplySignInPlan(context.Context, logtoapi.SignInPlan) (logtoapi.SignInExperience, error) {
 	f.add("ApplySignInPlan")
 	return f.sie, f.err("ApplySignInPlan")
 }
@@ -271,9 +272,12 @@ type world struct {
 
 func newWorld() *world {
 	w := &world{
-		logto: &fakeLogto{errs: map[string]error{}, secret: appSecret,
-			apps: []logtoapi.Application{}},
-		twilio: &fakeTwilio{errs: map[string]error{},
+		logto: &fakeLogto{
+			errs: map[string]error{}, secret: appSecret,
+			apps: []logtoapi.Application{},
+		},
+		twilio: &fakeTwilio{
+			errs:     map[string]error{},
 			account:  twiliosetup.Account{SID: accountSID, FriendlyName: "Workshop", Status: "active", Type: "Trial"},
 			services: []twiliosetup.Service{{SID: "MG11111111111111111111111111111111", FriendlyName: "Main", Senders: 1}},
 			numbers:  []twiliosetup.Number{{SID: "PN1", PhoneNumber: "+15005550006", SMS: true}},
@@ -286,7 +290,7 @@ func newWorld() *world {
 	}
 	w.disc = logtoapi.Discovery{Issuer: "http://localhost:3001/oidc"}
 	w.deps = Deps{
-		Discover: func(_ context.Context, e logtoapi.Endpoint) (logtoapi.Discovery, error) {
+		Discover: func(context.Context, logtoapi.Endpoint) (logtoapi.Discovery, error) {
 			return w.disc, w.discErr
 		},
 		VerifyApp: func(context.Context, logtoapi.Endpoint, string, string) (logtoapi.AppCheck, error) {
@@ -312,10 +316,12 @@ func newWorld() *world {
 // readyState is a state as it is after the Twilio step (automatic method).
 func readyState() *State {
 	st := NewState(Prefill{})
-	st.Setup = Setup{Endpoint: "http://localhost:3001", Method: MethodAuto, M2MAppID: "m2m1",
+	st.Setup = Setup{
+		Endpoint: "http://localhost:3001", Method: MethodAuto, M2MAppID: "m2m1",
 		AppID: "app1", AppName: "Bookstore", DemoPort: 3000, TwilioAccountSID: accountSID,
 		ServiceSID: "MG11111111111111111111111111111111", ServiceName: "Main",
-		Templates: []Template{{UsageType: "SignIn", Content: "Your code is {{code}}"}}}
+		Templates: []Template{{UsageType: "SignIn", Content: "Your code is {{code}}"}},
+	}
 	st.Secrets = Secrets{M2MAppSecret: m2mSecret, AppSecret: appSecret, TwilioAuthToken: twilioToken}
 	return st
 }

@@ -25,16 +25,27 @@ type keyPress struct{ id, field string }
 // freshRun answers a fresh automatic run whose answers are all prefilled:
 // enter on every field.
 var freshRun = []keyPress{
-	{"welcome", "start"}, {"endpoint", "endpoint"},
-	{"method", "method"}, {"credentials", "id"}, {"credentials", "secret"},
-	{"app", "name"}, {"twilio", "sid"}, {"twilio", "token"}, {"service", "service"},
-	{"templates", "edit"}, {"testsms", "phone"}, {"signin", "apply"},
-	{"starter", "write"}, {"summary", ""},
+	{"welcome", "start"},
+	{"endpoint", "endpoint"},
+	{"method", "method"},
+	{"credentials", "id"},
+	{"credentials", "secret"},
+	{"app", "name"},
+	{"twilio", "sid"},
+	{"twilio", "token"},
+	{"service", "service"},
+	{"templates", "edit"},
+	{"testsms", "phone"},
+	{"signin", "apply"},
+	{"starter", "write"},
+	{"summary", ""},
 }
 
 func fullPrefill() Prefill {
-	return Prefill{Endpoint: "http://localhost:3001", M2MAppID: "m2m1", M2MAppSecret: m2mSecret,
-		TwilioAccountSID: accountSID, TwilioAuthToken: twilioToken, TestPhone: "+15005550006"}
+	return Prefill{
+		Endpoint: "http://localhost:3001", M2MAppID: "m2m1", M2MAppSecret: m2mSecret,
+		TwilioAccountSID: accountSID, TwilioAuthToken: twilioToken, TestPhone: "+15005550006",
+	}
 }
 
 // driver sends scripted keys when the runner reaches each (step, field).
@@ -82,8 +93,10 @@ func TestWizardFlow(t *testing.T) {
 	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
 	st := NewState(fullPrefill())
 	d := newDriver()
-	m := tui.NewModel(t.Context(), All(st, w.deps), tui.Options{Width: 80, Height: 24,
-		Checkpoint: Checkpoint(st, w.deps.Store), Observe: d.observe})
+	m := tui.NewModel(t.Context(), All(st, w.deps), tui.Options{
+		Width: 80, Height: 24,
+		Checkpoint: Checkpoint(st, w.deps.Store), Observe: d.observe,
+	})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)))
 	d.play(t, tm.Send, freshRun)
@@ -110,8 +123,10 @@ func TestWizardFlow(t *testing.T) {
 // does, so the flow sees what Run returns after ctrl+c.
 func runProgram(t *testing.T, st *State, deps Deps, d *driver) (*tea.Program, chan error) {
 	t.Helper()
-	m := tui.NewModel(t.Context(), All(st, deps), tui.Options{Width: 80, Height: 24,
-		Checkpoint: Checkpoint(st, deps.Store), Observe: d.observe})
+	m := tui.NewModel(t.Context(), All(st, deps), tui.Options{
+		Width: 80, Height: 24,
+		Checkpoint: Checkpoint(st, deps.Store), Observe: d.observe,
+	})
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { _ = pw.Close() })
 	p := tea.NewProgram(m, tea.WithInput(pr), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24),
@@ -174,8 +189,10 @@ func TestWizardCtrlCAndResume(t *testing.T) {
 func TestWizardErrorEditBack(t *testing.T) {
 	t.Parallel()
 	w := newWorld()
-	w.twilio.once = map[string]error{"Account": &twiliosetup.Error{Code: 20003, Status: 401,
-		What: "the Account SID and Auth Token do not match", Next: "Copy both again from the Console home page."}}
+	w.twilio.once = map[string]error{"Account": &twiliosetup.Error{
+		Code: 20003, Status: 401,
+		What: "the Account SID and Auth Token do not match", Next: "Copy both again from the Console home page.",
+	}}
 	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
 	st := NewState(fullPrefill())
 	d := newDriver()

@@ -49,8 +49,10 @@ func TestStepFrames(t *testing.T) {
 		prepare  func(st *State, w *world)
 	}
 	var frames []frame
-	for _, id := range []string{"welcome", "endpoint", "method", "credentials", "app", "twilio", "service", "templates",
-		"connector", "testsms", "signin", "verify", "starter", "summary"} {
+	for _, id := range []string{
+		"welcome", "endpoint", "method", "credentials", "app", "twilio", "service", "templates",
+		"connector", "testsms", "signin", "verify", "starter", "summary",
+	} {
 		frames = append(frames, frame{name: id, id: id})
 	}
 	manual := func(st *State, _ *world) { st.Setup.Method = MethodManual }

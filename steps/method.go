@@ -153,7 +153,7 @@ func (s *credsStep) instructions() string {
 }
 
 func (s *credsStep) Actions() []tui.Action {
-	acts := []tui.Action{s.openAction("alt+o", "open Console", s.page())}
+	acts := []tui.Action{s.openAction("open Console", s.page())}
 	if s.st.Setup.Method == MethodManual {
 		acts = append(acts,
 			s.copyAction("alt+y", "copy redirect URI", s.redirectURI),
@@ -174,7 +174,7 @@ func (s *credsStep) Form(env tui.FormEnv) *huh.Form {
 			s.secret = firstNonEmpty(p.M2MAppSecret.Reveal(), s.st.Secrets.M2MAppSecret.Reveal())
 		}
 	}
-	idTitle, secretTitle := "M2M App ID", "M2M App secret"
+	idTitle, secretTitle := "M2M App ID", "M2M App secret" //nolint:gosec // field titles, not credentials
 	if s.method == MethodManual {
 		idTitle, secretTitle = "App ID", "App secret"
 	}

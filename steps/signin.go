@@ -73,7 +73,7 @@ func (s *signInStep) page() string {
 }
 
 func (s *signInStep) Actions() []tui.Action {
-	return []tui.Action{s.openAction("alt+o", "open Console", s.page())}
+	return []tui.Action{s.openAction("open Console", s.page())}
 }
 
 func (s *signInStep) Form(tui.FormEnv) *huh.Form {

@@ -188,18 +188,21 @@ func (b *base) logto() (Logto, error) {
 }
 
 func (b *base) twilio() (Twilio, error) {
-	c, err := b.d.NewTwilio(twiliosetup.Credentials{AccountSID: b.st.Setup.TwilioAccountSID,
-		AuthToken: b.st.Secrets.TwilioAuthToken.Reveal()})
+	c, err := b.d.NewTwilio(twiliosetup.Credentials{
+		AccountSID: b.st.Setup.TwilioAccountSID,
+		AuthToken:  b.st.Secrets.TwilioAuthToken.Reveal(),
+	})
 	if err != nil {
 		return nil, explain("Cannot use the Twilio credentials", err)
 	}
 	return c, nil
 }
 
-// openAction opens url in the browser (inside a command, never in Update).
-func (b *base) openAction(keys, help, url string) tui.Action {
+// openAction opens url in the browser on alt+o (inside a command, never in
+// Update).
+func (b *base) openAction(help, url string) tui.Action {
 	return tui.Action{
-		Key: key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, help)),
+		Key: key.NewBinding(key.WithKeys("alt+o"), key.WithHelp("alt+o", help)),
 		Run: func() tea.Cmd {
 			if b.d.Open == nil || b.st.Prefill.NoBrowser || url == "" {
 				return nil

@@ -70,13 +70,19 @@ func TestEndpoint(t *testing.T) {
 		text    string
 		summary string
 	}{
-		{name: "oss", input: " http://localhost:3001/ ", disc: logtoapi.Discovery{Issuer: "http://localhost:3001/oidc"},
-			summary: "http://localhost:3001 · Logto OSS (tenant default)"},
-		{name: "cloud", input: "https://abc123.logto.app/", disc: logtoapi.Discovery{Issuer: "https://abc123.logto.app/oidc"},
-			summary: "Logto Cloud (tenant abc123)"},
+		{
+			name: "oss", input: " http://localhost:3001/ ", disc: logtoapi.Discovery{Issuer: "http://localhost:3001/oidc"},
+			summary: "http://localhost:3001 · Logto OSS (tenant default)",
+		},
+		{
+			name: "cloud", input: "https://abc123.logto.app/", disc: logtoapi.Discovery{Issuer: "https://abc123.logto.app/oidc"},
+			summary: "Logto Cloud (tenant abc123)",
+		},
 		{name: "unreachable", input: "http://localhost:3001", discErr: errBoom, text: "Logto did not answer"},
-		{name: "issuer differs", input: "http://127.0.0.1:3001", disc: logtoapi.Discovery{Issuer: "http://localhost:3001/oidc"},
-			text: "Logto calls itself http://localhost:3001/oidc"},
+		{
+			name: "issuer differs", input: "http://127.0.0.1:3001", disc: logtoapi.Discovery{Issuer: "http://localhost:3001/oidc"},
+			text: "Logto calls itself http://localhost:3001/oidc",
+		},
 		{name: "not an address", input: "ftp://x", text: "not a Logto address"},
 	}
 	for _, tt := range tests {
@@ -131,8 +137,10 @@ func TestMethod(t *testing.T) {
 		summary   string
 	}{
 		{name: "have an M2M app", choice: choiceAutoHave, method: MethodAuto, summary: "automatic, with an M2M app"},
-		{name: "create the M2M app", choice: choiceAutoCreate, method: MethodAuto,
-			opened: []string{"http://localhost:3002/console/applications/create?type=MachineToMachine"}, summary: "Console page opened"},
+		{
+			name: "create the M2M app", choice: choiceAutoCreate, method: MethodAuto,
+			opened: []string{"http://localhost:3002/console/applications/create?type=MachineToMachine"}, summary: "Console page opened",
+		},
 		{name: "manual", choice: choiceManual, method: MethodManual, summary: "manual"},
 		{name: "manual without browser", choice: choiceManual, noBrowser: true, method: MethodManual, summary: "· open http://"},
 	}
@@ -276,10 +284,14 @@ func TestApp(t *testing.T) {
 			want     []string // after; nil = no update
 			redirect []string
 		}{
-			{name: "with a slash (the recorded real app)", has: []string{"http://localhost:3000/"}, redirect: []string{redirect},
-				want: []string{"http://localhost:3000/", "http://localhost:3000"}},
-			{name: "without a slash", has: []string{"http://localhost:3000", "http://x/"}, redirect: []string{redirect},
-				want: []string{"http://localhost:3000", "http://x/", "http://localhost:3000/"}},
+			{
+				name: "with a slash (the recorded real app)", has: []string{"http://localhost:3000/"}, redirect: []string{redirect},
+				want: []string{"http://localhost:3000/", "http://localhost:3000"},
+			},
+			{
+				name: "without a slash", has: []string{"http://localhost:3000", "http://x/"}, redirect: []string{redirect},
+				want: []string{"http://localhost:3000", "http://x/", "http://localhost:3000/"},
+			},
 			{name: "none", redirect: []string{redirect}, want: []string{"http://localhost:3000", "http://localhost:3000/"}},
 			{name: "both already", has: []string{"http://localhost:3000/", "http://localhost:3000"}, redirect: []string{redirect}},
 		}
@@ -594,8 +606,10 @@ func TestConnector(t *testing.T) {
 
 func TestTestSMS(t *testing.T) {
 	t.Parallel()
-	unverified := &twiliosetup.Error{Code: 21608, What: "trial accounts can only text verified numbers",
-		Next: "Verify the number at " + twiliosetup.ConsoleVerifiedCallerIDs}
+	unverified := &twiliosetup.Error{
+		Code: 21608, What: "trial accounts can only text verified numbers",
+		Next: "Verify the number at " + twiliosetup.ConsoleVerifiedCallerIDs,
+	}
 	noSender := &twiliosetup.Error{What: "the Messaging Service has no sender", Next: "Add a sender to the service."}
 	tests := []struct {
 		name       string
@@ -612,41 +626,75 @@ func TestTestSMS(t *testing.T) {
 	}{
 		{name: "auto via Logto", method: MethodAuto, phone: "+1 500 555 0006", result: "delivered via Logto's connector"},
 		{name: "bad phone", method: MethodAuto, phone: "12", text: "not valid"},
-		{name: "national number, US sender", method: MethodAuto, phone: "(415) 555-0123", sender: "+15005550006",
-			want: "+14155550123", result: "delivered via Logto's connector"},
-		{name: "national number, GB sender", method: MethodManual, phone: "07700 900123", sender: "+447700900000",
-			want: "+447700900123", result: "delivered"},
-		{name: "national number, sender unknown", method: MethodAuto, phone: "(415) 555-0123",
-			text: "not valid", hint: "international format"},
-		{name: "national number, bad sender", method: MethodAuto, phone: "(415) 555-0123", sender: "nonsense",
-			text: "not valid", hint: "international format"},
-		{name: "trial unverified", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
-			text: "only text verified numbers", hint: "Verify the number", noSend: true},
-		{name: "manual trial unverified", method: MethodManual, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
-			text: "only text verified numbers", hint: "Verify the number", noSend: true},
-		{name: "manual no sender", method: MethodManual, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
-			text: "cannot send", hint: "Add a sender", noSend: true},
-		{name: "auto no sender", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
-			text: "cannot send", hint: "Add a sender", noSend: true},
-		{name: "Logto test fails", method: MethodAuto, phone: "+15005550006",
-			logtoErr: &logtoapi.TwilioError{Code: 21211, Message: "invalid To"}, text: "Logto could not send"},
-		{name: "auto undelivered", method: MethodAuto, phone: "+15005550006",
-			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusUndelivered, ErrorCode: 30007}, text: "not delivered", hint: "template plainer"},
-		{name: "auto failed", method: MethodAuto, phone: "+15005550006",
-			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusFailed, ErrorCode: 30034}, text: "not delivered"},
-		{name: "auto not listed by Twilio", method: MethodAuto, phone: "+15005550006",
+		{
+			name: "national number, US sender", method: MethodAuto, phone: "(415) 555-0123", sender: "+15005550006",
+			want: "+14155550123", result: "delivered via Logto's connector",
+		},
+		{
+			name: "national number, GB sender", method: MethodManual, phone: "07700 900123", sender: "+447700900000",
+			want: "+447700900123", result: "delivered",
+		},
+		{
+			name: "national number, sender unknown", method: MethodAuto, phone: "(415) 555-0123",
+			text: "not valid", hint: "international format",
+		},
+		{
+			name: "national number, bad sender", method: MethodAuto, phone: "(415) 555-0123", sender: "nonsense",
+			text: "not valid", hint: "international format",
+		},
+		{
+			name: "trial unverified", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
+			text: "only text verified numbers", hint: "Verify the number", noSend: true,
+		},
+		{
+			name: "manual trial unverified", method: MethodManual, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
+			text: "only text verified numbers", hint: "Verify the number", noSend: true,
+		},
+		{
+			name: "manual no sender", method: MethodManual, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
+			text: "cannot send", hint: "Add a sender", noSend: true,
+		},
+		{
+			name: "auto no sender", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
+			text: "cannot send", hint: "Add a sender", noSend: true,
+		},
+		{
+			name: "Logto test fails", method: MethodAuto, phone: "+15005550006",
+			logtoErr: &logtoapi.TwilioError{Code: 21211, Message: "invalid To"}, text: "Logto could not send",
+		},
+		{
+			name: "auto undelivered", method: MethodAuto, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusUndelivered, ErrorCode: 30007}, text: "not delivered", hint: "template plainer",
+		},
+		{
+			name: "auto failed", method: MethodAuto, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusFailed, ErrorCode: 30034}, text: "not delivered",
+		},
+		{
+			name: "auto not listed by Twilio", method: MethodAuto, phone: "+15005550006",
 			errs:   map[string]error{"Find": fmt.Errorf("twiliosetup: find: %w", twiliosetup.ErrMessageNotFound)},
-			result: "sent via Logto's connector (not followed)"},
-		{name: "auto lost track", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"Follow": errBoom},
-			text: "Lost track"},
-		{name: "manual sent, no receipt", method: MethodManual, phone: "+15005550006",
-			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusSent}, result: "sent (no delivery receipt yet)"},
-		{name: "manual delivered", method: MethodManual, phone: "+15005550006",
-			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusDelivered}, result: "delivered"},
-		{name: "manual undelivered", method: MethodManual, phone: "+15005550006",
-			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusUndelivered, ErrorCode: 30003}, text: "not delivered"},
-		{name: "manual send refused", method: MethodManual, phone: "+15005550006",
-			errs: map[string]error{"Send": errBoom}, text: "did not accept"},
+			result: "sent via Logto's connector (not followed)",
+		},
+		{
+			name: "auto lost track", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"Follow": errBoom},
+			text: "Lost track",
+		},
+		{
+			name: "manual sent, no receipt", method: MethodManual, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusSent}, result: "sent (no delivery receipt yet)",
+		},
+		{
+			name: "manual delivered", method: MethodManual, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusDelivered}, result: "delivered",
+		},
+		{
+			name: "manual undelivered", method: MethodManual, phone: "+15005550006",
+			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusUndelivered, ErrorCode: 30003}, text: "not delivered",
+		},
+		{
+			name: "manual send refused", method: MethodManual, phone: "+15005550006",
+			errs: map[string]error{"Send": errBoom}, text: "did not accept",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -681,8 +729,10 @@ func TestTestSMS(t *testing.T) {
 				t.Fatal(err)
 			}
 			e164 := cmp.Or(tt.want, "+15005550006")
-			wantCalls := []string{"EnsureSender " + st.Setup.ServiceSID, "CheckCanText " + e164,
-				"Send " + st.Setup.ServiceSID + " " + e164, "Follow SM1"}
+			wantCalls := []string{
+				"EnsureSender " + st.Setup.ServiceSID, "CheckCanText " + e164,
+				"Send " + st.Setup.ServiceSID + " " + e164, "Follow SM1",
+			}
 			if tt.method == MethodAuto {
 				wantCalls[2] = "Find " + e164 // after Logto's connector test, which gives no SID
 				if tt.errs["Find"] != nil {
@@ -1051,7 +1101,8 @@ func TestResumeWithOtherInputs(t *testing.T) {
 		{name: "no flag: skipped", step: 1, skip: true},
 		{name: "same port: app skipped", prefill: Prefill{Port: 3000}, step: 4, skip: true},
 		{name: "other port: app runs", prefill: Prefill{Port: 3100}, step: 4, skip: false},
-		{name: "other endpoint: runs, forgets the app and connector", prefill: Prefill{Endpoint: "http://localhost:4001"}, step: 1,
+		{
+			name: "other endpoint: runs, forgets the app and connector", prefill: Prefill{Endpoint: "http://localhost:4001"}, step: 1,
 			run: func(t *testing.T, st *State, w *world) error {
 				w.disc.Issuer = "http://localhost:4001/oidc"
 				s := newEndpoint(st, &w.deps)
@@ -1059,15 +1110,18 @@ func TestResumeWithOtherInputs(t *testing.T) {
 				return err
 			},
 			stillDone: []string{"endpoint", "method", "twilio", "service", "templates"},
-			undone:    []string{"credentials", "app", "connector", "testsms", "signin"}},
-		{name: "other Twilio account: runs, forgets the service", prefill: Prefill{TwilioAccountSID: "ACffffffffffffffffffffffffffffffff"}, step: 5,
+			undone:    []string{"credentials", "app", "connector", "testsms", "signin"},
+		},
+		{
+			name: "other Twilio account: runs, forgets the service", prefill: Prefill{TwilioAccountSID: "ACffffffffffffffffffffffffffffffff"}, step: 5,
 			run: func(t *testing.T, st *State, w *world) error {
 				s := newTwilio(st, &w.deps)
 				_, err := run(t, s)
 				return err
 			},
 			stillDone: []string{"endpoint", "app", "twilio", "templates", "signin"},
-			undone:    []string{"service", "connector", "testsms"}},
+			undone:    []string{"service", "connector", "testsms"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -69,15 +69,17 @@ func (s Store) Load() (Loaded, error) {
 	if prob != "" {
 		l.Problems = append(l.Problems, prob)
 	} else {
-		l.Secrets = Secrets{Version: raw.Version, M2MAppSecret: Secret(raw.M2MAppSecret),
-			AppSecret: Secret(raw.AppSecret), TwilioAuthToken: Secret(raw.TwilioAuthToken)}
+		l.Secrets = Secrets{
+			Version: raw.Version, M2MAppSecret: Secret(raw.M2MAppSecret),
+			AppSecret: Secret(raw.AppSecret), TwilioAuthToken: Secret(raw.TwilioAuthToken),
+		}
 	}
 	return l, nil
 }
 
 func (s Store) read(name string, v any) (found bool, problem string, err error) {
 	path := filepath.Join(s.Dir, name)
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(filepath.Clean(path))
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, "", nil
 	}

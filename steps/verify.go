@@ -56,7 +56,7 @@ func (s *verifyStep) WaitingText() string {
 
 func (s *verifyStep) Actions() []tui.Action {
 	return []tui.Action{
-		s.openAction("alt+o", "open demo", s.url()),
+		s.openAction("open demo", s.url()),
 		s.copyAction("alt+y", "copy URL", s.url),
 	}
 }
@@ -75,8 +75,10 @@ func (s *verifyStep) server(ctx context.Context) (Demo, string, error) {
 	if s.st.Setup.AppID == "" || !s.st.Secrets.AppSecret.IsSet() {
 		return nil, "", problem("The app's ID or secret is missing", "Go back (ctrl+b) to the app steps.", nil)
 	}
-	srv, err := s.d.NewDemo(demo.Config{Endpoint: e.String(), AppID: s.st.Setup.AppID,
-		AppSecret: s.st.Secrets.AppSecret.Reveal(), BaseURL: s.url()})
+	srv, err := s.d.NewDemo(demo.Config{
+		Endpoint: e.String(), AppID: s.st.Setup.AppID,
+		AppSecret: s.st.Secrets.AppSecret.Reveal(), BaseURL: s.url(),
+	})
 	if err != nil {
 		return nil, "", explain("Cannot set up the demo app", err)
 	}

@@ -48,7 +48,7 @@ func TestWizardLineTranscript(t *testing.T) {
 	t.Chdir(dir)
 	w.deps.Store = &Store{Dir: "config"}
 	starterDir := "starter"
-	w.deps.WriteExpress = func(d string, v demo.ExpressValues, _ func(string) bool) ([]string, error) {
+	w.deps.WriteExpress = func(_ string, v demo.ExpressValues, _ func(string) bool) ([]string, error) {
 		w.express.add(v.AppID)
 		return []string{"app.js", ".env"}, nil
 	}
@@ -107,8 +107,10 @@ func TestWizardLinePrefilled(t *testing.T) {
 	st := NewState(fullPrefill())
 	var out bytes.Buffer
 	in := "y\n" + strings.Repeat("\n", 30)
-	err := tui.RunLines(t.Context(), All(st, w.deps), tui.Options{In: strings.NewReader(in), Out: &out, Env: []string{},
-		Checkpoint: Checkpoint(st, w.deps.Store)})
+	err := tui.RunLines(t.Context(), All(st, w.deps), tui.Options{
+		In: strings.NewReader(in), Out: &out, Env: []string{},
+		Checkpoint: Checkpoint(st, w.deps.Store),
+	})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
@@ -144,8 +146,10 @@ func TestWizardLineManual(t *testing.T) {
 		"",  // summary
 	}, "\n") + "\n"
 	var out bytes.Buffer
-	err := tui.RunLines(t.Context(), All(st, w.deps), tui.Options{In: strings.NewReader(in), Out: &out, Env: []string{},
-		Checkpoint: Checkpoint(st, w.deps.Store)})
+	err := tui.RunLines(t.Context(), All(st, w.deps), tui.Options{
+		In: strings.NewReader(in), Out: &out, Env: []string{},
+		Checkpoint: Checkpoint(st, w.deps.Store),
+	})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}

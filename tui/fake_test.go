@@ -17,9 +17,7 @@ type fakeStep struct {
 	noForm           bool
 	secret           bool
 	skip             bool
-	optional         bool
 	waiting          string
-	hint             string
 	loadErrs         []error
 	actions          []Action
 

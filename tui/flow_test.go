@@ -90,8 +90,10 @@ func TestFlowHappyPath(t *testing.T) {
 
 func TestFlowErrorRetry(t *testing.T) {
 	t.Parallel()
-	s := &fakeStep{id: "a", title: "Send", noForm: true,
-		errs: []error{hintErr{msg: "twilio: 21608 unverified number", hint: "Verify the number first."}}}
+	s := &fakeStep{
+		id: "a", title: "Send", noForm: true,
+		errs: []error{hintErr{msg: "twilio: 21608 unverified number", hint: "Verify the number first."}},
+	}
 	tm := startFlow(t, []Step{s}, Options{})
 	tm.waitState(t, 0, PhaseFailed)
 	tm.Send(press("enter"))

@@ -24,8 +24,10 @@ func TestFrames(t *testing.T) {
 		drive func(m *Model)
 	}{
 		{name: "form", steps: func() []Step {
-			return []Step{&fakeStep{id: "a", title: "Logto endpoint", guide: "Where is your Logto? The default is a local Logto."},
-				&fakeStep{id: "b", title: "B"}}
+			return []Step{
+				&fakeStep{id: "a", title: "Logto endpoint", guide: "Where is your Logto? The default is a local Logto."},
+				&fakeStep{id: "b", title: "B"},
+			}
 		}},
 		{name: "form_secret_long_guide", steps: func() []Step {
 			return []Step{&fakeStep{id: "twilio", title: "Twilio credentials", guide: longGuide, secret: true, value: "s3cr3t-token"}}
@@ -34,12 +36,16 @@ func TestFrames(t *testing.T) {
 			return []Step{loaderStep{&fakeStep{id: "a", title: "Messaging Service", guide: "Pick a service."}}}
 		}},
 		{name: "running", steps: func() []Step {
-			return []Step{waitStep{&fakeStep{id: "a", title: "Verify", guide: "Sign in with your phone.", noForm: true,
-				waiting: "Open http://localhost:3000 and sign in with your phone number. Waiting for the sign-in…"}}}
+			return []Step{waitStep{&fakeStep{
+				id: "a", title: "Verify", guide: "Sign in with your phone.", noForm: true,
+				waiting: "Open http://localhost:3000 and sign in with your phone number. Waiting for the sign-in…",
+			}}}
 		}},
 		{name: "failed", steps: func() []Step {
-			return []Step{&fakeStep{id: "a", title: "Twilio credentials", guide: "Paste your credentials."},
-				&fakeStep{id: "b", title: "B"}}
+			return []Step{
+				&fakeStep{id: "a", title: "Twilio credentials", guide: "Paste your credentials."},
+				&fakeStep{id: "b", title: "B"},
+			}
 		}, drive: func(m *Model) {
 			m.run()
 			m.Update(resultMsg{step: 0, attempt: m.attempt, res: Result{Summary: "ok"}})

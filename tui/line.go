@@ -65,8 +65,10 @@ func RunLines(ctx context.Context, steps []Step, opts Options) error {
 			lm.SetLineMode(true)
 		}
 	}
-	lr := &lineRunner{ctx: ctx, steps: steps, opts: opts, in: in, li: li, env: env,
-		out: colorprofile.NewWriter(opts.Out, opts.Env)}
+	lr := &lineRunner{
+		ctx: ctx, steps: steps, opts: opts, in: in, li: li, env: env,
+		out: colorprofile.NewWriter(opts.Out, opts.Env),
+	}
 	return lr.run()
 }
 

@@ -13,10 +13,14 @@ import (
 
 func lineSteps() (*fakeStep, *fakeStep, *fakeStep, []Step) {
 	a := &fakeStep{id: "a", title: "Name", guide: "Who are you?"}
-	b := &fakeStep{id: "b", title: "Secret", secret: true,
-		errs: []error{hintErr{msg: "the token was refused", hint: "Copy it again."}}}
-	c := &fakeStep{id: "c", title: "Test SMS", noForm: true, waiting: "Sending…",
-		errs: []error{errors.New("undelivered (30003)")}}
+	b := &fakeStep{
+		id: "b", title: "Secret", secret: true,
+		errs: []error{hintErr{msg: "the token was refused", hint: "Copy it again."}},
+	}
+	c := &fakeStep{
+		id: "c", title: "Test SMS", noForm: true, waiting: "Sending…",
+		errs: []error{errors.New("undelivered (30003)")},
+	}
 	return a, b, c, []Step{a, b, optionalStep{c}}
 }
 
@@ -36,10 +40,12 @@ func TestLineTranscript(t *testing.T) {
 	}, "\n") + "\n"
 	var out bytes.Buffer
 	var saved []string
-	err := RunLines(t.Context(), steps, Options{In: strings.NewReader(in), Out: &out, Env: []string{"TERM=dumb"},
+	err := RunLines(t.Context(), steps, Options{
+		In: strings.NewReader(in), Out: &out, Env: []string{"TERM=dumb"},
 		Checkpoint: func(id string) func() error {
 			return func() error { saved = append(saved, id); return nil }
-		}})
+		},
+	})
 	if err != nil {
 		t.Fatalf("RunLines: %v\n%s", err, out.String())
 	}
@@ -115,8 +121,10 @@ type pagedStep struct {
 func (s *pagedStep) Pages(FormEnv) []Page {
 	return []Page{
 		{Group: func() *huh.Group { return huh.NewGroup(huh.NewInput().Title("First").Value(&s.first)) }},
-		{Group: func() *huh.Group { return huh.NewGroup(huh.NewInput().Title("Second").Value(&s.second)) },
-			Hide: func() bool { return s.first != "more" }},
+		{
+			Group: func() *huh.Group { return huh.NewGroup(huh.NewInput().Title("Second").Value(&s.second)) },
+			Hide:  func() bool { return s.first != "more" },
+		},
 	}
 }
 
@@ -163,12 +171,14 @@ func TestLinePanel(t *testing.T) {
 		close(step.block)
 	}()
 	var out bytes.Buffer
-	err := RunLines(t.Context(), []Step{step}, Options{In: strings.NewReader(""), Out: &out, Env: []string{},
+	err := RunLines(t.Context(), []Step{step}, Options{
+		In: strings.NewReader(""), Out: &out, Env: []string{},
 		Panel: func() string {
 			mu.Lock()
 			defer mu.Unlock()
 			return text
-		}, PanelRefresh: ch})
+		}, PanelRefresh: ch,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

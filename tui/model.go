@@ -210,7 +210,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.stopRunning()
 		if msg.err != nil {
-			return m, m.fail(PhaseLoading, msg.err)
+			m.fail(PhaseLoading, msg.err)
+			return m, nil
 		}
 		if msg.apply != nil {
 			msg.apply()
@@ -222,7 +223,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.stopRunning()
 		if msg.err != nil {
-			return m, m.fail(PhaseRunning, msg.err)
+			m.fail(PhaseRunning, msg.err)
+			return m, nil
 		}
 		return m, m.commit(msg.res)
 	case spinner.TickMsg:
@@ -398,11 +400,10 @@ func (m *Model) run() tea.Cmd {
 	})
 }
 
-func (m *Model) fail(in Phase, err error) tea.Cmd {
+func (m *Model) fail(in Phase, err error) {
 	m.phase = PhaseFailed
 	m.failedIn = in
 	m.err = err
-	return nil
 }
 
 func (m *Model) commit(res Result) tea.Cmd {

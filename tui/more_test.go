@@ -18,8 +18,10 @@ func TestPanelRefresh(t *testing.T) {
 	t.Parallel()
 	ch := make(chan struct{}, 1)
 	text := "no SMS yet"
-	m := NewModel(t.Context(), []Step{&fakeStep{id: "a", title: "A"}}, Options{Width: 80, Height: 24,
-		Panel: func() string { return text }, PanelRefresh: ch})
+	m := NewModel(t.Context(), []Step{&fakeStep{id: "a", title: "A"}}, Options{
+		Width: 80, Height: 24,
+		Panel: func() string { return text }, PanelRefresh: ch,
+	})
 	m.Init()
 	if !strings.Contains(view(m), "no SMS yet") {
 		t.Fatalf("panel missing:\n%s", view(m))

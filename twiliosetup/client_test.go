@@ -62,7 +62,7 @@ func TestAccount(t *testing.T) {
 		t.Run(typ, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
-			f.handle("GET api.twilio.com"+pathAccount, func(w http.ResponseWriter, r *http.Request) {
+			f.handle("GET api.twilio.com"+pathAccount, func(w http.ResponseWriter, _ *http.Request) {
 				writeJSON(w, 200, account(typ))
 			})
 			acct, err := f.client().Account(t.Context())
@@ -120,11 +120,11 @@ func TestAPIErrorsAreExplained(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
-			fail := func(w http.ResponseWriter, r *http.Request) { writeError(w, tt.status, tt.code, "Twilio says no") }
+			fail := func(w http.ResponseWriter, _ *http.Request) { writeError(w, tt.status, tt.code, "Twilio says no") }
 			f.handle("GET api.twilio.com"+pathAccount, fail)
 			f.handle("GET messaging.twilio.com/v1/Services/{sid}", fail)
 			f.handle("POST api.twilio.com"+pathMessages, fail)
-			f.handle("GET messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", func(w http.ResponseWriter, r *http.Request) {
+			f.handle("GET messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", func(w http.ResponseWriter, _ *http.Request) {
 				writeJSON(w, 200, map[string]any{"phone_numbers": []any{}, "meta": v1Meta("phone_numbers")})
 			})
 			f.handle("POST messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", fail)
@@ -160,7 +160,7 @@ func mustPhone(t *testing.T, s string) twiliosetup.Phone {
 func TestServicesWithSenderCounts(t *testing.T) {
 	t.Parallel()
 	f := newFake(t)
-	f.handle("GET messaging.twilio.com/v1/Services", func(w http.ResponseWriter, r *http.Request) {
+	f.handle("GET messaging.twilio.com/v1/Services", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, map[string]any{"services": []any{service(serviceOK, "Logto"), service(serviceB, "Empty")}, "meta": v1Meta("services")})
 	})
 	f.handle("GET messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", func(w http.ResponseWriter, r *http.Request) {
@@ -207,7 +207,7 @@ func TestCreateServiceAndAttachNumber(t *testing.T) {
 	f.handle("POST messaging.twilio.com/v1/Services", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 201, service(serviceB, r.PostForm.Get("FriendlyName")))
 	})
-	f.handle("GET messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", func(w http.ResponseWriter, r *http.Request) {
+	f.handle("GET messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, map[string]any{"phone_numbers": attached, "meta": v1Meta("phone_numbers")})
 	})
 	f.handle("POST messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", func(w http.ResponseWriter, r *http.Request) {
@@ -215,12 +215,16 @@ func TestCreateServiceAndAttachNumber(t *testing.T) {
 		attached = append(attached, pn)
 		writeJSON(w, 201, pn)
 	})
-	f.handle("GET api.twilio.com/2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json", func(w http.ResponseWriter, r *http.Request) {
+	f.handle("GET api.twilio.com/2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, v2010List("incoming_phone_numbers", []any{
-			map[string]any{"sid": pnA, "phone_number": "+15005550006", "friendly_name": "(500) 555-0006",
-				"capabilities": map[string]bool{"sms": true, "mms": true, "voice": true, "fax": false}, "date_created": rfc2822},
-			map[string]any{"sid": pnB, "phone_number": "+15005550007", "friendly_name": "voice only",
-				"capabilities": map[string]bool{"sms": false, "mms": false, "voice": true, "fax": false}, "date_created": rfc2822},
+			map[string]any{
+				"sid": pnA, "phone_number": "+15005550006", "friendly_name": "(500) 555-0006",
+				"capabilities": map[string]bool{"sms": true, "mms": true, "voice": true, "fax": false}, "date_created": rfc2822,
+			},
+			map[string]any{
+				"sid": pnB, "phone_number": "+15005550007", "friendly_name": "voice only",
+				"capabilities": map[string]bool{"sms": false, "mms": false, "voice": true, "fax": false}, "date_created": rfc2822,
+			},
 		}))
 	})
 	c := f.client()
@@ -270,11 +274,13 @@ func TestCreateServiceAndAttachNumber(t *testing.T) {
 }
 
 func callerIDs(nums ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request) {
 		items := []any{}
 		for i, n := range nums {
-			items = append(items, map[string]any{"sid": pnA[:len(pnA)-1] + string(rune('0'+i)), "phone_number": n,
-				"friendly_name": n, "account_sid": sidOK, "date_created": rfc2822, "date_updated": rfc2822})
+			items = append(items, map[string]any{
+				"sid": pnA[:len(pnA)-1] + string(rune('0'+i)), "phone_number": n,
+				"friendly_name": n, "account_sid": sidOK, "date_created": rfc2822, "date_updated": rfc2822,
+			})
 		}
 		writeJSON(w, 200, v2010List("outgoing_caller_ids", items))
 	}
@@ -299,9 +305,9 @@ func TestTrialUnverifiedRefusedBeforeSending(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
-			f.handle("GET api.twilio.com"+pathAccount, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, account(tt.acct)) })
+			f.handle("GET api.twilio.com"+pathAccount, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, account(tt.acct)) })
 			f.handle("GET api.twilio.com"+pathCallers, callerIDs("+1 555 010 0199", "+14155550100"))
-			f.handle("POST api.twilio.com"+pathMessages, func(w http.ResponseWriter, r *http.Request) {
+			f.handle("POST api.twilio.com"+pathMessages, func(w http.ResponseWriter, _ *http.Request) {
 				writeError(w, 400, 21608, "The number is unverified. Trial accounts cannot send messages to unverified numbers")
 			})
 			c := f.client()
@@ -337,8 +343,10 @@ func TestStartVerification(t *testing.T) {
 	t.Parallel()
 	f := newFake(t)
 	f.handle("POST api.twilio.com/2010-04-01/Accounts/{sid}/OutgoingCallerIds.json", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 201, map[string]any{"account_sid": sidOK, "call_sid": "CA0123456789abcdef0123456789abcdef",
-			"friendly_name": r.PostForm.Get("FriendlyName"), "phone_number": r.PostForm.Get("PhoneNumber"), "validation_code": "123456"})
+		writeJSON(w, 201, map[string]any{
+			"account_sid": sidOK, "call_sid": "CA0123456789abcdef0123456789abcdef",
+			"friendly_name": r.PostForm.Get("FriendlyName"), "phone_number": r.PostForm.Get("PhoneNumber"), "validation_code": "123456",
+		})
 	})
 	code, err := f.client().StartVerification(t.Context(), mustPhone(t, "+1 (415) 555-0100"))
 	if err != nil {
@@ -538,7 +546,7 @@ func TestRetry429(t *testing.T) {
 func TestContextCancelsRequestInFlight(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFake(t)
-		f.handle("GET api.twilio.com"+pathAccount, func(w http.ResponseWriter, r *http.Request) {
+		f.handle("GET api.twilio.com"+pathAccount, func(_ http.ResponseWriter, r *http.Request) {
 			<-r.Context().Done() // Twilio never answers
 		})
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
@@ -571,15 +579,19 @@ func TestTokenRotation(t *testing.T) {
 	t.Parallel()
 	const newToken = "fedcba9876543210fedcba9876543210"
 	f := newFake(t)
-	f.handle("POST accounts.twilio.com/v1/AuthTokens/Secondary", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 201, map[string]any{"account_sid": sidOK, "secondary_auth_token": newToken,
-			"date_created": iso8601, "date_updated": iso8601, "url": "https://accounts.twilio.com/v1/AuthTokens/Secondary"})
+	f.handle("POST accounts.twilio.com/v1/AuthTokens/Secondary", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 201, map[string]any{
+			"account_sid": sidOK, "secondary_auth_token": newToken,
+			"date_created": iso8601, "date_updated": iso8601, "url": "https://accounts.twilio.com/v1/AuthTokens/Secondary",
+		})
 	})
-	f.handle("POST accounts.twilio.com/v1/AuthTokens/Promote", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"account_sid": sidOK, "auth_token": newToken,
-			"date_created": iso8601, "date_updated": iso8601, "url": "https://accounts.twilio.com/v1/AuthTokens/Promote"})
+	f.handle("POST accounts.twilio.com/v1/AuthTokens/Promote", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, map[string]any{
+			"account_sid": sidOK, "auth_token": newToken,
+			"date_created": iso8601, "date_updated": iso8601, "url": "https://accounts.twilio.com/v1/AuthTokens/Promote",
+		})
 	})
-	f.handle("DELETE accounts.twilio.com/v1/AuthTokens/Secondary", func(w http.ResponseWriter, r *http.Request) {
+	f.handle("DELETE accounts.twilio.com/v1/AuthTokens/Secondary", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	c := f.client()
@@ -626,7 +638,7 @@ func TestSendTestChecksFirst(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
-			f.handle("GET messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", func(w http.ResponseWriter, r *http.Request) {
+			f.handle("GET messaging.twilio.com/v1/Services/{sid}/PhoneNumbers", func(w http.ResponseWriter, _ *http.Request) {
 				nums := []any{}
 				for range tt.senders {
 					nums = append(nums, phoneNumber(pnA, "+15005550006", serviceOK))

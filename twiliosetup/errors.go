@@ -74,64 +74,122 @@ type explanation struct{ what, next string }
 // explanations maps Twilio codes to a plain line and a next step. Sources: api-contracts.md §B.11
 // and twilio.com/docs/api/errors/<code>.
 var explanations = map[int]explanation{
-	10002: {"Trial accounts cannot use this feature (a trial may hold only one number).",
-		"Use the number you already have, or upgrade the account in the Twilio Console."},
-	20003: {"Twilio did not accept the Account SID and Auth Token together.",
-		"Copy both again from the Twilio Console home page (live credentials, not test ones), with no spaces."},
-	20404: {"Twilio found nothing with that SID on this account.",
-		"Check the SID (Account SIDs start with AC, Messaging Service SIDs with MG) and that it belongs to this account."},
-	20500: {"Twilio had an internal error.",
-		"Try again in a minute; if it persists, check https://status.twilio.com."},
-	20429: {"Twilio is receiving too many requests from this account right now.",
-		"Wait a few seconds and try again."},
-	21211: {"The 'To' phone number is not a valid phone number.",
-		"Enter the number with its country code, for example +1 415 555 0100."},
-	21222: {"The Account SID contains characters Twilio does not allow (often a pasted space or newline).",
-		"Paste the Account SID again: AC followed by 32 letters and digits."},
-	21224: {"The Auth Token contains characters Twilio does not allow (often a pasted space or newline).",
-		"Paste the Auth Token again: 32 letters and digits."},
-	21408: {"This account may not send SMS to that country (Messaging Geo Permissions).",
-		"Enable the country in the Twilio Console: Messaging > Settings > Geo permissions."},
-	21421: {"That phone number SID is not valid.",
-		"Pick the number from the list of this account's numbers."},
-	21606: {"The sender number cannot send SMS.",
-		"Use a number with SMS capability in the Messaging Service."},
-	21607: {"Trial accounts must send from their trial number.",
-		"Put the trial number in the Messaging Service's sender pool, or upgrade the account."},
-	21608: {"Trial accounts can only text verified numbers, and this number is not verified.",
-		"Verify it in the Twilio Console (Phone Numbers > Verified Caller IDs): " + ConsoleVerifiedCallerIDs},
-	21610: {"The recipient has opted out (replied STOP) of messages from this sender.",
-		"From that phone, text START to the sender number, then try again."},
-	21614: {"The 'To' number cannot receive SMS (a landline or not a mobile number).",
-		"Use a mobile phone number."},
-	21617: {"The message is longer than Twilio's 1,600-character limit.",
-		"Shorten the template."},
-	21705: {"The Messaging Service SID is not valid.",
-		"Copy it again from the Twilio Console: Messaging > Services (it starts with MG)."},
-	21712: {"That number already belongs to another Messaging Service.",
-		"Remove it from the other service in the Twilio Console, or pick another number."},
-	21714: {"The Messaging Service's sender pool is full.",
-		"Remove unused numbers from the service or use another service."},
-	21715: {"That number cannot send SMS, so it cannot join a Messaging Service.",
-		"Pick a number with SMS capability."},
-	30003: {"The phone could not be reached (switched off or out of coverage).",
-		"Check that the phone is on and has signal, then send again."},
-	30005: {"The carrier does not know this number (it may not exist or be inactive).",
-		"Check the number, then send again."},
-	30006: {"The number is a landline or its carrier cannot receive SMS.",
-		"Use a mobile phone number."},
-	30007: {"The carrier filtered the message (spam or content policy).",
-		"Make the template plainer (no links, no shortened URLs), and register the sender if it is a US number."},
-	30032: {"The toll-free sender is not verified, so texts to the US and Canada are blocked.",
-		"Submit toll-free verification in the Twilio Console (Phone Numbers > Regulatory Compliance), or use another sender."},
-	30034: {"The US sender number is not registered for A2P 10DLC, so carriers block its texts.",
-		"Register an A2P 10DLC campaign in the Twilio Console (Messaging > Regulatory Compliance), or use a toll-free number."},
-	30044: {"The message is too long for a trial account (trial messages must fit in one segment).",
-		"Shorten the template to one segment, or upgrade the account."},
-	572002: {"This trial account must use its assigned trial number for this recipient.",
-		"Send from the trial number Twilio assigned, or upgrade the account."},
-	572005: {"The recipient was added to the trial but not verified yet.",
-		"Finish the verification in the Twilio Console: " + ConsoleVerifiedCallerIDs},
+	10002: {
+		"Trial accounts cannot use this feature (a trial may hold only one number).",
+		"Use the number you already have, or upgrade the account in the Twilio Console.",
+	},
+	20003: {
+		"Twilio did not accept the Account SID and Auth Token together.",
+		"Copy both again from the Twilio Console home page (live credentials, not test ones), with no spaces.",
+	},
+	20404: {
+		"Twilio found nothing with that SID on this account.",
+		"Check the SID (Account SIDs start with AC, Messaging Service SIDs with MG) and that it belongs to this account.",
+	},
+	20500: {
+		"Twilio had an internal error.",
+		"Try again in a minute; if it persists, check https://status.twilio.com.",
+	},
+	20429: {
+		"Twilio is receiving too many requests from this account right now.",
+		"Wait a few seconds and try again.",
+	},
+	21211: {
+		"The 'To' phone number is not a valid phone number.",
+		"Enter the number with its country code, for example +1 415 555 0100.",
+	},
+	21222: {
+		"The Account SID contains characters Twilio does not allow (often a pasted space or newline).",
+		"Paste the Account SID again: AC followed by 32 letters and digits.",
+	},
+	21224: {
+		"The Auth Token contains characters Twilio does not allow (often a pasted space or newline).",
+		"Paste the Auth Token again: 32 letters and digits.",
+	},
+	21408: {
+		"This account may not send SMS to that country (Messaging Geo Permissions).",
+		"Enable the country in the Twilio Console: Messaging > Settings > Geo permissions.",
+	},
+	21421: {
+		"That phone number SID is not valid.",
+		"Pick the number from the list of this account's numbers.",
+	},
+	21606: {
+		"The sender number cannot send SMS.",
+		"Use a number with SMS capability in the Messaging Service.",
+	},
+	21607: {
+		"Trial accounts must send from their trial number.",
+		"Put the trial number in the Messaging Service's sender pool, or upgrade the account.",
+	},
+	21608: {
+		"Trial accounts can only text verified numbers, and this number is not verified.",
+		"Verify it in the Twilio Console (Phone Numbers > Verified Caller IDs): " + ConsoleVerifiedCallerIDs,
+	},
+	21610: {
+		"The recipient has opted out (replied STOP) of messages from this sender.",
+		"From that phone, text START to the sender number, then try again.",
+	},
+	21614: {
+		"The 'To' number cannot receive SMS (a landline or not a mobile number).",
+		"Use a mobile phone number.",
+	},
+	21617: {
+		"The message is longer than Twilio's 1,600-character limit.",
+		"Shorten the template.",
+	},
+	21705: {
+		"The Messaging Service SID is not valid.",
+		"Copy it again from the Twilio Console: Messaging > Services (it starts with MG).",
+	},
+	21712: {
+		"That number already belongs to another Messaging Service.",
+		"Remove it from the other service in the Twilio Console, or pick another number.",
+	},
+	21714: {
+		"The Messaging Service's sender pool is full.",
+		"Remove unused numbers from the service or use another service.",
+	},
+	21715: {
+		"That number cannot send SMS, so it cannot join a Messaging Service.",
+		"Pick a number with SMS capability.",
+	},
+	30003: {
+		"The phone could not be reached (switched off or out of coverage).",
+		"Check that the phone is on and has signal, then send again.",
+	},
+	30005: {
+		"The carrier does not know this number (it may not exist or be inactive).",
+		"Check the number, then send again.",
+	},
+	30006: {
+		"The number is a landline or its carrier cannot receive SMS.",
+		"Use a mobile phone number.",
+	},
+	30007: {
+		"The carrier filtered the message (spam or content policy).",
+		"Make the template plainer (no links, no shortened URLs), and register the sender if it is a US number.",
+	},
+	30032: {
+		"The toll-free sender is not verified, so texts to the US and Canada are blocked.",
+		"Submit toll-free verification in the Twilio Console (Phone Numbers > Regulatory Compliance), or use another sender.",
+	},
+	30034: {
+		"The US sender number is not registered for A2P 10DLC, so carriers block its texts.",
+		"Register an A2P 10DLC campaign in the Twilio Console (Messaging > Regulatory Compliance), or use a toll-free number.",
+	},
+	30044: {
+		"The message is too long for a trial account (trial messages must fit in one segment).",
+		"Shorten the template to one segment, or upgrade the account.",
+	},
+	572002: {
+		"This trial account must use its assigned trial number for this recipient.",
+		"Send from the trial number Twilio assigned, or upgrade the account.",
+	},
+	572005: {
+		"The recipient was added to the trial but not verified yet.",
+		"Finish the verification in the Twilio Console: " + ConsoleVerifiedCallerIDs,
+	},
 }
 
 // Explain returns a plain one-line explanation of a Twilio error code and the next step, or two

@@ -69,8 +69,10 @@ func TestErrorString(t *testing.T) {
 		err  *twiliosetup.Error
 		want string
 	}{
-		{"with explanation", &twiliosetup.Error{Code: 21608, Message: "The number is unverified", What: "Trial."},
-			"twilio error 21608: Trial. (The number is unverified)"},
+		{
+			"with explanation", &twiliosetup.Error{Code: 21608, Message: "The number is unverified", What: "Trial."},
+			"twilio error 21608: Trial. (The number is unverified)",
+		},
 		{"message only", &twiliosetup.Error{Code: 12345, Message: "Odd"}, "twilio error 12345: Odd"},
 		{"local", &twiliosetup.Error{What: "No sender."}, "twilio: No sender."},
 	}

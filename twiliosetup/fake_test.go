@@ -104,8 +104,10 @@ func writeError(w http.ResponseWriter, status, code int, msg string) {
 	})
 }
 
-const rfc2822 = "Thu, 27 Nov 2026 21:00:00 +0000"
-const iso8601 = "2026-11-27T21:00:00Z"
+const (
+	rfc2822 = "Thu, 27 Nov 2026 21:00:00 +0000"
+	iso8601 = "2026-11-27T21:00:00Z"
+)
 
 func account(typ string) map[string]any {
 	return map[string]any{
@@ -116,27 +118,37 @@ func account(typ string) map[string]any {
 }
 
 func v1Meta(key string) map[string]any {
-	return map[string]any{"page": 0, "page_size": 50, "first_page_url": "https://messaging.twilio.com/v1/" + key,
-		"previous_page_url": nil, "url": "https://messaging.twilio.com/v1/" + key, "next_page_url": nil, "key": key}
+	return map[string]any{
+		"page": 0, "page_size": 50, "first_page_url": "https://messaging.twilio.com/v1/" + key,
+		"previous_page_url": nil, "url": "https://messaging.twilio.com/v1/" + key, "next_page_url": nil, "key": key,
+	}
 }
 
 func service(sid, name string) map[string]any {
-	return map[string]any{"sid": sid, "account_sid": sidOK, "friendly_name": name, "usecase": "notifications",
-		"date_created": iso8601, "date_updated": iso8601, "validity_period": 14400}
+	return map[string]any{
+		"sid": sid, "account_sid": sidOK, "friendly_name": name, "usecase": "notifications",
+		"date_created": iso8601, "date_updated": iso8601, "validity_period": 14400,
+	}
 }
 
 func phoneNumber(sid, e164, serviceSID string) map[string]any {
-	return map[string]any{"sid": sid, "account_sid": sidOK, "service_sid": serviceSID, "phone_number": e164,
-		"country_code": "US", "capabilities": []string{"SMS", "MMS"}, "date_created": iso8601, "date_updated": iso8601}
+	return map[string]any{
+		"sid": sid, "account_sid": sidOK, "service_sid": serviceSID, "phone_number": e164,
+		"country_code": "US", "capabilities": []string{"SMS", "MMS"}, "date_created": iso8601, "date_updated": iso8601,
+	}
 }
 
 func message(sid, to, status string, code any) map[string]any {
-	return map[string]any{"sid": sid, "account_sid": sidOK, "to": to, "from": nil, "status": status, "body": "x",
+	return map[string]any{
+		"sid": sid, "account_sid": sidOK, "to": to, "from": nil, "status": status, "body": "x",
 		"messaging_service_sid": serviceOK, "num_segments": "0", "num_media": "0", "error_code": code,
-		"error_message": nil, "date_created": rfc2822, "date_updated": rfc2822, "date_sent": nil, "direction": "outbound-api"}
+		"error_message": nil, "date_created": rfc2822, "date_updated": rfc2822, "date_sent": nil, "direction": "outbound-api",
+	}
 }
 
 func v2010List(key string, items any) map[string]any {
-	return map[string]any{key: items, "next_page_uri": nil, "page": 0, "page_size": 50, "start": 0, "end": 0,
-		"first_page_uri": "/2010-04-01/Accounts/" + sidOK + "/x.json", "previous_page_uri": nil, "uri": "/x"}
+	return map[string]any{
+		key: items, "next_page_uri": nil, "page": 0, "page_size": 50, "start": 0, "end": 0,
+		"first_page_uri": "/2010-04-01/Accounts/" + sidOK + "/x.json", "previous_page_uri": nil, "uri": "/x",
+	}
 }

@@ -151,7 +151,7 @@ func TestFindSentMessageNotFound(t *testing.T) {
 				if !errors.Is(err, tt.wantIs) {
 					t.Fatalf("err = %v, want %v", err, tt.wantIs)
 				}
-				if tt.wantIs != twiliosetup.ErrMessageNotFound && errors.Is(err, twiliosetup.ErrMessageNotFound) {
+				if !errors.Is(tt.wantIs, twiliosetup.ErrMessageNotFound) && errors.Is(err, twiliosetup.ErrMessageNotFound) {
 					t.Errorf("err = %v also claims not found", err)
 				}
 				if d := time.Since(start); d != tt.took {

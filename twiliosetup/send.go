@@ -52,8 +52,10 @@ func (m Message) Err() error {
 		what = "Twilio could not deliver the message (status " + m.Status + ")."
 		next = "Open the message in the Twilio Console (Monitor > Logs > Messaging) to see why."
 	}
-	return &Error{Code: m.ErrorCode, Message: m.ErrorMessage, What: what, Next: next,
-		MoreInfo: moreInfo(m.ErrorCode)}
+	return &Error{
+		Code: m.ErrorCode, Message: m.ErrorMessage, What: what, Next: next,
+		MoreInfo: moreInfo(m.ErrorCode),
+	}
 }
 
 func moreInfo(code int) string {

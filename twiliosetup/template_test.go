@@ -103,8 +103,10 @@ func TestValidateTemplate(t *testing.T) {
 func TestDefaultTemplates(t *testing.T) {
 	t.Parallel()
 	got := twiliosetup.DefaultTemplates()
-	want := []string{"Register", "SignIn", "ForgotPassword", "Generic", "OrganizationInvitation",
-		"UserPermissionValidation", "BindNewIdentifier", "MfaVerification", "BindMfa"}
+	want := []string{
+		"Register", "SignIn", "ForgotPassword", "Generic", "OrganizationInvitation",
+		"UserPermissionValidation", "BindNewIdentifier", "MfaVerification", "BindMfa",
+	}
 	if len(got) != len(want) {
 		t.Fatalf("%d templates, want %d", len(got), len(want))
 	}

@@ -2,6 +2,7 @@ package twiliosetup
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -75,7 +76,7 @@ func (t *ctxTransport) send(req *http.Request, replay bool) (*http.Response, err
 		body, err := req.GetBody()
 		if err != nil {
 			done()
-			return nil, err
+			return nil, fmt.Errorf("twiliosetup: replay the request body: %w", err)
 		}
 		r.Body = body
 	}
@@ -103,7 +104,7 @@ type doneBody struct {
 func (b *doneBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.once.Do(b.done)
-	return err
+	return err //nolint:wrapcheck // a response body's Close error passes through unchanged
 }
 
 // retryAfter parses a Retry-After value: delay seconds or an HTTP date.
