@@ -447,3 +447,27 @@ func TestRevocation(t *testing.T) {
 		t.Errorf("refresh after revocation: %d %v", status, out)
 	}
 }
+
+// TestRefreshTokenBoundToClient: another app cannot use an app's refresh token (oidc-provider's
+// refresh_token grant checks the client); the token stays usable by its own app.
+func TestRefreshTokenBoundToClient(t *testing.T) {
+	tt := newTestTenant(t)
+	cb, err := tt.s.NewBrowser().SignInByPhone(t.Context(), authQuery(tt.appID, nil), "12015550199")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := exchange(t, tt, cb, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+	rt, _ := tok["refresh_token"].(string)
+	if rt == "" {
+		t.Fatalf("no refresh token: %v", tok)
+	}
+	other := *tt
+	other.appID, other.secret = tt.s.AddTraditionalApp("Another app", []string{testRedirect}, nil)
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}
+	if status, out := postToken(t, &other, form); status != 400 || out["error"] != "invalid_grant" {
+		t.Errorf("refresh by another app: %d %v, want 400 invalid_grant", status, out)
+	}
+	if status, out := postToken(t, tt, form); status != 200 || out["access_token"] == nil {
+		t.Errorf("refresh by its own app: %d %v, want 200 with an access token", status, out)
+	}
+}
