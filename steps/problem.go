@@ -2,7 +2,6 @@ package steps
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
@@ -49,9 +48,7 @@ func explain(what string, err error) error {
 	}
 	var te *twiliosetup.Error
 	if errors.As(err, &te) {
-		if te.What != "" {
-			what = fmt.Sprintf("%s: %s", what, te.What)
-		}
+		// te's own text already says what went wrong in plain words.
 		return &Problem{What: what, Next: te.Next, Err: err}
 	}
 	if h := logtoapi.Explain(err); h != "" {
