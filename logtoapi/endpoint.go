@@ -53,11 +53,12 @@ func ParseEndpoint(input string) (Endpoint, error) {
 		return Endpoint{}, errors.New("logtoapi: endpoint: the address contains spaces; paste only the URL, for example http://localhost:3001")
 	}
 	if !strings.Contains(s, "://") {
-		if schemeTypoRE.MatchString(s) {
-			return Endpoint{}, fmt.Errorf("logtoapi: endpoint: %q looks like a mistyped scheme; start with http:// or https://", s)
-		}
+		// Before the scheme check, whose error repeats the input: "https//user:pass@host".
 		if strings.Contains(s, "@") {
 			return Endpoint{}, errors.New("logtoapi: endpoint: the address must not contain a user name or password")
+		}
+		if schemeTypoRE.MatchString(s) {
+			return Endpoint{}, fmt.Errorf("logtoapi: endpoint: %q looks like a mistyped scheme; start with http:// or https://", s)
 		}
 		u, err := url.Parse("https://" + s)
 		if err != nil || u.Hostname() == "" {

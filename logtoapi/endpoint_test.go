@@ -34,6 +34,7 @@ func TestParseEndpoint(t *testing.T) {
 		{"http://localhost:3001/OIDC", "http://localhost:3001"},
 		{"http://localhost:3001/oidcx", "http://localhost:3001/oidcx"},
 		{"http://localhost:3001/.well-known/openid-configuration", "http://localhost:3001"},
+		{"https://www.abc123.logto.app", "https://abc123.logto.app"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -78,7 +79,12 @@ func TestParseEndpointErrors(t *testing.T) {
 		{"cloud console", "https://cloud.logto.io/abc123/get-started", "Logto website"},
 		{"no host", "http://", "no host"},
 		{"bad host", "http://exa_mple..com", "not a valid host"},
+		{"host starting with a dash", "http://-auth.example.com", "not a valid host"},
 		{"credentials", "http://admin:hunter22@localhost:3001", "user name or password"},
+		{"credentials without scheme", "admin:hunter22@localhost:3001", "user name or password"},
+		{"credentials and a scheme typo", "https//admin:hunter22@abc123.logto.app", "user name or password"},
+		{"credentials and a one-slash scheme", "http:/admin:hunter22@localhost:3001", "user name or password"},
+		{"credentials and no slashes", "https:admin:hunter22@auth.example.com", "user name or password"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +115,7 @@ func TestEndpointTenantAndResource(t *testing.T) {
 	}{
 		{in: "http://localhost:3001", tenant: "default", resource: "https://default.logto.app/api", console: "http://localhost:3002/console"},
 		{in: "http://127.0.0.1:3001", tenant: "default", resource: "https://default.logto.app/api", console: "http://127.0.0.1:3002/console"},
+		{in: "http://[::1]:3001", tenant: "default", resource: "https://default.logto.app/api", console: "http://[::1]:3002/console"},
 		{in: "https://auth.example.com", tenant: "default", resource: "https://default.logto.app/api", console: "https://auth.example.com:3002/console"},
 		{in: "https://abc123.logto.app", tenant: "abc123", cloud: true, resource: "https://abc123.logto.app/api", console: "https://cloud.logto.io/abc123"},
 		{in: "https://auth.example.com", override: "xyz789", tenant: "xyz789", cloud: true, resource: "https://xyz789.logto.app/api", console: "https://cloud.logto.io/xyz789"},
