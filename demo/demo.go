@@ -155,6 +155,10 @@ func New(cfg Config) (*Server, error) {
 
 func parseHTTPURL(what, s string) (string, error) {
 	s = strings.TrimSpace(s)
+	if strings.Contains(s, "@") {
+		// Never echo the value: the part before "@" may be a password.
+		return "", fmt.Errorf("demo: the %s must not contain a user name or password", what)
+	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fmt.Errorf("demo: the %s %q is not an http(s) URL", what, s)

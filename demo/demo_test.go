@@ -470,6 +470,9 @@ func TestNewValidates(t *testing.T) {
 		{"no app id", func(c *Config) { c.AppID = " " }, "app ID"},
 		{"no secret", func(c *Config) { c.AppSecret = "" }, "secret"},
 		{"bad base", func(c *Config) { c.BaseURL = "localhost:3000" }, "base URL"},
+		{"credentials in the endpoint", func(c *Config) { c.Endpoint = "http://admin:hunter22@localhost:3001" }, "user name or password"},
+		{"credentials and a bad scheme", func(c *Config) { c.Endpoint = "htp://admin:hunter22@localhost:3001" }, "user name or password"},
+		{"credentials in the base URL", func(c *Config) { c.BaseURL = "http://admin:hunter22@localhost:3000" }, "user name or password"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -479,6 +482,9 @@ func TestNewValidates(t *testing.T) {
 			_, err := New(cfg)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("New = %v, want an error about %s", err, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "hunter22") {
+				t.Errorf("error %q repeats the password", err)
 			}
 		})
 	}
