@@ -58,6 +58,7 @@ func TestRoutingAndAuthErrors(t *testing.T) {
 		wantStatus, wantCode          int
 	}{
 		{name: "no credentials", method: "GET", url: apiBase + ".json", wantStatus: 401, wantCode: 20003},
+		{name: "empty token (no secondary token either)", method: "GET", url: apiBase + ".json", user: fullSID, pass: "", wantStatus: 401, wantCode: 20003},
 		{name: "unknown path", method: "GET", url: apiBase + "/Nope.json", user: fullSID, pass: token, wantStatus: 404, wantCode: 20404},
 		{name: "wrong method", method: "PUT", url: apiBase + "/Messages.json", user: fullSID, pass: token, wantStatus: 405, wantCode: 20004},
 		{name: "another account's path", method: "GET", url: "https://api.twilio.com/2010-04-01/Accounts/" + trialSID + "/Messages.json", user: fullSID, pass: token, wantStatus: 404, wantCode: 20404},
