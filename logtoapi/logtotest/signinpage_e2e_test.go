@@ -39,7 +39,10 @@ func TestE2ESignInPageInChromium(t *testing.T) {
 	callbacks := make(chan url.Values, 4)
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/logto/sign-in-callback" {
-			callbacks <- r.URL.Query()
+			select { // never block the handler: app.Close waits for it
+			case callbacks <- r.URL.Query():
+			default:
+			}
 		}
 		_, _ = w.Write([]byte("<html><body><p id=app>app</p></body></html>"))
 	}))
