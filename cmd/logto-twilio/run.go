@@ -176,6 +176,10 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	case err == nil:
 		return exitOK
 	case errors.Is(err, tui.ErrInterrupted):
+		if o.sandbox && o.configDir == "" {
+			fmt.Fprintln(stderr, "\nlogto-twilio: stopped. A sandbox run keeps nothing; pass --config-dir to keep one and resume it.")
+			return exitInterrupted
+		}
 		where := "your config directory"
 		if deps.Store != nil {
 			where = deps.Store.Dir

@@ -26,6 +26,9 @@ const (
 	sandboxM2MName    = "logto-twilio sandbox (M2M)"
 )
 
+// sandboxStarted, when set (by tests only), is told about the stand-ins.
+var sandboxStarted func(lg *logtotest.Server, tw *twiliotest.Server)
+
 // buildSandbox starts the Logto and Twilio stand-ins in this process, seeds
 // them like a fresh Logto with an M2M app and a Twilio trial account with a
 // Messaging Service and a number, and prefills every answer that points at
@@ -43,6 +46,9 @@ func buildSandbox(o options, prefill *steps.Prefill) (steps.Deps, *inboxPanel, f
 
 	lg := logtotest.NewServer(logtotest.WithTwilioBaseURL(tw.URL))
 	m2mID, m2mSecret := lg.AddM2MApp(sandboxM2MName, true)
+	if sandboxStarted != nil {
+		sandboxStarted(lg, tw)
+	}
 
 	*prefill = steps.Prefill{
 		Endpoint:         lg.URL,

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
+	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
+)
+
+// watchedBuffer is a writer that others can wait on.
+type watchedBuffer struct {
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{}
+}
+
+func newWatchedBuffer() *watchedBuffer { return &watchedBuffer{changed: make(chan struct{}, 1)} }
+
+func (w *watchedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.b.Write(p)
+	select {
+	case w.changed <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+func (w *watchedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// waitMatch waits until the output matches re and returns the submatches.
+func (w *watchedBuffer) waitMatch(ctx context.Context, re *regexp.Regexp) ([]string, error) {
+	for {
+		if m := re.FindStringSubmatch(w.String()); m != nil {
+			return m, nil
+		}
+		select {
+		case <-w.changed:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for %s: %w", re, ctx.Err())
+		}
+	}
+}
+
+var demoURLLine = regexp.MustCompile(`Demo app: (http://localhost:\d+)`)
+
+// TestPlainModeSandbox runs the whole wizard in plain line mode (stdin is
+// not a terminal) against the sandbox, pressing Enter at every question as a
+// script would, signs in over HTTP through the demo server, and checks the
+// transcript: every step's ✓ line, the signed-in phone number, no escape
+// codes, and no secret.
+func TestPlainModeSandbox(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole wizard")
+	}
+	var lg *logtotest.Server
+	started := make(chan struct{})
+	sandboxStarted = func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) }
+	t.Cleanup(func() { sandboxStarted = nil })
+
+	out, errOut := newWatchedBuffer(), newWatchedBuffer()
+	in := strings.NewReader("y\n" + strings.Repeat("\n", 60))
+	dir := t.TempDir()
+	port := freePort(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+
+	signedIn := make(chan error, 1)
+	go func() {
+		err := signInOverHTTP(ctx, out, started, &lg)
+		if err != nil {
+			cancel() // the wizard would wait for the sign-in for minutes
+		}
+		signedIn <- err
+	}()
+
+	o, _, done := parseFlags([]string{"--sandbox", "--port", fmt.Sprint(port), "--config-dir", dir, "--no-browser"}, io.Discard, io.Discard)
+	if done {
+		t.Fatal("flags refused")
+	}
+	code := wizard(ctx, o, in, out, errOut, func(string) string { return "" })
+	if err := <-signedIn; err != nil {
+		t.Fatalf("signing in: %v\ntranscript:\n%s", err, out)
+	}
+	transcript := out.String()
+	if code != exitOK {
+		t.Fatalf("exit code %d, stderr %q\ntranscript:\n%s", code, errOut, transcript)
+	}
+	for _, want := range []string{
+		"✓ Welcome", "✓ Logto endpoint", "✓ How to create the app", "✓ M2M credentials", "✓ The app",
+		"✓ Twilio credentials", "✓ Messaging Service", "✓ SMS templates", "✓ Logto SMS connector",
+		"✓ Test SMS", "✓ Sign-in experience", "✓ Sign in for real", "✓ Express starter", "✓ Summary",
+		sandboxTestPhone,
+	} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("the transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(transcript, "\x1b[") {
+		t.Errorf("plain mode wrote escape codes")
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s", transcript)
+	}
+	assertSecretsOnlyInSecretsFile(t, dir, transcript+errOut.String())
+}
+
+// signInOverHTTP waits for the verify step's demo URL, then does what a
+// person does in the browser: the demo's sign-in, Logto's sign-in page by
+// phone (the stand-in's Browser plays the page), and the callback.
+func signInOverHTTP(ctx context.Context, out *watchedBuffer, started <-chan struct{}, lg **logtotest.Server) error {
+	m, err := out.waitMatch(ctx, demoURLLine)
+	if err != nil {
+		return err
+	}
+	<-started
+	base := m[1]
+	jar, _ := cookiejar.New(nil)
+	demoClient := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(u string) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := demoClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp, nil
+	}
+	// The URL is shown just before the step starts the server: retry until
+	// it answers.
+	resp, err := get(base + "/logto/sign-in")
+	for tick := time.NewTicker(20 * time.Millisecond); err != nil; {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the demo server never answered: %w", err)
+		case <-tick.C:
+			resp, err = get(base + "/logto/sign-in")
+		}
+	}
+	if resp.StatusCode/100 != 3 {
+		return fmt.Errorf("demo sign-in answered %d", resp.StatusCode)
+	}
+	cb, err := (*lg).NewBrowser().SignInByPhone(ctx, resp.Header.Get("Location"), strings.TrimPrefix(sandboxTestPhone, "+"))
+	if err != nil {
+		return err
+	}
+	resp, err = get(cb)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 3 {
+		return fmt.Errorf("demo callback answered %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// TestSandboxLeavesNoFilesWithoutConfigDir checks that a sandbox run without
+// --config-dir saves only into a temporary directory that is gone at exit.
+func TestSandboxLeavesNoFilesWithoutConfigDir(t *testing.T) {
+	t.Parallel()
+	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "logto-twilio-sandbox-*"))
+	var out, errOut bytes.Buffer
+	// Input ends at once: the wizard stops at the first question.
+	code := run([]string{"--sandbox", "--no-browser"}, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
+	if code == exitOK {
+		t.Fatalf("a run with no input succeeded:\n%s", out.String())
+	}
+	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "logto-twilio-sandbox-*"))
+	if len(after) > len(before) {
+		t.Errorf("the sandbox left %v behind", after)
+	}
+}
