@@ -301,3 +301,50 @@ func signInThroughDemo(t *testing.T, browser context.Context, tm *tmuxTerm, demo
 		t.Errorf("the demo shows phone %q, want %s", phone, sandboxTestPhone)
 	}
 }
+
+// TestE2EWizardCtrlCAndResume stops the real binary with ctrl+c halfway,
+// checks the exit code, the message and what was saved, then starts it again
+// and checks it offers to resume.
+func TestE2EWizardCtrlCAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test; skipped with -short")
+	}
+	need(t, "tmux")
+	bin := buildBinary(t)
+	port := freePort(t)
+	dir := t.TempDir()
+	args := []string{bin, "--sandbox", "--no-browser", "--port", fmt.Sprint(port), "--config-dir", dir}
+	env := []string{"NO_COLOR=1", "TERM=xterm-256color"}
+
+	tm := newTmux(t, 100, 40, env, args...)
+	tm.waitText("Step 1/14 · Welcome")
+	tm.keys("y")
+	for _, a := range []struct{ title, keys string }{
+		{"Step 2/14 · Logto endpoint", "Enter"},
+		{"Step 3/14 · How to create the app", "Enter"},
+		{"Step 4/14 · M2M credentials", "Enter Enter"},
+		{"Step 5/14 · The app", "Enter"},
+	} {
+		tm.waitText(a.title)
+		tm.keys(strings.Fields(a.keys)...)
+	}
+	tm.waitText("Step 6/14 · Twilio credentials")
+	tm.keys("C-c")
+	s := tm.waitText("EXIT=")
+	if !strings.Contains(s, "EXIT=130") || !strings.Contains(s, "run logto-twilio again to resume") {
+		t.Fatalf("ctrl+c did not stop with 130 and a resume hint:\n%s", s)
+	}
+	assertSecretsOnlyInSecretsFile(t, dir, s)
+	setup, err := os.ReadFile(filepath.Join(dir, "setup.json"))
+	if err != nil || !strings.Contains(string(setup), "Bookstore") {
+		t.Fatalf("setup.json after ctrl+c: %v\n%s", err, setup)
+	}
+
+	tm2 := newTmux(t, 100, 40, env, args...)
+	s = tm2.waitText("You ran this wizard before")
+	if !strings.Contains(s, "Resume where it stopped") {
+		t.Fatalf("the second run does not offer to resume:\n%s", s)
+	}
+	tm2.keys("Enter")
+	tm2.waitText("✓ Welcome — resum")
+}
