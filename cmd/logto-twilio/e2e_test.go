@@ -165,7 +165,7 @@ func TestE2EWizardSandbox(t *testing.T) {
 	}
 
 	browser := newBrowser(t, chromium)
-	signInThroughDemo(t, browser, tm, demoURL)
+	signInThroughDemo(browser, t, tm, demoURL)
 
 	s = tm.waitFor("the wizard to see the sign-in", func(s string) bool {
 		return strings.Contains(s, "✓ Sign in for real") && strings.Contains(s, sandboxTestPhone)
@@ -250,7 +250,7 @@ var panelCode = regexp.MustCompile(`to \+14155550123 · \w+ · code (\d{6})`)
 
 // signInThroughDemo signs in on the demo page with the sandbox phone number,
 // reading the SMS code from the wizard's sandbox inbox panel, as a user would.
-func signInThroughDemo(t *testing.T, browser context.Context, tm *tmuxTerm, demoURL string) {
+func signInThroughDemo(browser context.Context, t *testing.T, tm *tmuxTerm, demoURL string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(browser, 90*time.Second)
 	defer cancel()

@@ -19,7 +19,7 @@ func (t uaTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Header.Get("User-Agent") == "" || strings.HasPrefix(r.Header.Get("User-Agent"), "twilio-go") {
 		r.Header.Set("User-Agent", userAgent())
 	}
-	return t.next.RoundTrip(r) //nolint:wrapcheck // a transport passes errors through
+	return t.next.RoundTrip(r)
 }
 
 // newHTTPClient is the client for Logto and Twilio calls: a whole-request
@@ -61,5 +61,5 @@ func (t rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return next.RoundTrip(r) //nolint:wrapcheck // a transport passes errors through
+	return next.RoundTrip(r)
 }
