@@ -5,7 +5,7 @@ GOFUMPT := mvdan.cc/gofumpt@v0.9.2
 .PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 build: ## build the binary into ./bin
 	go build -o bin/logto-twilio ./cmd/logto-twilio
@@ -36,6 +36,9 @@ golden: ## rewrite the frame goldens
 
 sandbox: ## run the wizard offline against the in-process stand-ins
 	go run ./cmd/logto-twilio --sandbox
+
+bench: ## time to the first frame of the real binary on a pseudo-terminal
+	go test -run '^$$' -bench FirstFrame -benchtime 40x -count 5 ./cmd/logto-twilio
 
 fuzz: ## run each fuzz target for 30 seconds
 	@for f in $$(go test -list 'Fuzz.*' ./twiliosetup | grep ^Fuzz); do go test -run '^$$' -fuzz "^$$f$$" -fuzztime 30s ./twiliosetup || exit 1; done
