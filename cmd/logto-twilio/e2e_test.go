@@ -146,8 +146,14 @@ func TestE2EWizardSandbox(t *testing.T) {
 		{"Step 8/14 · SMS templates", "Enter"}, // the defaults
 		{"Step 10/14 · Test SMS", "Enter"},     // the connector step needs no answer
 	}
-	for _, a := range answers {
+	for i, a := range answers {
 		tm.waitText(a.title)
+		if i == 0 {
+			// NO_COLOR=1: attributes such as bold may stay, colours may not.
+			if ansi := tm.run("capture-pane", "-e", "-p", "-t", "w"); colourSGR.MatchString(ansi) {
+				t.Errorf("NO_COLOR=1, yet the screen has colours: %q", colourSGR.FindString(ansi))
+			}
+		}
 		tm.keys(strings.Fields(a.keys)...)
 	}
 	s := tm.waitText("Apply these changes")
@@ -245,6 +251,10 @@ func newBrowser(t *testing.T, chromium string) context.Context {
 	}
 	return ctx
 }
+
+// colourSGR matches an SGR sequence that sets a foreground or background
+// colour (30–37, 38;…, 40–47, 48;…, 90–97, 100–107).
+var colourSGR = regexp.MustCompile(`\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m`)
 
 var panelCode = regexp.MustCompile(`to \+14155550123 · \w+ · code (\d{6})`)
 
@@ -347,4 +357,16 @@ func TestE2EWizardCtrlCAndResume(t *testing.T) {
 	}
 	tm2.keys("Enter")
 	tm2.waitText("✓ Welcome — resum")
+}
+
+func TestColourSGR(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"\x1b[38;5;141m": true, "\x1b[1;31m": true, "\x1b[48;2;1;2;3m": true, "\x1b[94m": true,
+		"\x1b[0m": false, "\x1b[1m": false, "\x1b[39m": false, "\x1b[49m": false, "\x1b[4m": false,
+	} {
+		if got := colourSGR.MatchString(s); got != want {
+			t.Errorf("colourSGR(%q) = %v, want %v", s, got, want)
+		}
+	}
 }
