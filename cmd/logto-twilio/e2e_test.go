@@ -13,23 +13,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// need returns the path of a tool an end-to-end test needs. When it is
-// missing the test skips, except with CI=true, where it fails.
-func need(t testing.TB, tool string, candidates ...string) string {
-	t.Helper()
-	for _, c := range append(candidates, tool) {
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not installed, and CI=true: end-to-end tests must not skip in CI", tool)
-	}
-	t.Skipf("%s is not installed (set CI=true to make this a failure)", tool)
-	return ""
-}
+	"github.com/logto-twilio/logto-twilio/internal/e2etest"
+)
 
 // buildBinary builds the real binary once per test.
 func buildBinary(t testing.TB) string {
@@ -62,7 +48,7 @@ type tmuxTerm struct {
 
 func newTmux(t *testing.T, width, height int, env []string, argv ...string) *tmuxTerm {
 	t.Helper()
-	tm := &tmuxTerm{t: t, tmux: need(t, "tmux"), socket: fmt.Sprintf("lt-e2e-%d", time.Now().UnixNano())}
+	tm := &tmuxTerm{t: t, tmux: e2etest.Need(t, "tmux"), socket: fmt.Sprintf("lt-e2e-%d", time.Now().UnixNano())}
 	shell := strings.Join(append(env, quoteAll(argv)...), " ") + `; echo "EXIT=$?"; sleep 3600`
 	tm.run("new-session", "-d", "-s", "w", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "env "+shell)
 	t.Cleanup(func() { _ = exec.Command(tm.tmux, "-L", tm.socket, "kill-server").Run() })
@@ -122,11 +108,9 @@ func (tm *tmuxTerm) waitText(text string) string {
 // answers every step with send-keys, signs in through the demo page with
 // headless Chromium, and checks the final screen names the phone number.
 func TestE2EWizardSandbox(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test; skipped with -short")
-	}
-	chromium := need(t, "chromium", "/usr/bin/chromium")
-	need(t, "tmux")
+	e2etest.SkipShort(t)
+	e2etest.Need(t, "chromium", "/usr/bin/chromium")
+	e2etest.Need(t, "tmux")
 	bin := buildBinary(t)
 	port := freePort(t)
 	dir := t.TempDir()
@@ -170,7 +154,7 @@ func TestE2EWizardSandbox(t *testing.T) {
 		t.Fatalf("the verify step does not show %s:\n%s", demoURL, s)
 	}
 
-	browser := newBrowser(t, chromium)
+	browser := e2etest.Chromium(t)
 	signInThroughDemo(browser, t, tm, demoURL)
 
 	s = tm.waitFor("the wizard to see the sign-in", func(s string) bool {
@@ -229,27 +213,6 @@ func assertSecretsOnlyInSecretsFile(t *testing.T, dir, screen string) {
 			t.Errorf("the screen shows a secret value")
 		}
 	}
-}
-
-func newBrowser(t *testing.T, chromium string) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	return ctx
 }
 
 // colourSGR matches an SGR sequence that sets a foreground or background
@@ -316,10 +279,8 @@ func signInThroughDemo(browser context.Context, t *testing.T, tm *tmuxTerm, demo
 // checks the exit code, the message and what was saved, then starts it again
 // and checks it offers to resume.
 func TestE2EWizardCtrlCAndResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test; skipped with -short")
-	}
-	need(t, "tmux")
+	e2etest.SkipShort(t)
+	e2etest.Need(t, "tmux")
 	bin := buildBinary(t)
 	port := freePort(t)
 	dir := t.TempDir()
