@@ -1,0 +1,121 @@
+package logtoapi_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+)
+
+func TestErrorTexts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"api error, all parts", &logtoapi.APIError{Status: 400, Code: "guard.invalid_input", Message: "Request body is invalid.", Details: "config.authToken: Required"}, "Logto answered 400 guard.invalid_input: Request body is invalid. (config.authToken: Required)"},
+		{"api error, details already in the message", &logtoapi.APIError{Status: 400, Code: "x.y", Message: "bad: boom", Details: "boom"}, "Logto answered 400 x.y: bad: boom"},
+		{"api error, status only", &logtoapi.APIError{Status: 500}, "Logto answered 500"},
+		{"twilio error, all parts", &logtoapi.TwilioError{Code: 21211, Status: 400, Message: "Invalid 'To' Phone Number", MoreInfo: "https://www.twilio.com/docs/errors/21211"}, "Twilio refused the test SMS: error 21211: Invalid 'To' Phone Number (https://www.twilio.com/docs/errors/21211)"},
+		{"twilio error, code only", &logtoapi.TwilioError{Code: 20003}, "Twilio refused the test SMS: error 20003"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestLogtoErrorBodies decodes Logto's error answers through a call.
+func TestLogtoErrorBodies(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		status       int
+		body         string
+		want         logtoapi.APIError
+		wantInErrMsg string
+	}{
+		{
+			"Logto body", 422, `{"code":"application.secret_name_exists","message":"Secret name already exists.","data":null}`,
+			logtoapi.APIError{Status: 422, Code: "application.secret_name_exists", Message: "Secret name already exists."},
+			"422 application.secret_name_exists: Secret name already exists.",
+		},
+		{
+			"OIDC body", 400, `{"error":"invalid_target","error_description":"resource indicator is missing, or unknown"}`,
+			logtoapi.APIError{Status: 400, Code: "oidc.invalid_target", Message: "Bad Request", Details: "resource indicator is missing, or unknown", OAuth: "invalid_target"},
+			"400 oidc.invalid_target: Bad Request (resource indicator is missing, or unknown)",
+		},
+		{
+			"OIDC body with a Logto code", 400, `{"code":"oidc.invalid_grant","message":"Grant request is invalid.","error":"invalid_grant"}`,
+			logtoapi.APIError{Status: 400, Code: "oidc.invalid_grant", Message: "Grant request is invalid.", OAuth: "invalid_grant"},
+			"oidc.invalid_grant",
+		},
+		{
+			"not JSON", 502, `<html>Bad gateway</html>`,
+			logtoapi.APIError{Status: 502, Message: "Bad Gateway"},
+			"Logto answered 502: Bad Gateway",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			mux := http.NewServeMux()
+			mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, _ *http.Request) { writeFixture(w, loadFixture(t, "001")) })
+			mux.HandleFunc("GET /api/applications/app1", func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+			})
+			_, err := memClient(t, mux).GetApplication(t.Context(), "app1")
+			var ae *logtoapi.APIError
+			if !errors.As(err, &ae) {
+				t.Fatalf("err = %v, want an *APIError", err)
+			}
+			if ae.Status != tt.want.Status || ae.Code != tt.want.Code || ae.Message != tt.want.Message || ae.Details != tt.want.Details || ae.OAuth != tt.want.OAuth || len(ae.Data) != 0 {
+				t.Errorf("APIError = %+v, want %+v", *ae, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.wantInErrMsg) {
+				t.Errorf("error %q lacks %q", err, tt.wantInErrMsg)
+			}
+		})
+	}
+}
+
+func TestExplain(t *testing.T) {
+	t.Parallel()
+	wrap := func(err error) error { return fmt.Errorf("logtoapi: some operation: %w", err) }
+	tests := []struct {
+		name string
+		err  error
+		want string // a part of the explanation; "" = no explanation
+	}{
+		{"nil", nil, ""},
+		{"unknown error", errors.New("boom"), ""},
+		{"scope", wrap(&logtoapi.ScopeError{AppID: "m2m1", ConsoleURL: "http://localhost:3002/console/applications/m2m1/roles"}), logtoapi.ManagementRoleName},
+		{"Twilio unreachable", wrap(fmt.Errorf("%w: %w", logtoapi.ErrTwilioUnreachable, &logtoapi.APIError{Status: 500})), "could not reach Twilio"},
+		{"no usable secret", wrap(logtoapi.ErrNoUsableSecret), "no client secret that is still valid"},
+		{"Twilio refusal", wrap(&logtoapi.TwilioError{Code: 21608, Message: "The number is unverified."}), "error 21608: The number is unverified."},
+		{"would replace", wrap(&logtoapi.WouldReplaceError{Current: logtoapi.Connector{ID: "c1", ConnectorID: "aliyun-sms"}}), "aliyun-sms"},
+		{"known code", wrap(&logtoapi.APIError{Status: 401, Code: "oidc.invalid_client"}), "App ID and App secret"},
+		{"missing SMS connector", wrap(&logtoapi.APIError{Status: 400, Code: "sign_in_experiences.enabled_connector_not_found", Message: "Enabled Sms connector not found."}), "no working SMS connector"},
+		{"missing email connector", wrap(&logtoapi.APIError{Status: 400, Code: "sign_in_experiences.enabled_connector_not_found", Message: "Enabled Email connector not found."}), "no email connector"},
+		{"internal error", wrap(&logtoapi.APIError{Status: 500}), "internal error"},
+		{"unknown code", wrap(&logtoapi.APIError{Status: 400, Code: "some.new_code"}), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := logtoapi.Explain(tt.err)
+			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("Explain = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
