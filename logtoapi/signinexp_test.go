@@ -321,3 +321,46 @@ func TestExplainEmailConnector(t *testing.T) {
 		t.Errorf("Explain(nil) = %q", got)
 	}
 }
+
+func TestPlanDescribesKeptMethods(t *testing.T) {
+	t.Parallel()
+	cur := sie(t, `{"signUp":{"identifiers":["username"],"password":true,"verify":false},
+		"signIn":{"methods":[
+			{"identifier":"username","password":true,"verificationCode":false,"isPasswordPrimary":true},
+			{"identifier":"email","password":true,"verificationCode":false,"isPasswordPrimary":true},
+			{"identifier":"username","password":false,"verificationCode":false,"isPasswordPrimary":false}]},
+		"signInMode":"SignInAndRegister"}`)
+	p := logtoapi.PlanPhoneSignIn(cur)
+	want := "Other sign-in methods stay: username with password; email with password or verification code; username."
+	if !slices.Contains(p.Changes, want) {
+		t.Errorf("Changes = %q\nwant the line %q", p.Changes, want)
+	}
+	if !slices.ContainsFunc(p.Changes, func(s string) bool { return strings.HasPrefix(s, "Email sign-in will also accept a verification code") }) {
+		t.Errorf("Changes = %q: want a line saying email gets a verification code", p.Changes)
+	}
+}
+
+func TestEmptySignInObjectsEncodeArrays(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"signIn", logtoapi.SignIn{}, `{"methods":[]}`},
+		{"signUp", logtoapi.SignUp{}, `{"identifiers":[],"password":false,"verify":false}`},
+		{"zero sign-in experience", logtoapi.SignInExperience{}, `{"signIn":{"methods":[]},"signUp":{"identifiers":[],"password":false,"verify":false}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b, err := json.Marshal(tt.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tt.want {
+				t.Errorf("Marshal = %s, want %s (Logto refuses null for a list)", b, tt.want)
+			}
+		})
+	}
+}
