@@ -15,6 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/logto-twilio/logto-twilio/internal/e2etest"
+	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
+	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
 // buildBinary builds the real binary once per test.
@@ -330,4 +332,150 @@ func TestColourSGR(t *testing.T) {
 			t.Errorf("colourSGR(%q) = %v, want %v", s, got, want)
 		}
 	}
+}
+
+// TestE2EWizardTypedAgainstStandIns runs the real binary the way a user runs
+// it against their own services: no --sandbox and nothing prefilled but the
+// flags, with the Logto and Twilio stand-ins as separate servers reached
+// through --logto-endpoint and --twilio-base-url. Every answer is typed or
+// pasted (secrets pasted with stray spaces, as people do); the Twilio
+// account has a number but no Messaging Service, so the wizard creates one;
+// the test phone is typed as a national number; the sign-in happens in
+// Chromium with the code from Twilio; the Express starter is written out.
+func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
+	e2etest.SkipShort(t)
+	e2etest.Need(t, "chromium", "/usr/bin/chromium")
+	e2etest.Need(t, "tmux")
+	const (
+		accountSID = "AC0123456789abcdef0123456789abcdef"
+		sender     = "+14155550142"
+		phone      = "+14155550177"
+	)
+	tw := twiliotest.NewServer()
+	t.Cleanup(tw.Close)
+	tw.AddAccount(twiliotest.Account{SID: accountSID, FriendlyName: "Typed test", Type: "Full"})
+	tw.AddNumber(accountSID, sender)
+	lg := logtotest.NewServer(logtotest.WithTwilioBaseURL(tw.URL))
+	t.Cleanup(lg.Close)
+	m2mID, m2mSecret := lg.AddM2MApp("wizard", true)
+
+	bin := buildBinary(t)
+	port := freePort(t)
+	dir := t.TempDir()
+	starter := filepath.Join(t.TempDir(), "starter")
+	tm := newTmux(t, 100, 40, []string{"NO_COLOR=1", "TERM=xterm-256color"},
+		bin, "--logto-endpoint", lg.URL, "--twilio-base-url", tw.URL,
+		"--port", fmt.Sprint(port), "--config-dir", dir, "--no-browser")
+
+	tm.waitText("Step 1/14 · Welcome")
+	tm.keys("y")
+	tm.waitText("Step 2/14 · Logto endpoint")
+	tm.keys("Enter") // from --logto-endpoint
+	tm.waitText("Step 3/14 · How to create the app")
+	tm.keys("Enter")
+	tm.waitText("Step 4/14 · M2M credentials")
+	tm.keys("-l", m2mID)
+	tm.keys("Enter")
+	// huh moves the focus in a command after Enter: wait for it, as a person
+	// looks before pasting.
+	tm.waitText("┃ M2M App secret")
+	tm.paste("  " + m2mSecret + " ")
+	tm.keys("Enter")
+	tm.waitText("Step 5/14 · The app")
+	tm.keys("Enter")
+	tm.waitText("Step 6/14 · Twilio credentials")
+	tm.paste(accountSID + "\t")
+	tm.keys("Enter")
+	tm.waitText("┃ Auth Token")
+	tm.paste(" " + tw.AuthToken(accountSID) + "  ")
+	tm.keys("Enter")
+	s := tm.waitText("Step 7/14 · Messaging Service")
+	if !strings.Contains(s, "✓ Twilio credentials — Typed test") {
+		t.Errorf("the Twilio step's line does not name the account:\n%s", s)
+	}
+	tm.keys("Enter") // the only choice: create one
+	tm.waitText("New service name")
+	tm.keys("Enter") // the default name
+	tm.waitText("Send from")
+	tm.keys("Enter") // the account's number
+	tm.waitText("Step 8/14 · SMS templates")
+	tm.keys("Enter")
+	tm.waitText("Step 10/14 · Test SMS")
+	tm.keys("C-u")
+	tm.keys("-l", "(415) 555-0177")
+	tm.keys("Enter")
+	tm.waitText("Apply these changes")
+	msg, err := tw.WaitMessage(t.Context(), phone)
+	if err != nil || !strings.Contains(msg.Body, "000000") {
+		t.Fatalf("the test SMS did not reach Twilio as Logto sends it: %+v, %v", msg, err)
+	}
+	tm.keys("Enter")
+	s = tm.waitText("Step 12/14 · Sign in for real")
+	if !strings.Contains(s, "✓ Test SMS — "+phone) {
+		t.Errorf("the national number was not shown in E.164:\n%s", s)
+	}
+
+	browser := e2etest.Chromium(t)
+	signInWithTwilioCode(browser, t, tw, fmt.Sprintf("http://localhost:%d", port), phone)
+	tm.waitText("Step 13/14 · Express starter")
+	tm.keys("y")
+	tm.waitText("Folder")
+	tm.keys("C-u")
+	tm.keys("-l", starter)
+	tm.keys("Enter")
+	tm.waitText("Step 14/14")
+	tm.keys("Enter")
+	s = tm.waitText("EXIT=")
+	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, phone) {
+		t.Errorf("the wizard did not end well or does not name %s:\n%s", phone, s)
+	}
+	for _, f := range []string{"package.json", "app.js", ".env"} {
+		if _, err := os.Stat(filepath.Join(starter, f)); err != nil {
+			t.Errorf("the Express starter lacks %s: %v", f, err)
+		}
+	}
+	if strings.Contains(s, m2mSecret) || strings.Contains(s, tw.AuthToken(accountSID)) {
+		t.Errorf("the screen shows a secret")
+	}
+	assertSecretsOnlyInSecretsFile(t, dir, s)
+}
+
+// paste sends text as a bracketed paste, as a terminal does when the user
+// pastes.
+func (tm *tmuxTerm) paste(text string) {
+	tm.t.Helper()
+	tm.run("set-buffer", "-b", "p", "--", text)
+	tm.run("paste-buffer", "-p", "-d", "-b", "p", "-t", "w")
+}
+
+// signInWithTwilioCode signs in on the demo with Chromium, reading the code
+// from what Twilio received.
+func signInWithTwilioCode(browser context.Context, t *testing.T, tw *twiliotest.Server, demoURL, phone string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(browser, 90*time.Second)
+	defer cancel()
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			loc, _ := chromedp.Run(browser, chromedp.Location())
+			t.Fatalf("%s: %v (browser at %s)", what, err, loc)
+		}
+	}
+	do("open the demo", chromedp.Navigate(demoURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
+	do("click sign in", chromedp.Click(chromedp.CSS("#sign-in")),
+		chromedp.WaitVisible(chromedp.CSS("#identifier-form input[name=identifier]")))
+	do("enter the phone number",
+		chromedp.SendKeys(chromedp.CSS("#identifier-form input[name=identifier]"), phone),
+		chromedp.Click(chromedp.CSS("#identifier-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#code-form input[name=code]")),
+	)
+	msg, err := tw.WaitMessage(ctx, phone)
+	if err != nil {
+		t.Fatalf("no sign-in SMS: %v", err)
+	}
+	code := regexp.MustCompile(`\b\d{6}\b`).FindString(msg.Body)
+	do("type the code", chromedp.SendKeys(chromedp.CSS("#code-form input[name=code]"), code))
+	do("create the account", chromedp.WaitVisible(chromedp.CSS("#create-account-modal button[name=continue]")),
+		chromedp.Click(chromedp.CSS("#create-account-modal button[name=continue]")))
+	do("signed in", chromedp.WaitVisible(chromedp.CSS("#phone")))
 }
