@@ -77,6 +77,10 @@ func TestBadInputSendsNothing(t *testing.T) {
 			_, err := c.SetApplicationURIs(ctx, bookstoreID, []string{"localhost:3000/cb"}, nil)
 			return err
 		}},
+		{"set URIs: fragment", "must not contain a fragment", func(ctx context.Context, c *logtoapi.Client) error {
+			_, err := c.SetApplicationURIs(ctx, bookstoreID, []string{"http://localhost:3000/cb#x"}, nil)
+			return err
+		}},
 		{"secrets: empty id", "App ID is empty", func(ctx context.Context, c *logtoapi.Client) error {
 			_, err := c.ApplicationSecrets(ctx, "")
 			return err
