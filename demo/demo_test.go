@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -259,10 +260,18 @@ func TestCallbackRejections(t *testing.T) {
 			name: "wrong at_hash", claims: func(c map[string]any) { c["at_hash"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
 			status: 400, wantTitle: "Access token does not match",
 		},
-		{name: "wrong app secret", secret: "wrong-secret", status: 502, wantTitle: "Logto did not accept the sign-in code", wantText: "invalid_client"},
+		{name: "wrong app secret", secret: "wrong-secret", status: 502, wantTitle: "Logto did not accept the sign-in code", wantText: "the app secret is wrong"},
+		{
+			name: "no code", editCB: func(q url.Values) { q.Del("code") },
+			status: 400, wantTitle: "No authorization code",
+		},
+		{
+			name: "no ID token", token: func(*testing.T) func(string) string { return func(string) string { return "" } },
+			status: 502, wantTitle: "No ID token",
+		},
 		{
 			name: "code refused", editCB: func(q url.Values) { q.Set("code", "unknown-code") },
-			status: 502, wantTitle: "Logto did not accept the sign-in code", wantText: "invalid_grant",
+			status: 502, wantTitle: "Logto did not accept the sign-in code", wantText: "it expired, was already used",
 		},
 	}
 	for _, tc := range tests {
@@ -366,18 +375,25 @@ func TestStartErrors(t *testing.T) {
 			}
 		}
 	})
-	t.Run("base URL port differs", func(t *testing.T) {
-		t.Parallel()
-		f := newFakeIssuer(t)
-		s, err := New(Config{Endpoint: f.srv.URL, AppID: f.appID, AppSecret: f.secret, BaseURL: "http://localhost:1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := s.Start(t.Context(), "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "port 1,") {
-			t.Errorf("Start = %v, want a port mismatch error", err)
-		}
-	})
+	for _, tc := range []struct{ base, port string }{
+		{"http://localhost:1", "1"},
+		{"http://localhost", "80"},
+		{"https://localhost", "443"},
+		{"http://127.0.0.1:2/", "2"},
+	} {
+		t.Run("base URL port differs/"+tc.base, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeIssuer(t)
+			s, err := New(Config{Endpoint: f.srv.URL, AppID: f.appID, AppSecret: f.secret, BaseURL: tc.base})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.Start(t.Context(), "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "port "+tc.port+",") {
+				t.Errorf("Start = %v, want a port mismatch error naming port %s", err, tc.port)
+			}
+		})
+	}
 	t.Run("not loopback", func(t *testing.T) {
 		t.Parallel()
 		f := newFakeIssuer(t)
@@ -403,6 +419,27 @@ func TestStartErrors(t *testing.T) {
 			t.Errorf("Start = %v, want an error naming the discovery URL", err)
 		}
 	})
+}
+
+func TestStartWithoutAddressOrBaseURL(t *testing.T) {
+	t.Parallel()
+	f := newFakeIssuer(t)
+	s, err := New(Config{Endpoint: f.srv.URL, AppID: f.appID, AppSecret: f.secret, HTTPClient: f.srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	u, err := s.Start(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strings.TrimSuffix(strings.TrimPrefix(u, "http://localhost:"), "/")
+	if n, err := strconv.Atoi(port); err != nil || n <= 0 || !strings.HasSuffix(u, "/") {
+		t.Fatalf("Start = %q, want http://localhost:<a free port>/", u)
+	}
+	if p := get(t, loopbackClient(t), http.MethodGet, u); p.status != http.StatusOK {
+		t.Errorf("GET %s: %d", u, p.status)
+	}
 }
 
 func TestStartIsIdempotentAndCloseStops(t *testing.T) {
@@ -470,6 +507,8 @@ func TestNewValidates(t *testing.T) {
 		{"no app id", func(c *Config) { c.AppID = " " }, "app ID"},
 		{"no secret", func(c *Config) { c.AppSecret = "" }, "secret"},
 		{"bad base", func(c *Config) { c.BaseURL = "localhost:3000" }, "base URL"},
+		{"endpoint with a query", func(c *Config) { c.Endpoint = "http://localhost:3001/?tenant=x" }, "query or fragment"},
+		{"base URL with a fragment", func(c *Config) { c.BaseURL = "http://localhost:3000/#top" }, "query or fragment"},
 		{"credentials in the endpoint", func(c *Config) { c.Endpoint = "http://admin:hunter22@localhost:3001" }, "user name or password"},
 		{"credentials and a bad scheme", func(c *Config) { c.Endpoint = "htp://admin:hunter22@localhost:3001" }, "user name or password"},
 		{"credentials in the base URL", func(c *Config) { c.BaseURL = "http://admin:hunter22@localhost:3000" }, "user name or password"},
