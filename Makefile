@@ -2,7 +2,7 @@
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOFUMPT := mvdan.cc/gofumpt@v0.9.2
 
-.PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench
+.PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench picture
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ sandbox: ## run the wizard offline against the in-process stand-ins
 
 bench: ## time to the first frame of the real binary on a pseudo-terminal
 	go test -run '^$$' -bench FirstFrame -benchtime 40x -count 5 ./cmd/logto-twilio
+
+picture: ## redraw docs/wizard.svg from the real program (tmux + freeze)
+	./scripts/picture.sh
 
 fuzz: ## run each fuzz target for 30 seconds
 	@for f in $$(go test -list 'Fuzz.*' ./twiliosetup | grep ^Fuzz); do go test -run '^$$' -fuzz "^$$f$$" -fuzztime 30s ./twiliosetup || exit 1; done
