@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"charm.land/huh/v2"
@@ -37,7 +38,7 @@ func (s *endpointStep) Skip() bool {
 
 func validateEndpoint(v string) error {
 	if _, err := logtoapi.ParseEndpoint(v); err != nil {
-		return fmt.Errorf("not a Logto address: %w", err)
+		return errors.New(plainCause(err))
 	}
 	return nil
 }
@@ -62,6 +63,10 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 	}
 	disc, err := s.d.Discover(ctx, e)
 	if err != nil {
+		if isNetError(err) && logtoapi.Explain(err) == "" {
+			return tui.Result{}, problem("Logto did not answer at "+e.String(),
+				"Is Logto running? Start it (a local Logto listens on port 3001), or press e to fix the address.", err)
+		}
 		return tui.Result{}, explain("Logto did not answer at "+e.String(), err)
 	}
 	if disc.Issuer != e.Issuer() {

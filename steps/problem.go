@@ -1,7 +1,15 @@
 package steps
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+	"syscall"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
@@ -15,15 +23,87 @@ type Problem struct {
 	Err  error  // the cause, if any
 }
 
-// Error returns what happened, followed by the cause.
+// Error returns what happened, followed by the cause in plain words: the
+// runner shows it to the user, so Go package prefixes and raw network
+// errors are left out (errors.Is/As still see the whole cause).
 func (p *Problem) Error() string {
+	cause := ""
+	if p.Err != nil {
+		cause = plainCause(p.Err)
+	}
+	if cause != "" && strings.Contains(p.Next, cause) {
+		cause = "" // the hint says it already
+	}
 	switch {
-	case p.Err == nil:
+	case cause == "":
 		return p.What
 	case p.What == "":
-		return p.Err.Error()
+		return cause
 	}
-	return p.What + ": " + p.Err.Error()
+	return p.What + ": " + cause
+}
+
+// pkgPrefix matches the prefixes our packages put on their errors:
+// "logtoapi: <operation>: " and "twiliosetup: ", "demo: ", "steps: ".
+var pkgPrefix = regexp.MustCompile(`\blogtoapi: (?:[a-zA-Z][^:"]{0,40}: )?|\b(?:twiliosetup|demo|steps): `)
+
+// plainCause says what went wrong in words a first-time user can act on.
+func plainCause(err error) string {
+	var (
+		p    *Problem
+		se   *logtoapi.ScopeError
+		te   *twiliosetup.Error
+		lte  *logtoapi.TwilioError
+		ae   *logtoapi.APIError
+		dns  *net.DNSError
+		cert *tls.CertificateVerificationError
+		ua   x509.UnknownAuthorityError
+		hn   x509.HostnameError
+	)
+	switch {
+	case errors.As(err, &p):
+		return p.Error()
+	case errors.As(err, &se):
+		return se.Error()
+	case errors.As(err, &te):
+		return te.Error()
+	case errors.As(err, &lte):
+		return lte.Error()
+	case errors.As(err, &ae):
+		s := fmt.Sprintf("Logto answered %d", ae.Status)
+		if ae.Code != "" {
+			s += " " + ae.Code
+		}
+		switch {
+		case ae.Details != "":
+			s += " (" + ae.Details + ")"
+		case ae.Message != "":
+			s += ": " + ae.Message
+		}
+		return s
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "nothing answers at that address (connection refused)"
+	case errors.As(err, &dns):
+		if dns.IsNotFound {
+			return fmt.Sprintf("there is no host named %q", dns.Name)
+		}
+		return fmt.Sprintf("the host name %q could not be looked up", dns.Name)
+	case errors.As(err, &cert), errors.As(err, &ua), errors.As(err, &hn):
+		return "its HTTPS certificate is not trusted by this computer"
+	}
+	return pkgPrefix.ReplaceAllString(err.Error(), "")
+}
+
+// isNetError reports whether err means the server could not be reached.
+func isNetError(err error) bool {
+	var (
+		dns *net.DNSError
+		op  *net.OpError
+	)
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dns) || errors.As(err, &op) ||
+		errors.Is(err, context.DeadlineExceeded)
 }
 
 // Unwrap returns the cause.
@@ -53,6 +133,9 @@ func explain(what string, err error) error {
 	}
 	if h := logtoapi.Explain(err); h != "" {
 		return &Problem{What: what, Next: h, Err: err}
+	}
+	if isNetError(err) {
+		return &Problem{What: what, Next: "Check your network, and that the server is running, then press enter to try again.", Err: err}
 	}
 	return &Problem{What: what, Err: err}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"charm.land/bubbles/v2/help"
@@ -11,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 )
 
 // Phase is where the current step is.
@@ -412,7 +414,7 @@ func (m *Model) commit(res Result) tea.Cmd {
 		res.Commit()
 	}
 	m.history = append(m.history, m.idx)
-	line := checkLine(step.Title(), res.Summary)
+	line := hangingWrap(checkLine(step.Title(), res.Summary), m.width)
 	cmds := []tea.Cmd{tea.Println(m.styles.Check.Render(line))}
 	if m.opts.Checkpoint != nil {
 		if persist := m.opts.Checkpoint(step.ID()); persist != nil {
@@ -491,6 +493,22 @@ func checkLine(title, summary string) string {
 		return "✓ " + title
 	}
 	return "✓ " + title + " — " + summary
+}
+
+// hangingWrap wraps a "✓ …" line at spaces to width, indenting the
+// continuation lines under the text, so the terminal never breaks a word
+// (a URL) at its edge. width <= 0 leaves the line as it is.
+func hangingWrap(line string, width int) string {
+	const indent = "  "
+	if width <= len(indent)+10 || lipgloss.Width(line) <= width {
+		return line
+	}
+	first, rest, _ := strings.Cut(lipgloss.Wrap(line, width, " "), "\n")
+	if rest == "" {
+		return first
+	}
+	rest = lipgloss.Wrap(strings.ReplaceAll(rest, "\n", " "), width-len(indent), " ")
+	return first + "\n" + indent + strings.ReplaceAll(rest, "\n", "\n"+indent)
 }
 
 // hintFor returns the hint of the error (or of the step).

@@ -111,7 +111,7 @@ func (m *Model) bindings() []key.Binding {
 	switch m.phase {
 	case PhaseForm:
 		if m.form != nil {
-			b = append(b, m.form.KeyBinds()...)
+			b = append(b, formBindings(m.form.KeyBinds())...)
 		}
 	case PhaseLoading, PhaseRunning:
 		b = append(b, m.keys.Cancel)
@@ -138,4 +138,27 @@ func (m *Model) bindings() []key.Binding {
 		}
 	}
 	return b
+}
+
+// formBindings tunes huh's help for the runner: shift+tab moves to the
+// previous field (ctrl+b is "back", to the previous step), and a confirm
+// with a single button has nothing to toggle.
+func formBindings(in []key.Binding) []key.Binding {
+	hasNo := false
+	for _, k := range in {
+		if k.Enabled() && k.Help().Key == "n" {
+			hasNo = true
+		}
+	}
+	out := make([]key.Binding, 0, len(in))
+	for _, k := range in {
+		switch h := k.Help(); {
+		case h.Key == "←/→" && h.Desc == "toggle" && !hasNo:
+			continue
+		case h.Key == "shift+tab" && h.Desc == "back":
+			k.SetHelp("shift+tab", "previous field")
+		}
+		out = append(out, k)
+	}
+	return out
 }

@@ -1,0 +1,103 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+)
+
+func TestProblemErrorIsPlain(t *testing.T) {
+	t.Parallel()
+	refused := &url.Error{
+		Op: "Get", URL: "http://localhost:3001/oidc/.well-known/openid-configuration",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)},
+	}
+	_, parseErr := logtoapi.ParseEndpoint("localhost:3001")
+	tests := []struct {
+		name      string
+		p         *Problem
+		want      string
+		forbidden []string
+	}{
+		{
+			name: "connection refused",
+			p:    &Problem{What: "Logto did not answer", Err: fmt.Errorf("logtoapi: discovery: is Logto running? %w", refused)},
+			want: "Logto did not answer: nothing answers at that address (connection refused)",
+		},
+		{
+			name: "unknown host",
+			p:    &Problem{What: "Logto did not answer", Err: fmt.Errorf("logtoapi: discovery: %w", &net.DNSError{Name: "logto.example", IsNotFound: true})},
+			want: `Logto did not answer: there is no host named "logto.example"`,
+		},
+		{
+			name: "timeout",
+			p:    &Problem{What: "Twilio did not answer", Err: fmt.Errorf("twiliosetup: fetch: %w", context.DeadlineExceeded)},
+			want: "Twilio did not answer: no answer in time",
+		},
+		{
+			name: "Logto API error with details",
+			p: &Problem{What: "The M2M app cannot use the Management API", Err: fmt.Errorf("logtoapi: check access: get management API token: %w",
+				&logtoapi.APIError{Status: 401, Code: "oidc.invalid_client", Message: "An OIDC error occurred: oidc.invalid_client.", Details: "client authentication failed"})},
+			want: "The M2M app cannot use the Management API: Logto answered 401 oidc.invalid_client (client authentication failed)",
+		},
+		{
+			name:      "package prefixes",
+			p:         &Problem{What: "That is not a Logto address", Err: parseErr},
+			want:      `That is not a Logto address: add the scheme: did you mean "http://localhost:3001"?`,
+			forbidden: []string{"logtoapi"},
+		},
+		{
+			name: "cause repeated by the hint",
+			p:    &Problem{What: "Sending failed", Next: "boom: do this", Err: errors.New("boom")},
+			want: "Sending failed",
+		},
+		{name: "no cause", p: &Problem{What: "Only what"}, want: "Only what"},
+		{name: "no what", p: &Problem{Err: errors.New("twiliosetup: message not found")}, want: "message not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.p.Error(); got != tt.want {
+				t.Errorf("Error() = %q\n            want %q", got, tt.want)
+			}
+			for _, f := range tt.forbidden {
+				if strings.Contains(tt.p.Error(), f) {
+					t.Errorf("Error() %q contains %q", tt.p.Error(), f)
+				}
+			}
+			if tt.p.Err != nil && !errors.Is(tt.p, tt.p.Err) {
+				t.Error("the cause is not kept for errors.Is")
+			}
+		})
+	}
+}
+
+func TestExplainNetworkErrorHasHint(t *testing.T) {
+	t.Parallel()
+	err := explain("Twilio did not answer", fmt.Errorf("twiliosetup: %w", &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}))
+	wantProblem(t, err, "connection refused", "server is running")
+}
+
+func TestValidateEndpointIsPlain(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"localhost:3001", "htp://x", "https://abc.logto.app/console/applications"} {
+		t.Run(in, func(t *testing.T) {
+			t.Parallel()
+			err := validateEndpoint(in)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if strings.Contains(err.Error(), "logtoapi") {
+				t.Errorf("error %q names a Go package", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,75 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+)
+
+func TestHangingWrap(t *testing.T) {
+	t.Parallel()
+	long := `✓ The app — created "Bookstore" (xunwjmd8p7vqpcz92j3wz), redirect http://localhost:3932/logto/sign-in-callback`
+	tests := []struct {
+		name, line string
+		width      int
+		want       string
+	}{
+		{name: "fits", line: "✓ Welcome — starting fresh", width: 80, want: "✓ Welcome — starting fresh"},
+		{name: "no width", line: long, width: 0, want: long},
+		{
+			name: "wraps at a space, indented", line: long, width: 80,
+			want: "✓ The app — created \"Bookstore\" (xunwjmd8p7vqpcz92j3wz), redirect\n" +
+				"  http://localhost:3932/logto/sign-in-callback",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := hangingWrap(tt.line, tt.width)
+			if got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+			for l := range strings.SplitSeq(got, "\n") {
+				if tt.width > 0 && lipgloss.Width(l) > tt.width {
+					t.Errorf("line %q is wider than %d", l, tt.width)
+				}
+			}
+		})
+	}
+}
+
+func TestFormBindings(t *testing.T) {
+	t.Parallel()
+	toggle := key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "toggle"))
+	prev := key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back"))
+	no := key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "No"))
+	noOff := no
+	noOff.SetEnabled(false)
+	help := func(bs []key.Binding) string {
+		var s []string
+		for _, b := range bs {
+			if b.Enabled() {
+				s = append(s, b.Help().Key+" "+b.Help().Desc)
+			}
+		}
+		return strings.Join(s, " • ")
+	}
+	tests := []struct {
+		name string
+		in   []key.Binding
+		want string
+	}{
+		{name: "two buttons keep toggle", in: []key.Binding{toggle, prev, no}, want: "←/→ toggle • shift+tab previous field • n No"},
+		{name: "one button drops toggle", in: []key.Binding{toggle, prev, noOff}, want: "shift+tab previous field"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := help(formBindings(tt.in)); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
