@@ -227,6 +227,11 @@ func TestVerificationStart(t *testing.T) {
 	if err != nil || len(ids) != 2 {
 		t.Fatalf("caller ids after confirmation = %d, %v", len(ids), err)
 	}
+	// Another account sees none of them.
+	ids, err = rest(f.srv, fullSID, token, nil).Api.ListOutgoingCallerId(&api.ListOutgoingCallerIdParams{})
+	if err != nil || len(ids) != 0 {
+		t.Fatalf("the other account's caller ids = %d, %v; want 0", len(ids), err)
+	}
 	_, err = rc.Api.CreateValidationRequest((&api.CreateValidationRequestParams{}).SetPhoneNumber(stranger))
 	if re := restErr(t, err); re.Code != 21450 {
 		t.Fatalf("again: %+v, want 21450", re)
