@@ -66,7 +66,7 @@ func plainCause(err error) string {
 	case errors.As(err, &se):
 		return se.Error()
 	case errors.As(err, &te):
-		return te.Error()
+		return twilioCause(te)
 	case errors.As(err, &lte):
 		return lte.Error()
 	case errors.As(err, &ae):
@@ -94,6 +94,27 @@ func plainCause(err error) string {
 		return "its HTTPS certificate is not trusted by this computer"
 	}
 	return pkgPrefix.ReplaceAllString(err.Error(), "")
+}
+
+// twilioCause is a Twilio error in words, its code last: "Trial accounts
+// can only text verified numbers (Twilio error 21608: <Twilio's message>)".
+func twilioCause(te *twiliosetup.Error) string {
+	what := strings.TrimSuffix(strings.TrimSpace(te.What), ".")
+	msg := strings.TrimSuffix(strings.TrimSpace(te.Message), ".")
+	if what == "" {
+		what, msg = msg, ""
+	}
+	var tail []string
+	if te.Code != 0 {
+		tail = append(tail, fmt.Sprintf("Twilio error %d", te.Code))
+	}
+	if msg != "" && msg != what {
+		tail = append(tail, msg)
+	}
+	if len(tail) == 0 {
+		return what
+	}
+	return what + " (" + strings.Join(tail, ": ") + ")"
 }
 
 // isNetError reports whether err means the server could not be reached.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
 func TestProblemErrorIsPlain(t *testing.T) {
@@ -58,6 +59,18 @@ func TestProblemErrorIsPlain(t *testing.T) {
 			name: "cause repeated by the hint",
 			p:    &Problem{What: "Sending failed", Next: "boom: do this", Err: errors.New("boom")},
 			want: "Sending failed",
+		},
+		{
+			name: "Twilio error",
+			p: &Problem{What: "Twilio will not text +14155550100", Err: fmt.Errorf("twiliosetup: send: %w", &twiliosetup.Error{
+				Code: 21608, What: "Trial accounts can only text verified numbers.", Message: "+14155550100 is not a verified caller ID",
+			})},
+			want: "Twilio will not text +14155550100: Trial accounts can only text verified numbers (Twilio error 21608: +14155550100 is not a verified caller ID)",
+		},
+		{
+			name: "Twilio error without explanation",
+			p:    &Problem{What: "Twilio refused", Err: &twiliosetup.Error{Code: 30008, Message: "Unknown error."}},
+			want: "Twilio refused: Unknown error (Twilio error 30008)",
 		},
 		{name: "no cause", p: &Problem{What: "Only what"}, want: "Only what"},
 		{name: "no what", p: &Problem{Err: errors.New("twiliosetup: message not found")}, want: "message not found"},

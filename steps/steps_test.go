@@ -423,7 +423,7 @@ func TestTwilio(t *testing.T) {
 			if st.Setup.TwilioAccountSID != accountSID || !st.Setup.TwilioTrial || st.Secrets.TwilioAuthToken.Reveal() != twilioToken {
 				t.Fatalf("state %+v", st.Setup)
 			}
-			if !strings.Contains(res.Summary, "trial account") || strings.Contains(res.Summary, twilioToken) {
+			if !strings.Contains(res.Summary, "trial: texts only verified numbers") || strings.Contains(res.Summary, twilioToken) {
 				t.Fatalf("summary %q", res.Summary)
 			}
 		})

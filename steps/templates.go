@@ -46,7 +46,15 @@ func validateTemplate(v string) error {
 
 func segmentText(v string) string {
 	seg := twiliosetup.CountSegments(v)
-	return fmt.Sprintf("%d characters, %d segment(s), %s", seg.Chars, seg.Count, seg.Encoding)
+	return fmt.Sprintf("%d characters · %s · %s", seg.Chars, segments(seg.Count), seg.Encoding)
+}
+
+// segments says how many SMS segments a text takes: "1 SMS segment".
+func segments(n int) string {
+	if n == 1 {
+		return "1 SMS segment"
+	}
+	return fmt.Sprintf("%d SMS segments", n)
 }
 
 // Pages asks whether to edit, then one page per message type.
@@ -89,7 +97,11 @@ func (s *templatesStep) Execute(context.Context) (tui.Result, error) {
 	if s.edit {
 		what = "edited"
 	}
-	return s.result(fmt.Sprintf("%d templates (%s), at most %d segment(s) each", len(out), what, maxSeg), func() {
+	fit := "each fits in 1 SMS segment"
+	if maxSeg > 1 {
+		fit = "the longest takes " + segments(maxSeg)
+	}
+	return s.result(fmt.Sprintf("%d templates (%s), %s", len(out), what, fit), func() {
 		s.st.Setup.Templates = out
 	}), nil
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -41,7 +42,7 @@ func (m *Model) render() string {
 			panel = m.styles.Panel.Width(width).Render(p)
 		}
 	}
-	helpLine := ansi.Truncate(m.help.ShortHelpView(m.bindings()), width, "…")
+	helpLine := ansi.Truncate(m.fitHelp(m.bindings(), width), width, "…")
 
 	fixed := []string{header, body, panel, helpLine}
 	used := 0
@@ -161,4 +162,28 @@ func formBindings(in []key.Binding) []key.Binding {
 		out = append(out, k)
 	}
 	return out
+}
+
+// fitHelp renders the help line, leaving out the keys a user can do
+// without (toggle, filter, previous field, arrows) while it is wider than
+// width, so the runner's keys (back, quit) stay visible.
+func (m *Model) fitHelp(b []key.Binding, width int) string {
+	h := m.help
+	h.SetWidth(0)
+	droppable := []func(key.Help) bool{
+		func(k key.Help) bool { return k.Key == "←/→" },
+		func(k key.Help) bool { return k.Key == "/" },
+		func(k key.Help) bool { return k.Key == "shift+tab" },
+		func(k key.Help) bool { return k.Key == "↑" || k.Key == "↓" },
+	}
+	line := h.ShortHelpView(b)
+	for _, drop := range droppable {
+		if lipgloss.Width(line) <= width {
+			break
+		}
+		b = slices.DeleteFunc(slices.Clone(b), func(k key.Binding) bool { return drop(k.Help()) })
+		line = h.ShortHelpView(b)
+	}
+	h.SetWidth(width)
+	return h.ShortHelpView(b) // cuts whole keys, from the end, if still too wide
 }

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestHangingWrap(t *testing.T) {
@@ -69,6 +70,33 @@ func TestFormBindings(t *testing.T) {
 			t.Parallel()
 			if got := help(formBindings(tt.in)); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFitHelpKeepsQuit(t *testing.T) {
+	t.Parallel()
+	m := NewModel(t.Context(), []Step{&fakeStep{id: "a", title: "A"}}, Options{Width: 80, Height: 24})
+	b := func(k, d string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, d)) }
+	in := []key.Binding{
+		b("←/→", "toggle"), b("enter", "submit"), b("y", "Edit them"), b("n", "Use these"),
+		b("ctrl+b", "back"), b("ctrl+c", "quit"),
+	}
+	tests := []struct {
+		name  string
+		width int
+		want  string
+	}{
+		{name: "wide", width: 120, want: "←/→ toggle • enter submit • y Edit them • n Use these • ctrl+b back • ctrl+c quit"},
+		{name: "80 columns", width: 70, want: "enter submit • y Edit them • n Use these • ctrl+b back • ctrl+c quit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := ansi.Strip(m.fitHelp(in, tt.width))
+			if got != tt.want {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
 			}
 		})
 	}
