@@ -63,6 +63,7 @@ func TestStepFrames(t *testing.T) {
 		frame{"app_exists", "app", func(_ *State, w *world) {
 			w.logto.apps = []logtoapi.Application{{ID: "old", Name: "Bookstore"}}
 		}},
+		frame{"summary_signed_in", "summary", func(st *State, _ *world) { st.Setup.SignedInPhone = "+15005550006" }},
 		frame{"welcome_saved", "welcome", func(st *State, _ *world) {
 			st.Found = true
 			st.Setup.Done = []string{"endpoint", "method"}

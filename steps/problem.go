@@ -160,3 +160,11 @@ func explain(what string, err error) error {
 	}
 	return &Problem{What: what, Err: err}
 }
+
+// plural counts things: "1 change", "3 changes".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}

@@ -117,7 +117,7 @@ func (s *signInStep) Execute(ctx context.Context) (tui.Result, error) {
 	if _, err := c.ApplySignInPlan(ctx, *s.plan); err != nil {
 		return tui.Result{}, explain("Logto refused the sign-in change", err)
 	}
-	return s.result(fmt.Sprintf("phone sign-in enabled (%d change(s))", len(s.plan.Changes)), func() {
+	return s.result(fmt.Sprintf("phone sign-in enabled (%s)", plural(len(s.plan.Changes), "change")), func() {
 		s.st.Setup.SignInConfigured = true
 	}), nil
 }

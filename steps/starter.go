@@ -60,6 +60,6 @@ func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	if aerr != nil {
 		abs = dir
 	}
-	return s.result(fmt.Sprintf("%d file(s) in %s (existing different files were left alone); run: cd %s && npm install && npm start",
-		len(files), abs, dir), func() { s.st.Setup.ExpressDir = dir }), nil
+	return s.result(fmt.Sprintf("%s written to %s (files you had changed were kept); run: cd %s && npm install && npm start",
+		plural(len(files), "file"), abs, dir), func() { s.st.Setup.ExpressDir = dir }), nil
 }

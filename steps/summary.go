@@ -34,9 +34,9 @@ func Report(st *State, store *Store) string {
 		}
 	}
 	row("Logto", su.Endpoint)
-	row("App", strings.TrimSpace(su.AppName+" "+su.AppID))
+	row("App", nameAndID(su.AppName, su.AppID))
 	row("Twilio account", su.TwilioAccountSID)
-	row("Messaging Service", strings.TrimSpace(su.ServiceName+" "+su.ServiceSID))
+	row("Messaging Service", nameAndID(su.ServiceName, su.ServiceSID))
 	row("SMS connector", strings.TrimSpace(su.ConnectorAction+" "+su.ConnectorID))
 	row("Test SMS", strings.TrimSpace(su.TestPhone+" "+su.TestResult))
 	row("Signed in as", su.SignedInPhone)
@@ -47,8 +47,21 @@ func Report(st *State, store *Store) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// nameAndID reads "Bookstore (abc123)", or the one that is set.
+func nameAndID(name, id string) string {
+	if name == "" || id == "" {
+		return name + id
+	}
+	return name + " (" + id + ")"
+}
+
 func (s *summaryStep) Guide() string {
-	g := GuideText(s.ID()) + "\n\n" + Report(s.st, s.d.Store)
+	g := GuideText(s.ID())
+	if s.st.Setup.SignedInPhone == "" {
+		// The sign-in was not seen: do not claim it works.
+		g = "Setup saved. The sign-in in your browser was not checked; run logto-twilio again to check it."
+	}
+	g += "\n\n" + Report(s.st, s.d.Store)
 	g += "\n\nNext:"
 	if s.st.Setup.ExpressDir != "" {
 		g += "\n  cd " + s.st.Setup.ExpressDir + " && npm install && npm start   (the Express app)"
