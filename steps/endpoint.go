@@ -36,6 +36,21 @@ func (s *endpointStep) Skip() bool {
 	return err == nil && e.String() == s.st.Setup.Endpoint
 }
 
+// Guide adds, when this run was given another Logto than the saved one,
+// which one was saved and what changing it means.
+func (s *endpointStep) Guide() string {
+	g := s.base.Guide()
+	saved := s.st.Setup.Endpoint
+	if saved == "" || s.st.Prefill.Endpoint == "" {
+		return g
+	}
+	if e, err := logtoapi.ParseEndpoint(s.st.Prefill.Endpoint); err == nil && e.String() != saved {
+		g += "\n\nThe saved setup used " + saved + "; this run was given " + e.String() +
+			". With another Logto, the Logto steps run again."
+	}
+	return g
+}
+
 func validateEndpoint(v string) error {
 	if _, err := logtoapi.ParseEndpoint(v); err != nil {
 		return errors.New(plainCause(err))

@@ -114,3 +114,27 @@ func TestValidateEndpointIsPlain(t *testing.T) {
 		})
 	}
 }
+
+func TestEndpointGuideNamesTheSavedLogto(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, saved, given string
+		want               bool
+	}{
+		{name: "another Logto given", saved: "http://127.0.0.1:40935", given: "http://127.0.0.1:45961", want: true},
+		{name: "same Logto", saved: "http://localhost:3001", given: "http://localhost:3001/", want: false},
+		{name: "nothing given", saved: "http://localhost:3001", want: false},
+		{name: "nothing saved", given: "http://localhost:3001", want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st := NewState(Prefill{Endpoint: tt.given})
+			st.Setup.Endpoint = tt.saved
+			g := newEndpoint(st, &Deps{}).Guide()
+			if got := strings.Contains(g, "The saved setup used "+tt.saved); got != tt.want {
+				t.Errorf("guide names the saved Logto: %v, want %v:\n%s", got, tt.want, g)
+			}
+		})
+	}
+}

@@ -1001,7 +1001,7 @@ func TestWelcome(t *testing.T) {
 				t.Fatal(err)
 			}
 			apply()
-			if !strings.Contains(s.Guide(), "Saved setup: 2 of the steps done") {
+			if !strings.Contains(s.Guide(), "Saved setup: 2 steps done") {
 				t.Fatalf("guide:\n%s", s.Guide())
 			}
 			s.Form(tui.FormEnv{})

@@ -57,7 +57,7 @@ func (s *welcomeStep) Guide() string {
 }
 
 func savedSummary(su *Setup) string {
-	parts := []string{fmt.Sprintf("%d of the steps done", len(su.Done))}
+	parts := []string{plural(len(su.Done), "step") + " done"}
 	if su.Endpoint != "" {
 		parts = append(parts, "Logto "+su.Endpoint)
 	}
