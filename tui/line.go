@@ -97,12 +97,34 @@ func (r *lineRunner) showPanel() {
 	}
 	p := strings.TrimSpace(r.opts.Panel())
 	r.mu.Lock()
-	changed := p != "" && p != r.lastPanel
-	r.lastPanel = p
-	r.mu.Unlock()
-	if changed {
-		r.printf("%s\n", p)
+	out := newLines(r.lastPanel, p)
+	if p != "" {
+		r.lastPanel = p
 	}
+	r.mu.Unlock()
+	if out != "" {
+		r.printf("%s\n", out)
+	}
+}
+
+// newLines returns the lines of cur that were not in prev, so a panel
+// that gains a line (an SMS status) prints that line, not the whole
+// panel again. The first panel prints whole.
+func newLines(prev, cur string) string {
+	if cur == "" || cur == prev {
+		return ""
+	}
+	seen := map[string]bool{}
+	for l := range strings.SplitSeq(prev, "\n") {
+		seen[l] = true
+	}
+	var out []string
+	for l := range strings.SplitSeq(cur, "\n") {
+		if !seen[l] {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // watchPanel prints the panel while a step runs (e.g. the sandbox SMS inbox
@@ -197,7 +219,6 @@ func (r *lineRunner) run() error {
 func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 	if ld, ok := s.(Loader); ok {
 		for {
-			r.printf("Loading…\n")
 			ctx, cancel := context.WithTimeout(r.ctx, stepTimeout(s))
 			apply, err := ld.Load(ctx)
 			cancel()
@@ -225,10 +246,10 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 				return Result{}, choiceQuit, err
 			}
 		}
+		// Only a step's own waiting text is worth a line; a generic
+		// "Working…" before every answer is noise to a screen reader.
 		if t := waitingText(s); t != "" {
 			r.printf("%s\n", t)
-		} else {
-			r.printf("Working…\n")
 		}
 		ctx, cancel := context.WithTimeout(r.ctx, stepTimeout(s))
 		stop := r.watchPanel()

@@ -101,3 +101,24 @@ func TestFitHelpKeepsQuit(t *testing.T) {
 		})
 	}
 }
+
+func TestNewLines(t *testing.T) {
+	t.Parallel()
+	const head = "Sandbox SMS inbox"
+	tests := []struct {
+		name, prev, cur, want string
+	}{
+		{name: "first panel prints whole", prev: "", cur: head + "\n  no messages yet", want: head + "\n  no messages yet"},
+		{name: "unchanged prints nothing", prev: head + "\n  a", cur: head + "\n  a", want: ""},
+		{name: "a new status line only", prev: head + "\n  to +1 · sent", cur: head + "\n  to +1 · delivered", want: "  to +1 · delivered"},
+		{name: "empty prints nothing", prev: head, cur: "", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := newLines(tt.prev, tt.cur); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
