@@ -33,7 +33,7 @@ func (m *Model) render() string {
 	header := m.styles.Header.Render(fmt.Sprintf("Step %d/%d · %s", m.idx+1, len(m.steps), step.Title()))
 	guide := strings.TrimSpace(step.Guide())
 	if guide != "" {
-		guide = m.styles.Guide.Render(lipgloss.Wrap(guide, width, " "))
+		guide = m.styles.Guide.Render(lipgloss.Wrap(reflow(guide), width, " "))
 	}
 	body := m.body(step, width)
 	var panel string
@@ -186,4 +186,33 @@ func (m *Model) fitHelp(b []key.Binding, width int) string {
 	}
 	h.SetWidth(width)
 	return h.ShortHelpView(b) // cuts whole keys, from the end, if still too wide
+}
+
+// reflow joins the hard-wrapped lines of each paragraph so a narrow
+// terminal wraps the text once, not line by line. A line stays on its own
+// when it is blank, indented, a list item ("•", "-", "!"), or follows a
+// line ending in ":" (a heading or a table follows).
+func reflow(text string) string {
+	lines := strings.Split(text, "\n")
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if n := len(out); n > 0 && joinable(out[n-1], l) {
+			out[n-1] += " " + l
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+func joinable(prev, next string) bool {
+	if strings.TrimSpace(prev) == "" || strings.TrimSpace(next) == "" ||
+		strings.HasSuffix(prev, ":") || strings.HasPrefix(prev, " ") {
+		return false
+	}
+	switch next[0] {
+	case ' ', '\t', '-', '!', '*':
+		return false
+	}
+	return !strings.HasPrefix(next, "•")
 }

@@ -122,3 +122,22 @@ func TestNewLines(t *testing.T) {
 		})
 	}
 }
+
+func TestReflow(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, in, want string }{
+		{name: "paragraph joined", in: "one two\nthree four\n\nnext", want: "one two three four\n\nnext"},
+		{name: "list kept", in: "What will change:\n  • a\n  • b", want: "What will change:\n  • a\n  • b"},
+		{name: "table kept", in: "Saved:\n  Logto  http://x\n  App    a", want: "Saved:\n  Logto  http://x\n  App    a"},
+		{name: "warning kept", in: "text\n! a problem", want: "text\n! a problem"},
+		{name: "after an indented line", in: "  cd x\nnext line", want: "  cd x\nnext line"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := reflow(tt.in); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
