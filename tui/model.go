@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 )
 
 // Phase is where the current step is.
@@ -91,6 +92,10 @@ type Model struct {
 	styles Styles
 	isDark bool
 	bg     *tea.BackgroundColorMsg
+	// profile is the terminal's colour profile (NO_COLOR gives ASCII).
+	// Bubble Tea downsamples the frame but not printed lines, so println
+	// does it for them; Unknown leaves them as they are.
+	profile colorprofile.Profile
 
 	width, height int
 	interrupted   bool
@@ -193,6 +198,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		return m, m.toForm(msg)
+	case tea.ColorProfileMsg:
+		m.profile = msg.Profile
+		return m, m.toForm(msg)
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
 		m.bg = &msg
@@ -204,7 +212,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case RefreshPanel:
 		return m, nil
 	case saveFailedMsg:
-		return m, tea.Println(m.styles.Error.UnsetBorderStyle().UnsetPadding().
+		return m, m.println(m.styles.Error.UnsetBorderStyle().UnsetPadding().
 			Render(fmt.Sprintf("! Progress after %q was not saved: %v", msg.step, msg.err)))
 	case loadedMsg:
 		if msg.step != m.idx || msg.attempt != m.attempt || m.phase != PhaseLoading {
@@ -319,7 +327,7 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 func (m *Model) enter(i int) tea.Cmd {
 	var prints []tea.Cmd
 	for i < len(m.steps) && skipped(m.steps[i]) {
-		prints = append(prints, tea.Println(m.styles.Muted.Render("– "+m.steps[i].Title()+" — skipped")))
+		prints = append(prints, m.println(m.styles.Muted.Render("– "+m.steps[i].Title()+" — skipped")))
 		i++
 	}
 	m.idx = i
@@ -415,7 +423,7 @@ func (m *Model) commit(res Result) tea.Cmd {
 	}
 	m.history = append(m.history, m.idx)
 	line := hangingWrap(checkLine(step.Title(), res.Summary), m.width)
-	cmds := []tea.Cmd{tea.Println(m.styles.Check.Render(line))}
+	cmds := []tea.Cmd{m.println(m.styles.Check.Render(line))}
 	if m.opts.Checkpoint != nil {
 		if persist := m.opts.Checkpoint(step.ID()); persist != nil {
 			m.saveSeq++
@@ -493,6 +501,18 @@ func checkLine(title, summary string) string {
 		return "✓ " + title
 	}
 	return "✓ " + title + " — " + summary
+}
+
+// println prints a line above the frame in the terminal's colour profile.
+func (m *Model) println(s string) tea.Cmd {
+	if m.profile != colorprofile.Unknown && m.profile != colorprofile.TrueColor {
+		var b strings.Builder
+		w := &colorprofile.Writer{Forward: &b, Profile: m.profile}
+		if _, err := w.WriteString(s); err == nil {
+			s = b.String()
+		}
+	}
+	return tea.Println(s)
 }
 
 // hangingWrap wraps a "✓ …" line at spaces to width, indenting the

@@ -1,11 +1,14 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -137,6 +140,34 @@ func TestReflow(t *testing.T) {
 			t.Parallel()
 			if got := reflow(tt.in); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrintedLinesFollowTheColourProfile(t *testing.T) {
+	t.Parallel()
+	green := lipgloss.NewStyle().Foreground(lipgloss.Color("#5FD38D")).Render("✓ Welcome — starting fresh")
+	tests := []struct {
+		name    string
+		profile colorprofile.Profile
+		colour  bool
+	}{
+		{name: "NO_COLOR", profile: colorprofile.ASCII, colour: false},
+		{name: "not a terminal", profile: colorprofile.NoTTY, colour: false},
+		{name: "true colour", profile: colorprofile.TrueColor, colour: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := NewModel(t.Context(), []Step{&fakeStep{id: "a", title: "A"}}, Options{Width: 80, Height: 24})
+			m.Update(tea.ColorProfileMsg{Profile: tt.profile})
+			printed := fmt.Sprint(m.println(green)())
+			if !strings.Contains(printed, "✓ Welcome — starting fresh") {
+				t.Fatalf("printed %q", printed)
+			}
+			if got := strings.Contains(printed, "\x1b[38"); got != tt.colour {
+				t.Errorf("colour in %q: %v, want %v", printed, got, tt.colour)
 			}
 		})
 	}
