@@ -354,3 +354,37 @@ func TestRequests(t *testing.T) {
 		t.Fatal("the auth token was recorded")
 	}
 }
+
+func TestValidationRequestInputs(t *testing.T) {
+	f := newFixture(t, twiliotest.WithoutListener())
+	apiURL := "https://api.twilio.com/2010-04-01/Accounts/" + trialSID + "/OutgoingCallerIds.json"
+	tests := []struct {
+		name         string
+		form         url.Values
+		wantStatus   int
+		wantCode     int
+		wantFriendly string
+	}{
+		{name: "no number", form: url.Values{}, wantStatus: 400, wantCode: 21604},
+		{name: "not a number", form: url.Values{"PhoneNumber": {"abc"}}, wantStatus: 400, wantCode: 21211},
+		{name: "no friendly name", form: url.Values{"PhoneNumber": {"+12015550123"}}, wantStatus: 200, wantFriendly: "(201) 555-0123"},
+		{name: "friendly name", form: url.Values{"PhoneNumber": {"+12015550124"}, "FriendlyName": {"Mine"}}, wantStatus: 200, wantFriendly: "Mine"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := do(t, f.srv, http.MethodPost, apiURL, trialSID, token, tt.form)
+			if status != tt.wantStatus {
+				t.Fatalf("status = %d (%v), want %d", status, body, tt.wantStatus)
+			}
+			if tt.wantCode != 0 {
+				if code, _ := body["code"].(float64); int(code) != tt.wantCode {
+					t.Errorf("body = %v, want code %d", body, tt.wantCode)
+				}
+				return
+			}
+			if body["friendly_name"] != tt.wantFriendly {
+				t.Errorf("friendly_name = %v, want %q", body["friendly_name"], tt.wantFriendly)
+			}
+		})
+	}
+}
