@@ -83,6 +83,8 @@ func plainCause(err error) string {
 		return s
 	case errors.Is(err, context.DeadlineExceeded):
 		return "no answer in time"
+	case errors.Is(err, context.Canceled):
+		return "stopped before it finished"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "nothing answers at that address (connection refused)"
 	case errors.As(err, &dns):

@@ -72,6 +72,11 @@ func TestProblemErrorIsPlain(t *testing.T) {
 			p:    &Problem{What: "Twilio refused", Err: &twiliosetup.Error{Code: 30008, Message: "Unknown error."}},
 			want: "Twilio refused: Unknown error (Twilio error 30008)",
 		},
+		{
+			name: "canceled",
+			p:    &Problem{What: "Lost track of the test SMS", Err: fmt.Errorf("twiliosetup: follow: %w", context.Canceled)},
+			want: "Lost track of the test SMS: stopped before it finished",
+		},
 		{name: "no cause", p: &Problem{What: "Only what"}, want: "Only what"},
 		{name: "no what", p: &Problem{Err: errors.New("twiliosetup: message not found")}, want: "message not found"},
 	}

@@ -934,11 +934,23 @@ func TestVerify(t *testing.T) {
 			defer cancel()
 			start := time.Now()
 			_, err := s.Execute(ctx)
-			wantProblem(t, err, "No sign-in arrived", "wait again")
+			wantProblem(t, err, "No sign-in arrived in 15 minutes", "wait again")
 			if time.Since(start) != VerifyTimeout {
 				t.Fatalf("waited %v", time.Since(start))
 			}
 		})
+	})
+	t.Run("stopped with esc", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		s := newVerify(readyState(), &w.deps)
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		_, err := s.Execute(ctx)
+		wantProblem(t, err, "You stopped waiting for the sign-in", "wait again")
+		if strings.Contains(err.Error(), "context canceled") {
+			t.Errorf("error %q shows Go's context text", err)
+		}
 	})
 }
 

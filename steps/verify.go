@@ -117,7 +117,11 @@ func (s *verifyStep) Execute(ctx context.Context) (tui.Result, error) {
 			s.st.Setup.SignedInPhone = who
 		}), nil
 	case <-ctx.Done():
-		return tui.Result{}, problem("No sign-in arrived", "Press enter to wait again; the demo app keeps running at "+u+".", ctx.Err())
+		what := fmt.Sprintf("No sign-in arrived in %d minutes", int(VerifyTimeout.Minutes()))
+		if errors.Is(ctx.Err(), context.Canceled) {
+			what = "You stopped waiting for the sign-in"
+		}
+		return tui.Result{}, problem(what, "Press enter to wait again; the demo app keeps running at "+u+".", nil)
 	}
 }
 
