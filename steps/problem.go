@@ -64,7 +64,7 @@ func plainCause(err error) string {
 	case errors.As(err, &p):
 		return p.Error()
 	case errors.As(err, &se):
-		return se.Error()
+		return "" // explain says it in What and Next
 	case errors.As(err, &te):
 		return twilioCause(te)
 	case errors.As(err, &lte):
@@ -148,6 +148,15 @@ func explain(what string, err error) error {
 	var p *Problem
 	if errors.As(err, &p) {
 		return err
+	}
+	var se *logtoapi.ScopeError
+	if errors.As(err, &se) {
+		next := "In the Logto Console, open Applications → this app → Roles, assign the role \"" +
+			logtoapi.ManagementRoleName + "\", then press enter to try again."
+		if se.ConsoleURL != "" {
+			next += " The app's page: " + se.ConsoleURL
+		}
+		return &Problem{What: what + ": the app lacks the \"" + logtoapi.ManagementRoleName + "\" role", Next: next, Err: err}
 	}
 	var te *twiliosetup.Error
 	if errors.As(err, &te) {

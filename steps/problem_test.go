@@ -143,3 +143,14 @@ func TestEndpointGuideNamesTheSavedLogto(t *testing.T) {
 		})
 	}
 }
+
+func TestExplainScopeError(t *testing.T) {
+	t.Parallel()
+	err := explain("The M2M app cannot use the Management API", fmt.Errorf("logtoapi: check access: %w",
+		&logtoapi.ScopeError{AppID: "m2m1", Scope: "", ConsoleURL: "http://localhost:3002/console/applications/m2m1/roles"}))
+	wantProblem(t, err, `The M2M app cannot use the Management API: the app lacks the "Logto Management API access" role`,
+		"Roles, assign the role \"Logto Management API access\", then press enter to try again. The app's page: http://localhost:3002/console/applications/m2m1/roles")
+	if strings.Contains(err.Error(), "scope") {
+		t.Errorf("error %q talks about token scopes", err)
+	}
+}
