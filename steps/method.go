@@ -73,7 +73,7 @@ func (s *methodStep) Execute(context.Context) (tui.Result, error) {
 	}
 	if page != "" {
 		if s.d.Open == nil || s.st.Prefill.NoBrowser {
-			summary += " · open " + page
+			summary += " · Console page: " + page
 		} else {
 			_ = s.d.Open.Open(page) // a missing browser is fine: the page is named on the next step
 			summary += " · Console page opened"

@@ -142,7 +142,7 @@ func TestMethod(t *testing.T) {
 			opened: []string{"http://localhost:3002/console/applications/create?type=MachineToMachine"}, summary: "Console page opened",
 		},
 		{name: "manual", choice: choiceManual, method: MethodManual, summary: "manual"},
-		{name: "manual without browser", choice: choiceManual, noBrowser: true, method: MethodManual, summary: "· open http://"},
+		{name: "manual without browser", choice: choiceManual, noBrowser: true, method: MethodManual, summary: "· Console page: http://"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
