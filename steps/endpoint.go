@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"charm.land/huh/v2"
 
@@ -78,7 +79,12 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 	}
 	disc, err := s.d.Discover(ctx, e)
 	if err != nil {
-		if isNetError(err) && logtoapi.Explain(err) == "" {
+		var dns *net.DNSError
+		switch {
+		case errors.As(err, &dns):
+			return tui.Result{}, problem("Logto did not answer at "+e.String(),
+				"Check the address for a typo, and press e to fix it.", err)
+		case isNetError(err) && logtoapi.Explain(err) == "":
 			return tui.Result{}, problem("Logto did not answer at "+e.String(),
 				"Is Logto running? Start it (a local Logto listens on port 3001), or press e to fix the address.", err)
 		}

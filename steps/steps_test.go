@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -68,6 +71,7 @@ func TestEndpoint(t *testing.T) {
 		disc    logtoapi.Discovery
 		discErr error
 		text    string
+		hint    string
 		summary string
 	}{
 		{
@@ -79,6 +83,16 @@ func TestEndpoint(t *testing.T) {
 			summary: "Logto Cloud (tenant abc123)",
 		},
 		{name: "unreachable", input: "http://localhost:3001", discErr: errBoom, text: "Logto did not answer"},
+		{
+			name: "connection refused", input: "http://localhost:3001",
+			discErr: fmt.Errorf("logtoapi: discovery: %w", &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}),
+			text:    "Logto did not answer at http://localhost:3001: nothing answers at that address (connection refused)", hint: "Is Logto running?",
+		},
+		{
+			name: "unknown host", input: "https://nosuchtenant.logto.app",
+			discErr: fmt.Errorf("logtoapi: discovery: %w", &net.DNSError{Name: "nosuchtenant.logto.app", IsNotFound: true}),
+			text:    `there is no host named "nosuchtenant.logto.app"`, hint: "typo",
+		},
 		{
 			name: "issuer differs", input: "http://127.0.0.1:3001", disc: logtoapi.Discovery{Issuer: "http://localhost:3001/oidc"},
 			text: "Logto calls itself http://localhost:3001/oidc",
@@ -95,7 +109,7 @@ func TestEndpoint(t *testing.T) {
 			s.value = tt.input
 			res, err := run(t, s)
 			if tt.text != "" {
-				wantProblem(t, err, tt.text, "")
+				wantProblem(t, err, tt.text, tt.hint)
 				if st.Setup.Endpoint != "" {
 					t.Fatal("a failed check changed the state")
 				}
