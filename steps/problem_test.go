@@ -154,3 +154,37 @@ func TestExplainScopeError(t *testing.T) {
 		t.Errorf("error %q talks about token scopes", err)
 	}
 }
+
+func TestSummaryLineCarriesTheReport(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		line   bool
+		report bool
+	}{
+		{name: "interactive: the screen is cleared, the ✓ line keeps the report", line: false, report: true},
+		{name: "line mode: the guide printed it already", line: true, report: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st := readyState()
+			st.Setup.SignedInPhone = "+15005550006"
+			s := newSummary(st, &Deps{Store: &Store{Dir: "/cfg"}})
+			s.SetLineMode(tt.line)
+			res, err := s.Execute(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, _, _ := strings.Cut(res.Summary, "\n")
+			if first != "SMS sign-in works (signed in as +15005550006)" {
+				t.Errorf("first line %q", first)
+			}
+			for _, want := range []string{"Saved in", "Next:", "logto-twilio"} {
+				if got := strings.Contains(res.Summary, want); got != tt.report {
+					t.Errorf("summary has %q: %v, want %v:\n%s", want, got, tt.report, res.Summary)
+				}
+			}
+		})
+	}
+}

@@ -61,7 +61,12 @@ func (s *summaryStep) Guide() string {
 		// The sign-in was not seen: do not claim it works.
 		g = "Setup saved. The sign-in in your browser was not checked; run logto-twilio again to check it."
 	}
-	g += "\n\n" + Report(s.st, s.d.Store)
+	return g + "\n\n" + s.report()
+}
+
+// report is what was configured, where it is saved and what to run next.
+func (s *summaryStep) report() string {
+	g := Report(s.st, s.d.Store)
 	g += "\n\nNext:"
 	if s.st.Setup.ExpressDir != "" {
 		g += "\n  cd " + s.st.Setup.ExpressDir + " && npm install && npm start   (the Express app)"
@@ -74,10 +79,17 @@ func (s *summaryStep) Form(tui.FormEnv) *huh.Form {
 	return huh.NewForm(huh.NewGroup(huh.NewNote().Title("Press enter to finish.").Next(true).NextLabel("Finish")))
 }
 
+// Execute ends the wizard. Interactively the screen is cleared at the end,
+// leaving only the ✓ lines, so the summary's ✓ line carries the report (what
+// was set up, where it is saved, what next); the line runner printed it
+// already with the guide.
 func (s *summaryStep) Execute(context.Context) (tui.Result, error) {
-	who := s.st.Setup.SignedInPhone
-	if who == "" {
-		return s.result("setup saved", nil), nil
+	line := "setup saved"
+	if who := s.st.Setup.SignedInPhone; who != "" {
+		line = "SMS sign-in works (signed in as " + who + ")"
 	}
-	return s.result("SMS sign-in works (signed in as "+who+")", nil), nil
+	if !s.line {
+		line += "\n\n" + s.report()
+	}
+	return s.result(line, nil), nil
 }

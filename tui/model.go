@@ -517,18 +517,25 @@ func (m *Model) println(s string) tea.Cmd {
 
 // hangingWrap wraps a "✓ …" line at spaces to width, indenting the
 // continuation lines under the text, so the terminal never breaks a word
-// (a URL) at its edge. width <= 0 leaves the line as it is.
-func hangingWrap(line string, width int) string {
+// (a URL) at its edge. Lines after an explicit newline (the last step's
+// report) keep their own indentation and are wrapped on their own.
+// width <= 0 leaves the text as it is.
+func hangingWrap(text string, width int) string {
 	const indent = "  "
-	if width <= len(indent)+10 || lipgloss.Width(line) <= width {
-		return line
+	if width <= len(indent)+10 {
+		return text
 	}
-	first, rest, _ := strings.Cut(lipgloss.Wrap(line, width, " "), "\n")
-	if rest == "" {
-		return first
+	head, more, multi := strings.Cut(text, "\n")
+	out := head
+	if lipgloss.Width(head) > width {
+		first, rest, _ := strings.Cut(lipgloss.Wrap(head, width, " "), "\n")
+		rest = lipgloss.Wrap(strings.ReplaceAll(rest, "\n", " "), width-len(indent), " ")
+		out = first + "\n" + indent + strings.ReplaceAll(rest, "\n", "\n"+indent)
 	}
-	rest = lipgloss.Wrap(strings.ReplaceAll(rest, "\n", " "), width-len(indent), " ")
-	return first + "\n" + indent + strings.ReplaceAll(rest, "\n", "\n"+indent)
+	if multi {
+		out += "\n" + lipgloss.Wrap(more, width, " ")
+	}
+	return out
 }
 
 // hintFor returns the hint of the error (or of the step).

@@ -44,11 +44,20 @@ func (m *Model) render() string {
 	}
 	helpLine := ansi.Truncate(m.fitHelp(m.bindings(), width), width, "…")
 
-	fixed := []string{header, body, panel, helpLine}
 	used := 0
-	for _, s := range fixed {
+	for _, s := range []string{header, body, panel, helpLine} {
 		if s != "" {
 			used += lipgloss.Height(s) + 1
+		}
+	}
+	if m.height > 0 && guide != "" && panel != "" {
+		// The guide says what to do; the panel is extra. When the guide
+		// fits only without the panel, leave the panel out.
+		g := lipgloss.Height(guide)
+		withoutPanel := m.height - (used - lipgloss.Height(panel) - 1) - 1
+		if g > m.height-used-1 && g <= withoutPanel {
+			used -= lipgloss.Height(panel) + 1
+			panel = ""
 		}
 	}
 	if m.height > 0 && guide != "" {

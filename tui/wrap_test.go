@@ -172,3 +172,54 @@ func TestPrintedLinesFollowTheColourProfile(t *testing.T) {
 		})
 	}
 }
+
+func TestHangingWrapKeepsExplicitLines(t *testing.T) {
+	t.Parallel()
+	in := "✓ Summary — SMS sign-in works\n\n  Logto   http://localhost:3001\nNext:\n  logto-twilio"
+	if got := hangingWrap(in, 80); got != in {
+		t.Errorf("got\n%s\nwant\n%s", got, in)
+	}
+}
+
+func TestPanelGivesWayToALongGuide(t *testing.T) {
+	t.Parallel()
+	panel := func() string { return "Sandbox SMS inbox\n  to +1 · delivered · code 000000" }
+	lines := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "  guide line %d\n", i+1)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name       string
+		guideLines int
+		panel      bool // the panel is shown
+		cut        bool // the guide ends in "…"
+	}{
+		{name: "short guide keeps the panel", guideLines: 3, panel: true},
+		{name: "a guide that fits without the panel", guideLines: 14, panel: false},
+		{name: "a guide too long either way is cut, panel kept", guideLines: 40, panel: true, cut: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := NewModel(t.Context(), []Step{&fakeStep{id: "a", title: "A", guide: lines(tt.guideLines)}},
+				Options{Width: 80, Height: 24, Panel: panel})
+			m.Init()
+			v := view(m)
+			if got := strings.Contains(v, "Sandbox SMS inbox"); got != tt.panel {
+				t.Errorf("panel shown: %v, want %v:\n%s", got, tt.panel, v)
+			}
+			if !tt.cut && !strings.Contains(v, fmt.Sprintf("guide line %d", tt.guideLines)) {
+				t.Errorf("the guide is cut:\n%s", v)
+			}
+			if got := strings.Contains(v, "…"); got != tt.cut {
+				t.Errorf("cut: %v, want %v:\n%s", got, tt.cut, v)
+			}
+			if h := lipgloss.Height(v); h > 24 {
+				t.Errorf("frame has %d rows", h)
+			}
+		})
+	}
+}
