@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"charm.land/huh/v2"
 
@@ -135,11 +136,29 @@ func (s *connectorStep) describe() string {
 	case c == nil:
 		return ""
 	case !c.IsTwilio():
-		return fmt.Sprintf("another SMS provider (%s, id %s)", c.ConnectorID, c.ID)
+		return fmt.Sprintf("another SMS provider, %s (id %s)", providerName(c.ConnectorID), c.ID)
 	case s.curSID == s.st.Setup.TwilioAccountSID:
 		return fmt.Sprintf("Twilio with this account (id %s)", c.ID)
 	}
 	return fmt.Sprintf("Twilio with another account, %s (id %s)", s.curSID, c.ID)
+}
+
+// providerName names an SMS connector's provider for people:
+// "aliyun-short-message-service" reads "Aliyun".
+func providerName(connectorID string) string {
+	name := strings.TrimSuffix(connectorID, "-short-message-service")
+	if name == connectorID || name == "" {
+		return connectorID
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// consentNote says what is at stake in keeping or changing the connector.
+func (s *connectorStep) consentNote() string {
+	if c := s.current; c != nil && c.IsTwilio() && s.curSID == s.st.Setup.TwilioAccountSID {
+		return "Updating it sets the Messaging Service and the templates chosen here."
+	}
+	return "A shared Logto (a workshop's) may need it as it is."
 }
 
 func (s *connectorStep) Form(tui.FormEnv) *huh.Form {
@@ -171,7 +190,7 @@ func (s *connectorStep) Form(tui.FormEnv) *huh.Form {
 	}
 	return huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Key("choice").
 		Title("This tenant already has an SMS connector: "+s.describe()).
-		Description("A shared Logto (a workshop's) may need it as it is.").
+		Description(s.consentNote()).
 		Options(
 			huh.NewOption("Keep it as it is (skip the Twilio connector setup)", connKeep),
 			huh.NewOption(label, change),

@@ -188,3 +188,20 @@ func TestSummaryLineCarriesTheReport(t *testing.T) {
 		})
 	}
 }
+
+func TestProviderName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"aliyun-short-message-service":  "Aliyun",
+		"tencent-short-message-service": "Tencent",
+		"http-sms":                      "http-sms",
+		"-short-message-service":        "-short-message-service",
+	} {
+		t.Run(in, func(t *testing.T) {
+			t.Parallel()
+			if got := providerName(in); got != want {
+				t.Errorf("providerName(%q) = %q, want %q", in, got, want)
+			}
+		})
+	}
+}
