@@ -53,10 +53,8 @@ func (s *endpointStep) Guide() string {
 }
 
 func validateEndpoint(v string) error {
-	if _, err := logtoapi.ParseEndpoint(v); err != nil {
-		return errors.New(plainCause(err))
-	}
-	return nil
+	_, err := logtoapi.ParseEndpoint(v)
+	return err
 }
 
 func (s *endpointStep) Form(env tui.FormEnv) *huh.Form {

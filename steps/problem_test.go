@@ -104,17 +104,38 @@ func TestExplainNetworkErrorHasHint(t *testing.T) {
 	wantProblem(t, err, "connection refused", "server is running")
 }
 
-func TestValidateEndpointIsPlain(t *testing.T) {
+func TestFieldErrorsArePlain(t *testing.T) {
 	t.Parallel()
-	for _, in := range []string{"localhost:3001", "htp://x", "https://abc.logto.app/console/applications"} {
-		t.Run(in, func(t *testing.T) {
+	empty := ""
+	tests := []struct {
+		name, in string
+		validate func(string) error
+		want     string
+	}{
+		{name: "endpoint without scheme", in: "localhost:3001", validate: orDefault(&empty, validateEndpoint), want: "add the scheme"},
+		{name: "endpoint scheme typo", in: "htp://x", validate: orDefault(&empty, validateEndpoint), want: `unsupported scheme "htp"`},
+		{name: "Console URL", in: "https://abc.logto.app/console/applications", validate: orDefault(&empty, validateEndpoint), want: "Console"},
+		{name: "short Auth Token", in: "abc", validate: orDefault(&empty, validateToken), want: "Auth Token must be 32 characters"},
+		{name: "Account SID", in: "XY123", validate: orDefault(&empty, validateSID), want: "must start with"},
+		{name: "template without code", in: "Your code", validate: validateTemplate, want: "{{code}}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := validateEndpoint(in)
+			err := tt.validate(tt.in)
 			if err == nil {
 				t.Fatal("accepted")
 			}
-			if strings.Contains(err.Error(), "logtoapi") {
-				t.Errorf("error %q names a Go package", err)
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q lacks %q", err, tt.want)
+			}
+			for _, pkg := range []string{"logtoapi", "twiliosetup"} {
+				if strings.Contains(err.Error(), pkg) {
+					t.Errorf("error %q names a Go package", err)
+				}
+			}
+			if strings.Count(err.Error(), "{{code}}") > 1 {
+				t.Errorf("error %q repeats itself", err)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strconv"
@@ -252,10 +253,21 @@ func required(what string) func(string) error {
 // the raw line: an empty line keeps the field's current value (*v), so that
 // value is what gets checked.
 func orDefault(v *string, f func(string) error) func(string) error {
-	return func(s string) error {
+	return plainValidator(func(s string) error {
 		if strings.TrimSpace(s) == "" && v != nil && *v != "" {
 			return f(*v)
 		}
 		return f(s)
+	})
+}
+
+// plainValidator shows f's error in plain words (no Go package prefix):
+// huh prints it under the field.
+func plainValidator(f func(string) error) func(string) error {
+	return func(s string) error {
+		if err := f(s); err != nil {
+			return errors.New(plainCause(err))
+		}
+		return nil
 	}
 }

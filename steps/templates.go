@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"charm.land/huh/v2"
@@ -39,7 +40,7 @@ func (s *templatesStep) init() {
 
 func validateTemplate(v string) error {
 	if _, err := twiliosetup.ValidateTemplate(v); err != nil {
-		return fmt.Errorf("%w (it must contain {{code}} exactly)", err)
+		return errors.New(plainCause(err))
 	}
 	return nil
 }
