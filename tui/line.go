@@ -300,9 +300,9 @@ func (r *lineRunner) ask(s Step) (bool, error) {
 }
 
 func (r *lineRunner) failed(s Step, err error, canEdit, canSkip, canBack bool) (lineChoice, error) {
-	r.printf("✗ %s\n", errorText(err))
+	r.printf("%s\n", wrapLines("✗ "+errorText(err), lineWidth))
 	if h := hintFor(s, err); h != "" {
-		r.printf("  %s\n", h)
+		r.printf("  %s\n", strings.ReplaceAll(wrapLines(lineHint(h), lineWidth-2), "\n", "\n  "))
 	}
 	opts := []huh.Option[lineChoice]{huh.NewOption("Retry", choiceRetry)}
 	if canEdit {
@@ -361,3 +361,16 @@ func wrapLines(text string, width int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// lineKeys turns the interactive runner's failure keys, as hints name them,
+// into the line runner's choices.
+var lineKeys = strings.NewReplacer(
+	"Press e ", `Choose "Edit the answers" `,
+	"press e ", `choose "Edit the answers" `,
+	"Press enter to", `Choose "Retry" to`,
+	"press enter to", `choose "Retry" to`,
+)
+
+// lineHint rewrites a hint for the line runner, which has no e or enter
+// keys on a failure but a "What now?" list.
+func lineHint(h string) string { return lineKeys.Replace(h) }

@@ -15,7 +15,7 @@ func lineSteps() (*fakeStep, *fakeStep, *fakeStep, []Step) {
 	a := &fakeStep{id: "a", title: "Name", guide: "Who are you?"}
 	b := &fakeStep{
 		id: "b", title: "Secret", secret: true,
-		errs: []error{hintErr{msg: "the token was refused", hint: "Copy it again."}},
+		errs: []error{hintErr{msg: "the token was refused", hint: "Press e and copy it again from the Account Info box of the Twilio Console, next to the Account SID."}},
 	}
 	c := &fakeStep{
 		id: "c", title: "Test SMS", noForm: true, waiting: "Sending…",
