@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
@@ -224,5 +225,24 @@ func TestProviderName(t *testing.T) {
 				t.Errorf("providerName(%q) = %q, want %q", in, got, want)
 			}
 		})
+	}
+}
+
+func TestTemplatePagesNameTheMessage(t *testing.T) {
+	t.Parallel()
+	s := newTemplates(readyState(), &newWorld().deps)
+	pages := s.Pages(tui.FormEnv{})
+	if len(pages) != 10 {
+		t.Fatalf("%d pages, want the question and 9 texts", len(pages))
+	}
+	for typ, want := range map[string]string{"Register": "Sign-up", "SignIn": "Sign-in", "Unknown": "Unknown"} {
+		if got := usageName(typ); got != want {
+			t.Errorf("usageName(%q) = %q, want %q", typ, got, want)
+		}
+	}
+	for _, typ := range twiliosetup.DefaultTemplates() {
+		if _, ok := usageNames[typ.UsageType]; !ok {
+			t.Errorf("usage type %q has no name", typ.UsageType)
+		}
 	}
 }

@@ -521,7 +521,7 @@ func TestTemplates(t *testing.T) {
 	s.edit = true
 	s.texts[1] = "no code here"
 	_, err = s.Execute(t.Context())
-	wantProblem(t, err, "is not valid", "{{code}}")
+	wantProblem(t, err, "The Sign-in message (SignIn) is not valid", "{{code}}")
 	if validateTemplate("Code: {{code}}") != nil || validateTemplate("Code") == nil {
 		t.Fatal("validateTemplate")
 	}

@@ -58,6 +58,27 @@ func segments(n int) string {
 	return fmt.Sprintf("%d SMS segments", n)
 }
 
+// usageNames say when Logto sends each message type.
+var usageNames = map[string]string{
+	"Register":                 "Sign-up",
+	"SignIn":                   "Sign-in",
+	"ForgotPassword":           "Password reset",
+	"Generic":                  "Generic",
+	"OrganizationInvitation":   "Organization invitation",
+	"UserPermissionValidation": "Identity check",
+	"BindNewIdentifier":        "New phone number",
+	"MfaVerification":          "Two-step verification",
+	"BindMfa":                  "Two-step setup",
+}
+
+// usageName names a usage type for people; an unknown one stays as it is.
+func usageName(usageType string) string {
+	if n, ok := usageNames[usageType]; ok {
+		return n
+	}
+	return usageType
+}
+
 // Pages asks whether to edit, then one page per message type.
 func (s *templatesStep) Pages(tui.FormEnv) []tui.Page {
 	s.init()
@@ -71,7 +92,7 @@ func (s *templatesStep) Pages(tui.FormEnv) []tui.Page {
 	for i := range s.texts {
 		pages = append(pages, tui.Page{Group: func() *huh.Group {
 			return huh.NewGroup(huh.NewText().Key(s.types[i]).
-				Title(s.types[i]+" message").Lines(3).
+				Title(fmt.Sprintf("%s message (%d of %d, %s)", usageName(s.types[i]), i+1, len(s.types), s.types[i])).Lines(3).
 				DescriptionFunc(func() string { return segmentText(s.texts[i]) }, &s.texts[i]).
 				Value(&s.texts[i]).Validate(validateTemplate))
 		}, Hide: func() bool { return !s.edit }})
@@ -88,7 +109,7 @@ func (s *templatesStep) Execute(context.Context) (tui.Result, error) {
 	for i, t := range s.texts {
 		seg, err := twiliosetup.ValidateTemplate(t)
 		if err != nil {
-			return tui.Result{}, problem(fmt.Sprintf("The %s message is not valid", s.types[i]),
+			return tui.Result{}, problem(fmt.Sprintf("The %s message (%s) is not valid", usageName(s.types[i]), s.types[i]),
 				"Press e and put {{code}} in it exactly once.", err)
 		}
 		maxSeg = max(maxSeg, seg.Count)

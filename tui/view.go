@@ -174,12 +174,14 @@ func formBindings(in []key.Binding) []key.Binding {
 }
 
 // fitHelp renders the help line, leaving out the keys a user can do
-// without (toggle, filter, previous field, arrows) while it is wider than
+// without (editor, new line, toggle, filter, previous field, arrows) while it is wider than
 // width, so the runner's keys (back, quit) stay visible.
 func (m *Model) fitHelp(b []key.Binding, width int) string {
 	h := m.help
 	h.SetWidth(0)
 	droppable := []func(key.Help) bool{
+		func(k key.Help) bool { return k.Desc == "open editor" },
+		func(k key.Help) bool { return k.Desc == "new line" },
 		func(k key.Help) bool { return k.Key == "←/→" },
 		func(k key.Help) bool { return k.Key == "/" },
 		func(k key.Help) bool { return k.Key == "shift+tab" },

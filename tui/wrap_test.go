@@ -94,6 +94,13 @@ func TestFitHelpKeepsQuit(t *testing.T) {
 		{name: "wide", width: 120, want: "←/→ toggle • enter submit • y Edit them • n Use these • ctrl+b back • ctrl+c quit"},
 		{name: "80 columns", width: 70, want: "enter submit • y Edit them • n Use these • ctrl+b back • ctrl+c quit"},
 	}
+	text := []key.Binding{
+		b("alt+enter / ctrl+j", "new line"), b("ctrl+e", "open editor"), b("enter", "next"),
+		b("ctrl+b", "back"), b("ctrl+c", "quit"),
+	}
+	if got := ansi.Strip(m.fitHelp(text, 80)); got != "alt+enter / ctrl+j new line • enter next • ctrl+b back • ctrl+c quit" {
+		t.Errorf("text field help: %q", got)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
