@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -629,5 +630,98 @@ func TestTransportHosts(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func TestListMessagesFiltersAndFields(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, twiliotest.WithoutListener())
+		full := rest(f.srv, fullSID, token, nil)
+		send := func(rc *twilio.RestClient, from, to string) string {
+			t.Helper()
+			p := (&api.CreateMessageParams{}).SetTo(to).SetBody("Code 1")
+			if from != "" {
+				p.SetFrom(from)
+			} else {
+				p.SetMessagingServiceSid(f.trialSvc)
+			}
+			m, err := rc.Api.CreateMessage(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return *m.Sid
+		}
+		f.srv.FailDelivery(stranger, 30099) // a code with no known message
+		first := send(full, "+15017122662", verified)
+		time.Sleep(time.Minute)
+		between := time.Now()
+		time.Sleep(time.Minute)
+		second := send(full, "+15017122662", stranger)
+		send(rest(f.srv, trialSID, token, nil), "", verified) // another account's
+		time.Sleep(time.Minute)                               // every message has reached its last status
+
+		sids := func(p *api.ListMessageParams) string {
+			t.Helper()
+			ms, err := full.Api.ListMessage(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, m := range ms {
+				out = append(out, *m.Sid)
+			}
+			return strings.Join(out, ",")
+		}
+		tests := []struct {
+			name   string
+			params *api.ListMessageParams
+			want   string
+		}{
+			{"all of the account, newest first", &api.ListMessageParams{}, second + "," + first},
+			{"to", (&api.ListMessageParams{}).SetTo(stranger), second},
+			{"sent after", (&api.ListMessageParams{}).SetDateSentAfter(between), second},
+			{"sent before", (&api.ListMessageParams{}).SetDateSentBefore(between), first},
+		}
+		for _, tt := range tests {
+			if got := sids(tt.params); got != tt.want {
+				t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+			}
+		}
+
+		delivered, err := full.Api.FetchMessage(first, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *delivered.Status != "delivered" || delivered.DateSent == nil || delivered.Price == nil || *delivered.Price != "-0.00790" {
+			t.Errorf("delivered message: status %s, date_sent %v, price %v", *delivered.Status, delivered.DateSent, delivered.Price)
+		}
+		failed, err := full.Api.FetchMessage(second, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if failed.ErrorCode == nil || *failed.ErrorCode != 30099 || failed.ErrorMessage == nil || *failed.ErrorMessage != "Unknown error" {
+			t.Errorf("undelivered message: error_code %v, error_message %v", failed.ErrorCode, failed.ErrorMessage)
+		}
+	})
+}
+
+func TestServicePhoneNumberFields(t *testing.T) {
+	f := newFixture(t, twiliotest.WithoutListener())
+	tests := []struct{ e164, country string }{
+		{"+442071838750", "GB"},
+		{"+15017122663", "US"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.e164, func(t *testing.T) {
+			svc := f.srv.AddService(fullSID, "Sender "+tt.e164, tt.e164)
+			nums, err := rest(f.srv, fullSID, token, nil).MessagingV1.ListPhoneNumber(svc, nil)
+			if err != nil || len(nums) != 1 {
+				t.Fatalf("numbers = %v, %v", nums, err)
+			}
+			n := nums[0]
+			if *n.PhoneNumber != tt.e164 || *n.CountryCode != tt.country || !slices.Contains(*n.Capabilities, "SMS") {
+				t.Errorf("number = %s %s %v, want %s %s with SMS", *n.PhoneNumber, *n.CountryCode, *n.Capabilities, tt.e164, tt.country)
+			}
+		})
 	}
 }
