@@ -47,7 +47,7 @@ type Loaded struct {
 // moved to <name>.bak and reported in Problems, never a crash.
 func (s Store) Load() (Loaded, error) {
 	var l Loaded
-	found, prob, err := s.read(SetupFile, &l.Setup)
+	found, prob, err := s.read(SetupFile, &l.Setup, "the wizard starts fresh")
 	if err != nil {
 		return Loaded{}, err
 	}
@@ -62,12 +62,15 @@ func (s Store) Load() (Loaded, error) {
 		AppSecret       string `json:"appSecret"`
 		TwilioAuthToken string `json:"twilioAuthToken"`
 	}
-	_, prob, err = s.read(SecretsFile, &raw)
+	_, prob, err = s.read(SecretsFile, &raw, "the steps that need a secret will ask for it again")
 	if err != nil {
 		return Loaded{}, err
 	}
 	if prob != "" {
 		l.Problems = append(l.Problems, prob)
+		// Without the secrets, resuming must not pass over the steps that
+		// saved them.
+		l.Setup.Undo(secretSteps...)
 	} else {
 		l.Secrets = Secrets{
 			Version: raw.Version, M2MAppSecret: Secret(raw.M2MAppSecret),
@@ -77,7 +80,14 @@ func (s Store) Load() (Loaded, error) {
 	return l, nil
 }
 
-func (s Store) read(name string, v any) (found bool, problem string, err error) {
+// secretSteps are the steps whose outcome includes a secret: the M2M or
+// app secret (credentials), the app secret read through the Management API
+// (app) and the Twilio Auth Token (twilio).
+var secretSteps = []string{"credentials", "app", "twilio"}
+
+// read decodes the file name into v. An unreadable file is moved to .bak
+// and reported as a problem sentence ending in then (what happens next).
+func (s Store) read(name string, v any, then string) (found bool, problem string, err error) {
 	path := filepath.Join(s.Dir, name)
 	b, err := os.ReadFile(filepath.Clean(path))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -93,8 +103,8 @@ func (s Store) read(name string, v any) (found bool, problem string, err error) 
 			return false, "", fmt.Errorf("steps: %s is unreadable and could not be moved aside: %w", path, rerr)
 		}
 		// The decoder's message never quotes the file's content.
-		return false, fmt.Sprintf("%s could not be read (%s); it was moved to %s and the wizard starts fresh.",
-			path, decodeProblem(derr), bak), nil
+		return false, fmt.Sprintf("%s could not be read (%s); it was moved to %s and %s.",
+			path, decodeProblem(derr), bak, then), nil
 	}
 	return true, "", nil
 }

@@ -151,3 +151,33 @@ func TestCheckpointSnapshot(t *testing.T) {
 		t.Fatal("no store must mean nothing to persist")
 	}
 }
+
+// TestStoreCorruptSecretsKeepsSetup: with secrets.json unreadable the setup
+// is kept, but the steps that saved a secret are no longer done, so resuming
+// asks for the secrets again instead of failing later without them.
+func TestStoreCorruptSecretsKeepsSetup(t *testing.T) {
+	t.Parallel()
+	store := Store{Dir: t.TempDir()}
+	st := NewState(Prefill{})
+	st.Setup.Endpoint = "http://localhost:3001"
+	st.Setup.Done = []string{"welcome", "endpoint", "method", "credentials", "app", "twilio", "service"}
+	if err := Checkpoint(st, &store)("service")(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(store.Dir, SecretsFile), []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.Found || l.Setup.Endpoint != "http://localhost:3001" {
+		t.Fatalf("setup lost: %+v", l.Setup)
+	}
+	if got := strings.Join(l.Setup.Done, ","); got != "welcome,endpoint,method,service" {
+		t.Errorf("done %q, want the secret steps undone", got)
+	}
+	if len(l.Problems) != 1 || !strings.Contains(l.Problems[0], "ask for it again") || strings.Contains(l.Problems[0], "starts fresh") {
+		t.Errorf("problems %q", l.Problems)
+	}
+}
