@@ -47,6 +47,14 @@ func (s *appStep) Skip() bool {
 	return s.base.Skip() && s.st.Port() == s.st.Setup.DemoPort
 }
 
+// SkipNote: with the manual method the user creates the app in the Console.
+func (s *appStep) SkipNote() string {
+	if s.st.Setup.Method == MethodManual {
+		return "not needed: you create the app in the Console"
+	}
+	return s.base.SkipNote()
+}
+
 func (s *appStep) Load(ctx context.Context) (func(), error) {
 	name := firstNonEmpty(s.name, s.st.Setup.AppName, DefaultAppName)
 	c, err := s.logto()

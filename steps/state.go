@@ -155,6 +155,14 @@ func (b *base) Skip() bool {
 	return b.st.Mode == ModeResume && b.st.Setup.IsDone(b.id)
 }
 
+// SkipNote says why a step is passed over (tui.SkipNoter).
+func (b *base) SkipNote() string {
+	if b.st.Mode == ModeResume && b.st.Setup.IsDone(b.id) {
+		return "done before"
+	}
+	return ""
+}
+
 // result builds a Result whose Commit also records the step as done.
 func (b *base) result(summary string, commit func()) tui.Result {
 	return tui.Result{Summary: summary, Commit: func() {

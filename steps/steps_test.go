@@ -1161,6 +1161,9 @@ func TestResumeWithOtherInputs(t *testing.T) {
 			if got := all[tt.step].(tui.Skipper).Skip(); got != tt.skip {
 				t.Fatalf("%s skipped %v, want %v", all[tt.step].ID(), got, tt.skip)
 			}
+			if note := all[tt.step].(tui.SkipNoter).SkipNote(); tt.skip && note != "done before" {
+				t.Errorf("%s skip note %q, want \"done before\"", all[tt.step].ID(), note)
+			}
 			if tt.run == nil {
 				return
 			}

@@ -164,7 +164,7 @@ func TestWizardLineManual(t *testing.T) {
 		t.Errorf("Twilio calls %s", tw)
 	}
 	if st.Setup.AppID != "web1" || st.Setup.ConnectorAction != ConnectorManual || st.Setup.TestResult != "delivered" ||
-		!strings.Contains(out.String(), "– The app — skipped") {
+		!strings.Contains(out.String(), "– The app — not needed: you create the app in the Console") {
 		t.Errorf("setup %+v", st.Setup)
 	}
 	assertNoSecrets(t, "transcript", out.String())

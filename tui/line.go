@@ -178,7 +178,7 @@ func (r *lineRunner) run() error {
 		}
 		s := r.steps[i]
 		if skipped(s) {
-			r.printf("– %s — skipped\n", s.Title())
+			r.printf("%s\n", skipLine(s))
 			i++
 			continue
 		}

@@ -327,7 +327,7 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 func (m *Model) enter(i int) tea.Cmd {
 	var prints []tea.Cmd
 	for i < len(m.steps) && skipped(m.steps[i]) {
-		prints = append(prints, m.println(m.styles.Muted.Render("– "+m.steps[i].Title()+" — skipped")))
+		prints = append(prints, m.println(m.styles.Muted.Render(skipLine(m.steps[i]))))
 		i++
 	}
 	m.idx = i

@@ -90,6 +90,20 @@ type Result struct {
 // step, after earlier steps have committed.
 type Skipper interface{ Skip() bool }
 
+// SkipNoter is implemented by Skippers that say why they were passed over:
+// the runner prints "– Title — <note>" ("done before", "not needed"),
+// or "– Title — skipped" without it.
+type SkipNoter interface{ SkipNote() string }
+
+// skipLine is the line printed for a step that was passed over.
+func skipLine(s Step) string {
+	note := "skipped"
+	if n, ok := s.(SkipNoter); ok && n.SkipNote() != "" {
+		note = n.SkipNote()
+	}
+	return "– " + s.Title() + " — " + note
+}
+
 // Loader is implemented by steps whose form depends on fetched data (a list of
 // services, the current connector). Load runs inside a tea.Cmd before Form is
 // called; the returned apply func (may be nil) runs on the UI goroutine and is

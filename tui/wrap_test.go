@@ -249,3 +249,31 @@ func TestLineHint(t *testing.T) {
 		})
 	}
 }
+
+type notedStep struct {
+	fakeStep
+	note string
+}
+
+func (s *notedStep) SkipNote() string { return s.note }
+
+func TestSkipLine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		step Step
+		want string
+	}{
+		{name: "no note", step: &fakeStep{title: "Logto endpoint"}, want: "– Logto endpoint — skipped"},
+		{name: "empty note", step: &notedStep{fakeStep: fakeStep{title: "Logto endpoint"}}, want: "– Logto endpoint — skipped"},
+		{name: "note", step: &notedStep{fakeStep: fakeStep{title: "Logto endpoint"}, note: "done before"}, want: "– Logto endpoint — done before"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := skipLine(tt.step); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
