@@ -70,7 +70,7 @@ func (s *twilioStep) Execute(ctx context.Context) (tui.Result, error) {
 	if name == "" {
 		name = acct.SID
 	}
-	return s.result(fmt.Sprintf("account %q · %s", name, kind), func() {
+	return s.result(fmt.Sprintf("%s · %s", name, kind), func() {
 		if old := s.st.Setup.TwilioAccountSID; old != "" && old != sid {
 			// Another account: its services and the connector must be set again.
 			s.st.Setup.ServiceSID, s.st.Setup.ServiceName, s.st.Setup.ServiceSender = "", "", ""

@@ -12,8 +12,8 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Phase is where the current step is.
@@ -515,27 +515,60 @@ func (m *Model) println(s string) tea.Cmd {
 	return tea.Println(s)
 }
 
-// hangingWrap wraps a "✓ …" line at spaces to width, indenting the
-// continuation lines under the text, so the terminal never breaks a word
-// (a URL) at its edge. Lines after an explicit newline (the last step's
-// report) keep their own indentation and are wrapped on their own.
-// width <= 0 leaves the text as it is.
+// hangingWrap wraps a "✓ …" line at spaces only (never inside a URL at a
+// hyphen) to width, indenting the continuation lines under the text, so the
+// terminal never breaks a word at its edge. Lines after an explicit newline
+// (the last step's report) keep their own indentation and are wrapped on
+// their own. width <= 0 leaves the text as it is.
 func hangingWrap(text string, width int) string {
 	const indent = "  "
 	if width <= len(indent)+10 {
 		return text
 	}
 	head, more, multi := strings.Cut(text, "\n")
-	out := head
-	if lipgloss.Width(head) > width {
-		first, rest, _ := strings.Cut(lipgloss.Wrap(head, width, " "), "\n")
-		rest = lipgloss.Wrap(strings.ReplaceAll(rest, "\n", " "), width-len(indent), " ")
-		out = first + "\n" + indent + strings.ReplaceAll(rest, "\n", "\n"+indent)
-	}
+	out := strings.Join(wrapAtSpaces(head, width, indent), "\n")
 	if multi {
-		out += "\n" + lipgloss.Wrap(more, width, " ")
+		var rest []string
+		for l := range strings.SplitSeq(more, "\n") {
+			lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
+			rest = append(rest, wrapAtSpaces(l, width, lead+indent)...)
+		}
+		out += "\n" + strings.Join(rest, "\n")
 	}
 	return out
+}
+
+// wrapAtSpaces breaks line at spaces into lines of at most width cells,
+// continuation lines starting with indent. A word wider than a line is cut.
+func wrapAtSpaces(line string, width int, indent string) []string {
+	if ansi.StringWidth(line) <= width {
+		return []string{line}
+	}
+	var lines []string
+	cur, limit := "", width
+	flush := func() {
+		lines = append(lines, cur)
+		cur, limit = indent, width
+	}
+	for i, w := range strings.Split(line, " ") {
+		switch {
+		case i == 0 || strings.TrimSpace(cur) == "":
+			cur += w
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(w) <= limit:
+			cur += " " + w
+		default:
+			flush()
+			cur += w
+		}
+		for ansi.StringWidth(cur) > limit {
+			head := ansi.Truncate(cur, limit, "")
+			rest := ansi.TruncateLeft(cur, ansi.StringWidth(head), "")
+			cur = head
+			flush()
+			cur += rest
+		}
+	}
+	return append(lines, cur)
 }
 
 // hintFor returns the hint of the error (or of the step).

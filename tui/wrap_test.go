@@ -23,6 +23,15 @@ func TestHangingWrap(t *testing.T) {
 		{name: "fits", line: "✓ Welcome — starting fresh", width: 80, want: "✓ Welcome — starting fresh"},
 		{name: "no width", line: long, width: 0, want: long},
 		{
+			name: "never at a hyphen", line: long, width: 100,
+			want: "✓ The app — created \"Bookstore\" (xunwjmd8p7vqpcz92j3wz), redirect\n" +
+				"  http://localhost:3932/logto/sign-in-callback",
+		},
+		{
+			name: "a word wider than the line is cut", line: "✓ A — " + strings.Repeat("x", 30), width: 20,
+			want: "✓ A —\n  xxxxxxxxxxxxxxxxxx\n  xxxxxxxxxxxx",
+		},
+		{
 			name: "wraps at a space, indented", line: long, width: 80,
 			want: "✓ The app — created \"Bookstore\" (xunwjmd8p7vqpcz92j3wz), redirect\n" +
 				"  http://localhost:3932/logto/sign-in-callback",
