@@ -388,3 +388,40 @@ func TestValidationRequestInputs(t *testing.T) {
 		})
 	}
 }
+
+func TestMessagingServiceRefusals(t *testing.T) {
+	f := newFixture(t, twiliotest.WithoutListener())
+	const svcs = "https://messaging.twilio.com/v1/Services"
+	unknown := "MG" + strings.Repeat("0", 32)
+	tests := []struct {
+		name, method, url    string
+		form                 url.Values
+		wantStatus, wantCode int
+	}{
+		{"name too long", http.MethodPost, svcs, url.Values{"FriendlyName": {strings.Repeat("x", 65)}}, 400, 20001},
+		{"validity period 0", http.MethodPost, svcs, url.Values{"FriendlyName": {"x"}, "ValidityPeriod": {"0"}}, 400, 20001},
+		{"validity period not a number", http.MethodPost, svcs, url.Values{"FriendlyName": {"x"}, "ValidityPeriod": {"ten"}}, 400, 20001},
+		{"validity period too long", http.MethodPost, svcs, url.Values{"FriendlyName": {"x"}, "ValidityPeriod": {"36001"}}, 400, 20001},
+		{"fetch unknown", http.MethodGet, svcs + "/" + unknown, nil, 404, 20404},
+		{"fetch another account's", http.MethodGet, svcs + "/" + f.trialSvc, nil, 404, 20404},
+		{"delete unknown", http.MethodDelete, svcs + "/" + unknown, nil, 404, 20404},
+		{"numbers of unknown", http.MethodGet, svcs + "/" + unknown + "/PhoneNumbers", nil, 404, 20404},
+		{"add number without its SID", http.MethodPost, svcs + "/" + f.fullSvc + "/PhoneNumbers", url.Values{}, 400, 20001},
+		{"add number to unknown", http.MethodPost, svcs + "/" + unknown + "/PhoneNumbers", url.Values{"PhoneNumberSid": {f.fullNumber}}, 404, 20404},
+		{"fetch a number of unknown", http.MethodGet, svcs + "/" + unknown + "/PhoneNumbers/" + f.fullNumber, nil, 404, 20404},
+		{"remove a number from unknown", http.MethodDelete, svcs + "/" + unknown + "/PhoneNumbers/" + f.fullNumber, nil, 404, 20404},
+		{"short codes of unknown", http.MethodGet, svcs + "/" + unknown + "/ShortCodes", nil, 404, 20404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := do(t, f.srv, tt.method, tt.url, fullSID, token, tt.form)
+			if code, _ := body["code"].(float64); status != tt.wantStatus || int(code) != tt.wantCode {
+				t.Errorf("%d %v, want %d with code %d", status, body, tt.wantStatus, tt.wantCode)
+			}
+		})
+	}
+	// A valid validity period is accepted.
+	if status, body := do(t, f.srv, http.MethodPost, svcs, fullSID, token, url.Values{"FriendlyName": {"ok"}, "ValidityPeriod": {"36000"}}); status != 201 {
+		t.Errorf("validity period 36000: %d %v", status, body)
+	}
+}
