@@ -199,7 +199,11 @@ func (r *lineRunner) run() error {
 		if res.Commit != nil {
 			res.Commit()
 		}
-		r.printf("%s\n", checkLine(s.Title(), res.Summary))
+		if next == choiceSkip {
+			r.printf("%s\n", skippedLine(s.Title(), res.Summary))
+		} else {
+			r.printf("%s\n", checkLine(s.Title(), res.Summary))
+		}
 		if r.opts.Checkpoint != nil {
 			if persist := r.opts.Checkpoint(s.ID()); persist != nil {
 				if err := persist(); err != nil {

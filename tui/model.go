@@ -290,7 +290,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.showForm()
 		case key.Matches(msg, m.keys.Skip):
 			if o, ok := m.steps[m.idx].(Optional); ok {
-				return m.commit(o.SkipResult())
+				return m.commitAs(o.SkipResult(), true)
 			}
 		}
 	case PhaseDone:
@@ -416,14 +416,21 @@ func (m *Model) fail(in Phase, err error) {
 	m.err = err
 }
 
-func (m *Model) commit(res Result) tea.Cmd {
+func (m *Model) commit(res Result) tea.Cmd { return m.commitAs(res, false) }
+
+// commitAs applies res; a step the user skipped after a failure gets a
+// muted "– Title — summary" line, not a ✓.
+func (m *Model) commitAs(res Result, skippedByUser bool) tea.Cmd {
 	step := m.steps[m.idx]
 	if res.Commit != nil {
 		res.Commit()
 	}
 	m.history = append(m.history, m.idx)
-	line := hangingWrap(checkLine(step.Title(), res.Summary), m.width)
-	cmds := []tea.Cmd{m.println(m.styles.Check.Render(line))}
+	style, line := m.styles.Check, checkLine(step.Title(), res.Summary)
+	if skippedByUser {
+		style, line = m.styles.Muted, skippedLine(step.Title(), res.Summary)
+	}
+	cmds := []tea.Cmd{m.println(style.Render(hangingWrap(line, m.width)))}
 	if m.opts.Checkpoint != nil {
 		if persist := m.opts.Checkpoint(step.ID()); persist != nil {
 			m.saveSeq++
@@ -495,6 +502,14 @@ func (m *Model) back() tea.Cmd {
 }
 
 func newSpinner() spinner.Model { return spinner.New(spinner.WithSpinner(spinner.Dot)) }
+
+// skippedLine is the line of a step skipped after a failure.
+func skippedLine(title, summary string) string {
+	if summary == "" {
+		summary = "skipped"
+	}
+	return "– " + title + " — " + summary
+}
 
 func checkLine(title, summary string) string {
 	if summary == "" {

@@ -286,3 +286,16 @@ func TestSkipLine(t *testing.T) {
 		})
 	}
 }
+
+func TestSkippedLine(t *testing.T) {
+	t.Parallel()
+	for summary, want := range map[string]string{
+		"":               "– Test SMS — skipped",
+		"skipped":        "– Test SMS — skipped",
+		"skipped by you": "– Test SMS — skipped by you",
+	} {
+		if got := skippedLine("Test SMS", summary); got != want {
+			t.Errorf("skippedLine(%q) = %q, want %q", summary, got, want)
+		}
+	}
+}
