@@ -425,3 +425,38 @@ func TestMessagingServiceRefusals(t *testing.T) {
 		t.Errorf("validity period 36000: %d %v", status, body)
 	}
 }
+
+func TestAddAccountDefaults(t *testing.T) {
+	srv := twiliotest.NewServer(twiliotest.WithoutListener())
+	t.Cleanup(srv.Close)
+	const sid = "AC0000000000000000000000000000cccc"
+	srv.AddAccount(twiliotest.Account{SID: sid})
+	tok := srv.AuthToken(sid)
+	if len(tok) != 32 || strings.Trim(tok, "0123456789abcdef") != "" {
+		t.Fatalf("generated token %q, want 32 hex digits", tok)
+	}
+	a, err := rest(srv, sid, tok, nil).Api.FetchAccount(sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *a.Type != "Full" || *a.Status != "active" || *a.FriendlyName != "My first Twilio account" {
+		t.Errorf("account = %s %s %q, want Full active with a default name", *a.Type, *a.Status, *a.FriendlyName)
+	}
+}
+
+func TestInjectAnyMethod(t *testing.T) {
+	f := newFixture(t, twiliotest.WithoutListener())
+	f.srv.Inject("*", "*", twiliotest.Fault{Status: 503, Code: 20503, Message: "Service unavailable", Times: 2})
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		var form url.Values
+		if method == http.MethodPost {
+			form = url.Values{"FriendlyName": {"x"}}
+		}
+		if status, body := do(t, f.srv, method, "https://messaging.twilio.com/v1/Services", fullSID, token, form); status != 503 {
+			t.Errorf("%s with a fault for any method: %d %v, want 503", method, status, body)
+		}
+	}
+	if status, _ := do(t, f.srv, http.MethodGet, "https://messaging.twilio.com/v1/Services", fullSID, token, nil); status != 200 {
+		t.Errorf("after the fault's two uses: %d, want 200", status)
+	}
+}
