@@ -112,6 +112,12 @@ func TestWizardFlow(t *testing.T) {
 	if !bytes.Contains(out, []byte("✓ Sign in for real — signed in as +15005550006")) {
 		t.Errorf("the scrollback lacks the sign-in line")
 	}
+	// The frame is cleared at the end: the report must be in the scrollback.
+	for _, want := range []string{"✓ Summary — SMS sign-in works", "Saved in", "Next:"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("the scrollback lacks %q", want)
+		}
+	}
 	setupJSON, _ := os.ReadFile(filepath.Join(w.deps.Store.Dir, SetupFile))
 	assertNoSecrets(t, SetupFile, string(setupJSON))
 	if st.Setup.SignedInPhone != "+15005550006" || len(st.Setup.Done) != 13 {

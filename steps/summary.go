@@ -37,8 +37,8 @@ func Report(st *State, store *Store) string {
 	row("App", nameAndID(su.AppName, su.AppID))
 	row("Twilio account", su.TwilioAccountSID)
 	row("Messaging Service", nameAndID(su.ServiceName, su.ServiceSID))
-	row("SMS connector", strings.TrimSpace(su.ConnectorAction+" "+su.ConnectorID))
-	row("Test SMS", strings.TrimSpace(su.TestPhone+" "+su.TestResult))
+	row("SMS connector", nameAndID(su.ConnectorAction, su.ConnectorID))
+	row("Test SMS", strings.Trim(su.TestPhone+" · "+su.TestResult, " ·"))
 	row("Signed in as", su.SignedInPhone)
 	row("Express starter", su.ExpressDir)
 	if store != nil {

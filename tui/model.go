@@ -560,12 +560,13 @@ func wrapAtSpaces(line string, width int, indent string) []string {
 		return []string{line}
 	}
 	var lines []string
-	cur, limit := "", width
+	body := strings.TrimLeft(line, " ")
+	cur, limit := line[:len(line)-len(body)], width // keep the line's own indentation
 	flush := func() {
 		lines = append(lines, cur)
 		cur, limit = indent, width
 	}
-	for i, w := range strings.Split(line, " ") {
+	for i, w := range strings.Split(body, " ") {
 		switch {
 		case i == 0 || strings.TrimSpace(cur) == "":
 			cur += w

@@ -189,6 +189,15 @@ func TestPrintedLinesFollowTheColourProfile(t *testing.T) {
 	}
 }
 
+func TestHangingWrapKeepsIndentedReportLines(t *testing.T) {
+	t.Parallel()
+	in := "✓ Summary — works\n  Saved in           /tmp/TestWizardFlow1238487010/001/setup.json (secrets: secrets.json, mode 0600)"
+	want := "✓ Summary — works\n  Saved in           /tmp/TestWizardFlow1238487010/001/setup.json (secrets:\n    secrets.json, mode 0600)"
+	if got := hangingWrap(in, 80); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
 func TestHangingWrapKeepsExplicitLines(t *testing.T) {
 	t.Parallel()
 	in := "✓ Summary — SMS sign-in works\n\n  Logto   http://localhost:3001\nNext:\n  logto-twilio"
