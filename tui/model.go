@@ -430,7 +430,14 @@ func (m *Model) commitAs(res Result, skippedByUser bool) tea.Cmd {
 	if skippedByUser {
 		style, line = m.styles.Muted, skippedLine(step.Title(), res.Summary)
 	}
-	cmds := []tea.Cmd{m.println(style.Render(hangingWrap(line, m.width)))}
+	// Only the ✓ line is coloured; lines the summary adds (the last step's
+	// report) are plain text.
+	first, more, multi := strings.Cut(hangingWrap(line, m.width), "\n\n")
+	text := style.Render(first)
+	if multi {
+		text += "\n\n" + more
+	}
+	cmds := []tea.Cmd{m.println(text)}
 	if m.opts.Checkpoint != nil {
 		if persist := m.opts.Checkpoint(step.ID()); persist != nil {
 			m.saveSeq++
