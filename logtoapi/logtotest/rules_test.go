@@ -654,3 +654,17 @@ func TestPaginationHeaders(t *testing.T) {
 		t.Errorf("%d apps, Total-Number %q, Link %q, want %q", len(apps), resp.Header.Get("Total-Number"), resp.Header.Get("Link"), want)
 	}
 }
+
+// TestMoreThanOneSMSConnector: a tenant left with two SMS connectors (by an older Logto or a
+// database edit; the API never creates it) cannot list its connectors, as in Logto.
+func TestMoreThanOneSMSConnector(t *testing.T) {
+	e := newEnv(t)
+	e.s.SetSMSConnector(TwilioFactoryID, nil)
+	e.s.mu.Lock()
+	e.s.connectors = append(e.s.connectors, &connector{ID: randomShortID(), ConnectorID: "http-sms", Config: json.RawMessage(`{}`), Metadata: json.RawMessage(`{}`)})
+	e.s.mu.Unlock()
+	status, body := e.call(http.MethodGet, "/api/connectors", nil)
+	if status != http.StatusBadRequest || !strings.Contains(string(body), `"connector.more_than_one_sms"`) {
+		t.Errorf("GET /api/connectors: %d %s, want 400 connector.more_than_one_sms", status, body)
+	}
+}
