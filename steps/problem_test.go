@@ -246,3 +246,22 @@ func TestTemplatePagesNameTheMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestWelcomeSandbox(t *testing.T) {
+	t.Parallel()
+	for _, sandbox := range []bool{false, true} {
+		t.Run(fmt.Sprint("sandbox=", sandbox), func(t *testing.T) {
+			t.Parallel()
+			g := newWelcome(NewState(Prefill{Sandbox: sandbox}), &Deps{}).Guide()
+			if got := strings.Contains(g, "You need:"); got == sandbox {
+				t.Errorf("guide asks for real accounts: %v:\n%s", got, g)
+			}
+			if got := strings.Contains(g, "stand-ins"); got != sandbox {
+				t.Errorf("guide names the sandbox: %v:\n%s", got, g)
+			}
+			if !strings.Contains(g, "This wizard sets up SMS sign-in") {
+				t.Errorf("the introduction is gone:\n%s", g)
+			}
+		})
+	}
+}

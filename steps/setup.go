@@ -134,6 +134,9 @@ type Prefill struct {
 	TestPhone string // a phone number for the test SMS (sandbox)
 	// NoBrowser prints URLs instead of opening them (--no-browser, SSH).
 	NoBrowser bool
+	// Sandbox is set by --sandbox: the welcome step then says that nothing
+	// real is needed and every answer is prefilled.
+	Sandbox bool
 }
 
 // PrefillFromEnv reads the conventional environment variables through getenv.

@@ -45,8 +45,19 @@ func (s *welcomeStep) Load(context.Context) (func(), error) {
 	}, nil
 }
 
+// sandboxNote replaces the welcome's "You need" paragraph in --sandbox.
+const sandboxNote = "Sandbox: Logto and Twilio are stand-ins inside this program, every answer is " +
+	"prefilled, and the SMS codes show up in the inbox below. Press enter to accept each answer; " +
+	"ctrl+c stops safely."
+
 func (s *welcomeStep) Guide() string {
 	g := GuideText(s.ID())
+	if s.st.Prefill.Sandbox {
+		if i := strings.Index(g, "\n\nYou need:"); i >= 0 {
+			g = g[:i]
+		}
+		g += "\n\n" + sandboxNote
+	}
 	for _, p := range s.st.Problems {
 		g += "\n\n! " + p
 	}
