@@ -132,6 +132,16 @@ func (s *credsStep) page() string {
 	return s.console().CreateM2MApplication()
 }
 
+// Guide adds, in the sandbox, that its stand-in has no Console: only the
+// prefilled machine-to-machine app works there.
+func (s *methodStep) Guide() string {
+	g := GuideText(s.ID())
+	if s.st.Prefill.Sandbox {
+		g += "\n\nThe sandbox has no Console to click in: its machine-to-machine app is ready, so choose the first option."
+	}
+	return g
+}
+
 func (s *credsStep) Guide() string {
 	return GuideText(s.ID()) + "\n\n" + s.instructions()
 }

@@ -265,3 +265,13 @@ func TestWelcomeSandbox(t *testing.T) {
 		})
 	}
 }
+
+func TestMethodGuideInTheSandbox(t *testing.T) {
+	t.Parallel()
+	for _, sandbox := range []bool{false, true} {
+		g := newMethod(NewState(Prefill{Sandbox: sandbox}), &Deps{}).Guide()
+		if got := strings.Contains(g, "choose the first option"); got != sandbox {
+			t.Errorf("sandbox=%v: the guide points to the ready M2M app: %v", sandbox, got)
+		}
+	}
+}
