@@ -88,9 +88,9 @@ func (s *appStep) Pages(env tui.FormEnv) []tui.Page {
 	return []tui.Page{
 		{Group: func() *huh.Group {
 			return huh.NewGroup(huh.NewSelect[string]().Key("choice").
-				Title(fmt.Sprintf("An app named %q already exists (%s).", a.Name, a.ID)).
+				Title(fmt.Sprintf("An app named %q already exists (ID %s).", a.Name, a.ID)).
 				Options(
-					huh.NewOption("Use it (its redirect URIs are added to, never removed)", appReuse),
+					huh.NewOption("Use it (the demo's redirect URIs are added; none are removed)", appReuse),
 					huh.NewOption("Create a new app with another name", appNew),
 				).Value(&s.choice))
 		}},
