@@ -55,6 +55,9 @@ func (s *appStep) SkipNote() string {
 	return s.base.SkipNote()
 }
 
+// LoadingText says what Load fetches (tui.LoadWaiter).
+func (s *appStep) LoadingText() string { return "Looking for the app in Logto…" }
+
 func (s *appStep) Load(ctx context.Context) (func(), error) {
 	name := firstNonEmpty(s.name, s.st.Setup.AppName, DefaultAppName)
 	c, err := s.logto()

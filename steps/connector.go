@@ -65,6 +65,9 @@ func (s *connectorStep) configJSON(masked bool) string {
 	return string(b)
 }
 
+// LoadingText says what Load fetches (tui.LoadWaiter).
+func (s *connectorStep) LoadingText() string { return "Reading the tenant's SMS connector…" }
+
 func (s *connectorStep) Load(ctx context.Context) (func(), error) {
 	if s.st.Setup.Method == MethodManual {
 		return func() { s.loaded = true }, nil

@@ -143,7 +143,7 @@ func TestNoIOBeforeFirstFrame(t *testing.T) {
 	m := tui.NewModel(t.Context(), All(st, w.deps), tui.Options{Width: 80, Height: 24})
 	cmd := m.Init()
 	frame := ansi.Strip(m.View().Content)
-	if !strings.Contains(frame, "Step 1/14 · Welcome") || !strings.Contains(frame, "Loading") {
+	if !strings.Contains(frame, "Step 1/14 · Welcome") || !strings.Contains(frame, "Reading the saved setup…") {
 		t.Fatalf("first frame:\n%s", frame)
 	}
 	if _, err := os.Stat(filepath.Join(dir, SetupFile+".bak")); err == nil {

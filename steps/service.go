@@ -31,6 +31,11 @@ func newService(st *State, d *Deps) *serviceStep {
 	return &serviceStep{base: base{id: "service", title: "Messaging Service", st: st, d: d}}
 }
 
+// LoadingText says what Load fetches (tui.LoadWaiter).
+func (s *serviceStep) LoadingText() string {
+	return "Reading the account's Messaging Services and numbers…"
+}
+
 func (s *serviceStep) Load(ctx context.Context) (func(), error) {
 	c, err := s.twilio()
 	if err != nil {

@@ -25,6 +25,9 @@ func newSignIn(st *State, d *Deps) *signInStep {
 	return &signInStep{base: base{id: "signin", title: "Sign-in experience", st: st, d: d}}
 }
 
+// LoadingText says what Load fetches (tui.LoadWaiter).
+func (s *signInStep) LoadingText() string { return "Reading the sign-in experience…" }
+
 func (s *signInStep) Load(ctx context.Context) (func(), error) {
 	if s.st.Setup.Method == MethodManual {
 		return nil, nil

@@ -27,6 +27,9 @@ func newWelcome(st *State, d *Deps) *welcomeStep {
 // Skip: the welcome step always runs.
 func (s *welcomeStep) Skip() bool { return false }
 
+// LoadingText says what Load fetches (tui.LoadWaiter).
+func (s *welcomeStep) LoadingText() string { return "Reading the saved setup…" }
+
 func (s *welcomeStep) Load(context.Context) (func(), error) {
 	if s.d.Store == nil {
 		return func() { s.loaded = &Loaded{} }, nil

@@ -134,6 +134,18 @@ type LineModer interface{ SetLineMode(on bool) }
 // Waiter is implemented by steps that show a text while Execute runs.
 type Waiter interface{ WaitingText() string }
 
+// LoadWaiter is implemented by Loaders that say what they fetch while Load
+// runs ("Reading the Messaging Services…"); the runner shows "Loading…"
+// without it.
+type LoadWaiter interface{ LoadingText() string }
+
+func loadingText(s Step) string {
+	if w, ok := s.(LoadWaiter); ok && w.LoadingText() != "" {
+		return w.LoadingText()
+	}
+	return "Loading…"
+}
+
 // Timeouter is implemented by steps whose Execute needs another limit than
 // [DefaultTimeout] (the verify step waits minutes for a sign-in).
 type Timeouter interface{ Timeout() time.Duration }

@@ -89,7 +89,7 @@ func (m *Model) body(step Step, width int) string {
 			return strings.TrimRight(m.form.View(), "\n ")
 		}
 	case PhaseLoading:
-		return strings.TrimSpace(m.spin.View()) + " Loading…"
+		return strings.TrimSpace(m.spin.View()) + " " + loadingText(step)
 	case PhaseRunning:
 		text := waitingText(step)
 		if text == "" {

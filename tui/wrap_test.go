@@ -308,3 +308,31 @@ func TestSkippedLine(t *testing.T) {
 		}
 	}
 }
+
+type loadingStep struct {
+	fakeStep
+	text string
+}
+
+func (s *loadingStep) LoadingText() string { return s.text }
+
+func TestLoadingText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		step Step
+		want string
+	}{
+		{name: "default", step: &fakeStep{}, want: "Loading…"},
+		{name: "empty text", step: &loadingStep{}, want: "Loading…"},
+		{name: "step's text", step: &loadingStep{text: "Reading the services…"}, want: "Reading the services…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := loadingText(tt.step); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
