@@ -40,5 +40,11 @@ func NewStyles(isDark bool) Styles {
 	}
 }
 
-// formTheme is the huh theme used for every step's form.
-var formTheme huh.Theme = huh.ThemeFunc(huh.ThemeCharm)
+// formTheme is the huh theme used for every step's form: huh's Charm
+// theme, with the focused button also bold and underlined, so the chosen
+// button shows without colour (NO_COLOR), where only attributes remain.
+var formTheme huh.Theme = huh.ThemeFunc(func(isDark bool) *huh.Styles {
+	t := huh.ThemeCharm(isDark)
+	t.Focused.FocusedButton = t.Focused.FocusedButton.Bold(true).Underline(true)
+	return t
+})

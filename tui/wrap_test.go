@@ -336,3 +336,13 @@ func TestLoadingText(t *testing.T) {
 		})
 	}
 }
+
+func TestFocusedButtonShowsWithoutColour(t *testing.T) {
+	t.Parallel()
+	for _, dark := range []bool{false, true} {
+		st := formTheme.Theme(dark).Focused.FocusedButton
+		if !st.GetBold() || !st.GetUnderline() {
+			t.Errorf("dark=%v: the focused button is not bold and underlined; without colour it looks like the others", dark)
+		}
+	}
+}
