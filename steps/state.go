@@ -103,7 +103,11 @@ func Checkpoint(st *State, store *Store) func(stepID string) func() error {
 			if err2 != nil {
 				return fmt.Errorf("steps: encode secrets: %w", err2)
 			}
-			return store.WriteFiles(sb, kb)
+			if err := store.WriteFiles(sb, kb); err != nil {
+				// The runner shows it: plain words, the cause kept for errors.Is.
+				return &Problem{Err: err}
+			}
+			return nil
 		}
 	}
 }

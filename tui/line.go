@@ -207,7 +207,7 @@ func (r *lineRunner) run() error {
 		if r.opts.Checkpoint != nil {
 			if persist := r.opts.Checkpoint(s.ID()); persist != nil {
 				if err := persist(); err != nil {
-					r.printf("! Progress after %q was not saved: %v\n", s.ID(), err)
+					r.printf("%s\n", notSavedLine(r.steps, s.ID(), err))
 				}
 			}
 		}

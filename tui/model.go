@@ -213,7 +213,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case saveFailedMsg:
 		return m, m.println(m.styles.Error.UnsetBorderStyle().UnsetPadding().
-			Render(fmt.Sprintf("! Progress after %q was not saved: %v", msg.step, msg.err)))
+			Render(notSavedLine(m.steps, msg.step, msg.err)))
 	case loadedMsg:
 		if msg.step != m.idx || msg.attempt != m.attempt || m.phase != PhaseLoading {
 			return m, nil // stale
@@ -509,6 +509,17 @@ func (m *Model) back() tea.Cmd {
 }
 
 func newSpinner() spinner.Model { return spinner.New(spinner.WithSpinner(spinner.Dot)) }
+
+// notSavedLine says a checkpoint failed, naming the step by its title.
+func notSavedLine(steps []Step, id string, err error) string {
+	after := ""
+	for _, s := range steps {
+		if s.ID() == id {
+			after = " after “" + s.Title() + "”"
+		}
+	}
+	return fmt.Sprintf("! Progress%s was not saved: %v", after, err)
+}
 
 // skippedLine is the line of a step skipped after a failure.
 func skippedLine(title, summary string) string {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -344,5 +345,17 @@ func TestFocusedButtonShowsWithoutColour(t *testing.T) {
 		if !st.GetBold() || !st.GetUnderline() {
 			t.Errorf("dark=%v: the focused button is not bold and underlined; without colour it looks like the others", dark)
 		}
+	}
+}
+
+func TestNotSavedLine(t *testing.T) {
+	t.Parallel()
+	steps := []Step{&fakeStep{id: "twilio", title: "Twilio credentials"}}
+	err := errors.New("disk full")
+	if got, want := notSavedLine(steps, "twilio", err), "! Progress after “Twilio credentials” was not saved: disk full"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := notSavedLine(steps, "", err), "! Progress was not saved: disk full"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
