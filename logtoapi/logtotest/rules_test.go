@@ -668,3 +668,61 @@ func TestMoreThanOneSMSConnector(t *testing.T) {
 		t.Errorf("GET /api/connectors: %d %s, want 400 connector.more_than_one_sms", status, body)
 	}
 }
+
+// TestManagementTokenChecks: the Management API refuses a token of this Logto that was issued
+// for another resource or by another issuer, and a token request without a resource.
+func TestManagementTokenChecks(t *testing.T) {
+	e := newEnv(t)
+	now := e.s.now()
+	mint := func(aud, iss string) string {
+		return e.s.signJWT("at+jwt", accessTokenClaims{
+			JTI: "j1", Sub: "wizard", IAT: now.Unix(), EXP: now.Add(time.Hour).Unix(),
+			Scope: "all", ClientID: "wizard", ISS: iss, AUD: aud,
+		})
+	}
+	tests := []struct {
+		name, token string
+		wantStatus  int
+	}{
+		{"right token", mint(ManagementResource, e.s.issuer()), http.StatusOK},
+		{"another resource", mint("https://api.example.com", e.s.issuer()), http.StatusUnauthorized},
+		{"another issuer", mint(ManagementResource, "http://localhost:9999/oidc"), http.StatusUnauthorized},
+		{"not a JWT", "abc", http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, e.s.URL+"/api/applications", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+tt.token)
+			resp, err := e.s.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("status %d (%s), want %d", resp.StatusCode, b, tt.wantStatus)
+			}
+		})
+	}
+
+	id, secret := e.s.AddM2MApp("another", true)
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"all"}}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, e.s.URL+"/oidc/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(id, secret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := e.s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "invalid_target") || !strings.Contains(string(b), "are not provided") {
+		t.Errorf("token request without resource: %d %s, want 400 invalid_target", resp.StatusCode, b)
+	}
+}
