@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"charm.land/huh/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 )
 
@@ -359,11 +358,26 @@ const lineWidth = 80
 
 // wrapLines wraps text at width, trimming the padding lipgloss adds.
 func wrapLines(text string, width int) string {
-	lines := strings.Split(lipgloss.Wrap(text, width, " "), "\n")
+	lines := strings.Split(wrapText(text, width), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// wrapText wraps each line of text at spaces only (a URL or a word like
+// "Machine-to-machine" is never split at a hyphen), continuation lines
+// keeping the line's own indentation.
+func wrapText(text string, width int) string {
+	if width <= 0 {
+		return text
+	}
+	var out []string
+	for l := range strings.SplitSeq(text, "\n") {
+		lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
+		out = append(out, wrapAtSpaces(l, width, lead)...)
+	}
+	return strings.Join(out, "\n")
 }
 
 // lineKeys turns the interactive runner's failure keys, as hints name them,

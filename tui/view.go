@@ -33,7 +33,7 @@ func (m *Model) render() string {
 	header := m.styles.Header.Render(fmt.Sprintf("Step %d/%d · %s", m.idx+1, len(m.steps), step.Title()))
 	guide := strings.TrimSpace(step.Guide())
 	if guide != "" {
-		guide = m.styles.Guide.Render(lipgloss.Wrap(reflow(guide), width, " "))
+		guide = m.styles.Guide.Render(wrapText(reflow(guide), width))
 	}
 	body := m.body(step, width)
 	var panel string
@@ -96,14 +96,15 @@ func (m *Model) body(step Step, width int) string {
 			text = "Working…"
 		}
 		spin := strings.TrimSpace(m.spin.View())
-		return spin + " " + lipgloss.Wrap(text, width-lipgloss.Width(spin)-1, " ")
+		return spin + " " + wrapText(text, width-lipgloss.Width(spin)-1)
 	case PhaseFailed:
-		msg := "✗ " + errorText(m.err)
+		// The box takes 4 columns of border and padding. Texts are wrapped
+		// before they are styled, so every wrapped line keeps the style.
+		msg := wrapText("✗ "+errorText(m.err), width-4)
 		if h := hintFor(step, m.err); h != "" {
-			msg += "\n\n" + m.styles.Hint.Render(h)
+			msg += "\n\n" + m.styles.Hint.Render(wrapText(h, width-4))
 		}
-		// The box takes 4 columns of border and padding.
-		return m.styles.Error.Width(width).Render(lipgloss.Wrap(msg, width-4, " "))
+		return m.styles.Error.Width(width).Render(msg)
 	case PhaseDone:
 	}
 	return ""

@@ -359,3 +359,28 @@ func TestNotSavedLine(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestWrapTextNeverAtAHyphen(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		width    int
+		want     string
+	}{
+		{
+			name: "word with hyphens moves whole", width: 40,
+			in:   `Console (http://localhost:3002) create a "Machine-to-machine" app`,
+			want: "Console (http://localhost:3002) create a\n\"Machine-to-machine\" app",
+		},
+		{name: "indented line keeps its indent", width: 20, in: "  • one two three four five", want: "  • one two three\n  four five"},
+		{name: "short lines untouched", width: 20, in: "a\n\nb", want: "a\n\nb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := wrapText(tt.in, tt.width); got != tt.want {
+				t.Errorf("got\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}
