@@ -726,3 +726,36 @@ func TestManagementTokenChecks(t *testing.T) {
 		t.Errorf("token request without resource: %d %s, want 400 invalid_target", resp.StatusCode, b)
 	}
 }
+
+// TestSendConnectorSMSForm: the Twilio message the stand-in sends for Logto: the usage type's
+// template, else Generic; RiskCheck as configured; the account's SID and token as Basic auth.
+func TestSendConnectorSMSForm(t *testing.T) {
+	tests := []struct {
+		name, config, usage, wantBody, wantRisk string
+	}{
+		{"own template", `{"accountSID":"AC1","authToken":"tok","fromMessagingServiceSID":"MG1","templates":[{"usageType":"SignIn","content":"sign in {{code}}"},{"usageType":"Generic","content":"generic {{code}}"}]}`, "SignIn", "sign in 123456", "enable"},
+		{"Generic fallback", `{"accountSID":"AC1","authToken":"tok","fromMessagingServiceSID":"MG1","templates":[{"usageType":"SignIn","content":"sign in {{code}}"},{"usageType":"Generic","content":"generic {{code}}"}]}`, "Register", "generic 123456", "enable"},
+		{"risk check off", `{"accountSID":"AC1","authToken":"tok","fromMessagingServiceSID":"MG1","disableRiskCheck":true,"templates":[{"usageType":"Generic","content":"generic {{code}}"}]}`, "SignIn", "generic 123456", "disable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tw := newFakeTwilio(t)
+			s := NewUnstartedServer(WithTwilioBaseURL(tw.URL), WithHTTPClient(tw.Client()))
+			defer s.Close()
+			if err := s.sendConnectorSMS(t.Context(), TwilioFactoryID, json.RawMessage(tt.config), tt.usage, "15551234567", "123456"); err != nil {
+				t.Fatal(err)
+			}
+			calls := tw.calls()
+			if len(calls) != 1 {
+				t.Fatalf("%d calls to Twilio, want 1", len(calls))
+			}
+			c := calls[0]
+			if c.Path != "/2010-04-01/Accounts/AC1/Messages.json" || c.User != "AC1" || c.Password != "tok" {
+				t.Errorf("call %s as %s:%s", c.Path, c.User, c.Password)
+			}
+			if c.Form.Get("Body") != tt.wantBody || c.Form.Get("RiskCheck") != tt.wantRisk || c.Form.Get("MessagingServiceSid") != "MG1" {
+				t.Errorf("form %v, want Body %q and RiskCheck %s", c.Form, tt.wantBody, tt.wantRisk)
+			}
+		})
+	}
+}
