@@ -60,6 +60,10 @@ func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	if aerr != nil {
 		abs = dir
 	}
-	return s.result(fmt.Sprintf("%s written to %s (files you had changed were kept); run: cd %s && npm install && npm start",
-		plural(len(files), "file"), abs, dir), func() { s.st.Setup.ExpressDir = dir }), nil
+	wrote := plural(len(files), "file") + " written to " + abs
+	if len(files) == 0 {
+		wrote = "nothing new in " + abs + " (its files were there already; none is overwritten)"
+	}
+	return s.result(fmt.Sprintf("%s; run: cd %s && npm install && npm start", wrote, dir),
+		func() { s.st.Setup.ExpressDir = dir }), nil
 }

@@ -995,6 +995,15 @@ func TestStarter(t *testing.T) {
 	s2.write, s2.dir = true, "x"
 	_, err = s2.Execute(t.Context())
 	wantProblem(t, err, "Cannot write the Express starter", "")
+
+	// Every file already there: the line says so instead of "0 files".
+	w.deps.WriteExpress = func(string, demo.ExpressValues, func(string) bool) ([]string, error) { return nil, nil }
+	s3 := newStarter(st, &w.deps)
+	s3.write, s3.dir = true, "x"
+	res, err = s3.Execute(t.Context())
+	if err != nil || !strings.HasPrefix(res.Summary, "nothing new in ") || !strings.Contains(res.Summary, "none is overwritten") {
+		t.Fatalf("summary %q, err %v", res.Summary, err)
+	}
 }
 
 func TestWelcome(t *testing.T) {
