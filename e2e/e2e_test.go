@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/internal/e2etest"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
@@ -30,29 +30,6 @@ const (
 	phoneE164     = "+12015550199"
 	phoneDigits   = "12015550199"
 )
-
-// need returns the path of a tool the test needs. When it is missing the test skips, except
-// with CI=true, where it fails (DEVELOPERS.md).
-func need(t *testing.T, tool string, candidates ...string) string {
-	t.Helper()
-	for _, c := range append(candidates, tool) {
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not installed, and CI=true: end-to-end tests must not skip in CI", tool)
-	}
-	t.Skipf("%s is not installed (set CI=true to make this a failure)", tool)
-	return ""
-}
-
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test; skipped with -short")
-	}
-}
 
 // tenant is a Logto stand-in wired to a Twilio stand-in, set up the way the wizard leaves a real
 // tenant: a Twilio SMS connector and phone sign-in enabled.
@@ -106,31 +83,6 @@ func newTenant(t *testing.T) *tenant {
 		}
 	}
 	return &tenant{logto: lg, twilio: tw, mgmt: mgmt}
-}
-
-// newBrowser starts headless Debian Chromium with a fresh profile. Host names other than the
-// loopback ones do not resolve, so the browser cannot reach the network.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	chromium := need(t, "chromium", "/usr/bin/chromium")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// The first Run starts the browser; it must not carry a timeout (chromedp.Run's rules).
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	return ctx
 }
 
 var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
@@ -222,8 +174,8 @@ func signOut(browser context.Context, t *testing.T, base string) {
 }
 
 func TestE2EDemoSignIn(t *testing.T) {
-	skipShort(t)
-	browser := newBrowser(t)
+	e2etest.SkipShort(t)
+	browser := e2etest.Chromium(t)
 	tn := newTenant(t)
 
 	// The wizard creates the app first, then registers the demo's URIs.
@@ -262,10 +214,10 @@ func TestE2EDemoSignIn(t *testing.T) {
 }
 
 func TestE2EExpressSignIn(t *testing.T) {
-	skipShort(t)
-	npm := need(t, "npm")
-	node := need(t, "node")
-	browser := newBrowser(t)
+	e2etest.SkipShort(t)
+	npm := e2etest.Need(t, "npm")
+	node := e2etest.Need(t, "node")
+	browser := e2etest.Chromium(t)
 	tn := newTenant(t)
 
 	port := freePort(t)
