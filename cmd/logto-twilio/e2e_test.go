@@ -101,6 +101,16 @@ func (tm *tmuxTerm) waitFor(what string, match func(string) bool) string {
 	}
 }
 
+// waitForm waits until the step titled title shows its form (a focused
+// field, drawn with "┃"), so keys are not sent while the step still loads.
+func (tm *tmuxTerm) waitForm(title string) string {
+	tm.t.Helper()
+	return tm.waitFor(fmt.Sprintf("the form of %q", title), func(s string) bool {
+		i := strings.Index(s, title)
+		return i >= 0 && strings.Contains(s[i:], "\n┃ ")
+	})
+}
+
 func (tm *tmuxTerm) waitText(text string) string {
 	tm.t.Helper()
 	return tm.waitFor(fmt.Sprintf("%q", text), func(s string) bool { return strings.Contains(s, text) })
@@ -133,7 +143,7 @@ func TestE2EWizardSandbox(t *testing.T) {
 		{"Step 10/14 · Test SMS", "Enter"},     // the connector step needs no answer
 	}
 	for i, a := range answers {
-		tm.waitText(a.title)
+		tm.waitForm(a.title)
 		if i == 0 {
 			// NO_COLOR=1: attributes such as bold may stay, colours may not.
 			if ansi := tm.run("capture-pane", "-e", "-p", "-t", "w"); colourSGR.MatchString(ansi) {
@@ -142,7 +152,7 @@ func TestE2EWizardSandbox(t *testing.T) {
 		}
 		tm.keys(strings.Fields(a.keys)...)
 	}
-	s := tm.waitText("Apply these changes")
+	s := tm.waitText("┃ Apply these changes")
 	if !strings.Contains(s, "Step 11/14 · Sign-in experience") || !strings.Contains(s, "What will change") {
 		t.Errorf("the sign-in step does not show what will change:\n%s", s)
 	}
@@ -290,7 +300,7 @@ func TestE2EWizardCtrlCAndResume(t *testing.T) {
 	env := []string{"NO_COLOR=1", "TERM=xterm-256color"}
 
 	tm := newTmux(t, 100, 40, env, args...)
-	tm.waitText("Step 1/14 · Welcome")
+	tm.waitForm("Step 1/14 · Welcome")
 	tm.keys("y")
 	for _, a := range []struct{ title, keys string }{
 		{"Step 2/14 · Logto endpoint", "Enter"},
@@ -298,13 +308,13 @@ func TestE2EWizardCtrlCAndResume(t *testing.T) {
 		{"Step 4/14 · M2M credentials", "Enter Enter"},
 		{"Step 5/14 · The app", "Enter"},
 	} {
-		tm.waitText(a.title)
+		tm.waitForm(a.title)
 		tm.keys(strings.Fields(a.keys)...)
 	}
-	tm.waitText("Step 6/14 · Twilio credentials")
+	tm.waitForm("Step 6/14 · Twilio credentials")
 	tm.keys("C-c")
 	s := tm.waitText("EXIT=")
-	if !strings.Contains(s, "EXIT=130") || !strings.Contains(s, "run logto-twilio again to resume") {
+	if !strings.Contains(s, "EXIT=130") || !strings.Contains(s, "Run logto-twilio again to resume") {
 		t.Fatalf("ctrl+c did not stop with 130 and a resume hint:\n%s", s)
 	}
 	assertSecretsOnlyInSecretsFile(t, dir, s)
@@ -314,7 +324,7 @@ func TestE2EWizardCtrlCAndResume(t *testing.T) {
 	}
 
 	tm2 := newTmux(t, 100, 40, env, args...)
-	s = tm2.waitText("You ran this wizard before")
+	s = tm2.waitForm("You ran this wizard before")
 	if !strings.Contains(s, "Resume where it stopped") {
 		t.Fatalf("the second run does not offer to resume:\n%s", s)
 	}
@@ -367,13 +377,13 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 		bin, "--logto-endpoint", lg.URL, "--twilio-base-url", tw.URL,
 		"--port", fmt.Sprint(port), "--config-dir", dir, "--no-browser")
 
-	tm.waitText("Step 1/14 · Welcome")
+	tm.waitForm("Step 1/14 · Welcome")
 	tm.keys("y")
-	tm.waitText("Step 2/14 · Logto endpoint")
+	tm.waitForm("Step 2/14 · Logto endpoint")
 	tm.keys("Enter") // from --logto-endpoint
-	tm.waitText("Step 3/14 · How to create the app")
+	tm.waitForm("Step 3/14 · How to create the app")
 	tm.keys("Enter")
-	tm.waitText("Step 4/14 · M2M credentials")
+	tm.waitForm("Step 4/14 · M2M credentials")
 	tm.keys("-l", m2mID)
 	tm.keys("Enter")
 	// huh moves the focus in a command after Enter: wait for it, as a person
@@ -381,30 +391,30 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 	tm.waitText("┃ M2M App secret")
 	tm.paste("  " + m2mSecret + " ")
 	tm.keys("Enter")
-	tm.waitText("Step 5/14 · The app")
+	tm.waitForm("Step 5/14 · The app")
 	tm.keys("Enter")
-	tm.waitText("Step 6/14 · Twilio credentials")
+	tm.waitForm("Step 6/14 · Twilio credentials")
 	tm.paste(accountSID + "\t")
 	tm.keys("Enter")
 	tm.waitText("┃ Auth Token")
 	tm.paste(" " + tw.AuthToken(accountSID) + "  ")
 	tm.keys("Enter")
-	s := tm.waitText("Step 7/14 · Messaging Service")
+	s := tm.waitForm("Step 7/14 · Messaging Service")
 	if !strings.Contains(s, "✓ Twilio credentials — Typed test") {
 		t.Errorf("the Twilio step's line does not name the account:\n%s", s)
 	}
 	tm.keys("Enter") // the only choice: create one
-	tm.waitText("New service name")
+	tm.waitText("┃ New service name")
 	tm.keys("Enter") // the default name
-	tm.waitText("Send from")
+	tm.waitText("┃ Send from")
 	tm.keys("Enter") // the account's number
-	tm.waitText("Step 8/14 · SMS templates")
+	tm.waitForm("Step 8/14 · SMS templates")
 	tm.keys("Enter")
-	tm.waitText("Step 10/14 · Test SMS")
+	tm.waitForm("Step 10/14 · Test SMS")
 	tm.keys("C-u")
 	tm.keys("-l", "(415) 555-0177")
 	tm.keys("Enter")
-	tm.waitText("Apply these changes")
+	tm.waitText("┃ Apply these changes")
 	msg, err := tw.WaitMessage(t.Context(), phone)
 	if err != nil || !strings.Contains(msg.Body, "000000") {
 		t.Fatalf("the test SMS did not reach Twilio as Logto sends it: %+v, %v", msg, err)
@@ -417,13 +427,13 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 
 	browser := e2etest.Chromium(t)
 	signInWithTwilioCode(browser, t, tw, fmt.Sprintf("http://localhost:%d", port), phone)
-	tm.waitText("Step 13/14 · Express starter")
+	tm.waitForm("Step 13/14 · Express starter")
 	tm.keys("y")
-	tm.waitText("Folder")
+	tm.waitText("┃ Folder")
 	tm.keys("C-u")
 	tm.keys("-l", starter)
 	tm.keys("Enter")
-	tm.waitText("Step 14/14")
+	tm.waitForm("Step 14/14")
 	tm.keys("Enter")
 	s = tm.waitText("EXIT=")
 	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, phone) {

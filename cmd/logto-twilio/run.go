@@ -177,14 +177,14 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		return exitOK
 	case errors.Is(err, tui.ErrInterrupted):
 		if o.sandbox && o.configDir == "" {
-			fmt.Fprintln(stderr, "\nlogto-twilio: stopped. A sandbox run keeps nothing; pass --config-dir to keep one and resume it.")
+			fmt.Fprintln(stderr, "\nlogto-twilio: stopped.\nA sandbox run keeps nothing; pass --config-dir to keep one and resume it.")
 			return exitInterrupted
 		}
 		where := "your config directory"
 		if deps.Store != nil {
 			where = deps.Store.Dir
 		}
-		fmt.Fprintf(stderr, "\nlogto-twilio: stopped. What you finished is saved in %s; run logto-twilio again to resume.\n", where)
+		fmt.Fprintf(stderr, "\nlogto-twilio: stopped.\nWhat you finished is saved in %s.\nRun logto-twilio again to resume.\n", where)
 		return exitInterrupted
 	case errors.Is(err, context.DeadlineExceeded):
 		fmt.Fprintf(stderr, "logto-twilio: %v\n", err)

@@ -60,6 +60,7 @@ func buildSandbox(o options, prefill *steps.Prefill) (steps.Deps, *inboxPanel, f
 		M2MAppSecret:     steps.Secret(m2mSecret),
 		TestPhone:        firstNonEmpty(prefill.TestPhone, sandboxTestPhone),
 		NoBrowser:        prefill.NoBrowser,
+		Sandbox:          true,
 	}
 
 	dir := o.configDir
