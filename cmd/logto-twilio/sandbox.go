@@ -16,8 +16,10 @@ import (
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
-// Sandbox identities. The Twilio account is a trial account, so the sandbox
-// also shows the trial rules: the test phone is its verified caller ID.
+// Sandbox identities, made up: they exist only in the in-process Twilio
+// stand-in and are no one's credentials. The Twilio account is a trial
+// account, so the sandbox also shows the trial rules: the test phone is its
+// verified caller ID.
 const (
 	sandboxAccountSID = "AC5a4d0b0c0ffee0000000000000000001"
 	sandboxAuthToken  = "5a4d0b0c0ffee000000000000000beef"
