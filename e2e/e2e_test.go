@@ -87,56 +87,25 @@ func newTenant(t *testing.T) *tenant {
 
 var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
 
-// signInByPhone runs the whole browser flow against an app at base (the demo or the Express
-// starter): home → sign-in → the stand-in's sign-in page → phone → the code from the Twilio
-// stand-in's inbox → "create a new one?" → back on the app, signed in. It returns the phone
-// number the app shows.
+// signInByPhone signs in through an app at base (the demo or the Express starter) with the
+// national number typed after the country code, reading the code from the Twilio stand-in's
+// inbox, and returns the phone number the app shows.
 func signInByPhone(browser context.Context, t *testing.T, tn *tenant, base string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
-	defer cancel()
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			loc, _ := chromedp.Run(browser, chromedp.Location())
-			t.Fatalf("%s: %v (browser at %s)", what, err, loc)
-		}
-	}
-	step("open the app", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
-	step("click sign in", chromedp.Click(chromedp.CSS("#sign-in")), chromedp.WaitVisible(chromedp.CSS("#identifier-form input[name=identifier]")))
-	loc, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil || !strings.HasPrefix(loc, tn.logto.URL+"/sign-in") {
-		t.Fatalf("the sign-in page is at %q (%v), want %s/sign-in…", loc, err, tn.logto.URL)
-	}
-	step("enter the phone number",
-		chromedp.SetValue(chromedp.CSS("#identifier-form input[name=countryCode]"), "1"),
-		chromedp.SendKeys(chromedp.CSS("#identifier-form input[name=identifier]"), phoneNational),
-		chromedp.Click(chromedp.CSS("#identifier-form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#code-form input[name=code]")),
-	)
-	msg, err := tn.twilio.WaitMessage(ctx, phoneE164)
-	if err != nil {
-		t.Fatalf("no SMS reached the Twilio stand-in: %v", err)
-	}
-	m := sixDigits.FindStringSubmatch(msg.Body)
-	if m == nil || !strings.Contains(msg.Body, "SignIn template") {
-		t.Fatalf("SMS body %q: want a 6-digit code from the SignIn template", msg.Body)
-	}
-	step("type the code", chromedp.SendKeys(chromedp.CSS("#code-form input[name=code]"), m[1]))
-	step("create the account (new phone)",
-		chromedp.WaitVisible(chromedp.CSS("#create-account-modal button[name=continue]")),
-		chromedp.Click(chromedp.CSS("#create-account-modal button[name=continue]")),
-	)
-	step("back on the app, signed in", chromedp.WaitVisible(chromedp.CSS("#phone")))
-	loc, err = chromedp.Run(ctx, chromedp.Location())
-	if err != nil || strings.TrimSuffix(loc, "/") != base {
-		t.Errorf("after sign-in the browser is at %q (%v), want %s", loc, err, base)
-	}
-	phone, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#phone")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(phone)
+	return e2etest.SignInByPhone(browser, t, e2etest.PhoneSignIn{
+		AppURL: base, LogtoURL: tn.logto.URL, CountryCode: "1", Number: phoneNational,
+		Code: func(ctx context.Context) (string, error) {
+			msg, err := tn.twilio.WaitMessage(ctx, phoneE164)
+			if err != nil {
+				return "", fmt.Errorf("no SMS reached the Twilio stand-in: %w", err)
+			}
+			m := sixDigits.FindStringSubmatch(msg.Body)
+			if m == nil || !strings.Contains(msg.Body, "SignIn template") {
+				return "", fmt.Errorf("SMS body %q: want a 6-digit code from the SignIn template", msg.Body)
+			}
+			return m[1], nil
+		},
+	})
 }
 
 // signOut clicks the app's sign-out control, goes through Logto's end-session page, and checks

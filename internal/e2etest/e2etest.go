@@ -7,7 +7,9 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -62,4 +64,79 @@ func Chromium(tb testing.TB) context.Context {
 		tb.Fatalf("starting chromium: %v", err)
 	}
 	return ctx
+}
+
+// PhoneSignIn is one sign-in by SMS code, as a person does it in the browser.
+type PhoneSignIn struct {
+	// AppURL is the app's base URL: the demo server or the Express starter.
+	AppURL string
+	// LogtoURL, when set, is where the sign-in page must be.
+	LogtoURL string
+	// CountryCode (optional) and Number are typed into the sign-in page's
+	// fields as given; a Number starting with "+" needs no country code.
+	CountryCode, Number string
+	// Code returns the code the user received once the page asks for it.
+	Code func(ctx context.Context) (string, error)
+	// Diagnose, when set, adds to a failure message (e.g. the terminal).
+	Diagnose func() string
+}
+
+// SignInByPhone runs the whole browser flow on an app of this project's
+// kind: home → sign-in → Logto's sign-in page → phone → the code →
+// "create a new one?" → back on the app, signed in. It returns the phone
+// number the app shows.
+func SignInByPhone(browser context.Context, tb testing.TB, p PhoneSignIn) string {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(browser, 90*time.Second)
+	defer cancel()
+	fail := func(what string, err error) {
+		tb.Helper()
+		loc, _ := chromedp.Run(browser, chromedp.Location())
+		page, _ := chromedp.Run(browser, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+		extra := ""
+		if p.Diagnose != nil {
+			extra = "\n" + p.Diagnose()
+		}
+		tb.Fatalf("%s: %v (browser at %s)\npage:\n%s%s", what, err, loc, page, extra)
+	}
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		tb.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			fail(what, err)
+		}
+	}
+	step("open the app", chromedp.Navigate(p.AppURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
+	step("click sign in", chromedp.Click(chromedp.CSS("#sign-in")),
+		chromedp.WaitVisible(chromedp.CSS("#identifier-form input[name=identifier]")))
+	if p.LogtoURL != "" {
+		if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasPrefix(loc, p.LogtoURL+"/sign-in") {
+			tb.Fatalf("the sign-in page is at %q (%v), want %s/sign-in…", loc, err, p.LogtoURL)
+		}
+	}
+	if p.CountryCode != "" {
+		step("enter the country code", chromedp.SetValue(chromedp.CSS("#identifier-form input[name=countryCode]"), p.CountryCode))
+	}
+	step("enter the phone number",
+		chromedp.SendKeys(chromedp.CSS("#identifier-form input[name=identifier]"), p.Number),
+		chromedp.Click(chromedp.CSS("#identifier-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#code-form input[name=code]")),
+	)
+	code, err := p.Code(ctx)
+	if err != nil {
+		fail("reading the code", err)
+	}
+	step("type the code", chromedp.SendKeys(chromedp.CSS("#code-form input[name=code]"), code))
+	step("create the account (new phone)",
+		chromedp.WaitVisible(chromedp.CSS("#create-account-modal button[name=continue]")),
+		chromedp.Click(chromedp.CSS("#create-account-modal button[name=continue]")),
+	)
+	step("back on the app, signed in", chromedp.WaitVisible(chromedp.CSS("#phone")))
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || strings.TrimSuffix(loc, "/") != p.AppURL {
+		tb.Errorf("after sign-in the browser is at %q (%v), want %s", loc, err, p.AppURL)
+	}
+	phone, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#phone")))
+	if err != nil {
+		fail("reading the phone number", err)
+	}
+	return strings.TrimSpace(phone)
 }
