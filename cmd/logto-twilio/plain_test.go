@@ -183,8 +183,8 @@ func TestSandboxLeavesNoFilesWithoutConfigDir(t *testing.T) {
 	var out, errOut bytes.Buffer
 	// Input ends at once: the wizard stops at the first question.
 	code := run([]string{"--sandbox", "--no-browser"}, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
-	if code == exitOK {
-		t.Fatalf("a run with no input succeeded:\n%s", out.String())
+	if code != exitError || !strings.Contains(errOut.String(), "the input ended before the wizard finished") {
+		t.Fatalf("a run with no input: exit %d, stderr %q", code, errOut.String())
 	}
 	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "logto-twilio-sandbox-*"))
 	if len(after) > len(before) {

@@ -186,6 +186,10 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		}
 		fmt.Fprintf(stderr, "\nlogto-twilio: stopped.\nWhat you finished is saved in %s.\nRun logto-twilio again to resume.\n", where)
 		return exitInterrupted
+	case errors.Is(err, tui.ErrInputEnded):
+		fmt.Fprintln(stderr, "\nlogto-twilio: the input ended before the wizard finished.\n"+
+			"Without a terminal it reads one answer per line from standard input; run it in a terminal, or give every answer.")
+		return exitError
 	case errors.Is(err, context.DeadlineExceeded):
 		fmt.Fprintf(stderr, "logto-twilio: %v\n", err)
 		return exitTimeout
