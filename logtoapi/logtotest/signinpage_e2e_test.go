@@ -6,36 +6,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath finds Debian's chromium; without it the browser test skips, except on CI, where it
-// fails (DEVELOPERS.md).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed (apt-get install -y chromium)")
-	}
-	t.Skip("chromium is not installed")
-	return ""
-}
+	"github.com/logto-twilio/logto-twilio/internal/e2etest"
+)
 
 // TestE2ESignInPageInChromium signs a new phone in through the stand-in's own sign-in page in
 // headless Chromium, using only the documented element hooks (pages/signin.html), then signs in
 // again with the live session (no page, as fixtures 310-312).
 func TestE2ESignInPageInChromium(t *testing.T) {
-	exe := chromiumPath(t)
+	e2etest.SkipShort(t)
+	ctx := e2etest.Chromium(t)
 	callbacks := make(chan url.Values, 4)
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/logto/sign-in-callback" {
@@ -69,13 +54,6 @@ func TestE2ESignInPageInChromium(t *testing.T) {
 		"prompt": {"consent"},
 	}.Encode()
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(t.Context(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(authURL)); err != nil {
 		t.Fatalf("open the authorization URL: %v", err)
 	}
