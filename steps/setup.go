@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // SchemaVersion is the version of setup.json and secrets.json.
@@ -67,6 +68,61 @@ type Setup struct {
 
 	// Done lists the IDs of the steps that succeeded, in order.
 	Done []string `json:"done,omitempty"`
+
+	// TwilioBaseURL is --twilio-base-url of the run that saved the setup
+	// ("" = api.twilio.com), so later commands reach the same Twilio.
+	TwilioBaseURL string `json:"twilioBaseUrl,omitempty"`
+
+	// Created records what the wizard created (teardown removes only that)
+	// and what it changed (teardown restores it when still as it was set).
+	Created Created `json:"created,omitzero"`
+
+	// Rotation is the write-ahead record of a credential rotation under
+	// way (nil when none): a re-run of rotate finishes or reverts it.
+	Rotation *Rotation `json:"rotation,omitempty"`
+
+	// History lists what happened to the setup after it was made
+	// (rotations, teardown), oldest first; never a secret value.
+	History []Event `json:"history,omitempty"`
+
+	// TornDown is when teardown removed what the wizard created (nil: not
+	// torn down).
+	TornDown *time.Time `json:"tornDown,omitempty"`
+}
+
+// Created is what the wizard created, as opposed to found and reused: the
+// IDs are set only for things it made itself.
+type Created struct {
+	AppID       string `json:"appId,omitempty"`       // the Traditional app it created
+	ConnectorID string `json:"connectorId,omitempty"` // the SMS connector it created (POST)
+	ServiceSID  string `json:"serviceSid,omitempty"`  // the Messaging Service it created
+	// SignIn is the sign-in experience's state before and after the
+	// wizard changed it (nil when it changed nothing).
+	SignIn *SignInChange `json:"signIn,omitempty"`
+}
+
+// SignInChange holds the sign-in experience's signUp and signIn objects
+// before and after the wizard's PATCH, as Logto returned them.
+type SignInChange struct {
+	Before json.RawMessage `json:"before"`
+	After  json.RawMessage `json:"after"`
+}
+
+// Rotation is the write-ahead record of a rotation: what rotates and the
+// last phase reached. It is saved before each external change.
+type Rotation struct {
+	What    string    `json:"what"`  // "twilio", "app-secret", "m2m-secret"
+	Phase   string    `json:"phase"` // owned by the rotate package
+	Started time.Time `json:"started"`
+	// Detail holds the rotation's own non-secret bookkeeping (secret
+	// names, the connector ID), owned by the rotate package.
+	Detail map[string]string `json:"detail,omitempty"`
+}
+
+// Event is one line of the setup's history: when, and what (never a value).
+type Event struct {
+	At   time.Time `json:"at"`
+	What string    `json:"what"`
 }
 
 // Secrets are the secret values, saved only to secrets.json (mode 0600).
@@ -75,6 +131,9 @@ type Secrets struct {
 	M2MAppSecret    Secret `json:"m2mAppSecret,omitempty"`
 	AppSecret       Secret `json:"appSecret,omitempty"`
 	TwilioAuthToken Secret `json:"twilioAuthToken,omitempty"`
+	// Pending is the new value of a rotation under way (see
+	// Setup.Rotation), kept until the rotation ends.
+	Pending Secret `json:"pending,omitempty"`
 }
 
 // MarshalJSON writes the real values: only the store calls it, for the
@@ -85,8 +144,9 @@ func (s Secrets) MarshalJSON() ([]byte, error) {
 		M2MAppSecret    string `json:"m2mAppSecret,omitempty"`
 		AppSecret       string `json:"appSecret,omitempty"`
 		TwilioAuthToken string `json:"twilioAuthToken,omitempty"`
+		Pending         string `json:"pending,omitempty"`
 	}
-	b, err := json.Marshal(plain{s.Version, s.M2MAppSecret.Reveal(), s.AppSecret.Reveal(), s.TwilioAuthToken.Reveal()})
+	b, err := json.Marshal(plain{s.Version, s.M2MAppSecret.Reveal(), s.AppSecret.Reveal(), s.TwilioAuthToken.Reveal(), s.Pending.Reveal()})
 	if err != nil {
 		return nil, fmt.Errorf("steps: secrets: %w", err)
 	}

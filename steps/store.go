@@ -61,6 +61,7 @@ func (s Store) Load() (Loaded, error) {
 		M2MAppSecret    string `json:"m2mAppSecret"`
 		AppSecret       string `json:"appSecret"`
 		TwilioAuthToken string `json:"twilioAuthToken"`
+		Pending         string `json:"pending"`
 	}
 	_, prob, err = s.read(SecretsFile, &raw, "the steps that need a secret will ask for it again")
 	if err != nil {
@@ -75,6 +76,7 @@ func (s Store) Load() (Loaded, error) {
 		l.Secrets = Secrets{
 			Version: raw.Version, M2MAppSecret: Secret(raw.M2MAppSecret),
 			AppSecret: Secret(raw.AppSecret), TwilioAuthToken: Secret(raw.TwilioAuthToken),
+			Pending: Secret(raw.Pending),
 		}
 	}
 	return l, nil
