@@ -13,6 +13,7 @@ import (
 	"text/template"
 
 	"github.com/logto-twilio/logto-twilio/assets"
+	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
 )
 
 // ExpressValues fill in the Express starter's .env and README.
@@ -159,24 +160,8 @@ func renderStarter(v ExpressValues) ([]starterFile, error) {
 
 // writeFileAtomic writes data to a temporary file beside p, then renames it over p.
 func writeFileAtomic(p string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("demo: writing %s: %w", p, err)
-	}
-	defer func() { _ = os.Remove(tmp.Name()) }()
-	if err := tmp.Chmod(mode); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("demo: writing %s: %w", p, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("demo: writing %s: %w", p, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("demo: writing %s: %w", p, err)
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		return fmt.Errorf("demo: writing %s: %w", p, err)
+	if err := atomicfile.Write(p, data, mode); err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
 	return nil
 }
