@@ -86,7 +86,11 @@ func writeEnvironment(w io.Writer, dark bool) {
 	for _, line := range strings.Split(ansi.Wordwrap(environmentIntro, width-2, ""), "\n") {
 		_, _ = fmt.Fprintln(w, "  "+line)
 	}
-	heading := func(s string) { _, _ = fmt.Fprintf(w, "\n  %s\n\n", title.Render(s)) }
+	heading := func(s string) {
+		_, _ = fmt.Fprintln(w)
+		_, _ = fmt.Fprintln(w, "  "+title.Render(s))
+		_, _ = fmt.Fprintln(w)
+	}
 	section := func(s string, vars []envVar) {
 		heading(s)
 		for _, v := range vars {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"strings"
 
@@ -88,7 +89,27 @@ func newRootCmd(a *app) *cobra.Command {
 			addCompletionExamples(c)
 		}
 	}
+	wrapArgs(root)
 	return root
+}
+
+// wrapArgs makes the argument errors of c and its subcommands (cobra's
+// validators such as cobra.ExactArgs included) usage errors: exit code 2 and
+// a pointer to the command's --help.
+func wrapArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(c *cobra.Command, args []string) error {
+			err := check(c, args)
+			var ue *usageError
+			if err == nil || errors.As(err, &ue) {
+				return err
+			}
+			return &usageError{cmd: c.CommandPath(), err: err}
+		}
+	}
+	for _, sc := range c.Commands() {
+		wrapArgs(sc)
+	}
 }
 
 // noArgs refuses positional arguments, suggesting a command for a typo.
@@ -122,7 +143,7 @@ logto-twilio help environment
 			}
 			target.InitDefaultHelpFlag()
 			target.InitDefaultVersionFlag()
-			return target.Help() //nolint:wrapcheck // fang's or the topic's help, nothing to add
+			return target.Help()
 		},
 	}
 }

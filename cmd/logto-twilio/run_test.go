@@ -33,11 +33,13 @@ func runCaptured(t *testing.T, args []string, wizardErr error) (int, string, str
 	t.Helper()
 	var out, errOut bytes.Buffer
 	var got *options
-	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: noEnv,
+	a := &app{
+		stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: noEnv,
 		wizard: func(_ context.Context, o options, _ io.Reader, _, _ io.Writer, _ func(string) string) error {
 			got = &o
 			return wizardErr
-		}}
+		},
+	}
 	code := a.execute(t.Context(), args)
 	return code, out.String(), errOut.String(), got
 }
@@ -59,16 +61,15 @@ func TestRunFlags(t *testing.T) {
 		{name: "short version", args: []string{"-v"}, wantCode: exitOK, wantStdout: "logto-twilio "},
 		{name: "old version", args: []string{"-version"}, wantCode: exitOK, wantStdout: "logto-twilio "},
 		{name: "completion", args: []string{"completion", "bash"}, wantCode: exitOK, wantStdout: "bash completion"},
-		{name: "unknown flag", args: []string{"--nope"}, wantCode: exitUsage,
-			wantStderr: "logto-twilio: unknown flag: --nope\nRun logto-twilio --help to see how to use it.\n"},
-		{name: "unknown flag of setup", args: []string{"setup", "--nope"}, wantCode: exitUsage,
-			wantStderr: "Run logto-twilio setup --help to see how to use it."},
+		{name: "unknown flag", args: []string{"--nope"}, wantCode: exitUsage, wantStderr: "logto-twilio: unknown flag: --nope\nRun logto-twilio --help to see how to use it.\n"},
+		{name: "unknown flag of setup", args: []string{"setup", "--nope"}, wantCode: exitUsage, wantStderr: "Run logto-twilio setup --help to see how to use it."},
 		{name: "missing value", args: []string{"--port"}, wantCode: exitUsage, wantStderr: "flag needs an argument"},
 		{name: "bad port", args: []string{"-p", "70000"}, wantCode: exitUsage, wantStderr: "--port 70000: give a port between 1 and 65535"},
 		{name: "not a port", args: []string{"--port", "x"}, wantCode: exitUsage, wantStderr: `invalid argument "x"`},
 		{name: "bad Twilio URL", args: []string{"--twilio-base-url", "ftp://x"}, wantCode: exitUsage, wantStderr: "twilio-base-url"},
 		{name: "typo command", args: []string{"stup"}, wantCode: exitUsage, wantStderr: `unknown command "stup"; did you mean "setup"?`},
 		{name: "argument to setup", args: []string{"setup", "now"}, wantCode: exitUsage, wantStderr: `unexpected argument "now"`},
+		{name: "cobra's argument check", args: []string{"completion", "bash", "extra"}, wantCode: exitUsage, wantStderr: "Run logto-twilio completion bash --help"},
 		{name: "unknown help topic", args: []string{"help", "nope"}, wantCode: exitUsage, wantStderr: `unknown help topic "nope"`},
 	}
 	for _, tt := range tests {
@@ -98,8 +99,10 @@ func TestRunFlags(t *testing.T) {
 // the single-dash form of earlier versions, reach the wizard.
 func TestRunOptions(t *testing.T) {
 	t.Parallel()
-	full := options{sandbox: true, accessible: true, noBrowser: true, configDir: "dir",
-		endpoint: "http://localhost:3001", twilioBaseURL: "http://127.0.0.1:9", port: 3001, testPhone: "+14155550123"}
+	full := options{
+		sandbox: true, accessible: true, noBrowser: true, configDir: "dir",
+		endpoint: "http://localhost:3001", twilioBaseURL: "http://127.0.0.1:9", port: 3001, testPhone: "+14155550123",
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -107,14 +110,13 @@ func TestRunOptions(t *testing.T) {
 	}{
 		{name: "no flags runs the wizard", args: nil, want: options{}},
 		{name: "setup", args: []string{"setup"}, want: options{}},
-		{name: "long", want: full, args: []string{"--sandbox", "--accessible", "--no-browser", "--config-dir", "dir",
-			"--logto-endpoint", "http://localhost:3001", "--twilio-base-url", "http://127.0.0.1:9", "--port", "3001", "--test-phone", "+14155550123"}},
-		{name: "setup long with =", want: full, args: []string{"setup", "--sandbox", "--accessible", "--no-browser", "--config-dir=dir",
-			"--logto-endpoint=http://localhost:3001", "--twilio-base-url=http://127.0.0.1:9", "--port=3001", "--test-phone=+14155550123"}},
-		{name: "old single dash", want: full, args: []string{"-sandbox", "-accessible", "-no-browser", "-config-dir", "dir",
-			"-logto-endpoint", "http://localhost:3001", "-twilio-base-url=http://127.0.0.1:9", "-port", "3001", "-test-phone", "+14155550123"}},
-		{name: "short", want: options{sandbox: true, configDir: "dir", endpoint: "http://localhost:3001", port: 3001},
-			args: []string{"setup", "-s", "-c", "dir", "-e", "http://localhost:3001", "-p", "3001"}},
+		{name: "long", want: full, args: strings.Fields("--sandbox --accessible --no-browser --config-dir dir " +
+			"--logto-endpoint http://localhost:3001 --twilio-base-url http://127.0.0.1:9 --port 3001 --test-phone +14155550123")},
+		{name: "setup long with =", want: full, args: strings.Fields("setup --sandbox --accessible --no-browser --config-dir=dir " +
+			"--logto-endpoint=http://localhost:3001 --twilio-base-url=http://127.0.0.1:9 --port=3001 --test-phone=+14155550123")},
+		{name: "old single dash", want: full, args: strings.Fields("-sandbox -accessible -no-browser -config-dir dir " +
+			"-logto-endpoint http://localhost:3001 -twilio-base-url=http://127.0.0.1:9 -port 3001 -test-phone +14155550123")},
+		{name: "short", want: options{sandbox: true, configDir: "dir", endpoint: "http://localhost:3001", port: 3001}, args: []string{"setup", "-s", "-c", "dir", "-e", "http://localhost:3001", "-p", "3001"}},
 		{name: "persistent flag before the command", want: options{sandbox: true}, args: []string{"--sandbox", "setup"}},
 		{name: "a value that looks like an old flag is kept", want: options{configDir: "-sandbox"}, args: []string{"--config-dir", "-sandbox"}},
 	}
@@ -143,13 +145,10 @@ func TestRunExitCodes(t *testing.T) {
 		wantStderr string
 	}{
 		{name: "ok", err: nil, wantCode: exitOK},
-		{name: "failure", err: errors.New("logto: 401: check the M2M secret"), wantCode: exitFailure,
-			wantStderr: "logto-twilio: logto: 401: check the M2M secret\n"},
+		{name: "failure", err: errors.New("logto: 401: check the M2M secret"), wantCode: exitFailure, wantStderr: "logto-twilio: logto: 401: check the M2M secret\n"},
 		{name: "already reported", err: withCode(exitFailure, nil), wantCode: exitFailure},
-		{name: "findings", err: withCode(exitFindings, errors.New("2 checks failed")), wantCode: exitFindings,
-			wantStderr: "logto-twilio: 2 checks failed\n"},
-		{name: "timeout", err: fmt.Errorf("waiting for the SMS: %w", context.DeadlineExceeded), wantCode: exitTimeout,
-			wantStderr: "logto-twilio: waiting for the SMS: context deadline exceeded\n"},
+		{name: "findings", err: withCode(exitFindings, errors.New("2 checks failed")), wantCode: exitFindings, wantStderr: "logto-twilio: 2 checks failed\n"},
+		{name: "timeout", err: fmt.Errorf("waiting for the SMS: %w", context.DeadlineExceeded), wantCode: exitTimeout, wantStderr: "logto-twilio: waiting for the SMS: context deadline exceeded\n"},
 		{name: "interrupted", err: tui.ErrInterrupted, wantCode: exitInterrupted, wantStderr: "logto-twilio: stopped\n"},
 		{name: "cancelled", err: context.Canceled, wantCode: exitInterrupted, wantStderr: "logto-twilio: stopped\n"},
 	}
@@ -210,7 +209,7 @@ func TestNormaliseArgs(t *testing.T) {
 		args, want []string
 	}{
 		{[]string{"-sandbox", "-port=3000"}, []string{"--sandbox", "--port=3000"}},
-		{[]string{"-p", "-sandbox"}, []string{"-p", "-sandbox"}},             // a value
+		{[]string{"-p", "-sandbox"}, []string{"-p", "-sandbox"}},              // a value
 		{[]string{"-test-phone", "-x"}, []string{"--test-phone", "-x"}},       // a value
 		{[]string{"-sp", "3000"}, []string{"-sp", "3000"}},                    // short flags
 		{[]string{"-nope", "setup"}, []string{"-nope", "setup"}},              // unknown: cobra says so
