@@ -68,6 +68,27 @@ func usageErrorf(cmd *cobra.Command, format string, a ...any) error {
 	return &usageError{cmd: cmd.CommandPath(), err: fmt.Errorf(format, a...)}
 }
 
+// cobraUsagePrefixes start cobra's argument and flag errors, for the
+// commands fang adds (man) after wrapArgs has run.
+var cobraUsagePrefixes = []string{
+	"unknown command ", "unknown flag: ", "unknown shorthand flag: ", "flag needs an argument: ",
+	"invalid argument ", "accepts ", "requires at least ", "requires at most ",
+}
+
+// asUsageError returns err's usageError, if it is one or looks like cobra's.
+func asUsageError(err error) *usageError {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return ue
+	}
+	for _, p := range cobraUsagePrefixes {
+		if strings.HasPrefix(err.Error(), p) {
+			return &usageError{cmd: "logto-twilio", err: err}
+		}
+	}
+	return nil
+}
+
 // run parses the arguments and runs the command they name (the wizard when
 // there is none). It never calls os.Exit, so tests can drive it with buffers.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -91,13 +112,12 @@ func (a *app) execute(ctx context.Context, args []string) int {
 // exitCodeOf maps a command's error to the process's exit code.
 func exitCodeOf(err error) int {
 	var ee *exitError
-	var ue *usageError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.As(err, &ue):
+	case asUsageError(err) != nil:
 		return exitUsage
 	case errors.Is(err, tui.ErrInterrupted), errors.Is(err, context.Canceled):
 		return exitInterrupted
@@ -119,10 +139,8 @@ func (a *app) printError(w io.Writer, styles fang.Styles, err error) {
 	if errors.Is(err, tui.ErrInterrupted) || errors.Is(err, context.Canceled) {
 		err = errors.New("stopped")
 	}
-	var ue *usageError
-	usage := errors.As(err, &ue)
 	hint := ""
-	if usage {
+	if ue := asUsageError(err); ue != nil {
 		hint = "Run " + ue.cmd + " --help to see how to use it."
 	}
 	msg := err.Error()

@@ -70,6 +70,7 @@ func TestRunFlags(t *testing.T) {
 		{name: "typo command", args: []string{"stup"}, wantCode: exitUsage, wantStderr: `unknown command "stup"; did you mean "setup"?`},
 		{name: "argument to setup", args: []string{"setup", "now"}, wantCode: exitUsage, wantStderr: `unexpected argument "now"`},
 		{name: "cobra's argument check", args: []string{"completion", "bash", "extra"}, wantCode: exitUsage, wantStderr: "Run logto-twilio completion bash --help"},
+		{name: "argument to fang's man", args: []string{"man", "extra"}, wantCode: exitUsage, wantStderr: `unknown command "extra"`},
 		{name: "unknown help topic", args: []string{"help", "nope"}, wantCode: exitUsage, wantStderr: `unknown help topic "nope"`},
 	}
 	for _, tt := range tests {
