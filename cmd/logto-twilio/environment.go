@@ -60,6 +60,7 @@ func newEnvironmentTopic(a *app) *cobra.Command {
 		Short:   "The environment variables it reads, and what each prefills",
 		Long:    environmentIntro,
 		Example: environmentExample,
+		GroupID: topicsGroup,
 	}
 	c.SetHelpFunc(func(c *cobra.Command, _ []string) {
 		w := colorprofile.NewWriter(c.OutOrStdout(), environ(a.getenv))

@@ -25,6 +25,9 @@ type app struct {
 	wizard func(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error
 }
 
+// topicsGroup groups the help topics (commands without Run) in --help.
+const topicsGroup = "topics"
+
 // commands are the subcommands, in the order --help lists them. Add a command
 // by writing its newXCmd in its own file and listing it here.
 var commands = []func(*app) *cobra.Command{
@@ -79,6 +82,7 @@ func newRootCmd(a *app) *cobra.Command {
 	// The root runs setup, so it takes setup's flags too.
 	addSetupFlags(root, &a.opts)
 
+	root.AddGroup(&cobra.Group{ID: topicsGroup, Title: "help topics"})
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))
 	}
