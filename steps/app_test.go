@@ -211,10 +211,14 @@ func TestMissingInputError(t *testing.T) {
 		err  MissingInputError
 		want string
 	}{
-		{MissingInputError{Input: "the endpoint", Flag: "--logto-endpoint", Env: "LOGTO_ENDPOINT", AnswerKey: "endpoint"},
-			"missing input: the endpoint; give it with --logto-endpoint, LOGTO_ENDPOINT or the answer endpoint"},
-		{MissingInputError{Input: "which app", Flag: "--app-id", Detail: "2 apps: a and b"},
-			"missing input: which app (2 apps: a and b); give it with --app-id"},
+		{
+			MissingInputError{Input: "the endpoint", Flag: "--logto-endpoint", Env: "LOGTO_ENDPOINT", AnswerKey: "endpoint"},
+			"missing input: the endpoint; give it with --logto-endpoint, LOGTO_ENDPOINT or the answer endpoint",
+		},
+		{
+			MissingInputError{Input: "which app", Flag: "--app-id", Detail: "2 apps: a and b"},
+			"missing input: which app (2 apps: a and b); give it with --app-id",
+		},
 		{MissingInputError{Input: "x"}, "missing input: x"},
 	}
 	for _, tt := range tests {
