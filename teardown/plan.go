@@ -267,7 +267,7 @@ func planConnector(ctx context.Context, lc Logto, su steps.Setup) Row {
 	case cur == nil || cur.ID != id:
 		return Row{Thing: Connector, Action: Gone, ID: id, Note: "no longer in Logto"}
 	}
-	return Row{Thing: Connector, Action: Delete, ID: id, Name: "Twilio"}
+	return Row{Thing: Connector, Action: Delete, ID: id}
 }
 
 func planApp(ctx context.Context, lc Logto, su steps.Setup) Row {
