@@ -68,7 +68,7 @@ func Execute(ctx context.Context, plan Plan, cfg Config) Result {
 		switch {
 		case row.Action != Restore && row.Action != Delete:
 		case row.Thing == SignInExperience:
-			o.Err, o.Left = restore(ctx, lc, plan.signIn)
+			o.Left, o.Err = restore(ctx, lc, plan.signIn)
 			restoreFailed = o.Err != nil
 		case row.Thing == Connector && restoreFailed:
 			o.Skipped = "kept while phone sign-in is still on (deleting it would leave sign-in without SMS codes): run teardown again once the sign-in experience is restored"
@@ -118,40 +118,40 @@ func del[T any](ctx context.Context, client func() (T, error), f func(T) error) 
 		return fmt.Errorf("teardown: %w", err)
 	}
 	if err := f(c); err != nil && !notFound(err) {
-		return err //nolint:wrapcheck // the clients' errors carry their package prefix
+		return err
 	}
 	return nil
 }
 
 // restore puts signUp and signIn back to ch.Before if the live state is
 // still ch.After; left describes the live state when it is not.
-func restore(ctx context.Context, client func() (Logto, error), ch *steps.SignInChange) (err error, left string) {
+func restore(ctx context.Context, client func() (Logto, error), ch *steps.SignInChange) (left string, err error) {
 	if ch == nil {
-		return nil, ""
+		return "", nil
 	}
 	c, err := client()
 	if err != nil {
-		return err, ""
+		return "", err
 	}
 	live, err := c.SignInExperience(ctx)
 	if err != nil {
-		return fmt.Errorf("teardown: read the sign-in experience: %w", err), ""
+		return "", fmt.Errorf("teardown: read the sign-in experience: %w", err)
 	}
 	cur := objects(live)
 	switch {
 	case sameJSON(cur, ch.Before):
-		return nil, ""
+		return "", nil
 	case !sameJSON(cur, ch.After):
-		return nil, "changed since the plan was made, so it is left as it is: now " + describe(cur)
+		return "changed since the plan was made, so it is left as it is: now " + describe(cur), nil
 	}
 	up, in, err := split(ch.Before)
 	if err != nil {
-		return err, ""
+		return "", err
 	}
 	if _, err := c.SetSignUpSignIn(ctx, up, in); err != nil {
-		return err, "" //nolint:wrapcheck // logtoapi's prefix says what failed
+		return "", err
 	}
-	return nil, ""
+	return "", nil
 }
 
 // update returns the setup and secrets after the outcomes: records of what

@@ -503,3 +503,70 @@ func checkWidth(t *testing.T, text string, width int) {
 		}
 	}
 }
+
+func TestTeardownAlreadyGone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.wizard(t, true, true, true)
+	su := e.cfg.Setup
+	ctx := t.Context()
+	if err := e.lc.DeleteApplication(ctx, su.AppID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.tc.DeleteService(ctx, su.ServiceSID); err != nil {
+		t.Fatal(err)
+	}
+	var before struct{ SignUp, SignIn json.RawMessage }
+	if err := json.Unmarshal(su.Created.SignIn.Before, &before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.lc.SetSignUpSignIn(ctx, before.SignUp, before.SignIn); err != nil {
+		t.Fatal(err)
+	}
+	p, err := teardown.Prepare(ctx, e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"sign-in experience gone", "SMS connector delete", "app gone", "Messaging Service gone", "M2M app keep"}
+	if got := actions(p); !slices.Equal(got, want) {
+		t.Fatalf("plan %q, want %q", got, want)
+	}
+	patches := e.count("PATCH", "/api/sign-in-exp")
+	res := teardown.Execute(ctx, p, e.cfg)
+	if res.Failed() || e.count("PATCH", "/api/sign-in-exp") != patches {
+		t.Fatalf("failed or patched:\n%s", res.Text(80))
+	}
+	text := res.Text(80)
+	for _, s := range []string{"was already as before the wizard", `the app "Bookstore" (` + su.AppID + `) was already gone`} {
+		if !strings.Contains(text, s) {
+			t.Errorf("result lacks %q:\n%s", s, text)
+		}
+	}
+	if got := e.loadSaved(t).Setup; got.Created != (steps.Created{}) || got.TornDown == nil {
+		t.Fatalf("saved %+v", got.Created)
+	}
+}
+
+// TestPlanTextGolden shows a whole plan and its outcome at 80 columns.
+func TestPlanTextGolden(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.wizard(t, true, true, true)
+	p, err := teardown.Prepare(t.Context(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	su := e.cfg.Setup
+	got := strings.NewReplacer(su.AppID, "<app>", su.ConnectorID, "<connector>", su.ServiceSID, "<service>", su.M2MAppID, "<m2m>").Replace(p.Text(80))
+	want := `Teardown removes what the wizard created, and only that:
+  restore  the sign-in experience: back to sign-up by username (password);
+           sign-in by username with password
+  delete   the SMS connector (<connector>)
+  delete   the app "Bookstore" (<app>)
+  delete   the Messaging Service "Logto SMS sign-in"
+           (<service>)
+  keep     the M2M app (<m2m>): you gave it to the wizard`
+	if got != want {
+		t.Fatalf("plan text:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -47,7 +47,7 @@ func (p Plan) Text(width int) string {
 	for _, r := range p.Rows {
 		w := actionWord(r.Action)
 		line := label(r)
-		if r.Action == Gone {
+		if r.Action == Gone && r.Thing != SignInExperience {
 			line += " (already gone: only the record is cleared)"
 		}
 		b.WriteString(wrap("  "+w+strings.Repeat(" ", 9-len(w)), line+note(r.Note), width))
@@ -79,6 +79,8 @@ func (r Result) Text(width int) string {
 			line = "restored " + label(row) + note(row.Note)
 		case row.Action == Delete:
 			line = "deleted " + label(row)
+		case row.Action == Gone && row.Thing == SignInExperience:
+			line = label(row) + " was already as before the wizard"
 		case row.Action == Gone:
 			line = label(row) + " was already gone: its record is cleared"
 		case row.Action == Leave:
