@@ -273,7 +273,11 @@ func planConnector(ctx context.Context, lc Logto, su steps.Setup) Row {
 func planApp(ctx context.Context, lc Logto, su steps.Setup) Row {
 	id := su.Created.AppID
 	if id == "" {
-		return Row{Thing: App, Action: Keep, ID: su.AppID, Name: su.AppName, Note: "found, not created by the wizard"}
+		note := "found, not created by the wizard"
+		if su.Method == steps.MethodManual {
+			note = "you made it in the Console"
+		}
+		return Row{Thing: App, Action: Keep, ID: su.AppID, Name: su.AppName, Note: note}
 	}
 	app, err := lc.GetApplication(ctx, id)
 	switch {

@@ -13,6 +13,7 @@ import (
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/teardown"
+	"github.com/logto-twilio/logto-twilio/tui"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
@@ -487,9 +488,13 @@ func TestTeardownSaveFails(t *testing.T) {
 func TestTeardownManualMethod(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.cfg.Setup.Method = steps.MethodManual
+	e.cfg.Setup.Method, e.cfg.Setup.AppID = steps.MethodManual, "mine1"
+	p, err := teardown.Prepare(t.Context(), e.cfg)
+	if err != nil || !p.Empty() || !strings.Contains(p.Text(80), "you made it in the Console") {
+		t.Fatalf("manual plan (%v):\n%s", err, p.Text(80))
+	}
 	e.cfg.Setup.Created.SignIn = &steps.SignInChange{Before: json.RawMessage(`{}`), After: json.RawMessage(`{}`)}
-	_, err := teardown.Prepare(t.Context(), e.cfg)
+	_, err = teardown.Prepare(t.Context(), e.cfg)
 	if err == nil || !strings.Contains(err.Error(), "machine-to-machine") {
 		t.Fatalf("err %v", err)
 	}
@@ -568,5 +573,67 @@ func TestPlanTextGolden(t *testing.T) {
   keep     the M2M app (<m2m>): you gave it to the wizard`
 	if got != want {
 		t.Fatalf("plan text:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestTeardownAfterTheWizardSteps runs the wizard's own app, service,
+// connector and sign-in steps against the stand-ins (each taking its
+// default answer: create), then tears down from what they recorded.
+func TestTeardownAfterTheWizardSteps(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.tw.AddNumber(accountSID, "+15005550006")
+	seed := e.signIn(t)
+	st := steps.NewState(steps.Prefill{})
+	st.Mode = steps.ModeFresh
+	st.Setup = e.cfg.Setup
+	st.Setup.Done = nil
+	st.Setup.Templates = []steps.Template{}
+	for _, u := range logtoapi.RequiredUsageTypes {
+		st.Setup.Templates = append(st.Setup.Templates, steps.Template{UsageType: u, Content: "Your code is {{code}}"})
+	}
+	st.Secrets = e.cfg.Secrets
+	deps := steps.DefaultDeps(e.lg.Client(), e.tw.Client())
+	want := map[string]bool{"app": true, "service": true, "connector": true, "signin": true}
+	for _, s := range steps.All(st, deps) {
+		if !want[s.ID()] {
+			continue
+		}
+		if ld, ok := s.(tui.Loader); ok {
+			apply, err := ld.Load(t.Context())
+			if err != nil {
+				t.Fatalf("%s: %v", s.ID(), err)
+			}
+			if apply != nil {
+				apply()
+			}
+		}
+		s.Form(tui.FormEnv{})
+		res, err := s.Execute(t.Context())
+		if err != nil {
+			t.Fatalf("%s: %v", s.ID(), err)
+		}
+		res.Commit()
+	}
+	c := st.Setup.Created
+	if c.AppID == "" || c.AppID != st.Setup.AppID || c.ServiceSID == "" || c.ConnectorID == "" || c.SignIn == nil {
+		t.Fatalf("the steps recorded %+v", c)
+	}
+	e.cfg.Setup, e.cfg.Secrets = st.Setup, st.Secrets
+	p, err := teardown.Prepare(t.Context(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := actions(p); !slices.Equal(got, []string{"sign-in experience restore", "SMS connector delete", "app delete", "Messaging Service delete", "M2M app keep"}) {
+		t.Fatalf("plan %q", got)
+	}
+	if res := teardown.Execute(t.Context(), p, e.cfg); res.Failed() {
+		t.Fatalf("failed:\n%s", res.Text(80))
+	}
+	if !sameJSON(e.signIn(t), seed) {
+		t.Fatalf("sign-in experience %s, want the seed %s", e.signIn(t), seed)
+	}
+	if _, ok := e.lg.Application(c.AppID); ok || e.serviceExists(t, c.ServiceSID) {
+		t.Fatal("the wizard's app or service is still there")
 	}
 }
