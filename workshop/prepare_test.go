@@ -3,10 +3,12 @@ package workshop
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
@@ -127,12 +129,29 @@ func TestPrepareNamesAndGrowth(t *testing.T) {
 // app creations. The run finishes what it can, reports the rest, and a re-run completes it.
 func TestPrepareFaultsThenRerun(t *testing.T) {
 	r := newRoom(t)
-	r.srv.Inject("POST", "/api/applications", logtotest.TooManyRequests(time.Second, 2))
+	r.srv.Inject("POST", "/api/applications", logtotest.TooManyRequests(30*time.Second, 2))
 	r.srv.Inject("POST", "/api/applications", logtotest.Fault{Status: 500, Body: `{"message":"Internal server error."}`, Times: 3})
 	r.srv.Inject("POST", "/api/applications", logtotest.Fault{Drop: true, Times: 2})
 	r.srv.Inject("GET", "/api/applications/{id}/secrets", logtotest.Fault{Status: 503, Body: "busy", Times: 1})
-	var c collector
-	res, err := Prepare(t.Context(), r.cfg(12), c.add)
+	// Inside a synctest bubble the Retry-After waits take no real time. The stand-in runs
+	// outside the bubble; the client's transport is made inside it, without keep-alive
+	// connections, whose idle reads would keep the bubble's clock from moving.
+	var (
+		c       collector
+		res     Result
+		err     error
+		elapsed time.Duration
+	)
+	synctest.Test(t, func(t *testing.T) {
+		cfg := r.cfg(12)
+		cfg.HTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		start := time.Now()
+		res, err = Prepare(t.Context(), cfg, c.add)
+		elapsed = time.Since(start)
+	})
+	if elapsed < 30*time.Second {
+		t.Errorf("the run took %v of the bubble's time, want at least the Retry-After of 30s", elapsed)
+	}
 	if !errors.Is(err, ErrIncomplete) {
 		t.Fatalf("err = %v, want ErrIncomplete", err)
 	}
@@ -145,8 +164,8 @@ func TestPrepareFaultsThenRerun(t *testing.T) {
 	for _, ev := range c.all() {
 		if ev.Action == ActionWaiting {
 			waits++
-			if ev.Wait != time.Second {
-				t.Errorf("wait %v, want the Retry-After of 1s", ev.Wait)
+			if ev.Wait != 30*time.Second {
+				t.Errorf("wait %v, want the Retry-After of 30s", ev.Wait)
 			}
 		}
 	}
