@@ -78,12 +78,32 @@ func RunPrepare(ctx context.Context, cfg Config, out io.Writer, interactive bool
 		res, err = Prepare(ctx, cfg, func(ev Event) { p.Send(ev) })
 		p.Send(doneMsg{})
 	}()
-	if _, runErr := p.Run(); runErr != nil {
-		cancel()
+	_, runErr := p.Run()
+	if runErr != nil {
+		cancel() // ctrl+c or a terminal error: stop sending; what is done stays recorded
 	}
 	<-finished
 	if res.Apps != nil {
 		WriteSummary(out, res, err)
+	}
+	if runErr != nil {
+		err = errors.Join(err, fmt.Errorf("workshop: %w", runErr))
+	}
+	return res, err
+}
+
+// RunTeardown runs Teardown with a plain line per app on out and a closing count. The
+// caller has asked for consent (or got --yes) first; see Recorded.
+func RunTeardown(ctx context.Context, cfg Config, out io.Writer) (TeardownResult, error) {
+	res, err := Teardown(ctx, cfg, func(ev Event) { fmt.Fprintln(out, PlainLine(ev)) })
+	switch {
+	case len(res.Apps) == 0 && err == nil:
+		fmt.Fprintln(out, "No workshop apps are recorded: nothing to delete.")
+	case len(res.Apps) > 0:
+		fmt.Fprintf(out, "%d deleted, %d were gone already, %d failed.\n", res.Deleted, res.Gone, res.Failed)
+		if res.Failed > 0 {
+			fmt.Fprintln(out, "Run `logto-twilio workshop teardown` again to delete the rest; they stay recorded until then.")
+		}
 	}
 	return res, err
 }

@@ -1,6 +1,7 @@
 package workshop
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -67,7 +68,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.GetBody != nil {
 			body, err := req.GetBody()
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("workshop: send the request again: %w", err)
 			}
 			next.Body = body
 		}

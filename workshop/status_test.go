@@ -23,8 +23,10 @@ func (r *room) enableSMSSignIn(t *testing.T) {
 	cfg := logtoapi.TwilioConfig{
 		AccountSID: "ACa1b2c3d4e5f60718293a4b5c6d7e8f90", AuthToken: twilioToken, FromMessagingServiceSID: "MGf0e1d2c3b4a5968778695a4b3c2d1e0f",
 		Templates: []logtoapi.SMSTemplate{
-			{UsageType: "SignIn", Content: "Your code is {{code}}."}, {UsageType: "Register", Content: "Your code is {{code}}."},
-			{UsageType: "ForgotPassword", Content: "Your code is {{code}}."}, {UsageType: "Generic", Content: "Your code is {{code}}."},
+			{UsageType: "SignIn", Content: "Your code is {{code}}."},
+			{UsageType: "Register", Content: "Your code is {{code}}."},
+			{UsageType: "ForgotPassword", Content: "Your code is {{code}}."},
+			{UsageType: "Generic", Content: "Your code is {{code}}."},
 		},
 	}
 	if _, err := f.client.CreateTwilioConnector(t.Context(), cfg, ""); err != nil {

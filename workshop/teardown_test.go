@@ -93,3 +93,22 @@ func TestTeardownRefusesAnotherEndpoint(t *testing.T) {
 		t.Error("requests sent")
 	}
 }
+
+func TestRunTeardownLines(t *testing.T) {
+	r := newRoom(t)
+	var out strings.Builder
+	if _, err := RunTeardown(t.Context(), r.cfg(0), &out); err != nil || out.String() != "No workshop apps are recorded: nothing to delete.\n" {
+		t.Errorf("nothing recorded: %q %v", out.String(), err)
+	}
+	if _, err := Prepare(t.Context(), r.cfg(2), nil); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if _, err := RunTeardown(t.Context(), r.cfg(0), &out); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if !strings.Contains(s, "Bookstore 01  deleted (") || !strings.HasSuffix(s, "2 deleted, 0 were gone already, 0 failed.\n") {
+		t.Errorf("output:\n%s", s)
+	}
+}
