@@ -66,4 +66,13 @@ func TestRunPrepareInteractive(t *testing.T) {
 	if !strings.Contains(s, "3 created, 0 reused, 0 found again, 0 failed.") || !strings.Contains(s, "cards.html") {
 		t.Errorf("output:\n%s", s)
 	}
+	if sec := containsAny(out.String(), r.m2mSecret, twilioToken); sec != "" {
+		t.Error("the terminal output holds a facilitator secret")
+	}
+	for _, a := range res.Apps {
+		c, _ := ReadCard(a.Card)
+		if c.AppSecret == "" || strings.Contains(out.String(), c.AppSecret) {
+			t.Errorf("the terminal output holds %s's secret (or the card has none)", a.Name)
+		}
+	}
 }

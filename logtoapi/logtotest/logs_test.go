@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"slices"
 	"testing"
 	"time"
 )
@@ -72,5 +74,76 @@ func TestLogsRecordCodeExchange(t *testing.T) {
 	}
 	if _, _, none := getLogs(t, tt.s, token, "applicationId="+tt.appID+"&logKey=ExchangeTokenBy.RefreshToken"); len(none) != 0 {
 		t.Errorf("another key: %v", none)
+	}
+}
+
+// The stand-in's ListLogs answer has every field the served spec requires, and the spec declares
+// every query parameter the client sends.
+func TestLogsMatchTheServedSpec(t *testing.T) {
+	raw, err := os.ReadFile("testdata/spec/listlogs.openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Paths map[string]struct {
+			Get struct {
+				Parameters []struct{ Name string } `json:"parameters"`
+				Responses  map[string]struct {
+					Content map[string]struct {
+						Schema struct {
+							Items struct {
+								Required   []string `json:"required"`
+								Properties struct {
+									Payload struct {
+										Required []string `json:"required"`
+									} `json:"payload"`
+								} `json:"properties"`
+							} `json:"items"`
+						} `json:"schema"`
+					} `json:"content"`
+				} `json:"responses"`
+			} `json:"get"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	op := spec.Paths["/api/logs"].Get
+	var params []string
+	for _, p := range op.Parameters {
+		params = append(params, p.Name)
+	}
+	for _, p := range []string{"applicationId", "logKey", "userId", "page", "page_size"} {
+		if !slices.Contains(params, p) {
+			t.Errorf("the spec has no query parameter %q (has %v)", p, params)
+		}
+	}
+	items := op.Responses["200"].Content["application/json"].Schema.Items
+	if len(items.Required) == 0 || len(items.Properties.Payload.Required) == 0 {
+		t.Fatalf("spec part not as expected: %+v", items)
+	}
+
+	s := NewServer()
+	defer s.Close()
+	id, secret := s.AddM2MApp("wizard", true)
+	_, tok := mgmtToken(t, s, id, secret)
+	s.AddLog(Log{Key: LogKeyExchangeByAuthorizationCode, ApplicationID: "app1", UserID: "user1"})
+	_, _, list := getLogs(t, s, tok["access_token"].(string), "")
+	if len(list) != 1 {
+		t.Fatalf("logs %v", list)
+	}
+	for _, k := range items.Required {
+		if _, ok := list[0][k]; !ok {
+			t.Errorf("entry lacks %q: %v", k, list[0])
+		}
+	}
+	payload, _ := list[0]["payload"].(map[string]any)
+	for _, k := range items.Properties.Payload.Required {
+		if _, ok := payload[k]; !ok {
+			t.Errorf("payload lacks %q: %v", k, payload)
+		}
+	}
+	if r := payload["result"]; r != "Success" && r != "Error" {
+		t.Errorf("result %v", r)
 	}
 }
