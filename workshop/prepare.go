@@ -65,7 +65,7 @@ type Result struct {
 
 // ErrIncomplete is wrapped by Prepare's and Teardown's error when some apps failed; the
 // result lists them and a re-run finishes the work.
-var ErrIncomplete = errors.New("some apps failed")
+var ErrIncomplete = errors.New("incomplete")
 
 // Prepare creates (or reuses) the attendee apps 1…cfg.Attendees and writes a card for each
 // into cfg.OutDir, with at most cfg.Concurrency calls in flight. It records every app in
@@ -188,7 +188,7 @@ func Prepare(ctx context.Context, cfg Config, progress func(Event)) (Result, err
 		res.Warnings = append(res.Warnings, fmt.Sprintf("The cards point at %s: attendees' machines cannot reach a local address. Give Logto an address they can reach (its ENDPOINT), run `logto-twilio setup` with it, then prepare again.", f.endpoint))
 	}
 	if res.Failed > 0 {
-		return res, fmt.Errorf("workshop: prepare: %d of %d apps failed: %w; run `logto-twilio workshop prepare` again to finish them", res.Failed, cfg.Attendees, ErrIncomplete)
+		return res, fmt.Errorf("workshop: prepare: %w: %d of %d apps failed; run `logto-twilio workshop prepare` again to finish them", ErrIncomplete, res.Failed, cfg.Attendees)
 	}
 	return res, nil
 }

@@ -117,7 +117,7 @@ func Teardown(ctx context.Context, cfg Config, progress func(Event)) (TeardownRe
 		}
 	}
 	if res.Failed > 0 {
-		return res, fmt.Errorf("workshop: teardown: %d of %d apps were not deleted: %w; run `logto-twilio workshop teardown` again", res.Failed, len(apps), ErrIncomplete)
+		return res, fmt.Errorf("workshop: teardown: %w: %d of %d apps were not deleted; run `logto-twilio workshop teardown` again", ErrIncomplete, res.Failed, len(apps))
 	}
 	return res, nil
 }
