@@ -29,16 +29,18 @@ const sandboxStateFile = "sandbox-state.json"
 // sandboxStateVersion is the version of sandboxStateFile.
 const sandboxStateVersion = 1
 
-// sandboxState is sandboxStateFile: where the Logto stand-in listened (its
-// URL is its issuer, so it comes back on the same port when it can), which
+// sandboxState is sandboxStateFile: where the stand-ins listened (the
+// Logto stand-in's URL is its issuer, so both come back on the same ports
+// when they can), which
 // app is the sandbox's M2M app, and both stand-ins' snapshots. It holds the
 // stand-ins' made-up credentials: mode 0600, like secrets.json.
 type sandboxState struct {
-	Version   int             `json:"version"`
-	LogtoAddr string          `json:"logtoAddr"` // 127.0.0.1:PORT
-	M2MAppID  string          `json:"m2mAppId"`
-	Logto     json.RawMessage `json:"logto"`
-	Twilio    json.RawMessage `json:"twilio"`
+	Version    int             `json:"version"`
+	LogtoAddr  string          `json:"logtoAddr"`            // 127.0.0.1:PORT
+	TwilioAddr string          `json:"twilioAddr,omitempty"` // 127.0.0.1:PORT
+	M2MAppID   string          `json:"m2mAppId"`
+	Logto      json.RawMessage `json:"logto"`
+	Twilio     json.RawMessage `json:"twilio"`
 }
 
 // sandboxEnv is the sandbox's wiring for any command: the stand-ins
@@ -120,7 +122,7 @@ func openSandbox(o options, getenv func(string) string) (*sandboxEnv, error) {
 		return nil, err
 	}
 	if st != nil {
-		if err := e.movedLogto(st.LogtoAddr, saved); err != nil {
+		if err := e.moved(st, saved); err != nil {
 			e.stop()
 			return nil, err
 		}
@@ -196,7 +198,15 @@ func (e *sandboxEnv) setAside(why error) (*sandboxState, error) {
 
 // start builds both stand-ins: from st when given, else freshly seeded.
 func (e *sandboxEnv) start(st *sandboxState) error {
-	e.tw = twiliotest.NewServer()
+	var twAddr, lgAddr string
+	if st != nil {
+		twAddr, lgAddr = st.TwilioAddr, st.LogtoAddr
+	}
+	tl, err := listenAgain(twAddr, "Twilio")
+	if err != nil {
+		return err
+	}
+	e.tw = twiliotest.NewServer(twiliotest.WithListener(tl))
 	if st != nil {
 		if err := e.tw.Restore(st.Twilio); err != nil {
 			e.tw.Close()
@@ -210,7 +220,7 @@ func (e *sandboxEnv) start(st *sandboxState) error {
 		seedTwilio(e.tw)
 	}
 
-	l, err := listenLogto(st)
+	l, err := listenAgain(lgAddr, "Logto")
 	if err != nil {
 		e.tw.Close()
 		return err
@@ -247,38 +257,43 @@ func seedTwilio(tw *twiliotest.Server) {
 	tw.AddVerifiedCallerID(sandboxAccountSID, sandboxTestPhone)
 }
 
-// listenLogto listens where the Logto stand-in listened last time, so its
-// issuer stays the same; when that port is taken (or on the first run), on
-// a free loopback port.
-func listenLogto(st *sandboxState) (net.Listener, error) {
+// listenAgain listens where a stand-in listened last time (addr), so its
+// URL stays the same; when that port is taken (or on the first run), on a
+// free loopback port.
+func listenAgain(addr, what string) (net.Listener, error) {
 	lc := net.ListenConfig{}
-	if st != nil && st.LogtoAddr != "" {
-		if host, _, err := net.SplitHostPort(st.LogtoAddr); err == nil && host == "127.0.0.1" {
-			if l, err := lc.Listen(context.Background(), "tcp", st.LogtoAddr); err == nil {
-				return l, nil
-			}
+	if host, _, err := net.SplitHostPort(addr); err == nil && host == "127.0.0.1" {
+		if l, err := lc.Listen(context.Background(), "tcp", addr); err == nil {
+			return l, nil
 		}
 	}
 	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: listen on 127.0.0.1 for the Logto stand-in: %w", err)
+		return nil, fmt.Errorf("sandbox: listen on 127.0.0.1 for the %s stand-in: %w", what, err)
 	}
 	return l, nil
 }
 
-// movedLogto handles a Logto stand-in that could not come back on its old
-// port: the sandbox's saved setup (the sandbox owns that folder) is pointed
-// at the new endpoint, and the user is told what still names the old one.
-func (e *sandboxEnv) movedLogto(oldAddr string, saved steps.Setup) error {
-	oldURL := "http://" + oldAddr
-	if oldAddr == "" || e.lg.URL == oldURL {
+// moved handles stand-ins that could not come back on their old ports:
+// the sandbox's saved setup (the sandbox owns that folder) is pointed at
+// the new URLs, and the user is told what still names the old Logto.
+func (e *sandboxEnv) moved(st *sandboxState, saved steps.Setup) error {
+	oldLogto, oldTwilio := "http://"+st.LogtoAddr, "http://"+st.TwilioAddr
+	logtoMoved := st.LogtoAddr != "" && e.lg.URL != oldLogto
+	twilioMoved := st.TwilioAddr != "" && e.tw.URL != oldTwilio
+	if !logtoMoved && !twilioMoved {
 		return nil
 	}
-	note := fmt.Sprintf("%s was taken, so the sandbox's Logto now runs at %s", oldURL, e.lg.URL)
-	if saved.Endpoint == oldURL {
-		if err := rewriteSavedEndpoint(e.Store.Dir, oldURL, e.lg.URL, e.tw.URL); err != nil {
+	if saved.Endpoint == oldLogto || saved.TwilioBaseURL == oldTwilio {
+		if err := rewriteSavedURLs(e.Store.Dir, map[string]string{oldLogto: e.lg.URL, oldTwilio: e.tw.URL}); err != nil {
 			return err
 		}
+	}
+	if !logtoMoved {
+		return nil // Logto's Twilio connector was told the new URL at start
+	}
+	note := fmt.Sprintf("%s was taken, so the sandbox's Logto now runs at %s", oldLogto, e.lg.URL)
+	if saved.Endpoint == oldLogto {
 		note += "; the saved sandbox setup was updated"
 	}
 	if saved.ExpressDir != "" {
@@ -288,10 +303,10 @@ func (e *sandboxEnv) movedLogto(oldAddr string, saved steps.Setup) error {
 	return nil
 }
 
-// rewriteSavedEndpoint points the sandbox's setup.json at the Logto
-// stand-in's new URL (endpoint and issuer) and the Twilio stand-in's,
-// keeping every other field as it is.
-func rewriteSavedEndpoint(dir, oldURL, newURL, twilioURL string) error {
+// rewriteSavedURLs rewrites, in the sandbox's setup.json, the endpoint,
+// issuer and Twilio base URL that start with an old stand-in URL (a key of
+// moves) to the new one, keeping every other field as it is.
+func rewriteSavedURLs(dir string, moves map[string]string) error {
 	path := filepath.Join(dir, steps.SetupFile)
 	b, err := os.ReadFile(filepath.Clean(path))
 	if err != nil {
@@ -301,14 +316,16 @@ func rewriteSavedEndpoint(dir, oldURL, newURL, twilioURL string) error {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil //nolint:nilerr // the wizard's welcome step reports an unreadable setup.json
 	}
-	set := func(k, v string) { m[k], _ = json.Marshal(v) }
-	set("endpoint", newURL)
-	var issuer string
-	if json.Unmarshal(m["issuer"], &issuer) == nil && strings.HasPrefix(issuer, oldURL) {
-		set("issuer", newURL+strings.TrimPrefix(issuer, oldURL))
-	}
-	if _, ok := m["twilioBaseUrl"]; ok {
-		set("twilioBaseUrl", twilioURL)
+	for _, k := range []string{"endpoint", "issuer", "twilioBaseUrl"} {
+		var v string
+		if json.Unmarshal(m[k], &v) != nil {
+			continue
+		}
+		for from, to := range moves {
+			if from != to && (v == from || strings.HasPrefix(v, from+"/")) {
+				m[k], _ = json.Marshal(to + strings.TrimPrefix(v, from))
+			}
+		}
 	}
 	out, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -406,8 +423,12 @@ func (e *sandboxEnv) Save() error {
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	addr := strings.TrimPrefix(e.lg.URL, "http://")
-	b, err := json.MarshalIndent(sandboxState{Version: sandboxStateVersion, LogtoAddr: addr, M2MAppID: e.m2mAppID, Logto: lb, Twilio: tb}, "", "  ")
+	b, err := json.MarshalIndent(sandboxState{
+		Version:    sandboxStateVersion,
+		LogtoAddr:  strings.TrimPrefix(e.lg.URL, "http://"),
+		TwilioAddr: strings.TrimPrefix(e.tw.URL, "http://"),
+		M2MAppID:   e.m2mAppID, Logto: lb, Twilio: tb,
+	}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("sandbox: encode state: %w", err)
 	}

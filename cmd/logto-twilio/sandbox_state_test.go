@@ -7,12 +7,16 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/steps"
+	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
 func noEnv(string) string { return "" }
@@ -153,6 +157,39 @@ func TestSandboxLogtoPortTaken(t *testing.T) {
 		if !strings.Contains(notes, want) {
 			t.Errorf("the notes lack %q:\n%s", want, notes)
 		}
+	}
+}
+
+// TestSandboxTwilioPortTaken: the Twilio stand-in moves silently (Logto's
+// connector is told its new URL) and the saved Twilio base URL follows it.
+func TestSandboxTwilioPortTaken(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	o := options{sandbox: true, configDir: dir}
+	first := mustOpen(t, o, noEnv)
+	oldLogto, oldTwilio := first.Prefill.Endpoint, first.Prefill.TwilioBaseURL
+	if err := first.Store.Save(steps.Setup{Endpoint: oldLogto, TwilioBaseURL: oldTwilio}, steps.Secrets{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	busy, err := net.Listen("tcp", strings.TrimPrefix(oldTwilio, "http://"))
+	if err != nil {
+		t.Skipf("the old port was taken by someone else already: %v", err)
+	}
+	defer busy.Close()
+	second := mustOpen(t, o, noEnv)
+	l, err := second.Store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Prefill.TwilioBaseURL == oldTwilio || l.Setup.TwilioBaseURL != second.Prefill.TwilioBaseURL || l.Setup.Endpoint != oldLogto {
+		t.Errorf("after the Twilio move: saved twilio %q endpoint %q; running twilio %q (old %q)",
+			l.Setup.TwilioBaseURL, l.Setup.Endpoint, second.Prefill.TwilioBaseURL, oldTwilio)
+	}
+	if strings.Contains(strings.Join(second.Notes, " "), "was taken") {
+		t.Errorf("a note about a move nobody needs to act on: %q", second.Notes)
 	}
 }
 
@@ -316,5 +353,83 @@ func TestSandboxServe(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, sandboxStateFile)); err != nil {
 		t.Errorf("serve saved no state: %v", err)
+	}
+}
+
+// TestSandboxWizardThenReopen runs the whole wizard in-process against the
+// sandbox (plain mode, a scripted sign-in), then opens the sandbox again
+// from the same folder, as `logto-twilio doctor --sandbox` would, and finds
+// what the wizard made: the app with the demo's redirect URI, the SMS
+// connector, phone sign-up in the sign-in experience, the signed-in user.
+func TestSandboxWizardThenReopen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole wizard")
+	}
+	var lg *logtotest.Server
+	started := make(chan struct{})
+	sandboxStarted = func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) }
+	t.Cleanup(func() { sandboxStarted = nil })
+
+	out, errOut := newWatchedBuffer(), newWatchedBuffer()
+	in := strings.NewReader("y\n" + strings.Repeat("\n", 60))
+	dir := t.TempDir()
+	port := freePort(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	signedIn := make(chan error, 1)
+	go func() {
+		err := signInOverHTTP(ctx, out, started, &lg)
+		if err != nil {
+			cancel()
+		}
+		signedIn <- err
+	}()
+	o := options{sandbox: true, port: port, configDir: dir, noBrowser: true}
+	code := wizard(ctx, o, in, out, errOut, noEnv)
+	if err := <-signedIn; err != nil {
+		t.Fatalf("signing in: %v\ntranscript:\n%s", err, out)
+	}
+	if code != exitOK {
+		t.Fatalf("exit code %d, stderr %q\ntranscript:\n%s", code, errOut, out)
+	}
+	firstURL := lg.URL
+	sandboxStarted = nil
+
+	env := mustOpen(t, o, noEnv)
+	l, err := env.Store.Load()
+	if err != nil || !l.Found {
+		t.Fatalf("the sandbox's setup: found %v, %v", l.Found, err)
+	}
+	su := l.Setup
+	if env.Prefill.Endpoint != firstURL || su.Endpoint != firstURL {
+		t.Errorf("Logto came back at %s (saved %s), want %s", env.Prefill.Endpoint, su.Endpoint, firstURL)
+	}
+	app, ok := env.lg.Application(su.AppID)
+	if !ok || !strings.Contains(string(app), "http://localhost:"+strconv.Itoa(port)+"/") {
+		t.Errorf("the wizard's app %s after reopening: %s", su.AppID, app)
+	}
+	if secrets := env.lg.AppSecrets(su.AppID); !slices.Contains(secrets, l.Secrets.AppSecret.Reveal()) {
+		t.Errorf("the saved app secret is not one of the reopened app's secrets")
+	}
+	conn, ok := env.lg.SMSConnector()
+	if !ok || !strings.Contains(string(conn), su.ConnectorID) {
+		t.Errorf("the wizard's connector %s after reopening: %s", su.ConnectorID, conn)
+	}
+	var sie struct {
+		SignUp struct{ Identifiers []string } `json:"signUp"`
+	}
+	_ = json.Unmarshal(env.lg.SignInExperience(), &sie)
+	if !slices.Contains(sie.SignUp.Identifiers, "phone") {
+		t.Errorf("sign-up identifiers after reopening: %v, want phone", sie.SignUp.Identifiers)
+	}
+	if users := env.lg.Users(); len(users) != 1 || "+"+users[0].PhoneNumber != sandboxTestPhone {
+		t.Errorf("users after reopening: %+v", users)
+	}
+	if inbox := env.tw.Inbox(); len(inbox) < 2 {
+		t.Errorf("the Twilio inbox after reopening has %d messages, want the test SMS and the sign-in code", len(inbox))
+	}
+	// The sandbox's state file holds made-up secrets only: mode 0600.
+	if info, err := os.Stat(filepath.Join(dir, sandboxStateFile)); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("%s mode %v (%v), want 0600", sandboxStateFile, info.Mode().Perm(), err)
 	}
 }

@@ -5,8 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 )
+
+// WithListener makes NewServer serve on l instead of a fresh 127.0.0.1 port, so a stand-in
+// restored from a Snapshot can keep the URL it had (the sandbox does this).
+func WithListener(l net.Listener) Option {
+	return func(c *config) { c.listen, c.listener = true, l }
+}
 
 // SnapshotVersion is the version of the JSON that Snapshot writes and Restore reads.
 const SnapshotVersion = 1

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -132,5 +133,27 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 				t.Errorf("a refused snapshot changed the stand-in")
 			}
 		})
+	}
+}
+
+func TestWithListener(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewServer(WithListener(l))
+	defer s.Close()
+	if want := "http://" + l.Addr().String(); s.URL != want {
+		t.Fatalf("URL %s, want %s", s.URL, want)
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL+"/2010-04-01/Accounts/"+snapSID+".json", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("the stand-in does not answer on the given listener: %v", err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("status %d without credentials, want 401", resp.StatusCode)
 	}
 }
