@@ -30,7 +30,7 @@ import (
 //     the welcome panel names, with how to remove it.
 //   - The folder holds the sandbox's setup.json and secrets.json (the steps'
 //     Store) and sandbox-state.json: both stand-ins' snapshots (versioned
-//     JSON), the Logto stand-in's address and the M2M app's id, mode 0600.
+//     JSON), the stand-ins' addresses and the M2M app's id, mode 0600.
 //     It is saved at start, after every call that changes a stand-in (a
 //     transport wrapper, so a Ctrl-C or a kill loses at most a browser
 //     sign-up), and at Close (which runs on Ctrl-C too).
@@ -39,8 +39,9 @@ import (
 //     saved setup is then pointed at the new endpoint and issuer, and a note
 //     says so. Its signing key is new on each start (ID tokens from an
 //     earlier run no longer verify; clients fetch the new keys), and browser
-//     sessions with it end. The Twilio stand-in needs no fixed port: Logto's
-//     connector is told its URL, and twilio-go reaches it in memory.
+//     sessions with it end. The Twilio stand-in also comes back on its port
+//     when free (else the saved Twilio base URL follows it silently: Logto's
+//     connector is told its URL at start, and twilio-go reaches it in memory).
 //   - The demo port without --port: the saved one when free (its redirect
 //     URI is registered), else 3000 when free, else any free port, decided
 //     at start and passed on as Prefill.Port; a note says why it is not 3000.
@@ -102,8 +103,10 @@ type inboxPanel struct {
 	once    sync.Once
 }
 
-func newInboxPanel(tw *twiliotest.Server) *inboxPanel {
-	p := &inboxPanel{tw: tw, changed: make(chan struct{}, 1), done: make(chan struct{})}
+// newInboxPanel watches tw's inbox; footer (the sandbox's notes, may be
+// empty) shows below the messages.
+func newInboxPanel(tw *twiliotest.Server, footer string) *inboxPanel {
+	p := &inboxPanel{tw: tw, footer: footer, changed: make(chan struct{}, 1), done: make(chan struct{})}
 	go p.watch()
 	return p
 }

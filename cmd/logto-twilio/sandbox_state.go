@@ -150,8 +150,7 @@ func openSandbox(o options, getenv func(string) string) (*sandboxEnv, error) {
 	}
 	e.LogtoHTTP = newHTTPClient(savingTransport{next: http.DefaultTransport, save: e.saveAfterChange})
 	e.TwilioHTTP = newHTTPClient(savingTransport{next: e.tw.Transport(), save: e.saveAfterChange})
-	e.Panel = newInboxPanel(e.tw)
-	e.Panel.footer = strings.Join(e.Notes, "\n")
+	e.Panel = newInboxPanel(e.tw, strings.Join(e.Notes, "\n"))
 	if sandboxStarted != nil {
 		sandboxStarted(e.lg, e.tw)
 	}

@@ -433,3 +433,41 @@ func TestSandboxWizardThenReopen(t *testing.T) {
 		t.Errorf("%s mode %v (%v), want 0600", sandboxStateFile, info.Mode().Perm(), err)
 	}
 }
+
+// BenchmarkOpenSandbox measures what --sandbox adds before the first frame:
+// a first start (seed and first save) and a restart from saved state.
+func BenchmarkOpenSandbox(b *testing.B) {
+	for _, restart := range []bool{false, true} {
+		name := "first"
+		if restart {
+			name = "restore"
+		}
+		b.Run(name, func(b *testing.B) {
+			dir := b.TempDir()
+			if restart {
+				createBenchState(b, dir)
+			}
+			for b.Loop() {
+				if !restart {
+					_ = os.Remove(filepath.Join(dir, sandboxStateFile))
+				}
+				env, err := openSandbox(options{sandbox: true, configDir: dir}, noEnv)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = env.Close()
+			}
+		})
+	}
+}
+
+func createBenchState(b *testing.B, dir string) {
+	b.Helper()
+	env, err := openSandbox(options{sandbox: true, configDir: dir}, noEnv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env.lg.AddTraditionalApp("Bookstore", []string{"http://localhost:3000/logto/sign-in-callback"}, nil)
+	env.lg.AddUser("14155550123")
+	_ = env.Close()
+}
