@@ -191,7 +191,8 @@ func TestE2EWizardSandbox(t *testing.T) {
 }
 
 // assertSecretsOnlyInSecretsFile checks that no secret value appears on the
-// screen or in any saved file but secrets.json, and that secrets.json is 0600.
+// screen or in any saved file but secrets.json (and the sandbox's state
+// file, its stand-ins' database), and that those are 0600.
 func assertSecretsOnlyInSecretsFile(t *testing.T, dir, screen string) {
 	t.Helper()
 	secrets := []string{sandboxAuthToken}
@@ -209,6 +210,14 @@ func assertSecretsOnlyInSecretsFile(t *testing.T, dir, screen string) {
 	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Base(p) == "secrets.json" {
 			return err
+		}
+		if filepath.Base(p) == sandboxStateFile {
+			// The sandbox's stand-ins' own data (their made-up
+			// credentials included), kept like secrets.json.
+			if info, err := d.Info(); err != nil || info.Mode().Perm() != 0o600 {
+				t.Errorf("%s is not mode 0600", p)
+			}
+			return nil
 		}
 		b, _ := os.ReadFile(p)
 		for _, s := range secrets {

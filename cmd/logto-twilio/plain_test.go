@@ -172,10 +172,12 @@ func signInOverHTTP(ctx context.Context, out *watchedBuffer, started <-chan stru
 	return nil
 }
 
-// TestSandboxLeavesNoFilesWithoutConfigDir checks that a sandbox run without
-// --config-dir saves only into a temporary directory that is gone at exit.
-func TestSandboxLeavesNoFilesWithoutConfigDir(t *testing.T) {
-	t.Parallel()
+// TestSandboxWithoutConfigDir checks that a sandbox run without
+// --config-dir saves into its own folder ("sandbox" inside the setup's
+// folder), which outlives the run, and leaves no temporary folder behind.
+func TestSandboxWithoutConfigDir(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("LOGTO_TWILIO_CONFIG_DIR", home) // buildSandbox reads the real environment
 	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "logto-twilio-sandbox-*"))
 	var out, errOut bytes.Buffer
 	// Input ends at once: the wizard stops at the first question.
@@ -186,5 +188,11 @@ func TestSandboxLeavesNoFilesWithoutConfigDir(t *testing.T) {
 	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "logto-twilio-sandbox-*"))
 	if len(after) > len(before) {
 		t.Errorf("the sandbox left %v behind", after)
+	}
+	if _, err := os.Stat(filepath.Join(home, "sandbox", sandboxStateFile)); err != nil {
+		t.Errorf("the sandbox kept no state in its folder: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(home, "setup.json")); err == nil {
+		t.Errorf("the sandbox wrote the real setup's setup.json")
 	}
 }

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -15,6 +12,39 @@ import (
 	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
+
+// The sandbox runs every command offline against stand-ins of Logto
+// (logtoapi/logtotest) and Twilio (twiliosetup/twiliotest) inside this
+// process. Its stand-ins keep their state between runs, so that
+// `logto-twilio --sandbox` and then `logto-twilio doctor --sandbox` (or
+// rotate, teardown, workshop) see the same Logto and Twilio:
+//
+//   - The sandbox folder is --config-dir when given, else "sandbox" inside
+//     the setup's folder (LOGTO_TWILIO_CONFIG_DIR, or the user's config
+//     directory + "/logto-twilio"); never the real setup's folder itself,
+//     and a --config-dir holding a setup for a non-loopback Logto is
+//     refused. The default persists: a returning user finds the sandbox
+//     again with just --sandbox, the summary may name the folder, and the
+//     Express starter has a Logto to talk to (`sandbox serve`). Someone who
+//     only tried it offline has a few kilobytes of made-up data in a folder
+//     the welcome panel names, with how to remove it.
+//   - The folder holds the sandbox's setup.json and secrets.json (the steps'
+//     Store) and sandbox-state.json: both stand-ins' snapshots (versioned
+//     JSON), the stand-ins' addresses and the M2M app's id, mode 0600.
+//     It is saved at start, after every call that changes a stand-in (a
+//     transport wrapper, so a Ctrl-C or a kill loses at most a browser
+//     sign-up), and at Close (which runs on Ctrl-C too).
+//   - The Logto stand-in's URL is its issuer: it comes back on the same
+//     127.0.0.1 port when that is free, else on a new one; the sandbox's
+//     saved setup is then pointed at the new endpoint and issuer, and a note
+//     says so. Its signing key is new on each start (ID tokens from an
+//     earlier run no longer verify; clients fetch the new keys), and browser
+//     sessions with it end. The Twilio stand-in also comes back on its port
+//     when free (else the saved Twilio base URL follows it silently: Logto's
+//     connector is told its URL at start, and twilio-go reaches it in memory).
+//   - The demo port without --port: the saved one when free (its redirect
+//     URI is registered), else 3000 when free, else any free port, decided
+//     at start and passed on as Prefill.Port; a note says why it is not 3000.
 
 // Sandbox identities, made up: they exist only in the in-process Twilio
 // stand-in and are no one's credentials. The Twilio account is a trial
@@ -31,65 +61,27 @@ const (
 // sandboxStarted, when set (by tests only), is told about the stand-ins.
 var sandboxStarted func(lg *logtotest.Server, tw *twiliotest.Server)
 
-// buildSandbox starts the Logto and Twilio stand-ins in this process, seeds
-// them like a fresh Logto with an M2M app and a Twilio trial account with a
-// Messaging Service and a number, and prefills every answer that points at
-// them. The setup is saved in --config-dir, or in a temporary directory that
-// is removed at exit, so a sandbox run never touches a real setup.
+// buildSandbox gives the wizard the sandbox's wiring (see openSandbox):
+// every answer prefilled to point at the stand-ins, the setup saved in the
+// sandbox folder. The cleanup saves the stand-ins' state and stops them.
 func buildSandbox(o options, prefill *steps.Prefill) (steps.Deps, *inboxPanel, func(), error) {
-	tw := twiliotest.NewServer()
-	tw.AddAccount(twiliotest.Account{
-		SID: sandboxAccountSID, AuthToken: sandboxAuthToken,
-		FriendlyName: "Sandbox trial account", Type: "Trial",
-	})
-	tw.AddNumber(sandboxAccountSID, sandboxSender)
-	tw.AddService(sandboxAccountSID, "Sandbox notifications", sandboxSender)
-	tw.AddVerifiedCallerID(sandboxAccountSID, sandboxTestPhone)
-
-	lg := logtotest.NewServer(logtotest.WithTwilioBaseURL(tw.URL))
-	m2mID, m2mSecret := lg.AddM2MApp(sandboxM2MName, true)
-	if sandboxStarted != nil {
-		sandboxStarted(lg, tw)
+	env, err := openSandbox(o, os.Getenv)
+	if err != nil {
+		return steps.Deps{}, nil, nil, err
 	}
+	p := env.Prefill
+	p.TestPhone = firstNonEmpty(prefill.TestPhone, p.TestPhone)
+	p.NoBrowser = prefill.NoBrowser
+	*prefill = p
 
-	*prefill = steps.Prefill{
-		Endpoint:         lg.URL,
-		TwilioBaseURL:    tw.URL,
-		Port:             prefill.Port,
-		TwilioAccountSID: sandboxAccountSID,
-		TwilioAuthToken:  steps.Secret(sandboxAuthToken),
-		M2MAppID:         m2mID,
-		M2MAppSecret:     steps.Secret(m2mSecret),
-		TestPhone:        firstNonEmpty(prefill.TestPhone, sandboxTestPhone),
-		NoBrowser:        prefill.NoBrowser,
-		Sandbox:          true,
-	}
-
-	dir := o.configDir
-	removeDir := false
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "logto-twilio-sandbox-"+randomSuffix())
-		removeDir = true
-	}
-	d := steps.DefaultDeps(newHTTPClient(nil), newHTTPClient(tw.Transport()))
-	d.Store = &steps.Store{Dir: dir}
-
-	panel := newInboxPanel(tw)
+	d := steps.DefaultDeps(env.LogtoHTTP, env.TwilioHTTP)
+	d.Store = env.Store
 	cleanup := func() {
-		panel.stop()
-		lg.Close()
-		tw.Close()
-		if removeDir {
-			_ = os.RemoveAll(dir)
+		if err := env.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "logto-twilio: %v\n", err)
 		}
 	}
-	return d, panel, cleanup, nil
-}
-
-func randomSuffix() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	return d, env.Panel, cleanup, nil
 }
 
 func firstNonEmpty(vs ...string) string {
@@ -105,13 +97,16 @@ func firstNonEmpty(vs ...string) string {
 // can read the code the sign-in page asks for.
 type inboxPanel struct {
 	tw      *twiliotest.Server
+	footer  string // the sandbox's notes, below the messages
 	changed chan struct{}
 	done    chan struct{}
 	once    sync.Once
 }
 
-func newInboxPanel(tw *twiliotest.Server) *inboxPanel {
-	p := &inboxPanel{tw: tw, changed: make(chan struct{}, 1), done: make(chan struct{})}
+// newInboxPanel watches tw's inbox; footer (the sandbox's notes, may be
+// empty) shows below the messages.
+func newInboxPanel(tw *twiliotest.Server, footer string) *inboxPanel {
+	p := &inboxPanel{tw: tw, footer: footer, changed: make(chan struct{}, 1), done: make(chan struct{})}
 	go p.watch()
 	return p
 }
@@ -149,7 +144,6 @@ func (p *inboxPanel) View() string {
 	b.WriteString("Sandbox SMS inbox (what Twilio would deliver)\n")
 	if len(msgs) == 0 {
 		b.WriteString("  no messages yet")
-		return b.String()
 	}
 	for i := len(msgs) - 1; i >= 0 && i >= len(msgs)-3; i-- {
 		m := msgs[i]
@@ -158,6 +152,9 @@ func (p *inboxPanel) View() string {
 			line += " · code " + c
 		}
 		fmt.Fprintf(&b, "%s · %s\n", line, clip(oneLine(m.Body), 70-len([]rune(line))))
+	}
+	if p.footer != "" {
+		b.WriteString("\n" + p.footer)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

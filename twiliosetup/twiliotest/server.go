@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -66,8 +67,9 @@ type Server struct {
 type Option func(*config)
 
 type config struct {
-	listen bool
-	step   time.Duration
+	listen   bool
+	listener net.Listener // WithListener's; nil = a fresh 127.0.0.1 port
+	step     time.Duration
 }
 
 // WithoutListener makes NewServer start no network listener: the server is reachable
@@ -103,7 +105,12 @@ func NewServer(opts ...Option) *Server {
 	s.cond = sync.NewCond(&s.mu)
 	s.handler = http.HandlerFunc(s.serve)
 	if cfg.listen {
-		s.hs = httptest.NewServer(s.handler)
+		s.hs = httptest.NewUnstartedServer(s.handler)
+		if cfg.listener != nil {
+			_ = s.hs.Listener.Close()
+			s.hs.Listener = cfg.listener
+		}
+		s.hs.Start()
 		s.URL = s.hs.URL
 	} else {
 		s.URL = invalidURL

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// againCommand is the command line to suggest for sub ("" for the wizard,
+// or "doctor", "rotate", "teardown", ...) that reaches the same setup as this
+// run: it repeats the flags that choose the setup and the services
+// (--sandbox, --config-dir, --logto-endpoint, --twilio-base-url, --port), and
+// no others. With --sandbox the endpoint and Twilio URL are the stand-ins',
+// so those two flags are left out. Values are quoted for a POSIX shell
+// when they need it.
+func againCommand(o options, sub string) string {
+	parts := []string{"logto-twilio"}
+	if sub = strings.TrimSpace(sub); sub != "" {
+		parts = append(parts, sub)
+	}
+	if o.sandbox {
+		parts = append(parts, "--sandbox")
+	}
+	if d := strings.TrimSpace(o.configDir); d != "" {
+		parts = append(parts, "--config-dir", shellQuote(d))
+	}
+	if !o.sandbox {
+		if e := strings.TrimSpace(o.endpoint); e != "" {
+			parts = append(parts, "--logto-endpoint", shellQuote(e))
+		}
+		if u := strings.TrimSpace(o.twilioBaseURL); u != "" {
+			parts = append(parts, "--twilio-base-url", shellQuote(u))
+		}
+	}
+	if o.port > 0 {
+		parts = append(parts, "--port", strconv.Itoa(o.port))
+	}
+	return strings.Join(parts, " ")
+}
+
+// shellSafe are the words a POSIX shell takes as they are.
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./~-]+$`)
+
+// shellQuote quotes s for a POSIX shell when it needs it: the whole value
+// in single quotes, each single quote inside it closed, escaped with a
+// backslash and reopened. A leading ~ is quoted too (the shell would
+// expand it, but the flag's value was given after expansion).
+func shellQuote(s string) string {
+	if shellSafe.MatchString(s) && !strings.HasPrefix(s, "~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
