@@ -177,11 +177,16 @@ func signInOverHTTP(ctx context.Context, out *watchedBuffer, started <-chan stru
 // folder), which outlives the run, and leaves no temporary folder behind.
 func TestSandboxWithoutConfigDir(t *testing.T) {
 	home := t.TempDir()
-	t.Setenv("LOGTO_TWILIO_CONFIG_DIR", home) // buildSandbox reads the real environment
 	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "logto-twilio-sandbox-*"))
 	var out, errOut bytes.Buffer
 	// Input ends at once: the wizard stops at the first question.
-	code := run([]string{"--sandbox", "--no-browser"}, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
+	getenv := func(k string) string {
+		if k == "LOGTO_TWILIO_CONFIG_DIR" {
+			return home
+		}
+		return ""
+	}
+	code := run([]string{"--sandbox", "--no-browser"}, strings.NewReader(""), &out, &errOut, getenv)
 	if code != exitFailure || !strings.Contains(errOut.String(), "the input ended before the wizard finished") {
 		t.Fatalf("a run with no input: exit %d, stderr %q", code, errOut.String())
 	}

@@ -32,6 +32,9 @@ const topicsGroup = "topics"
 // by writing its newXCmd in its own file and listing it here.
 var commands = []func(*app) *cobra.Command{
 	newSetupCmd,
+	newTeardownCmd,
+	newWorkshopCmd,
+	newSandboxCmd,
 	newEnvironmentTopic,
 }
 

@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/spf13/cobra"
 
 	"github.com/logto-twilio/logto-twilio/tui"
 )
@@ -174,16 +176,28 @@ func TestRunExitCodes(t *testing.T) {
 // one line; update them with go test -run TestHelp -update.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
+	type helpCase struct {
 		name string
 		args []string
-	}{
-		{"root", []string{"--help"}},
-		{"setup", []string{"setup", "--help"}},
-		{"environment", []string{"help", "environment"}},
-		{"help", []string{"help", "--help"}},
-		{"completion", []string{"completion", "--help"}},
 	}
+	tests := []helpCase{
+		{"root", []string{"--help"}},
+		{"environment", []string{"help", "environment"}},
+	}
+	// Every command in the tree, so a new command gets its snapshot (run
+	// with -update once) and cannot ship without an example section.
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		for _, sc := range c.Commands() {
+			if sc.Hidden || !sc.Runnable() && !sc.HasSubCommands() {
+				continue
+			}
+			p := append(slices.Clone(path), sc.Name())
+			tests = append(tests, helpCase{strings.Join(p, "_"), append(slices.Clone(p), "--help")})
+			walk(sc, p)
+		}
+	}
+	walk(newRootCmd(&app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: noEnv}), nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

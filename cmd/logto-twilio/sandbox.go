@@ -64,8 +64,8 @@ var sandboxStarted func(lg *logtotest.Server, tw *twiliotest.Server)
 // buildSandbox gives the wizard the sandbox's wiring (see openSandbox):
 // every answer prefilled to point at the stand-ins, the setup saved in the
 // sandbox folder. The cleanup saves the stand-ins' state and stops them.
-func buildSandbox(o options, prefill *steps.Prefill) (steps.Deps, *inboxPanel, func(), error) {
-	env, err := openSandbox(o, os.Getenv)
+func buildSandbox(o options, prefill *steps.Prefill, getenv func(string) string) (steps.Deps, *inboxPanel, func(), error) {
+	env, err := openSandbox(o, getenv)
 	if err != nil {
 		return steps.Deps{}, nil, nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 )
 
 // sandboxServe keeps the sandbox's stand-ins up, from the saved state and
@@ -12,9 +11,9 @@ import (
 // so the Express starter the wizard wrote has a Logto to talk to. It
 // prints where they listen; the state is saved when it stops. The lead
 // wires it as `logto-twilio sandbox serve`.
-func sandboxServe(ctx context.Context, o options, stdout io.Writer) error {
+func sandboxServe(ctx context.Context, o options, stdout io.Writer, getenv func(string) string) error {
 	o.sandbox = true
-	env, err := openSandbox(o, os.Getenv)
+	env, err := openSandbox(o, getenv)
 	if err != nil {
 		return err
 	}

@@ -146,15 +146,11 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	case err == nil:
 		return nil
 	case errors.Is(err, tui.ErrInterrupted):
-		if o.sandbox && o.configDir == "" {
-			fmt.Fprintln(stderr, "\nlogto-twilio: stopped.\nA sandbox run keeps nothing; pass --config-dir to keep one and resume it.")
-			return withCode(exitInterrupted, nil)
-		}
 		where := "your config directory"
 		if deps.Store != nil {
 			where = deps.Store.Dir
 		}
-		fmt.Fprintf(stderr, "\nlogto-twilio: stopped.\nWhat you finished is saved in %s.\nRun logto-twilio again to resume.\n", where)
+		fmt.Fprintf(stderr, "\nlogto-twilio: stopped.\nWhat you finished is saved in %s.\nRun %s to resume.\n", where, againCommand(o, ""))
 		return withCode(exitInterrupted, nil)
 	case errors.Is(err, tui.ErrInputEnded):
 		fmt.Fprintln(stderr, "\nlogto-twilio: the input ended before the wizard finished.\n"+

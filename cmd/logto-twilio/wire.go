@@ -7,12 +7,13 @@ import (
 )
 
 // buildDeps wires the steps to the real services, or to in-process stand-ins
-// with --sandbox. It only builds values: no request is sent and no file is
-// touched, so the first frame is not delayed. The sandbox's stand-ins listen
-// on loopback sockets, which costs well under a millisecond.
+// with --sandbox. For a real Logto it only builds values: no request is sent
+// and no file is touched, so the first frame is not delayed. The sandbox
+// restores its stand-ins from its folder and starts them on loopback sockets
+// (about 3 ms; see BenchmarkOpenSandbox).
 func buildDeps(o options, prefill *steps.Prefill, getenv func(string) string) (steps.Deps, *inboxPanel, func(), error) {
 	if o.sandbox {
-		return buildSandbox(o, prefill)
+		return buildSandbox(o, prefill, getenv)
 	}
 	store, err := storeFor(o, getenv)
 	if err != nil {

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// newSandboxCmd groups what the sandbox offers besides --sandbox.
+func newSandboxCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Keep the sandbox's stand-ins of Logto and Twilio running",
+		Long: `The sandbox (--sandbox on any command) runs against stand-ins of Logto and Twilio inside this program, and keeps their state in its own folder between runs, so "logto-twilio doctor --sandbox" checks what "logto-twilio --sandbox" set up.
+
+"sandbox serve" keeps the stand-ins up on their saved addresses until Ctrl-C, so the Express starter the wizard wrote has a Logto to sign in with.`,
+		Example: `
+logto-twilio sandbox serve
+`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return usageErrorf(c, "say what to do: serve")
+		},
+	}
+	c.AddCommand(&cobra.Command{
+		Use:   "serve",
+		Short: "Run the sandbox's Logto and Twilio stand-ins until Ctrl-C",
+		Example: `
+# In one terminal
+logto-twilio sandbox serve
+# In another, the Express starter the sandbox wizard wrote
+cd logto-express-sample && npm install && npm start
+`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return sandboxServe(c.Context(), a.opts, a.stdout, a.getenv)
+		},
+	})
+	return c
+}
