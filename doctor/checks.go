@@ -21,12 +21,12 @@ const (
 	hintM2M   = "Run `logto-twilio setup` with the automatic method (machine-to-machine credentials) to let doctor read Logto's settings."
 )
 
-func pass(detail string) Check         { return Check{Status: Pass, Detail: detail} }
-func warn(detail, hint string) Check   { return Check{Status: Warn, Detail: detail, Hint: hint} }
-func fail(detail, hint string) Check   { return Check{Status: Fail, Detail: detail, Hint: hint} }
-func skip(detail, hint string) Check   { return Check{Status: Skip, Detail: detail, Hint: hint} }
-func quoted(s string) string           { return strconv.Quote(s) }
-func listOf(items []string) string     { return strings.Join(items, ", ") }
+func pass(detail string) Check       { return Check{Status: Pass, Detail: detail} }
+func warn(detail, hint string) Check { return Check{Status: Warn, Detail: detail, Hint: hint} }
+func fail(detail, hint string) Check { return Check{Status: Fail, Detail: detail, Hint: hint} }
+func skip(detail, hint string) Check { return Check{Status: Skip, Detail: detail, Hint: hint} }
+func quoted(s string) string         { return strconv.Quote(s) }
+func listOf(items []string) string   { return strings.Join(items, ", ") }
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
@@ -113,7 +113,7 @@ func (r *run) m2m(ctx context.Context) Check {
 				"Assign that role to the M2M app in the Console: "+se.ConsoleURL)
 		case errors.As(err, &ae) && ae.OAuth == "invalid_client":
 			return fail("Logto refuses the saved M2M credentials (App ID "+s.M2MAppID+"): the app or its secret was deleted, rotated or has expired.",
-				"Create a new secret for the M2M app in the Console ("+r.e.Console().ApplicationDetails(s.M2MAppID)+"), then run `logto-twilio setup` again.")
+				"Create a new secret for the M2M app, then run `logto-twilio setup` again: "+r.e.Console().ApplicationDetails(s.M2MAppID))
 		}
 		return fail("No Management API token: "+plain(err)+".", "Check that Logto runs at "+r.e.String()+", then run `logto-twilio doctor` again.")
 	}
@@ -177,11 +177,11 @@ func (r *run) app(ctx context.Context) Check {
 		if len(app.RedirectURIs) > 0 {
 			detail += " It lists: " + listOf(app.RedirectURIs) + "."
 		}
-		return fail(detail, "Add "+redirect+" under Redirect URIs on the app's page ("+page+"), or run `logto-twilio setup` again.")
+		return fail(detail, "Run `logto-twilio setup` again, or add "+redirect+" under Redirect URIs on the app's page: "+page)
 	}
 	if !slices.Contains(app.PostLogoutRedirectURIs, postLogout) {
 		return warn(fmt.Sprintf("The app %q does not list the post sign-out redirect URI %s: signing out of the demo ends on a Logto error page.", app.Name, postLogout),
-			"Add "+postLogout+" under Post sign-out redirect URIs on the app's page ("+page+"), or run `logto-twilio setup` again.")
+			"Run `logto-twilio setup` again, or add "+postLogout+" under Post sign-out redirect URIs on the app's page: "+page)
 	}
 	return pass(fmt.Sprintf("The app %q (%s) is a Traditional web app with the redirect URI %s and the post sign-out URI.", app.Name, app.ID, redirect))
 }
@@ -205,7 +205,7 @@ func (r *run) appSecret(ctx context.Context) Check {
 		return pass("Logto's token endpoint accepts the saved app secret of " + s.AppID + ".")
 	case logtoapi.AppSecretWrong:
 		return fail("Logto refuses the saved app secret of "+s.AppID+": it was deleted, rotated or has expired.",
-			"Run `logto-twilio rotate` (or add a secret on the app's page, "+page+", and run `logto-twilio setup` again).")
+			"Run `logto-twilio rotate`, or add a secret on the app's page and run `logto-twilio setup` again: "+page)
 	case logtoapi.AppUnknown:
 		return fail("Logto has no app "+s.AppID+" any more (deleted?).", "Run `logto-twilio setup` again to create or pick an app.")
 	case logtoapi.AppNotTraditional:
@@ -230,7 +230,7 @@ func (r *run) connector(ctx context.Context) Check {
 		var ae *logtoapi.APIError
 		if errors.As(err, &ae) && ae.Code == "connector.more_than_one_sms" {
 			return fail("The tenant has more than one SMS connector: Logto refuses to list its connectors and cannot pick one to send codes with.",
-				"Keep one SMS connector: remove the others in the Console ("+page+"), then run `logto-twilio doctor` again.")
+				"Keep one SMS connector: remove the others in the Console, then run `logto-twilio doctor` again: "+page)
 		}
 		return fail("Cannot read the SMS connector: "+plain(err)+".", "Run `logto-twilio doctor` again; if it persists, check Logto's server log.")
 	}
@@ -246,7 +246,7 @@ func (r *run) connector(ctx context.Context) Check {
 	}
 	tc, err := k.TwilioConfig()
 	if err != nil {
-		return fail("The Twilio connector's config cannot be read: "+plain(err)+".", "Open the connector in the Console ("+page+") and save it again, or run `logto-twilio setup` again.")
+		return fail("The Twilio connector's config cannot be read: "+plain(err)+".", "Run `logto-twilio setup` again, or open the connector in the Console and save it again: "+page)
 	}
 	r.addSecret(tc.AuthToken)
 	r.conn = &tc
@@ -490,7 +490,7 @@ func (r *run) trialPhone(ctx context.Context) Check {
 		}
 	}
 	return fail("Trial account: "+p.E164()+" is not a verified caller ID, so Twilio refuses to text it (error 21608).",
-		"Verify it in the Twilio Console ("+twiliosetup.ConsoleVerifiedCallerIDs+"), or upgrade the account.")
+		"Upgrade the account, or verify the number in the Twilio Console: "+twiliosetup.ConsoleVerifiedCallerIDs)
 }
 
 // testSMS: 10. a test SMS through Logto's connector, delivery followed to a final state.

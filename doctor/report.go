@@ -92,16 +92,42 @@ func (r Report) Text(width int, color bool) string {
 	case t.Warn > 0:
 		verdict = "doctor: no failure, " + plural(t.Warn, "warning", "warnings")
 	}
-	fmt.Fprintf(&b, "%s (%d passed, %d warned, %d failed, %d skipped)\n", verdict, t.Pass, t.Warn, t.Fail, t.Skip)
+	total := fmt.Sprintf("%s (%d passed, %d warned, %d failed, %d skipped)", verdict, t.Pass, t.Warn, t.Fail, t.Skip)
+	for _, l := range wrap(total, width) {
+		b.WriteString(l + "\n")
+	}
 	return b.String()
 }
 
-// wrap word-wraps s at width columns, breaking words longer than a line (URLs).
+// wrap word-wraps s at width columns on spaces only (never inside a command such as
+// `logto-twilio setup`), breaking words longer than a line (URLs) at the width.
 func wrap(s string, width int) []string {
 	width = max(width, 10)
-	out := strings.Split(ansi.Wrap(s, width, ""), "\n")
-	for i, l := range out {
-		out[i] = strings.TrimRight(l, " ")
+	var lines []string
+	line, lw := "", 0
+	flush := func() {
+		lines = append(lines, line)
+		line, lw = "", 0
 	}
-	return out
+	for _, word := range strings.Fields(s) {
+		ww := ansi.StringWidth(word)
+		switch {
+		case lw > 0 && lw+1+ww <= width:
+			line, lw = line+" "+word, lw+1+ww
+			continue
+		case lw > 0:
+			flush()
+		}
+		for ww > width {
+			head := ansi.Truncate(word, width, "")
+			lines = append(lines, head)
+			word = word[len(head):]
+			ww = ansi.StringWidth(word)
+		}
+		line, lw = word, ww
+	}
+	if lw > 0 || len(lines) == 0 {
+		flush()
+	}
+	return lines
 }

@@ -36,6 +36,8 @@ type stand struct {
 	connID string
 	svc    string
 	token  string
+	// setupDone is when the stand was ready (requests before it are the stand's own).
+	setupDone time.Time
 }
 
 type standOpt struct {
@@ -120,11 +122,11 @@ func newStand(t *testing.T, o standOpt) *stand {
 		setup.Method, setup.M2MAppID, sec.M2MAppSecret = steps.MethodManual, "", ""
 		setup.ConnectorAction = steps.ConnectorManual
 	}
-	s := &stand{t: t, lg: lg, tw: tw, m2mID: m2mID, appID: appID, connID: connID, svc: svc, token: token}
+	s := &stand{t: t, lg: lg, tw: tw, m2mID: m2mID, appID: appID, connID: connID, svc: svc, token: token, setupDone: time.Now()}
 	s.cfg = Config{
 		Setup: setup, Secrets: sec, Found: true,
-		LogtoHTTP:  &http.Client{Timeout: 30 * time.Second},
-		TwilioHTTP: tw.Client(),
+		LogtoHTTP:    &http.Client{Timeout: 30 * time.Second},
+		TwilioHTTP:   tw.Client(),
 		CheckTimeout: 5 * time.Second, TestSMSTimeout: 10 * time.Second,
 	}
 	return s
