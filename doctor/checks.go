@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -195,7 +196,9 @@ func (r *run) appSecret(ctx context.Context) Check {
 	if r.eErr != nil {
 		return skip("No valid Logto endpoint is saved.", hintRerun)
 	}
-	got, err := logtoapi.VerifyAppCredentials(ctx, r.cfg.LogtoHTTP, r.e, s.AppID, sec.AppSecret.Reveal())
+	hc := *r.cfg.LogtoHTTP
+	hc.Transport = probeGuard{next: hc.Transport}
+	got, err := logtoapi.VerifyAppCredentials(ctx, &hc, r.e, s.AppID, sec.AppSecret.Reveal())
 	if err != nil {
 		return fail("Cannot check the app secret at Logto's token endpoint: "+plain(err)+".", "Check that Logto runs at "+r.e.String()+", then run `logto-twilio doctor` again.")
 	}
@@ -272,12 +275,12 @@ func (r *run) connector(ctx context.Context) Check {
 // config, else the saved copy).
 func (r *run) templates(context.Context) Check {
 	var list []logtoapi.SMSTemplate
-	from := "The connector's"
+	from, note := "The connector's", ""
 	switch {
 	case r.conn != nil:
 		list = r.conn.Templates
 	case len(r.cfg.Setup.Templates) > 0:
-		from = "The saved (the connector was not read)"
+		from, note = "The saved", " (the connector was not read)"
 		for _, t := range r.cfg.Setup.Templates {
 			list = append(list, logtoapi.SMSTemplate{UsageType: t.UsageType, Content: t.Content})
 		}
@@ -312,12 +315,12 @@ func (r *run) templates(context.Context) Check {
 		problems = append(problems, "missing required: "+listOf(missingReq))
 	}
 	if len(problems) > 0 {
-		return fail(from+" SMS templates are broken: "+strings.Join(problems, "; ")+".", hint)
+		return fail(from+" SMS templates are broken"+note+": "+strings.Join(problems, "; ")+".", hint)
 	}
 	if len(missingOpt) > 0 {
-		return warn(from+" SMS templates lack "+listOf(missingOpt)+": Logto sends the Generic one for them (Logto 1.35 or later; older versions fail).", hint)
+		return warn(from+" SMS templates"+note+" lack "+listOf(missingOpt)+": Logto sends the Generic one for them (Logto 1.35 or later; older versions fail).", hint)
 	}
-	return pass(from + " " + strconv.Itoa(len(twiliosetup.UsageTypes)) + " SMS templates are all there and contain {{code}}.")
+	return pass(from + " " + strconv.Itoa(len(twiliosetup.UsageTypes)) + " SMS templates are all there and contain {{code}}" + note + ".")
 }
 
 // signIn: 8. sign-up by phone with verification, sign-in by phone + SMS code.
@@ -541,4 +544,28 @@ func (r *run) testSMS(ctx context.Context) Check {
 		return pass("The test SMS " + final.SID + " to " + p.E164() + " was sent through Logto's connector (no delivery receipt yet; many carriers send none).")
 	}
 	return pass("The test SMS " + final.SID + " to " + p.E164() + " was " + final.Status + " through Logto's connector.")
+}
+
+// errProbeAccepted: the token endpoint answered 200 to the made-up code of the app-secret
+// probe. Logto never does (fixtures 120–123), so something else answered (a proxy page).
+var errProbeAccepted = errors.New("the token endpoint answered 200 to a made-up sign-in code, so it is not Logto answering (a proxy or an error page?)")
+
+// probeGuard turns a 200 answer to the app-secret probe into errProbeAccepted, which
+// logtoapi.VerifyAppCredentials would take for accepted credentials.
+type probeGuard struct{ next http.RoundTripper }
+
+func (g probeGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	next := g.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(req)
+	if err != nil {
+		return nil, err //nolint:wrapcheck // the transport's error, as net/http returns it
+	}
+	if resp.StatusCode == http.StatusOK {
+		_ = resp.Body.Close()
+		return nil, errProbeAccepted
+	}
+	return resp, nil
 }

@@ -332,3 +332,16 @@ var (
 	_ = logtotest.Fault{}
 	_ = twiliotest.Fault{}
 )
+
+// BenchmarkDoctor measures a full doctor run (all checks, no test SMS) against the
+// stand-ins on loopback.
+func BenchmarkDoctor(b *testing.B) {
+	s := newStand(b, standOpt{})
+	b.ResetTimer()
+	for b.Loop() {
+		rep := Run(b.Context(), s.cfg)
+		if rep.Failed() {
+			b.Fatal(rep.Text(80, false))
+		}
+	}
+}

@@ -37,9 +37,13 @@ func plain(err error) string {
 		return "connection refused (nothing listens at " + host(err) + ")"
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, errUnexpectedEOF(err)):
 		return "the connection was closed without an answer"
+	case strings.Contains(err.Error(), "unexpected EOF"):
+		return "the answer was cut short (a dropped connection or a broken proxy?)"
+	case strings.Contains(err.Error(), "missing access_token"):
+		return "the token endpoint answered without an access token (a proxy or an error page?)"
 	case errors.As(err, &te):
 		return trimDot(twilioPhrase(te))
-	case errors.As(err, &syn), errors.As(err, &typ):
+	case errors.As(err, &syn), errors.As(err, &typ), notJSON(err.Error()):
 		return "the answer was not the JSON expected (a proxy or an error page?)"
 	case logtoapi.Explain(err) != "":
 		return trimDot(logtoapi.Explain(err))
@@ -117,4 +121,15 @@ func trimDot(s string) string { return strings.TrimRight(strings.TrimSpace(s), "
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// notJSON reports whether an error text says an answer could not be decoded (oauth2 and
+// twilio-go flatten the decoder's error into text).
+func notJSON(msg string) bool {
+	for _, m := range []string{"cannot parse json", "unexpected end of JSON", "invalid character", "cannot unmarshal"} {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
 }

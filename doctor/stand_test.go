@@ -27,7 +27,7 @@ const (
 // stand is a healthy setup on the two stand-ins: what the wizard would have made and
 // saved.
 type stand struct {
-	t      *testing.T
+	t      testing.TB
 	lg     *logtotest.Server
 	tw     *twiliotest.Server
 	cfg    Config
@@ -47,7 +47,7 @@ type standOpt struct {
 	statusDur time.Duration
 }
 
-func newStand(t *testing.T, o standOpt) *stand {
+func newStand(t testing.TB, o standOpt) *stand {
 	t.Helper()
 	twOpts := []twiliotest.Option{twiliotest.WithStatusStep(time.Millisecond)}
 	if o.statusDur != 0 {
@@ -156,7 +156,7 @@ func (s *stand) normalise(text string) string {
 }
 
 // closedURL is the URL of a server that was started and closed: connections are refused.
-func closedURL(t *testing.T) string {
+func closedURL(t testing.TB) string {
 	t.Helper()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	u := srv.URL
@@ -179,14 +179,14 @@ func (rw rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
 // bodyFault answers requests whose path matches with status and body instead of the
 // stand-in (a malformed answer from a proxy or a broken server).
 type bodyFault struct {
-	match  func(path string) bool
+	match  func(*http.Request) bool
 	status int
 	body   string
 	next   http.RoundTripper
 }
 
 func (f bodyFault) RoundTrip(r *http.Request) (*http.Response, error) {
-	if !f.match(r.URL.Path) {
+	if !f.match(r) {
 		return f.next.RoundTrip(r)
 	}
 	if r.Body != nil {
