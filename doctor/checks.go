@@ -561,7 +561,7 @@ func (g probeGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := next.RoundTrip(req)
 	if err != nil {
-		return nil, err //nolint:wrapcheck // the transport's error, as net/http returns it
+		return nil, err
 	}
 	if resp.StatusCode == http.StatusOK {
 		_ = resp.Body.Close()

@@ -254,8 +254,9 @@ func (r *run) exec(ctx context.Context) {
 
 // check runs fn with its own timeout (0 = none: the check makes no call), turns a panic
 // into a FAIL row, measures it, masks secrets and records the row.
-func (r *run) check(ctx context.Context, id string, timeout time.Duration, fn func(context.Context) Check) (c Check) {
+func (r *run) check(ctx context.Context, id string, timeout time.Duration, fn func(context.Context) Check) {
 	start := r.now()
+	var c Check
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -263,8 +264,10 @@ func (r *run) check(ctx context.Context, id string, timeout time.Duration, fn fu
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			c = Check{Status: Fail, Detail: fmt.Sprintf("The check crashed (%v); this is a bug in logto-twilio.", p),
-				Hint: "Please report it with this output: " + firstLine(string(debug.Stack()))}
+			c = Check{
+				Status: Fail, Detail: fmt.Sprintf("The check crashed (%v); this is a bug in logto-twilio.", p),
+				Hint: "Please report it with this output: " + firstLine(string(debug.Stack())),
+			}
 		}
 		c.ID = id
 		c.Duration = r.now().Sub(start)
@@ -273,7 +276,7 @@ func (r *run) check(ctx context.Context, id string, timeout time.Duration, fn fu
 		r.results[id] = c
 		r.mu.Unlock()
 	}()
-	return fn(ctx)
+	c = fn(ctx)
 }
 
 func firstLine(s string) string {

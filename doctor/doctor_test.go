@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -35,12 +36,18 @@ func breakCases() []breakCase {
 		{name: "post sign-out URI removed", mod: func(s *stand) {
 			s.lg.SetRedirectURIs(s.appID, []string{"http://localhost:3000/logto/sign-in-callback"}, nil)
 		}, want: map[string]Status{IDApp: Warn}},
-		{name: "demo port changed", mod: func(s *stand) { s.cfg.Port = 3005 },
-			want: map[string]Status{IDApp: Fail}},
-		{name: "app secret deleted", mod: func(s *stand) { s.lg.RemoveApplicationSecrets(s.appID) },
-			want: map[string]Status{IDAppSecret: Fail}},
-		{name: "connector deleted", mod: func(s *stand) { s.lg.RemoveConnector(s.connID) },
-			want: map[string]Status{IDConnector: Fail}},
+		{
+			name: "demo port changed", mod: func(s *stand) { s.cfg.Port = 3005 },
+			want: map[string]Status{IDApp: Fail},
+		},
+		{
+			name: "app secret deleted", mod: func(s *stand) { s.lg.RemoveApplicationSecrets(s.appID) },
+			want: map[string]Status{IDAppSecret: Fail},
+		},
+		{
+			name: "connector deleted", mod: func(s *stand) { s.lg.RemoveConnector(s.connID) },
+			want: map[string]Status{IDConnector: Fail},
+		},
 		{name: "second SMS connector", mod: func(s *stand) {
 			s.lg.AddExtraSMSConnector("http-sms", json.RawMessage(`{"endpoint":"http://127.0.0.1:9/sms"}`))
 		}, want: map[string]Status{IDConnector: Fail}},
@@ -63,28 +70,46 @@ func breakCases() []breakCase {
 		{name: "connector token masked", mod: func(s *stand) {
 			s.setConnector(func(tc *logtoapi.TwilioConfig) { tc.AuthToken = "" })
 		}},
-		{name: "sign-in experience reset", mod: func(s *stand) { s.lg.ResetSignInExperience() },
-			want: map[string]Status{IDSignIn: Fail}},
-		{name: "Twilio token revoked", mod: func(s *stand) { s.tw.RevokeAuthToken(acctSID) },
-			want: map[string]Status{IDTwilio: Fail, IDService: Skip, IDTrialPhone: Skip, IDTestSMS: Skip}},
-		{name: "Twilio account suspended", mod: func(s *stand) { s.tw.SetAccountStatus(acctSID, "suspended") },
-			want: map[string]Status{IDTwilio: Fail, IDService: Skip, IDTrialPhone: Skip, IDTestSMS: Skip}},
-		{name: "service without sender", mod: func(s *stand) { s.tw.RemoveSenders(s.svc) },
-			want: map[string]Status{IDService: Fail, IDTestSMS: Skip}},
-		{name: "trial with unverified phone", noSMS: true, mod: func(s *stand) { s.cfg.Setup.TestPhone = "+15557654321" },
-			want: map[string]Status{IDTrialPhone: Fail, IDTestSMS: Skip}},
-		{name: "test SMS to unverified phone", mod: func(s *stand) { s.cfg.SendTestSMS = "+15557654321" },
-			want: map[string]Status{IDTrialPhone: Fail, IDTestSMS: Skip}},
-		{name: "test SMS undelivered", opt: standOpt{full: true}, mod: func(s *stand) { s.tw.FailDelivery(testPhone, 30003) },
-			want: map[string]Status{IDTestSMS: Fail}},
+		{
+			name: "sign-in experience reset", mod: func(s *stand) { s.lg.ResetSignInExperience() },
+			want: map[string]Status{IDSignIn: Fail},
+		},
+		{
+			name: "Twilio token revoked", mod: func(s *stand) { s.tw.RevokeAuthToken(acctSID) },
+			want: map[string]Status{IDTwilio: Fail, IDService: Skip, IDTrialPhone: Skip, IDTestSMS: Skip},
+		},
+		{
+			name: "Twilio account suspended", mod: func(s *stand) { s.tw.SetAccountStatus(acctSID, "suspended") },
+			want: map[string]Status{IDTwilio: Fail, IDService: Skip, IDTrialPhone: Skip, IDTestSMS: Skip},
+		},
+		{
+			name: "service without sender", mod: func(s *stand) { s.tw.RemoveSenders(s.svc) },
+			want: map[string]Status{IDService: Fail, IDTestSMS: Skip},
+		},
+		{
+			name: "trial with unverified phone", noSMS: true, mod: func(s *stand) { s.cfg.Setup.TestPhone = "+15557654321" },
+			want: map[string]Status{IDTrialPhone: Fail, IDTestSMS: Skip},
+		},
+		{
+			name: "test SMS to unverified phone", mod: func(s *stand) { s.cfg.SendTestSMS = "+15557654321" },
+			want: map[string]Status{IDTrialPhone: Fail, IDTestSMS: Skip},
+		},
+		{
+			name: "test SMS undelivered", opt: standOpt{full: true}, mod: func(s *stand) { s.tw.FailDelivery(testPhone, 30003) },
+			want: map[string]Status{IDTestSMS: Fail},
+		},
 		{name: "M2M role removed", mod: func(s *stand) {
 			id, secret := s.lg.AddM2MApp("no role", false)
 			s.cfg.Setup.M2MAppID, s.cfg.Secrets.M2MAppSecret = id, steps.Secret(secret)
 		}, want: map[string]Status{IDM2M: Fail, IDApp: Skip, IDConnector: Skip, IDSignIn: Skip, IDTestSMS: Skip}},
-		{name: "M2M secret wrong", mod: func(s *stand) { s.cfg.Secrets.M2MAppSecret = "wrongwrongwrongwrongwrongwrong12" },
-			want: map[string]Status{IDM2M: Fail, IDApp: Skip, IDConnector: Skip, IDSignIn: Skip, IDTestSMS: Skip}},
-		{name: "manual setup", opt: standOpt{manual: true},
-			want: map[string]Status{IDM2M: Skip, IDApp: Skip, IDConnector: Skip, IDSignIn: Skip, IDTestSMS: Skip}},
+		{
+			name: "M2M secret wrong", mod: func(s *stand) { s.cfg.Secrets.M2MAppSecret = "wrongwrongwrongwrongwrongwrong12" },
+			want: map[string]Status{IDM2M: Fail, IDApp: Skip, IDConnector: Skip, IDSignIn: Skip, IDTestSMS: Skip},
+		},
+		{
+			name: "manual setup", opt: standOpt{manual: true},
+			want: map[string]Status{IDM2M: Skip, IDApp: Skip, IDConnector: Skip, IDSignIn: Skip, IDTestSMS: Skip},
+		},
 		{name: "issuer mismatch", mod: func(s *stand) {
 			s.cfg.Setup.Endpoint = strings.Replace(s.lg.URL, "127.0.0.1", "localhost", 1)
 		}, want: map[string]Status{IDEndpoint: Fail}},
@@ -343,5 +368,16 @@ func BenchmarkDoctor(b *testing.B) {
 		if rep.Failed() {
 			b.Fatal(rep.Text(80, false))
 		}
+	}
+}
+
+// TestCheckPanics: a check that panics becomes a FAIL row; the run goes on.
+func TestCheckPanics(t *testing.T) {
+	t.Parallel()
+	r := newRun(Config{Found: true})
+	r.check(t.Context(), IDApp, time.Second, func(context.Context) Check { panic("boom") })
+	c := r.results[IDApp]
+	if c.Status != Fail || !strings.Contains(c.Detail, "crashed (boom)") || c.Hint == "" {
+		t.Fatalf("row = %+v", c)
 	}
 }

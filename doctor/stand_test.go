@@ -116,8 +116,10 @@ func newStand(t testing.TB, o standOpt) *stand {
 		TestPhone: testPhone, TestResult: "delivered", SignInConfigured: true,
 		TwilioBaseURL: tw.URL,
 	}
-	sec := steps.Secrets{Version: steps.SchemaVersion, M2MAppSecret: steps.Secret(m2mSecret),
-		AppSecret: steps.Secret(appSecret), TwilioAuthToken: steps.Secret(token)}
+	sec := steps.Secrets{
+		Version: steps.SchemaVersion, M2MAppSecret: steps.Secret(m2mSecret),
+		AppSecret: steps.Secret(appSecret), TwilioAuthToken: steps.Secret(token),
+	}
 	if o.manual {
 		setup.Method, setup.M2MAppID, sec.M2MAppSecret = steps.MethodManual, "", ""
 		setup.ConnectorAction = steps.ConnectorManual
