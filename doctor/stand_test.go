@@ -43,7 +43,7 @@ type stand struct {
 type standOpt struct {
 	full      bool // a full (not trial) Twilio account
 	manual    bool // manual method: no M2M credentials saved
-	noListen  bool // Twilio stand-in without listener (synctest bubbles)
+	mem       bool // both stand-ins in memory, no listener (for testing/synctest bubbles)
 	statusDur time.Duration
 }
 
@@ -53,12 +53,20 @@ func newStand(t testing.TB, o standOpt) *stand {
 	if o.statusDur != 0 {
 		twOpts[0] = twiliotest.WithStatusStep(o.statusDur)
 	}
-	if o.noListen {
+	if o.mem {
 		twOpts = append(twOpts, twiliotest.WithoutListener())
 	}
 	tw := twiliotest.NewServer(twOpts...)
 	t.Cleanup(tw.Close)
-	lg := logtotest.NewServer(logtotest.WithTwilioBaseURL(tw.URL), logtotest.WithHTTPClient(tw.Client()))
+	lgOpts := []logtotest.Option{logtotest.WithTwilioBaseURL(tw.URL), logtotest.WithHTTPClient(tw.Client())}
+	var lg *logtotest.Server
+	logtoHTTP := &http.Client{Timeout: 30 * time.Second}
+	if o.mem {
+		lg = logtotest.NewUnstartedServer(lgOpts...)
+		logtoHTTP.Transport = lg.Transport()
+	} else {
+		lg = logtotest.NewServer(lgOpts...)
+	}
 	t.Cleanup(lg.Close)
 
 	typ := "Trial"
@@ -93,7 +101,7 @@ func newStand(t testing.TB, o standOpt) *stand {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lc, err := logtoapi.New(e, logtoapi.M2MCredentials{AppID: m2mID, AppSecret: m2mSecret}, nil)
+	lc, err := logtoapi.New(e, logtoapi.M2MCredentials{AppID: m2mID, AppSecret: m2mSecret}, logtoHTTP)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +135,7 @@ func newStand(t testing.TB, o standOpt) *stand {
 	s := &stand{t: t, lg: lg, tw: tw, m2mID: m2mID, appID: appID, connID: connID, svc: svc, token: token, setupDone: time.Now()}
 	s.cfg = Config{
 		Setup: setup, Secrets: sec, Found: true,
-		LogtoHTTP:    &http.Client{Timeout: 30 * time.Second},
+		LogtoHTTP:    logtoHTTP,
 		TwilioHTTP:   tw.Client(),
 		CheckTimeout: 5 * time.Second, TestSMSTimeout: 10 * time.Second,
 	}
