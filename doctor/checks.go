@@ -510,7 +510,7 @@ func (r *run) testSMS(ctx context.Context) Check {
 		return skip("Not sent: Logto's connector test is a Management API call and needs the M2M token (see m2m).", hintM2M)
 	}
 	if c := r.needTwilio(); c != nil {
-		c.Detail = "Not sent: the Twilio credentials do not work (see twilio)."
+		c.Detail = "Not sent: the Twilio account check did not pass (see twilio)."
 		return *c
 	}
 	for _, dep := range []string{IDTemplates, IDService, IDTrialPhone} {

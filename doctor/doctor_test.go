@@ -186,6 +186,7 @@ func TestChecks(t *testing.T) {
 			}
 			assertNoSecret(t, rep, s.secrets())
 			assertNoWrites(t, s, !tc.noSMS)
+			t.Logf("\n%s", text)
 		})
 	}
 }
