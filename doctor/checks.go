@@ -403,7 +403,12 @@ func (r *run) twilio(ctx context.Context) Check {
 	if a.IsTrial() {
 		kind = "trial"
 	}
-	return pass(fmt.Sprintf("%s Auth Token works: account %s (%q) is active, %s.%s", upperFirst(r.tcfgFrom), a.SID, a.FriendlyName, kind, note))
+	detail := fmt.Sprintf("%s Auth Token works: account %s (%q) is active, %s.%s", upperFirst(r.tcfgFrom), a.SID, a.FriendlyName, kind, note)
+	if r.tcfg.AccountSID == s.TwilioAccountSID && sec.TwilioAuthToken.IsSet() && r.tcfg.AuthToken != sec.TwilioAuthToken.Reveal() {
+		return warn(detail+" The saved Auth Token is not the connector's (changed outside logto-twilio?), so commands that use it may fail.",
+			"Run `logto-twilio setup` again and paste the current Auth Token, so that the saved one matches.")
+	}
+	return pass(detail)
 }
 
 // usableToken reports whether an Auth Token read from Logto is a real value (not absent
