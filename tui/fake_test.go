@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 
 	"charm.land/bubbles/v2/key"
@@ -29,18 +30,11 @@ type fakeStep struct {
 	committed []string
 	block     chan struct{} // when set, Execute waits for it or ctx
 	lastEnv   FormEnv
-	lineMode  bool // set by SetLineMode
-	guideLine bool // lineMode when Guide was last called
 }
-
-func (s *fakeStep) SetLineMode(on bool) { s.lineMode = on }
 
 func (s *fakeStep) ID() string    { return s.id }
 func (s *fakeStep) Title() string { return s.title }
-func (s *fakeStep) Guide() string {
-	s.guideLine = s.lineMode
-	return s.guide
-}
+func (s *fakeStep) Guide() string { return s.guide }
 
 func (s *fakeStep) Form(env FormEnv) *huh.Form {
 	s.lastEnv = env
@@ -116,6 +110,24 @@ type waitStep struct{ *fakeStep }
 func (s waitStep) WaitingText() string { return s.waiting }
 
 type actionStep struct{ *fakeStep }
+
+// reportStep reports texts with Report, each after the view took the one
+// before (the channel keeps only the latest), then succeeds.
+type reportStep struct {
+	*fakeStep
+	texts []string
+}
+
+func (s reportStep) Execute(ctx context.Context) (Result, error) {
+	p, _ := ctx.Value(progressKey{}).(*progress)
+	for _, t := range s.texts {
+		Report(ctx, t)
+		for p != nil && len(p.ch) > 0 {
+			runtime.Gosched()
+		}
+	}
+	return s.fakeStep.Execute(ctx)
+}
 
 func (s actionStep) Actions() []Action { return s.actions }
 
