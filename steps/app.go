@@ -134,7 +134,7 @@ func (s *appStep) Execute(ctx context.Context) (tui.Result, error) {
 		}
 		if len(found) > 0 {
 			return tui.Result{}, problem(fmt.Sprintf("An app named %q exists already", name),
-				"Press e and choose another name, or go back and choose to reuse it.", nil)
+				"{key:edit} and choose another name, or go back and choose to reuse it.", nil)
 		}
 		app, err = c.CreateTraditionalApplication(ctx, logtoapi.NewApplication{
 			Name: name, Description: "Created by logto-twilio for the SMS sign-in demo",

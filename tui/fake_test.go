@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sync"
 
 	"charm.land/bubbles/v2/key"
@@ -111,20 +110,15 @@ func (s waitStep) WaitingText() string { return s.waiting }
 
 type actionStep struct{ *fakeStep }
 
-// reportStep reports texts with Report, each after the view took the one
-// before (the channel keeps only the latest), then succeeds.
+// reportStep reports texts with Report, then succeeds.
 type reportStep struct {
 	*fakeStep
 	texts []string
 }
 
 func (s reportStep) Execute(ctx context.Context) (Result, error) {
-	p, _ := ctx.Value(progressKey{}).(*progress)
 	for _, t := range s.texts {
 		Report(ctx, t)
-		for p != nil && len(p.ch) > 0 {
-			runtime.Gosched()
-		}
 	}
 	return s.fakeStep.Execute(ctx)
 }

@@ -161,24 +161,22 @@ func (r *lineRunner) watchProgress(ctx *context.Context) (stop func()) {
 	quit := make(chan struct{})
 	done := make(chan struct{})
 	last := ""
-	show := func(t string) {
-		if t != "" && t != last {
-			last = t
-			r.printf("%s\n", wrapLines(t, lineWidth))
+	show := func() {
+		for _, t := range p.take() {
+			if t != "" && t != last {
+				last = t
+				r.printf("%s\n", wrapLines(t, lineWidth))
+			}
 		}
 	}
 	go func() {
 		defer close(done)
 		for {
 			select {
-			case t := <-p.ch:
-				show(t)
+			case <-p.notify:
+				show()
 			case <-quit:
-				select {
-				case t := <-p.ch: // the last word before the step returned
-					show(t)
-				default:
-				}
+				show() // what the step said before it returned
 				return
 			}
 		}

@@ -404,11 +404,15 @@ func (m *Model) stepContext() (context.Context, tea.Cmd) {
 func (m *Model) waitProgress(p *progress, step, attempt int) tea.Cmd {
 	done := m.progressDone
 	return func() tea.Msg {
-		select {
-		case t := <-p.ch:
-			return progressMsg{step: step, attempt: attempt, text: t, p: p}
-		case <-done:
-			return nil
+		for {
+			select {
+			case <-p.notify:
+				if q := p.take(); len(q) > 0 {
+					return progressMsg{step: step, attempt: attempt, text: q[len(q)-1], p: p}
+				}
+			case <-done:
+				return nil
+			}
 		}
 	}
 }

@@ -1,29 +1,42 @@
 package tui
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // progressKey is the context key of the running step's progress channel.
 type progressKey struct{}
 
-// progress carries a running step's live status to the view: the latest
-// text only (a slow view skips what it missed).
-type progress struct{ ch chan string }
+// progress carries a running step's live status to the view. Texts queue
+// up in order; the interactive runner shows only the latest it takes, the
+// line runner prints each.
+type progress struct {
+	mu     sync.Mutex
+	queue  []string
+	notify chan struct{} // one pending signal: the queue is not empty
+}
 
-func newProgress() *progress { return &progress{ch: make(chan string, 1)} }
+func newProgress() *progress { return &progress{notify: make(chan struct{}, 1)} }
 
-// send replaces any text the view has not taken yet with text.
+// send queues text and signals the view; it never blocks.
 func (p *progress) send(text string) {
-	for {
-		select {
-		case p.ch <- text:
-			return
-		default:
-		}
-		select {
-		case <-p.ch:
-		default:
-		}
+	p.mu.Lock()
+	p.queue = append(p.queue, text)
+	p.mu.Unlock()
+	select {
+	case p.notify <- struct{}{}:
+	default:
 	}
+}
+
+// take returns the texts queued so far, oldest first, and empties the queue.
+func (p *progress) take() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	q := p.queue
+	p.queue = nil
+	return q
 }
 
 func withProgress(ctx context.Context, p *progress) context.Context {
