@@ -66,6 +66,13 @@ type Renderer struct {
 	actions []Action
 }
 
+// RendererFor returns the Renderer of the line runner (line) or of the
+// interactive runner with its default keys, for a step offering actions.
+// The runners make their own; this is for tests and previews.
+func RendererFor(line bool, actions []Action) Renderer {
+	return Renderer{line: line, actions: actions}
+}
+
 // Line reports whether r renders for the line runner.
 func (r Renderer) Line() bool { return r.line }
 
@@ -243,9 +250,9 @@ func (m *Model) renderer(s Step) Renderer {
 
 // lineRenderer returns the Renderer for step s in the line runner.
 func lineRenderer(s Step) Renderer {
-	r := Renderer{line: true}
+	var acts []Action
 	if a, ok := s.(Actioner); ok {
-		r.actions = a.Actions()
+		acts = a.Actions()
 	}
-	return r
+	return RendererFor(true, acts)
 }
