@@ -9,7 +9,8 @@ import (
 // an Auth Token. It masks itself in every encoding: String (%s, %v, %q…),
 // GoString and Format (%#v), MarshalText (JSON, YAML and any text encoder)
 // and LogValue (slog). Reveal is the one way to the value, for the code that
-// sends it and for Secrets.MarshalJSON (the secrets file).
+// sends it and for Secrets.MarshalJSON (the secrets file). (encoding/json
+// writes a map key of a string type as it is: never key a map by a Secret.)
 type Secret string
 
 // masked is how every Secret with a value is shown.
