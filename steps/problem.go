@@ -65,10 +65,14 @@ type sentinel struct {
 
 // sentinels are the clients' sentinel errors the steps explain themselves.
 var sentinels = []sentinel{
-	{logtoapi.ErrTwilioUnreachable, "Logto could not reach Twilio (Logto answered 500)",
-		"Check that the Logto server can make outbound HTTPS requests to api.twilio.com, then {key:retry} to try again."},
-	{logtoapi.ErrNoUsableSecret, "the app has no client secret that is still valid",
-		"Add one on the application's page in the Console, then {key:retry} to try again."},
+	{
+		logtoapi.ErrTwilioUnreachable, "Logto could not reach Twilio (Logto answered 500)",
+		"Check that the Logto server can make outbound HTTPS requests to api.twilio.com, then {key:retry} to try again.",
+	},
+	{
+		logtoapi.ErrNoUsableSecret, "the app has no client secret that is still valid",
+		"Add one on the application's page in the Console, then {key:retry} to try again.",
+	},
 }
 
 // netKind is how a request failed to reach a server.

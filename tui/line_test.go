@@ -192,9 +192,11 @@ func TestLinePanel(t *testing.T) {
 // text and hints with its choices and the actions' Show texts, never a key.
 func TestLineRendersPlaceholders(t *testing.T) {
 	t.Parallel()
-	a := actionStep{&fakeStep{id: "a", title: "Name", guide: "Open the page ({action:open}).",
+	a := actionStep{&fakeStep{
+		id: "a", title: "Name", guide: "Open the page ({action:open}).",
 		errs:    []error{hintErr{"bad name", "{key:edit} and fix it, or {key:retry}."}},
-		actions: []Action{{ID: "open", Key: altO, Show: "http://example.test/page"}}}}
+		actions: []Action{{ID: "open", Key: altO, Show: "http://example.test/page"}},
+	}}
 	var out bytes.Buffer
 	err := RunLines(t.Context(), []Step{a}, Options{In: strings.NewReader("Ada\n1\n"), Out: &out, Env: []string{"TERM=dumb"}})
 	if err != nil {

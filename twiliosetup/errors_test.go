@@ -145,8 +145,10 @@ func TestErrorExplain(t *testing.T) {
 		err        *twiliosetup.Error
 		what, next string
 	}{
-		{"explained", &twiliosetup.Error{Code: 21608, What: "Trial accounts can only text verified numbers.", Message: "+1415 is not verified", Next: "Verify it."},
-			"Trial accounts can only text verified numbers (Twilio error 21608: +1415 is not verified)", "Verify it."},
+		{
+			"explained", &twiliosetup.Error{Code: 21608, What: "Trial accounts can only text verified numbers.", Message: "+1415 is not verified", Next: "Verify it."},
+			"Trial accounts can only text verified numbers (Twilio error 21608: +1415 is not verified)", "Verify it.",
+		},
 		{"unexplained", &twiliosetup.Error{Code: 30008, Message: "Unknown error."}, "Unknown error (Twilio error 30008)", ""},
 		{"local finding", &twiliosetup.Error{What: "The service has no sender.", Next: "Add one."}, "The service has no sender", "Add one."},
 	}
