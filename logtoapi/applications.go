@@ -23,6 +23,9 @@ const DefaultSecretName = "Default secret"
 type Application struct {
 	ID, Name, Description, Type          string
 	RedirectURIs, PostLogoutRedirectURIs []string
+	// CreatedAt is when Logto created the app (its createdAt, in ms; zero
+	// when the answer had none). It tells apps with the same name apart.
+	CreatedAt time.Time
 }
 
 // NewApplication is what CreateTraditionalApplication creates.
@@ -42,6 +45,7 @@ type applicationJSON struct {
 	Description        *string            `json:"description"`
 	Type               string             `json:"type"`
 	OIDCClientMetadata oidcClientMetadata `json:"oidcClientMetadata"`
+	CreatedAt          int64              `json:"createdAt"`
 }
 
 func (a applicationJSON) app() Application {
@@ -54,6 +58,9 @@ func (a applicationJSON) app() Application {
 	}
 	if a.Description != nil {
 		out.Description = *a.Description
+	}
+	if a.CreatedAt > 0 {
+		out.CreatedAt = time.UnixMilli(a.CreatedAt)
 	}
 	return out
 }

@@ -23,6 +23,7 @@ var bookstore = logtoapi.Application{
 	Type:                   "Traditional",
 	RedirectURIs:           []string{"http://localhost:3000/logto/sign-in-callback"},
 	PostLogoutRedirectURIs: []string{"http://localhost:3000/"},
+	CreatedAt:              time.UnixMilli(1795813422539), // the recorded createdAt
 }
 
 func TestFindTraditionalApplications(t *testing.T) {

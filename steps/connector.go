@@ -204,6 +204,7 @@ func (s *connectorStep) Execute(ctx context.Context) (tui.Result, error) {
 			s.st.Setup.ConnectorAction = ConnectorKept
 			if s.current != nil {
 				s.st.Setup.ConnectorID = s.current.ID
+				recordConnector(&s.st.Setup, s.current.ID, false, nil)
 			}
 		}), nil
 	}
@@ -229,7 +230,12 @@ func (s *connectorStep) Execute(ctx context.Context) (tui.Result, error) {
 	if err != nil {
 		return tui.Result{}, explain("Cannot save the Twilio connector", err)
 	}
+	var replaced *logtoapi.Connector
+	if s.choice == connReplace {
+		replaced = s.current
+	}
 	return s.result(fmt.Sprintf("%s the Twilio connector (id %s)", action, conn.ID), func() {
 		s.st.Setup.ConnectorID, s.st.Setup.ConnectorAction = conn.ID, action
+		recordConnector(&s.st.Setup, conn.ID, action == ConnectorCreated, replaced)
 	}), nil
 }

@@ -63,6 +63,14 @@ func TestStepFrames(t *testing.T) {
 		frame{"app_exists", "app", func(_ *State, w *world) {
 			w.logto.apps = []logtoapi.Application{{ID: "old", Name: "Bookstore"}}
 		}},
+		frame{"app_same_names", "app", func(st *State, w *world) {
+			w.logto.apps = sameNamed(3)
+			for i, id := range []string{"schcd6fv8p7jad4k1udy3", "me5tq0xk1f9c2b7d3a8e1", "i1i9rw4chqzb4sdc3ukjz"} {
+				w.logto.apps[i].ID = id // real IDs are 21 characters
+			}
+			w.logto.apps[1].RedirectURIs = []string{"http://localhost:3000/logto/sign-in-callback"}
+			st.Setup.AppID = w.logto.apps[1].ID
+		}},
 		frame{"summary_signed_in", "summary", func(st *State, _ *world) { st.Setup.SignedInPhone = "+15005550006" }},
 		frame{"welcome_saved", "welcome", func(st *State, _ *world) {
 			st.Found = true

@@ -166,7 +166,9 @@ func (s *serviceStep) Execute(ctx context.Context) (tui.Result, error) {
 	if sender != "" {
 		summary += " sending from " + sender
 	}
+	created := s.choice == createService
 	return s.result(summary, func() {
 		s.st.Setup.ServiceSID, s.st.Setup.ServiceName, s.st.Setup.ServiceSender = svc.SID, svc.FriendlyName, sender
+		recordService(&s.st.Setup, svc.SID, created)
 	}), nil
 }

@@ -96,6 +96,10 @@ type Created struct {
 	AppID       string `json:"appId,omitempty"`       // the Traditional app it created
 	ConnectorID string `json:"connectorId,omitempty"` // the SMS connector it created (POST)
 	ServiceSID  string `json:"serviceSid,omitempty"`  // the Messaging Service it created
+	// ReplacedConnector describes another SMS connector that Logto deleted
+	// when the wizard created its own ("Aliyun (id aliyun1)"): teardown
+	// cannot bring it back and says so ("" when none).
+	ReplacedConnector string `json:"replacedConnector,omitempty"`
 	// SignIn is the sign-in experience's state before and after the
 	// wizard changed it (nil when it changed nothing).
 	SignIn *SignInChange `json:"signIn,omitempty"`
@@ -197,6 +201,17 @@ type Prefill struct {
 	// Sandbox is set by --sandbox: the welcome step then says that nothing
 	// real is needed and every answer is prefilled.
 	Sandbox bool
+
+	// NonInteractive is set by --non-interactive: a step that would have to
+	// ask, and has no saved or given answer, returns *MissingInputError
+	// instead of guessing.
+	NonInteractive bool
+	// PickAppID is --app-id: which existing Traditional app the automatic
+	// method reuses when several have the app's name. It is a flag only,
+	// distinct from AppID (LOGTO_APP_ID, the manual method's pasted app,
+	// which comes with its secret): an Express project's .env often exports
+	// LOGTO_APP_ID for another app, and that must not steer this choice.
+	PickAppID string
 }
 
 // PrefillFromEnv reads the conventional environment variables through getenv.

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,6 +19,7 @@ import (
 type signInStep struct {
 	base
 	plan     *logtoapi.SignInPlan
+	before   json.RawMessage // signUp and signIn as loaded (Setup.Created.SignIn)
 	apply    bool
 	manualOK bool
 }
@@ -42,7 +44,8 @@ func (s *signInStep) Load(ctx context.Context) (func(), error) {
 		return nil, explain("Cannot read the sign-in experience", err)
 	}
 	plan := logtoapi.PlanPhoneSignIn(cur)
-	return func() { s.plan = &plan; s.apply = true }, nil
+	before := signInObjects(cur)
+	return func() { s.plan = &plan; s.before = before; s.apply = true }, nil
 }
 
 func (s *signInStep) Guide() string {
@@ -119,11 +122,14 @@ func (s *signInStep) Execute(ctx context.Context) (tui.Result, error) {
 	if err != nil {
 		return tui.Result{}, err
 	}
-	if _, err := c.ApplySignInPlan(ctx, *s.plan); err != nil {
+	after, err := c.ApplySignInPlan(ctx, *s.plan)
+	if err != nil {
 		return tui.Result{}, explain("Logto refused the sign-in change", err)
 	}
+	before, afterJSON := s.before, signInObjects(after)
 	return s.result(fmt.Sprintf("phone sign-in enabled (%s)", plural(len(s.plan.Changes), "change")), func() {
 		s.st.Setup.SignInConfigured = true
+		recordSignIn(&s.st.Setup, before, afterJSON)
 	}), nil
 }
 

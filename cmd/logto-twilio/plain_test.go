@@ -91,17 +91,14 @@ func TestPlainModeSandbox(t *testing.T) {
 		signedIn <- err
 	}()
 
-	o, _, done := parseFlags([]string{"--sandbox", "--port", fmt.Sprint(port), "--config-dir", dir, "--no-browser"}, io.Discard, io.Discard)
-	if done {
-		t.Fatal("flags refused")
-	}
-	code := wizard(ctx, o, in, out, errOut, func(string) string { return "" })
+	o := options{sandbox: true, port: port, configDir: dir, noBrowser: true}
+	werr := wizard(ctx, o, in, out, errOut, func(string) string { return "" })
 	if err := <-signedIn; err != nil {
 		t.Fatalf("signing in: %v\ntranscript:\n%s", err, out)
 	}
 	transcript := out.String()
-	if code != exitOK {
-		t.Fatalf("exit code %d, stderr %q\ntranscript:\n%s", code, errOut, transcript)
+	if werr != nil {
+		t.Fatalf("wizard: %v (exit code %d), stderr %q\ntranscript:\n%s", werr, exitCodeOf(werr), errOut, transcript)
 	}
 	for _, want := range []string{
 		"✓ Welcome", "✓ Logto endpoint", "✓ How to create the app", "✓ M2M credentials", "✓ The app",
@@ -183,7 +180,7 @@ func TestSandboxLeavesNoFilesWithoutConfigDir(t *testing.T) {
 	var out, errOut bytes.Buffer
 	// Input ends at once: the wizard stops at the first question.
 	code := run([]string{"--sandbox", "--no-browser"}, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
-	if code != exitError || !strings.Contains(errOut.String(), "the input ended before the wizard finished") {
+	if code != exitFailure || !strings.Contains(errOut.String(), "the input ended before the wizard finished") {
 		t.Fatalf("a run with no input: exit %d, stderr %q", code, errOut.String())
 	}
 	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "logto-twilio-sandbox-*"))

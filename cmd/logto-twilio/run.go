@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,207 +10,205 @@ import (
 	"strings"
 	"syscall"
 
-	tea "charm.land/bubbletea/v2"
+	"charm.land/fang/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
-// Exit codes, as gum uses them.
+// Exit codes. 0, 1, 2, 124 and 130 are gum's; 3 is doctor's.
 const (
-	exitOK          = 0
-	exitError       = 1
-	exitUsage       = 2
-	exitTimeout     = 124
-	exitInterrupted = 130
+	exitOK          = 0   // done
+	exitFailure     = 1   // something failed; the message says what to do
+	exitUsage       = 2   // bad flags or arguments
+	exitFindings    = 3   // doctor: at least one check FAILed
+	exitTimeout     = 124 // a wait timed out
+	exitInterrupted = 130 // Ctrl-C (or SIGTERM)
 )
 
-const usageText = `logto-twilio sets up SMS (Twilio) sign-in with Logto, step by step, and
-checks it with a real sign-in in your browser.
-
-Usage:
-  logto-twilio [flags]
-
-Try it offline first:
-  logto-twilio --sandbox
-
-Flags:
-`
-
-const envText = `
-Environment (flags win over these, these over the saved setup):
-  LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET,
-  LOGTO_M2M_APP_ID, LOGTO_M2M_APP_SECRET,
-  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
-  NO_COLOR                 no colours
-  ACCESSIBLE=1, TERM=dumb  plain line-by-line prompts (also when not on a terminal)
-  LOGTO_TWILIO_CONFIG_DIR  where the setup is saved (default: your config directory)
-
-Ctrl-C stops at any point; the next run offers to resume where you stopped.
-`
-
-// options are the parsed command line.
-type options struct {
-	sandbox       bool
-	accessible    bool
-	noBrowser     bool
-	endpoint      string
-	twilioBaseURL string
-	port          int
-	configDir     string
-	testPhone     string
+// exitError asks run for a specific exit code. With a nil err the command
+// has already told the user what happened and nothing more is printed.
+type exitError struct {
+	code int
+	err  error
 }
 
-func parseFlags(args []string, stdout, stderr io.Writer) (options, int, bool) {
-	var o options
-	fs := flag.NewFlagSet("logto-twilio", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	fs.BoolVar(&o.sandbox, "sandbox", false, "run the whole flow offline against built-in stand-ins of Logto and Twilio")
-	fs.BoolVar(&o.accessible, "accessible", false, "plain line-by-line prompts (screen readers, scripts)")
-	fs.BoolVar(&o.noBrowser, "no-browser", false, "print URLs instead of opening a browser")
-	fs.StringVar(&o.endpoint, "logto-endpoint", "", "your Logto endpoint, e.g. http://localhost:3001 or https://abc123.logto.app")
-	fs.StringVar(&o.twilioBaseURL, "twilio-base-url", "", "send Twilio API calls to this Twilio-compatible server instead of twilio.com")
-	fs.IntVar(&o.port, "port", 0, "port of the demo sign-in server on localhost (default 3000)")
-	fs.StringVar(&o.configDir, "config-dir", "", "where the setup and secrets are saved (default: your config directory)")
-	fs.StringVar(&o.testPhone, "test-phone", "", "the phone number for the test SMS and the sign-in")
-	// The flag package prints errors itself; the full usage goes to stdout
-	// only when asked for.
-	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usageText)
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			fmt.Fprint(stdout, envText)
-			return o, exitOK, true
-		}
-		fmt.Fprintln(stderr, "Run logto-twilio --help to see the flags.")
-		return o, exitUsage, true
+// Error implements error.
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit code %d", e.code)
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "logto-twilio: unexpected argument %q (see --help)\n", fs.Arg(0))
-		return o, exitUsage, true
-	}
-	if *showVersion {
-		fmt.Fprintf(stdout, "logto-twilio %s\n", buildVersion())
-		return o, exitOK, true
-	}
-	if o.port < 0 || o.port > 65535 {
-		fmt.Fprintf(stderr, "logto-twilio: --port %d: give a port between 1 and 65535\n", o.port)
-		return o, exitUsage, true
-	}
-	if o.twilioBaseURL != "" {
-		if _, err := parseTwilioBaseURL(o.twilioBaseURL); err != nil {
-			fmt.Fprintf(stderr, "logto-twilio: %v\n", err)
-			return o, exitUsage, true
-		}
-	}
-	return o, exitOK, false
+	return e.err.Error()
 }
 
-// run parses the arguments and runs the wizard. It never calls os.Exit, so
-// tests can drive it with buffers.
+// Unwrap returns the cause.
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode returns an error that makes run exit with code; err (may be nil:
+// already reported) is what the user sees.
+func withCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// usageError is a bad flag or argument: exit code 2 and a line that points at
+// the command's --help.
+type usageError struct {
+	cmd string // the command path, e.g. "logto-twilio setup"
+	err error
+}
+
+// Error implements error.
+func (e *usageError) Error() string { return e.err.Error() }
+
+// Unwrap returns the cause.
+func (e *usageError) Unwrap() error { return e.err }
+
+// usageErrorf reports a bad flag or argument of cmd.
+func usageErrorf(cmd *cobra.Command, format string, a ...any) error {
+	return &usageError{cmd: cmd.CommandPath(), err: fmt.Errorf(format, a...)}
+}
+
+// cobraUsagePrefixes start cobra's argument and flag errors, for the
+// commands fang adds (man) after wrapArgs has run.
+var cobraUsagePrefixes = []string{
+	"unknown command ", "unknown flag: ", "unknown shorthand flag: ", "flag needs an argument: ",
+	"invalid argument ", "accepts ", "requires at least ", "requires at most ",
+}
+
+// asUsageError returns err's usageError, if it is one or looks like cobra's.
+func asUsageError(err error) *usageError {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return ue
+	}
+	for _, p := range cobraUsagePrefixes {
+		if strings.HasPrefix(err.Error(), p) {
+			return &usageError{cmd: "logto-twilio", err: err}
+		}
+	}
+	return nil
+}
+
+// run parses the arguments and runs the command they name (the wizard when
+// there is none). It never calls os.Exit, so tests can drive it with buffers.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	o, code, done := parseFlags(args, stdout, stderr)
-	if done {
-		return code
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return wizard(ctx, o, stdin, stdout, stderr, getenv)
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, wizard: wizard}
+	return a.execute(ctx, args)
 }
 
-// environ rebuilds KEY=value pairs for the TUI from getenv, so tests control
-// what it sees.
-func environ(getenv func(string) string) []string {
-	keys := []string{"TERM", "NO_COLOR", "ACCESSIBLE", "COLORTERM", "CLICOLOR", "CLICOLOR_FORCE", "TMUX", "LANG", "LC_ALL", "COLORFGBG", "TERM_PROGRAM"}
-	env := make([]string, 0, len(keys))
-	for _, k := range keys {
-		if v := getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
+// execute runs the command line args with fang and returns the exit code.
+func (a *app) execute(ctx context.Context, args []string) int {
+	root := newRootCmd(a)
+	root.SetArgs(normaliseArgs(root, args))
+	err := fang.Execute(ctx, root,
+		fang.WithVersion(buildVersion()),
+		fang.WithErrorHandler(a.printError),
+	)
+	return exitCodeOf(err)
 }
 
-func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	prefill := steps.PrefillFromEnv(getenv)
-	if o.endpoint != "" {
-		prefill.Endpoint = o.endpoint
-	}
-	prefill.TwilioBaseURL = o.twilioBaseURL
-	prefill.Port = o.port
-	prefill.TestPhone = o.testPhone
-	opener := newBrowserOpener(o.noBrowser, getenv)
-	prefill.NoBrowser = opener.disabled
-
-	deps, panel, cleanup, err := buildDeps(o, &prefill, getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "logto-twilio: %v\n", err)
-		return exitError
-	}
-	defer cleanup()
-	deps.Open = opener
-
-	st := steps.NewState(prefill)
-	defer func() { _ = deps.Demos.Close() }() // the demo server the verify step started
-	topts := tui.Options{
-		In:         stdin,
-		Out:        stdout,
-		Env:        environ(getenv),
-		Accessible: o.accessible,
-		AppName:    "logto-twilio",
-		Checkpoint: steps.Checkpoint(st, deps.Store),
-		// 120 fps halves the wait for the first redraw tick (the first
-		// frame is drawn on a tick, not at once).
-		ProgramOptions: []tea.ProgramOption{tea.WithFPS(120)},
-	}
-	if panel != nil {
-		topts.Panel = panel.View
-		topts.PanelRefresh = panel.Changed()
-	}
-	err = tui.Run(ctx, steps.All(st, deps), topts)
+// exitCodeOf maps a command's error to the process's exit code.
+func exitCodeOf(err error) int {
+	var ee *exitError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, tui.ErrInterrupted):
-		if o.sandbox && o.configDir == "" {
-			fmt.Fprintln(stderr, "\nlogto-twilio: stopped.\nA sandbox run keeps nothing; pass --config-dir to keep one and resume it.")
-			return exitInterrupted
-		}
-		where := "your config directory"
-		if deps.Store != nil {
-			where = deps.Store.Dir
-		}
-		fmt.Fprintf(stderr, "\nlogto-twilio: stopped.\nWhat you finished is saved in %s.\nRun logto-twilio again to resume.\n", where)
+	case errors.As(err, &ee):
+		return ee.code
+	case asUsageError(err) != nil:
+		return exitUsage
+	case errors.Is(err, tui.ErrInterrupted), errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.Is(err, tui.ErrInputEnded):
-		fmt.Fprintln(stderr, "\nlogto-twilio: the input ended before the wizard finished.\n"+
-			"Without a terminal it reads one answer per line from standard input; run it in a terminal, or give every answer.")
-		return exitError
 	case errors.Is(err, context.DeadlineExceeded):
-		fmt.Fprintf(stderr, "logto-twilio: %v\n", err)
 		return exitTimeout
 	default:
-		fmt.Fprintf(stderr, "logto-twilio: %v\n", err)
-		return exitError
+		return exitFailure
 	}
 }
 
-// storeFor picks the save directory: --config-dir, LOGTO_TWILIO_CONFIG_DIR,
-// or the user's config directory. No file is touched here.
-func storeFor(o options, getenv func(string) string) (*steps.Store, error) {
-	dir := strings.TrimSpace(o.configDir)
-	if dir == "" {
-		dir = strings.TrimSpace(getenv("LOGTO_TWILIO_CONFIG_DIR"))
+// printError is fang's error handler: one report per error, on stderr (w).
+// Without colour (not a terminal, NO_COLOR, TERM=dumb) it is the classic
+// "logto-twilio: message" line, so scripts and logs stay readable.
+func (a *app) printError(w io.Writer, styles fang.Styles, err error) {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.err == nil {
+		return // already reported by the command
 	}
-	if dir != "" {
-		return &steps.Store{Dir: dir}, nil
+	if errors.Is(err, tui.ErrInterrupted) || errors.Is(err, context.Canceled) {
+		err = errors.New("stopped")
 	}
-	s, err := steps.DefaultStore()
-	if err != nil {
-		return nil, fmt.Errorf("%w (set --config-dir)", err)
+	hint := ""
+	if ue := asUsageError(err); ue != nil {
+		hint = "Run " + ue.cmd + " --help to see how to use it."
 	}
-	return &s, nil
+	msg := err.Error()
+	if cw, ok := w.(*colorprofile.Writer); !ok || cw.Profile <= colorprofile.Ascii {
+		_, _ = fmt.Fprintf(w, "logto-twilio: %s\n", msg)
+		if hint != "" {
+			_, _ = fmt.Fprintln(w, hint)
+		}
+		return
+	}
+	_, _ = fmt.Fprintln(w, styles.ErrorHeader.String())
+	_, _ = fmt.Fprintln(w, styles.ErrorText.Render(msg))
+	_, _ = fmt.Fprintln(w)
+	if hint != "" {
+		_, _ = fmt.Fprintln(w, styles.ErrorText.Render(hint))
+		_, _ = fmt.Fprintln(w)
+	}
+}
+
+// normaliseArgs turns the single-dash long flags of the old command line
+// (-sandbox, -port=3000, -config-dir dir) into the GNU form (--sandbox…), so
+// what users typed before keeps working. Only names of known long flags are
+// rewritten; a flag's value and everything after "--" are left alone.
+func normaliseArgs(root *cobra.Command, args []string) []string {
+	known := map[string]bool{"help": true, "version": true} // version: bool flag added by cobra
+	takesValue := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				known[f.Name] = true
+				if f.NoOptDefVal == "" {
+					takesValue[f.Name] = true
+				}
+				if f.Shorthand != "" && f.NoOptDefVal == "" {
+					takesValue[f.Shorthand] = true
+				}
+			})
+		}
+		for _, sc := range c.Commands() {
+			walk(sc)
+		}
+	}
+	walk(root)
+	out := make([]string, 0, len(args))
+	valueNext := false
+	for i, arg := range args {
+		if arg == "--" {
+			return append(out, args[i:]...)
+		}
+		if valueNext {
+			valueNext = false
+			out = append(out, arg)
+			continue
+		}
+		if len(arg) > 2 && arg[0] == '-' && arg[1] != '-' {
+			name, _, hasValue := strings.Cut(arg[1:], "=")
+			if len(name) > 1 && known[name] {
+				arg = "-" + arg
+				valueNext = takesValue[name] && !hasValue
+			}
+		} else if strings.HasPrefix(arg, "--") {
+			name, _, hasValue := strings.Cut(arg[2:], "=")
+			valueNext = takesValue[name] && !hasValue
+		} else if len(arg) == 2 && arg[0] == '-' {
+			valueNext = takesValue[arg[1:]]
+		}
+		out = append(out, arg)
+	}
+	return out
 }

@@ -2,9 +2,47 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/logto-twilio/logto-twilio/tui"
 )
+
+func TestMain(m *testing.M) {
+	// fang wraps help at the terminal's width (at most 120); the snapshots
+	// must not depend on the terminal go test runs in.
+	_ = os.Setenv("__FANG_TEST_WIDTH", "120")
+	os.Exit(m.Run())
+}
+
+// noEnv is an empty environment.
+func noEnv(string) string { return "" }
+
+// runCaptured runs the command line with a wizard that only records its
+// options, and returns the exit code, stdout, stderr and those options (nil
+// when the wizard did not run).
+func runCaptured(t *testing.T, args []string, wizardErr error) (int, string, string, *options) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	var got *options
+	a := &app{
+		stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: noEnv,
+		wizard: func(_ context.Context, o options, _ io.Reader, _, _ io.Writer, _ func(string) string) error {
+			got = &o
+			return wizardErr
+		},
+	}
+	code := a.execute(t.Context(), args)
+	return code, out.String(), errOut.String(), got
+}
 
 func TestRunFlags(t *testing.T) {
 	t.Parallel()
@@ -15,25 +53,174 @@ func TestRunFlags(t *testing.T) {
 		wantStdout string
 		wantStderr string
 	}{
-		{name: "help", args: []string{"--help"}, wantCode: exitOK, wantStdout: "Usage:"},
-		{name: "short help", args: []string{"-h"}, wantCode: exitOK, wantStdout: "-version"},
+		{name: "help", args: []string{"--help"}, wantCode: exitOK, wantStdout: "USAGE"},
+		{name: "short help", args: []string{"-h"}, wantCode: exitOK, wantStdout: "--version"},
+		{name: "old help", args: []string{"-help"}, wantCode: exitOK, wantStdout: "--sandbox"},
+		{name: "help command", args: []string{"help", "setup"}, wantCode: exitOK, wantStdout: "logto-twilio setup [--flags]"},
 		{name: "version", args: []string{"--version"}, wantCode: exitOK, wantStdout: "logto-twilio "},
-		{name: "unknown flag", args: []string{"--nope"}, wantCode: exitUsage, wantStderr: "flag provided but not defined: -nope"},
+		{name: "short version", args: []string{"-v"}, wantCode: exitOK, wantStdout: "logto-twilio "},
+		{name: "old version", args: []string{"-version"}, wantCode: exitOK, wantStdout: "logto-twilio "},
+		{name: "completion", args: []string{"completion", "bash"}, wantCode: exitOK, wantStdout: "bash completion"},
+		{name: "unknown flag", args: []string{"--nope"}, wantCode: exitUsage, wantStderr: "logto-twilio: unknown flag: --nope\nRun logto-twilio --help to see how to use it.\n"},
+		{name: "unknown flag of setup", args: []string{"setup", "--nope"}, wantCode: exitUsage, wantStderr: "Run logto-twilio setup --help to see how to use it."},
+		{name: "missing value", args: []string{"--port"}, wantCode: exitUsage, wantStderr: "flag needs an argument"},
+		{name: "bad port", args: []string{"-p", "70000"}, wantCode: exitUsage, wantStderr: "--port 70000: give a port between 1 and 65535"},
+		{name: "not a port", args: []string{"--port", "x"}, wantCode: exitUsage, wantStderr: `invalid argument "x"`},
+		{name: "bad Twilio URL", args: []string{"--twilio-base-url", "ftp://x"}, wantCode: exitUsage, wantStderr: "twilio-base-url"},
+		{name: "typo command", args: []string{"stup"}, wantCode: exitUsage, wantStderr: `unknown command "stup"; did you mean "setup"?`},
+		{name: "argument to setup", args: []string{"setup", "now"}, wantCode: exitUsage, wantStderr: `unexpected argument "now"`},
+		{name: "cobra's argument check", args: []string{"completion", "bash", "extra"}, wantCode: exitUsage, wantStderr: "Run logto-twilio completion bash --help"},
+		{name: "argument to fang's man", args: []string{"man", "extra"}, wantCode: exitUsage, wantStderr: `unknown command "extra"`},
+		{name: "unknown help topic", args: []string{"help", "nope"}, wantCode: exitUsage, wantStderr: `unknown help topic "nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var out, errOut bytes.Buffer
-			got := run(tt.args, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
-			if got != tt.wantCode {
-				t.Fatalf("exit code = %d, want %d (stderr %q)", got, tt.wantCode, errOut.String())
+			code, out, errOut, ran := runCaptured(t, tt.args, nil)
+			if code != tt.wantCode {
+				t.Fatalf("exit code = %d, want %d (stderr %q)", code, tt.wantCode, errOut)
 			}
-			if !strings.Contains(out.String(), tt.wantStdout) {
-				t.Errorf("stdout = %q, want it to contain %q", out.String(), tt.wantStdout)
+			if ran != nil {
+				t.Errorf("the wizard ran")
 			}
-			if !strings.Contains(errOut.String(), tt.wantStderr) {
-				t.Errorf("stderr = %q, want it to contain %q", errOut.String(), tt.wantStderr)
+			if !strings.Contains(out, tt.wantStdout) {
+				t.Errorf("stdout = %q, want it to contain %q", out, tt.wantStdout)
+			}
+			if !strings.Contains(errOut, tt.wantStderr) {
+				t.Errorf("stderr = %q, want it to contain %q", errOut, tt.wantStderr)
+			}
+			if tt.wantCode != exitOK && strings.Count(errOut, "logto-twilio: ") != 1 {
+				t.Errorf("stderr = %q, want the error once", errOut)
 			}
 		})
+	}
+}
+
+// TestRunOptions checks that the flags, in the GNU form, the short form and
+// the single-dash form of earlier versions, reach the wizard.
+func TestRunOptions(t *testing.T) {
+	t.Parallel()
+	full := options{
+		sandbox: true, accessible: true, noBrowser: true, configDir: "dir",
+		endpoint: "http://localhost:3001", twilioBaseURL: "http://127.0.0.1:9", port: 3001, testPhone: "+14155550123",
+	}
+	tests := []struct {
+		name string
+		args []string
+		want options
+	}{
+		{name: "no flags runs the wizard", args: nil, want: options{}},
+		{name: "setup", args: []string{"setup"}, want: options{}},
+		{name: "long", want: full, args: strings.Fields("--sandbox --accessible --no-browser --config-dir dir " +
+			"--logto-endpoint http://localhost:3001 --twilio-base-url http://127.0.0.1:9 --port 3001 --test-phone +14155550123")},
+		{name: "setup long with =", want: full, args: strings.Fields("setup --sandbox --accessible --no-browser --config-dir=dir " +
+			"--logto-endpoint=http://localhost:3001 --twilio-base-url=http://127.0.0.1:9 --port=3001 --test-phone=+14155550123")},
+		{name: "old single dash", want: full, args: strings.Fields("-sandbox -accessible -no-browser -config-dir dir " +
+			"-logto-endpoint http://localhost:3001 -twilio-base-url=http://127.0.0.1:9 -port 3001 -test-phone +14155550123")},
+		{name: "short", want: options{sandbox: true, configDir: "dir", endpoint: "http://localhost:3001", port: 3001}, args: []string{"setup", "-s", "-c", "dir", "-e", "http://localhost:3001", "-p", "3001"}},
+		{name: "persistent flag before the command", want: options{sandbox: true}, args: []string{"--sandbox", "setup"}},
+		{name: "a value that looks like an old flag is kept", want: options{configDir: "-sandbox"}, args: []string{"--config-dir", "-sandbox"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, errOut, got := runCaptured(t, tt.args, nil)
+			if code != exitOK || got == nil {
+				t.Fatalf("exit code %d, wizard ran: %v, stderr %q", code, got != nil, errOut)
+			}
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("options = %+v, want %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunExitCodes checks the exit code and message for each kind of error a
+// command returns, and that nothing is printed twice.
+func TestRunExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		err        error
+		wantCode   int
+		wantStderr string
+	}{
+		{name: "ok", err: nil, wantCode: exitOK},
+		{name: "failure", err: errors.New("logto: 401: check the M2M secret"), wantCode: exitFailure, wantStderr: "logto-twilio: logto: 401: check the M2M secret\n"},
+		{name: "already reported", err: withCode(exitFailure, nil), wantCode: exitFailure},
+		{name: "findings", err: withCode(exitFindings, errors.New("2 checks failed")), wantCode: exitFindings, wantStderr: "logto-twilio: 2 checks failed\n"},
+		{name: "timeout", err: fmt.Errorf("waiting for the SMS: %w", context.DeadlineExceeded), wantCode: exitTimeout, wantStderr: "logto-twilio: waiting for the SMS: context deadline exceeded\n"},
+		{name: "interrupted", err: tui.ErrInterrupted, wantCode: exitInterrupted, wantStderr: "logto-twilio: stopped\n"},
+		{name: "cancelled", err: context.Canceled, wantCode: exitInterrupted, wantStderr: "logto-twilio: stopped\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut, _ := runCaptured(t, []string{"setup"}, tt.err)
+			if code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d", code, tt.wantCode)
+			}
+			if errOut != tt.wantStderr {
+				t.Errorf("stderr = %q, want %q", errOut, tt.wantStderr)
+			}
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+		})
+	}
+}
+
+// TestHelp snapshots --help of every command. Add a command's snapshot with
+// one line; update them with go test -run TestHelp -update.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"root", []string{"--help"}},
+		{"setup", []string{"setup", "--help"}},
+		{"environment", []string{"help", "environment"}},
+		{"help", []string{"help", "--help"}},
+		{"completion", []string{"completion", "--help"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut, _ := runCaptured(t, tt.args, nil)
+			if code != exitOK || errOut != "" {
+				t.Fatalf("exit code %d, stderr %q", code, errOut)
+			}
+			if strings.Contains(out, "\x1b") {
+				t.Errorf("help written to a non-terminal has escape sequences:\n%q", out)
+			}
+			if !strings.Contains(strings.ToLower(out), "examples") {
+				t.Errorf("help has no examples section:\n%s", out)
+			}
+			golden.RequireEqual(t, out)
+		})
+	}
+}
+
+// TestNormaliseArgs checks which single-dash arguments become GNU flags.
+func TestNormaliseArgs(t *testing.T) {
+	t.Parallel()
+	root := newRootCmd(&app{getenv: noEnv})
+	tests := []struct {
+		args, want []string
+	}{
+		{[]string{"-sandbox", "-port=3000"}, []string{"--sandbox", "--port=3000"}},
+		{[]string{"-p", "-sandbox"}, []string{"-p", "-sandbox"}},              // a value
+		{[]string{"-test-phone", "-x"}, []string{"--test-phone", "-x"}},       // a value
+		{[]string{"-sp", "3000"}, []string{"-sp", "3000"}},                    // short flags
+		{[]string{"-nope", "setup"}, []string{"-nope", "setup"}},              // unknown: cobra says so
+		{[]string{"--", "-sandbox"}, []string{"--", "-sandbox"}},              // after --
+		{[]string{"-help", "-version"}, []string{"--help", "--version"}},      // cobra's own
+		{[]string{"setup", "-no-browser"}, []string{"setup", "--no-browser"}}, // after the command
+	}
+	for _, tt := range tests {
+		if got := normaliseArgs(root, tt.args); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("normaliseArgs(%q) = %q, want %q", tt.args, got, tt.want)
+		}
 	}
 }

@@ -82,6 +82,7 @@ func (p *oidcProvider) codeGrant(w http.ResponseWriter, f url.Values, clientID s
 		return
 	}
 	c.used = true
+	p.logCodeExchange(c.grant) // logs.go: the audit log entry GET /api/logs shows
 	p.writeTokens(w, c.grant, "")
 }
 

@@ -114,6 +114,9 @@ type Fault struct {
 	Body    string
 	Drop    bool // close the connection without an answer
 	Times   int  // how many requests it applies to; 0 = every request
+	// RetryAfter, with Status, is sent as a Retry-After header (whole seconds, rounded up;
+	// faults_retry.go), e.g. Status 429 with RetryAfter 30*time.Second.
+	RetryAfter time.Duration
 }
 
 type fault struct {
@@ -291,6 +294,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 				} else {
 					w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 				}
+				setFaultHeaders(w, f)
 				w.WriteHeader(f.Status)
 				_, _ = io.WriteString(w, f.Body)
 				return

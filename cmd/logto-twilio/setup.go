@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/logto-twilio/logto-twilio/steps"
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// options are the parsed command line.
+type options struct {
+	// Persistent: every command that uses the saved setup takes them.
+	sandbox    bool
+	accessible bool
+	noBrowser  bool
+	configDir  string
+
+	// setup's own.
+	endpoint      string
+	twilioBaseURL string
+	port          int
+	testPhone     string
+}
+
+const setupLong = `Runs the wizard: Logto endpoint, the app, Twilio credentials, Messaging Service, SMS templates, the Logto SMS connector, a test SMS, phone sign-in, and a real sign-in in your browser with a demo server on localhost.
+
+Every answer can be prefilled by a flag or an environment variable (see "logto-twilio help environment"); a flag wins over its variable, a variable over the saved setup. Progress is saved after every step, so Ctrl-C is safe and the next run offers to resume. This is also what logto-twilio does without a command.`
+
+const setupExample = `
+# Try it offline: everything is prefilled and nothing real is touched
+logto-twilio setup --sandbox
+
+# Your own Logto, the demo server on port 3001
+logto-twilio setup -e http://localhost:3001 -p 3001
+
+# Plain line-by-line prompts, URLs printed instead of opened
+logto-twilio setup --accessible --no-browser
+
+# Keep this setup apart from your usual one
+logto-twilio setup --config-dir ./workshop-setup
+`
+
+// newSetupCmd is the wizard, also run by logto-twilio without a command.
+func newSetupCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:     "setup",
+		Short:   "Set up SMS sign-in with Logto and Twilio, step by step (the default)",
+		Long:    setupLong,
+		Example: setupExample,
+		Args:    noArgs,
+		RunE:    a.runSetup,
+	}
+	addSetupFlags(c, &a.opts)
+	return c
+}
+
+// addSetupFlags adds setup's own flags to c (setup, and the root that runs it).
+func addSetupFlags(c *cobra.Command, o *options) {
+	f := c.Flags()
+	f.StringVarP(&o.endpoint, "logto-endpoint", "e", "", "your Logto endpoint, e.g. http://localhost:3001 or https://abc123.logto.app")
+	f.StringVar(&o.twilioBaseURL, "twilio-base-url", "", "send Twilio API calls to this Twilio-compatible server instead of twilio.com")
+	f.IntVarP(&o.port, "port", "p", 0, "port of the demo sign-in server on localhost (default 3000)")
+	f.StringVar(&o.testPhone, "test-phone", "", "the phone number for the test SMS and the sign-in")
+}
+
+// validate checks the flags before anything starts.
+func (o options) validate(c *cobra.Command) error {
+	if o.port < 0 || o.port > 65535 {
+		return usageErrorf(c, "--port %d: give a port between 1 and 65535", o.port)
+	}
+	if o.twilioBaseURL != "" {
+		if _, err := parseTwilioBaseURL(o.twilioBaseURL); err != nil {
+			return &usageError{cmd: c.CommandPath(), err: err}
+		}
+	}
+	return nil
+}
+
+// runSetup is setup's RunE (and the root's).
+func (a *app) runSetup(c *cobra.Command, _ []string) error {
+	if err := a.opts.validate(c); err != nil {
+		return err
+	}
+	return a.wizard(c.Context(), a.opts, a.stdin, a.stdout, a.stderr, a.getenv)
+}
+
+// environ rebuilds KEY=value pairs for the TUI from getenv, so tests control
+// what it sees.
+func environ(getenv func(string) string) []string {
+	keys := []string{"TERM", "NO_COLOR", "ACCESSIBLE", "COLORTERM", "CLICOLOR", "CLICOLOR_FORCE", "TMUX", "LANG", "LC_ALL", "COLORFGBG", "TERM_PROGRAM"}
+	env := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if v := getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// wizard runs the setup wizard. Its error carries the exit code (see
+// exitCodeOf); what it has already told the user is not repeated.
+func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	prefill := steps.PrefillFromEnv(getenv)
+	if o.endpoint != "" {
+		prefill.Endpoint = o.endpoint
+	}
+	prefill.TwilioBaseURL = o.twilioBaseURL
+	prefill.Port = o.port
+	prefill.TestPhone = o.testPhone
+	opener := newBrowserOpener(o.noBrowser, getenv)
+	prefill.NoBrowser = opener.disabled
+
+	deps, panel, cleanup, err := buildDeps(o, &prefill, getenv)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	deps.Open = opener
+
+	st := steps.NewState(prefill)
+	defer func() { _ = deps.Demos.Close() }() // the demo server the verify step started
+	topts := tui.Options{
+		In:         stdin,
+		Out:        stdout,
+		Env:        environ(getenv),
+		Accessible: o.accessible,
+		AppName:    "logto-twilio",
+		Checkpoint: steps.Checkpoint(st, deps.Store),
+		// 120 fps halves the wait for the first redraw tick (the first
+		// frame is drawn on a tick, not at once).
+		ProgramOptions: []tea.ProgramOption{tea.WithFPS(120)},
+	}
+	if panel != nil {
+		topts.Panel = panel.View
+		topts.PanelRefresh = panel.Changed()
+	}
+	err = tui.Run(ctx, steps.All(st, deps), topts)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, tui.ErrInterrupted):
+		if o.sandbox && o.configDir == "" {
+			fmt.Fprintln(stderr, "\nlogto-twilio: stopped.\nA sandbox run keeps nothing; pass --config-dir to keep one and resume it.")
+			return withCode(exitInterrupted, nil)
+		}
+		where := "your config directory"
+		if deps.Store != nil {
+			where = deps.Store.Dir
+		}
+		fmt.Fprintf(stderr, "\nlogto-twilio: stopped.\nWhat you finished is saved in %s.\nRun logto-twilio again to resume.\n", where)
+		return withCode(exitInterrupted, nil)
+	case errors.Is(err, tui.ErrInputEnded):
+		fmt.Fprintln(stderr, "\nlogto-twilio: the input ended before the wizard finished.\n"+
+			"Without a terminal it reads one answer per line from standard input; run it in a terminal, or give every answer.")
+		return withCode(exitFailure, nil)
+	case errors.Is(err, context.DeadlineExceeded):
+		return withCode(exitTimeout, err)
+	default:
+		return err
+	}
+}
+
+// storeFor picks the save directory: --config-dir, LOGTO_TWILIO_CONFIG_DIR,
+// or the user's config directory. No file is touched here.
+func storeFor(o options, getenv func(string) string) (*steps.Store, error) {
+	dir := strings.TrimSpace(o.configDir)
+	if dir == "" {
+		dir = strings.TrimSpace(getenv("LOGTO_TWILIO_CONFIG_DIR"))
+	}
+	if dir != "" {
+		return &steps.Store{Dir: dir}, nil
+	}
+	s, err := steps.DefaultStore()
+	if err != nil {
+		return nil, fmt.Errorf("%w (set --config-dir)", err)
+	}
+	return &s, nil
+}

@@ -1,0 +1,132 @@
+package workshop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+)
+
+// TeardownResult is what Teardown did.
+type TeardownResult struct {
+	Apps                  []AppResult // by number: ActionDeleted, ActionGone or ActionFailed
+	Deleted, Gone, Failed int
+}
+
+// Recorded returns the apps Teardown would delete (for the consent question).
+func Recorded(cfg Config) ([]RecordedApp, error) {
+	rec, found, err := LoadRecord(cfg.Dir)
+	if err != nil || !found {
+		return nil, err
+	}
+	return rec.Apps, nil
+}
+
+// Teardown deletes exactly the apps recorded in workshop.json (never another app, whatever
+// its name) with their card files, and takes each one off the record as soon as it is gone;
+// the record file goes when it is empty. An app already deleted counts as done. The caller
+// asks for consent first (or --yes). A failed app stays recorded and Teardown returns an
+// error wrapping ErrIncomplete; a re-run finishes it.
+func Teardown(ctx context.Context, cfg Config, progress func(Event)) (TeardownResult, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return TeardownResult{}, err
+	}
+	rec, found, err := LoadRecord(cfg.Dir)
+	if err != nil {
+		return TeardownResult{}, err
+	}
+	if !found || len(rec.Apps) == 0 {
+		return TeardownResult{}, nil
+	}
+	emit := serialize(progress)
+	var mu sync.Mutex
+	done, failed := 0, 0
+	hc := withRetry(cfg.HTTPClient, cfg.MaxRetryWait, func(_ *http.Request, d time.Duration) {
+		mu.Lock()
+		ev := Event{Action: ActionWaiting, Wait: d, Done: done, Failed: failed, Total: len(rec.Apps)}
+		mu.Unlock()
+		emit(ev)
+	})
+	f, err := load(cfg, hc, false)
+	if err != nil {
+		return TeardownResult{}, err
+	}
+	if rec.Endpoint != f.endpoint.String() {
+		return TeardownResult{}, fmt.Errorf("workshop: the workshop's apps are on %s, but the saved setup is for %s: run `logto-twilio setup` for %s first; nothing was deleted", rec.Endpoint, f.endpoint, rec.Endpoint)
+	}
+	apps := slices.Clone(rec.Apps) // rec.remove edits rec.Apps in place
+	res := TeardownResult{Apps: make([]AppResult, len(apps))}
+	forEach(ctx, len(apps), cfg.Concurrency, func(i int) {
+		a := apps[i]
+		r := AppResult{Number: a.Number, Name: a.Name, AppID: a.ID, Action: ActionDeleted}
+		err := f.client.DeleteApplication(ctx, a.ID)
+		switch {
+		case isNotFound(err):
+			r.Action = ActionGone
+		case err != nil:
+			r.Action, r.Err = ActionFailed, fmt.Errorf("delete the app: %w", err)
+		}
+		if r.Err == nil {
+			removeFiles(a.Card, a.Sheet)
+			mu.Lock()
+			rec.remove(a.Number)
+			if err := saveRecord(cfg.Dir, rec); err != nil {
+				r.Err = err // the app is gone; a re-run sees it as gone
+			}
+			mu.Unlock()
+		}
+		res.Apps[i] = r
+		mu.Lock()
+		ev := Event{Number: r.Number, Name: r.Name, AppID: r.AppID, Action: r.Action, Err: r.Err}
+		if r.Action == ActionFailed {
+			failed++
+		} else {
+			done++
+		}
+		ev.Done, ev.Failed, ev.Total = done, failed, len(apps)
+		mu.Unlock()
+		emit(ev)
+	})
+	for i, r := range res.Apps {
+		if r.Number == 0 {
+			a := apps[i]
+			res.Apps[i] = AppResult{Number: a.Number, Name: a.Name, AppID: a.ID, Action: ActionFailed, Err: ctx.Err()}
+			r = res.Apps[i]
+		}
+		switch r.Action {
+		case ActionDeleted:
+			res.Deleted++
+		case ActionGone:
+			res.Gone++
+		default:
+			res.Failed++
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(rec.Apps) == 0 {
+		removeFiles(rec.Sheet)
+		if err := os.Remove(RecordPath(cfg.Dir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return res, fmt.Errorf("workshop: remove the empty record: %w", err)
+		}
+	}
+	if res.Failed > 0 {
+		return res, fmt.Errorf("workshop: teardown: %w: %d of %d apps were not deleted; run `logto-twilio workshop teardown` again", ErrIncomplete, res.Failed, len(apps))
+	}
+	return res, nil
+}
+
+// removeFiles removes card files that Prepare wrote (only those recorded paths).
+func removeFiles(paths ...string) {
+	for _, p := range paths {
+		if p != "" {
+			_ = os.Remove(p) // already gone or moved away: nothing to do
+		}
+	}
+}

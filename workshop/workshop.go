@@ -1,0 +1,231 @@
+// Package workshop is the facilitator's side of a workshop: with the facilitator's saved
+// setup (an M2M app, the shared Twilio connector and phone sign-in, made by a normal
+// `logto-twilio setup`), Prepare creates one Traditional app per attendee and writes an
+// attendee card for each; Status shows, per app, whether someone has signed in through it;
+// Teardown deletes exactly the apps Prepare made.
+//
+// What Prepare made is recorded in workshop.json in the facilitator's config directory
+// (beside setup.json), rewritten atomically after every app, so a crash or a failed call
+// loses nothing and a re-run creates only what is missing. The cards hold one app's ID and
+// secret and never the M2M secret or the Twilio Auth Token.
+//
+// Every call to Logto goes through an *http.Client whose transport honours 429 answers
+// (Retry-After), in one place: retry.go.
+package workshop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/steps"
+)
+
+// Defaults of Config.
+const (
+	DefaultNamePrefix   = "Bookstore"
+	DefaultPort         = 3000
+	DefaultConcurrency  = 8
+	DefaultOutDir       = "workshop-cards"
+	DefaultMaxRetryWait = 2 * time.Minute
+	// MaxAttendees bounds --attendees.
+	MaxAttendees = 500
+	// MaxConcurrency bounds --concurrency.
+	MaxConcurrency = 32
+)
+
+// AppDescription is the description Prepare gives every app it creates. Only an app with
+// this description is ever adopted by name (after a lost record write); an app with the
+// same name and another description is the facilitator's own and is left alone.
+const AppDescription = "Workshop attendee app made by logto-twilio workshop prepare; deleted by logto-twilio workshop teardown."
+
+// Config is what the workshop commands need. The zero value of each field means its
+// default; Dir is required.
+type Config struct {
+	// Dir is the facilitator's config directory (steps.Store.Dir): setup.json and
+	// secrets.json are read from it, workshop.json is written to it.
+	Dir string
+	// HTTPClient reaches Logto (nil = http.DefaultClient). Its transport is wrapped to
+	// honour 429 Retry-After.
+	HTTPClient *http.Client
+
+	Attendees   int    // prepare: how many apps (1–MaxAttendees); --attendees
+	NamePrefix  string // prepare: app names are "<prefix> 01"…; --name-prefix, default "Bookstore"
+	Port        int    // prepare: the demo's port in the apps' URIs and on the cards; --port, default 3000
+	OutDir      string // prepare: where the cards go; --out, default "workshop-cards"
+	Concurrency int    // calls in flight at once (1–MaxConcurrency); --concurrency, default 8
+
+	// MaxRetryWait is the longest Retry-After honoured; a longer one fails that call
+	// (the app is reported, a re-run finishes it). Default 2 minutes.
+	MaxRetryWait time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.NamePrefix == "" {
+		c.NamePrefix = DefaultNamePrefix
+	}
+	if c.Port == 0 {
+		c.Port = DefaultPort
+	}
+	if c.OutDir == "" {
+		c.OutDir = DefaultOutDir
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.MaxRetryWait == 0 {
+		c.MaxRetryWait = DefaultMaxRetryWait
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = http.DefaultClient
+	}
+	return c
+}
+
+// validate checks the fields every command uses; prepare adds its own.
+func (c Config) validate() error {
+	if strings.TrimSpace(c.Dir) == "" {
+		return errors.New("workshop: no config directory given")
+	}
+	if c.Concurrency < 1 || c.Concurrency > MaxConcurrency {
+		return fmt.Errorf("workshop: --concurrency %d is not between 1 and %d", c.Concurrency, MaxConcurrency)
+	}
+	if c.MaxRetryWait < 0 {
+		return errors.New("workshop: the longest retry wait cannot be negative")
+	}
+	return nil
+}
+
+func (c Config) validatePrepare() error {
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if c.Attendees < 1 || c.Attendees > MaxAttendees {
+		return fmt.Errorf("workshop: --attendees %d is not between 1 and %d: give the number of attendees, e.g. --attendees 30", c.Attendees, MaxAttendees)
+	}
+	if err := checkPrefix(c.NamePrefix); err != nil {
+		return err
+	}
+	if c.Port < 1 || c.Port > 65535 {
+		return fmt.Errorf("workshop: --port %d is not a port (1–65535)", c.Port)
+	}
+	if strings.TrimSpace(c.OutDir) == "" {
+		return errors.New("workshop: --out is empty: give the folder for the attendee cards")
+	}
+	return nil
+}
+
+func checkPrefix(p string) error {
+	if p != strings.TrimSpace(p) || p == "" {
+		return fmt.Errorf("workshop: --name-prefix %q has spaces around it or is empty: give a name such as %q", p, DefaultNamePrefix)
+	}
+	if len(p) > 100 {
+		return fmt.Errorf("workshop: --name-prefix is %d characters long: keep it under 100", len(p))
+	}
+	for _, r := range p {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("workshop: --name-prefix %q contains invisible characters", p)
+		}
+	}
+	if slug(p) == "" {
+		return fmt.Errorf("workshop: --name-prefix %q needs at least one letter or digit (it names the card files)", p)
+	}
+	return nil
+}
+
+// NotReadyError says the facilitator's saved setup lacks what the workshop needs; the
+// command offers to run `logto-twilio setup` first.
+type NotReadyError struct {
+	Dir     string
+	Missing []string // plain-language items, e.g. "the M2M app's secret"
+}
+
+func (e *NotReadyError) Error() string {
+	return fmt.Sprintf("workshop: the saved setup in %s has no %s: run `logto-twilio setup` first (with an M2M app), then run this again",
+		e.Dir, strings.Join(e.Missing, ", no "))
+}
+
+// facilitator is the loaded setup and a Management API client.
+type facilitator struct {
+	setup    steps.Setup
+	endpoint logtoapi.Endpoint
+	client   *logtoapi.Client
+}
+
+// load reads the facilitator's setup. full asks for everything prepare needs (the shared
+// connector and phone sign-in too); status and teardown need only the M2M app.
+func load(c Config, hc *http.Client, full bool) (facilitator, error) {
+	l, err := steps.Store{Dir: c.Dir}.Load()
+	if err != nil {
+		return facilitator{}, fmt.Errorf("workshop: read the saved setup: %w", err)
+	}
+	var missing []string
+	if l.Setup.Endpoint == "" {
+		missing = append(missing, "Logto endpoint")
+	}
+	if l.Setup.M2MAppID == "" {
+		missing = append(missing, "M2M app")
+	}
+	if l.Secrets.M2MAppSecret == "" {
+		missing = append(missing, "M2M app secret")
+	}
+	if full {
+		if l.Setup.ConnectorID == "" {
+			missing = append(missing, "Twilio SMS connector")
+		}
+		if !l.Setup.SignInConfigured {
+			missing = append(missing, "phone sign-in")
+		}
+	}
+	if len(missing) > 0 {
+		return facilitator{}, &NotReadyError{Dir: c.Dir, Missing: missing}
+	}
+	e, err := logtoapi.ParseEndpoint(l.Setup.Endpoint)
+	if err != nil {
+		return facilitator{}, fmt.Errorf("workshop: the saved endpoint: %w", err)
+	}
+	cl, err := logtoapi.New(e, logtoapi.M2MCredentials{AppID: l.Setup.M2MAppID, AppSecret: l.Secrets.M2MAppSecret.Reveal()}, hc)
+	if err != nil {
+		return facilitator{}, fmt.Errorf("workshop: %w", err)
+	}
+	return facilitator{setup: l.Setup, endpoint: e, client: cl}, nil
+}
+
+// RecordPath is where the record of a workshop lives in dir.
+func RecordPath(dir string) string { return filepath.Join(dir, RecordFile) }
+
+// isNotFound reports whether err is Logto's 404.
+func isNotFound(err error) bool {
+	var ae *logtoapi.APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusNotFound
+}
+
+// forEach runs f(i) for i in [0, n) on at most workers goroutines and waits for them.
+func forEach(ctx context.Context, n, workers int, f func(i int)) {
+	idx := make(chan int)
+	done := make(chan struct{})
+	for range min(workers, n) {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range idx {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		idx <- i
+	}
+	close(idx)
+	for range min(workers, n) {
+		<-done
+	}
+}
