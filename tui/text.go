@@ -73,9 +73,6 @@ func RendererFor(line bool, actions []Action) Renderer {
 	return Renderer{line: line, actions: actions}
 }
 
-// Line reports whether r renders for the line runner.
-func (r Renderer) Line() bool { return r.line }
-
 func (r Renderer) keyMap() KeyMap {
 	if r.keys != nil {
 		return *r.keys
