@@ -112,6 +112,34 @@ func (e *IssuerMismatchError) Error() string {
 		strings.TrimSuffix(e.Discovered, "/oidc"), strings.TrimSuffix(e.Configured, "/oidc"))
 }
 
+// Explain says the mismatch in plain words and what to do next.
+func (e *IssuerMismatchError) Explain() (what, next string) {
+	return fmt.Sprintf("Logto calls itself %s, not %s", e.Discovered, e.Configured),
+		fmt.Sprintf("Logto builds its issuer from its ENDPOINT setting, and sign-in only works when they match. "+
+			"Use %s as the Logto endpoint, or set ENDPOINT=%s in Logto's environment and restart Logto.",
+			strings.TrimSuffix(e.Discovered, "/oidc"), strings.TrimSuffix(e.Configured, "/oidc"))
+}
+
+// PortInUseError is returned by Start when another program listens on the demo's port.
+type PortInUseError struct {
+	Port int   // the busy port
+	Err  error // the listener's error (wraps syscall.EADDRINUSE)
+}
+
+// Error names the port and what to do.
+func (e *PortInUseError) Error() string {
+	return fmt.Sprintf("demo: port %d is already in use on 127.0.0.1 (is another server, maybe the Express starter, running?); stop it or choose another port: %v", e.Port, e.Err)
+}
+
+// Unwrap returns the listener's error.
+func (e *PortInUseError) Unwrap() error { return e.Err }
+
+// Explain names the busy port in plain words; what to do next is the caller's (which port
+// to choose instead).
+func (e *PortInUseError) Explain() (what, next string) {
+	return fmt.Sprintf("port %d is already in use on 127.0.0.1 (is another server, maybe the Express starter, running?)", e.Port), ""
+}
+
 // New checks cfg and returns a server that is not started. It makes no request.
 func New(cfg Config) (*Server, error) {
 	ep, err := parseHTTPURL("Logto endpoint", cfg.Endpoint)
@@ -206,7 +234,8 @@ func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 	if err != nil {
 		_, port, _ := net.SplitHostPort(listenAddr)
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return "", fmt.Errorf("demo: port %s is already in use on 127.0.0.1 (is another server, maybe the Express starter, running?); stop it or choose another port: %w", port, err)
+			n, _ := strconv.Atoi(port)
+			return "", &PortInUseError{Port: n, Err: err}
 		}
 		return "", fmt.Errorf("demo: cannot listen on port %s: %w", port, err)
 	}

@@ -351,6 +351,12 @@ func TestStartErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), "port "+port) || !errors.Is(err, syscall.EADDRINUSE) {
 			t.Errorf("error %q does not name port %s (or is not EADDRINUSE)", err, port)
 		}
+		var busy *PortInUseError
+		if !errors.As(err, &busy) || strconv.Itoa(busy.Port) != port {
+			t.Errorf("error %#v is not a *PortInUseError for port %s", err, port)
+		} else if what, _ := busy.Explain(); !strings.HasPrefix(what, "port "+port+" is already in use") {
+			t.Errorf("Explain() = %q", what)
+		}
 	})
 	t.Run("issuer mismatch", func(t *testing.T) {
 		t.Parallel()

@@ -1,7 +1,6 @@
 package logtoapi
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -47,63 +46,63 @@ func ParseEndpoint(input string) (Endpoint, error) {
 	s := strings.TrimSpace(input)
 	s = strings.Trim(s, `"'`)
 	if s == "" {
-		return Endpoint{}, errors.New("logtoapi: endpoint: enter your Logto endpoint, for example http://localhost:3001 or https://abc123.logto.app")
+		return Endpoint{}, inputErr("endpoint", "enter your Logto endpoint, for example http://localhost:3001 or https://abc123.logto.app")
 	}
 	if strings.ContainsAny(s, " \t\r\n") {
-		return Endpoint{}, errors.New("logtoapi: endpoint: the address contains spaces; paste only the URL, for example http://localhost:3001")
+		return Endpoint{}, inputErr("endpoint", "the address contains spaces; paste only the URL, for example http://localhost:3001")
 	}
 	if !strings.Contains(s, "://") {
 		// Before the scheme check, whose error repeats the input: "https//user:pass@host".
 		if strings.Contains(s, "@") {
-			return Endpoint{}, errors.New("logtoapi: endpoint: the address must not contain a user name or password")
+			return Endpoint{}, inputErr("endpoint", "the address must not contain a user name or password")
 		}
 		if schemeTypoRE.MatchString(s) {
-			return Endpoint{}, fmt.Errorf("logtoapi: endpoint: %q looks like a mistyped scheme; start with http:// or https://", s)
+			return Endpoint{}, inputErr("endpoint", fmt.Sprintf("%q looks like a mistyped scheme; start with http:// or https://", s))
 		}
 		u, err := url.Parse("https://" + s)
 		if err != nil || u.Hostname() == "" {
-			return Endpoint{}, fmt.Errorf("logtoapi: endpoint: %q is not a valid address; type it like http://localhost:3001 or https://abc123.logto.app", s)
+			return Endpoint{}, inputErr("endpoint", fmt.Sprintf("%q is not a valid address; type it like http://localhost:3001 or https://abc123.logto.app", s))
 		}
 		if isLocalHost(u.Hostname()) {
-			return Endpoint{}, fmt.Errorf("logtoapi: endpoint: add the scheme: did you mean %q?", "http://"+strings.TrimRight(s, "/"))
+			return Endpoint{}, inputErr("endpoint", fmt.Sprintf("add the scheme: did you mean %q?", "http://"+strings.TrimRight(s, "/")))
 		}
 		s = "https://" + s
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return Endpoint{}, fmt.Errorf("logtoapi: endpoint: %q is not a valid address; type it like http://localhost:3001", redactUserinfo(s))
+		return Endpoint{}, inputErr("endpoint", fmt.Sprintf("%q is not a valid address; type it like http://localhost:3001", redactUserinfo(s)))
 	}
 	if u.User != nil {
-		return Endpoint{}, errors.New("logtoapi: endpoint: the address must not contain a user name or password")
+		return Endpoint{}, inputErr("endpoint", "the address must not contain a user name or password")
 	}
 	scheme := strings.ToLower(u.Scheme)
 	if scheme != "http" && scheme != "https" {
-		return Endpoint{}, fmt.Errorf("logtoapi: endpoint: unsupported scheme %q; use http:// or https://", u.Scheme)
+		return Endpoint{}, inputErr("endpoint", fmt.Sprintf("unsupported scheme %q; use http:// or https://", u.Scheme))
 	}
 	if u.Opaque != "" || u.Host == "" {
-		return Endpoint{}, fmt.Errorf("logtoapi: endpoint: %q has no host name; type it like http://localhost:3001", s)
+		return Endpoint{}, inputErr("endpoint", fmt.Sprintf("%q has no host name; type it like http://localhost:3001", s))
 	}
 	if u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#") {
-		return Endpoint{}, errors.New("logtoapi: endpoint: remove the part after \"?\" or \"#\"; enter only the Logto endpoint")
+		return Endpoint{}, inputErr("endpoint", "remove the part after \"?\" or \"#\"; enter only the Logto endpoint")
 	}
 	host := strings.ToLower(u.Hostname())
 	if strings.HasPrefix(host, "www.") && strings.HasSuffix(host, ".logto.app") {
 		host = strings.TrimPrefix(host, "www.")
 	}
 	if ip := net.ParseIP(host); ip == nil && !hostnameRE.MatchString(host) {
-		return Endpoint{}, fmt.Errorf("logtoapi: endpoint: %q is not a valid host name", host)
+		return Endpoint{}, inputErr("endpoint", fmt.Sprintf("%q is not a valid host name", host))
 	}
 	if strings.Contains(host, "..") {
-		return Endpoint{}, fmt.Errorf("logtoapi: endpoint: %q is not a valid host name", host)
+		return Endpoint{}, inputErr("endpoint", fmt.Sprintf("%q is not a valid host name", host))
 	}
 	if host == "cloud.logto.io" || host == "logto.io" || strings.HasSuffix(host, ".logto.io") {
-		return Endpoint{}, errors.New("logtoapi: endpoint: that is a Logto website, not your tenant's endpoint; on Logto Cloud the endpoint looks like https://<tenant-id>.logto.app")
+		return Endpoint{}, inputErr("endpoint", "that is a Logto website, not your tenant's endpoint; on Logto Cloud the endpoint looks like https://<tenant-id>.logto.app")
 	}
 	port := u.Port()
 	if port != "" {
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 1 || n > 65535 {
-			return Endpoint{}, fmt.Errorf("logtoapi: endpoint: port %q is not valid (1-65535)", port)
+			return Endpoint{}, inputErr("endpoint", fmt.Sprintf("port %q is not valid (1-65535)", port))
 		}
 		if (scheme == "https" && n == 443) || (scheme == "http" && n == 80) {
 			port = ""
@@ -111,7 +110,7 @@ func ParseEndpoint(input string) (Endpoint, error) {
 	}
 	p := strings.TrimRight(u.Path, "/")
 	if i := segmentIndex(p, "/console"); i >= 0 {
-		return Endpoint{}, errors.New("logtoapi: endpoint: that is the Logto Console's address; enter the Logto endpoint instead (self-hosted default: http://localhost:3001)")
+		return Endpoint{}, inputErr("endpoint", "that is the Logto Console's address; enter the Logto endpoint instead (self-hosted default: http://localhost:3001)")
 	}
 	p = strings.TrimSuffix(p, "/.well-known/openid-configuration")
 	for _, seg := range []string{"/oidc", "/api"} {
@@ -212,10 +211,10 @@ func (e Endpoint) WithTenantID(id string) Endpoint {
 // [0-9a-z]; self-hosted Logto uses "default").
 func ValidateTenantID(id string) error {
 	if id == "" {
-		return errors.New("logtoapi: tenant id: enter the tenant id (Logto Cloud shows it in the Console's address and in tenant settings)")
+		return inputErr("tenant id", "enter the tenant id (Logto Cloud shows it in the Console's address and in tenant settings)")
 	}
 	if id != strings.TrimSpace(id) || !tenantIDRE.MatchString(id) {
-		return fmt.Errorf("logtoapi: tenant id: %q is not a tenant id; it has only lowercase letters, digits and dashes", id)
+		return inputErr("tenant id", fmt.Sprintf("%q is not a tenant id; it has only lowercase letters, digits and dashes", id))
 	}
 	return nil
 }

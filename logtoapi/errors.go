@@ -218,3 +218,54 @@ func Explain(err error) string {
 	}
 	return explanations[ae.Code]
 }
+
+// InputError is bad input found before any request (an endpoint, a tenant id). Error has the
+// package prefix and the operation; Explain says it in plain words. It never repeats credentials
+// embedded in the input.
+type InputError struct {
+	Op  string // "endpoint", "tenant id"
+	Msg string // plain words: what is wrong and what to type instead
+}
+
+// Error returns "logtoapi: <op>: <msg>".
+func (e *InputError) Error() string { return "logtoapi: " + e.Op + ": " + e.Msg }
+
+// Explain says what is wrong with the input; there is no next step beyond correcting it.
+func (e *InputError) Explain() (what, next string) { return e.Msg, "" }
+
+// Explain says Logto's answer in plain words ("Logto answered 400 guard.invalid_input
+// (details)") and, for codes this package knows, what it means and what to do.
+func (e *APIError) Explain() (what, next string) {
+	what = fmt.Sprintf("Logto answered %d", e.Status)
+	if e.Code != "" {
+		what += " " + e.Code
+	}
+	switch {
+	case e.Details != "":
+		what += " (" + e.Details + ")"
+	case e.Message != "":
+		what += ": " + e.Message
+	}
+	return what, Explain(e)
+}
+
+// Explain says what the missing role means; next says how to assign it.
+func (e *ScopeError) Explain() (what, next string) {
+	next = "In the Logto Console, open Applications → this app → Roles and assign the role \"" + ManagementRoleName + "\"."
+	if e.ConsoleURL != "" {
+		next += " The app's page: " + e.ConsoleURL
+	}
+	return "the app lacks the \"" + ManagementRoleName + "\" role", next
+}
+
+// Explain says which connector would be deleted, and what to do instead.
+func (e *WouldReplaceError) Explain() (what, next string) {
+	return fmt.Sprintf("creating a Twilio connector would delete the tenant's SMS connector %s (%s)", e.Current.ID, e.Current.ConnectorID),
+		"Logto keeps only one SMS connector: update it instead, or agree to replace it."
+}
+
+// Explain says Twilio's answer to Logto's connector test.
+func (e *TwilioError) Explain() (what, next string) { return e.Error(), "" }
+
+// inputErr is bad input found by op.
+func inputErr(op, msg string) *InputError { return &InputError{Op: op, Msg: msg} }

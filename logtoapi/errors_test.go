@@ -119,3 +119,55 @@ func TestExplain(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsExplain: each error type says itself in plain words, with no
+// package prefix, and a next step where there is one.
+func TestErrorsExplain(t *testing.T) {
+	t.Parallel()
+	_, parseErr := logtoapi.ParseEndpoint("localhost:3001")
+	var inputErr *logtoapi.InputError
+	if !errors.As(parseErr, &inputErr) {
+		t.Fatalf("ParseEndpoint's error %#v is not an *InputError", parseErr)
+	}
+	tests := []struct {
+		name          string
+		err           interface{ Explain() (string, string) }
+		what, nextHas string
+	}{
+		{
+			"api error with details", &logtoapi.APIError{Status: 401, Code: "oidc.invalid_client", Message: "An OIDC error occurred.", Details: "client authentication failed"},
+			"Logto answered 401 oidc.invalid_client (client authentication failed)", "App ID and App secret",
+		},
+		{
+			"api error, message only", &logtoapi.APIError{Status: 400, Code: "guard.invalid_input", Message: "Request body is invalid."},
+			"Logto answered 400 guard.invalid_input: Request body is invalid.", "invalid",
+		},
+		{"api error, unknown code", &logtoapi.APIError{Status: 418, Code: "x.y", Message: "teapot"}, "Logto answered 418 x.y: teapot", ""},
+		{"scope", &logtoapi.ScopeError{AppID: "m1", ConsoleURL: "http://c/roles"}, `the app lacks the "Logto Management API access" role`, "http://c/roles"},
+		{
+			"would replace", &logtoapi.WouldReplaceError{Current: logtoapi.Connector{ID: "c1", ConnectorID: "aliyun-short-message-service"}},
+			"creating a Twilio connector would delete the tenant's SMS connector c1 (aliyun-short-message-service)", "update it instead",
+		},
+		{"twilio", &logtoapi.TwilioError{Code: 21211, Message: "Invalid 'To' Phone Number"}, "Twilio refused the test SMS: error 21211: Invalid 'To' Phone Number", ""},
+		{"input", inputErr, `add the scheme: did you mean "http://localhost:3001"?`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			what, next := tt.err.Explain()
+			if what != tt.what {
+				t.Errorf("what %q, want %q", what, tt.what)
+			}
+			if tt.nextHas == "" && next != "" || !strings.Contains(next, tt.nextHas) {
+				t.Errorf("next %q, want it to have %q", next, tt.nextHas)
+			}
+			if strings.Contains(what+next, "logtoapi:") {
+				t.Errorf("a package prefix in %q / %q", what, next)
+			}
+		})
+	}
+	var ie *logtoapi.InputError
+	if !errors.As(parseErr, &ie) || parseErr.Error() != "logtoapi: endpoint: "+ie.Msg {
+		t.Errorf("ParseEndpoint's error %q", parseErr)
+	}
+}

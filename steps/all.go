@@ -4,8 +4,11 @@ import "github.com/logto-twilio/logto-twilio/tui"
 
 // All returns every step of the guide, in order. st is shared by the steps;
 // cmd passes tui.Options{Checkpoint: Checkpoint(st, d.Store)} to save after
-// each step and calls st.Close() when tui.Run returns.
+// each step and calls d.Demos.Close() when tui.Run returns.
 func All(st *State, d Deps) []tui.Step {
+	if d.Demos == nil {
+		d.Demos = &DemoHost{}
+	}
 	dp := &d
 	return []tui.Step{
 		newWelcome(st, dp),

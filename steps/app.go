@@ -153,7 +153,7 @@ func (s *appStep) Execute(ctx context.Context) (tui.Result, error) {
 		}
 		if len(found) > 0 {
 			return tui.Result{}, problem(fmt.Sprintf("An app named %q exists already", name),
-				"Press e and choose another name, or go back and choose to reuse it.", nil)
+				"{key:edit} and choose another name, or go back and choose to reuse it.", nil)
 		}
 		app, err = c.CreateTraditionalApplication(ctx, logtoapi.NewApplication{
 			Name: name, Description: "Created by logto-twilio for the SMS sign-in demo",
@@ -282,7 +282,7 @@ func (s *appStep) target() (app logtoapi.Application, reuse bool, err error) {
 		return logtoapi.Application{}, false, err
 	}
 	return logtoapi.Application{}, false, problem(fmt.Sprintf("%d apps are named %q and none was chosen", len(s.existing), s.loadedAs),
-		"Press e and choose one.", nil)
+		"{key:edit} and choose one.", nil)
 }
 
 // listGroup lists the apps that share the name (newest first): ID, when

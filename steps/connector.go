@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -40,17 +41,7 @@ func newConnector(st *State, d *Deps) *connectorStep {
 
 // config is the connector config built from the state (it holds the token:
 // never print it).
-func (s *connectorStep) config() logtoapi.TwilioConfig {
-	cfg := logtoapi.TwilioConfig{
-		AccountSID:              s.st.Setup.TwilioAccountSID,
-		AuthToken:               s.st.Secrets.TwilioAuthToken.Reveal(),
-		FromMessagingServiceSID: s.st.Setup.ServiceSID,
-	}
-	for _, t := range s.st.Setup.Templates {
-		cfg.Templates = append(cfg.Templates, logtoapi.SMSTemplate{UsageType: t.UsageType, Content: t.Content})
-	}
-	return cfg
-}
+func (s *connectorStep) config() logtoapi.TwilioConfig { return s.st.TwilioConfig() }
 
 // configJSON is the config as JSON; masked hides the Auth Token.
 func (s *connectorStep) configJSON(masked bool) string {
@@ -98,21 +89,18 @@ func (s *connectorStep) Guide() string {
 		return g
 	}
 	cfg := s.config()
-	copyHint := "(alt+y copies the whole config as JSON,\n" +
-		"                              Auth Token included)"
-	if s.line {
-		copyHint = "(the whole config as JSON is below,\n" +
-			"                              Auth Token masked)"
-	}
-	g += fmt.Sprintf("\n\nIn the Console (%s), add the Twilio SMS connector with:\n"+
+	// The interactive runner copies the whole config (alt+y); the line
+	// runner shows it, the Auth Token masked ({action:copy-config}).
+	g += fmt.Sprintf("\n\nIn the Console ({action:open}), add the Twilio SMS connector with:\n"+
 		"  Account SID                 %s\n"+
 		"  Auth Token                  %s\n"+
 		"  From Messaging Service SID  %s\n"+
-		"  Templates                   %d %s",
-		s.openHint(s.page()), cfg.AccountSID, Secret(cfg.AuthToken), cfg.FromMessagingServiceSID, len(cfg.Templates), copyHint)
-	if s.line {
-		g += "\n\n" + s.configJSON(true)
-	}
+		"  Templates                   %d "+
+		"{tui:({action:copy-config} copies the whole config as JSON,\n"+
+		"                              Auth Token included)}"+
+		"{line:(the whole config as JSON is below,\n"+
+		"                              Auth Token masked)\n\n{action:copy-config}}",
+		cfg.AccountSID, Secret(cfg.AuthToken), cfg.FromMessagingServiceSID, len(cfg.Templates))
 	return g
 }
 
@@ -128,7 +116,8 @@ func (s *connectorStep) page() string {
 func (s *connectorStep) Actions() []tui.Action {
 	acts := []tui.Action{s.openAction("open Console", s.page())}
 	if s.st.Setup.Method == MethodManual {
-		acts = append(acts, s.copyAction("alt+y", "copy JSON", func() string { return s.configJSON(false) }))
+		acts = append(acts, s.copyAction(actCopyConfig, "alt+y", "copy JSON", s.configJSON(true),
+			func() string { return s.configJSON(false) }))
 	}
 	return acts
 }
@@ -164,14 +153,15 @@ func (s *connectorStep) consentNote() string {
 	return "A shared Logto (a workshop's) may need it as it is."
 }
 
-func (s *connectorStep) Form(tui.FormEnv) *huh.Form {
+func (s *connectorStep) Form(env tui.FormEnv) *huh.Form {
 	if s.st.Setup.Method == MethodManual {
 		s.choice = connDone
+		notYet := env.Render(s.notSavedYet())
 		return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("done").
 			Title("Saved the connector in the Console?").Affirmative("Yes, it is saved").Negative("Not yet").
 			Validate(func(ok bool) error {
 				if !ok {
-					return fmt.Errorf("save it in the Console first (%s)", s.openPageHint(s.page()))
+					return errors.New(notYet)
 				}
 				return nil
 			})))
@@ -220,7 +210,7 @@ func (s *connectorStep) Execute(ctx context.Context) (tui.Result, error) {
 	}
 	cfg := s.config()
 	if cfg.AccountSID == "" || cfg.AuthToken == "" || cfg.FromMessagingServiceSID == "" || len(cfg.Templates) == 0 {
-		return tui.Result{}, problem("The Twilio settings are incomplete", "Go back (ctrl+b) to the Twilio, service and template steps.", nil)
+		return tui.Result{}, problem("The Twilio settings are incomplete", "Go back ({key:back}) to the Twilio, service and template steps.", nil)
 	}
 	c, err := s.logto()
 	if err != nil {

@@ -75,6 +75,9 @@ type Deps struct {
 	NewTwilio func(creds twiliosetup.Credentials) (Twilio, error)
 	// NewDemo builds the demo server (no listening yet).
 	NewDemo func(cfg demo.Config) (Demo, error)
+	// Demos owns the running demo server; the caller closes it when the
+	// wizard ends. nil: All makes one that nobody closes (tests with fakes).
+	Demos *DemoHost
 	// WriteExpress writes the Express starter.
 	WriteExpress func(dir string, v demo.ExpressValues, overwrite func(path string) bool) ([]string, error)
 	// Open opens URLs; nil means URLs are only shown.
@@ -88,7 +91,8 @@ type Deps struct {
 // DefaultDeps wires the real clients: logtoHC for Logto (discovery, token,
 // Management API) and for the demo server, twilioHC for Twilio (it may
 // rewrite hosts for --twilio-base-url or the sandbox). Open, Clipboard and
-// Store are left for the caller.
+// Store are left for the caller, which also closes Demos when the wizard
+// ends.
 func DefaultDeps(logtoHC, twilioHC *http.Client) Deps {
 	return Deps{
 		Discover: func(ctx context.Context, e logtoapi.Endpoint) (logtoapi.Discovery, error) {
@@ -110,5 +114,6 @@ func DefaultDeps(logtoHC, twilioHC *http.Client) Deps {
 			return demo.New(cfg)
 		},
 		WriteExpress: demo.WriteExpressStarter,
+		Demos:        &DemoHost{},
 	}
 }

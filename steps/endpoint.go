@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 
 	"charm.land/huh/v2"
 
@@ -77,14 +76,13 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 	}
 	disc, err := s.d.Discover(ctx, e)
 	if err != nil {
-		var dns *net.DNSError
-		switch {
-		case errors.As(err, &dns):
-			return tui.Result{}, problem("Logto did not answer at "+e.String(),
-				"Check the address for a typo, and press e to fix it.", err)
-		case isNetError(err) && logtoapi.Explain(err) == "":
-			return tui.Result{}, problem("Logto did not answer at "+e.String(),
-				"Is Logto running? Start it (a local Logto listens on port 3001), or press e to fix the address.", err)
+		var ex explainer
+		if n, ok := classifyNet(err); ok && n.kind != netCanceled && !errors.As(err, &ex) {
+			next := "Is Logto running? Start it (a local Logto listens on port 3001), or {key:edit} to fix the address."
+			if n.kind == netNoHost || n.kind == netLookup {
+				next = "Check the address for a typo, and {key:edit} to fix it."
+			}
+			return tui.Result{}, problem("Logto did not answer at "+e.String(), next, err)
 		}
 		return tui.Result{}, explain("Logto did not answer at "+e.String(), err)
 	}
@@ -92,7 +90,7 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 		return tui.Result{}, &Problem{
 			What: fmt.Sprintf("Logto calls itself %s, not %s", disc.Issuer, e.Issuer()),
 			Next: "Logto builds its issuer from its ENDPOINT setting, and sign-in only works when they match. " +
-				"Press e and use the address Logto reports, or set ENDPOINT on your Logto and restart it.",
+				"{key:edit} and use the address Logto reports, or set ENDPOINT on your Logto and restart it.",
 		}
 	}
 	kind := fmt.Sprintf("Logto OSS (tenant %s)", e.TenantID())

@@ -304,6 +304,7 @@ func newWorld() *world {
 			w.demo.cfg = cfg
 			return w.demo, nil
 		},
+		Demos: &DemoHost{},
 		WriteExpress: func(dir string, v demo.ExpressValues, _ func(string) bool) ([]string, error) {
 			w.express.add(dir + " " + v.AppID)
 			return []string{dir + "/app.js", dir + "/.env"}, nil

@@ -2,13 +2,9 @@ package steps
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"charm.land/huh/v2"
 
-	"github.com/logto-twilio/logto-twilio/demo"
-	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
@@ -31,14 +27,6 @@ type methodStep struct {
 
 func newMethod(st *State, d *Deps) *methodStep {
 	return &methodStep{base: base{id: "method", title: "How to create the app", st: st, d: d}}
-}
-
-func (b *base) console() logtoapi.Console {
-	e, err := logtoapi.ParseEndpoint(b.st.Setup.Endpoint)
-	if err != nil {
-		return logtoapi.Console{}
-	}
-	return e.Console()
 }
 
 func (s *methodStep) Form(tui.FormEnv) *huh.Form {
@@ -87,51 +75,6 @@ func (s *methodStep) Execute(context.Context) (tui.Result, error) {
 	}), nil
 }
 
-// credsStep takes the credentials of the chosen method and checks them.
-// Automatic: M2M App ID + secret, checked for the Management API scope.
-// Manual: the Traditional web app's ID + secret, checked with Logto; the
-// step shows the URIs to register, each with a key to copy it.
-type credsStep struct {
-	base
-	method string // the method the drafts were filled for
-	appID  string
-	secret string
-}
-
-func newCreds(st *State, d *Deps) *credsStep {
-	return &credsStep{base: base{id: "credentials", title: "App credentials", st: st, d: d}}
-}
-
-// Skip on resume unless the prefilled M2M App ID differs from the saved one
-// (or, for the manual method, the demo port changed).
-func (s *credsStep) Skip() bool {
-	if s.st.Setup.Method == MethodManual {
-		// The user registered the URIs of the saved port by hand.
-		return s.base.Skip() && s.st.Port() == s.st.Setup.DemoPort
-	}
-	p := strings.TrimSpace(s.st.Prefill.M2MAppID)
-	return s.base.Skip() && (p == "" || p == s.st.Setup.M2MAppID)
-}
-
-func (s *credsStep) Title() string {
-	if s.st.Setup.Method == MethodManual {
-		return "App credentials"
-	}
-	return "M2M credentials"
-}
-
-func (s *credsStep) redirectURI() string { return demo.RedirectURI(s.st.BaseURL()) }
-func (s *credsStep) postLogoutURI() string {
-	return demo.PostLogoutRedirectURI(s.st.BaseURL())
-}
-
-func (s *credsStep) page() string {
-	if s.st.Setup.Method == MethodManual {
-		return s.console().CreateApplication()
-	}
-	return s.console().CreateM2MApplication()
-}
-
 // Guide adds, in the sandbox, that its stand-in has no Console: only the
 // prefilled machine-to-machine app works there.
 func (s *methodStep) Guide() string {
@@ -140,115 +83,4 @@ func (s *methodStep) Guide() string {
 		g += "\n\nThe sandbox has no Console to click in: its machine-to-machine app is ready, so choose the first option."
 	}
 	return g
-}
-
-func (s *credsStep) Guide() string {
-	return GuideText(s.ID()) + "\n\n" + s.instructions()
-}
-
-func (s *credsStep) instructions() string {
-	open, copyR, copyP := ", alt+o", " (alt+y copies)", " (alt+u copies)"
-	if s.line { // no keys in the line runner: the URLs are shown as they are
-		open, copyR, copyP = "", "", ""
-	}
-	if s.st.Setup.Method == MethodManual {
-		return fmt.Sprintf("In the Console (%s%s), create a \"Traditional web\" app named as you like, "+
-			"add these URIs in its settings and save, then paste its App ID and App secret.\n\n"+
-			"  %-32s  %s\n"+
-			"  %-32s  %s", s.page(), open, "Redirect URI"+copyR, s.redirectURI(), "Post sign-out URI"+copyP, s.postLogoutURI())
-	}
-	return fmt.Sprintf("The machine-to-machine app needs the \"Logto Management API access\" role; the "+
-		"wizard uses it to create and configure everything else. To make one: in the Console (%s%s) "+
-		"create a \"Machine-to-machine\" app, then assign it that role.", s.page(), open)
-}
-
-func (s *credsStep) Actions() []tui.Action {
-	acts := []tui.Action{s.openAction("open Console", s.page())}
-	if s.st.Setup.Method == MethodManual {
-		acts = append(acts,
-			s.copyAction("alt+y", "copy redirect URI", s.redirectURI),
-			s.copyAction("alt+u", "copy sign-out URI", s.postLogoutURI))
-	}
-	return acts
-}
-
-func (s *credsStep) Form(env tui.FormEnv) *huh.Form {
-	p, su := s.st.Prefill, s.st.Setup
-	if s.method != su.Method {
-		s.method = su.Method
-		if s.method == MethodManual {
-			s.appID = firstNonEmpty(p.AppID, su.AppID)
-			s.secret = firstNonEmpty(p.AppSecret.Reveal(), s.st.Secrets.AppSecret.Reveal())
-		} else {
-			s.appID = firstNonEmpty(p.M2MAppID, su.M2MAppID)
-			s.secret = firstNonEmpty(p.M2MAppSecret.Reveal(), s.st.Secrets.M2MAppSecret.Reveal())
-		}
-	}
-	idTitle, secretTitle := "M2M App ID", "M2M App secret" //nolint:gosec // field titles, not credentials
-	if s.method == MethodManual {
-		idTitle, secretTitle = "App ID", "App secret"
-	}
-	return huh.NewForm(huh.NewGroup(
-		huh.NewInput().Key("id").Title(tui.LineTitle(env, idTitle, s.appID, false)).Value(&s.appID).
-			Validate(orDefault(&s.appID, required("App ID"))),
-		tui.SecretInput(env, &s.secret).Key("secret").Title(tui.LineTitle(env, secretTitle, s.secret, true)).
-			Validate(orDefault(&s.secret, required("App secret"))),
-	))
-}
-
-func (s *credsStep) WaitingText() string {
-	if s.st.Setup.Method == MethodManual {
-		return "Checking the App ID and secret with Logto…"
-	}
-	return "Checking that the M2M app can use the Management API…"
-}
-
-func (s *credsStep) Execute(ctx context.Context) (tui.Result, error) {
-	e, err := s.endpoint()
-	if err != nil {
-		return tui.Result{}, err
-	}
-	id, secret := strings.TrimSpace(s.appID), strings.TrimSpace(s.secret)
-	if id == "" || secret == "" {
-		return tui.Result{}, problem("The App ID and secret are both needed", "Press e and paste them.", nil)
-	}
-	if s.st.Setup.Method == MethodManual {
-		return s.manual(ctx, e, id, secret)
-	}
-	c, err := s.d.NewLogto(e, logtoapi.M2MCredentials{AppID: id, AppSecret: secret})
-	if err != nil {
-		return tui.Result{}, explain("Those M2M credentials cannot be used", err)
-	}
-	if err := c.CheckAccess(ctx); err != nil {
-		return tui.Result{}, explain("The M2M app cannot use the Management API", err)
-	}
-	return s.result("M2M app "+id+" can use the Management API", func() {
-		s.st.Setup.M2MAppID = id
-		s.st.Secrets.M2MAppSecret = Secret(secret)
-	}), nil
-}
-
-func (s *credsStep) manual(ctx context.Context, e logtoapi.Endpoint, id, secret string) (tui.Result, error) {
-	check, err := s.d.VerifyApp(ctx, e, id, secret)
-	if err != nil {
-		return tui.Result{}, explain("Cannot check the app with Logto", err)
-	}
-	switch check {
-	case logtoapi.AppCredentialsOK:
-	case logtoapi.AppSecretWrong:
-		return tui.Result{}, problem("Logto refused the App secret", "Press e and copy the secret again from the app's page in the Console.", nil)
-	case logtoapi.AppUnknown:
-		return tui.Result{}, problem("Logto does not know that App ID (or the secret is wrong)",
-			"Press e and copy the App ID and secret again from the app's page in the Console.", nil)
-	case logtoapi.AppNotTraditional:
-		return tui.Result{}, problem("That app is not a \"Traditional web\" app",
-			"Create a Traditional web app in the Console ("+s.openHint(s.page())+") and paste its ID and secret.", nil)
-	default:
-		return tui.Result{}, problem("Logto gave an unexpected answer about the app: "+check.String(), "", nil)
-	}
-	return s.result("app "+id+" checked with Logto", func() {
-		s.st.Setup.AppID = id
-		s.st.Setup.DemoPort = s.st.Port()
-		s.st.Secrets.AppSecret = Secret(secret)
-	}), nil
 }

@@ -7,32 +7,26 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"regexp"
-	"strings"
 	"syscall"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
 // Problem is a user-facing failure: what happened and what to do next. The
-// runner shows the error text and Hint. Neither may hold a secret.
+// runner shows the error text and Hint. Neither may hold a secret; Next may
+// hold placeholders ({key:edit}, see tui.Renderer).
 type Problem struct {
 	What string // what happened, in plain words
 	Next string // what to do next
 	Err  error  // the cause, if any
 }
 
-// Error returns what happened, followed by the cause in plain words: the
-// runner shows it to the user, so Go package prefixes and raw network
-// errors are left out (errors.Is/As still see the whole cause).
+// Error returns what happened, followed by the cause in plain words (see
+// plainCause); errors.Is/As still see the whole cause.
 func (p *Problem) Error() string {
 	cause := ""
 	if p.Err != nil {
 		cause = plainCause(p.Err)
-	}
-	if cause != "" && strings.Contains(p.Next, cause) {
-		cause = "" // the hint says it already
 	}
 	switch {
 	case cause == "":
@@ -41,92 +35,6 @@ func (p *Problem) Error() string {
 		return cause
 	}
 	return p.What + ": " + cause
-}
-
-// pkgPrefix matches the prefixes our packages put on their errors:
-// "logtoapi: <operation>: " and "twiliosetup: ", "demo: ", "steps: ".
-var pkgPrefix = regexp.MustCompile(`\blogtoapi: (?:[a-zA-Z][^:"]{0,40}: )?|\b(?:twiliosetup|demo|steps): `)
-
-// plainCause says what went wrong in words a first-time user can act on.
-func plainCause(err error) string {
-	var (
-		p    *Problem
-		se   *logtoapi.ScopeError
-		te   *twiliosetup.Error
-		lte  *logtoapi.TwilioError
-		ae   *logtoapi.APIError
-		dns  *net.DNSError
-		cert *tls.CertificateVerificationError
-		ua   x509.UnknownAuthorityError
-		hn   x509.HostnameError
-	)
-	switch {
-	case errors.As(err, &p):
-		return p.Error()
-	case errors.As(err, &se):
-		return "" // explain says it in What and Next
-	case errors.As(err, &te):
-		return twilioCause(te)
-	case errors.As(err, &lte):
-		return lte.Error()
-	case errors.As(err, &ae):
-		s := fmt.Sprintf("Logto answered %d", ae.Status)
-		if ae.Code != "" {
-			s += " " + ae.Code
-		}
-		switch {
-		case ae.Details != "":
-			s += " (" + ae.Details + ")"
-		case ae.Message != "":
-			s += ": " + ae.Message
-		}
-		return s
-	case errors.Is(err, context.DeadlineExceeded):
-		return "no answer in time"
-	case errors.Is(err, context.Canceled):
-		return "stopped before it finished"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "nothing answers at that address (connection refused)"
-	case errors.As(err, &dns):
-		if dns.IsNotFound {
-			return fmt.Sprintf("there is no host named %q", dns.Name)
-		}
-		return fmt.Sprintf("the host name %q could not be looked up", dns.Name)
-	case errors.As(err, &cert), errors.As(err, &ua), errors.As(err, &hn):
-		return "its HTTPS certificate is not trusted by this computer"
-	}
-	return pkgPrefix.ReplaceAllString(err.Error(), "")
-}
-
-// twilioCause is a Twilio error in words, its code last: "Trial accounts
-// can only text verified numbers (Twilio error 21608: <Twilio's message>)".
-func twilioCause(te *twiliosetup.Error) string {
-	what := strings.TrimSuffix(strings.TrimSpace(te.What), ".")
-	msg := strings.TrimSuffix(strings.TrimSpace(te.Message), ".")
-	if what == "" {
-		what, msg = msg, ""
-	}
-	var tail []string
-	if te.Code != 0 {
-		tail = append(tail, fmt.Sprintf("Twilio error %d", te.Code))
-	}
-	if msg != "" && msg != what {
-		tail = append(tail, msg)
-	}
-	if len(tail) == 0 {
-		return what
-	}
-	return what + " (" + strings.Join(tail, ": ") + ")"
-}
-
-// isNetError reports whether err means the server could not be reached.
-func isNetError(err error) bool {
-	var (
-		dns *net.DNSError
-		op  *net.OpError
-	)
-	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dns) || errors.As(err, &op) ||
-		errors.Is(err, context.DeadlineExceeded)
 }
 
 // Unwrap returns the cause.
@@ -139,8 +47,138 @@ func problem(what, next string, err error) error {
 	return &Problem{What: what, Next: next, Err: err}
 }
 
-// explain turns a client error into a Problem with a plain hint, using the
-// clients' own explanations (twiliosetup.Error, logtoapi.Explain).
+// explainer is a client error with a user-facing form: what went wrong and
+// what to do next, in plain words, with no package prefix and no secret.
+// logtoapi's and twiliosetup's errors (APIError, ScopeError, TwilioError,
+// WouldReplaceError, InputError, twiliosetup.Error) and demo's
+// IssuerMismatchError implement it.
+type explainer interface {
+	error
+	Explain() (what, next string)
+}
+
+// sentinel is what the steps say about a client's sentinel error.
+type sentinel struct {
+	err        error
+	what, next string
+}
+
+// sentinels are the clients' sentinel errors the steps explain themselves.
+var sentinels = []sentinel{
+	{
+		logtoapi.ErrTwilioUnreachable, "Logto could not reach Twilio (Logto answered 500)",
+		"Check that the Logto server can make outbound HTTPS requests to api.twilio.com, then {key:retry} to try again.",
+	},
+	{
+		logtoapi.ErrNoUsableSecret, "the app has no client secret that is still valid",
+		"Add one on the application's page in the Console, then {key:retry} to try again.",
+	},
+}
+
+// netKind is how a request failed to reach a server.
+type netKind int
+
+const (
+	netTimeout  netKind = iota + 1 // no answer in time
+	netCanceled                    // stopped by the user
+	netRefused                     // nothing listens there
+	netNoHost                      // the host name does not exist
+	netLookup                      // the host name could not be looked up
+	netCert                        // the HTTPS certificate is not trusted
+	netOther                       // another connection failure
+)
+
+// netError is a request that did not reach a server, classified once from
+// the error chain (errors.Is/As only).
+type netError struct {
+	kind netKind
+	host string // for netNoHost and netLookup
+	op   *net.OpError
+}
+
+// classifyNet reports whether err means the server could not be reached,
+// and how.
+func classifyNet(err error) (netError, bool) {
+	var (
+		dns  *net.DNSError
+		op   *net.OpError
+		cert *tls.CertificateVerificationError
+		ua   x509.UnknownAuthorityError
+		hn   x509.HostnameError
+	)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return netError{kind: netTimeout}, true
+	case errors.Is(err, context.Canceled):
+		return netError{kind: netCanceled}, true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return netError{kind: netRefused}, true
+	case errors.As(err, &dns):
+		if dns.IsNotFound {
+			return netError{kind: netNoHost, host: dns.Name}, true
+		}
+		return netError{kind: netLookup, host: dns.Name}, true
+	case errors.As(err, &cert), errors.As(err, &ua), errors.As(err, &hn):
+		return netError{kind: netCert}, true
+	case errors.As(err, &op):
+		return netError{kind: netOther, op: op}, true
+	}
+	return netError{}, false
+}
+
+// words says the failure in plain words.
+func (n netError) words() string {
+	switch n.kind {
+	case netTimeout:
+		return "no answer in time"
+	case netCanceled:
+		return "stopped before it finished"
+	case netRefused:
+		return "nothing answers at that address (connection refused)"
+	case netNoHost:
+		return fmt.Sprintf("there is no host named %q", n.host)
+	case netLookup:
+		return fmt.Sprintf("the host name %q could not be looked up", n.host)
+	case netCert:
+		return "its HTTPS certificate is not trusted by this computer"
+	case netOther:
+		if n.op != nil && n.op.Err != nil {
+			return "the connection failed (" + n.op.Err.Error() + ")"
+		}
+	}
+	return "the connection failed"
+}
+
+// plainCause says what went wrong in words a first-time user can act on:
+// a Problem's own text, a client error's Explain, a sentinel's or a network
+// failure's words, else the error as it is. It branches only on the error
+// types, never on their text.
+func plainCause(err error) string {
+	var (
+		p  *Problem
+		ex explainer
+	)
+	if errors.As(err, &p) {
+		return p.Error()
+	}
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.what
+		}
+	}
+	if errors.As(err, &ex) {
+		what, _ := ex.Explain()
+		return what
+	}
+	if n, ok := classifyNet(err); ok {
+		return n.words()
+	}
+	return err.Error()
+}
+
+// explain turns a client error into a Problem with a plain hint: the
+// clients' own explanations (Explain), the sentinels' and, for a server that
+// cannot be reached, what to check.
 func explain(what string, err error) error {
 	if err == nil {
 		return nil
@@ -149,25 +187,27 @@ func explain(what string, err error) error {
 	if errors.As(err, &p) {
 		return err
 	}
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return &Problem{What: what, Next: s.next, Err: err}
+		}
+	}
 	var se *logtoapi.ScopeError
 	if errors.As(err, &se) {
 		next := "In the Logto Console, open Applications → this app → Roles, assign the role \"" +
-			logtoapi.ManagementRoleName + "\", then press enter to try again."
+			logtoapi.ManagementRoleName + "\", then {key:retry} to try again."
 		if se.ConsoleURL != "" {
 			next += " The app's page: " + se.ConsoleURL
 		}
-		return &Problem{What: what + ": the app lacks the \"" + logtoapi.ManagementRoleName + "\" role", Next: next, Err: err}
+		return &Problem{What: what, Next: next, Err: err}
 	}
-	var te *twiliosetup.Error
-	if errors.As(err, &te) {
-		// te's own text already says what went wrong in plain words.
-		return &Problem{What: what, Next: te.Next, Err: err}
+	var ex explainer
+	if errors.As(err, &ex) {
+		_, next := ex.Explain()
+		return &Problem{What: what, Next: next, Err: err}
 	}
-	if h := logtoapi.Explain(err); h != "" {
-		return &Problem{What: what, Next: h, Err: err}
-	}
-	if isNetError(err) {
-		return &Problem{What: what, Next: "Check your network, and that the server is running, then press enter to try again.", Err: err}
+	if n, ok := classifyNet(err); ok && n.kind != netCanceled { // the runner hints at a cancel itself
+		return &Problem{What: what, Next: "Check your network, and that the server is running, then {key:retry} to try again.", Err: err}
 	}
 	return &Problem{What: what, Err: err}
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
@@ -23,6 +24,7 @@ func TestProblemErrorIsPlain(t *testing.T) {
 		Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)},
 	}
 	_, parseErr := logtoapi.ParseEndpoint("localhost:3001")
+	_, phoneErr := twiliosetup.ParsePhone("", "")
 	tests := []struct {
 		name      string
 		p         *Problem
@@ -57,9 +59,28 @@ func TestProblemErrorIsPlain(t *testing.T) {
 			forbidden: []string{"logtoapi"},
 		},
 		{
-			name: "cause repeated by the hint",
-			p:    &Problem{What: "Sending failed", Next: "boom: do this", Err: errors.New("boom")},
-			want: "Sending failed",
+			name: "Logto's replace refusal",
+			p: &Problem{What: "Cannot save the Twilio connector", Err: fmt.Errorf("logtoapi: create connector: %w",
+				&logtoapi.WouldReplaceError{Current: logtoapi.Connector{ID: "c1", ConnectorID: "aliyun-short-message-service"}})},
+			want:      "Cannot save the Twilio connector: creating a Twilio connector would delete the tenant's SMS connector c1 (aliyun-short-message-service)",
+			forbidden: []string{"logtoapi", "agree"},
+		},
+		{
+			name: "Logto unreachable from Logto (a sentinel)",
+			p: &Problem{What: "Logto could not send the test SMS", Err: fmt.Errorf("logtoapi: test connector: %w: %w",
+				logtoapi.ErrTwilioUnreachable, &logtoapi.APIError{Status: 500})},
+			want: "Logto could not send the test SMS: Logto could not reach Twilio (Logto answered 500)",
+		},
+		{
+			name:      "twiliosetup input error",
+			p:         &Problem{What: "That phone number is not valid", Err: fmt.Errorf("steps: %w", phoneErr)},
+			want:      "That phone number is not valid: invalid phone number: empty",
+			forbidden: []string{"twiliosetup"},
+		},
+		{
+			name: "demo port in use",
+			p:    &Problem{What: "Cannot start the demo app", Err: fmt.Errorf("demo: start: %w", &demo.PortInUseError{Port: 3000, Err: syscall.EADDRINUSE})},
+			want: "Cannot start the demo app: port 3000 is already in use on 127.0.0.1 (is another server, maybe the Express starter, running?)",
 		},
 		{
 			name: "Twilio error",
@@ -79,7 +100,8 @@ func TestProblemErrorIsPlain(t *testing.T) {
 			want: "Lost track of the test SMS: stopped before it finished",
 		},
 		{name: "no cause", p: &Problem{What: "Only what"}, want: "Only what"},
-		{name: "no what", p: &Problem{Err: errors.New("twiliosetup: message not found")}, want: "message not found"},
+		{name: "no what", p: &Problem{Err: &logtoapi.InputError{Op: "endpoint", Msg: "enter your Logto endpoint"}}, want: "enter your Logto endpoint"},
+		{name: "an error without a plain form is shown as it is", p: &Problem{What: "Failed", Err: errors.New("x: y")}, want: "Failed: x: y"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,43 +193,38 @@ func TestExplainScopeError(t *testing.T) {
 	err := explain("The M2M app cannot use the Management API", fmt.Errorf("logtoapi: check access: %w",
 		&logtoapi.ScopeError{AppID: "m2m1", Scope: "", ConsoleURL: "http://localhost:3002/console/applications/m2m1/roles"}))
 	wantProblem(t, err, `The M2M app cannot use the Management API: the app lacks the "Logto Management API access" role`,
-		"Roles, assign the role \"Logto Management API access\", then press enter to try again. The app's page: http://localhost:3002/console/applications/m2m1/roles")
+		"Roles, assign the role \"Logto Management API access\", then {key:retry} to try again. The app's page: http://localhost:3002/console/applications/m2m1/roles")
 	if strings.Contains(err.Error(), "scope") {
 		t.Errorf("error %q talks about token scopes", err)
 	}
 }
 
-func TestSummaryLineCarriesTheReport(t *testing.T) {
+// TestSummaryDetailsCarryTheReport: the ✓ line is one line; the report is
+// in Details (both runners print them), and the guide shows it only in the
+// interactive runner's frame.
+func TestSummaryDetailsCarryTheReport(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name   string
-		line   bool
-		report bool
-	}{
-		{name: "interactive: the screen is cleared, the ✓ line keeps the report", line: false, report: true},
-		{name: "line mode: the guide printed it already", line: true, report: false},
+	st := readyState()
+	st.Setup.SignedInPhone = "+15005550006"
+	st.Setup.AppName = "Book{store" // an unmatched brace in what the user typed
+	s := newSummary(st, &Deps{Store: &Store{Dir: "/cfg"}})
+	res, err := s.Execute(t.Context())
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			st := readyState()
-			st.Setup.SignedInPhone = "+15005550006"
-			s := newSummary(st, &Deps{Store: &Store{Dir: "/cfg"}})
-			s.SetLineMode(tt.line)
-			res, err := s.Execute(t.Context())
-			if err != nil {
-				t.Fatal(err)
-			}
-			first, _, _ := strings.Cut(res.Summary, "\n")
-			if first != "SMS sign-in works (signed in as +15005550006)" {
-				t.Errorf("first line %q", first)
-			}
-			for _, want := range []string{"Saved in", "Next:", "logto-twilio"} {
-				if got := strings.Contains(res.Summary, want); got != tt.report {
-					t.Errorf("summary has %q: %v, want %v:\n%s", want, got, tt.report, res.Summary)
-				}
-			}
-		})
+	if res.Summary != "SMS sign-in works (signed in as +15005550006)" {
+		t.Errorf("summary %q", res.Summary)
+	}
+	for _, want := range []string{"Saved in", "Next:", "logto-twilio", "Book{store"} {
+		if !strings.Contains(res.Details, want) {
+			t.Errorf("details lack %q:\n%s", want, res.Details)
+		}
+	}
+	if g := (tui.FormEnv{}).Render(s.Guide()); !strings.Contains(g, res.Details) {
+		t.Errorf("the interactive guide lacks the report:\n%s", g)
+	}
+	if g := (tui.FormEnv{Line: true}).Render(s.Guide()); strings.Contains(g, "Saved in") {
+		t.Errorf("the line guide repeats the report:\n%s", g)
 	}
 }
 

@@ -6,10 +6,14 @@ import (
 )
 
 // Secret is a value that must never be shown: an app secret, an M2M secret,
-// an Auth Token. String, GoString, Format, LogValue and MarshalText all mask
-// it; Reveal gives the value to the code that sends it.
+// an Auth Token. It masks itself in every encoding: String (%s, %v, %q…),
+// GoString and Format (%#v), MarshalText (JSON, YAML and any text encoder)
+// and LogValue (slog). Reveal is the one way to the value, for the code that
+// sends it and for Secrets.MarshalJSON (the secrets file). (encoding/json
+// writes a map key of a string type as it is: never key a map by a Secret.)
 type Secret string
 
+// masked is how every Secret with a value is shown.
 const masked = "••••••••"
 
 // Reveal returns the secret value, for HTTP clients and the secrets file.
@@ -37,6 +41,9 @@ func (s Secret) Format(f fmt.State, verb rune) {
 	}
 	_, _ = fmt.Fprint(f, s.String())
 }
+
+// MarshalText masks the value in JSON and other text encodings.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // LogValue masks the value in slog output.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }

@@ -57,7 +57,7 @@ func (s *serviceStep) Load(ctx context.Context) (func(), error) {
 	}
 	if len(svcs) == 0 && len(sms) == 0 {
 		return nil, problem("This Twilio account has no Messaging Service and no phone number that can send SMS",
-			"Get a number in the Twilio Console (Phone Numbers → Buy a number; trial accounts get one free), then press enter to retry.", nil)
+			"Get a number in the Twilio Console (Phone Numbers → Buy a number; trial accounts get one free), then {key:retry} to try again.", nil)
 	}
 	return func() { s.services, s.numbers = svcs, sms }, nil
 }
@@ -134,7 +134,7 @@ func (s *serviceStep) Execute(ctx context.Context) (tui.Result, error) {
 	if s.choice == createService {
 		name := strings.TrimSpace(s.name)
 		if name == "" || s.number == "" {
-			return tui.Result{}, problem("A name and a number are needed for a new service", "Press e to fill them in.", nil)
+			return tui.Result{}, problem("A name and a number are needed for a new service", "{key:edit} to fill them in.", nil)
 		}
 		if svc, err = c.CreateService(ctx, name); err != nil {
 			return tui.Result{}, explain("Cannot create the Messaging Service", err)

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -50,7 +51,7 @@ func (s *signInStep) Load(ctx context.Context) (func(), error) {
 func (s *signInStep) Guide() string {
 	g := GuideText(s.ID())
 	if s.st.Setup.Method == MethodManual {
-		return g + "\n\nIn the Console (" + s.openHint(s.page()) + "), Sign-in experience → Sign-up and sign-in: set the sign-up " +
+		return g + "\n\nIn the Console ({action:open}), Sign-in experience → Sign-up and sign-in: set the sign-up " +
 			"identifier to Phone number (verify at sign-up) and add Phone number with " +
 			"Verification code as a sign-in method. Then save."
 	}
@@ -82,13 +83,14 @@ func (s *signInStep) Actions() []tui.Action {
 	return []tui.Action{s.openAction("open Console", s.page())}
 }
 
-func (s *signInStep) Form(tui.FormEnv) *huh.Form {
+func (s *signInStep) Form(env tui.FormEnv) *huh.Form {
 	if s.st.Setup.Method == MethodManual {
+		notYet := env.Render(s.notSavedYet())
 		return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("done").
 			Title("Saved phone sign-in in the Console?").Affirmative("Yes").Negative("Not yet").
 			Value(&s.manualOK).Validate(func(ok bool) error {
 			if !ok {
-				return fmt.Errorf("save it in the Console first (%s)", s.openPageHint(s.page()))
+				return errors.New(notYet)
 			}
 			return nil
 		})))
@@ -108,7 +110,7 @@ func (s *signInStep) Execute(ctx context.Context) (tui.Result, error) {
 		return s.result("set by hand in the Console", func() { s.st.Setup.SignInConfigured = true }), nil
 	}
 	if s.plan == nil {
-		return tui.Result{}, problem("The sign-in experience was not read", "Press enter to retry.", nil)
+		return tui.Result{}, problem("The sign-in experience was not read", "{key:retry} to try again.", nil)
 	}
 	if s.plan.NoChange() {
 		return s.result("phone sign-in was already enabled", func() { s.st.Setup.SignInConfigured = true }), nil

@@ -907,7 +907,10 @@ func TestVerify(t *testing.T) {
 		if _, err := s.Execute(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Close(); err != nil {
+		if err := w.deps.Demos.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.deps.Demos.Close(); err != nil { // a second Close does nothing
 			t.Fatal(err)
 		}
 		if got := w.demo.list(); !slices.Equal(got, []string{"Start localhost:3000", "Close"}) {
@@ -928,9 +931,12 @@ func TestVerify(t *testing.T) {
 	t.Run("port busy", func(t *testing.T) {
 		t.Parallel()
 		w := newWorld()
-		w.demo.startErr = errors.New("demo: port 3000 is in use")
+		w.demo.startErr = fmt.Errorf("demo: start: %w", &demo.PortInUseError{Port: 3000, Err: syscall.EADDRINUSE})
 		_, err := run(t, newVerify(readyState(), &w.deps))
-		wantProblem(t, err, "port 3000 is in use", "--port")
+		wantProblem(t, err, "Cannot start the demo app: port 3000 is already in use", "--port")
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			t.Errorf("the cause is lost: %v", err)
+		}
 	})
 	t.Run("missing app secret", func(t *testing.T) {
 		t.Parallel()

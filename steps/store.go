@@ -140,7 +140,8 @@ func (s Store) Save(setup Setup, sec Secrets) error {
 	return s.WriteFiles(sb, kb)
 }
 
-// WriteFiles writes already encoded files (see Snapshot).
+// WriteFiles writes already encoded files: Checkpoint encodes them on the UI
+// goroutine and writes them later with this.
 func (s Store) WriteFiles(setupJSON, secretsJSON []byte) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return fmt.Errorf("steps: create %s: %w", s.Dir, err)

@@ -16,20 +16,33 @@ const secretValue = "sk_live_DO_NOT_PRINT_42"
 func TestSecretNeverPrints(t *testing.T) {
 	t.Parallel()
 	s := Secret(secretValue)
-	var logBuf bytes.Buffer
+	var logBuf, jsonLog bytes.Buffer
 	slog.New(slog.NewTextHandler(&logBuf, nil)).Info("x", "secret", s)
+	slog.New(slog.NewJSONHandler(&jsonLog, nil)).Info("x", "prefill", Prefill{AppSecret: s})
+	prefillJSON, err := json.Marshal(Prefill{TwilioAuthToken: s, AppSecret: s, M2MAppSecret: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := s.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
 	outputs := map[string]string{
-		"String":   s.String(),
-		"%s":       fmt.Sprintf("%s", s),
-		"%v":       fmt.Sprintf("%v", s),
-		"%+v":      fmt.Sprintf("%+v", struct{ S Secret }{s}),
-		"%#v":      fmt.Sprintf("%#v", s),
-		"%q":       fmt.Sprintf("%q", s),
-		"%x":       fmt.Sprintf("%x", s),
-		"%d":       fmt.Sprintf("%d", s),
-		"Println":  fmt.Sprintln(s),
-		"slog":     logBuf.String(),
-		"in error": fmt.Errorf("wrapped: %v", s).Error(),
+		"json Prefill": string(prefillJSON),
+		"MarshalText":  string(text),
+		"slog JSON":    jsonLog.String(),
+		"%#v struct":   fmt.Sprintf("%#v", Prefill{AppSecret: s}),
+		"String":       s.String(),
+		"%s":           fmt.Sprintf("%s", s),
+		"%v":           fmt.Sprintf("%v", s),
+		"%+v":          fmt.Sprintf("%+v", struct{ S Secret }{s}),
+		"%#v":          fmt.Sprintf("%#v", s),
+		"%q":           fmt.Sprintf("%q", s),
+		"%x":           fmt.Sprintf("%x", s),
+		"%d":           fmt.Sprintf("%d", s),
+		"Println":      fmt.Sprintln(s),
+		"slog":         logBuf.String(),
+		"in error":     fmt.Errorf("wrapped: %v", s).Error(),
 	}
 	for name, out := range outputs {
 		t.Run(name, func(t *testing.T) {
@@ -44,6 +57,22 @@ func TestSecretNeverPrints(t *testing.T) {
 	}
 	if Secret("").String() != "(not set)" {
 		t.Fatalf("empty secret prints %q", Secret("").String())
+	}
+	if !strings.Contains(string(prefillJSON), `"AppSecret":"••••••••"`) {
+		t.Fatalf("JSON of a Prefill: %s", prefillJSON)
+	}
+}
+
+// TestSecretsFileKeepsTheValues: Secret masks itself everywhere, but the
+// store's own encoding of Secrets writes the values (secrets.json only).
+func TestSecretsFileKeepsTheValues(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(Secrets{AppSecret: secretValue, Pending: "pending-value"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), secretValue) || !strings.Contains(string(b), "pending-value") {
+		t.Fatalf("secrets.json content: %s", b)
 	}
 }
 

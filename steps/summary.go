@@ -24,7 +24,8 @@ func newSummary(st *State, d *Deps) *summaryStep {
 // Skip: the summary always shows.
 func (s *summaryStep) Skip() bool { return false }
 
-// Report is the summary text (also printed by cmd in plain mode if wanted).
+// Report is what was configured and where it is saved, one "  Key  value"
+// row per line. It holds no secret.
 func Report(st *State, store *Store) string {
 	su := st.Setup
 	var b strings.Builder
@@ -55,13 +56,15 @@ func nameAndID(name, id string) string {
 	return name + " (" + id + ")"
 }
 
+// Guide shows the report in the interactive runner's frame, to read before
+// finishing; the line runner prints it once, as the Result's Details.
 func (s *summaryStep) Guide() string {
 	g := GuideText(s.ID())
 	if s.st.Setup.SignedInPhone == "" {
 		// The sign-in was not seen: do not claim it works.
 		g = "Setup saved. The sign-in in your browser was not checked; run logto-twilio again to check it."
 	}
-	return g + "\n\n" + s.report()
+	return g + "{tui:\n\n" + tui.Quote(s.report()) + "}"
 }
 
 // report is what was configured, where it is saved and what to run next.
@@ -79,17 +82,15 @@ func (s *summaryStep) Form(tui.FormEnv) *huh.Form {
 	return huh.NewForm(huh.NewGroup(huh.NewNote().Title("Press enter to finish.").Next(true).NextLabel("Finish")))
 }
 
-// Execute ends the wizard. Interactively the screen is cleared at the end,
-// leaving only the ✓ lines, so the summary's ✓ line carries the report (what
-// was set up, where it is saved, what next); the line runner printed it
-// already with the guide.
+// Execute ends the wizard. Its Details carry the report (what was set up,
+// where it is saved, what next): the interactive runner clears its frame at
+// the end, so they are what stays under the ✓ line.
 func (s *summaryStep) Execute(context.Context) (tui.Result, error) {
 	line := "setup saved"
 	if who := s.st.Setup.SignedInPhone; who != "" {
 		line = "SMS sign-in works (signed in as " + who + ")"
 	}
-	if !s.line {
-		line += "\n\n" + s.report()
-	}
-	return s.result(line, nil), nil
+	res := s.result(line, nil)
+	res.Details = s.report()
+	return res, nil
 }

@@ -110,7 +110,7 @@ func (s *templatesStep) Execute(context.Context) (tui.Result, error) {
 		seg, err := twiliosetup.ValidateTemplate(t)
 		if err != nil {
 			return tui.Result{}, problem(fmt.Sprintf("The %s message (%s) is not valid", usageName(s.types[i]), s.types[i]),
-				"Press e and put {{code}} in it exactly once.", err)
+				"{key:edit} and put {{code}} in it exactly once.", err)
 		}
 		maxSeg = max(maxSeg, seg.Count)
 		out[i] = Template{UsageType: s.types[i], Content: t}

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -25,7 +26,6 @@ type testSMSStep struct {
 	phone string
 
 	mu          sync.Mutex
-	status      string    // the last delivery status seen (shown while waiting)
 	lastCreated time.Time // when Twilio created the last test message followed
 }
 
@@ -58,7 +58,7 @@ func (s *testSMSStep) phoneHint() string {
 
 func (s *testSMSStep) validatePhone(v string) error {
 	if _, err := s.parsePhone(v); err != nil {
-		return fmt.Errorf("%s: %w", s.phoneHint(), err)
+		return errors.New(s.phoneHint() + ": " + plainCause(err))
 	}
 	return nil
 }
@@ -74,19 +74,15 @@ func (s *testSMSStep) Form(env tui.FormEnv) *huh.Form {
 // Timeout leaves room for following the delivery.
 func (s *testSMSStep) Timeout() time.Duration { return 2 * time.Minute }
 
-func (s *testSMSStep) WaitingText() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.status != "" {
-		return "Sending the test SMS… status: " + s.status
-	}
-	return "Sending the test SMS…"
-}
+// WaitingText is shown while Execute runs; the delivery status comes under
+// it, through tui.Report.
+func (s *testSMSStep) WaitingText() string { return "Sending the test SMS…" }
 
-func (s *testSMSStep) setStatus(v string) {
-	s.mu.Lock()
-	s.status = v
-	s.mu.Unlock()
+// reportStatus shows a delivery status under the waiting text.
+func reportStatus(ctx context.Context, status string) {
+	if status != "" {
+		tui.Report(ctx, "status: "+status)
+	}
 }
 
 // SkipResult lets the user go on without a test SMS (tui.Optional).
@@ -95,10 +91,9 @@ func (s *testSMSStep) SkipResult() tui.Result {
 }
 
 func (s *testSMSStep) Execute(ctx context.Context) (tui.Result, error) {
-	s.setStatus("")
 	phone, err := s.parsePhone(s.phone)
 	if err != nil {
-		return tui.Result{}, problem("That phone number is not valid", "Press e and "+s.phoneHint()+".", err)
+		return tui.Result{}, problem("That phone number is not valid", "{key:edit} and "+s.phoneHint()+".", err)
 	}
 	tw, err := s.twilio()
 	if err != nil {
@@ -157,12 +152,11 @@ func (s *testSMSStep) viaLogto(ctx context.Context, tw Twilio, phone twiliosetup
 		since = s.lastCreated.Add(time.Second) // not the message of an earlier try
 	}
 	s.mu.Unlock()
-	cs := connectorStep{base: s.base}
-	if err := c.TestTwilioConnector(ctx, phone.Digits(), cs.config()); err != nil {
+	if err := c.TestTwilioConnector(ctx, phone.Digits(), s.st.TwilioConfig()); err != nil {
 		return "", explain("Logto could not send the test SMS", err)
 	}
 	const how = "via Logto's connector"
-	s.setStatus(twiliosetup.StatusAccepted)
+	reportStatus(ctx, twiliosetup.StatusAccepted)
 	msg, err := tw.FindSentMessage(ctx, phone, since)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -202,7 +196,7 @@ func (s *testSMSStep) viaTwilio(ctx context.Context, tw Twilio, phone twiliosetu
 // still "sent" then counts as sent (many carriers send no receipt). It
 // returns the status, or a Problem explaining why the message failed.
 func (s *testSMSStep) follow(ctx context.Context, tw Twilio, msg twiliosetup.Message) (string, error) {
-	s.setStatus(msg.Status)
+	reportStatus(ctx, msg.Status)
 	s.mu.Lock()
 	if msg.DateCreated.After(s.lastCreated) {
 		s.lastCreated = msg.DateCreated
@@ -210,7 +204,7 @@ func (s *testSMSStep) follow(ctx context.Context, tw Twilio, msg twiliosetup.Mes
 	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, followWindow)
 	defer cancel()
-	final, err := tw.Follow(ctx, msg.SID, func(m twiliosetup.Message) { s.setStatus(m.Status) })
+	final, err := tw.Follow(ctx, msg.SID, func(m twiliosetup.Message) { reportStatus(ctx, m.Status) })
 	if err != nil {
 		return "", explain("Lost track of the test SMS ("+msg.SID+")", err)
 	}

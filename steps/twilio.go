@@ -49,10 +49,10 @@ func (s *twilioStep) WaitingText() string { return "Checking the credentials wit
 func (s *twilioStep) Execute(ctx context.Context) (tui.Result, error) {
 	sid, token := twiliosetup.Clean(s.sid), twiliosetup.Clean(s.token)
 	if err := validateSID(sid); err != nil {
-		return tui.Result{}, problem("That Account SID does not look right", "Press e; it starts with AC and has 34 characters.", err)
+		return tui.Result{}, problem("That Account SID does not look right", "{key:edit}; it starts with AC and has 34 characters.", err)
 	}
 	if err := validateToken(token); err != nil {
-		return tui.Result{}, problem("That Auth Token does not look right", "Press e and copy it again (32 characters).", nil)
+		return tui.Result{}, problem("That Auth Token does not look right", "{key:edit} and copy it again (32 characters).", nil)
 	}
 	c, err := s.d.NewTwilio(twiliosetup.Credentials{AccountSID: sid, AuthToken: token})
 	if err != nil {

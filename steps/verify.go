@@ -41,15 +41,10 @@ func (s *verifyStep) url() string { return s.st.BaseURL() }
 
 func (s *verifyStep) WaitingText() string {
 	how := "The browser opens it; if not, open it yourself."
-	if s.st.Prefill.NoBrowser || s.d.Open == nil {
+	keys := "{tui: ({action:open} opens it again, {action:copy-url} copies the URL)}"
+	if !s.canOpen() {
 		how = "Open it in your browser."
-	}
-	keys := " (alt+o opens it again, alt+y copies the URL)"
-	switch {
-	case s.line:
-		keys = ""
-	case s.st.Prefill.NoBrowser || s.d.Open == nil:
-		keys = " (alt+y copies the URL)"
+		keys = "{tui: ({action:copy-url} copies the URL)}"
 	}
 	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in…%s", s.url(), how, keys)
 }
@@ -57,23 +52,24 @@ func (s *verifyStep) WaitingText() string {
 func (s *verifyStep) Actions() []tui.Action {
 	return []tui.Action{
 		s.openAction("open demo", s.url()),
-		s.copyAction("alt+y", "copy URL", s.url),
+		s.copyAction(actCopyURL, "alt+y", "copy URL", s.url(), s.url),
 	}
 }
 
-// server returns the running demo server, starting it once.
+// server returns the running demo server (Deps.Demos owns it), starting it
+// once.
 func (s *verifyStep) server(ctx context.Context) (Demo, string, error) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	if s.st.demo != nil {
-		return s.st.demo, s.url(), nil
-	}
+	return s.d.Demos.Serve(func() (Demo, string, error) { return s.start(ctx) })
+}
+
+// start builds and starts the demo server for the saved app.
+func (s *verifyStep) start(ctx context.Context) (Demo, string, error) {
 	e, err := logtoapi.ParseEndpoint(s.st.Setup.Endpoint)
 	if err != nil {
-		return nil, "", problem("The Logto endpoint is not set", "Go back to the endpoint step.", err)
+		return nil, "", problem("The Logto endpoint is not set", "Go back to the endpoint step ({key:back}).", err)
 	}
 	if s.st.Setup.AppID == "" || !s.st.Secrets.AppSecret.IsSet() {
-		return nil, "", problem("The app's ID or secret is missing", "Go back (ctrl+b) to the app steps.", nil)
+		return nil, "", problem("The app's ID or secret is missing", "Go back ({key:back}) to the app steps.", nil)
 	}
 	srv, err := s.d.NewDemo(demo.Config{
 		Endpoint: e.String(), AppID: s.st.Setup.AppID,
@@ -85,13 +81,13 @@ func (s *verifyStep) server(ctx context.Context) (Demo, string, error) {
 	u, err := srv.Start(ctx, net.JoinHostPort("localhost", strconv.Itoa(s.st.Port())))
 	if err != nil {
 		_ = srv.Close()
-		if errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "in use") {
+		var busy *demo.PortInUseError
+		if errors.As(err, &busy) || errors.Is(err, syscall.EADDRINUSE) {
 			return nil, "", problem("Cannot start the demo app", fmt.Sprintf("Another program uses port %d: stop it, "+
-				"or quit (ctrl+c) and run logto-twilio --port <a free port>; the wizard then registers that port too.", s.st.Port()), err)
+				"or quit ({key:quit}) and run logto-twilio --port <a free port>; the wizard then registers that port too.", s.st.Port()), err)
 		}
 		return nil, "", explain("Cannot start the demo app", err)
 	}
-	s.st.demo = srv
 	return srv, u, nil
 }
 
@@ -106,7 +102,7 @@ func (s *verifyStep) Execute(ctx context.Context) (tui.Result, error) {
 	select {
 	case in, ok := <-srv.SignIns():
 		if !ok {
-			return tui.Result{}, problem("The demo app stopped", "Press enter to start it again.", nil)
+			return tui.Result{}, problem("The demo app stopped", "{key:retry} to start it again.", nil)
 		}
 		who := phoneE164(in.PhoneNumber)
 		if who == "" {
@@ -121,7 +117,7 @@ func (s *verifyStep) Execute(ctx context.Context) (tui.Result, error) {
 		if errors.Is(ctx.Err(), context.Canceled) {
 			what = "You stopped waiting for the sign-in"
 		}
-		return tui.Result{}, problem(what, "Press enter to wait again; the demo app keeps running at "+u+".", nil)
+		return tui.Result{}, problem(what, "{key:retry} to wait again; the demo app keeps running at "+u+".", nil)
 	}
 }
 

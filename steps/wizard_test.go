@@ -69,6 +69,7 @@ func TestWizardLineTranscript(t *testing.T) {
 		t.Fatalf("setup %+v", st.Setup)
 	}
 	assertNoSecrets(t, "transcript", transcript)
+	assertNoKeyNames(t, "transcript", transcript)
 	setupJSON, err := os.ReadFile(filepath.Join(w.deps.Store.Dir, SetupFile))
 	if err != nil {
 		t.Fatal(err)

@@ -29,18 +29,11 @@ type fakeStep struct {
 	committed []string
 	block     chan struct{} // when set, Execute waits for it or ctx
 	lastEnv   FormEnv
-	lineMode  bool // set by SetLineMode
-	guideLine bool // lineMode when Guide was last called
 }
-
-func (s *fakeStep) SetLineMode(on bool) { s.lineMode = on }
 
 func (s *fakeStep) ID() string    { return s.id }
 func (s *fakeStep) Title() string { return s.title }
-func (s *fakeStep) Guide() string {
-	s.guideLine = s.lineMode
-	return s.guide
-}
+func (s *fakeStep) Guide() string { return s.guide }
 
 func (s *fakeStep) Form(env FormEnv) *huh.Form {
 	s.lastEnv = env
@@ -116,6 +109,19 @@ type waitStep struct{ *fakeStep }
 func (s waitStep) WaitingText() string { return s.waiting }
 
 type actionStep struct{ *fakeStep }
+
+// reportStep reports texts with Report, then succeeds.
+type reportStep struct {
+	*fakeStep
+	texts []string
+}
+
+func (s reportStep) Execute(ctx context.Context) (Result, error) {
+	for _, t := range s.texts {
+		Report(ctx, t)
+	}
+	return s.fakeStep.Execute(ctx)
+}
 
 func (s actionStep) Actions() []Action { return s.actions }
 

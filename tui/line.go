@@ -59,11 +59,6 @@ func RunLines(ctx context.Context, steps []Step, opts Options) error {
 		in = ttyLineInput{lineInput: li, fd: opts.In.(interface{ Fd() uintptr }).Fd()}
 		env.MaskSecrets = true
 	}
-	for _, s := range steps {
-		if lm, ok := s.(LineModer); ok {
-			lm.SetLineMode(true)
-		}
-	}
 	lr := &lineRunner{
 		ctx: ctx, steps: steps, opts: opts, in: in, li: li, env: env,
 		out: colorprofile.NewWriter(opts.Out, opts.Env),
@@ -157,6 +152,41 @@ func (r *lineRunner) watchPanel() (stop func()) {
 	}
 }
 
+// watchProgress adds a progress channel to *ctx and prints, each on its
+// own line, the texts the step reports with Report until the returned func
+// is called.
+func (r *lineRunner) watchProgress(ctx *context.Context) (stop func()) {
+	p := newProgress()
+	*ctx = withProgress(*ctx, p)
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	last := ""
+	show := func() {
+		for _, t := range p.take() {
+			if t != "" && t != last {
+				last = t
+				r.printf("%s\n", wrapLines(t, lineWidth))
+			}
+		}
+	}
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-p.notify:
+				show()
+			case <-quit:
+				show() // what the step said before it returned
+				return
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+	}
+}
+
 type lineChoice int
 
 // Choices offered after a failure. Each has its own block so iota is clear.
@@ -203,6 +233,9 @@ func (r *lineRunner) run() error {
 		} else {
 			r.printf("%s\n", checkLine(s.Title(), res.Summary))
 		}
+		if d := strings.TrimRight(res.Details, "\n "); d != "" {
+			r.printf("\n%s\n", d)
+		}
 		if r.opts.Checkpoint != nil {
 			if persist := r.opts.Checkpoint(s.ID()); persist != nil {
 				if err := persist(); err != nil {
@@ -220,10 +253,13 @@ func (r *lineRunner) run() error {
 // result to commit with choiceRetry (done) or choiceSkip, or choiceBack /
 // choiceQuit.
 func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
+	rd := lineRenderer(s)
 	if ld, ok := s.(Loader); ok {
 		for {
 			ctx, cancel := context.WithTimeout(r.ctx, stepTimeout(s))
+			stop := r.watchProgress(&ctx)
 			apply, err := ld.Load(ctx)
+			stop()
 			cancel()
 			if err == nil {
 				if apply != nil {
@@ -238,7 +274,7 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 		}
 	}
 	// The guide comes after Load: it may show what was loaded.
-	if g := strings.TrimSpace(s.Guide()); g != "" {
+	if g := strings.TrimSpace(rd.Render(s.Guide())); g != "" {
 		r.printf("%s\n\n", wrapLines(g, lineWidth))
 	}
 	ask, hasForm := true, false
@@ -251,13 +287,15 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 		}
 		// Only a step's own waiting text is worth a line; a generic
 		// "Working…" before every answer is noise to a screen reader.
-		if t := waitingText(s); t != "" {
+		if t := rd.Render(waitingText(s)); t != "" {
 			r.printf("%s\n", t)
 		}
 		ctx, cancel := context.WithTimeout(r.ctx, stepTimeout(s))
+		stopProgress := r.watchProgress(&ctx)
 		stop := r.watchPanel()
 		res, err := s.Execute(ctx)
 		stop()
+		stopProgress()
 		cancel()
 		if err == nil {
 			return res, choiceRetry, nil
@@ -285,12 +323,14 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 // ask runs the step's questions: page by page for a Paged step (skipping
 // hidden pages), else its whole form. It reports whether anything was asked.
 func (r *lineRunner) ask(s Step) (bool, error) {
+	env := r.env
+	env.r = lineRenderer(s)
 	p, ok := s.(Paged)
 	if !ok {
-		f := s.Form(r.env)
+		f := s.Form(env)
 		return f != nil, r.form(f)
 	}
-	pages := p.Pages(r.env)
+	pages := p.Pages(env)
 	for _, pg := range pages {
 		if pg.Hide != nil && pg.Hide() {
 			continue
@@ -304,20 +344,20 @@ func (r *lineRunner) ask(s Step) (bool, error) {
 
 func (r *lineRunner) failed(s Step, err error, canEdit, canSkip, canBack bool) (lineChoice, error) {
 	r.printf("%s\n", wrapLines("✗ "+errorText(err), lineWidth))
-	if h := hintFor(s, err); h != "" {
-		r.printf("  %s\n", strings.ReplaceAll(wrapLines(lineHint(h), lineWidth-2), "\n", "\n  "))
+	if h := lineRenderer(s).Render(hintFor(s, err)); h != "" {
+		r.printf("  %s\n", strings.ReplaceAll(wrapLines(h, lineWidth-2), "\n", "\n  "))
 	}
-	opts := []huh.Option[lineChoice]{huh.NewOption("Retry", choiceRetry)}
+	opts := []huh.Option[lineChoice]{huh.NewOption(choiceRetryLabel, choiceRetry)}
 	if canEdit {
-		opts = append(opts, huh.NewOption("Edit the answers", choiceEdit))
+		opts = append(opts, huh.NewOption(choiceEditLabel, choiceEdit))
 	}
 	if _, ok := s.(Optional); ok && canSkip {
-		opts = append(opts, huh.NewOption("Skip this step", choiceSkip))
+		opts = append(opts, huh.NewOption(choiceSkipLabel, choiceSkip))
 	}
 	if canBack {
-		opts = append(opts, huh.NewOption("Back to the previous step", choiceBack))
+		opts = append(opts, huh.NewOption(choiceBackLabel, choiceBack))
 	}
-	opts = append(opts, huh.NewOption("Quit (progress is saved)", choiceQuit))
+	opts = append(opts, huh.NewOption(choiceQuitLabel, choiceQuit))
 	choice := choiceRetry
 	f := huh.NewForm(huh.NewGroup(huh.NewSelect[lineChoice]().
 		Title("What now?").Options(opts...).Value(&choice)))
@@ -352,43 +392,3 @@ func (r *lineRunner) form(f *huh.Form) error {
 		return fmt.Errorf("%w: %w", ErrInterrupted, r.ctx.Err())
 	}
 }
-
-// lineWidth is where the line runner wraps guide text.
-const lineWidth = 80
-
-// wrapLines wraps text at width, trimming the padding lipgloss adds.
-func wrapLines(text string, width int) string {
-	lines := strings.Split(wrapText(text, width), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// wrapText wraps each line of text at spaces only (a URL or a word like
-// "Machine-to-machine" is never split at a hyphen), continuation lines
-// keeping the line's own indentation.
-func wrapText(text string, width int) string {
-	if width <= 0 {
-		return text
-	}
-	var out []string
-	for l := range strings.SplitSeq(text, "\n") {
-		lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
-		out = append(out, wrapAtSpaces(l, width, lead)...)
-	}
-	return strings.Join(out, "\n")
-}
-
-// lineKeys turns the interactive runner's failure keys, as hints name them,
-// into the line runner's choices.
-var lineKeys = strings.NewReplacer(
-	"Press e ", `Choose "Edit the answers" `,
-	"press e ", `choose "Edit the answers" `,
-	"Press enter to", `Choose "Retry" to`,
-	"press enter to", `choose "Retry" to`,
-)
-
-// lineHint rewrites a hint for the line runner, which has no e or enter
-// keys on a failure but a "What now?" list.
-func lineHint(h string) string { return lineKeys.Replace(h) }

@@ -15,7 +15,7 @@ func lineSteps() (*fakeStep, *fakeStep, *fakeStep, []Step) {
 	a := &fakeStep{id: "a", title: "Name", guide: "Who are you?"}
 	b := &fakeStep{
 		id: "b", title: "Secret", secret: true,
-		errs: []error{hintErr{msg: "the token was refused", hint: "Press e and copy it again from the Account Info box of the Twilio Console, next to the Account SID."}},
+		errs: []error{hintErr{msg: "the token was refused", hint: "{key:edit} and copy it again from the Account Info box of the Twilio Console, next to the Account SID."}},
 	}
 	c := &fakeStep{
 		id: "c", title: "Test SMS", noForm: true, waiting: "Sending…",
@@ -188,20 +188,43 @@ func TestLinePanel(t *testing.T) {
 	}
 }
 
-// TestLineModeSet: the line runner tells every step it has no alt+ keys
-// before any step's guide is shown.
-func TestLineModeSet(t *testing.T) {
+// TestLineRendersPlaceholders: the line runner shows a step's guide, waiting
+// text and hints with its choices and the actions' Show texts, never a key.
+func TestLineRendersPlaceholders(t *testing.T) {
 	t.Parallel()
-	a := &fakeStep{id: "a", title: "Name", guide: "Who are you?"}
-	b := &fakeStep{id: "b", title: "Other", guide: "More.", noForm: true}
+	a := actionStep{&fakeStep{
+		id: "a", title: "Name", guide: "Open the page ({action:open}).",
+		errs:    []error{hintErr{"bad name", "{key:edit} and fix it, or {key:retry}."}},
+		actions: []Action{{ID: "open", Key: altO, Show: "http://example.test/page"}},
+	}}
 	var out bytes.Buffer
-	err := RunLines(t.Context(), []Step{a, b}, Options{In: strings.NewReader("Ada\n"), Out: &out, Env: []string{"TERM=dumb"}})
+	err := RunLines(t.Context(), []Step{a}, Options{In: strings.NewReader("Ada\n1\n"), Out: &out, Env: []string{"TERM=dumb"}})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, s := range []*fakeStep{a, b} {
-		if !s.lineMode || !s.guideLine {
-			t.Errorf("step %s: line mode %v, in its guide %v", s.id, s.lineMode, s.guideLine)
+	got := out.String()
+	for _, want := range []string{"Open the page (http://example.test/page).", "Choose “Edit the answers” and fix it, or choose “Retry”."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
 		}
+	}
+	if strings.Contains(got, "alt+o") || strings.Contains(got, "{") {
+		t.Errorf("a key or a placeholder in:\n%s", got)
+	}
+}
+
+// TestLineProgress: what a step reports while it runs is printed once per
+// change, in order, before its ✓ line.
+func TestLineProgress(t *testing.T) {
+	t.Parallel()
+	s := reportStep{&fakeStep{id: "a", title: "Send", noForm: true}, []string{"status: queued", "status: queued", "status: sent"}}
+	var out bytes.Buffer
+	if err := RunLines(t.Context(), []Step{s}, Options{In: strings.NewReader(""), Out: &out, Env: []string{"TERM=dumb"}}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	got := out.String()
+	q, sent, done := strings.Index(got, "status: queued"), strings.Index(got, "status: sent"), strings.Index(got, "✓ Send")
+	if q < 0 || sent < q || done < sent || strings.Count(got, "status: queued") != 1 {
+		t.Fatalf("transcript:\n%s", got)
 	}
 }

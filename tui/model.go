@@ -13,7 +13,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // Phase is where the current step is.
@@ -62,6 +61,12 @@ type (
 		step string
 		err  error
 	}
+	// progressMsg is a text a running step sent with Report.
+	progressMsg struct {
+		step, attempt int
+		text          string
+		p             *progress
+	}
 	panelMsg struct{}
 )
 
@@ -85,6 +90,9 @@ type Model struct {
 	hasForm bool // the current step asked something (edit makes sense)
 	err     error
 	cancel  context.CancelFunc
+	// status is the latest text the running Load or Execute sent with
+	// Report ("" until it sends one).
+	status string
 
 	spin   spinner.Model
 	help   help.Model
@@ -99,6 +107,8 @@ type Model struct {
 
 	width, height int
 	interrupted   bool
+
+	progressDone <-chan struct{} // the running step's context's Done
 
 	saver   *saver
 	saveSeq int
@@ -209,6 +219,12 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.toForm(msg)
 	case panelMsg:
 		return m, m.waitPanel()
+	case progressMsg:
+		if msg.step != m.idx || msg.attempt != m.attempt || (m.phase != PhaseRunning && m.phase != PhaseLoading) {
+			return m, nil // stale: its step ended
+		}
+		m.status = msg.text
+		return m, m.waitProgress(msg.p, msg.step, msg.attempt)
 	case RefreshPanel:
 		return m, nil
 	case saveFailedMsg:
@@ -346,7 +362,9 @@ func (m *Model) enter(i int) tea.Cmd {
 	return tea.Sequence(append(prints, start)...)
 }
 
-func (m *Model) env() FormEnv { return FormEnv{MaskSecrets: true} }
+func (m *Model) env() FormEnv {
+	return FormEnv{MaskSecrets: true, r: m.renderer(m.steps[m.idx])}
+}
 
 func (m *Model) showForm() tea.Cmd {
 	m.err = nil
@@ -368,11 +386,35 @@ func (m *Model) showForm() tea.Cmd {
 	return f.Init()
 }
 
-func (m *Model) stepContext() context.Context {
+// stepContext starts a Load or Execute: its context (with the step's
+// timeout and a progress channel for Report) and the command that shows
+// what the step reports.
+func (m *Model) stepContext() (context.Context, tea.Cmd) {
 	m.stopRunning()
+	m.status = ""
 	ctx, cancel := context.WithTimeout(m.ctx, stepTimeout(m.steps[m.idx]))
 	m.cancel = cancel
-	return ctx
+	p := newProgress()
+	m.progressDone = ctx.Done()
+	return withProgress(ctx, p), m.waitProgress(p, m.idx, m.attempt)
+}
+
+// waitProgress waits for the next text the step reports, until the step's
+// context ends.
+func (m *Model) waitProgress(p *progress, step, attempt int) tea.Cmd {
+	done := m.progressDone
+	return func() tea.Msg {
+		for {
+			select {
+			case <-p.notify:
+				if q := p.take(); len(q) > 0 {
+					return progressMsg{step: step, attempt: attempt, text: q[len(q)-1], p: p}
+				}
+			case <-done:
+				return nil
+			}
+		}
+	}
 }
 
 func (m *Model) stopRunning() {
@@ -388,9 +430,9 @@ func (m *Model) load() tea.Cmd {
 	m.err = nil
 	step, idx, attempt := m.steps[m.idx], m.idx, m.attempt
 	ld := step.(Loader)
-	ctx := m.stepContext()
+	ctx, watch := m.stepContext()
 	m.spin = newSpinner() // a new ID: ticks of an earlier spinner are ignored
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	return tea.Batch(m.spin.Tick, watch, func() tea.Msg {
 		apply, err := ld.Load(ctx)
 		return loadedMsg{step: idx, attempt: attempt, apply: apply, err: err}
 	})
@@ -402,9 +444,9 @@ func (m *Model) run() tea.Cmd {
 	m.err = nil
 	m.form = nil
 	step, idx, attempt := m.steps[m.idx], m.idx, m.attempt
-	ctx := m.stepContext()
+	ctx, watch := m.stepContext()
 	m.spin = newSpinner()
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	return tea.Batch(m.spin.Tick, watch, func() tea.Msg {
 		res, err := step.Execute(ctx)
 		return resultMsg{step: idx, attempt: attempt, res: res, err: err}
 	})
@@ -430,12 +472,10 @@ func (m *Model) commitAs(res Result, skippedByUser bool) tea.Cmd {
 	if skippedByUser {
 		style, line = m.styles.Muted, skippedLine(step.Title(), res.Summary)
 	}
-	// Only the ✓ line is coloured; lines the summary adds (the last step's
-	// report) are plain text.
-	first, more, multi := strings.Cut(hangingWrap(line, m.width), "\n\n")
-	text := style.Render(first)
-	if multi {
-		text += "\n\n" + more
+	// Only the ✓ line is coloured; the Details under it are plain text.
+	text := style.Render(hangingWrap(line, m.width))
+	if d := strings.TrimRight(res.Details, "\n "); d != "" {
+		text += "\n\n" + wrapDetails(d, m.width)
 	}
 	cmds := []tea.Cmd{m.println(text)}
 	if m.opts.Checkpoint != nil {
@@ -548,64 +588,8 @@ func (m *Model) println(s string) tea.Cmd {
 	return tea.Println(s)
 }
 
-// hangingWrap wraps a "✓ …" line at spaces only (never inside a URL at a
-// hyphen) to width, indenting the continuation lines under the text, so the
-// terminal never breaks a word at its edge. Lines after an explicit newline
-// (the last step's report) keep their own indentation and are wrapped on
-// their own. width <= 0 leaves the text as it is.
-func hangingWrap(text string, width int) string {
-	const indent = "  "
-	if width <= len(indent)+10 {
-		return text
-	}
-	head, more, multi := strings.Cut(text, "\n")
-	out := strings.Join(wrapAtSpaces(head, width, indent), "\n")
-	if multi {
-		var rest []string
-		for l := range strings.SplitSeq(more, "\n") {
-			lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
-			rest = append(rest, wrapAtSpaces(l, width, lead+indent)...)
-		}
-		out += "\n" + strings.Join(rest, "\n")
-	}
-	return out
-}
-
-// wrapAtSpaces breaks line at spaces into lines of at most width cells,
-// continuation lines starting with indent. A word wider than a line is cut.
-func wrapAtSpaces(line string, width int, indent string) []string {
-	if ansi.StringWidth(line) <= width {
-		return []string{line}
-	}
-	var lines []string
-	body := strings.TrimLeft(line, " ")
-	cur, limit := line[:len(line)-len(body)], width // keep the line's own indentation
-	flush := func() {
-		lines = append(lines, cur)
-		cur, limit = indent, width
-	}
-	for i, w := range strings.Split(body, " ") {
-		switch {
-		case i == 0 || strings.TrimSpace(cur) == "":
-			cur += w
-		case ansi.StringWidth(cur)+1+ansi.StringWidth(w) <= limit:
-			cur += " " + w
-		default:
-			flush()
-			cur += w
-		}
-		for ansi.StringWidth(cur) > limit {
-			head := ansi.Truncate(cur, limit, "")
-			rest := ansi.TruncateLeft(cur, ansi.StringWidth(head), "")
-			cur = head
-			flush()
-			cur += rest
-		}
-	}
-	return append(lines, cur)
-}
-
-// hintFor returns the hint of the error (or of the step).
+// hintFor returns the hint of the error (or of the step), placeholders not
+// yet rendered.
 func hintFor(s Step, err error) string {
 	var h Hinter
 	if errors.As(err, &h) && h.Hint() != "" {
@@ -618,7 +602,7 @@ func hintFor(s Step, err error) string {
 		return "It took too long. Check the address and your network, then retry."
 	}
 	if errors.Is(err, context.Canceled) {
-		return "Cancelled. Press enter to try again."
+		return "Cancelled. {key:retry} to try again."
 	}
 	return ""
 }

@@ -318,3 +318,50 @@ func TestCtrlCWritesPendingCheckpoint(t *testing.T) {
 		t.Fatal("an already written snapshot was written again")
 	}
 }
+
+// TestProgressShowsUnderTheSpinner: what a running step reports is shown
+// under its waiting text; a report of an earlier attempt is dropped, and the
+// next attempt starts without the old status.
+func TestProgressShowsUnderTheSpinner(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, waitStep{&fakeStep{id: "a", title: "A", noForm: true, waiting: "Sending…", block: make(chan struct{})}})
+	p := newProgress()
+	m.Update(progressMsg{step: 0, attempt: m.attempt - 1, text: "status: stale", p: p})
+	m.Update(progressMsg{step: 0, attempt: m.attempt, text: "status: sent", p: p})
+	v := view(m)
+	if strings.Contains(v, "stale") || !strings.Contains(v, "Sending…\nstatus: sent") {
+		t.Fatalf("frame:\n%s", v)
+	}
+	m.Update(resultMsg{step: 0, attempt: m.attempt, err: errors.New("boom")})
+	m.Update(press("enter")) // retry
+	if v := view(m); strings.Contains(v, "status: sent") {
+		t.Fatalf("the retry shows the old status:\n%s", v)
+	}
+}
+
+// TestReportReachesTheModel: Report inside Execute arrives as a progressMsg
+// through the command stepContext returns.
+func TestReportReachesTheModel(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, &fakeStep{id: "a", title: "A", noForm: true})
+	ctx, watch := m.stepContext()
+	Report(ctx, "status: queued")
+	msg, ok := watch().(progressMsg)
+	if !ok || msg.text != "status: queued" || msg.attempt != m.attempt {
+		t.Fatalf("got %#v", msg)
+	}
+	m.stopRunning()
+	if msg := m.waitProgress(msg.p, 0, m.attempt)(); msg != nil {
+		t.Fatalf("after the step ended: %#v", msg)
+	}
+	Report(context.Background(), "no runner: nothing happens")
+}
+
+func TestWrapDetails(t *testing.T) {
+	t.Parallel()
+	in := "  Saved in           /tmp/TestWizardFlow1238487010/001/setup.json (secrets: secrets.json, mode 0600)\nNext:"
+	want := "  Saved in           /tmp/TestWizardFlow1238487010/001/setup.json (secrets:\n    secrets.json, mode 0600)\nNext:"
+	if got := wrapDetails(in, 80); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

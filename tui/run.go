@@ -37,6 +37,9 @@ type Options struct {
 	// Panel, when set, returns text drawn in a box under the step (e.g. a
 	// sandbox SMS inbox). It is called on the UI goroutine at every redraw,
 	// so it must be safe to call concurrently with whatever updates it.
+	// It is for what the caller watches across steps (the sandbox's inbox
+	// belongs to cmd, not to a step); a step's own live status goes through
+	// Report instead.
 	Panel func() string
 	// PanelRefresh, when set, asks for a redraw each time it receives.
 	// (Program.Send(RefreshPanel{}) does the same.)
@@ -46,7 +49,9 @@ type Options struct {
 	// (run inside a tea.Cmd); nil means nothing to save.
 	Checkpoint func(stepID string) (persist func() error)
 	// Observe, when set, is called on the UI goroutine after every update
-	// with where the runner is (tests, instrumentation).
+	// with where the runner is. It is exported for tests outside this
+	// package (the steps' teatest flows wait on it instead of sleeping) and
+	// for instrumentation; the wizard itself never sets it.
 	Observe func(Snapshot)
 	// ProgramOptions are added to the Bubble Tea program (tests: colour
 	// profile).

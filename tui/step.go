@@ -15,7 +15,8 @@ type Step interface {
 	ID() string
 	// Title is shown in the header and in the "✓ Title — summary" line.
 	Title() string
-	// Guide is the text shown above the form.
+	// Guide is the text shown above the form. It may hold placeholders
+	// ({key:edit}, {action:open}; see [Renderer]); it never names a key.
 	Guide() string
 	// Form returns a NEW form bound to the step's draft on every call, or nil
 	// when there is nothing to ask. Forms are single-use; bound values keep
@@ -35,6 +36,16 @@ type FormEnv struct {
 	// false only in the line runner when the input is not a terminal, where
 	// huh cannot read a password field (use [SecretInput]).
 	MaskSecrets bool
+
+	r Renderer // the runner's renderer for this step
+}
+
+// Render resolves placeholders for the runner that shows the form, for
+// texts the form shows itself (titles, validation messages).
+func (e FormEnv) Render(text string) string {
+	r := e.r
+	r.line = e.Line
+	return r.Render(text)
 }
 
 // SecretInput returns a huh input for a secret value bound to value: masked
@@ -80,6 +91,9 @@ func LineTitle(env FormEnv, title, current string, secret bool) string {
 type Result struct {
 	// Summary is one secret-free line, printed as "✓ Title — Summary".
 	Summary string
+	// Details is more secret-free text (several lines, e.g. the last
+	// step's report), printed as it is under the ✓ line; "" for none.
+	Details string
 	// Commit writes the step's outcome into shared state. The runner calls it
 	// on the UI goroutine, only after Execute succeeded. It may be nil.
 	Commit func()
@@ -113,9 +127,15 @@ type Loader interface {
 }
 
 // Action is an extra key a step offers, e.g. open a Console page or copy a
-// URI to the clipboard.
+// URI to the clipboard. A step's texts name it as {action:ID}.
 type Action struct {
+	// ID names the action in the step's texts ("open", "copy-redirect").
+	ID  string
 	Key key.Binding // bind to alt+… or ctrl+… so letters still reach text fields
+	// Show is what the action opens or copies, as the line runner (which
+	// has no such keys) shows it instead: a URL, or a masked copy of a
+	// value holding a secret. It must never hold a secret.
+	Show string
 	// Run returns the command to run; I/O (opening a browser) must happen
 	// inside the returned tea.Cmd, never in Run itself.
 	Run func() tea.Cmd
@@ -125,13 +145,9 @@ type Action struct {
 // running phases.
 type Actioner interface{ Actions() []Action }
 
-// LineModer is implemented by steps whose texts name their extra keys. The
-// line runner has no such keys: before the first step it calls
-// SetLineMode(true) on every step that implements it, so the step can show
-// what the key would open or copy (a URL) instead.
-type LineModer interface{ SetLineMode(on bool) }
-
-// Waiter is implemented by steps that show a text while Execute runs.
+// Waiter is implemented by steps that show a text while Execute runs (it
+// may hold placeholders). What changes while Execute runs (a delivery
+// status) reaches the view through [Report], not through this text.
 type Waiter interface{ WaitingText() string }
 
 // LoadWaiter is implemented by Loaders that say what they fetch while Load
@@ -151,7 +167,7 @@ func loadingText(s Step) string {
 type Timeouter interface{ Timeout() time.Duration }
 
 // Hinter is implemented by errors (or steps) that know what the user should
-// do next. The runner shows the hint under the error.
+// do next. The runner shows the hint under the error, placeholders resolved.
 type Hinter interface{ Hint() string }
 
 // Optional is implemented by steps that may be skipped after a failure (the

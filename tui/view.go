@@ -31,11 +31,12 @@ func (m *Model) render() string {
 		width = 80
 	}
 	header := m.styles.Header.Render(fmt.Sprintf("Step %d/%d · %s", m.idx+1, len(m.steps), step.Title()))
-	guide := strings.TrimSpace(step.Guide())
+	rd := m.renderer(step)
+	guide := strings.TrimSpace(rd.Render(step.Guide()))
 	if guide != "" {
 		guide = m.styles.Guide.Render(wrapText(reflow(guide), width))
 	}
-	body := m.body(step, width)
+	body := m.body(step, rd, width)
 	var panel string
 	if m.opts.Panel != nil {
 		if p := strings.TrimSpace(m.opts.Panel()); p != "" {
@@ -82,32 +83,41 @@ func (m *Model) render() string {
 	return strings.Join(parts, "\n\n")
 }
 
-func (m *Model) body(step Step, width int) string {
+func (m *Model) body(step Step, rd Renderer, width int) string {
 	switch m.phase {
 	case PhaseForm:
 		if m.form != nil {
 			return strings.TrimRight(m.form.View(), "\n ")
 		}
 	case PhaseLoading:
-		return strings.TrimSpace(m.spin.View()) + " " + loadingText(step)
+		return strings.TrimSpace(m.spin.View()) + " " + rd.Render(loadingText(step)) + m.statusLine(width)
 	case PhaseRunning:
-		text := waitingText(step)
+		text := rd.Render(waitingText(step))
 		if text == "" {
 			text = "Working…"
 		}
 		spin := strings.TrimSpace(m.spin.View())
-		return spin + " " + wrapText(text, width-lipgloss.Width(spin)-1)
+		return spin + " " + wrapText(text, width-lipgloss.Width(spin)-1) + m.statusLine(width)
 	case PhaseFailed:
 		// The box takes 4 columns of border and padding. Texts are wrapped
 		// before they are styled, so every wrapped line keeps the style.
 		msg := wrapText("✗ "+errorText(m.err), width-4)
-		if h := hintFor(step, m.err); h != "" {
+		if h := rd.Render(hintFor(step, m.err)); h != "" {
 			msg += "\n\n" + m.styles.Hint.Render(wrapText(h, width-4))
 		}
 		return m.styles.Error.Width(width).Render(msg)
 	case PhaseDone:
 	}
 	return ""
+}
+
+// statusLine is what the running step last reported (Report), on its own
+// line under the spinner's text, or "".
+func (m *Model) statusLine(width int) string {
+	if m.status == "" {
+		return ""
+	}
+	return "\n" + m.styles.Muted.Render(wrapText(m.status, width))
 }
 
 func errorText(err error) string {
@@ -198,33 +208,4 @@ func (m *Model) fitHelp(b []key.Binding, width int) string {
 	}
 	h.SetWidth(width)
 	return h.ShortHelpView(b) // cuts whole keys, from the end, if still too wide
-}
-
-// reflow joins the hard-wrapped lines of each paragraph so a narrow
-// terminal wraps the text once, not line by line. A line stays on its own
-// when it is blank, indented, a list item ("•", "-", "!"), or follows a
-// line ending in ":" (a heading or a table follows).
-func reflow(text string) string {
-	lines := strings.Split(text, "\n")
-	out := make([]string, 0, len(lines))
-	for _, l := range lines {
-		if n := len(out); n > 0 && joinable(out[n-1], l) {
-			out[n-1] += " " + l
-			continue
-		}
-		out = append(out, l)
-	}
-	return strings.Join(out, "\n")
-}
-
-func joinable(prev, next string) bool {
-	if strings.TrimSpace(prev) == "" || strings.TrimSpace(next) == "" ||
-		strings.HasSuffix(prev, ":") || strings.HasPrefix(prev, " ") {
-		return false
-	}
-	switch next[0] {
-	case ' ', '\t', '-', '!', '*':
-		return false
-	}
-	return !strings.HasPrefix(next, "•")
 }

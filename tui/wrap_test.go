@@ -250,25 +250,6 @@ func TestPanelGivesWayToALongGuide(t *testing.T) {
 	}
 }
 
-func TestLineHint(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"Press e and copy it again (32 characters).", `Choose "Edit the answers" and copy it again (32 characters).`},
-		{"Is Logto running? Start it, or press e to fix the address.", `Is Logto running? Start it, or choose "Edit the answers" to fix the address.`},
-		{"Press enter to wait again.", `Choose "Retry" to wait again.`},
-		{"Check your network, then press enter to try again.", `Check your network, then choose "Retry" to try again.`},
-		{"Copy both again from the Twilio Console.", "Copy both again from the Twilio Console."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			t.Parallel()
-			if got := lineHint(tt.in); got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 type notedStep struct {
 	fakeStep
 	note string

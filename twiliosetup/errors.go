@@ -3,6 +3,7 @@ package twiliosetup
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	twclient "github.com/twilio/twilio-go/client"
 )
@@ -227,4 +228,46 @@ func wrap(op string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("twiliosetup: %s: %w", op, fromRestError(err))
+}
+
+// InputError is bad input found before any request: an SID, an Auth Token, a phone number or a
+// template that cannot be right. Error has the package prefix; Explain says it in plain words.
+// It never holds the value when the value is a secret.
+type InputError struct {
+	Msg string // plain words, e.g. "Auth Token must be 32 characters, got 31"
+	Err error  // the sentinel it is a case of: [ErrEmpty], [ErrPhone], [ErrTemplate] (may be nil)
+}
+
+// inputErr returns an *InputError for a case of sentinel (nil for none).
+func inputErr(sentinel error, msg string) *InputError { return &InputError{Msg: msg, Err: sentinel} }
+
+// Error returns "twiliosetup: " and the message.
+func (e *InputError) Error() string { return "twiliosetup: " + e.Msg }
+
+// Unwrap returns the sentinel, for errors.Is.
+func (e *InputError) Unwrap() error { return e.Err }
+
+// Explain says what is wrong with the input, in plain words; there is no next step beyond
+// correcting it.
+func (e *InputError) Explain() (what, next string) { return e.Msg, "" }
+
+// Explain says what went wrong in plain words, Twilio's code and message last ("Trial accounts
+// can only text verified numbers (Twilio error 21608: <Twilio's message>)"), and what to do next.
+func (e *Error) Explain() (what, next string) {
+	w := strings.TrimSuffix(strings.TrimSpace(e.What), ".")
+	msg := strings.TrimSuffix(strings.TrimSpace(e.Message), ".")
+	if w == "" {
+		w, msg = msg, ""
+	}
+	var tail []string
+	if e.Code != 0 {
+		tail = append(tail, fmt.Sprintf("Twilio error %d", e.Code))
+	}
+	if msg != "" && msg != w {
+		tail = append(tail, msg)
+	}
+	if len(tail) > 0 {
+		w += " (" + strings.Join(tail, ": ") + ")"
+	}
+	return w, e.Next
 }

@@ -137,3 +137,62 @@ func TestMessageFinal(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorExplain(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		err        *twiliosetup.Error
+		what, next string
+	}{
+		{
+			"explained", &twiliosetup.Error{Code: 21608, What: "Trial accounts can only text verified numbers.", Message: "+1415 is not verified", Next: "Verify it."},
+			"Trial accounts can only text verified numbers (Twilio error 21608: +1415 is not verified)", "Verify it.",
+		},
+		{"unexplained", &twiliosetup.Error{Code: 30008, Message: "Unknown error."}, "Unknown error (Twilio error 30008)", ""},
+		{"local finding", &twiliosetup.Error{What: "The service has no sender.", Next: "Add one."}, "The service has no sender", "Add one."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if what, next := tt.err.Explain(); what != tt.what || next != tt.next {
+				t.Errorf("got %q, %q; want %q, %q", what, next, tt.what, tt.next)
+			}
+		})
+	}
+}
+
+func TestInputErrors(t *testing.T) {
+	t.Parallel()
+	_, phoneErr := twiliosetup.ParsePhone("", "")
+	_, tmplErr := twiliosetup.ValidateTemplate("no code")
+	tests := []struct {
+		name     string
+		err      error
+		sentinel error
+		what     string
+	}{
+		{"empty SID", twiliosetup.ValidateAccountSID(""), twiliosetup.ErrEmpty, "Account SID: value is empty"},
+		{"short token", twiliosetup.ValidateAuthToken("abc"), nil, "Auth Token must be 32 characters, got 3"},
+		{"phone", phoneErr, twiliosetup.ErrPhone, "invalid phone number: empty"},
+		{"template", tmplErr, twiliosetup.ErrTemplate, "invalid template: it must contain {{code}} (exactly so: lower case, no spaces)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var ie *twiliosetup.InputError
+			if !errors.As(tt.err, &ie) {
+				t.Fatalf("%v is not an *InputError", tt.err)
+			}
+			if what, next := ie.Explain(); what != tt.what || next != "" {
+				t.Errorf("Explain() = %q, %q; want %q", what, next, tt.what)
+			}
+			if tt.err.Error() != "twiliosetup: "+tt.what {
+				t.Errorf("Error() = %q", tt.err)
+			}
+			if tt.sentinel != nil && !errors.Is(tt.err, tt.sentinel) {
+				t.Errorf("%v is not %v", tt.err, tt.sentinel)
+			}
+		})
+	}
+}

@@ -28,10 +28,10 @@ var ErrPhone = errors.New("twiliosetup: invalid phone number")
 func ParsePhone(input, defaultRegion string) (Phone, error) {
 	s := strings.TrimSpace(Clean(input))
 	if s == "" {
-		return Phone{}, fmt.Errorf("%w: empty", ErrPhone)
+		return Phone{}, inputErr(ErrPhone, "invalid phone number: empty")
 	}
 	if len(s) > 64 {
-		return Phone{}, fmt.Errorf("%w: too long", ErrPhone)
+		return Phone{}, inputErr(ErrPhone, "invalid phone number: too long")
 	}
 	// "00" is the international prefix in most of the world; libphonenumber only honours it when
 	// the default region uses it, so normalise it to "+" first.
@@ -40,27 +40,27 @@ func ParsePhone(input, defaultRegion string) (Phone, error) {
 	}
 	region := strings.ToUpper(strings.TrimSpace(defaultRegion))
 	if region == "" && !strings.HasPrefix(s, "+") {
-		return Phone{}, fmt.Errorf("%w: add the country code, starting with + (for example +1 for the US)", ErrPhone)
+		return Phone{}, inputErr(ErrPhone, "invalid phone number: add the country code, starting with + (for example +1 for the US)")
 	}
 	if region != "" && !isKnownRegion(region) {
-		return Phone{}, fmt.Errorf("%w: unknown region %q", ErrPhone, defaultRegion)
+		return Phone{}, inputErr(ErrPhone, fmt.Sprintf("invalid phone number: unknown region %q", defaultRegion))
 	}
 	if region == "" {
 		region = "ZZ"
 	}
 	num, err := phonenumbers.Parse(s, region)
 	if err != nil {
-		return Phone{}, fmt.Errorf("%w: %w", ErrPhone, err)
+		return Phone{}, inputErr(ErrPhone, fmt.Sprintf("invalid phone number: %v", err))
 	}
 	if num.GetExtension() != "" {
-		return Phone{}, fmt.Errorf("%w: remove the extension", ErrPhone)
+		return Phone{}, inputErr(ErrPhone, "invalid phone number: remove the extension")
 	}
 	if reason := phonenumbers.IsPossibleNumberWithReason(num); reason != phonenumbers.IS_POSSIBLE {
-		return Phone{}, fmt.Errorf("%w: %s", ErrPhone, possibleReason(reason))
+		return Phone{}, inputErr(ErrPhone, fmt.Sprintf("invalid phone number: %s", possibleReason(reason)))
 	}
 	e164 := phonenumbers.Format(num, phonenumbers.E164)
 	if !isE164(e164) {
-		return Phone{}, fmt.Errorf("%w: not a valid international number", ErrPhone)
+		return Phone{}, inputErr(ErrPhone, "invalid phone number: not a valid international number")
 	}
 	r := phonenumbers.GetRegionCodeForNumber(num)
 	if r == "" || r == "ZZ" {

@@ -40,23 +40,23 @@ var ErrTemplate = errors.New("twiliosetup: invalid template")
 // with {{code}} replaced by a six-digit code.
 func ValidateTemplate(s string) (Segments, error) {
 	if !utf8.ValidString(s) {
-		return Segments{}, fmt.Errorf("%w: not valid UTF-8 text", ErrTemplate)
+		return Segments{}, inputErr(ErrTemplate, "invalid template: not valid UTF-8 text")
 	}
 	if strings.TrimSpace(s) == "" {
-		return Segments{}, fmt.Errorf("%w: empty", ErrTemplate)
+		return Segments{}, inputErr(ErrTemplate, "invalid template: empty")
 	}
 	if !strings.Contains(s, CodePlaceholder) {
-		return Segments{}, fmt.Errorf("%w: it must contain %s (exactly so: lower case, no spaces)", ErrTemplate, CodePlaceholder)
+		return Segments{}, inputErr(ErrTemplate, fmt.Sprintf("invalid template: it must contain %s (exactly so: lower case, no spaces)", CodePlaceholder))
 	}
 	rest := strings.ReplaceAll(s, CodePlaceholder, "")
 	if strings.Contains(rest, "{{") || strings.Contains(rest, "}}") ||
 		strings.Contains(s, "{"+CodePlaceholder) || strings.Contains(s, CodePlaceholder+"}") {
-		return Segments{}, fmt.Errorf("%w: the only placeholder allowed is %s", ErrTemplate, CodePlaceholder)
+		return Segments{}, inputErr(ErrTemplate, fmt.Sprintf("invalid template: the only placeholder allowed is %s", CodePlaceholder))
 	}
 	sent := strings.ReplaceAll(s, CodePlaceholder, sampleCode)
 	seg := CountSegments(sent)
 	if n := utf8.RuneCountInString(s); n > MaxTemplateChars {
-		return seg, fmt.Errorf("%w: %d characters, at most %d", ErrTemplate, n, MaxTemplateChars)
+		return seg, inputErr(ErrTemplate, fmt.Sprintf("invalid template: %d characters, at most %d", n, MaxTemplateChars))
 	}
 	return seg, nil
 }

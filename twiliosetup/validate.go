@@ -37,11 +37,11 @@ func ValidateServiceSID(s string) error {
 func ValidateAuthToken(s string) error {
 	switch {
 	case s == "":
-		return fmt.Errorf("twiliosetup: Auth Token: %w", ErrEmpty)
+		return inputErr(ErrEmpty, "Auth Token: value is empty")
 	case len(s) != 32:
-		return fmt.Errorf("twiliosetup: Auth Token must be 32 characters, got %d", len(s))
+		return inputErr(nil, fmt.Sprintf("Auth Token must be 32 characters, got %d", len(s)))
 	case !isHex(s):
-		return errors.New("twiliosetup: Auth Token must contain only the characters 0-9 and a-f")
+		return inputErr(nil, "Auth Token must contain only the characters 0-9 and a-f")
 	}
 	return nil
 }
@@ -49,16 +49,16 @@ func ValidateAuthToken(s string) error {
 func validateSID(what, prefix, s string) error {
 	switch {
 	case s == "":
-		return fmt.Errorf("twiliosetup: %s: %w", what, ErrEmpty)
+		return inputErr(ErrEmpty, what+": value is empty")
 	case !strings.HasPrefix(strings.ToUpper(s), prefix):
-		return fmt.Errorf("twiliosetup: %s must start with %q", what, prefix)
+		return inputErr(nil, fmt.Sprintf("%s must start with %q", what, prefix))
 	case !strings.HasPrefix(s, prefix):
-		return fmt.Errorf("twiliosetup: %s must start with upper-case %q", what, prefix)
+		return inputErr(nil, fmt.Sprintf("%s must start with upper-case %q", what, prefix))
 	case len(s) != len(prefix)+32:
-		return fmt.Errorf("twiliosetup: %s must be %q and 32 hex digits (%d characters), got %d characters",
-			what, prefix, len(prefix)+32, len(s))
+		return inputErr(nil, fmt.Sprintf("%s must be %q and 32 hex digits (%d characters), got %d characters",
+			what, prefix, len(prefix)+32, len(s)))
 	case !isHex(s[len(prefix):]):
-		return fmt.Errorf("twiliosetup: %s must be %q followed by hex digits (0-9, a-f) only", what, prefix)
+		return inputErr(nil, fmt.Sprintf("%s must be %q followed by hex digits (0-9, a-f) only", what, prefix))
 	}
 	return nil
 }

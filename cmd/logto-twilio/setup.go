@@ -125,7 +125,7 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	deps.Open = opener
 
 	st := steps.NewState(prefill)
-	defer func() { _ = st.Close() }()
+	defer func() { _ = deps.Demos.Close() }() // the demo server the verify step started
 	topts := tui.Options{
 		In:         stdin,
 		Out:        stdout,
