@@ -32,6 +32,7 @@ const topicsGroup = "topics"
 // by writing its newXCmd in its own file and listing it here.
 var commands = []func(*app) *cobra.Command{
 	newSetupCmd,
+	newDoctorCmd,
 	newTeardownCmd,
 	newWorkshopCmd,
 	newSandboxCmd,
