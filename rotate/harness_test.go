@@ -157,6 +157,11 @@ func (s *recordingSaver) Save(setup steps.Setup, sec steps.Secrets) error {
 	}
 	s.w.mu.Lock()
 	s.w.saved = append(s.w.saved, string(b))
+	for _, v := range []steps.Secret{sec.AppSecret, sec.M2MAppSecret, sec.TwilioAuthToken, sec.Pending} {
+		if v.IsSet() {
+			s.w.secrets[v.Reveal()] = true
+		}
+	}
 	s.w.mu.Unlock()
 	s.w.checkNoWindow("save")
 	return nil
