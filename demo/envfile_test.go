@@ -15,8 +15,10 @@ func TestSetEnvValue(t *testing.T) {
 		name, in, want string
 		changed        bool
 	}{
-		{"replaces, keeps the rest", "# keep me\nLOGTO_APP_ID=abc\nLOGTO_APP_SECRET=old\n\nSESSION_SECRET=s\n",
-			"# keep me\nLOGTO_APP_ID=abc\nLOGTO_APP_SECRET=" + secret + "\n\nSESSION_SECRET=s\n", true},
+		{
+			"replaces, keeps the rest", "# keep me\nLOGTO_APP_ID=abc\nLOGTO_APP_SECRET=old\n\nSESSION_SECRET=s\n",
+			"# keep me\nLOGTO_APP_ID=abc\nLOGTO_APP_SECRET=" + secret + "\n\nSESSION_SECRET=s\n", true,
+		},
 		{"keeps CRLF", "A=1\r\nLOGTO_APP_SECRET=old\r\nB=2\r\n", "A=1\r\nLOGTO_APP_SECRET=" + secret + "\r\nB=2\r\n", true},
 		{"export and spaces", "export LOGTO_APP_SECRET = old\n", "LOGTO_APP_SECRET=" + secret + "\n", true},
 		{"drops a later duplicate", "LOGTO_APP_SECRET=a\nX=1\nLOGTO_APP_SECRET=b\n", "LOGTO_APP_SECRET=" + secret + "\nX=1\n", true},
@@ -27,14 +29,14 @@ func TestSetEnvValue(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), ".env")
-			if err := os.WriteFile(p, []byte(tt.in), 0o644); err != nil { //nolint:gosec // a test file; the test checks the mode becomes 0600
+			if err := os.WriteFile(p, []byte(tt.in), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			changed, err := SetEnvValue(p, "LOGTO_APP_SECRET", secret)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _ := os.ReadFile(p) //nolint:gosec // test file
+			got, _ := os.ReadFile(p)
 			if string(got) != tt.want || changed != tt.changed {
 				t.Fatalf("got %q (changed %v), want %q (%v)", got, changed, tt.want, tt.changed)
 			}
@@ -64,7 +66,7 @@ func TestSetEnvValueRefuses(t *testing.T) {
 	if _, err := SetEnvValue(p, "A=B", "v"); err == nil {
 		t.Fatal("a key with = was accepted")
 	}
-	got, _ := os.ReadFile(p) //nolint:gosec // test file
+	got, _ := os.ReadFile(p)
 	if string(got) != "K=old\n" {
 		t.Fatalf("a refused update changed the file: %q", got)
 	}

@@ -149,11 +149,11 @@ type recordingSaver struct{ w *world }
 
 func (s *recordingSaver) Save(setup steps.Setup, sec steps.Secrets) error {
 	if err := s.w.store.Save(setup, sec); err != nil {
-		return err //nolint:wrapcheck // the test's own pass-through
+		return err
 	}
 	b, err := os.ReadFile(filepath.Join(s.w.store.Dir, steps.SetupFile))
 	if err != nil {
-		return err //nolint:wrapcheck // the test's own pass-through
+		return err
 	}
 	s.w.mu.Lock()
 	s.w.saved = append(s.w.saved, string(b))
@@ -261,7 +261,7 @@ func (p *probe) wrap(next http.RoundTripper) http.RoundTripper {
 			}
 			return nil, fmt.Errorf("%s (answer lost): %w", where, errInjected)
 		}
-		return resp, err //nolint:wrapcheck // a transport passes errors through
+		return resp, err
 	})
 }
 
@@ -296,7 +296,7 @@ func call(method, path string) func(*http.Request) bool {
 func (w *world) verify(ctx context.Context) error {
 	l, err := w.store.Load()
 	if err != nil {
-		return err //nolint:wrapcheck // test helper
+		return err
 	}
 	s, sec := l.Setup, l.Secrets
 	if s.Rotation != nil || sec.Pending != "" {
@@ -311,18 +311,18 @@ func (w *world) verify(ctx context.Context) error {
 	}
 	lc, err := logtoapi.New(w.ep, logtoapi.M2MCredentials{AppID: s.M2MAppID, AppSecret: sec.M2MAppSecret.Reveal()}, http.DefaultClient)
 	if err != nil {
-		return err //nolint:wrapcheck // test helper
+		return err
 	}
 	if err := lc.CheckAccess(ctx); err != nil {
 		return fmt.Errorf("saved M2M secret: %w", err)
 	}
 	c, err := lc.SMSConnector(ctx)
 	if err != nil {
-		return err //nolint:wrapcheck // test helper
+		return err
 	}
 	cfg, err := c.TwilioConfig()
 	if err != nil {
-		return err //nolint:wrapcheck // test helper
+		return err
 	}
 	before := len(w.tw.Inbox())
 	if err := lc.TestTwilioConnector(ctx, strings.TrimPrefix(testPhone, "+"), cfg); err != nil {
@@ -334,19 +334,19 @@ func (w *world) verify(ctx context.Context) error {
 	}
 	tc, err := twiliosetup.New(twiliosetup.Credentials{AccountSID: accountSID, AuthToken: tok}, w.tw.Client())
 	if err != nil {
-		return err //nolint:wrapcheck // test helper
+		return err
 	}
 	m, err := tc.Follow(ctx, inbox[len(inbox)-1].SID, nil)
 	if err != nil || m.Status != twiliosetup.StatusDelivered {
-		return fmt.Errorf("test SMS not delivered: %q %v", m.Status, err)
+		return fmt.Errorf("test SMS not delivered: %q %w", m.Status, err)
 	}
 	check, err := logtoapi.VerifyAppCredentials(ctx, http.DefaultClient, w.ep, s.AppID, sec.AppSecret.Reveal())
 	if err != nil || check != logtoapi.AppCredentialsOK {
-		return fmt.Errorf("saved app secret: %v %v", check, err)
+		return fmt.Errorf("saved app secret: %v %w", check, err)
 	}
 	env, err := os.ReadFile(filepath.Join(s.ExpressDir, ".env"))
 	if err != nil {
-		return err //nolint:wrapcheck // test helper
+		return err
 	}
 	if !strings.Contains(string(env), "\nLOGTO_APP_SECRET="+sec.AppSecret.Reveal()+"\n") {
 		return errors.New("the .env's LOGTO_APP_SECRET is not the saved secret")

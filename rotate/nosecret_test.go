@@ -39,7 +39,10 @@ func TestNoSecretInOutput(t *testing.T) {
 	show(rotate.Resume(ctx, w.env()))
 	w.lg.Inject(http.MethodPatch, "/api/connectors/{id}", logtotestFault(500))
 	show(rotate.Twilio(ctx, w.env()))
-	w.tr.add(&rule{match: func(r *http.Request) bool { u, _, _ := r.BasicAuth(); return r.URL.Path == "/oidc/token" && u == w.appID }, nth: 1})
+	w.tr.add(&rule{match: func(r *http.Request) bool {
+		u, _, _ := r.BasicAuth()
+		return r.URL.Path == "/oidc/token" && u == w.appID
+	}, nth: 1})
 	show(rotate.AppSecret(ctx, w.env(), nil))
 	_, sec := w.loaded()
 	show(rotate.TwilioPasted(ctx, w.env(), sec.AppSecret.Reveal()[:32]))

@@ -15,7 +15,7 @@ import (
 )
 
 // envKeyAppSecret is the Express starter's .env key of the app secret.
-const envKeyAppSecret = "LOGTO_APP_SECRET"
+const envKeyAppSecret = "LOGTO_APP_SECRET" //nolint:gosec // G101: the name of a .env key, not a credential
 
 // secretRun is one rotation of an app's client secret (the Traditional app or the M2M app).
 type secretRun struct {

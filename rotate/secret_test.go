@@ -54,13 +54,13 @@ func TestAppSecretHappyPath(t *testing.T) {
 	_, sec := w.loaded()
 	old := sec.AppSecret.Reveal()
 	envPath := filepath.Join(w.env().Setup.ExpressDir, ".env")
-	before, _ := os.ReadFile(envPath) //nolint:gosec // test file
+	before, _ := os.ReadFile(envPath)
 	out, err := rotate.AppSecret(t.Context(), w.env(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	assertAppRotated(t, w, old, false)
-	after, _ := os.ReadFile(envPath) //nolint:gosec // test file
+	after, _ := os.ReadFile(envPath)
 	_, sec = w.loaded()
 	if string(after) != strings.Replace(string(before), old, sec.AppSecret.Reveal(), 1) {
 		t.Fatal("the .env changed other than the secret")

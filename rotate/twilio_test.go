@@ -1,17 +1,16 @@
 package rotate_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/twilio/twilio-go"
+	twclient "github.com/twilio/twilio-go/client"
 	accounts "github.com/twilio/twilio-go/rest/accounts/v1"
 
 	"github.com/logto-twilio/logto-twilio/rotate"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
-	"github.com/twilio/twilio-go"
-	twclient "github.com/twilio/twilio-go/client"
 )
 
 // assertRotated checks a finished Twilio rotation: a new primary token, saved, in the
@@ -154,6 +153,8 @@ func TestTwilioFaults(t *testing.T) {
 				}
 				assertRotated(t, w)
 				return
+			case rotate.Rotated:
+				t.Fatal("no fault here leaves a rotated state")
 			case rotate.Unfinished:
 				setup, _ := w.loaded()
 				if setup.Rotation == nil {
@@ -200,10 +201,10 @@ func TestTwilioRefusesWithoutChange(t *testing.T) {
 		name  string
 		setup func(w *world, env *rotate.Env)
 	}{
-		{"connector holds another token", func(w *world, env *rotate.Env) { env.Secrets.TwilioAuthToken = "00000000000000000000000000000bbb" }},
-		{"no test phone", func(w *world, env *rotate.Env) { env.Setup.TestPhone = "" }},
-		{"no Management API", func(w *world, env *rotate.Env) { env.Logto = nil }},
-		{"saved token refused by Twilio", func(w *world, env *rotate.Env) {
+		{"connector holds another token", func(_ *world, env *rotate.Env) { env.Secrets.TwilioAuthToken = "00000000000000000000000000000bbb" }},
+		{"no test phone", func(_ *world, env *rotate.Env) { env.Setup.TestPhone = "" }},
+		{"no Management API", func(_ *world, env *rotate.Env) { env.Logto = nil }},
+		{"saved token refused by Twilio", func(w *world, _ *rotate.Env) {
 			w.tw.Inject(http.MethodGet, "/2010-04-01/Accounts/{Sid}.json", twiliotest.WrongCredentials())
 		}},
 	}
@@ -309,11 +310,4 @@ func TestTwilioPastedFaults(t *testing.T) {
 		}
 		w.mustVerify()
 	})
-}
-
-// cancelled is a context already cancelled, for the interrupted paths.
-func cancelled(t *testing.T) context.Context {
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	return ctx
 }
