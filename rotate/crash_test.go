@@ -15,9 +15,6 @@ import (
 // saved, runs Resume, which must end in a working setup: rotated, or exactly as before. The
 // no-window rule is checked after every call throughout.
 func TestCrashAnywhere(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the crash matrix runs each rotation once per external call")
-	}
 	kinds := []struct {
 		name string
 		run  func(ctx context.Context, w *world) error

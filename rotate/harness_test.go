@@ -415,3 +415,8 @@ func wantState(t *testing.T, err error, want rotate.State) *rotate.Error {
 func logtotestFault(status int) logtotest.Fault {
 	return logtotest.Fault{Status: status, Body: `{"code":"unexpected","message":"injected"}`, Times: 1}
 }
+
+// failingSaver cannot save (a full disk, a read-only config directory).
+type failingSaver struct{}
+
+func (failingSaver) Save(steps.Setup, steps.Secrets) error { return errors.New("disk full") }
