@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/logto-twilio/logto-twilio/rotate"
+	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
@@ -104,5 +105,30 @@ func TestSaveFailureChangesNothing(t *testing.T) {
 	}
 	if len(w.appSecrets(w.appID)) != 1 {
 		t.Fatal("a secret was added without its write-ahead record")
+	}
+}
+
+func TestResumeEdges(t *testing.T) {
+	w := newWorld(t)
+	out, err := rotate.Resume(t.Context(), w.env())
+	if err != nil || out.What != "" || out.Resumed {
+		t.Fatalf("nothing recorded: %+v, %v", out, err)
+	}
+	for _, rec := range []steps.Rotation{
+		{What: rotate.WhatTwilio, Phase: "no-such-phase"},
+		{What: rotate.WhatAppSecret, Phase: "no-such-phase"},
+		{What: "passwords", Phase: rotate.PhasePromote},
+	} {
+		env := w.env()
+		env.Setup.Rotation = &rec
+		_, err := rotate.Resume(t.Context(), env)
+		wantState(t, err, rotate.Unfinished)
+	}
+	if rotate.Unchanged.String() != "unchanged" || rotate.Rotated.String() != "rotated" || rotate.Unfinished.String() != "unfinished" {
+		t.Fatal("State.String")
+	}
+	e := &rotate.Error{What: "x", Err: errors.New("y")}
+	if e.Error() != "rotate: x: y" || !errors.Is(e, e.Err) {
+		t.Fatal(e.Error())
 	}
 }

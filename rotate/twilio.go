@@ -489,7 +489,10 @@ func (e *engine) resumeTwilio(ctx context.Context) (Outcome, error) {
 // resumePromote finishes from PhasePromote: the connector has the new token (tested).
 func (r *twilioRun) resumePromote(ctx context.Context) (Outcome, error) {
 	ok, err := r.accepted(ctx, r.new)
-	if err != nil || !ok {
+	if err != nil {
+		return r.out, &Error{What: "Could not reach Twilio to finish the rotation", Next: next(err, "") + "Run logto-twilio rotate again.", State: Unfinished, Err: err}
+	}
+	if !ok {
 		return r.out, &Error{
 			What:  "Twilio does not accept the new Auth Token of the unfinished rotation",
 			Next:  "Run logto-twilio doctor. If you changed the token in Twilio's Console, paste the current one: logto-twilio rotate --twilio --new-twilio-token -",
