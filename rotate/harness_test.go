@@ -420,3 +420,6 @@ func logtotestFault(status int) logtotest.Fault {
 type failingSaver struct{}
 
 func (failingSaver) Save(steps.Setup, steps.Secrets) error { return errors.New("disk full") }
+
+// twiliotestServerError answers one request with a 500.
+func twiliotestServerError() twiliotest.Fault { return twiliotest.Fault{Status: 500, Times: 1} }

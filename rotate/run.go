@@ -19,6 +19,9 @@ func Resume(ctx context.Context, env *Env) (Outcome, error) {
 		return Outcome{}, err
 	}
 	e.out.Resumed = true
+	r := env.Setup.Rotation
+	e.line("Found an unfinished rotation of the %s (started %s, phase %q): finishing or undoing it first",
+		label(what), r.Started.UTC().Format("2006-01-02 15:04 UTC"), r.Phase)
 	switch what {
 	case WhatTwilio:
 		return e.resumeTwilio(ctx)
