@@ -2,11 +2,16 @@ package rotate_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/logto-twilio/logto-twilio/rotate"
+	"github.com/logto-twilio/logto-twilio/steps"
 )
 
 // TestCrashAnywhere stops each rotation at every external call in turn, as a crash or
@@ -114,6 +119,88 @@ func TestCrashAnywhere(t *testing.T) {
 				if !fired {
 					break
 				}
+			}
+		}
+	}
+}
+
+// halfSaver writes both files normally, except at save number at: there it writes only
+// secrets.json (which Store.Save writes first), then "crashes": the save fails and the run's
+// context ends. That is the worst cut of a save: the older phase with the newer secrets.
+type halfSaver struct {
+	w      *world
+	at, n  int
+	cancel context.CancelFunc
+	fired  bool
+}
+
+func (s *halfSaver) Save(setup steps.Setup, sec steps.Secrets) error {
+	s.n++
+	if s.n != s.at {
+		return (&recordingSaver{w: s.w}).Save(setup, sec)
+	}
+	s.fired = true
+	sec.Version = steps.SchemaVersion
+	b, err := json.Marshal(sec)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(s.w.store.Dir, steps.SecretsFile), b, 0o600); err != nil {
+		return err
+	}
+	s.cancel()
+	return errors.New("crashed between secrets.json and setup.json")
+}
+
+// TestCrashBetweenTheTwoFiles cuts every save of each rotation between its two files, then
+// resumes from the store alone.
+func TestCrashBetweenTheTwoFiles(t *testing.T) {
+	kinds := map[string]func(ctx context.Context, env *rotate.Env) error{
+		"twilio": func(ctx context.Context, env *rotate.Env) error { _, err := rotate.Twilio(ctx, env); return err },
+		"app-secret": func(ctx context.Context, env *rotate.Env) error {
+			_, err := rotate.AppSecret(ctx, env, nil)
+			return err
+		},
+		"m2m-secret": func(ctx context.Context, env *rotate.Env) error {
+			_, err := rotate.M2MSecret(ctx, env, nil)
+			return err
+		},
+	}
+	for name, run := range kinds {
+		for at := 1; ; at++ {
+			fired := false
+			t.Run(fmt.Sprintf("%s/save-%d", name, at), func(t *testing.T) {
+				w := newWorld(t)
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				env := w.env()
+				hs := &halfSaver{w: w, at: at, cancel: cancel}
+				env.Store = hs
+				err := run(ctx, env)
+				fired = hs.fired
+				if !fired {
+					if err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				if err == nil {
+					t.Fatal("a failed save went unnoticed")
+				}
+				if _, err := rotate.Resume(t.Context(), w.env()); err != nil {
+					t.Fatalf("resume: %v", err)
+				}
+				setup, _ := w.loaded()
+				if setup.Rotation != nil {
+					t.Fatalf("resume left a record: %+v", setup.Rotation)
+				}
+				w.mustVerify()
+				if w.tw.SecondaryAuthToken(accountSID) != "" {
+					t.Fatal("a secondary token is left")
+				}
+			})
+			if !fired {
+				break
 			}
 		}
 	}
