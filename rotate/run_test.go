@@ -132,3 +132,29 @@ func TestResumeEdges(t *testing.T) {
 		t.Fatal(e.Error())
 	}
 }
+
+func TestNewEnv(t *testing.T) {
+	w := newWorld(t)
+	setup, sec := w.loaded()
+	env, err := rotate.NewEnv(&setup, &sec, w.store, w.logtoHC, w.twilioHC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Yes = true
+	if _, err := rotate.Run(t.Context(), env, rotate.Plan{Twilio: true, AppSecret: true, M2MSecret: true}); err != nil {
+		t.Fatal(err)
+	}
+	w.mustVerify()
+
+	setup.M2MAppID = ""
+	env, err = rotate.NewEnv(&setup, &sec, w.store, w.logtoHC, w.twilioHC)
+	if err != nil || env.Logto != nil {
+		t.Fatalf("without M2M: %v, %v", env.Logto, err)
+	}
+	_, err = rotate.AppSecret(t.Context(), env, nil)
+	wantState(t, err, rotate.Unchanged)
+	setup.Endpoint = "ftp://nope"
+	if _, err := rotate.NewEnv(&setup, &sec, w.store, w.logtoHC, w.twilioHC); err == nil {
+		t.Fatal("a bad endpoint was accepted")
+	}
+}
