@@ -33,6 +33,7 @@ const topicsGroup = "topics"
 var commands = []func(*app) *cobra.Command{
 	newSetupCmd,
 	newDoctorCmd,
+	newRotateCmd,
 	newTeardownCmd,
 	newWorkshopCmd,
 	newSandboxCmd,
