@@ -109,6 +109,7 @@ func MockKeyring(err error) {
 	keyringMu.Lock()
 	defer keyringMu.Unlock()
 	keyringPrecheck = nil
+	keyringSeen.forget()
 	if err != nil {
 		keyring.MockInitWithError(err)
 		return
@@ -157,6 +158,44 @@ func (keyringBackend) where() string { return keyringWhere }
 // keyringWhere is how the keyring is named to the user.
 const keyringWhere = `OS keyring (item "` + KeyringService + `")`
 
+// keyringSeen remembers, per item account, the document this process last
+// read from or wrote to the keyring, so that a save with unchanged secrets
+// (most of the wizard's checkpoints) does not call the keyring again: fewer
+// keychain accesses, and fewer prompts where the OS asks for each.
+var keyringSeen seenItems
+
+type seenItems struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (s *seenItems) is(account, data string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[account]
+	return ok && v == data
+}
+
+func (s *seenItems) set(account, data string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]string{}
+	}
+	s.m[account] = data
+}
+
+func (s *seenItems) forget(accounts ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(accounts) == 0 {
+		s.m = nil
+	}
+	for _, a := range accounts {
+		delete(s.m, a)
+	}
+}
+
 func (k keyringBackend) read() ([]byte, bool, error) {
 	var v string
 	err := withTimeout(keyringTimeout, func() error {
@@ -165,23 +204,32 @@ func (k keyringBackend) read() ([]byte, bool, error) {
 		return err //nolint:wrapcheck // wrapped in KeyringError below
 	})
 	if errors.Is(err, keyring.ErrNotFound) {
+		keyringSeen.forget(k.account)
 		return nil, false, nil
 	}
 	if err != nil {
+		keyringSeen.forget(k.account)
 		return nil, false, &KeyringError{Op: "read the secrets from", Err: err}
 	}
+	keyringSeen.set(k.account, v)
 	return []byte(v), true, nil
 }
 
 func (k keyringBackend) write(data []byte) error {
+	if keyringSeen.is(k.account, string(data)) {
+		return nil // the item holds exactly this already
+	}
 	err := withTimeout(keyringTimeout, func() error { return k.kr.Set(KeyringService, k.account, string(data)) })
 	if err != nil {
+		keyringSeen.forget(k.account)
 		return &KeyringError{Op: "save the secrets in", Err: err}
 	}
+	keyringSeen.set(k.account, string(data))
 	return nil
 }
 
 func (k keyringBackend) remove() error {
+	keyringSeen.forget(k.account)
 	err := withTimeout(keyringTimeout, func() error { return k.kr.Delete(KeyringService, k.account) })
 	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
 		return &KeyringError{Op: "remove the secrets from", Err: err}

@@ -415,6 +415,36 @@ func TestKeyringTimeout(t *testing.T) {
 	})
 }
 
+// TestKeyringWritesOnlyChanges: the wizard saves after every step; the
+// keyring is written only when the secrets changed, and a Load is one read.
+func TestKeyringWritesOnlyChanges(t *testing.T) {
+	t.Parallel()
+	kr := &fakeKeyring{}
+	store := Store{Dir: t.TempDir(), SecretsStore: SecretsStoreKeyring, kr: kr}
+	for i := range 3 {
+		if err := store.Save(Setup{Done: make([]string, i)}, testSecrets()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if kr.calls() != "set" {
+		t.Fatalf("three saves of the same secrets: %s", kr.calls())
+	}
+	changed := testSecrets()
+	changed.Pending = ""
+	if err := store.Save(Setup{}, changed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Load(); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Save(Setup{Endpoint: "x"}, changed); err != nil {
+		t.Fatal(err)
+	}
+	if kr.calls() != "set set get" {
+		t.Fatalf("calls: %s", kr.calls())
+	}
+}
+
 func TestSecretsWhereAndReport(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, SecretsFile) + " (mode 0600)"
@@ -485,6 +515,7 @@ func snapshotDir(t *testing.T, dir string) string {
 // answers until block is closed.
 type fakeKeyring struct {
 	mu       sync.Mutex
+	log      []string
 	items    map[string]string
 	mangle   bool
 	noDelete bool
@@ -497,10 +528,17 @@ func (f *fakeKeyring) wait() {
 	}
 }
 
+func (f *fakeKeyring) calls() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.log, " ")
+}
+
 func (f *fakeKeyring) Set(service, user, password string) error {
 	f.wait()
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.log = append(f.log, "set")
 	if f.items == nil {
 		f.items = map[string]string{}
 	}
@@ -512,6 +550,7 @@ func (f *fakeKeyring) Get(service, user string) (string, error) {
 	f.wait()
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.log = append(f.log, "get")
 	v, ok := f.items[service+"/"+user]
 	if !ok {
 		return "", keyring.ErrNotFound
