@@ -222,7 +222,7 @@ func (k keyringBackend) write(data []byte) error {
 	err := withTimeout(keyringTimeout, func() error { return k.kr.Set(KeyringService, k.account, string(data)) })
 	if err != nil {
 		keyringSeen.forget(k.account)
-		return &KeyringError{Op: "save the secrets in", Err: err}
+		return &KeyringError{Op: opSave, Err: err}
 	}
 	keyringSeen.set(k.account, string(data))
 	return nil
@@ -271,8 +271,15 @@ type KeyringError struct {
 }
 
 func (e *KeyringError) Error() string {
-	return fmt.Sprintf("steps: cannot %s the OS keyring: %v", e.Op, e.Err)
+	msg := fmt.Sprintf("steps: cannot %s the OS keyring: %v", e.Op, e.Err)
+	if e.Op == opSave {
+		msg += " (--secrets-store file keeps them in a file, mode 0600, instead)"
+	}
+	return msg
 }
+
+// opSave is KeyringError.Op of a failed write.
+const opSave = "save the secrets in"
 
 // Unwrap returns the cause.
 func (e *KeyringError) Unwrap() error { return e.Err }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -576,3 +577,37 @@ func (f *fakeKeyring) Delete(service, user string) error {
 }
 
 func (f *fakeKeyring) DeleteAll(string) error { return nil }
+
+// TestNoSessionBus: without a D-Bus session bus the keyring counts as
+// unavailable at once (no dbus-launch): auto uses the file, and an
+// explicit keyring fails with a sentence naming the cause.
+func TestNoSessionBus(t *testing.T) {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		t.Skip("no D-Bus there")
+	}
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+	if err := sessionBusCheck(); err != nil {
+		t.Fatalf("with an address: %v", err)
+	}
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	if err := sessionBusCheck(); err != nil && !strings.Contains(err.Error(), "DBUS_SESSION_BUS_ADDRESS is not set") {
+		t.Fatalf("without an address: %v", err)
+	}
+
+	keyringMu.Lock()
+	keyringPrecheck = func() error { return errors.New("no D-Bus session bus") }
+	keyringMu.Unlock()
+	t.Cleanup(func() { MockKeyring(nil) })
+	dir := t.TempDir()
+	if err := (Store{Dir: dir, SecretsStore: SecretsStoreAuto}).Save(Setup{}, testSecrets()); err != nil {
+		t.Fatal(err)
+	}
+	if !exists(filepath.Join(dir, SecretsFile)) {
+		t.Fatal("auto did not use the file")
+	}
+	err := Store{Dir: t.TempDir(), SecretsStore: SecretsStoreKeyring}.Save(Setup{}, testSecrets())
+	var ke *KeyringError
+	if !errors.As(err, &ke) || err.Error() != "steps: cannot save the secrets in the OS keyring: no D-Bus session bus (--secrets-store file keeps them in a file, mode 0600, instead)" {
+		t.Fatalf("err = %v", err)
+	}
+}
