@@ -148,6 +148,10 @@ func newKeyringBackend(kr keyring.Keyring, dir string) keyringBackend {
 	if err != nil {
 		abs = filepath.Clean(dir)
 	}
+	// The same directory reached through a symbolic link is the same setup.
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
 	return keyringBackend{kr: kr, account: "secrets:" + abs}
 }
 

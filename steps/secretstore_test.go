@@ -104,6 +104,15 @@ func TestKeyringStoreRoundTrip(t *testing.T) {
 			t.Fatalf("%q: setup %+v", choice, l.Setup)
 		}
 	}
+	// Through a symbolic link it is the same setup, with the same item.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(store.Dir, link); err == nil {
+		l, err := Store{Dir: link}.Load()
+		if err != nil || len(l.Problems) > 0 {
+			t.Fatalf("through a link: %q %v", l.Problems, err)
+		}
+		sameSecrets(t, l.Secrets)
+	}
 	if err := store.Reset(); err != nil {
 		t.Fatal(err)
 	}
