@@ -149,8 +149,8 @@ func newKeyringBackend(kr keyring.Keyring, dir string) keyringBackend {
 		abs = filepath.Clean(dir)
 	}
 	// The same directory reached through a symbolic link is the same setup.
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
 	}
 	return keyringBackend{kr: kr, account: "secrets:" + abs}
 }
