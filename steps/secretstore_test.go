@@ -301,6 +301,60 @@ func TestMoveFailureKeepsEverything(t *testing.T) {
 	})
 }
 
+// TestMoveCutShort: the states a crash in the middle of a move leaves
+// behind lose no secret, and the next run finishes the move.
+func TestMoveCutShort(t *testing.T) {
+	t.Run("after the new copy, before setup.json", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := (Store{Dir: dir, SecretsStore: SecretsStoreFile}).Save(Setup{Endpoint: "x"}, testSecrets()); err != nil {
+			t.Fatal(err)
+		}
+		// A half-done copy in the keyring; setup.json still names the file.
+		if err := (osKeyring{}).Set(KeyringService, newKeyringBackend(nil, dir).account, `{"version":1}`); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Store{Dir: dir, SecretsStore: SecretsStoreAuto}.Load()
+		if err != nil || l.Setup.SecretsStore != SecretsStoreFile {
+			t.Fatalf("%+v %v", l.Setup, err)
+		}
+		sameSecrets(t, l.Secrets)
+		l, err = Store{Dir: dir, SecretsStore: SecretsStoreKeyring}.Load()
+		if err != nil || l.Moved == "" {
+			t.Fatalf("%q %v", l.Moved, err)
+		}
+		l, err = Store{Dir: dir}.Load()
+		if err != nil || l.Setup.SecretsStore != SecretsStoreKeyring {
+			t.Fatalf("%+v %v", l.Setup, err)
+		}
+		sameSecrets(t, l.Secrets)
+	})
+	t.Run("after setup.json, before removing the old copy", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := (Store{Dir: dir, SecretsStore: SecretsStoreFile}).Save(Setup{Endpoint: "x"}, testSecrets()); err != nil {
+			t.Fatal(err)
+		}
+		stale := readFile(t, filepath.Join(dir, SecretsFile))
+		if _, err := (Store{Dir: dir, SecretsStore: SecretsStoreKeyring}).Load(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, SecretsFile), stale, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		store := Store{Dir: dir, SecretsStore: SecretsStoreAuto}
+		l, err := store.Load()
+		if err != nil || l.Setup.SecretsStore != SecretsStoreKeyring {
+			t.Fatalf("%+v %v", l.Setup, err)
+		}
+		sameSecrets(t, l.Secrets)
+		if err := store.Save(l.Setup, l.Secrets); err != nil {
+			t.Fatal(err)
+		}
+		if exists(filepath.Join(dir, SecretsFile)) {
+			t.Fatal("the next save left the plain-text copy")
+		}
+	})
+}
+
 // TestMoveOnSave: a store chosen after a Load that had nothing to move (the
 // old copy is gone) gets the secrets on the next save; setup.json names it.
 func TestMoveOnSave(t *testing.T) {

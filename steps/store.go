@@ -173,6 +173,11 @@ func (s Store) WriteFiles(setupJSON, secretsJSON []byte) error {
 	if err := writeAtomic(filepath.Join(s.Dir, SetupFile), withSecretsStore(setupJSON, to)); err != nil {
 		return err
 	}
+	if old == "" && to == SecretsStoreKeyring {
+		// A move cut short after setup.json named the keyring leaves
+		// secrets.json behind: no plain-text copy stays.
+		old = SecretsStoreFile
+	}
 	if old != "" {
 		if err := s.backend(old).remove(); err != nil {
 			return fmt.Errorf("steps: the secrets are saved in %s, but the old copy could not be removed: %w", s.backend(to).where(), err)
