@@ -44,6 +44,9 @@ func (a *app) openSaved() (*savedEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the saved setup in %s: %w", store.Dir, err)
 	}
+	if l.Moved != "" {
+		fmt.Fprintln(a.stderr, l.Moved) // --secrets-store chose another store
+	}
 	env := &savedEnv{store: store, loaded: l, logtoHC: newHTTPClient(nil), close: func() {}}
 	env.twilioHC = env.logtoHC
 	base := a.opts.twilioBaseURL

@@ -21,6 +21,8 @@ type options struct {
 	accessible bool
 	noBrowser  bool
 	configDir  string
+	// secretsStore is --secrets-store ("" when not given).
+	secretsStore secretsStoreValue
 
 	// setup's own.
 	endpoint      string
@@ -164,18 +166,24 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 }
 
 // storeFor picks the save directory: --config-dir, LOGTO_TWILIO_CONFIG_DIR,
-// or the user's config directory. No file is touched here.
+// or the user's config directory; and the secrets store (secretsStoreFor).
+// No file is touched here, and the keyring is not asked.
 func storeFor(o options, getenv func(string) string) (*steps.Store, error) {
+	secrets, err := secretsStoreFor(o, getenv)
+	if err != nil {
+		return nil, err
+	}
 	dir := strings.TrimSpace(o.configDir)
 	if dir == "" {
 		dir = strings.TrimSpace(getenv("LOGTO_TWILIO_CONFIG_DIR"))
 	}
 	if dir != "" {
-		return &steps.Store{Dir: dir}, nil
+		return &steps.Store{Dir: dir, SecretsStore: secrets}, nil
 	}
 	s, err := steps.DefaultStore()
 	if err != nil {
 		return nil, fmt.Errorf("%w (set --config-dir)", err)
 	}
+	s.SecretsStore = secrets
 	return &s, nil
 }
