@@ -92,7 +92,7 @@ func phoneDigits(s string) (string, bool, error) {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)
 		case unicode.IsDigit(r):
-			b.WriteByte(byte('0' + digitValue(r)))
+			b.WriteByte("0123456789"[digitValue(r)])
 		case isPhonePunct(r):
 		case r == '#' || r == ',' || r == ';' || r == 'x' || r == 'X' || hasExtension(s[i:]):
 			if b.Len() > 0 {
@@ -223,7 +223,7 @@ func lengthReason(r *phoneRegion, nsn string) string {
 	if r.lengths == "" {
 		return "wrong length for that country"
 	}
-	if strings.IndexByte(r.local, byte(n)) >= 0 {
+	if hasLength(r.local, n) {
 		return "add the area code"
 	}
 	switch {
@@ -233,7 +233,7 @@ func lengthReason(r *phoneRegion, nsn string) string {
 		return "too short"
 	case n > int(r.lengths[len(r.lengths)-1]):
 		return "too long"
-	case strings.IndexByte(r.lengths, byte(n)) >= 0:
+	case hasLength(r.lengths, n):
 		return ""
 	default:
 		return "wrong length for that country"
@@ -260,6 +260,16 @@ func regionOf(cc int, nsn string) string {
 		}
 	}
 	return rs[0].id
+}
+
+// hasLength reports whether the packed lengths ls (one byte each) hold n.
+func hasLength(ls string, n int) bool {
+	for i := range len(ls) {
+		if int(ls[i]) == n {
+			return true
+		}
+	}
+	return false
 }
 
 func atoi(s string) int {

@@ -94,8 +94,8 @@ func order(byCode map[int][]string, m *phonenumbers.PhoneMetadata) int {
 func lengths(ls []int32) string {
 	var b []byte
 	for _, l := range ls {
-		if l > 0 {
-			b = append(b, byte(l))
+		if l > 0 && l < 32 {
+			b = append(b, byte(l)) //nolint:gosec // 0 < l < 32.
 		}
 	}
 	return string(b)
