@@ -58,6 +58,12 @@ func main() {
 			failed = true
 		}
 	}
+	if strings.Contains(*only, "idle") {
+		if err := idleAtForm(b, *window); err != nil {
+			fmt.Fprintln(os.Stderr, "measure: idle at a form:", err)
+			failed = true
+		}
+	}
 	if strings.Contains(*only, "idle") || strings.Contains(*only, "rss") {
 		if err := sandboxRun(b, *window, strings.Contains(*only, "rss")); err != nil {
 			fmt.Fprintln(os.Stderr, "measure: sandbox run:", err)
@@ -186,20 +192,48 @@ var answers = []struct{ title, keys string }{
 	{"Step 11/14 · Sign-in experience", "Enter"},
 }
 
-// sandboxRun runs bin --sandbox under tmux to the end: idle CPU at the first form and at the
-// sign-in wait, then (withRSS) the browser sign-in and the rest, and the peak RSS.
+// idleAtForm measures idle CPU at the first form of a normal run (not --sandbox, whose inbox
+// panel polls the stand-in): the Welcome step, nothing changing.
+func idleAtForm(bin string, window time.Duration) (err error) {
+	tb := &shimTB{}
+	defer tb.cleanup()
+	defer recoverFailure(&err)
+	tm, err := newTmux(100, 40)
+	if err != nil {
+		return err
+	}
+	tb.cleanups = append(tb.cleanups, tm.kill)
+	tm.start([]string{"NO_COLOR=1", "TERM=xterm-256color"}, bin, "--no-browser", "--config-dir", tb.TempDir())
+	tm.waitForm(answers[0].title)
+	pid, err := findPID(bin)
+	if err != nil {
+		return err
+	}
+	settle()
+	use, err := cpuTicks(pid, window)
+	if err != nil {
+		return err
+	}
+	printIdle("idle CPU, form", "first form, nothing changing", use, window)
+	return nil
+}
+
+func recoverFailure(err *error) {
+	if r := recover(); r != nil {
+		if f, ok := r.(failure); ok {
+			*err = errors.New(string(f))
+			return
+		}
+		panic(r)
+	}
+}
+
+// sandboxRun runs bin --sandbox under tmux to the end: idle CPU at the sign-in wait, then
+// (withRSS) the browser sign-in and the rest, and the peak RSS.
 func sandboxRun(bin string, window time.Duration, withRSS bool) (err error) {
 	tb := &shimTB{}
 	defer tb.cleanup()
-	defer func() {
-		if r := recover(); r != nil {
-			if f, ok := r.(failure); ok {
-				err = errors.New(string(f))
-				return
-			}
-			panic(r)
-		}
-	}()
+	defer recoverFailure(&err)
 	tm, err := newTmux(100, 40)
 	if err != nil {
 		return err
@@ -218,13 +252,6 @@ func sandboxRun(bin string, window time.Duration, withRSS bool) (err error) {
 	if err != nil {
 		return err
 	}
-	settle()
-	ticks, err := cpuTicks(pid, window)
-	if err != nil {
-		return err
-	}
-	printIdle("idle CPU, form", "first form, nothing changing", ticks, window)
-
 	for _, a := range answers {
 		tm.waitForm(a.title)
 		tm.keys(strings.Fields(a.keys)...)
@@ -235,11 +262,11 @@ func sandboxRun(bin string, window time.Duration, withRSS bool) (err error) {
 		return fmt.Errorf("the sign-in step does not show %s:\n%s", demoURL, s)
 	}
 	settle()
-	ticks, err = cpuTicks(pid, window)
+	use, err := cpuTicks(pid, window)
 	if err != nil {
 		return err
 	}
-	printIdle("idle CPU, spinner", "sign-in wait, spinner on screen", ticks, window)
+	printIdle("idle CPU, spinner", "--sandbox sign-in wait, spinner on screen", use, window)
 	if !withRSS {
 		return nil
 	}
@@ -287,24 +314,49 @@ func sandboxRun(bin string, window time.Duration, withRSS bool) (err error) {
 // settle lets the screen come to rest after a step change before a window starts.
 func settle() { time.Sleep(time.Second) }
 
-func printIdle(label, where string, ticks int, window time.Duration) {
-	hz := 100.0 // USER_HZ, the unit of /proc/<pid>/stat on Linux
-	pct := float64(ticks) / hz / window.Seconds() * 100
-	fmt.Printf("%-18s %.2f %% of a core (%d ticks in %s; %s)\n", label, pct, ticks, window, where)
+func printIdle(label, where string, u cpuUse, window time.Duration) {
+	pct := float64(u.ran) / float64(window) * 100
+	fmt.Printf("%-18s %.2f %% of a core (%d clock ticks, %.0f ms on CPU in %s; %s)\n",
+		label, pct, u.ticks, float64(u.ran.Microseconds())/1000, window, where)
 }
 
-// cpuTicks is the CPU time (utime+stime, in clock ticks) pid uses over window.
-func cpuTicks(pid int, window time.Duration) (int, error) {
+// cpuUse is the CPU time pid uses over window: in clock ticks (utime+stime of /proc/<pid>/stat,
+// 10 ms each) and, finer, the sum of its threads' run time in /proc/<pid>/task/*/schedstat.
+type cpuUse struct {
+	ticks int
+	ran   time.Duration
+}
+
+func cpuTicks(pid int, window time.Duration) (cpuUse, error) {
 	a, err := procTicks(pid)
 	if err != nil {
-		return 0, err
+		return cpuUse{}, err
 	}
+	ra := schedRun(pid)
 	time.Sleep(window)
 	b, err := procTicks(pid)
 	if err != nil {
-		return 0, err
+		return cpuUse{}, err
 	}
-	return b - a, nil
+	return cpuUse{ticks: b - a, ran: schedRun(pid) - ra}, nil
+}
+
+// schedRun sums the time on CPU of pid's threads (0 where schedstat is missing).
+func schedRun(pid int) time.Duration {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	var sum time.Duration
+	for _, t := range tasks {
+		raw, err := os.ReadFile(t) //nolint:gosec // a /proc path.
+		if err != nil {
+			continue
+		}
+		if f := strings.Fields(string(raw)); len(f) > 0 {
+			if ns, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+				sum += time.Duration(ns)
+			}
+		}
+	}
+	return sum
 }
 
 func procTicks(pid int) (int, error) {
