@@ -79,23 +79,23 @@ func main() {
 func firstFrames(bin, minimal string, runs int) error {
 	dir, err := os.MkdirTemp("", "lt-bench-")
 	if err != nil {
-		return err
+		return fmt.Errorf("measure: %w", err)
 	}
-	defer os.RemoveAll(dir)
-	var real, base []time.Duration
+	defer func() { _ = os.RemoveAll(dir) }()
+	var lt, base []time.Duration
 	for range runs {
 		d, err := firstFrame([]string{bin, "--config-dir", dir, "--no-browser"}, dir, "Welcome")
 		if err != nil {
 			return fmt.Errorf("logto-twilio: %w", err)
 		}
-		real = append(real, d)
+		lt = append(lt, d)
 		d, err = firstFrame([]string{minimal}, dir, "Logto endpoint")
 		if err != nil {
 			return fmt.Errorf("minimal form: %w", err)
 		}
 		base = append(base, d)
 	}
-	r, mm := median(real), median(base)
+	r, mm := median(lt), median(base)
 	fmt.Printf("first frame        %.1f ms (median of %d; minimal huh v2 form %.1f ms) ratio %.2f×\n",
 		ms(r), runs, ms(mm), float64(r)/float64(mm))
 	return nil
@@ -116,17 +116,17 @@ func firstFrame(argv []string, home, want string) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer master.Close()
-	cmd := exec.Command(argv[0], argv[1:]...) //nolint:gosec,noctx // the binaries under measure.
+	defer func() { _ = master.Close() }()
+	cmd := exec.CommandContext(context.Background(), argv[0], argv[1:]...) //nolint:gosec // the binaries under measure.
 	cmd.Env = []string{"TERM=xterm-256color", "HOME=" + home, "PATH=" + os.Getenv("PATH")}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		slave.Close()
-		return 0, err
+		_ = slave.Close()
+		return 0, fmt.Errorf("measure: %w", err)
 	}
-	slave.Close()
+	_ = slave.Close()
 	defer func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
@@ -149,27 +149,27 @@ func firstFrame(argv []string, home, want string) (time.Duration, error) {
 func openPTY(rows, cols uint16) (master, slave *os.File, err error) {
 	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("measure: pty: %w", err)
 	}
 	fd := int(master.Fd())
 	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		master.Close()
-		return nil, nil, err
+		_ = master.Close()
+		return nil, nil, fmt.Errorf("measure: pty: %w", err)
 	}
 	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
 	if err != nil {
-		master.Close()
-		return nil, nil, err
+		_ = master.Close()
+		return nil, nil, fmt.Errorf("measure: pty: %w", err)
 	}
 	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		master.Close()
-		return nil, nil, err
+		_ = master.Close()
+		return nil, nil, fmt.Errorf("measure: pty: %w", err)
 	}
 	if err := unix.IoctlSetWinsize(int(slave.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: rows, Col: cols}); err != nil {
-		master.Close()
-		slave.Close()
-		return nil, nil, err
+		_ = master.Close()
+		_ = slave.Close()
+		return nil, nil, fmt.Errorf("measure: pty: %w", err)
 	}
 	return master, slave, nil
 }
@@ -362,7 +362,7 @@ func schedRun(pid int) time.Duration {
 func procTicks(pid int) (int, error) {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("measure: %w", err)
 	}
 	// The command name (field 2) may hold spaces; fields after ")" start at field 3.
 	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
@@ -372,7 +372,7 @@ func procTicks(pid int) (int, error) {
 	u, err1 := strconv.Atoi(f[11])
 	s, err2 := strconv.Atoi(f[12])
 	if err := errors.Join(err1, err2); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("measure: /proc/%d/stat: %w", pid, err)
 	}
 	return u + s, nil
 }
@@ -380,11 +380,15 @@ func procTicks(pid int) (int, error) {
 func vmHWM(pid int) (int, error) {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("measure: %w", err)
 	}
 	for line := range strings.Lines(string(raw)) {
 		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			if err != nil {
+				return 0, fmt.Errorf("measure: VmHWM: %w", err)
+			}
+			return kb, nil
 		}
 	}
 	return 0, errors.New("no VmHWM")
@@ -410,11 +414,11 @@ func findPID(bin string) (int, error) {
 }
 
 func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("measure: %w", err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
@@ -437,10 +441,13 @@ func (tm *tmux) start(env []string, argv ...string) {
 	tm.run("new-session", "-d", "-s", "w", "-x", "100", "-y", "40", "env "+shell)
 }
 
-func (tm *tmux) kill() { _ = exec.Command("tmux", "-L", tm.socket, "kill-server").Run() } //nolint:noctx // cleanup.
+func (tm *tmux) kill() {
+	_ = exec.CommandContext(context.Background(), "tmux", "-L", tm.socket, "kill-server").Run() //nolint:gosec // this run's socket.
+}
 
 func (tm *tmux) run(args ...string) string {
-	out, err := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...).CombinedOutput() //nolint:gosec,noctx // tmux.
+	//nolint:gosec // tmux with this program's own arguments.
+	out, err := exec.CommandContext(context.Background(), "tmux", append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
 	if err != nil {
 		panic(failure(fmt.Sprintf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)))
 	}
@@ -453,8 +460,8 @@ func (tm *tmux) waitText(text string) string {
 	return tm.waitFor(strconv.Quote(text), func(s string) bool { return strings.Contains(s, text) })
 }
 
-func (tm *tmux) waitForm(title string) string {
-	return tm.waitFor("the form of "+strconv.Quote(title), func(s string) bool {
+func (tm *tmux) waitForm(title string) {
+	tm.waitFor("the form of "+strconv.Quote(title), func(s string) bool {
 		i := strings.Index(s, title)
 		return i >= 0 && strings.Contains(s[i:], "\n┃ ")
 	})

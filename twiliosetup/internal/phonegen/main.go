@@ -95,7 +95,7 @@ func lengths(ls []int32) string {
 	var b []byte
 	for _, l := range ls {
 		if l > 0 && l < 32 {
-			b = append(b, byte(l)) //nolint:gosec // 0 < l < 32.
+			b = append(b, byte(l))
 		}
 	}
 	return string(b)
