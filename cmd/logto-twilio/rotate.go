@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"github.com/spf13/cobra"
 
@@ -288,7 +287,7 @@ func (a *app) rotateSignIn(c *cobra.Command, f rotateFlags, env *savedEnv, setup
 	defer func() { _ = deps.Demos.Close() }()
 	topts := tui.Options{
 		In: a.stdin, Out: a.stdout, Env: environ(a.getenv), Accessible: a.opts.accessible,
-		AppName: "logto-twilio", ProgramOptions: []tea.ProgramOption{tea.WithFPS(120)},
+		AppName: "logto-twilio", ProgramOptions: programOptions(),
 	}
 	if env.panel != nil {
 		topts.Panel = env.panel.View
