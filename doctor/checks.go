@@ -36,7 +36,15 @@ func plural(n int, one, many string) string {
 }
 
 // setup describes what the saved setup holds (no call).
-func (r *run) setup(context.Context) Check {
+func (r *run) setup(ctx context.Context) Check {
+	c := r.setupRow(ctx)
+	if w := r.cfg.SecretsWhere; w != "" {
+		c.Detail += " Secrets: " + w + "."
+	}
+	return c
+}
+
+func (r *run) setupRow(context.Context) Check {
 	s := r.cfg.Setup
 	if s.TornDown != nil {
 		return warn("The setup was torn down on "+s.TornDown.UTC().Format(time.DateOnly)+"; the checks below show what is left.",

@@ -102,6 +102,10 @@ type Config struct {
 	// Now is the clock (nil = time.Now).
 	Now func() time.Time
 
+	// SecretsWhere says where the secrets are kept (steps.Store.SecretsWhere:
+	// the OS keyring or the secrets file); the setup row names it.
+	SecretsWhere string
+
 	// Command spells a follow-up command for the hints, e.g. "setup" →
 	// "logto-twilio setup --sandbox --config-dir DIR" (nil = "logto-twilio
 	// <sub>").
