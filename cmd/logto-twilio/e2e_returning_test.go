@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -47,7 +48,8 @@ func runBinary(t *testing.T, bin string, args ...string) (int, string) {
 	cmd.Env = []string{"NO_COLOR=1", "HOME=" + t.TempDir()}
 	out, err := cmd.CombinedOutput()
 	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatalf("%s %v: %v", bin, args, err)
@@ -98,7 +100,7 @@ func TestE2EDoctorTeardownSandbox(t *testing.T) {
 		t.Fatalf("doctor after setup: exit %d, %+v", code, d)
 	}
 	for id, st := range statusOf(d) {
-		if st != "PASS" && !(id == "test-sms" && st == "SKIP") {
+		if st != "PASS" && (id != "test-sms" || st != "SKIP") {
 			t.Errorf("doctor after setup: %s is %s", id, st)
 		}
 	}

@@ -92,8 +92,7 @@ func (a *app) runWorkshopPrepare(c *cobra.Command, flags workshop.Config, yes bo
 	}
 	defer env.close()
 	cfg := a.workshopConfig(env)
-	cfg.Attendees, cfg.NamePrefix, cfg.Port, cfg.OutDir, cfg.Concurrency =
-		flags.Attendees, flags.NamePrefix, flags.Port, flags.OutDir, flags.Concurrency
+	cfg.Attendees, cfg.NamePrefix, cfg.Port, cfg.OutDir, cfg.Concurrency = flags.Attendees, flags.NamePrefix, flags.Port, flags.OutDir, flags.Concurrency
 	_, err = workshop.RunPrepare(c.Context(), cfg, a.stdout, a.terminalIO() && !a.opts.accessible)
 	var nr *workshop.NotReadyError
 	if !errors.As(err, &nr) {
