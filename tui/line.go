@@ -200,6 +200,14 @@ const (
 
 func (r *lineRunner) run() error {
 	var history []int
+	formAt := -1                // the step the user went back to: ask, do not run it on its own
+	printed := map[int]string{} // the last line printed per step: no duplicate ✓ lines
+	once := func(i int, line string) {
+		if printed[i] != line {
+			printed[i] = line
+			r.printf("%s\n", line)
+		}
+	}
 	i := 0
 	for i < len(r.steps) {
 		if err := r.ctx.Err(); err != nil {
@@ -207,12 +215,12 @@ func (r *lineRunner) run() error {
 		}
 		s := r.steps[i]
 		if skipped(s) {
-			r.printf("%s\n", skipLine(s))
+			once(i, skipLine(s))
 			i++
 			continue
 		}
 		r.printf("\nStep %d/%d · %s\n\n", i+1, len(r.steps), s.Title())
-		res, next, err := r.doStep(s, len(history) > 0)
+		res, next, err := r.doStep(s, len(history) > 0, formAt != i)
 		if err != nil {
 			return err
 		}
@@ -220,6 +228,7 @@ func (r *lineRunner) run() error {
 		case choiceBack:
 			i = history[len(history)-1]
 			history = history[:len(history)-1]
+			formAt = i
 			continue
 		case choiceQuit:
 			return ErrInterrupted
@@ -229,9 +238,12 @@ func (r *lineRunner) run() error {
 			res.Commit()
 		}
 		if next == choiceSkip {
-			r.printf("%s\n", skippedLine(s.Title(), res.Summary))
+			once(i, skippedLine(s.Title(), res.Summary))
 		} else {
-			r.printf("%s\n", checkLine(s.Title(), res.Summary))
+			once(i, checkLine(s.Title(), res.Summary))
+		}
+		if formAt == i {
+			formAt = -1
 		}
 		if d := strings.TrimRight(res.Details, "\n "); d != "" {
 			r.printf("\n%s\n", d)
@@ -251,8 +263,9 @@ func (r *lineRunner) run() error {
 
 // doStep loads, asks and executes one step, handling failures. It returns the
 // result to commit with choiceRetry (done) or choiceSkip, or choiceBack /
-// choiceQuit.
-func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
+// choiceQuit. With auto, a Ready step runs without asking (its summary
+// gains the Ready note).
+func (r *lineRunner) doStep(s Step, canBack, auto bool) (Result, lineChoice, error) {
 	rd := lineRenderer(s)
 	if ld, ok := s.(Loader); ok {
 		for {
@@ -267,17 +280,33 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 				}
 				break
 			}
+			if r.opts.NonInteractive {
+				return Result{}, choiceQuit, err
+			}
 			c, cerr := r.failed(s, err, false, false, canBack)
 			if cerr != nil || c != choiceRetry {
 				return Result{}, c, cerr
 			}
 		}
 	}
-	// The guide comes after Load: it may show what was loaded.
-	if g := strings.TrimSpace(rd.Render(s.Guide())); g != "" {
+	note := ""
+	ok, n := ready(s)
+	switch {
+	case ok && auto:
+		note = n
+	case r.opts.NonInteractive:
+		env := r.env
+		env.r = rd
+		if s.Form(env) != nil {
+			return Result{}, choiceQuit, missingInput(s)
+		}
+	}
+	// The guide comes after Load: it may show what was loaded. A step run
+	// without asking has no use for it.
+	if g := strings.TrimSpace(rd.Render(s.Guide())); g != "" && note == "" {
 		r.printf("%s\n\n", wrapLines(g, lineWidth))
 	}
-	ask, hasForm := true, false
+	ask, hasForm := note == "" && !r.opts.NonInteractive, note != ""
 	for {
 		if ask {
 			var err error
@@ -298,10 +327,14 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 		stopProgress()
 		cancel()
 		if err == nil {
+			res.Summary = withNote(res.Summary, note)
 			return res, choiceRetry, nil
 		}
 		if r.ctx.Err() != nil {
 			return Result{}, choiceQuit, fmt.Errorf("%w: %w", ErrInterrupted, r.ctx.Err())
+		}
+		if r.opts.NonInteractive {
+			return Result{}, choiceQuit, err
 		}
 		c, cerr := r.failed(s, err, hasForm, true, canBack)
 		if cerr != nil {
@@ -311,7 +344,7 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 		case choiceRetry:
 			ask = false
 		case choiceEdit:
-			ask = true
+			ask, note = true, ""
 		case choiceSkip:
 			return s.(Optional).SkipResult(), choiceSkip, nil
 		case choiceBack, choiceQuit:
