@@ -129,13 +129,13 @@ type Model struct {
 // callers that build their own tea.Program may use it directly.
 func NewModel(ctx context.Context, steps []Step, opts Options) *Model {
 	m := &Model{
-		ctx:    ctx,
-		steps:  steps,
-		opts:   opts,
-		spin:   newSpinner(),
-		help:   help.New(),
-		keys:   DefaultKeyMap(),
-		isDark: true,
+		ctx:     ctx,
+		steps:   steps,
+		opts:    opts,
+		spin:    newSpinner(),
+		help:    help.New(),
+		keys:    DefaultKeyMap(),
+		isDark:  true,
 		width:   opts.Width,
 		height:  opts.Height,
 		saver:   &saver{},
@@ -355,7 +355,8 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 func (m *Model) enter(i int) tea.Cmd {
 	var prints []tea.Cmd
 	for i < len(m.steps) && skipped(m.steps[i]) {
-		if p := m.printOnce(i, m.styles.Muted.Render(skipLine(m.steps[i]))); p != nil {
+		line := skipLine(m.steps[i])
+		if p := m.printOnce(i, line, m.styles.Muted.Render(line)); p != nil {
 			prints = append(prints, p)
 		}
 		i++
@@ -390,13 +391,14 @@ func (m *Model) start() tea.Cmd {
 	return m.showForm()
 }
 
-// printOnce prints text as step i's line unless it is what was printed for
-// that step last.
-func (m *Model) printOnce(i int, text string) tea.Cmd {
-	if m.printed[i] == text {
+// printOnce prints text as step i's line unless the line (key: its text
+// without the Ready note and styles) is what was printed for that step
+// last: going back and forth does not repeat it.
+func (m *Model) printOnce(i int, key, text string) tea.Cmd {
+	if m.printed[i] == key {
 		return nil
 	}
-	m.printed[i] = text
+	m.printed[i] = key
 	return m.println(text)
 }
 
@@ -511,8 +513,10 @@ func (m *Model) commitAs(res Result, skippedByUser bool) tea.Cmd {
 		m.formAt = -1
 	}
 	style, line := m.styles.Check, checkLine(step.Title(), withNote(res.Summary, m.note))
+	key := checkLine(step.Title(), res.Summary)
 	if skippedByUser {
 		style, line = m.styles.Muted, skippedLine(step.Title(), res.Summary)
+		key = line
 	}
 	m.note = ""
 	// Only the ✓ line is coloured; the Details under it are plain text.
@@ -521,7 +525,7 @@ func (m *Model) commitAs(res Result, skippedByUser bool) tea.Cmd {
 		text += "\n\n" + wrapDetails(d, m.width)
 	}
 	var cmds []tea.Cmd
-	if p := m.printOnce(m.idx, text); p != nil {
+	if p := m.printOnce(m.idx, key, text); p != nil {
 		cmds = append(cmds, p)
 	}
 	if m.opts.Checkpoint != nil {
