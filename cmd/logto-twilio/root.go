@@ -83,6 +83,20 @@ func newRootCmd(a *app) *cobra.Command {
 	pf.BoolVarP(&a.opts.sandbox, "sandbox", "s", false, "run offline against built-in stand-ins of Logto and Twilio")
 	pf.BoolVar(&a.opts.accessible, "accessible", false, "plain line-by-line prompts (screen readers, scripts); also ACCESSIBLE=1, TERM=dumb")
 	pf.BoolVar(&a.opts.noBrowser, "no-browser", false, "print URLs instead of opening a browser")
+	pf.BoolVarP(&a.opts.yes, "yes", "y", false, "take every prefilled or default answer without asking (never a destructive one)")
+	pf.BoolVar(&a.opts.nonInteractive, "non-interactive", false, "never ask: a missing answer fails with exit code 2 naming the flag, variable or answers key that gives it")
+	pf.StringVar(&a.opts.answersFile, "answers", "", "a YAML file of answers by ID (docs/answers.md); one holding secrets must be mode 0600")
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if a.opts.answersFile == "" {
+			return nil
+		}
+		ans, err := loadAnswers(a.opts.answersFile)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		a.opts.answers = ans
+		return nil
+	}
 	// The root runs setup, so it takes setup's flags too.
 	addSetupFlags(root, &a.opts)
 

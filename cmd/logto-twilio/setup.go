@@ -22,6 +22,12 @@ type options struct {
 	noBrowser  bool
 	configDir  string
 
+	// --yes, --non-interactive and --answers (every command).
+	yes            bool
+	nonInteractive bool
+	answersFile    string
+	answers        map[string]string // the answers file, loaded before the command runs
+
 	// setup's own.
 	endpoint      string
 	twilioBaseURL string
@@ -114,6 +120,7 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	prefill.TwilioBaseURL = o.twilioBaseURL
 	prefill.Port = o.port
 	prefill.TestPhone = o.testPhone
+	markFlags(&prefill, o)
 	opener := newBrowserOpener(o.noBrowser, getenv)
 	prefill.NoBrowser = opener.disabled
 
@@ -123,16 +130,29 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	}
 	defer cleanup()
 	deps.Open = opener
+	if o.sandbox {
+		// The sandbox's Prefill replaced the flags' and variables' (but
+		// for --test-phone): its values come from the sandbox.
+		prefill.Sources = nil
+		markFlags(&prefill, o)
+		prefill.MarkSources(steps.SourceSandbox)
+	}
+	// Precedence: flag > env > answers file > saved setup.
+	prefill.Yes, prefill.NonInteractive = o.yes, o.nonInteractive
+	if err := prefill.ApplyAnswers(o.answers); err != nil {
+		return withCode(exitUsage, err)
+	}
 
 	st := steps.NewState(prefill)
 	defer func() { _ = deps.Demos.Close() }() // the demo server the verify step started
 	topts := tui.Options{
-		In:         stdin,
-		Out:        stdout,
-		Env:        environ(getenv),
-		Accessible: o.accessible,
-		AppName:    "logto-twilio",
-		Checkpoint: steps.Checkpoint(st, deps.Store),
+		In:             stdin,
+		Out:            stdout,
+		Env:            environ(getenv),
+		Accessible:     o.accessible,
+		NonInteractive: o.nonInteractive,
+		AppName:        "logto-twilio",
+		Checkpoint:     steps.Checkpoint(st, deps.Store),
 		// 120 fps halves the wait for the first redraw tick (the first
 		// frame is drawn on a tick, not at once).
 		ProgramOptions: []tea.ProgramOption{tea.WithFPS(120)},
@@ -160,6 +180,19 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		return withCode(exitTimeout, err)
 	default:
 		return err
+	}
+}
+
+// markFlags records which prefilled values came from flags.
+func markFlags(p *steps.Prefill, o options) {
+	if o.endpoint != "" {
+		p.SetSource(steps.AnswerEndpoint, steps.SourceFlag)
+	}
+	if o.testPhone != "" {
+		p.SetSource(steps.AnswerTestPhone, steps.SourceFlag)
+	}
+	if o.port != 0 {
+		p.SetSource(steps.AnswerPort, steps.SourceFlag)
 	}
 }
 
