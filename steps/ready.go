@@ -78,7 +78,8 @@ func (s *endpointStep) Ready() (bool, string) {
 		return true, p.from(AnswerEndpoint, true)
 	case given(s.value, s.st.Setup.Endpoint):
 		return true, p.from(AnswerEndpoint, false)
-	case p.acceptDefaults():
+	case p.Yes:
+		// Only --yes: a non-interactive run never guesses where Logto is.
 		return true, p.defaultsNote()
 	}
 	return false, ""
@@ -139,7 +140,8 @@ func (s *methodStep) Ready() (bool, string) {
 		return true, p.from(AnswerMethod, false)
 	case s.choice == choiceManual && p.AppID != "" && p.AppSecret.IsSet():
 		return true, "app " + p.from(AnswerAppID, true)
-	case p.acceptDefaults():
+	case p.Yes:
+		// Only --yes: without credentials a non-interactive run cannot go on.
 		return true, p.defaultsNote()
 	}
 	return false, ""

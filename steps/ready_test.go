@@ -76,6 +76,7 @@ func TestReady(t *testing.T) {
 		{"endpoint saved", saved, stepOf(newEndpoint), nil, true, "from saved"},
 		{"endpoint default asks", fresh(Prefill{}), stepOf(newEndpoint), nil, false, ""},
 		{"endpoint default --yes", fresh(yes), stepOf(newEndpoint), nil, true, "default, --yes"},
+		{"endpoint default --non-interactive: never guessed", fresh(Prefill{NonInteractive: true}), stepOf(newEndpoint), nil, false, ""},
 		{"method M2M env", fresh(env), stepOf(newMethod), nil, true, "M2M app from env"},
 		{"method answers", fresh(answered), stepOf(newMethod), nil, true, "from answers"},
 		{"method saved", saved, stepOf(newMethod), nil, true, "from saved"},
