@@ -33,7 +33,7 @@ const (
 	AnswerM2MAppID        = "m2m-app-id"
 	AnswerM2MAppSecret    = "m2m-app-secret" //nolint:gosec // an answer's name, not a credential
 	AnswerAppID           = "app-id"         // manual: the pasted app; automatic: which app of a name to reuse
-	AnswerAppSecret       = "app-secret"     //nolint:gosec // an answer's name, not a credential
+	AnswerAppSecret       = "app-secret"
 	AnswerAppName         = "app-name"
 	AnswerAppChoice       = "app-choice" // reuse, new
 	AnswerTwilioSID       = "twilio-account-sid"

@@ -361,19 +361,19 @@ func (s *serviceStep) MissingInput() error {
 // reports whether there were any.
 func (s *templatesStep) answered() bool {
 	s.init()
-	any := false
+	found := false
 	for i, t := range s.types {
 		if v := s.st.Prefill.answer(AnswerTemplatesPrefix + t); v != "" {
 			if !s.edit {
 				s.texts[i] = v
 			}
-			any = true
+			found = true
 		}
 	}
-	if any {
+	if found {
 		s.edit = true
 	}
-	return any
+	return found
 }
 
 // Ready with template answers, with the saved templates, or with --yes

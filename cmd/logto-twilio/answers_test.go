@@ -30,9 +30,11 @@ func TestLoadAnswers(t *testing.T) {
 		want    map[string]string
 		wantErr string
 	}{
-		{name: "values and nesting", mode: 0o644,
+		{
+			name: "values and nesting", mode: 0o644,
 			text: "endpoint: http://localhost:3001\nsignin-apply: yes\nstarter: false\nport: 3001\ntemplates:\n  SignIn: \"Code {{code}}\"\n",
-			want: map[string]string{"endpoint": "http://localhost:3001", "signin-apply": "yes", "starter": "no", "port": "3001", "templates.SignIn": "Code {{code}}"}},
+			want: map[string]string{"endpoint": "http://localhost:3001", "signin-apply": "yes", "starter": "no", "port": "3001", "templates.SignIn": "Code {{code}}"},
+		},
 		{name: "secret in a private file", mode: 0o600, text: "twilio-auth-token: abc\n", want: map[string]string{"twilio-auth-token": "abc"}},
 		{name: "other commands' answers", mode: 0o644, text: "yes: true\nattendees: 30\n", want: map[string]string{"yes": "yes", "attendees": "30"}},
 		{name: "unknown id", mode: 0o600, text: "endpont: x\n", wantErr: `unknown answer "endpont"`},

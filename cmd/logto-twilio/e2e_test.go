@@ -496,9 +496,11 @@ func TestE2EWizardM2MEnv(t *testing.T) {
 	bin := buildBinary(t)
 	port := freePort(t)
 	dir := t.TempDir()
-	tm := newTmux(t, 100, 40, []string{"NO_COLOR=1", "TERM=xterm-256color",
+	tm := newTmux(t, 100, 40, []string{
+		"NO_COLOR=1", "TERM=xterm-256color",
 		"LOGTO_M2M_APP_ID=" + m2mID, "LOGTO_M2M_APP_SECRET=" + m2mSecret,
-		"TWILIO_ACCOUNT_SID=" + accountSID, "TWILIO_AUTH_TOKEN=" + tw.AuthToken(accountSID)},
+		"TWILIO_ACCOUNT_SID=" + accountSID, "TWILIO_AUTH_TOKEN=" + tw.AuthToken(accountSID),
+	},
 		bin, "--logto-endpoint", aliased, "--test-phone", phone, "--twilio-base-url", tw.URL,
 		"--port", fmt.Sprint(port), "--config-dir", dir, "--no-browser")
 

@@ -86,7 +86,7 @@ func newRootCmd(a *app) *cobra.Command {
 	pf.BoolVarP(&a.opts.yes, "yes", "y", false, "take every prefilled or default answer without asking (never a destructive one)")
 	pf.BoolVar(&a.opts.nonInteractive, "non-interactive", false, "never ask: a missing answer fails with exit code 2 naming the flag, variable or answers key that gives it")
 	pf.StringVar(&a.opts.answersFile, "answers", "", "a YAML file of answers by ID (docs/answers.md); one holding secrets must be mode 0600")
-	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if a.opts.answersFile == "" {
 			return nil
 		}
