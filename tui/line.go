@@ -344,6 +344,12 @@ func (r *lineRunner) doStep(s Step, canBack, auto bool) (res Result, note string
 		case choiceRetry:
 			ask = false
 		case choiceEdit:
+			if auto { // its guide was not shown: the step ran on its own
+				if g := strings.TrimSpace(rd.Render(s.Guide())); g != "" {
+					r.printf("%s\n\n", wrapLines(g, lineWidth))
+				}
+				auto = false
+			}
 			ask, note = true, ""
 		case choiceSkip:
 			return s.(Optional).SkipResult(), "", choiceSkip, nil

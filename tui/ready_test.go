@@ -151,3 +151,20 @@ func TestLineNonInteractive(t *testing.T) {
 		t.Fatalf("err %v, want the step's error", err)
 	}
 }
+
+// TestLineReadyFailureEdits: a step that ran on its own and failed shows
+// its guide and asks when the user chooses to edit.
+func TestLineReadyFailureEdits(t *testing.T) {
+	t.Parallel()
+	a := &fakeStep{id: "a", title: "Name", guide: "Who are you?", value: "Ada", errs: []error{errors.New("refused")}}
+	var out bytes.Buffer
+	// refused → edit (retry, edit, quit) → Bea.
+	err := RunLines(t.Context(), []Step{readyStep{a}}, Options{In: strings.NewReader("2\nBea\n"), Out: &out, Env: []string{}})
+	if err != nil {
+		t.Fatalf("RunLines: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	if !strings.Contains(got, "Who are you?") || !strings.Contains(got, "✓ Name — got Bea\n") || strings.Index(got, "✗ refused") > strings.Index(got, "Who are you?") {
+		t.Errorf("transcript:\n%s", got)
+	}
+}
