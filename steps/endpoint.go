@@ -19,8 +19,9 @@ const DefaultEndpoint = "http://localhost:3001"
 type endpointStep struct {
 	base
 	value string
+	fixed string // the address Logto reports, put in value by a failed Execute
 
-	mu sync.Mutex // guards value between Execute (the issuer's fix) and WaitingText
+	mu sync.Mutex // guards value and fixed between Execute (the issuer's fix) and the UI
 }
 
 func newEndpoint(st *State, d *Deps) *endpointStep {
@@ -97,7 +98,7 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 			// The same Logto under another loopback name: offer its own
 			// address, so one key (retry, or enter in the form) fixes it.
 			s.mu.Lock()
-			s.value = fix
+			s.value, s.fixed = fix, fix
 			s.mu.Unlock()
 			return tui.Result{}, &Problem{
 				What: fmt.Sprintf("Logto calls itself %s, not %s", disc.Issuer, e.Issuer()),

@@ -70,10 +70,15 @@ func (s *endpointStep) init() {
 func (s *endpointStep) Ready() (bool, string) {
 	s.init()
 	p := &s.st.Prefill
-	if validateEndpoint(s.value) != nil {
+	s.mu.Lock()
+	value, fixed := s.value, s.fixed
+	s.mu.Unlock()
+	if validateEndpoint(value) != nil {
 		return false, ""
 	}
 	switch {
+	case value == fixed:
+		return true, "the address Logto reports"
 	case given(s.value, p.Endpoint):
 		return true, p.from(AnswerEndpoint, true)
 	case given(s.value, s.st.Setup.Endpoint):

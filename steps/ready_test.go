@@ -230,6 +230,9 @@ func TestEndpointIssuerAlias(t *testing.T) {
 	if s.value != "http://localhost:3001" {
 		t.Fatalf("the form is not prefilled with the issuer's address: %q", s.value)
 	}
+	if ok, note := s.Ready(); !ok || note != "the address Logto reports" {
+		t.Fatalf("Ready() after the fix = %v, %q", ok, note)
+	}
 	res, err := s.Execute(t.Context()) // retry: one key
 	if err != nil || !strings.HasPrefix(res.Summary, "http://localhost:3001 ") {
 		t.Fatalf("retry: %q, %v", res.Summary, err)

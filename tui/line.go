@@ -343,6 +343,13 @@ func (r *lineRunner) doStep(s Step, canBack, auto bool) (res Result, note string
 		switch c {
 		case choiceRetry:
 			ask = false
+			if auto { // the failure may have changed an answer: ask for the note again
+				if ok, n := ready(s); ok {
+					note = n
+				} else {
+					note = ""
+				}
+			}
 		case choiceEdit:
 			if auto { // its guide was not shown: the step ran on its own
 				if g := strings.TrimSpace(rd.Render(s.Guide())); g != "" {

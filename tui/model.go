@@ -313,6 +313,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			if m.failedIn == PhaseLoading {
 				return m.load()
 			}
+			m.renote()
 			return m.run()
 		case key.Matches(msg, m.keys.Edit) && m.failedIn == PhaseRunning && m.hasForm:
 			return m.showForm()
@@ -389,6 +390,20 @@ func (m *Model) start() tea.Cmd {
 		}
 	}
 	return m.showForm()
+}
+
+// renote asks a step that ran on its own again for its note before a
+// retry: its failure may have changed an answer (the endpoint takes the
+// address Logto reports).
+func (m *Model) renote() {
+	if m.note == "" {
+		return
+	}
+	ok, note := ready(m.steps[m.idx])
+	if !ok {
+		note = ""
+	}
+	m.note = note
 }
 
 // printOnce prints text as step i's line unless the line (key: its text

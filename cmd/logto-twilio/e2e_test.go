@@ -512,7 +512,7 @@ func TestE2EWizardM2MEnv(t *testing.T) {
 	}
 	tm.keys("Enter") // take it
 	s = tm.waitForm("Step 8/14 · SMS templates")
-	for _, want := range []string{"✓ Logto endpoint — " + lg.URL, "(M2M app from env)", "(from env)", "(no app of that name yet)"} {
+	for _, want := range []string{"✓ Logto endpoint — " + lg.URL, "(the address Logto reports)", "(M2M app from env)", "(from env)", "(no app of that name yet)"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, s)
 		}
