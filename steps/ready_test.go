@@ -1,10 +1,18 @@
 package steps
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/logto-twilio/logto-twilio/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
@@ -252,6 +260,52 @@ func TestEndpointIssuerAlias(t *testing.T) {
 		}
 		if got := aliasAddress(e, tt.issuer); got != tt.want {
 			t.Errorf("aliasAddress(%s, %s) = %q, want %q", tt.endpoint, tt.issuer, got, tt.want)
+		}
+	}
+}
+
+// TestWizardYes runs the whole wizard in the interactive runner with --yes
+// and every answer prefilled: no key is pressed. With another provider's
+// SMS connector in the tenant, --yes stops at the connector's question:
+// replacing it needs an explicit answer.
+func TestWizardYes(t *testing.T) {
+	t.Parallel()
+	for _, other := range []bool{false, true} {
+		w := newWorld()
+		if other {
+			w.logto.connector = &logtoapi.Connector{ID: "aliyun1", ConnectorID: "aliyun-short-message-service"}
+		}
+		w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
+		p := fullPrefill()
+		p.Yes = true
+		st := NewState(p)
+		d := newDriver()
+		m := tui.NewModel(t.Context(), All(st, w.deps), tui.Options{Width: 80, Height: 24, Observe: d.observe})
+		tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24),
+			teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)))
+		if other {
+			d.until(t, "the connector's question", func(s tui.Snapshot) bool { return s.ID == "connector" && s.Phase == tui.PhaseForm })
+			for _, c := range w.logto.list() {
+				if strings.HasPrefix(c, "CreateConnector") {
+					t.Fatalf("--yes replaced the connector: %v", w.logto.list())
+				}
+			}
+			tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+			tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+			continue
+		}
+		final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*tui.Model)
+		if final.Phase() != tui.PhaseDone || st.Setup.SignedInPhone != "+15005550006" || st.Setup.ExpressDir != "" {
+			t.Fatalf("phase %v, setup %+v", final.Phase(), st.Setup)
+		}
+		out, err := io.ReadAll(tm.FinalOutput(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"(default, --yes)", "(prefilled)", "✓ Summary"} {
+			if !bytes.Contains(out, []byte(want)) {
+				t.Errorf("the output lacks %q", want)
+			}
 		}
 	}
 }
