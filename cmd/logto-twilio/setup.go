@@ -37,7 +37,7 @@ type options struct {
 
 const setupLong = `Runs the wizard: Logto endpoint, the app, Twilio credentials, Messaging Service, SMS templates, the Logto SMS connector, a test SMS, phone sign-in, and a real sign-in in your browser with a demo server on localhost.
 
-Every answer can be prefilled by a flag or an environment variable (see "logto-twilio help environment"); a flag wins over its variable, a variable over the saved setup. Progress is saved after every step, so Ctrl-C is safe and the next run offers to resume. This is also what logto-twilio does without a command.`
+Every answer can be prefilled by a flag, an environment variable (see "logto-twilio help environment") or an answers file (--answers, docs/answers.md); a flag wins over its variable, a variable over the answers file, that over the saved setup. A step whose answers are all given runs without a question and says where they came from; --yes takes the defaults too, and --non-interactive never asks (a missing answer exits with code 2, naming what gives it). Progress is saved after every step, so Ctrl-C is safe and the next run offers to resume. This is also what logto-twilio does without a command.`
 
 const setupExample = `
 # Try it offline: everything is prefilled and nothing real is touched
@@ -48,6 +48,9 @@ logto-twilio setup -e http://localhost:3001 -p 3001
 
 # Plain line-by-line prompts, URLs printed instead of opened
 logto-twilio setup --accessible --no-browser
+
+# In a script: every answer from the environment and a file, no question
+logto-twilio setup --non-interactive --answers answers.yaml
 
 # Keep this setup apart from your usual one
 logto-twilio setup --config-dir ./workshop-setup
