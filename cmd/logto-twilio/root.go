@@ -43,7 +43,7 @@ const rootLong = `logto-twilio sets up SMS (Twilio) sign-in with Logto, step by 
 
 Without a command it runs setup, the wizard. Flags use the --name form (-name still works); "logto-twilio help environment" lists the environment variables that prefill the answers. Ctrl-C stops at any point; the next run offers to resume.
 
-Exit codes: 0 done, 1 failed, 2 bad flags or arguments, 3 doctor found a problem, 124 timed out, 130 interrupted.`
+Exit codes: 0 done, 1 failed, 2 bad flags or arguments (or, with --non-interactive, a missing answer), 3 doctor found a problem, 124 timed out, 130 interrupted.`
 
 const rootExample = `
 # Try the whole flow offline first, with stand-ins of Logto and Twilio
