@@ -79,9 +79,9 @@ func (s *endpointStep) Ready() (bool, string) {
 	switch {
 	case value == fixed:
 		return true, "the address Logto reports"
-	case given(s.value, p.Endpoint):
+	case given(value, p.Endpoint):
 		return true, p.from(AnswerEndpoint, true)
-	case given(s.value, s.st.Setup.Endpoint):
+	case given(value, s.st.Setup.Endpoint):
 		return true, p.from(AnswerEndpoint, false)
 	case p.Yes:
 		// Only --yes: a non-interactive run never guesses where Logto is.
