@@ -168,3 +168,26 @@ func TestLineReadyFailureEdits(t *testing.T) {
 		t.Errorf("transcript:\n%s", got)
 	}
 }
+
+// noteStep's note names its value: a retry after a failure that changed the
+// value must ask for the note again.
+type noteStep struct{ *fakeStep }
+
+func (s noteStep) Ready() (bool, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return true, "note " + s.value
+}
+
+func TestFlowRetryAsksForTheNoteAgain(t *testing.T) {
+	t.Parallel()
+	a := &fakeStep{id: "a", title: "Name", value: "Ada", errs: []error{errors.New("refused")}}
+	tm := startFlow(t, []Step{noteStep{a}}, Options{})
+	tm.waitState(t, 0, PhaseFailed)
+	a.mu.Lock()
+	a.value = "Bea" // what a failed Execute may put in its draft (the endpoint's fix)
+	a.mu.Unlock()
+	tm.Send(press("enter"))
+	tm.waitOutput(t, "✓ Name — got Bea (note Bea)")
+	finalModel(t, tm.TestModel)
+}
