@@ -60,7 +60,7 @@ func (s *appStep) SkipNote() string {
 func (s *appStep) LoadingText() string { return "Looking for the app in Logto…" }
 
 func (s *appStep) Load(ctx context.Context) (func(), error) {
-	name := firstNonEmpty(s.name, s.st.Setup.AppName, DefaultAppName)
+	name := firstNonEmpty(s.name, s.st.Prefill.answer(AnswerAppName), s.st.Setup.AppName, DefaultAppName)
 	c, err := s.logto()
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (s *appStep) Load(ctx context.Context) (func(), error) {
 	return func() {
 		s.name, s.existing, s.loadedAs = name, apps, name
 		if s.choice == "" {
-			s.choice = appReuse
+			s.choice = firstNonEmpty(s.st.Prefill.answer(AnswerAppChoice), appReuse)
 		}
 		if s.pick != appNew && !slices.ContainsFunc(apps, func(a logtoapi.Application) bool { return a.ID == s.pick }) {
 			s.pick = pick

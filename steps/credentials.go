@@ -91,17 +91,7 @@ func (s *credsStep) Actions() []tui.Action {
 }
 
 func (s *credsStep) Form(env tui.FormEnv) *huh.Form {
-	p, su := s.st.Prefill, s.st.Setup
-	if s.method != su.Method {
-		s.method = su.Method
-		if s.method == MethodManual {
-			s.appID = firstNonEmpty(p.AppID, su.AppID)
-			s.secret = firstNonEmpty(p.AppSecret.Reveal(), s.st.Secrets.AppSecret.Reveal())
-		} else {
-			s.appID = firstNonEmpty(p.M2MAppID, su.M2MAppID)
-			s.secret = firstNonEmpty(p.M2MAppSecret.Reveal(), s.st.Secrets.M2MAppSecret.Reveal())
-		}
-	}
+	s.init()
 	idTitle, secretTitle := "M2M App ID", "M2M App secret" //nolint:gosec // field titles, not credentials
 	if s.method == MethodManual {
 		idTitle, secretTitle = "App ID", "App secret"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"charm.land/huh/v2"
 
@@ -18,6 +19,9 @@ const DefaultEndpoint = "http://localhost:3001"
 type endpointStep struct {
 	base
 	value string
+	fixed string // the address Logto reports, put in value by a failed Execute
+
+	mu sync.Mutex // guards value and fixed between Execute (the issuer's fix) and the UI
 }
 
 func newEndpoint(st *State, d *Deps) *endpointStep {
@@ -57,20 +61,23 @@ func validateEndpoint(v string) error {
 }
 
 func (s *endpointStep) Form(env tui.FormEnv) *huh.Form {
-	if s.value == "" {
-		s.value = firstNonEmpty(s.st.Prefill.Endpoint, s.st.Setup.Endpoint, DefaultEndpoint)
-	}
+	s.init()
 	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("endpoint").
 		Title(tui.LineTitle(env, "Logto endpoint", s.value, false)).Placeholder(DefaultEndpoint).
 		Value(&s.value).Validate(orDefault(&s.value, validateEndpoint))))
 }
 
 func (s *endpointStep) WaitingText() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return "Checking " + s.value + "/oidc/.well-known/openid-configuration…"
 }
 
 func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
-	e, err := logtoapi.ParseEndpoint(s.value)
+	s.mu.Lock()
+	value := s.value
+	s.mu.Unlock()
+	e, err := logtoapi.ParseEndpoint(value)
 	if err != nil {
 		return tui.Result{}, problem("That is not a Logto address", "Type it like http://localhost:3001 or https://<tenant>.logto.app.", err)
 	}
@@ -87,6 +94,18 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 		return tui.Result{}, explain("Logto did not answer at "+e.String(), err)
 	}
 	if disc.Issuer != e.Issuer() {
+		if fix := aliasAddress(e, disc.Issuer); fix != "" {
+			// The same Logto under another loopback name: offer its own
+			// address, so one key (retry, or enter in the form) fixes it.
+			s.mu.Lock()
+			s.value, s.fixed = fix, fix
+			s.mu.Unlock()
+			return tui.Result{}, &Problem{
+				What: fmt.Sprintf("Logto calls itself %s, not %s", disc.Issuer, e.Issuer()),
+				Next: "It is the same Logto under another name, and sign-in only works with the name Logto uses. " +
+					"{key:retry} to use " + fix + " (or {key:edit} to change it).",
+			}
+		}
 		return tui.Result{}, &Problem{
 			What: fmt.Sprintf("Logto calls itself %s, not %s", disc.Issuer, e.Issuer()),
 			Next: "Logto builds its issuer from its ENDPOINT setting, and sign-in only works when they match. " +

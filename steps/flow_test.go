@@ -23,22 +23,14 @@ import (
 type keyPress struct{ id, field string }
 
 // freshRun answers a fresh automatic run whose answers are all prefilled:
-// enter on every field.
+// the steps with prefilled answers (endpoint, method, credentials, Twilio,
+// test phone) and obvious choices (a new app, the only service with a
+// sender) run on their own; enter on the rest.
 var freshRun = []keyPress{
 	{"welcome", "start"},
-	{"endpoint", "endpoint"},
-	{"method", "method"},
-	{"credentials", "id"},
-	{"credentials", "secret"},
-	{"app", "name"},
-	{"twilio", "sid"},
-	{"twilio", "token"},
-	{"service", "service"},
 	{"templates", "edit"},
-	{"testsms", "phone"},
 	{"signin", "apply"},
 	{"starter", "write"},
-	{"summary", ""},
 }
 
 func fullPrefill() Prefill {
@@ -158,14 +150,14 @@ func TestWizardCtrlCAndResume(t *testing.T) {
 	st := NewState(fullPrefill())
 	d := newDriver()
 	p, done := runProgram(t, st, w.deps, d)
-	d.play(t, p.Send, freshRun[:10]) // up to the templates
-	d.until(t, "testsms", func(s tui.Snapshot) bool { return s.ID == "testsms" && s.Phase == tui.PhaseForm })
+	d.play(t, p.Send, freshRun[:2]) // up to the templates; the test SMS runs on its own
+	d.until(t, "signin", func(s tui.Snapshot) bool { return s.ID == "signin" && s.Phase == tui.PhaseForm })
 	p.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	if err := <-done; !errors.Is(err, tui.ErrInterrupted) {
 		t.Fatalf("err %v, want ErrInterrupted", err)
 	}
 	saved, err := w.deps.Store.Load()
-	if err != nil || !saved.Found || !saved.Setup.IsDone("connector") || saved.Setup.IsDone("testsms") {
+	if err != nil || !saved.Found || !saved.Setup.IsDone("testsms") || saved.Setup.IsDone("signin") {
 		t.Fatalf("saved %+v %v", saved.Setup.Done, err)
 	}
 
@@ -174,7 +166,7 @@ func TestWizardCtrlCAndResume(t *testing.T) {
 	st2 := NewState(fullPrefill())
 	d2 := newDriver()
 	p2, done2 := runProgram(t, st2, w.deps, d2)
-	d2.play(t, p2.Send, append([]keyPress{{"welcome", "mode"}}, freshRun[10:]...))
+	d2.play(t, p2.Send, append([]keyPress{{"welcome", "mode"}}, freshRun[2:]...))
 	if err := <-done2; err != nil {
 		t.Fatalf("second run: %v", err)
 	}
@@ -189,9 +181,11 @@ func TestWizardCtrlCAndResume(t *testing.T) {
 	}
 }
 
-// TestWizardErrorEditBack: Twilio refuses the credentials once; the error
-// and its hint show, e edits, the retry passes; ctrl+b on the next step goes
-// back to the Twilio step with its answers kept.
+// TestWizardErrorEditBack: Twilio refuses the prefilled credentials once
+// (the step ran on its own); the error and its hint show, e edits, the
+// retry passes; the service runs on its own, and ctrl+b on the templates
+// goes back to the service's form (not run again on its own), with its
+// answer kept.
 func TestWizardErrorEditBack(t *testing.T) {
 	t.Parallel()
 	w := newWorld()
@@ -205,16 +199,16 @@ func TestWizardErrorEditBack(t *testing.T) {
 	m := tui.NewModel(t.Context(), All(st, w.deps), tui.Options{Width: 80, Height: 24, Observe: d.observe})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)))
-	d.play(t, tm.Send, freshRun[:8]) // through the Twilio form
+	d.play(t, tm.Send, freshRun[:1]) // the Twilio step runs on its own
 	d.until(t, "twilio failed", func(s tui.Snapshot) bool { return s.ID == "twilio" && s.Phase == tui.PhaseFailed })
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Copy both again")) },
 		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 	tm.Send(tea.KeyPressMsg{Code: 'e', Text: "e"})
 	d.play(t, tm.Send, []keyPress{{"twilio", "sid"}, {"twilio", "token"}})
-	d.until(t, "service form", func(s tui.Snapshot) bool { return s.ID == "service" && s.Phase == tui.PhaseForm })
+	d.until(t, "templates form", func(s tui.Snapshot) bool { return s.ID == "templates" && s.Phase == tui.PhaseForm })
 	tm.Send(tea.KeyPressMsg{Code: 'b', Mod: tea.ModCtrl})
-	d.play(t, tm.Send, []keyPress{{"twilio", "sid"}, {"twilio", "token"}})
-	d.play(t, tm.Send, freshRun[8:])
+	d.play(t, tm.Send, []keyPress{{"service", "service"}})
+	d.play(t, tm.Send, freshRun[1:])
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*tui.Model)
 	if final.Phase() != tui.PhaseDone {
 		t.Fatalf("phase %v", final.Phase())
@@ -225,7 +219,15 @@ func TestWizardErrorEditBack(t *testing.T) {
 			accounts++
 		}
 	}
-	if accounts != 3 { // refused, retried after edit, re-run after back
-		t.Fatalf("Account called %d times, want 3", accounts)
+	if accounts != 2 { // refused, retried after edit
+		t.Fatalf("Account called %d times, want 2", accounts)
+	}
+	out, err := io.ReadAll(tm.FinalOutput(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back and forth printed the service's line once.
+	if n := bytes.Count(out, []byte("✓ Messaging Service")); n != 1 {
+		t.Errorf("the service's ✓ line shows %d times, want 1", n)
 	}
 }

@@ -30,19 +30,7 @@ func newMethod(st *State, d *Deps) *methodStep {
 }
 
 func (s *methodStep) Form(tui.FormEnv) *huh.Form {
-	p, su := s.st.Prefill, s.st.Setup
-	if s.choice == "" {
-		switch {
-		case su.Method == MethodManual:
-			s.choice = choiceManual
-		case su.Method == MethodAuto || p.M2MAppID != "":
-			s.choice = choiceAutoHave
-		case p.AppID != "":
-			s.choice = choiceManual
-		default:
-			s.choice = choiceAutoCreate
-		}
-	}
+	s.init()
 	return huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Key("method").Title("How should the app be created?").
 		Options(
 			huh.NewOption("Automatically: I have a machine-to-machine app", choiceAutoHave),

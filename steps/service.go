@@ -71,24 +71,10 @@ func (s *serviceStep) Pages(env tui.FormEnv) []tui.Page {
 	if len(s.numbers) > 0 {
 		opts = append(opts, huh.NewOption("Create a new Messaging Service", createService))
 	}
-	if s.choice == "" {
-		s.choice = firstNonEmpty(s.st.Setup.ServiceSID)
-		if s.choice == "" && len(s.services) > 0 {
-			s.choice = s.services[0].SID
-		}
-		if s.choice == "" {
-			s.choice = createService
-		}
-	}
-	if s.name == "" {
-		s.name = DefaultServiceName
-	}
+	s.init()
 	var nums []huh.Option[string]
 	for _, n := range s.numbers {
 		nums = append(nums, huh.NewOption(n.PhoneNumber, n.SID))
-	}
-	if s.number == "" && len(s.numbers) > 0 {
-		s.number = s.numbers[0].SID
 	}
 	pages := []tui.Page{{Group: func() *huh.Group {
 		return huh.NewGroup(huh.NewSelect[string]().Key("service").

@@ -218,12 +218,22 @@ type Prefill struct {
 	// which comes with its secret): an Express project's .env often exports
 	// LOGTO_APP_ID for another app, and that must not steer this choice.
 	PickAppID string
+
+	// Yes is set by --yes: a step whose questions all have a default takes
+	// the defaults without asking, except a destructive choice (replacing
+	// another SMS connector), which needs an explicit answer.
+	Yes bool
+	// Answers are an answers file's values by answer ID (see ApplyAnswers);
+	// the steps read the choices from it.
+	Answers map[string]string
+	// Sources says where each prefilled value came from, by answer ID.
+	Sources map[string]Source
 }
 
 // PrefillFromEnv reads the conventional environment variables through getenv.
 // Flags set afterwards by the caller win.
 func PrefillFromEnv(getenv func(string) string) Prefill {
-	return Prefill{
+	p := Prefill{
 		Endpoint:         getenv("LOGTO_ENDPOINT"),
 		TwilioAccountSID: getenv("TWILIO_ACCOUNT_SID"),
 		TwilioAuthToken:  Secret(getenv("TWILIO_AUTH_TOKEN")),
@@ -232,6 +242,8 @@ func PrefillFromEnv(getenv func(string) string) Prefill {
 		M2MAppID:         getenv("LOGTO_M2M_APP_ID"),
 		M2MAppSecret:     Secret(getenv("LOGTO_M2M_APP_SECRET")),
 	}
+	p.MarkSources(SourceEnv)
+	return p
 }
 
 // DefaultPort is the demo server's port when none is given.

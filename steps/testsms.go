@@ -64,9 +64,7 @@ func (s *testSMSStep) validatePhone(v string) error {
 }
 
 func (s *testSMSStep) Form(env tui.FormEnv) *huh.Form {
-	if s.phone == "" {
-		s.phone = firstNonEmpty(s.st.Prefill.TestPhone, s.st.Setup.TestPhone)
-	}
+	s.init()
 	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("phone").Title(tui.LineTitle(env, "Your phone number", s.phone, false)).
 		Placeholder("+15551234567").Value(&s.phone).Validate(orDefault(&s.phone, s.validatePhone))))
 }

@@ -30,12 +30,7 @@ func validateSID(v string) error   { return twiliosetup.ValidateAccountSID(twili
 func validateToken(v string) error { return twiliosetup.ValidateAuthToken(twiliosetup.Clean(v)) }
 
 func (s *twilioStep) Form(env tui.FormEnv) *huh.Form {
-	if s.sid == "" {
-		s.sid = firstNonEmpty(s.st.Prefill.TwilioAccountSID, s.st.Setup.TwilioAccountSID)
-	}
-	if s.token == "" {
-		s.token = firstNonEmpty(s.st.Prefill.TwilioAuthToken.Reveal(), s.st.Secrets.TwilioAuthToken.Reveal())
-	}
+	s.init()
 	return huh.NewForm(huh.NewGroup(
 		huh.NewInput().Key("sid").Title(tui.LineTitle(env, "Account SID", s.sid, false)).Placeholder("AC…").
 			Value(&s.sid).Validate(orDefault(&s.sid, validateSID)),

@@ -21,16 +21,13 @@ var wizardAnswers = []string{
 	"1",                     // method: automatic
 	"m2m1",                  // M2M App ID
 	m2mSecret,               // M2M App secret
-	"",                      // app name: keep Bookstore
-	accountSID,              // Twilio Account SID
+	accountSID,              // Twilio Account SID (the app: none named Bookstore, made without asking)
 	twilioToken,             // Auth Token
-	"",                      // service: keep the first
-	"n",                     // templates: use these
+	"n",                     // templates: use these (the service: the only one with a sender)
 	"+15005550006",          // test SMS phone
 	"y",                     // sign-in: apply
 	"y",                     // starter: write
-	"",                      // starter folder: default
-	"",                      // summary: finish
+	"",                      // starter folder: default (the summary asks nothing)
 }
 
 // TestWizardLineTranscript runs every real step in the line runner against
@@ -55,7 +52,7 @@ func TestWizardLineTranscript(t *testing.T) {
 	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
 	st := NewState(Prefill{})
 	answers := append([]string(nil), wizardAnswers...)
-	answers[13] = starterDir
+	answers[len(answers)-1] = starterDir
 	var out bytes.Buffer
 	err = tui.RunLines(t.Context(), All(st, w.deps), tui.Options{
 		In: strings.NewReader(strings.Join(answers, "\n") + "\n"), Out: &out, Env: []string{},

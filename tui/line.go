@@ -200,6 +200,14 @@ const (
 
 func (r *lineRunner) run() error {
 	var history []int
+	formAt := -1                            // the step the user went back to: ask, do not run it on its own
+	printed := map[int]string{}             // the last line printed per step: no duplicate ✓ lines
+	once := func(i int, key, line string) { // key: the line without the Ready note
+		if printed[i] != key {
+			printed[i] = key
+			r.printf("%s\n", line)
+		}
+	}
 	i := 0
 	for i < len(r.steps) {
 		if err := r.ctx.Err(); err != nil {
@@ -207,12 +215,12 @@ func (r *lineRunner) run() error {
 		}
 		s := r.steps[i]
 		if skipped(s) {
-			r.printf("%s\n", skipLine(s))
+			once(i, skipLine(s), skipLine(s))
 			i++
 			continue
 		}
 		r.printf("\nStep %d/%d · %s\n\n", i+1, len(r.steps), s.Title())
-		res, next, err := r.doStep(s, len(history) > 0)
+		res, note, next, err := r.doStep(s, len(history) > 0, formAt != i)
 		if err != nil {
 			return err
 		}
@@ -220,6 +228,7 @@ func (r *lineRunner) run() error {
 		case choiceBack:
 			i = history[len(history)-1]
 			history = history[:len(history)-1]
+			formAt = i
 			continue
 		case choiceQuit:
 			return ErrInterrupted
@@ -229,9 +238,12 @@ func (r *lineRunner) run() error {
 			res.Commit()
 		}
 		if next == choiceSkip {
-			r.printf("%s\n", skippedLine(s.Title(), res.Summary))
+			once(i, skippedLine(s.Title(), res.Summary), skippedLine(s.Title(), res.Summary))
 		} else {
-			r.printf("%s\n", checkLine(s.Title(), res.Summary))
+			once(i, checkLine(s.Title(), res.Summary), checkLine(s.Title(), withNote(res.Summary, note)))
+		}
+		if formAt == i {
+			formAt = -1
 		}
 		if d := strings.TrimRight(res.Details, "\n "); d != "" {
 			r.printf("\n%s\n", d)
@@ -251,8 +263,9 @@ func (r *lineRunner) run() error {
 
 // doStep loads, asks and executes one step, handling failures. It returns the
 // result to commit with choiceRetry (done) or choiceSkip, or choiceBack /
-// choiceQuit.
-func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
+// choiceQuit. With auto, a Ready step runs without asking and note is its
+// Ready note.
+func (r *lineRunner) doStep(s Step, canBack, auto bool) (res Result, note string, next lineChoice, err error) {
 	rd := lineRenderer(s)
 	if ld, ok := s.(Loader); ok {
 		for {
@@ -267,22 +280,38 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 				}
 				break
 			}
+			if r.opts.NonInteractive {
+				return Result{}, "", choiceQuit, err
+			}
 			c, cerr := r.failed(s, err, false, false, canBack)
 			if cerr != nil || c != choiceRetry {
-				return Result{}, c, cerr
+				return Result{}, "", c, cerr
 			}
 		}
 	}
-	// The guide comes after Load: it may show what was loaded.
-	if g := strings.TrimSpace(rd.Render(s.Guide())); g != "" {
+	ok, n := ready(s)
+	auto = ok && auto
+	switch {
+	case auto:
+		note = n
+	case r.opts.NonInteractive:
+		env := r.env
+		env.r = rd
+		if s.Form(env) != nil {
+			return Result{}, "", choiceQuit, missingInput(s)
+		}
+	}
+	// The guide comes after Load: it may show what was loaded. A step run
+	// without asking has no use for it.
+	if g := strings.TrimSpace(rd.Render(s.Guide())); g != "" && !auto {
 		r.printf("%s\n\n", wrapLines(g, lineWidth))
 	}
-	ask, hasForm := true, false
+	ask, hasForm := !auto && !r.opts.NonInteractive, auto
 	for {
 		if ask {
 			var err error
 			if hasForm, err = r.ask(s); err != nil {
-				return Result{}, choiceQuit, err
+				return Result{}, "", choiceQuit, err
 			}
 		}
 		// Only a step's own waiting text is worth a line; a generic
@@ -293,29 +322,46 @@ func (r *lineRunner) doStep(s Step, canBack bool) (Result, lineChoice, error) {
 		ctx, cancel := context.WithTimeout(r.ctx, stepTimeout(s))
 		stopProgress := r.watchProgress(&ctx)
 		stop := r.watchPanel()
-		res, err := s.Execute(ctx)
+		var err error
+		res, err = s.Execute(ctx)
 		stop()
 		stopProgress()
 		cancel()
 		if err == nil {
-			return res, choiceRetry, nil
+			return res, note, choiceRetry, nil
 		}
 		if r.ctx.Err() != nil {
-			return Result{}, choiceQuit, fmt.Errorf("%w: %w", ErrInterrupted, r.ctx.Err())
+			return Result{}, "", choiceQuit, fmt.Errorf("%w: %w", ErrInterrupted, r.ctx.Err())
+		}
+		if r.opts.NonInteractive {
+			return Result{}, "", choiceQuit, err
 		}
 		c, cerr := r.failed(s, err, hasForm, true, canBack)
 		if cerr != nil {
-			return Result{}, c, cerr
+			return Result{}, "", c, cerr
 		}
 		switch c {
 		case choiceRetry:
 			ask = false
+			if auto { // the failure may have changed an answer: ask for the note again
+				if ok, n := ready(s); ok {
+					note = n
+				} else {
+					note = ""
+				}
+			}
 		case choiceEdit:
-			ask = true
+			if auto { // its guide was not shown: the step ran on its own
+				if g := strings.TrimSpace(rd.Render(s.Guide())); g != "" {
+					r.printf("%s\n\n", wrapLines(g, lineWidth))
+				}
+				auto = false
+			}
+			ask, note = true, ""
 		case choiceSkip:
-			return s.(Optional).SkipResult(), choiceSkip, nil
+			return s.(Optional).SkipResult(), "", choiceSkip, nil
 		case choiceBack, choiceQuit:
-			return Result{}, c, nil
+			return Result{}, "", c, nil
 		}
 	}
 }

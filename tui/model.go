@@ -87,6 +87,16 @@ type Model struct {
 	attempt  int
 	history  []int
 
+	// note is the Ready note of a step run without its form ("" when the
+	// form was shown); the ✓ line gains it.
+	note string
+	// formAt is the step the user went back to: it shows its form rather
+	// than run on its own again, until it commits (-1: none).
+	formAt int
+	// printed is the last line printed for each step, so going back and
+	// forth does not print the same ✓ line twice.
+	printed map[int]string
+
 	form    *huh.Form
 	hasForm bool // the current step asked something (edit makes sense)
 	err     error
@@ -120,16 +130,18 @@ type Model struct {
 // callers that build their own tea.Program may use it directly.
 func NewModel(ctx context.Context, steps []Step, opts Options) *Model {
 	m := &Model{
-		ctx:    ctx,
-		steps:  steps,
-		opts:   opts,
-		spin:   newSpinner(),
-		help:   help.New(),
-		keys:   DefaultKeyMap(),
-		isDark: true,
-		width:  opts.Width,
-		height: opts.Height,
-		saver:  &saver{},
+		ctx:     ctx,
+		steps:   steps,
+		opts:    opts,
+		spin:    newSpinner(),
+		help:    help.New(),
+		keys:    DefaultKeyMap(),
+		isDark:  true,
+		width:   opts.Width,
+		height:  opts.Height,
+		saver:   &saver{},
+		formAt:  -1,
+		printed: map[int]string{},
 	}
 	m.styles = NewStyles(m.isDark)
 	m.help.Styles = help.DefaultStyles(m.isDark)
@@ -243,7 +255,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.apply != nil {
 			msg.apply()
 		}
-		return m, m.showForm()
+		return m, m.start()
 	case resultMsg:
 		if msg.step != m.idx || msg.attempt != m.attempt || m.phase != PhaseRunning {
 			return m, nil // stale
@@ -302,6 +314,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			if m.failedIn == PhaseLoading {
 				return m.load()
 			}
+			m.renote()
 			return m.run()
 		case key.Matches(msg, m.keys.Edit) && m.failedIn == PhaseRunning && m.hasForm:
 			return m.showForm()
@@ -344,7 +357,10 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 func (m *Model) enter(i int) tea.Cmd {
 	var prints []tea.Cmd
 	for i < len(m.steps) && skipped(m.steps[i]) {
-		prints = append(prints, m.println(m.styles.Muted.Render(skipLine(m.steps[i]))))
+		line := skipLine(m.steps[i])
+		if p := m.printOnce(i, line, m.styles.Muted.Render(line)); p != nil {
+			prints = append(prints, p)
+		}
 		i++
 	}
 	m.idx = i
@@ -358,9 +374,48 @@ func (m *Model) enter(i int) tea.Cmd {
 	if _, ok := m.steps[i].(Loader); ok {
 		start = m.load()
 	} else {
-		start = m.showForm()
+		start = m.start()
 	}
 	return tea.Sequence(append(prints, start)...)
+}
+
+// start runs the current step without its form when it is Ready (and the
+// user did not just go back to it), else shows its form.
+func (m *Model) start() tea.Cmd {
+	m.note = ""
+	if m.formAt != m.idx {
+		if ok, note := ready(m.steps[m.idx]); ok {
+			m.note = note
+			m.hasForm = true // edit, after a failure, opens the form
+			return m.run()
+		}
+	}
+	return m.showForm()
+}
+
+// renote asks a step that ran on its own again for its note before a
+// retry: its failure may have changed an answer (the endpoint takes the
+// address Logto reports).
+func (m *Model) renote() {
+	if m.note == "" {
+		return
+	}
+	ok, note := ready(m.steps[m.idx])
+	if !ok {
+		note = ""
+	}
+	m.note = note
+}
+
+// printOnce prints text as step i's line unless the line (key: its text
+// without the Ready note and styles) is what was printed for that step
+// last: going back and forth does not repeat it.
+func (m *Model) printOnce(i int, key, text string) tea.Cmd {
+	if m.printed[i] == key {
+		return nil
+	}
+	m.printed[i] = key
+	return m.println(text)
 }
 
 func (m *Model) env() FormEnv {
@@ -369,6 +424,7 @@ func (m *Model) env() FormEnv {
 
 func (m *Model) showForm() tea.Cmd {
 	m.err = nil
+	m.note = ""
 	f := m.steps[m.idx].Form(m.env())
 	m.hasForm = f != nil
 	if f == nil {
@@ -469,16 +525,25 @@ func (m *Model) commitAs(res Result, skippedByUser bool) tea.Cmd {
 		res.Commit()
 	}
 	m.history = append(m.history, m.idx)
-	style, line := m.styles.Check, checkLine(step.Title(), res.Summary)
+	if m.formAt == m.idx {
+		m.formAt = -1
+	}
+	style, line := m.styles.Check, checkLine(step.Title(), withNote(res.Summary, m.note))
+	key := checkLine(step.Title(), res.Summary)
 	if skippedByUser {
 		style, line = m.styles.Muted, skippedLine(step.Title(), res.Summary)
+		key = line
 	}
+	m.note = ""
 	// Only the ✓ line is coloured; the Details under it are plain text.
 	text := style.Render(hangingWrap(line, m.width))
 	if d := strings.TrimRight(res.Details, "\n "); d != "" {
 		text += "\n\n" + wrapDetails(d, m.width)
 	}
-	cmds := []tea.Cmd{m.println(text)}
+	var cmds []tea.Cmd
+	if p := m.printOnce(m.idx, key, text); p != nil {
+		cmds = append(cmds, p)
+	}
 	if m.opts.Checkpoint != nil {
 		if persist := m.opts.Checkpoint(step.ID()); persist != nil {
 			m.saveSeq++
@@ -543,6 +608,8 @@ func (m *Model) back() tea.Cmd {
 	m.history = m.history[:len(m.history)-1]
 	m.idx = prev
 	m.err = nil
+	m.note = ""
+	m.formAt = prev // show its form: the user came back to change it
 	if _, ok := m.steps[prev].(Loader); ok {
 		return m.load()
 	}

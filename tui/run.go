@@ -17,6 +17,11 @@ import (
 // committed so far has already been handed to Options.Checkpoint.
 var ErrInterrupted = errors.New("tui: interrupted")
 
+// ErrNeedsInput is returned (wrapped) by a non-interactive run that reached
+// a step with a question nobody answered, when the step does not name the
+// input itself (see [MissingInputer]). Callers map it to exit code 2.
+var ErrNeedsInput = errors.New("tui: an answer is missing")
+
 // ErrInputEnded is returned by the line runner when its input ends before the
 // wizard does.
 var ErrInputEnded = errors.New("tui: input ended before the wizard finished")
@@ -30,6 +35,12 @@ type Options struct {
 	Env []string
 	// Accessible forces the line runner (--accessible).
 	Accessible bool
+	// NonInteractive never shows a form (--non-interactive): a step that is
+	// not Ready (see [Readier]) and has something to ask ends the run with
+	// its MissingInput error, and a failed step ends it with its error.
+	// Steps without a form (the browser sign-in) still run and wait. It
+	// implies the line runner.
+	NonInteractive bool
 	// Width and Height fix the terminal size (tests, or when unknown).
 	Width, Height int
 	// AppName is shown in the window title.
@@ -81,10 +92,11 @@ func getenv(env []string, k string) string {
 }
 
 // UseLineRunner reports whether Run will use the line runner: --accessible,
+// --non-interactive,
 // ACCESSIBLE set (not "0"/"false"), TERM=dumb, or stdin/stdout not a terminal.
 func UseLineRunner(o Options) bool {
 	o = o.withDefaults()
-	if o.Accessible {
+	if o.Accessible || o.NonInteractive {
 		return true
 	}
 	if accessibleEnv(o.Env) {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -116,6 +117,58 @@ func skipLine(s Step) string {
 		note = n.SkipNote()
 	}
 	return "– " + s.Title() + " — " + note
+}
+
+// Readier is implemented by steps that can tell that every input they need
+// is given and valid (from a flag, the environment, an answers file, the
+// saved setup, a preset) or that there is one obvious choice. The runner
+// then runs Execute without showing the form: the step leaves its ✓ line
+// with note added in brackets ("from env", "the only Messaging Service
+// with a sender") and the wizard moves on. When that Execute fails the
+// step shows its failure as usual, with edit to open the form (nothing is
+// lost); after the user goes back to the step (ctrl+b) the runner shows its
+// form instead. Ready is asked on the UI goroutine, after Load's apply.
+type Readier interface {
+	Ready() (ok bool, note string)
+}
+
+// MissingInputer is implemented by steps that can name what they lack when
+// a non-interactive run ([Options].NonInteractive) reaches them not Ready:
+// the runner returns that error. Without it the runner returns an
+// [ErrNeedsInput] naming the step.
+type MissingInputer interface {
+	MissingInput() error
+}
+
+// ready reports whether s may run without its form, and the note.
+func ready(s Step) (bool, string) {
+	r, ok := s.(Readier)
+	if !ok {
+		return false, ""
+	}
+	return r.Ready()
+}
+
+// missingInput is the error of a non-interactive run that reached s, which
+// is not Ready and has something to ask.
+func missingInput(s Step) error {
+	if m, ok := s.(MissingInputer); ok {
+		if err := m.MissingInput(); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("%w: %q has a question nobody answered", ErrNeedsInput, s.Title())
+}
+
+// withNote adds a Ready note to a summary: "summary (note)".
+func withNote(summary, note string) string {
+	switch {
+	case note == "":
+		return summary
+	case summary == "":
+		return "(" + note + ")"
+	}
+	return summary + " (" + note + ")"
 }
 
 // Loader is implemented by steps whose form depends on fetched data (a list of

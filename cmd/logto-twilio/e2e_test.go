@@ -44,6 +44,10 @@ type tmuxTerm struct {
 	t      *testing.T
 	tmux   string
 	socket string
+	// actions counts the user's actions: one keys or paste call is one
+	// (a key, a typed or pasted text, or keys pressed together such as
+	// "Enter Enter" over two prefilled fields).
+	actions int
 }
 
 func newTmux(t *testing.T, width, height int, env []string, argv ...string) *tmuxTerm {
@@ -78,6 +82,7 @@ func (tm *tmuxTerm) screen() string { return tm.run("capture-pane", "-p", "-t", 
 // keys types keys (tmux key names such as Enter, or literal text with -l).
 func (tm *tmuxTerm) keys(keys ...string) {
 	tm.t.Helper()
+	tm.actions++
 	tm.run(append([]string{"send-keys", "-t", "w"}, keys...)...)
 }
 
@@ -129,16 +134,13 @@ func TestE2EWizardSandbox(t *testing.T) {
 
 	// Every step, with the keys a user presses there. The sandbox prefills
 	// every answer, so Enter accepts it.
+	// Every step with a question left, with the keys a user presses there.
+	// The sandbox prefills every answer: the endpoint, method, credentials,
+	// Twilio and test phone steps run on their own, as do the obvious
+	// choices (a new "Bookstore" app, the only Messaging Service).
 	answers := []struct{ title, keys string }{
 		{"Step 1/14 · Welcome", "y"},
-		{"Step 2/14 · Logto endpoint", "Enter"},
-		{"Step 3/14 · How to create the app", "Enter"}, // automatic, with an M2M app
-		{"Step 4/14 · M2M credentials", "Enter Enter"},
-		{"Step 5/14 · The app", "Enter"}, // "Bookstore"
-		{"Step 6/14 · Twilio credentials", "Enter Enter"},
-		{"Step 7/14 · Messaging Service", "Enter"},
 		{"Step 8/14 · SMS templates", "Enter"}, // the defaults
-		{"Step 10/14 · Test SMS", "Enter"},     // the connector step needs no answer
 	}
 	for i, a := range answers {
 		tm.waitForm(a.title)
@@ -153,6 +155,10 @@ func TestE2EWizardSandbox(t *testing.T) {
 	s := tm.waitText("┃ Apply these changes")
 	if !strings.Contains(s, "Step 11/14 · Sign-in experience") || !strings.Contains(s, "What will change") {
 		t.Errorf("the sign-in step does not show what will change:\n%s", s)
+	}
+	if flat := strings.Join(strings.Fields(s), " "); !strings.Contains(flat, "(from sandbox)") ||
+		!strings.Contains(flat, "(the only Messaging Service with a sender)") {
+		t.Errorf("the ✓ lines do not say where the answers came from:\n%s", s)
 	}
 	if !strings.Contains(s, "✓ Test SMS") || !strings.Contains(s, "✓ Logto SMS connector") {
 		t.Errorf("the scrollback lacks the connector and test SMS lines:\n%s", s)
@@ -188,6 +194,41 @@ func TestE2EWizardSandbox(t *testing.T) {
 		t.Errorf("the screen shows the Twilio auth token:\n%s", s)
 	}
 	assertSecretsOnlyInSecretsFile(t, dir, s)
+	reportActions(t, "sandbox", tm.actions, 5)
+}
+
+// actionsFile is where the end-to-end tests write their action counts
+// (lines "sandbox N", "m2m-env N", "manual N") for make bench.
+func actionsFile() string {
+	if f := os.Getenv("LOGTO_TWILIO_ACTIONS_FILE"); f != "" {
+		return f
+	}
+	return filepath.Join(os.TempDir(), "logto-twilio-actions.txt")
+}
+
+// reportActions logs how many actions a path took against its goal (0:
+// none), and
+// writes the count into actionsFile (replacing that path's line).
+func reportActions(t *testing.T, path string, n, goal int) {
+	t.Helper()
+	if goal > 0 {
+		t.Logf("%s path: %d user actions (goal ≤ %d)", path, n, goal)
+	} else {
+		t.Logf("%s path: %d user actions", path, n)
+	}
+	f := actionsFile()
+	old, _ := os.ReadFile(f)
+	var lines []string
+	for l := range strings.SplitSeq(strings.TrimSpace(string(old)), "\n") {
+		if l != "" && !strings.HasPrefix(l, path+" ") {
+			lines = append(lines, l)
+		}
+	}
+	lines = append(lines, fmt.Sprintf("%s %d", path, n))
+	tmp := f + ".tmp" + fmt.Sprint(os.Getpid())
+	if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err == nil {
+		_ = os.Rename(tmp, f)
+	}
 }
 
 // assertSecretsOnlyInSecretsFile checks that no secret value appears on the
@@ -286,16 +327,8 @@ func TestE2EWizardCtrlCAndResume(t *testing.T) {
 	tm := newTmux(t, 100, 40, env, args...)
 	tm.waitForm("Step 1/14 · Welcome")
 	tm.keys("y")
-	for _, a := range []struct{ title, keys string }{
-		{"Step 2/14 · Logto endpoint", "Enter"},
-		{"Step 3/14 · How to create the app", "Enter"},
-		{"Step 4/14 · M2M credentials", "Enter Enter"},
-		{"Step 5/14 · The app", "Enter"},
-	} {
-		tm.waitForm(a.title)
-		tm.keys(strings.Fields(a.keys)...)
-	}
-	tm.waitForm("Step 6/14 · Twilio credentials")
+	// Steps 2 to 7 run on their own in the sandbox.
+	tm.waitForm("Step 8/14 · SMS templates")
 	tm.keys("C-c")
 	s := tm.waitText("EXIT=")
 	// The resume line repeats the flags the run was started with (it may
@@ -367,8 +400,7 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 
 	tm.waitForm("Step 1/14 · Welcome")
 	tm.keys("y")
-	tm.waitForm("Step 2/14 · Logto endpoint")
-	tm.keys("Enter") // from --logto-endpoint
+	// The endpoint (from --logto-endpoint) is checked without a question.
 	tm.waitForm("Step 3/14 · How to create the app")
 	tm.keys("Enter")
 	tm.waitForm("Step 4/14 · M2M credentials")
@@ -379,24 +411,22 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 	tm.waitText("┃ M2M App secret")
 	tm.paste("  " + m2mSecret + " ")
 	tm.keys("Enter")
-	tm.waitForm("Step 5/14 · The app")
-	tm.keys("Enter")
+	// No app is named Bookstore yet: it is created without a question.
 	tm.waitForm("Step 6/14 · Twilio credentials")
 	tm.paste(accountSID + "\t")
 	tm.keys("Enter")
 	tm.waitText("┃ Auth Token")
 	tm.paste(" " + tw.AuthToken(accountSID) + "  ")
 	tm.keys("Enter")
-	s := tm.waitForm("Step 7/14 · Messaging Service")
+	// The account has one number and no Messaging Service: the wizard
+	// creates one with it, without a question.
+	s := tm.waitForm("Step 8/14 · SMS templates")
 	if !strings.Contains(s, "✓ Twilio credentials — Typed test") {
 		t.Errorf("the Twilio step's line does not name the account:\n%s", s)
 	}
-	tm.keys("Enter") // the only choice: create one
-	tm.waitText("┃ New service name")
-	tm.keys("Enter") // the default name
-	tm.waitText("┃ Send from")
-	tm.keys("Enter") // the account's number
-	tm.waitForm("Step 8/14 · SMS templates")
+	if !strings.Contains(s, "a new one with the only SMS number") {
+		t.Errorf("the service's line does not say it took the obvious choice:\n%s", s)
+	}
 	tm.keys("Enter")
 	tm.waitForm("Step 10/14 · Test SMS")
 	tm.keys("C-u")
@@ -421,9 +451,7 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 	tm.keys("C-u")
 	tm.keys("-l", starter)
 	tm.keys("Enter")
-	tm.waitForm("Step 14/14")
-	tm.keys("Enter")
-	s = tm.waitText("EXIT=")
+	s = tm.waitText("EXIT=") // the summary asks nothing
 	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, phone) {
 		t.Errorf("the wizard did not end well or does not name %s:\n%s", phone, s)
 	}
@@ -436,12 +464,93 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 		t.Errorf("the screen shows a secret")
 	}
 	assertSecretsOnlyInSecretsFile(t, dir, s)
+	reportActions(t, "manual", tm.actions, 0) // every answer typed: no goal
+}
+
+// TestE2EWizardM2MEnv is the path of a developer with a real Logto: the
+// M2M credentials and the Twilio account in the environment, the endpoint
+// and the test phone as flags. The endpoint is given as localhost while
+// Logto calls itself 127.0.0.1 (a common local setup): the failure offers
+// Logto's own address and one key takes it. It counts the user's actions
+// and fails above 10 (issue 11's goal).
+func TestE2EWizardM2MEnv(t *testing.T) {
+	e2etest.SkipShort(t)
+	e2etest.Need(t, "chromium", "/usr/bin/chromium")
+	e2etest.Need(t, "tmux")
+	const (
+		accountSID = "AC0123456789abcdef0123456789abcdee"
+		sender     = "+14155550143"
+		phone      = "+14155550178"
+	)
+	tw := twiliotest.NewServer()
+	t.Cleanup(tw.Close)
+	tw.AddAccount(twiliotest.Account{SID: accountSID, FriendlyName: "Env test", Type: "Full"})
+	tw.AddNumber(accountSID, sender)
+	lg := logtotest.NewServer(logtotest.WithTwilioBaseURL(tw.URL))
+	t.Cleanup(lg.Close)
+	m2mID, m2mSecret := lg.AddM2MApp("wizard", true)
+	if !strings.Contains(lg.URL, "127.0.0.1") {
+		t.Fatalf("the stand-in's URL %s is not on 127.0.0.1", lg.URL)
+	}
+	aliased := strings.Replace(lg.URL, "127.0.0.1", "localhost", 1)
+
+	bin := buildBinary(t)
+	port := freePort(t)
+	dir := t.TempDir()
+	tm := newTmux(t, 100, 40, []string{
+		"NO_COLOR=1", "TERM=xterm-256color",
+		"LOGTO_M2M_APP_ID=" + m2mID, "LOGTO_M2M_APP_SECRET=" + m2mSecret,
+		"TWILIO_ACCOUNT_SID=" + accountSID, "TWILIO_AUTH_TOKEN=" + tw.AuthToken(accountSID),
+	},
+		bin, "--logto-endpoint", aliased, "--test-phone", phone, "--twilio-base-url", tw.URL,
+		"--port", fmt.Sprint(port), "--config-dir", dir, "--no-browser")
+
+	tm.waitForm("Step 1/14 · Welcome")
+	tm.keys("y")
+	s := tm.waitText("Logto calls itself " + lg.URL + "/oidc")
+	if !strings.Contains(strings.ReplaceAll(s, "\n", " "), "to use "+lg.URL) {
+		t.Errorf("the failure does not offer Logto's own address:\n%s", s)
+	}
+	tm.keys("Enter") // take it
+	s = tm.waitForm("Step 8/14 · SMS templates")
+	for _, want := range []string{"✓ Logto endpoint — " + lg.URL, "(the address Logto reports)", "(M2M app from env)", "(from env)", "(no app of that name yet)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, s)
+		}
+	}
+	tm.keys("Enter") // the default templates
+	s = tm.waitText("┃ Apply these changes")
+	if !strings.Contains(s, "✓ Test SMS — "+phone) || !strings.Contains(s, "(from flag)") {
+		t.Errorf("the test SMS did not run on its own from --test-phone:\n%s", s)
+	}
+	if _, err := tw.WaitMessage(t.Context(), phone); err != nil { // the test SMS (the sign-in's code comes next)
+		t.Fatalf("the test SMS did not reach Twilio: %v", err)
+	}
+	tm.keys("Enter")
+	tm.waitText("Step 12/14 · Sign in for real")
+	browser := e2etest.Chromium(t)
+	signInWithTwilioCode(browser, t, tw, fmt.Sprintf("http://localhost:%d", port), phone)
+	tm.waitForm("Step 13/14 · Express starter")
+	tm.keys("Enter") // no thanks
+	s = tm.waitText("EXIT=")
+	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, phone) {
+		t.Errorf("the wizard did not end well or does not name %s:\n%s", phone, s)
+	}
+	if strings.Contains(s, m2mSecret) || strings.Contains(s, tw.AuthToken(accountSID)) {
+		t.Errorf("the screen shows a secret")
+	}
+	assertSecretsOnlyInSecretsFile(t, dir, s)
+	reportActions(t, "m2m-env", tm.actions, 10)
+	if tm.actions > 10 {
+		t.Errorf("the M2M path with the environment took %d actions, want at most 10", tm.actions)
+	}
 }
 
 // paste sends text as a bracketed paste, as a terminal does when the user
 // pastes.
 func (tm *tmuxTerm) paste(text string) {
 	tm.t.Helper()
+	tm.actions++
 	tm.run("set-buffer", "-b", "p", "--", text)
 	tm.run("paste-buffer", "-p", "-d", "-b", "p", "-t", "w")
 }

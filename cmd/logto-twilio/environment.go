@@ -43,7 +43,7 @@ var envBehaviour = []envVar{
 	{"SSH_CONNECTION, SSH_TTY", "set by ssh: URLs are printed instead of opened, like --no-browser"},
 }
 
-const environmentIntro = `The environment variables logto-twilio reads. Secrets given this way are used like typed ones: masked on screen and saved only in the secrets store (the OS keyring, or the secrets file, mode 0600). A flag wins over its variable, a variable over the saved setup.`
+const environmentIntro = `The environment variables logto-twilio reads. Secrets given this way are used like typed ones: masked on screen and saved only in the secrets store (the OS keyring, or the secrets file, mode 0600). A flag wins over its variable, a variable over an answers file (--answers, see docs/answers.md), and that over the saved setup. With every answer given, --yes or --non-interactive runs the wizard without a question.`
 
 const environmentExample = `
 # Prefill the Logto endpoint and the Twilio account

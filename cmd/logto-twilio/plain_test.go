@@ -201,3 +201,71 @@ func TestSandboxWithoutConfigDir(t *testing.T) {
 		t.Errorf("the sandbox wrote the real setup's setup.json")
 	}
 }
+
+// TestNonInteractiveSandbox runs the whole wizard with --non-interactive
+// and no input at all: every answer comes from the sandbox or a default,
+// nothing is asked, and the verify step still waits for the sign-in.
+func TestNonInteractiveSandbox(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole wizard")
+	}
+	var lg *logtotest.Server
+	started := make(chan struct{})
+	sandboxStarted = func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) }
+	t.Cleanup(func() { sandboxStarted = nil })
+
+	out, errOut := newWatchedBuffer(), newWatchedBuffer()
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	signedIn := make(chan error, 1)
+	go func() {
+		err := signInOverHTTP(ctx, out, started, &lg)
+		if err != nil {
+			cancel()
+		}
+		signedIn <- err
+	}()
+	o := options{sandbox: true, port: freePort(t), configDir: dir, noBrowser: true, nonInteractive: true}
+	werr := wizard(ctx, o, strings.NewReader(""), out, errOut, func(string) string { return "" })
+	if err := <-signedIn; err != nil {
+		t.Fatalf("signing in: %v\ntranscript:\n%s", err, out)
+	}
+	transcript := out.String()
+	if werr != nil {
+		t.Fatalf("wizard: %v (exit code %d), stderr %q\ntranscript:\n%s", werr, exitCodeOf(werr), errOut, transcript)
+	}
+	for _, want := range []string{
+		"✓ Welcome — starting fresh (default, --non-interactive)", "(from sandbox)",
+		"✓ SMS templates — 9 templates (defaults), each fits in 1 SMS segment (default, --non-interactive)",
+		"✓ Sign-in experience — phone sign-in enabled", "✓ Sign in for real — signed in as " + sandboxTestPhone,
+		"✓ Express starter — not written (default, --non-interactive)",
+	} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("the transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(transcript, "?") && strings.Contains(transcript, "Enter a number") {
+		t.Errorf("a non-interactive run asked something")
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s", transcript)
+	}
+}
+
+// TestNonInteractiveMissingInput: without the endpoint a non-interactive
+// run stops at once with exit code 2, naming every way to give it.
+func TestNonInteractiveMissingInput(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	code := run([]string{"--non-interactive", "--config-dir", t.TempDir()}, strings.NewReader(""), &out, &errOut,
+		func(string) string { return "" })
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2; stderr %q\nstdout %s", code, errOut.String(), out.String())
+	}
+	for _, want := range []string{"missing input: the Logto endpoint", "--logto-endpoint, LOGTO_ENDPOINT or the answer endpoint"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr %q lacks %q", errOut.String(), want)
+		}
+	}
+}

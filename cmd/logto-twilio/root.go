@@ -44,7 +44,7 @@ const rootLong = `logto-twilio sets up SMS (Twilio) sign-in with Logto, step by 
 
 Without a command it runs setup, the wizard. Flags use the --name form (-name still works); "logto-twilio help environment" lists the environment variables that prefill the answers. Ctrl-C stops at any point; the next run offers to resume.
 
-Exit codes: 0 done, 1 failed, 2 bad flags or arguments, 3 doctor found a problem, 124 timed out, 130 interrupted.`
+Exit codes: 0 done, 1 failed, 2 bad flags or arguments (or, with --non-interactive, a missing answer), 3 doctor found a problem, 124 timed out, 130 interrupted.`
 
 const rootExample = `
 # Try the whole flow offline first, with stand-ins of Logto and Twilio
@@ -85,6 +85,20 @@ func newRootCmd(a *app) *cobra.Command {
 	pf.BoolVarP(&a.opts.sandbox, "sandbox", "s", false, "run offline against built-in stand-ins of Logto and Twilio")
 	pf.BoolVar(&a.opts.accessible, "accessible", false, "plain line-by-line prompts (screen readers, scripts); also ACCESSIBLE=1, TERM=dumb")
 	pf.BoolVar(&a.opts.noBrowser, "no-browser", false, "print URLs instead of opening a browser")
+	pf.BoolVarP(&a.opts.yes, "yes", "y", false, "take every prefilled or default answer without asking (never a destructive one)")
+	pf.BoolVar(&a.opts.nonInteractive, "non-interactive", false, "never ask: a missing answer fails with exit code 2 naming the flag, variable or answers key that gives it")
+	pf.StringVar(&a.opts.answersFile, "answers", "", "a YAML file of answers by ID (docs/answers.md); one holding secrets must be mode 0600")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if a.opts.answersFile == "" {
+			return nil
+		}
+		ans, err := loadAnswers(a.opts.answersFile)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		a.opts.answers = ans
+		return nil
+	}
 	// The root runs setup, so it takes setup's flags too.
 	addSetupFlags(root, &a.opts)
 

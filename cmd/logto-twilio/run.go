@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
@@ -117,7 +118,7 @@ func exitCodeOf(err error) int {
 		return exitOK
 	case errors.As(err, &ee):
 		return ee.code
-	case asUsageError(err) != nil:
+	case asUsageError(err) != nil, errors.As(err, new(*steps.MissingInputError)), errors.Is(err, tui.ErrNeedsInput):
 		return exitUsage
 	case errors.Is(err, tui.ErrInterrupted), errors.Is(err, context.Canceled):
 		return exitInterrupted
@@ -140,8 +141,11 @@ func (a *app) printError(w io.Writer, styles fang.Styles, err error) {
 		err = errors.New("stopped")
 	}
 	hint := ""
+	var mi *steps.MissingInputError
 	if ue := asUsageError(err); ue != nil {
 		hint = "Run " + ue.cmd + " --help to see how to use it."
+	} else if errors.As(err, &mi) {
+		hint = mi.Hint()
 	}
 	msg := err.Error()
 	if cw, ok := w.(*colorprofile.Writer); !ok || cw.Profile <= colorprofile.Ascii {

@@ -101,8 +101,13 @@ var errNoAnswer = errors.New("no answer")
 // When the input ends before an answer it returns a usage error naming
 // --yes.
 func (a *app) confirm(c *cobra.Command, question string, yes bool) (bool, error) {
-	if yes {
+	switch ans := strings.ToLower(a.answer("yes")); {
+	case yes || a.opts.yes || ans == "yes":
 		return true, nil
+	case ans == "no":
+		return false, nil
+	case a.opts.nonInteractive:
+		return false, &steps.MissingInputError{Input: fmt.Sprintf("the answer to %q", question), Flag: "--yes", AnswerKey: "yes"}
 	}
 	if a.terminalIO() && !a.opts.accessible && a.getenv("TERM") != "dumb" {
 		ok := false

@@ -24,6 +24,12 @@ type options struct {
 	// secretsStore is --secrets-store ("" when not given).
 	secretsStore secretsStoreValue
 
+	// --yes, --non-interactive and --answers (every command).
+	yes            bool
+	nonInteractive bool
+	answersFile    string
+	answers        map[string]string // the answers file, loaded before the command runs
+
 	// setup's own.
 	endpoint      string
 	twilioBaseURL string
@@ -33,7 +39,7 @@ type options struct {
 
 const setupLong = `Runs the wizard: Logto endpoint, the app, Twilio credentials, Messaging Service, SMS templates, the Logto SMS connector, a test SMS, phone sign-in, and a real sign-in in your browser with a demo server on localhost.
 
-Every answer can be prefilled by a flag or an environment variable (see "logto-twilio help environment"); a flag wins over its variable, a variable over the saved setup. Progress is saved after every step, so Ctrl-C is safe and the next run offers to resume. This is also what logto-twilio does without a command.`
+Every answer can be prefilled by a flag, an environment variable (see "logto-twilio help environment") or an answers file (--answers, docs/answers.md); a flag wins over its variable, a variable over the answers file, that over the saved setup. A step whose answers are all given runs without a question and says where they came from; --yes takes the defaults too, and --non-interactive never asks (a missing answer exits with code 2, naming what gives it). Progress is saved after every step, so Ctrl-C is safe and the next run offers to resume. This is also what logto-twilio does without a command.`
 
 const setupExample = `
 # Try it offline: everything is prefilled and nothing real is touched
@@ -44,6 +50,9 @@ logto-twilio setup -e http://localhost:3001 -p 3001
 
 # Plain line-by-line prompts, URLs printed instead of opened
 logto-twilio setup --accessible --no-browser
+
+# In a script: every answer from the environment and a file, no question
+logto-twilio setup --non-interactive --answers answers.yaml
 
 # Keep this setup apart from your usual one
 logto-twilio setup --config-dir ./workshop-setup
@@ -116,6 +125,7 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	prefill.TwilioBaseURL = o.twilioBaseURL
 	prefill.Port = o.port
 	prefill.TestPhone = o.testPhone
+	markFlags(&prefill, o)
 	opener := newBrowserOpener(o.noBrowser, getenv)
 	prefill.NoBrowser = opener.disabled
 
@@ -125,6 +135,18 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	}
 	defer cleanup()
 	deps.Open = opener
+	if o.sandbox {
+		// The sandbox's Prefill replaced the flags' and variables' (but
+		// for --test-phone): its values come from the sandbox.
+		prefill.Sources = nil
+		markFlags(&prefill, o)
+		prefill.MarkSources(steps.SourceSandbox)
+	}
+	// Precedence: flag > env > answers file > saved setup.
+	prefill.Yes, prefill.NonInteractive = o.yes, o.nonInteractive
+	if err := prefill.ApplyAnswers(o.answers); err != nil {
+		return withCode(exitUsage, err)
+	}
 
 	st := steps.NewState(prefill)
 	defer func() { _ = deps.Demos.Close() }() // the demo server the verify step started
@@ -133,6 +155,7 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		Out:            stdout,
 		Env:            environ(getenv),
 		Accessible:     o.accessible,
+		NonInteractive: o.nonInteractive,
 		AppName:        "logto-twilio",
 		Checkpoint:     steps.Checkpoint(st, deps.Store),
 		ProgramOptions: programOptions(),
@@ -160,6 +183,19 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		return withCode(exitTimeout, err)
 	default:
 		return err
+	}
+}
+
+// markFlags records which prefilled values came from flags.
+func markFlags(p *steps.Prefill, o options) {
+	if o.endpoint != "" {
+		p.SetSource(steps.AnswerEndpoint, steps.SourceFlag)
+	}
+	if o.testPhone != "" {
+		p.SetSource(steps.AnswerTestPhone, steps.SourceFlag)
+	}
+	if o.port != 0 {
+		p.SetSource(steps.AnswerPort, steps.SourceFlag)
 	}
 }
 
