@@ -10,7 +10,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"text/template"
 
 	"github.com/logto-twilio/logto-twilio/assets"
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
@@ -134,17 +133,12 @@ func renderStarter(v ExpressValues) ([]starterFile, error) {
 		if err != nil {
 			return nil, fmt.Errorf("demo: express starter: %w", err)
 		}
-		if strings.HasSuffix(name, ".tmpl") {
-			name = strings.TrimSuffix(name, ".tmpl")
-			t, err := template.New(name).Option("missingkey=error").Parse(string(data))
+		if base, ok := strings.CutSuffix(name, ".tmpl"); ok {
+			filled, err := fillMarkers(string(data), v.markers())
 			if err != nil {
 				return nil, fmt.Errorf("demo: express starter %s: %w", e.Name(), err)
 			}
-			var buf bytes.Buffer
-			if err := t.Execute(&buf, v); err != nil {
-				return nil, fmt.Errorf("demo: express starter %s: %w", e.Name(), err)
-			}
-			data = buf.Bytes()
+			name, data = base, []byte(filled)
 		}
 		if rest, ok := strings.CutPrefix(name, "dot-"); ok {
 			name = "." + rest
@@ -156,6 +150,43 @@ func renderStarter(v ExpressValues) ([]starterFile, error) {
 		out = append(out, starterFile{name: path.Clean(name), data: data, mode: mode})
 	}
 	return out, nil
+}
+
+// markers are the values a starter file's "{{.Field}}" markers stand for.
+func (v ExpressValues) markers() map[string]string {
+	return map[string]string{
+		"Endpoint":      v.Endpoint,
+		"AppID":         v.AppID,
+		"AppSecret":     v.AppSecret,
+		"BaseURL":       v.BaseURL,
+		"SessionSecret": v.SessionSecret,
+	}
+}
+
+// fillMarkers replaces every "{{.Name}}" in src with values[Name], as text/template did for these
+// files, without linking text/template (whose reachable Execute keeps every exported method in
+// the binary). Any other "{{…}}", or a "{{" without its "}}", is an error. Values are inserted as
+// they are: they are not searched for markers.
+func fillMarkers(src string, values map[string]string) (string, error) {
+	var b strings.Builder
+	for {
+		before, rest, found := strings.Cut(src, "{{")
+		b.WriteString(before)
+		if !found {
+			return b.String(), nil
+		}
+		inner, after, closed := strings.Cut(rest, "}}")
+		if !closed {
+			return "", errors.New(`a "{{" without its "}}"`)
+		}
+		name, ok := strings.CutPrefix(inner, ".")
+		val, known := values[name]
+		if !ok || !known {
+			return "", fmt.Errorf("unknown marker {{%s}}", inner)
+		}
+		b.WriteString(val)
+		src = after
+	}
 }
 
 // writeFileAtomic writes data to a temporary file beside p, then renames it over p.

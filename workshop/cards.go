@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"html/template"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
 
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
+	"github.com/logto-twilio/logto-twilio/internal/htmlesc"
 )
 
 // CardVersion is the version of the card format.
@@ -121,7 +122,10 @@ func SheetText(c Card, cardFile string) string {
 	return b.String()
 }
 
-var sheetHTML = template.Must(template.New("sheet").Parse(`<!doctype html>
+// sheetHead and sheetTail wrap the sections of the printable sheet. It is written by hand, not
+// with html/template (a reachable template Execute keeps every exported method in the binary,
+// about 4 MiB); htmlesc escapes each value as html/template did (sheet_equal_test.go).
+const sheetHead = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>logto-twilio workshop cards</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:0;color:#111}
@@ -133,23 +137,30 @@ table{border-collapse:collapse;font-size:1.05em}td{padding:.3em 1em .3em 0;verti
 td.v{font-family:ui-monospace,monospace;word-break:break-all}
 .note{color:#555;margin-top:2em}
 </style></head><body>
-{{range .}}<section>
-<h1>logto-twilio workshop: {{.Card.Name}}</h1>
+`
+
+const sheetTail = "</body></html>\n"
+
+// writeSheetSection writes one card's printed page.
+func writeSheetSection(b *bytes.Buffer, e sheetEntry) {
+	file, port := htmlesc.Text(e.File), strconv.Itoa(e.Card.Port)
+	b.WriteString(`<section>
+<h1>logto-twilio workshop: ` + htmlesc.Text(e.Card.Name) + `</h1>
 <p>Your own Logto app for today. To set up SMS sign-in with it, run:</p>
-<pre>logto-twilio --preset {{.File}}</pre>
-<p>({{.File}} comes with this sheet; ask the facilitator if you do not have it.)</p>
+<pre>logto-twilio --preset ` + file + `</pre>
+<p>(` + file + ` comes with this sheet; ask the facilitator if you do not have it.)</p>
 <p>Without the file, run <code>logto-twilio</code> and, when it asks for the app, paste:</p>
 <table>
-<tr><td>Logto endpoint</td><td class="v">{{.Card.Endpoint}}</td></tr>
-<tr><td>App ID</td><td class="v">{{.Card.AppID}}</td></tr>
-<tr><td>App secret</td><td class="v">{{.Card.AppSecret}}</td></tr>
-<tr><td>Demo port</td><td class="v">{{.Card.Port}}</td></tr>
+<tr><td>Logto endpoint</td><td class="v">` + htmlesc.Text(e.Card.Endpoint) + `</td></tr>
+<tr><td>App ID</td><td class="v">` + htmlesc.Text(e.Card.AppID) + `</td></tr>
+<tr><td>App secret</td><td class="v">` + htmlesc.Text(e.Card.AppSecret) + `</td></tr>
+<tr><td>Demo port</td><td class="v">` + port + `</td></tr>
 </table>
-<p class="note">The demo then runs at http://localhost:{{.Card.Port}}; sign in there with your phone.
+<p class="note">The demo then runs at http://localhost:` + port + `; sign in there with your phone.
 This app works until the facilitator removes the workshop apps.</p>
 </section>
-{{end}}</body></html>
-`))
+`)
+}
 
 type sheetEntry struct {
 	Card Card
@@ -162,9 +173,11 @@ func writeSheet(path string, entries []sheetEntry) error {
 		return errors.New("workshop: no card to print")
 	}
 	var buf bytes.Buffer
-	if err := sheetHTML.Execute(&buf, entries); err != nil {
-		return fmt.Errorf("workshop: render the sheet: %w", err)
+	buf.WriteString(sheetHead)
+	for _, e := range entries {
+		writeSheetSection(&buf, e)
 	}
+	buf.WriteString(sheetTail)
 	if err := atomicfile.Write(path, buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("workshop: write the sheet: %w", err)
 	}

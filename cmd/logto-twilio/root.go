@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -64,8 +65,7 @@ func newRootCmd(a *app) *cobra.Command {
 		Short:   "Set up SMS (Twilio) sign-in with Logto",
 		Long:    rootLong,
 		Example: rootExample,
-		Args:    noArgs,
-		RunE:    a.runSetup,
+		// Args and RunE: below, with -v/--version.
 		// Flag errors are usage errors: exit code 2 and a pointer to --help.
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -74,7 +74,24 @@ func newRootCmd(a *app) *cobra.Command {
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetVersionTemplate("logto-twilio {{.Version}}\n")
+	// -v/--version is our flag, not cobra's (fang.WithoutVersion in execute): cobra prints
+	// "NAME version X" unless given a version template, and any template links text/template,
+	// whose reachable Execute keeps every exported method in the binary (4 MiB, issue 11).
+	var showVersion bool
+	root.Flags().BoolVarP(&showVersion, "version", "v", false, "version for logto-twilio")
+	root.Args = func(c *cobra.Command, args []string) error {
+		if showVersion {
+			return nil
+		}
+		return noArgs(c, args)
+	}
+	root.RunE = func(c *cobra.Command, args []string) error {
+		if showVersion {
+			_, err := fmt.Fprintf(c.OutOrStdout(), "logto-twilio %s\n", buildVersion())
+			return err //nolint:wrapcheck // a write to stdout
+		}
+		return a.runSetup(c, args)
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{cmd: c.CommandPath(), err: err}
 	})

@@ -104,7 +104,7 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	root := newRootCmd(a)
 	root.SetArgs(normaliseArgs(root, args))
 	err := fang.Execute(ctx, root,
-		fang.WithVersion(buildVersion()),
+		fang.WithoutVersion(), // -v/--version: newRootCmd
 		fang.WithErrorHandler(a.printError),
 	)
 	return exitCodeOf(err)
