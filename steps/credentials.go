@@ -58,6 +58,9 @@ func (s *credsStep) page() string {
 }
 
 func (s *credsStep) Guide() string {
+	if pr := s.st.Prefill.Preset; pr != nil {
+		return presetCredsGuide(pr)
+	}
 	return GuideText(s.ID()) + "\n\n" + s.instructions()
 }
 
@@ -101,6 +104,9 @@ func (s *credsStep) Form(env tui.FormEnv) *huh.Form {
 			s.appID = firstNonEmpty(p.M2MAppID, su.M2MAppID)
 			s.secret = firstNonEmpty(p.M2MAppSecret.Reveal(), s.st.Secrets.M2MAppSecret.Reveal())
 		}
+	}
+	if s.st.Prefill.Preset != nil && s.method == MethodManual {
+		return nil // the card's app: checked, not asked
 	}
 	idTitle, secretTitle := "M2M App ID", "M2M App secret" //nolint:gosec // field titles, not credentials
 	if s.method == MethodManual {

@@ -60,6 +60,9 @@ func (s *endpointStep) Form(env tui.FormEnv) *huh.Form {
 	if s.value == "" {
 		s.value = firstNonEmpty(s.st.Prefill.Endpoint, s.st.Setup.Endpoint, DefaultEndpoint)
 	}
+	if s.st.Prefill.Preset != nil {
+		return nil // the card's endpoint: checked, not asked
+	}
 	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("endpoint").
 		Title(tui.LineTitle(env, "Logto endpoint", s.value, false)).Placeholder(DefaultEndpoint).
 		Value(&s.value).Validate(orDefault(&s.value, validateEndpoint))))

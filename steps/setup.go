@@ -212,6 +212,10 @@ type Prefill struct {
 	// which comes with its secret): an Express project's .env often exports
 	// LOGTO_APP_ID for another app, and that must not steer this choice.
 	PickAppID string
+
+	// Preset is the workshop card of --preset (nil: none); UsePreset sets it
+	// with the card's answers. The steps it answers are passed over.
+	Preset *Preset
 }
 
 // PrefillFromEnv reads the conventional environment variables through getenv.

@@ -61,6 +61,12 @@ func (s *welcomeStep) Guide() string {
 		}
 		g += "\n\n" + sandboxNote
 	}
+	if pr := s.st.Prefill.Preset; pr != nil {
+		if i := strings.Index(g, "\n\nYou need:"); i >= 0 {
+			g = g[:i]
+		}
+		g += "\n\n" + presetWelcome(pr)
+	}
 	for _, p := range s.st.Problems {
 		g += "\n\n! " + p
 	}
@@ -128,5 +134,6 @@ func (s *welcomeStep) Execute(context.Context) (tui.Result, error) {
 		case ModeReverify:
 			s.st.Setup.Done = nil
 		}
+		applyPreset(s.st)
 	}}, nil
 }
