@@ -11,9 +11,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 )
 
 // SendSignInCode sends a sign-in verification code to phoneDigits (country code and
@@ -49,13 +50,10 @@ func SendSignInCode(ctx context.Context, hc *http.Client, e Endpoint, appID, red
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		return fmt.Errorf("logtoapi: %s: cookie jar: %w", op, err)
-	}
-	c := *hc // same transport and timeout; its own cookies; redirects are not followed
-	c.Jar = jar
+	c := *hc // same transport and timeout; redirects are not followed
+	c.Jar = nil
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	jar := &rawJar{}
 
 	verifier := make([]byte, 32)
 	state := make([]byte, 16)
@@ -72,7 +70,7 @@ func SendSignInCode(ctx context.Context, hc *http.Client, e Endpoint, appID, red
 		"code_challenge_method": {"S256"},
 		"prompt":                {"consent"},
 	}
-	status, body, err := expCall(ctx, &c, http.MethodGet, e.Issuer()+"/auth?"+q.Encode(), nil)
+	status, body, err := expCall(ctx, &c, jar, http.MethodGet, e.Issuer()+"/auth?"+q.Encode(), nil)
 	if err != nil {
 		return fmt.Errorf("logtoapi: %s: %w", op, err)
 	}
@@ -80,14 +78,14 @@ func SendSignInCode(ctx context.Context, hc *http.Client, e Endpoint, appID, red
 		return fmt.Errorf("logtoapi: %s: authorization request: %w", op, newAPIError(status, body, nil))
 	}
 	base := e.String()
-	if status, body, err = expCall(ctx, &c, http.MethodPut, base+"/api/experience",
+	if status, body, err = expCall(ctx, &c, jar, http.MethodPut, base+"/api/experience",
 		map[string]string{"interactionEvent": "SignIn"}); err != nil {
 		return fmt.Errorf("logtoapi: %s: %w", op, err)
 	}
 	if status != http.StatusNoContent && status != http.StatusOK {
 		return fmt.Errorf("logtoapi: %s: start the sign-in: %w", op, newAPIError(status, body, nil))
 	}
-	if status, body, err = expCall(ctx, &c, http.MethodPost, base+"/api/experience/verification/verification-code",
+	if status, body, err = expCall(ctx, &c, jar, http.MethodPost, base+"/api/experience/verification/verification-code",
 		map[string]any{"interactionEvent": "SignIn", "identifier": map[string]string{"type": "phone", "value": phoneDigits}}); err != nil {
 		return fmt.Errorf("logtoapi: %s: %w", op, err)
 	}
@@ -104,7 +102,7 @@ func SendSignInCode(ctx context.Context, hc *http.Client, e Endpoint, appID, red
 }
 
 // expCall sends one request with a JSON body (nil: none) and reads the answer.
-func expCall(ctx context.Context, c *http.Client, method, u string, in any) (int, []byte, error) {
+func expCall(ctx context.Context, c *http.Client, jar *rawJar, method, u string, in any) (int, []byte, error) {
 	var rd io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -121,11 +119,15 @@ func expCall(ctx context.Context, c *http.Client, method, u string, in any) (int
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if h := jar.header(req.URL.Path); h != "" {
+		req.Header.Set("Cookie", h)
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, nil, fmt.Errorf("%s %s: %w", method, req.URL.Path, err)
 	}
 	defer func() { _ = resp.Body.Close() }() // a read body; nothing to report
+	jar.store(resp.Header.Values("Set-Cookie"))
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil && !errors.Is(err, io.EOF) {
 		return 0, nil, fmt.Errorf("%s %s: read answer: %w", method, req.URL.Path, err)
@@ -140,4 +142,53 @@ func clipBody(b []byte) string {
 		return string(b[:n]) + "…"
 	}
 	return string(b)
+}
+
+// rawJar keeps the cookies of one sign-in flow as Logto sent them. Logto's cookies are
+// JSON ({"appId":"…"}), which net/http's cookie parser drops (a '"' is not a valid cookie
+// byte), so they are kept and sent back verbatim: name=value, by path, one host.
+type rawJar struct {
+	cookies []rawCookie
+}
+
+type rawCookie struct{ name, value, path string }
+
+// store reads Set-Cookie lines; an expired or empty cookie is removed.
+func (j *rawJar) store(lines []string) {
+	for _, line := range lines {
+		parts := strings.Split(line, ";")
+		name, value, ok := strings.Cut(strings.TrimSpace(parts[0]), "=")
+		if !ok || name == "" {
+			continue
+		}
+		path, gone := "/", value == ""
+		for _, a := range parts[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(a), "=")
+			switch strings.ToLower(k) {
+			case "path":
+				path = v
+			case "max-age":
+				gone = gone || strings.HasPrefix(v, "-") || v == "0"
+			case "expires":
+				if t, err := http.ParseTime(v); err == nil && t.Before(time.Now()) {
+					gone = true
+				}
+			}
+		}
+		j.cookies = slices.DeleteFunc(j.cookies, func(c rawCookie) bool { return c.name == name && c.path == path })
+		if !gone {
+			j.cookies = append(j.cookies, rawCookie{name, value, path})
+		}
+	}
+}
+
+// header is the Cookie header for a request to path.
+func (j *rawJar) header(path string) string {
+	var out []string
+	for _, c := range j.cookies {
+		if path == c.path || strings.HasPrefix(path, strings.TrimSuffix(c.path, "/")+"/") {
+			out = append(out, c.name+"="+c.value)
+		}
+	}
+	return strings.Join(out, "; ")
 }
