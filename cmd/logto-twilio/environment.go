@@ -36,6 +36,7 @@ var envPrefills = []envVar{
 // envBehaviour are the variables that change how logto-twilio runs.
 var envBehaviour = []envVar{
 	{"LOGTO_TWILIO_CONFIG_DIR", "where the setup and its secrets are saved (--config-dir wins; default: logto-twilio in your config directory, ~/.config/logto-twilio on Linux)"},
+	{"LOGTO_TWILIO_PRESET", "a workshop attendee's card file, like --preset (the flag wins)"},
 	{"NO_COLOR", "any value: no colours"},
 	{"ACCESSIBLE", "1: plain line-by-line prompts for screen readers and scripts (the same as --accessible; also whenever stdin or stdout is not a terminal)"},
 	{"TERM", "dumb: plain line-by-line prompts, no colours"},

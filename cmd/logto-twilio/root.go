@@ -83,6 +83,7 @@ func newRootCmd(a *app) *cobra.Command {
 	pf.BoolVarP(&a.opts.sandbox, "sandbox", "s", false, "run offline against built-in stand-ins of Logto and Twilio")
 	pf.BoolVar(&a.opts.accessible, "accessible", false, "plain line-by-line prompts (screen readers, scripts); also ACCESSIBLE=1, TERM=dumb")
 	pf.BoolVar(&a.opts.noBrowser, "no-browser", false, "print URLs instead of opening a browser")
+	pf.StringVar(&a.opts.preset, "preset", "", presetUsage)
 	// The root runs setup, so it takes setup's flags too.
 	addSetupFlags(root, &a.opts)
 

@@ -21,6 +21,9 @@ type options struct {
 	accessible bool
 	noBrowser  bool
 	configDir  string
+	// preset is --preset (a workshop card); presetDir the attendee's config
+	// directory it chose (see applyPreset).
+	preset, presetDir string
 
 	// setup's own.
 	endpoint      string
@@ -116,6 +119,9 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	prefill.TestPhone = o.testPhone
 	opener := newBrowserOpener(o.noBrowser, getenv)
 	prefill.NoBrowser = opener.disabled
+	if err := applyPreset(&o, &prefill, getenv); err != nil {
+		return err
+	}
 
 	deps, panel, cleanup, err := buildDeps(o, &prefill, getenv)
 	if err != nil {
