@@ -24,7 +24,7 @@ func attendeeAnswers(phone string) string { return "y\n" + phone + "\nn\n\n" }
 // process (the real command line, plain line mode: stdin is not a terminal) while
 // signing in on its demo as a browser would. It returns the exit code, the output and
 // the sign-in's error.
-func runAttendee(t testing.TB, r *workshopRoom, card, dir string, port int, phone string) (int, string, error) {
+func runAttendee(t testing.TB, r *workshopRoom, card, dir string, port int, phone string, env map[string]string) (int, string, error) {
 	t.Helper()
 	signedIn := make(chan error, 1)
 	go func() {
@@ -32,7 +32,7 @@ func runAttendee(t testing.TB, r *workshopRoom, card, dir string, port int, phon
 	}()
 	var out, errb bytes.Buffer
 	code := run([]string{"--preset", card, "--config-dir", dir, "--no-browser"},
-		strings.NewReader(attendeeAnswers(phone)), &out, &errb, envOf(map[string]string{"TERM": "dumb"}))
+		strings.NewReader(attendeeAnswers(phone)), &out, &errb, envOf(env))
 	var err error
 	select {
 	case err = <-signedIn:
@@ -76,7 +76,7 @@ func TestLoadAttendees(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			phone := fmt.Sprintf("+1415555%04d", i)
-			code, out, err := runAttendee(t, r, r.cards[i], filepath.Join(home, fmt.Sprint(i)), ports[i], phone)
+			code, out, err := runAttendee(t, r, r.cards[i], filepath.Join(home, fmt.Sprint(i)), ports[i], phone, map[string]string{"TERM": "dumb"})
 			results[i] = outcome{code, out, err}
 		})
 	}
