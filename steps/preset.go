@@ -138,8 +138,8 @@ func workshopSMSProblem(err error, port int) error {
 		case "oidc.invalid_client":
 			return problem("The workshop's Logto does not know the card's app",
 				"Ask the facilitator for a new card: the app may have been deleted.", err)
-		case "session.forbidden", "user.sign_in_method_not_enabled":
-			return problem("The workshop's Logto does not allow phone sign-in",
+		case "auth.forbidden":
+			return problem("The workshop's Logto does not allow sign-in now",
 				"Tell the facilitator: phone sign-in must be on (logto-twilio setup).", err)
 		}
 	}

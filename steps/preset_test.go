@@ -114,6 +114,7 @@ func TestPresetTestSMSProblems(t *testing.T) {
 		{"no connector", &logtoapi.APIError{Status: 400, Code: "connector.not_found"}, "has no SMS connector"},
 		{"port not registered", &logtoapi.APIError{Status: 400, Code: "oidc.invalid_redirect_uri"}, "no redirect URI for port 3007"},
 		{"app deleted", &logtoapi.APIError{Status: 400, Code: "oidc.invalid_client"}, "does not know the card's app"},
+		{"sign-in mode", &logtoapi.APIError{Status: 403, Code: "auth.forbidden"}, "does not allow sign-in now"},
 		{"other", errors.New("boom"), "could not send the code"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
