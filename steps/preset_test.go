@@ -47,8 +47,7 @@ func TestPresetLineTranscript(t *testing.T) {
 	p.UsePreset(testPreset())
 	st := NewState(p)
 	answers := []string{
-		"y",            // welcome: ready
-		"+15005550006", // test SMS phone
+		"+15005550006", // test SMS phone (the welcome asks nothing with a card)
 		"n",            // starter: no
 		"",             // summary
 	}

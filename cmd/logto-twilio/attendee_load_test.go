@@ -16,9 +16,9 @@ import (
 	"github.com/logto-twilio/logto-twilio/workshop"
 )
 
-// attendeeAnswers are what an attendee types in the plain line mode: start, the phone
-// for the test SMS, no Express starter, finish.
-func attendeeAnswers(phone string) string { return "y\n" + phone + "\nn\n\n" }
+// attendeeAnswers are what an attendee types in the plain line mode: the phone for the
+// test SMS, no Express starter, finish.
+func attendeeAnswers(phone string) string { return phone + "\nn\n\n" }
 
 // runAttendee runs `logto-twilio --preset card --config-dir dir --no-browser` in this
 // process (the real command line, plain line mode: stdin is not a terminal) while
