@@ -17,8 +17,10 @@ import (
 )
 
 func testPreset() Preset {
-	return Preset{File: "bookstore-07.yaml", Name: "Bookstore 07", Endpoint: "http://localhost:3001",
-		AppID: "app07", AppSecret: appSecret, Port: 3007}
+	return Preset{
+		File: "bookstore-07.yaml", Name: "Bookstore 07", Endpoint: "http://localhost:3001",
+		AppID: "app07", AppSecret: appSecret, Port: 3007,
+	}
 }
 
 // presetWorld is the fakes' world for an attendee: SendCode records its calls.

@@ -64,14 +64,15 @@ func TestE2EAttendeeFromCard(t *testing.T) {
 	demoURL := fmt.Sprintf("http://localhost:%d", port)
 	browser := e2etest.Chromium(t)
 	shown := e2etest.SignInByPhone(browser, t, e2etest.PhoneSignIn{
-		AppURL: demoURL, Number: phone,
-		Code: func(ctx context.Context) (string, error) { return r.nextCode(ctx, len(testSMS)) },
+		AppURL:   demoURL,
+		Number:   phone,
+		Code:     func(ctx context.Context) (string, error) { return r.nextCode(ctx, len(testSMS)) },
 		Diagnose: func() string { return "screen:\n" + tm.screen() },
 	})
 	if shown != phone {
 		t.Errorf("the demo shows phone %q, want %s", shown, phone)
 	}
-	s = tm.waitText("✓ Sign in for real — signed in as " + phone)
+	tm.waitText("✓ Sign in for real — signed in as " + phone)
 	tm.waitForm("Step 13/14 · Express starter")
 	press("Enter") // no starter
 	tm.waitForm("Step 14/14")
