@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/logto-twilio/logto-twilio/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
@@ -81,6 +82,16 @@ func applyPreset(st *State) {
 	su.M2MAppID = ""
 }
 
+// presetAgain is the command that runs the attendee's setup again: the card
+// chooses the attendee's own folder.
+func presetAgain(pr *Preset) string {
+	f := pr.File
+	if strings.ContainsAny(f, " '\"$`\\") {
+		f = "'" + strings.ReplaceAll(f, "'", `'\''`) + "'"
+	}
+	return "logto-twilio --preset " + f
+}
+
 // presetWelcome replaces the welcome's "You need" paragraph for an attendee.
 func presetWelcome(pr *Preset) string {
 	return fmt.Sprintf("Workshop card: %s, on %s. The workshop made your app and sends the SMS "+
@@ -117,8 +128,7 @@ func (s *testSMSStep) viaWorkshop(ctx context.Context, phone twiliosetup.Phone) 
 		return tui.Result{}, workshopSMSProblem(err, s.st.Port())
 	}
 	e164 := phone.E164()
-	const result = "sent through the workshop's connector"
-	return s.result(e164+" · "+result+" (a sign-in code: no need to type it)", func() {
+	return s.result(e164+" · a sign-in code, sent through the workshop's connector", func() {
 		s.st.Setup.TestPhone, s.st.Setup.TestResult = e164, "sent"
 		s.st.Setup.ConnectorAction = ConnectorKept
 	}), nil
