@@ -87,6 +87,35 @@ type Server struct {
 	oauth    *oauth2.Config
 	endSess  string
 	now      func() time.Time
+	// landing is closed when the browser has loaded the signed-in page
+	// after the last sign-in (nil: none pending); Close waits for it.
+	landing chan struct{}
+}
+
+// LandingGrace bounds how long Close waits for the browser to load the
+// signed-in page after a sign-in: the wizard may end the moment the sign-in
+// arrives, and the browser, redirected to the home page, must not find the
+// server gone.
+const LandingGrace = 5 * time.Second
+
+// signedIn notes that a sign-in was reported and the browser is on its way
+// to the home page.
+func (s *Server) signedIn() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.landing == nil {
+		s.landing = make(chan struct{})
+	}
+}
+
+// landed notes that the browser loaded the signed-in page.
+func (s *Server) landed() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.landing != nil {
+		close(s.landing)
+		s.landing = nil
+	}
 }
 
 // String describes the server without its secrets.
@@ -340,8 +369,21 @@ func (s *Server) discover(ctx context.Context) error {
 // sign-ins are not reported (the send never blocks the browser).
 func (s *Server) SignIns() <-chan SignIn { return s.signIns }
 
-// Close stops the server. It is safe to call more than once and before Start.
+// Close stops the server. After a sign-in it first waits (at most
+// LandingGrace) until the browser has loaded the signed-in page. It is safe
+// to call more than once and before Start.
 func (s *Server) Close() error {
+	s.mu.Lock()
+	l := s.landing
+	s.mu.Unlock()
+	if l != nil {
+		t := time.NewTimer(LandingGrace)
+		select {
+		case <-l:
+		case <-t.C:
+		}
+		t.Stop()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -494,6 +494,7 @@ func TestSignInsNeverBlock(t *testing.T) {
 		if p := get(t, c, http.MethodGet, cb.String()); p.status != http.StatusFound {
 			t.Fatalf("sign-in %d: status %d", i, p.status)
 		}
+		get(t, c, http.MethodGet, base+"/") // the browser lands on the home page
 	}
 	if got := len(s.SignIns()); got != cap(s.signIns) {
 		t.Errorf("%d sign-ins buffered, want %d", got, cap(s.signIns))
@@ -586,6 +587,7 @@ func TestStartContextOnlyBoundsDiscovery(t *testing.T) {
 	if p := get(t, c, http.MethodGet, cb.String()); p.status != http.StatusFound {
 		t.Fatalf("callback after the start ctx ended: %d %s", p.status, p.body)
 	}
+	get(t, c, http.MethodGet, strings.TrimSuffix(u, "/")+"/") // the browser lands on the home page
 }
 
 func TestPrintingNeverShowsSecrets(t *testing.T) {

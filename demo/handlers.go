@@ -160,6 +160,7 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.login(w, r, s.now(), &si)
+	s.signedIn()
 	select {
 	case s.signIns <- si:
 	default:
@@ -297,7 +298,11 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	s.pages.home(w, s.sessions.user(r, s.now()))
+	u := s.sessions.user(r, s.now())
+	s.pages.home(w, u)
+	if u != nil {
+		s.landed()
+	}
 }
 
 func (s *Server) fail(w http.ResponseWriter, p problem) {

@@ -132,6 +132,7 @@ func TestPendingSignInsAreBounded(t *testing.T) {
 	if p := get(t, c, http.MethodGet, cbs[len(cbs)-1]); p.status != http.StatusFound {
 		t.Errorf("the newest sign-in: %d, want 302 (%s)", p.status, p.body)
 	}
+	get(t, c, http.MethodGet, base+"/") // the browser lands on the home page
 }
 
 func TestSecurityHeaders(t *testing.T) {

@@ -188,6 +188,9 @@ func (p *Prefill) from(id string, prefilled bool) string {
 		return "from " + string(SourceSaved)
 	}
 	if s, ok := p.Sources[id]; ok {
+		if s == SourcePreset {
+			return "from the workshop card"
+		}
 		return "from " + string(s)
 	}
 	return "prefilled"

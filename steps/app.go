@@ -50,6 +50,9 @@ func (s *appStep) Skip() bool {
 
 // SkipNote: with the manual method the user creates the app in the Console.
 func (s *appStep) SkipNote() string {
+	if n := presetNote(s.st, s.id); n != "" {
+		return n
+	}
 	if s.st.Setup.Method == MethodManual {
 		return "not needed: you create the app in the Console"
 	}

@@ -60,11 +60,17 @@ func (b *base) Guide() string { return GuideText(b.id) }
 
 // Skip passes over a step that succeeded before when the user resumes.
 func (b *base) Skip() bool {
+	if presetNote(b.st, b.id) != "" {
+		return true // the workshop card answers it
+	}
 	return b.st.Mode == ModeResume && b.st.Setup.IsDone(b.id)
 }
 
 // SkipNote says why a step is passed over (tui.SkipNoter).
 func (b *base) SkipNote() string {
+	if n := presetNote(b.st, b.id); n != "" {
+		return n
+	}
 	if b.st.Mode == ModeResume && b.st.Setup.IsDone(b.id) {
 		return "done before"
 	}

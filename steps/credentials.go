@@ -58,6 +58,9 @@ func (s *credsStep) page() string {
 }
 
 func (s *credsStep) Guide() string {
+	if pr := s.st.Prefill.Preset; pr != nil {
+		return presetCredsGuide(pr)
+	}
 	return GuideText(s.ID()) + "\n\n" + s.instructions()
 }
 
@@ -92,6 +95,9 @@ func (s *credsStep) Actions() []tui.Action {
 
 func (s *credsStep) Form(env tui.FormEnv) *huh.Form {
 	s.init()
+	if s.st.Prefill.Preset != nil && s.method == MethodManual {
+		return nil // the card's app: checked, not asked
+	}
 	idTitle, secretTitle := "M2M App ID", "M2M App secret" //nolint:gosec // field titles, not credentials
 	if s.method == MethodManual {
 		idTitle, secretTitle = "App ID", "App secret"

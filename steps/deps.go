@@ -69,6 +69,9 @@ type Deps struct {
 	Discover func(ctx context.Context, e logtoapi.Endpoint) (logtoapi.Discovery, error)
 	// VerifyApp checks a pasted App ID and secret (manual method).
 	VerifyApp func(ctx context.Context, e logtoapi.Endpoint, appID, appSecret string) (logtoapi.AppCheck, error)
+	// SendCode asks Logto for a sign-in code to phoneDigits through an app's
+	// sign-in flow (logtoapi.SendSignInCode): an attendee's test SMS.
+	SendCode func(ctx context.Context, e logtoapi.Endpoint, appID, redirectURI, phoneDigits string) error
 	// NewLogto builds a Management API client (no request).
 	NewLogto func(e logtoapi.Endpoint, m2m logtoapi.M2MCredentials) (Logto, error)
 	// NewTwilio builds a Twilio client (no request).
@@ -100,6 +103,9 @@ func DefaultDeps(logtoHC, twilioHC *http.Client) Deps {
 		},
 		VerifyApp: func(ctx context.Context, e logtoapi.Endpoint, id, secret string) (logtoapi.AppCheck, error) {
 			return logtoapi.VerifyAppCredentials(ctx, logtoHC, e, id, secret)
+		},
+		SendCode: func(ctx context.Context, e logtoapi.Endpoint, appID, redirectURI, phone string) error {
+			return logtoapi.SendSignInCode(ctx, logtoHC, e, appID, redirectURI, phone)
 		},
 		NewLogto: func(e logtoapi.Endpoint, m2m logtoapi.M2MCredentials) (Logto, error) {
 			return logtoapi.New(e, m2m, logtoHC)

@@ -62,6 +62,9 @@ func validateEndpoint(v string) error {
 
 func (s *endpointStep) Form(env tui.FormEnv) *huh.Form {
 	s.init()
+	if s.st.Prefill.Preset != nil {
+		return nil // the card's endpoint: checked, not asked
+	}
 	return huh.NewForm(huh.NewGroup(huh.NewInput().Key("endpoint").
 		Title(tui.LineTitle(env, "Logto endpoint", s.value, false)).Placeholder(DefaultEndpoint).
 		Value(&s.value).Validate(orDefault(&s.value, validateEndpoint))))

@@ -228,6 +228,9 @@ type Prefill struct {
 	Answers map[string]string
 	// Sources says where each prefilled value came from, by answer ID.
 	Sources map[string]Source
+	// Preset is the workshop card of --preset (nil: none); UsePreset sets it
+	// with the card's answers. The steps it answers are passed over.
+	Preset *Preset
 }
 
 // PrefillFromEnv reads the conventional environment variables through getenv.

@@ -74,6 +74,9 @@ func (s *summaryStep) report() string {
 	if s.st.Setup.ExpressDir != "" {
 		g += "\n  cd " + s.st.Setup.ExpressDir + " && npm install && npm start   (the Express app)"
 	}
+	if pr := s.st.Prefill.Preset; pr != nil {
+		return g + "\n  " + presetAgain(pr) + "   (again, any time: check the sign-in again)"
+	}
 	g += "\n  logto-twilio   (again, any time: check everything or change credentials)"
 	return g
 }

@@ -93,6 +93,9 @@ func (s *testSMSStep) Execute(ctx context.Context) (tui.Result, error) {
 	if err != nil {
 		return tui.Result{}, problem("That phone number is not valid", "{key:edit} and "+s.phoneHint()+".", err)
 	}
+	if s.st.Prefill.Preset != nil {
+		return s.viaWorkshop(ctx, phone) // an attendee: through Logto, no M2M, no Twilio credentials
+	}
 	tw, err := s.twilio()
 	if err != nil {
 		return tui.Result{}, err

@@ -61,6 +61,12 @@ func (s *welcomeStep) Guide() string {
 		}
 		g += "\n\n" + sandboxNote
 	}
+	if pr := s.st.Prefill.Preset; pr != nil {
+		if i := strings.Index(g, "\n\nYou need:"); i >= 0 {
+			g = g[:i]
+		}
+		g += "\n\n" + presetWelcome(pr)
+	}
 	for _, p := range s.st.Problems {
 		g += "\n\n! " + p
 	}
@@ -84,6 +90,9 @@ func savedSummary(su *Setup) string {
 func (s *welcomeStep) Form(tui.FormEnv) *huh.Form {
 	if !s.st.Found {
 		s.choice, s.ready = ModeFresh, true
+		if s.st.Prefill.Preset != nil {
+			return nil // running with the card is the answer: straight on to the checks
+		}
 		return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("start").
 			Title("Ready to start?").Affirmative("Start").Negative("").Value(&s.ready).
 			Validate(func(ok bool) error {
@@ -120,6 +129,9 @@ func (s *welcomeStep) Execute(context.Context) (tui.Result, error) {
 		ModeResume:   "resuming where you stopped",
 		ModeReverify: "checking the saved setup again",
 	}[choice]
+	if pr := s.st.Prefill.Preset; pr != nil {
+		summary = "workshop card " + pr.Name + " · " + summary
+	}
 	return tui.Result{Summary: summary, Commit: func() {
 		s.st.Mode = choice
 		switch choice {
@@ -128,5 +140,6 @@ func (s *welcomeStep) Execute(context.Context) (tui.Result, error) {
 		case ModeReverify:
 			s.st.Setup.Done = nil
 		}
+		applyPreset(s.st)
 	}}, nil
 }

@@ -21,7 +21,10 @@ func againCommand(o options, sub string) string {
 	if o.sandbox {
 		parts = append(parts, "--sandbox")
 	}
-	if d := strings.TrimSpace(o.configDir); d != "" {
+	if p := strings.TrimSpace(o.preset); p != "" {
+		parts = append(parts, "--preset", shellQuote(p))
+	}
+	if d := strings.TrimSpace(o.configDir); d != "" && d != o.presetDir {
 		parts = append(parts, "--config-dir", shellQuote(d))
 	}
 	if !o.sandbox {

@@ -116,6 +116,7 @@ func newRootCmd(a *app) *cobra.Command {
 		a.opts.answers = ans
 		return nil
 	}
+	pf.StringVar(&a.opts.preset, "preset", "", presetUsage)
 	// The root runs setup, so it takes setup's flags too.
 	addSetupFlags(root, &a.opts)
 

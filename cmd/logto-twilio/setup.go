@@ -21,6 +21,9 @@ type options struct {
 	accessible bool
 	noBrowser  bool
 	configDir  string
+	// preset is --preset (a workshop card); presetDir the attendee's config
+	// directory it chose (see applyPreset).
+	preset, presetDir string
 	// secretsStore is --secrets-store ("" when not given).
 	secretsStore secretsStoreValue
 
@@ -128,6 +131,9 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	markFlags(&prefill, o)
 	opener := newBrowserOpener(o.noBrowser, getenv)
 	prefill.NoBrowser = opener.disabled
+	if err := applyPreset(&o, &prefill, getenv); err != nil {
+		return err
+	}
 
 	deps, panel, cleanup, err := buildDeps(o, &prefill, getenv)
 	if err != nil {

@@ -1,0 +1,160 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/logtoapi"
+	"github.com/logto-twilio/logto-twilio/tui"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
+)
+
+// Preset is a workshop attendee's card (`logto-twilio --preset card.yaml`, see
+// docs/workshop.md): the facilitator made the app and runs the shared Twilio connector
+// and phone sign-in. The attendee has no M2M app and no Twilio credentials, only
+// this app's ID and secret.
+type Preset struct {
+	File      string // the card's path, for messages
+	Name      string // the workshop app's name, e.g. "Bookstore 07"
+	Endpoint  string // the workshop's Logto
+	AppID     string // the workshop app
+	AppSecret Secret // its secret
+	Port      int    // the demo's port: the app's URIs are registered for it
+}
+
+// UsePreset makes p an attendee's run of the card pr: the card's endpoint, app and
+// port are the answers, and any M2M or Twilio credentials from the environment are
+// dropped (an attendee uses the workshop's, through Logto).
+func (p *Prefill) UsePreset(pr Preset) {
+	p.Endpoint, p.AppID, p.AppSecret, p.Port = pr.Endpoint, pr.AppID, pr.AppSecret, pr.Port
+	p.M2MAppID, p.M2MAppSecret = "", ""
+	p.TwilioAccountSID, p.TwilioAuthToken = "", ""
+	p.PickAppID = ""
+	cp := pr
+	p.Preset = &cp
+	for _, id := range []string{AnswerEndpoint, AnswerAppID, AnswerAppSecret, AnswerPort} {
+		p.SetSource(id, SourcePreset)
+	}
+}
+
+// presetNote is the note of a step the card answers ("" when the step runs): the
+// runner prints "– Title — note" and passes over it. The endpoint and app
+// credentials are not passed over: they are checked, without a question.
+func presetNote(st *State, id string) string {
+	pr := st.Prefill.Preset
+	if pr == nil {
+		return ""
+	}
+	switch id {
+	case "method":
+		return "the workshop made your app, " + pr.Name
+	case "app":
+		return "the workshop registered its URIs for port " + strconv.Itoa(pr.Port)
+	case "twilio":
+		return "the workshop's connector sends the codes"
+	case "service":
+		return "the workshop's Twilio connector has one"
+	case "templates":
+		return "the workshop's Twilio connector has them"
+	case "connector":
+		return "the workshop's shared Twilio connector, kept (the test SMS checks it)"
+	case "signin":
+		return "the workshop's Logto has phone sign-in on"
+	}
+	return ""
+}
+
+// applyPreset points the setup at the card's app (the welcome step calls it when the
+// run starts): the manual method (no Management API), the card's app name; another
+// app than the saved one is checked and proved again.
+func applyPreset(st *State) {
+	pr := st.Prefill.Preset
+	if pr == nil {
+		return
+	}
+	su := &st.Setup
+	if su.AppID != "" && su.AppID != pr.AppID {
+		su.Undo("credentials", "testsms", "verify")
+	}
+	su.Method = MethodManual
+	su.AppName = pr.Name
+	su.M2MAppID = ""
+}
+
+// presetAgain is the command that runs the attendee's setup again: the card
+// chooses the attendee's own folder.
+func presetAgain(pr *Preset) string {
+	f := pr.File
+	if strings.ContainsAny(f, " '\"$`\\") {
+		f = "'" + strings.ReplaceAll(f, "'", `'\''`) + "'"
+	}
+	return "logto-twilio --preset " + f
+}
+
+// presetWelcome replaces the welcome's "You need" paragraph for an attendee.
+func presetWelcome(pr *Preset) string {
+	return fmt.Sprintf("Workshop card: %s, on %s. The workshop made your app and sends the SMS "+
+		"codes with its own Twilio: you need only your phone. The wizard checks the card, sends "+
+		"you a test SMS through Logto, then you sign in in your browser.", pr.Name, pr.Endpoint)
+}
+
+// presetCredsGuide is the credentials step's text for an attendee: nothing to paste.
+func presetCredsGuide(pr *Preset) string {
+	return fmt.Sprintf("The card gives the app %s (App ID %s) and its secret. The wizard checks them "+
+		"with Logto's token endpoint; it needs no Management API access.", pr.Name, pr.AppID)
+}
+
+// viaWorkshop is the test SMS of an attendee: without Management API access the
+// wizard cannot run Logto's connector test, so it asks Logto for a sign-in code
+// the way the sign-in page does (logtoapi.SendSignInCode, through the card's app
+// and its registered redirect URI). Logto sends it through the tenant's SMS
+// connector, the workshop's shared Twilio connector, and answers only once the
+// connector sent it: that recognises the connector and is the test SMS. Delivery
+// is not followed (that needs the workshop's Twilio credentials).
+func (s *testSMSStep) viaWorkshop(ctx context.Context, phone twiliosetup.Phone) (tui.Result, error) {
+	e, err := s.endpoint()
+	if err != nil {
+		return tui.Result{}, err
+	}
+	if s.d.SendCode == nil {
+		return tui.Result{}, problem("This build cannot send a code through Logto", "", nil)
+	}
+	if s.st.Setup.AppID == "" {
+		return tui.Result{}, problem("The app is not checked yet", "Go back ({key:back}) to the app credentials.", nil)
+	}
+	err = s.d.SendCode(ctx, e, s.st.Setup.AppID, demo.RedirectURI(s.st.BaseURL()), phone.Digits())
+	if err != nil {
+		return tui.Result{}, workshopSMSProblem(err, s.st.Port())
+	}
+	e164 := phone.E164()
+	return s.result(e164+" · a sign-in code, sent through the workshop's connector", func() {
+		s.st.Setup.TestPhone, s.st.Setup.TestResult = e164, "sent"
+		s.st.Setup.ConnectorAction = ConnectorKept
+	}), nil
+}
+
+// workshopSMSProblem explains why Logto did not send the attendee's code.
+func workshopSMSProblem(err error, port int) error {
+	var ae *logtoapi.APIError
+	if errors.As(err, &ae) {
+		switch ae.Code {
+		case "connector.not_found":
+			return problem("The workshop's Logto has no SMS connector",
+				"Tell the facilitator: their Logto needs the Twilio connector (logto-twilio setup).", err)
+		case "oidc.invalid_redirect_uri":
+			return problem(fmt.Sprintf("The workshop app has no redirect URI for port %d", port),
+				"Ask the facilitator for a new card (logto-twilio workshop prepare registers the card's port).", err)
+		case "oidc.invalid_client":
+			return problem("The workshop's Logto does not know the card's app",
+				"Ask the facilitator for a new card: the app may have been deleted.", err)
+		case "auth.forbidden":
+			return problem("The workshop's Logto does not allow sign-in now",
+				"Tell the facilitator: phone sign-in must be on (logto-twilio setup).", err)
+		}
+	}
+	return explain("Logto could not send the code through the workshop's connector", err)
+}
