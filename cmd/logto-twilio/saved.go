@@ -36,6 +36,12 @@ func (a *app) openSaved() (*savedEnv, error) {
 	if a.opts.sandbox {
 		return a.openSandboxSaved()
 	}
+	// With a workshop card (--preset, LOGTO_TWILIO_PRESET) the saved setup is
+	// the attendee's own, in the folder the card's run uses.
+	var unused steps.Prefill
+	if err := applyPreset(&a.opts, &unused, a.getenv); err != nil {
+		return nil, err
+	}
 	store, err := storeFor(a.opts, a.getenv)
 	if err != nil {
 		return nil, err
