@@ -15,14 +15,13 @@ import (
 )
 
 // otherAnswers are the answer IDs of the commands besides setup (see
-// docs/answers.md): teardown and workshop read "yes"; rotate and workshop
-// read theirs through a.answer.
+// docs/answers.md): teardown, rotate and workshop read "yes"; rotate,
+// workshop and doctor read theirs through a.answer. A flag wins over its
+// answer.
 var otherAnswers = []string{
-	"yes",                  // teardown, workshop: go ahead without asking (like --yes)
-	"rotate.what",          // rotate: twilio, app-secret or m2m-secret
-	"new-twilio-token",     // rotate: the new Twilio Auth Token (secret)
-	"new-app-secret",       // rotate: the app's new secret, when set by hand (secret)
-	"new-m2m-secret",       // rotate: the M2M app's new secret (secret)
+	"yes",                  // teardown, rotate, workshop: go ahead without asking (like --yes)
+	"rotate.what",          // rotate: twilio, app-secret, m2m-secret (comma-separated)
+	"new-twilio-token",     // rotate: a Twilio Auth Token already rotated in Twilio's Console (secret)
 	"attendees",            // workshop prepare: how many attendees
 	"name-prefix",          // workshop prepare
 	"out",                  // workshop prepare: the cards' folder

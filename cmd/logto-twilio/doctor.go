@@ -42,6 +42,9 @@ func newDoctorCmd(a *app) *cobra.Command {
 		Example: doctorExample,
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if phone == "" {
+				phone = a.answer("doctor.send-test-sms")
+			}
 			if port < 0 || port > 65535 {
 				return usageErrorf(c, "--port %d: give a port between 1 and 65535", port)
 			}
@@ -81,9 +84,6 @@ func (a *app) runDoctor(c *cobra.Command, asJSON bool, phone string, port int) e
 		_, _ = a.stdout.Write(b)
 	} else {
 		fmt.Fprintln(a.stdout, rep.Text(a.width(), a.color()))
-		if !env.loaded.Found {
-			fmt.Fprintf(a.stdout, "Start with: %s\n", againCommand(a.opts, "setup"))
-		}
 	}
 	if rep.Failed() {
 		return withCode(exitFindings, nil)

@@ -116,6 +116,13 @@ func (a *app) runRotate(c *cobra.Command, f rotateFlags) error {
 		}
 	}
 	plan := rotate.Plan{Twilio: f.twilio, AppSecret: f.appSecret, M2MSecret: f.m2m, Expiry: expiry}
+	if plan == (rotate.Plan{Expiry: expiry}) && f.newToken == "" {
+		// No flags: the answers file may say (rotate.what, new-twilio-token).
+		if err := a.rotationFromAnswers(&plan); err != nil {
+			return &usageError{cmd: c.CommandPath(), err: err}
+		}
+	}
+	f.yes = f.yes || a.opts.yes || a.answer("yes") == "yes"
 	if f.newToken == "-" {
 		tok, err := a.readToken()
 		if err != nil {
@@ -156,8 +163,8 @@ func (a *app) runRotate(c *cobra.Command, f rotateFlags) error {
 	}
 
 	if plan == (rotate.Plan{Expiry: expiry}) && setup.Rotation == nil {
-		if !a.terminalIO() || a.opts.accessible {
-			return usageErrorf(c, "say what to rotate: --twilio, --app-secret and/or --m2m (or --new-twilio-token -)")
+		if !a.terminalIO() || a.opts.accessible || a.opts.nonInteractive {
+			return withCode(exitUsage, &steps.MissingInputError{Input: "what to rotate", Flag: "--twilio, --app-secret or --m2m", AnswerKey: "rotate.what"})
 		}
 		if plan, err = a.askRotation(ctx, setup, expiry); err != nil {
 			return err
@@ -298,4 +305,30 @@ func (a *app) rotateSignIn(c *cobra.Command, f rotateFlags, env *savedEnv, setup
 		return withCode(exitInterrupted, nil)
 	}
 	return err
+}
+
+// rotationFromAnswers fills plan from the answers file: rotate.what (a
+// comma-separated list of twilio, app-secret, m2m-secret) and
+// new-twilio-token (a token rotated in Twilio's Console already).
+func (a *app) rotationFromAnswers(plan *rotate.Plan) error {
+	for _, w := range strings.Split(a.answer("rotate.what"), ",") {
+		switch strings.TrimSpace(w) {
+		case "":
+		case rotate.WhatTwilio:
+			plan.Twilio = true
+		case rotate.WhatAppSecret:
+			plan.AppSecret = true
+		case rotate.WhatM2MSecret:
+			plan.M2MSecret = true
+		default:
+			return fmt.Errorf("answers file: rotate.what %q: give twilio, app-secret and/or m2m-secret, separated by commas", w)
+		}
+	}
+	if tok := twiliosetup.Clean(a.answer("new-twilio-token")); tok != "" {
+		if err := twiliosetup.ValidateAuthToken(tok); err != nil {
+			return errors.New("answers file: new-twilio-token is not an Auth Token (32 letters and digits)")
+		}
+		plan.NewTwilioToken, plan.Twilio = tok, false
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -62,6 +63,9 @@ logto-twilio workshop prepare --attendees 30 --name-prefix "Room B" --out ./room
 `,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if err := a.workshopAnswers(c, &cfg); err != nil {
+				return err
+			}
 			if cfg.Attendees < 1 || cfg.Attendees > workshop.MaxAttendees {
 				return usageErrorf(c, "--attendees %d: give the number of attendees, from 1 to %d", cfg.Attendees, workshop.MaxAttendees)
 			}
@@ -81,8 +85,30 @@ logto-twilio workshop prepare --attendees 30 --name-prefix "Room B" --out ./room
 	f.StringVarP(&cfg.OutDir, "out", "o", workshop.DefaultOutDir, "folder for the attendee cards")
 	f.IntVar(&cfg.Concurrency, "concurrency", workshop.DefaultConcurrency, "Logto calls in flight at once")
 	f.BoolVarP(&yes, "yes", "y", false, "run setup first without asking when the saved setup is not ready")
-	_ = c.MarkFlagRequired("attendees")
 	return c
+}
+
+// workshopAnswers fills what the flags left out from the answers file
+// (attendees, name-prefix, out); a flag wins over its answer.
+func (a *app) workshopAnswers(c *cobra.Command, cfg *workshop.Config) error {
+	if !c.Flags().Changed("attendees") {
+		if v := a.answer("attendees"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return usageErrorf(c, "answers file: attendees %q: give a number", v)
+			}
+			cfg.Attendees = n
+		} else {
+			return usageErrorf(c, "give the number of attendees with --attendees (e.g. --attendees 30) or the answer attendees")
+		}
+	}
+	if v := a.answer("name-prefix"); v != "" && !c.Flags().Changed("name-prefix") {
+		cfg.NamePrefix = v
+	}
+	if v := a.answer("out"); v != "" && !c.Flags().Changed("out") {
+		cfg.OutDir = v
+	}
+	return nil
 }
 
 func (a *app) runWorkshopPrepare(c *cobra.Command, flags workshop.Config, yes bool) error {
