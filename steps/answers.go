@@ -53,7 +53,7 @@ const (
 // SecretAnswers are the answer IDs whose values are secrets, in the
 // wizard's answers and in the other commands' (rotate's new values): an
 // answers file holding one must be private to its owner (mode 0600).
-var SecretAnswers = []string{AnswerM2MAppSecret, AnswerAppSecret, AnswerTwilioToken, "new-twilio-token", "new-app-secret", "new-m2m-secret"}
+var SecretAnswers = []string{AnswerM2MAppSecret, AnswerAppSecret, AnswerTwilioToken, "new-twilio-token"}
 
 // WizardAnswers are the answer IDs setup reads (templates.<UsageType>
 // besides).
