@@ -454,8 +454,10 @@ func (tm *tmux) run(args ...string) string {
 	return string(out)
 }
 
-func (tm *tmux) screen() string      { return tm.run("capture-pane", "-p", "-t", "w") }
+func (tm *tmux) screen() string { return tm.run("capture-pane", "-p", "-t", "w") }
+
 func (tm *tmux) keys(keys ...string) { tm.run(append([]string{"send-keys", "-t", "w"}, keys...)...) }
+
 func (tm *tmux) waitText(text string) string {
 	return tm.waitFor(strconv.Quote(text), func(s string) bool { return strings.Contains(s, text) })
 }
