@@ -50,7 +50,7 @@ func ParsePhone(input, defaultRegion string) (Phone, error) {
 	}
 	num, err := phonenumbers.Parse(s, region)
 	if err != nil {
-		return Phone{}, inputErr(ErrPhone, fmt.Sprintf("invalid phone number: %v", err))
+		return Phone{}, inputErr(ErrPhone, "invalid phone number: "+parseReason(err))
 	}
 	if num.GetExtension() != "" {
 		return Phone{}, inputErr(ErrPhone, "invalid phone number: remove the extension")
@@ -113,6 +113,20 @@ func isE164(s string) bool {
 		}
 	}
 	return true
+}
+
+// parseReason says why libphonenumber could not parse a number, in our own
+// words (its errors read "the phone number supplied is not a number").
+func parseReason(err error) string {
+	switch {
+	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
+		return "unknown country code (start with + and the country code, for example +1 for the US)"
+	case errors.Is(err, phonenumbers.ErrTooShortNSN), errors.Is(err, phonenumbers.ErrTooShortAfterIDD):
+		return "too short"
+	case errors.Is(err, phonenumbers.ErrNumTooLong):
+		return "too long"
+	}
+	return "use digits only, with the country code, for example +1 415 555 0100"
 }
 
 func possibleReason(r phonenumbers.ValidationResult) string {
