@@ -76,6 +76,11 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 	}
 	disc, err := s.d.Discover(ctx, e)
 	if err != nil {
+		var bad *logtoapi.DiscoveryError
+		if errors.As(err, &bad) { // something answered, but not Logto's document
+			what, next := bad.Explain()
+			return tui.Result{}, problem(what, next+" {key:edit} to fix it.", nil)
+		}
 		var ex explainer
 		if n, ok := classifyNet(err); ok && n.kind != netCanceled && !errors.As(err, &ex) {
 			next := "Is Logto running? Start it (a local Logto listens on port 3001), or {key:edit} to fix the address."
