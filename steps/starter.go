@@ -64,6 +64,11 @@ func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	if len(files) == 0 {
 		wrote = "nothing new in " + abs + " (its files were there already; none is overwritten)"
 	}
-	return s.result(fmt.Sprintf("%s; run: cd %s && npm install && npm start", wrote, dir),
+	run := fmt.Sprintf("%s; run: cd %s && npm install && npm start", wrote, dir)
+	if s.st.Prefill.Sandbox {
+		// The sandbox's stand-ins stop with the wizard.
+		run += " (start " + s.st.Again("sandbox serve") + " first: it keeps the sandbox's Logto up)"
+	}
+	return s.result(run,
 		func() { s.st.Setup.ExpressDir = dir }), nil
 }

@@ -1122,7 +1122,11 @@ func TestSummaryAndAll(t *testing.T) {
 	if !slices.Equal(ids, want) {
 		t.Fatalf("order %q", ids)
 	}
-	g := all[len(all)-1].Guide()
+	res, err := all[len(all)-1].Execute(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := res.Details
 	for _, s := range []string{"+15005550006", "setup.json", "http://localhost:3001"} {
 		if !strings.Contains(g, s) {
 			t.Errorf("summary lacks %q:\n%s", s, g)

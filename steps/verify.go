@@ -84,7 +84,8 @@ func (s *verifyStep) start(ctx context.Context) (Demo, string, error) {
 		var busy *demo.PortInUseError
 		if errors.As(err, &busy) || errors.Is(err, syscall.EADDRINUSE) {
 			return nil, "", problem("Cannot start the demo app", fmt.Sprintf("Another program uses port %d: stop it, "+
-				"or quit ({key:quit}) and run logto-twilio --port <a free port>; the wizard then registers that port too.", s.st.Port()), err)
+				"or quit ({key:quit}) and run %s --port <a free port>; the wizard then registers that port too.",
+				s.st.Port(), s.st.againWithoutPort("")), err)
 		}
 		return nil, "", explain("Cannot start the demo app", err)
 	}
