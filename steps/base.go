@@ -114,6 +114,9 @@ func (b *base) logto() (Logto, error) {
 }
 
 func (b *base) twilio() (Twilio, error) {
+	if err := b.twilioElsewhere(); err != nil {
+		return nil, err
+	}
 	c, err := b.d.NewTwilio(twiliosetup.Credentials{
 		AccountSID: b.st.Setup.TwilioAccountSID,
 		AuthToken:  b.st.Secrets.TwilioAuthToken.Reveal(),

@@ -2,6 +2,8 @@ package steps
 
 import (
 	"fmt"
+	"net"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -70,6 +72,62 @@ func TestFollowUpCommandsRepeatTheRunsFlags(t *testing.T) {
 		}
 		if !strings.Contains(res.Summary, "start logto-twilio sandbox serve --sandbox --config-dir /tmp/cfg --port 3005 first") {
 			t.Errorf("summary %q", res.Summary)
+		}
+	})
+}
+
+// TestTwilioBaseURLIsSaved (issue 14, item 2): the Twilio base URL is saved
+// with the setup; a later run without it is told what is missing instead of
+// "Twilio refused the credentials"; and when nothing answers, the step says
+// so rather than that the credentials were refused.
+func TestTwilioBaseURLIsSaved(t *testing.T) {
+	t.Parallel()
+	t.Run("saved", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st := NewState(Prefill{TwilioBaseURL: "http://127.0.0.1:4010"})
+		s := newTwilio(st, &w.deps)
+		s.sid, s.token = accountSID, twilioToken
+		res, err := s.Execute(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Commit()
+		if st.Setup.TwilioBaseURL != "http://127.0.0.1:4010" {
+			t.Fatalf("TwilioBaseURL %q", st.Setup.TwilioBaseURL)
+		}
+	})
+	t.Run("missing on resume", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st := readyState()
+		st.Prefill.Again = againFlags
+		st.Setup.TwilioBaseURL = "http://127.0.0.1:4010"
+		s := newTwilio(st, &w.deps)
+		s.sid, s.token = accountSID, twilioToken
+		_, err := s.Execute(t.Context())
+		wantProblem(t, err, "made with --twilio-base-url http://127.0.0.1:4010, and this run was not given it",
+			"--port 3005 --twilio-base-url http://127.0.0.1:4010")
+		if len(w.twilio.list()) != 0 {
+			t.Fatalf("Twilio was called: %q", w.twilio.list())
+		}
+		// The other steps' Twilio calls say the same.
+		if _, err := newService(st, &w.deps).twilio(); err == nil || !strings.Contains(err.Error(), "--twilio-base-url") {
+			t.Fatalf("service step: %v", err)
+		}
+	})
+	t.Run("nothing answered", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.twilio.errs["Account"] = fmt.Errorf("twiliosetup: account: %w",
+			&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)})
+		st := NewState(Prefill{TwilioBaseURL: "http://127.0.0.1:4010"})
+		s := newTwilio(st, &w.deps)
+		s.sid, s.token = accountSID, twilioToken
+		_, err := s.Execute(t.Context())
+		wantProblem(t, err, "Twilio did not answer at http://127.0.0.1:4010: nothing answers at that address", "Check your network")
+		if strings.Contains(err.Error(), "refused the credentials") {
+			t.Errorf("error %q: nothing answered, yet it says the credentials were refused", err)
 		}
 	})
 }
