@@ -52,7 +52,7 @@ func (s *endpointStep) Guide() string {
 }
 
 func validateEndpoint(v string) error {
-	_, err := logtoapi.ParseEndpoint(v)
+	_, err := logtoapi.ParseEndpoint(clean(v))
 	return err
 }
 
@@ -70,7 +70,7 @@ func (s *endpointStep) WaitingText() string {
 }
 
 func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
-	e, err := logtoapi.ParseEndpoint(s.value)
+	e, err := logtoapi.ParseEndpoint(clean(s.value))
 	if err != nil {
 		return tui.Result{}, problem("That is not a Logto address", "Type it like http://localhost:3001 or https://<tenant>.logto.app.", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
@@ -128,6 +129,64 @@ func TestTwilioBaseURLIsSaved(t *testing.T) {
 		wantProblem(t, err, "Twilio did not answer at http://127.0.0.1:4010: nothing answers at that address", "Check your network")
 		if strings.Contains(err.Error(), "refused the credentials") {
 			t.Errorf("error %q: nothing answered, yet it says the credentials were refused", err)
+		}
+	})
+}
+
+// TestCredentialsNeverShowASecret (issue 14, item 4): the M2M App ID and
+// secret swapped are caught by the ID's shape before any call; Logto's
+// echo of a client ID ("invalid client <id>") never shows what was typed
+// into the secret field; pasted quotes are trimmed the same way in every
+// field.
+func TestCredentialsNeverShowASecret(t *testing.T) {
+	t.Parallel()
+	const logtoSecret = "E736ooyaJwrKGFXUePSTQmv8a0hcdvso" // the shape of a real one (fixture 001)
+	newStep := func(w *world) (*State, *credsStep) {
+		st := NewState(Prefill{})
+		st.Setup.Endpoint, st.Setup.Method = "http://localhost:3001", MethodAuto
+		s := newCreds(st, &w.deps)
+		s.Form(tui.FormEnv{})
+		return st, s
+	}
+	t.Run("swapped", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		_, s := newStep(w)
+		s.appID, s.secret = logtoSecret, "schcd6fv8p7jad4k1udy3"
+		_, err := s.Execute(t.Context())
+		wantProblem(t, err, "this looks like a secret, not an App ID", "their own fields")
+		if strings.Contains(err.Error(), logtoSecret) || len(w.logto.list()) != 0 {
+			t.Fatalf("error %q, calls %q", err, w.logto.list())
+		}
+		if validateAppID(logtoSecret) == nil || strings.Contains(validateAppID(logtoSecret).Error(), logtoSecret) {
+			t.Fatalf("the form's validator: %v", validateAppID(logtoSecret))
+		}
+	})
+	t.Run("echo masked", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		// Logto echoes the client ID it does not know; here the secret
+		// field's value reached it.
+		w.logto.errs["CheckAccess"] = fmt.Errorf("logtoapi: token: %w", &logtoapi.APIError{
+			Status: 400, Code: "oidc.invalid_client", OAuth: "invalid_client", Details: "invalid client " + m2mSecret,
+		})
+		_, s := newStep(w)
+		s.appID, s.secret = "schcd6fv8p7jad4k1udy3", m2mSecret
+		_, err := s.Execute(t.Context())
+		wantProblem(t, err, "invalid client ••••", "App ID and App secret")
+	})
+	t.Run("quotes trimmed alike", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st, s := newStep(w)
+		s.appID, s.secret = " \"schcd6fv8p7jad4k1udy3\"\n", "'"+m2mSecret+"'\n"
+		res, err := s.Execute(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Commit()
+		if st.Setup.M2MAppID != "schcd6fv8p7jad4k1udy3" || st.Secrets.M2MAppSecret.Reveal() != m2mSecret {
+			t.Fatalf("saved %q and a secret of %d characters", st.Setup.M2MAppID, len(st.Secrets.M2MAppSecret.Reveal()))
 		}
 	})
 }

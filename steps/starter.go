@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"charm.land/huh/v2"
 
@@ -48,7 +47,7 @@ func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	if !s.write {
 		return s.result("not written", nil), nil
 	}
-	dir := strings.TrimSpace(s.dir)
+	dir := clean(s.dir)
 	files, err := s.d.WriteExpress(dir, demo.ExpressValues{
 		Endpoint: s.st.Setup.Endpoint, AppID: s.st.Setup.AppID,
 		AppSecret: s.st.Secrets.AppSecret.Reveal(), BaseURL: s.st.BaseURL(),

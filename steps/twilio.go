@@ -27,8 +27,8 @@ func newTwilio(st *State, d *Deps) *twilioStep {
 	return &twilioStep{base: base{id: "twilio", title: "Twilio credentials", st: st, d: d}}
 }
 
-func validateSID(v string) error   { return twiliosetup.ValidateAccountSID(twiliosetup.Clean(v)) }
-func validateToken(v string) error { return twiliosetup.ValidateAuthToken(twiliosetup.Clean(v)) }
+func validateSID(v string) error   { return twiliosetup.ValidateAccountSID(clean(v)) }
+func validateToken(v string) error { return twiliosetup.ValidateAuthToken(clean(v)) }
 
 func (s *twilioStep) Form(env tui.FormEnv) *huh.Form {
 	if s.sid == "" {
@@ -48,7 +48,7 @@ func (s *twilioStep) Form(env tui.FormEnv) *huh.Form {
 func (s *twilioStep) WaitingText() string { return "Checking the credentials with Twilio…" }
 
 func (s *twilioStep) Execute(ctx context.Context) (tui.Result, error) {
-	sid, token := twiliosetup.Clean(s.sid), twiliosetup.Clean(s.token)
+	sid, token := clean(s.sid), clean(s.token)
 	if err := validateSID(sid); err != nil {
 		return tui.Result{}, problem("That Account SID does not look right", "{key:edit}; it starts with AC and has 34 characters.", err)
 	}
