@@ -1,9 +1,12 @@
 package steps
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -187,6 +190,54 @@ func TestCredentialsNeverShowASecret(t *testing.T) {
 		res.Commit()
 		if st.Setup.M2MAppID != "schcd6fv8p7jad4k1udy3" || st.Secrets.M2MAppSecret.Reveal() != m2mSecret {
 			t.Fatalf("saved %q and a secret of %d characters", st.Setup.M2MAppID, len(st.Secrets.M2MAppSecret.Reveal()))
+		}
+	})
+}
+
+// TestSaveProblems (issue 14, item 3): a folder the system refuses to
+// write is named once with the fix; an existing secrets file others can
+// read is made private and the user is told.
+func TestSaveProblems(t *testing.T) {
+	t.Parallel()
+	t.Run("refused write", func(t *testing.T) {
+		t.Parallel()
+		// Tests may run as root, which writes anywhere: the refusal is made.
+		cause := fmt.Errorf("steps: write x: %w", &os.PathError{Op: "open", Path: "/ro/cfg/.setup.json.1.tmp", Err: syscall.EACCES})
+		err := explain("", saveFailure("/ro/cfg", cause))
+		var se *SaveError
+		if !errors.As(err, &se) {
+			t.Fatalf("%v: not a SaveError", err)
+		}
+		wantProblem(t, err, "cannot save in /ro/cfg: it is not writable", "--config-dir <a writable folder>")
+		if p := err.(*Problem); !strings.Contains(p.Hint(), "chmod u+w /ro/cfg") || strings.Contains(err.Error(), ".tmp") {
+			t.Errorf("error %q, hint %q", err, p.Hint())
+		}
+		if saveFailure("/x", nil) != nil {
+			t.Error("no failure became one")
+		}
+	})
+	t.Run("readable secrets", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		path := filepath.Join(dir, SecretsFile)
+		if err := os.WriteFile(path, []byte(`{"version":1}`), 0o644); err != nil { //nolint:gosec // the case under test
+			t.Fatal(err)
+		}
+		l, err := Store{Dir: dir}.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := path + " was readable by other users (mode 0644); it is now 0600."
+		if !slices.Contains(l.Problems, want) {
+			t.Errorf("problems %q, want %q", l.Problems, want)
+		}
+		fi, err := os.Stat(path)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("mode %v, %v", fi.Mode(), err)
+		}
+		// Said once: the next load has nothing to say.
+		if l, _ := (Store{Dir: dir}).Load(); len(l.Problems) != 0 {
+			t.Errorf("problems again: %q", l.Problems)
 		}
 	})
 }

@@ -111,7 +111,7 @@ func Checkpoint(st *State, store *Store) func(stepID string) func() error {
 			}
 			if err := store.WriteFiles(sb, kb); err != nil {
 				// The runner shows it: plain words, the cause kept for errors.Is.
-				return &Problem{Err: err}
+				return explain("", err)
 			}
 			return nil
 		}

@@ -49,6 +49,9 @@ type Loaded struct {
 // moved to <name>.bak and reported in Problems, never a crash.
 func (s Store) Load() (Loaded, error) {
 	var l Loaded
+	if p := tightenSecrets(s.Dir); p != "" {
+		l.Problems = append(l.Problems, p)
+	}
 	found, prob, err := s.read(SetupFile, &l.Setup, "the wizard starts fresh")
 	if err != nil {
 		return Loaded{}, err
@@ -144,12 +147,12 @@ func (s Store) Save(setup Setup, sec Secrets) error {
 // goroutine and writes them later with this.
 func (s Store) WriteFiles(setupJSON, secretsJSON []byte) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return fmt.Errorf("steps: create %s: %w", s.Dir, err)
+		return saveFailure(s.Dir, fmt.Errorf("steps: create %s: %w", s.Dir, err))
 	}
 	if err := writeAtomic(filepath.Join(s.Dir, SecretsFile), secretsJSON); err != nil {
-		return err
+		return saveFailure(s.Dir, err)
 	}
-	return writeAtomic(filepath.Join(s.Dir, SetupFile), append(setupJSON, '\n'))
+	return saveFailure(s.Dir, writeAtomic(filepath.Join(s.Dir, SetupFile), append(setupJSON, '\n')))
 }
 
 // Reset removes both files (start over). Missing files are fine.

@@ -111,6 +111,7 @@ type Model struct {
 	progressDone <-chan struct{} // the running step's context's Done
 
 	saver   *saver
+	saveErr string // the save failure shown already (not shown again)
 	saveSeq int
 	latest  func() error // the newest checkpoint's persist func
 }
@@ -228,8 +229,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case RefreshPanel:
 		return m, nil
 	case saveFailedMsg:
-		return m, m.println(m.styles.Error.UnsetBorderStyle().UnsetPadding().
-			Render(notSavedLine(m.steps, msg.step, msg.err)))
+		return m, m.saveFailed(msg)
 	case loadedMsg:
 		if msg.step != m.idx || msg.attempt != m.attempt || m.phase != PhaseLoading {
 			return m, nil // stale

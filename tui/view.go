@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -208,4 +209,21 @@ func (m *Model) fitHelp(b []key.Binding, width int) string {
 	}
 	h.SetWidth(width)
 	return h.ShortHelpView(b) // cuts whole keys, from the end, if still too wide
+}
+
+// saveFailed prints that a checkpoint failed, with the error's hint,
+// wrapped at spaces to the terminal's width. The same failure again (a
+// read-only folder fails every step) is not printed again.
+func (m *Model) saveFailed(msg saveFailedMsg) tea.Cmd {
+	text := errorText(msg.err)
+	if text == m.saveErr {
+		return nil
+	}
+	m.saveErr = text
+	line := notSavedLine(m.steps, msg.step, msg.err)
+	var h Hinter
+	if errors.As(msg.err, &h) && h.Hint() != "" && m.idx < len(m.steps) {
+		line += " " + m.renderer(m.steps[m.idx]).Render(h.Hint())
+	}
+	return m.println(m.styles.Error.UnsetBorderStyle().UnsetPadding().Render(hangingWrap(line, m.width)))
 }
