@@ -138,6 +138,13 @@ func TestStepFrames(t *testing.T) {
 					t.Errorf("line %d is %d wide: %q", n, utf8.RuneCountInString(l), l)
 				}
 			}
+			// Every key the step offers is on the help line (issue 14, item 5).
+			help := lines[len(lines)-1]
+			for _, act := range shown.Actions(shown{step}) {
+				if act.Key.Enabled() && !strings.Contains(help, act.Key.Help().Key+" "+act.Key.Help().Desc) {
+					t.Errorf("the help line lacks %q: %q", act.Key.Help().Key+" "+act.Key.Help().Desc, help)
+				}
+			}
 			if strings.HasPrefix(id, "summary") && strings.Contains(frame, "…") {
 				t.Errorf("the summary is cut:\n%s", frame)
 			}

@@ -93,6 +93,8 @@ type Model struct {
 	// status is the latest text the running Load or Execute sent with
 	// Report ("" until it sends one).
 	status string
+	// notice is what the last action said (see Notice), until a key.
+	notice string
 
 	spin   spinner.Model
 	help   help.Model
@@ -228,6 +230,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.waitProgress(msg.p, msg.step, msg.attempt)
 	case RefreshPanel:
 		return m, nil
+	case Notice:
+		m.notice = string(msg)
+		return m, nil
 	case saveFailedMsg:
 		return m, m.saveFailed(msg)
 	case loadedMsg:
@@ -270,6 +275,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	m.notice = "" // an action's notice lasts until the next key
 	if key.Matches(msg, m.keys.Quit) {
 		return m.interrupt()
 	}

@@ -2,11 +2,16 @@ package tui
 
 import (
 	"fmt"
+	"image/color"
+	"math"
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 )
 
 // TestSaveFailureShownOnceWithItsFix (issue 14, item 3): a folder that
@@ -33,5 +38,122 @@ func TestSaveFailureShownOnceWithItsFix(t *testing.T) {
 	}
 	if _, cmd := m.Update(saveFailedMsg{step: "b", err: err}); cmd != nil {
 		t.Errorf("the same failure is printed again: %s", ansi.Strip(fmt.Sprint(cmd())))
+	}
+}
+
+// luminance is WCAG 2's relative luminance of c.
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	lin := func(v uint32) float64 {
+		s := float64(v) / 0xffff
+		if s <= 0.03928 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// contrast is WCAG 2's contrast ratio of two colours.
+func contrast(a, b color.Color) float64 {
+	la, lb := luminance(a), luminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// TestHelpLineContrast (issue 14, item 5): the help line's texts and the
+// form's buttons and placeholders are readable: at least 3:1 against the
+// terminal's background (black or white) or their own background.
+func TestHelpLineContrast(t *testing.T) {
+	t.Parallel()
+	for _, dark := range []bool{true, false} {
+		bg := color.Color(color.White)
+		if dark {
+			bg = color.Black
+		}
+		st := NewStyles(dark)
+		form := formTheme.Theme(dark)
+		checks := map[string]lipgloss.Style{
+			"help key": st.Help.ShortKey, "help text": st.Help.ShortDesc, "help separator": st.Help.ShortSeparator,
+			"focused button": form.Focused.FocusedButton, "placeholder": form.Focused.TextInput.Placeholder,
+			"muted": st.Muted, "hint": st.Hint,
+		}
+		for name, s := range checks {
+			fg := s.GetForeground()
+			back := bg
+			if _, none := s.GetBackground().(lipgloss.NoColor); !none && s.GetBackground() != nil {
+				back = s.GetBackground()
+			}
+			if _, none := fg.(lipgloss.NoColor); none || fg == nil {
+				continue // the terminal's own colour
+			}
+			if c := contrast(fg, back); c < 3 {
+				t.Errorf("dark=%v %s: contrast %.2f:1, below 3:1", dark, name, c)
+			}
+		}
+	}
+}
+
+// TestTooSmallAsksForALargerTerminal (issue 14, item 5): below the
+// minimum size the frame is one notice that fits (no question scrolled
+// off); at the minimum the question is back. Golden at 40×10.
+func TestTooSmallAsksForALargerTerminal(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, &fakeStep{id: "a", title: "Endpoint", guide: "Where is your Logto?"})
+	m.Update(tea.WindowSizeMsg{Width: 40, Height: 10})
+	frame := view(m)
+	lines := strings.Split(frame, "\n")
+	if len(lines) > 10 || !strings.Contains(strings.Join(strings.Fields(frame), " "), "Make the terminal larger: logto-twilio needs 50×14, this one is 40×10.") {
+		t.Fatalf("frame at 40×10:\n%s", frame)
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) > 40 {
+			t.Errorf("line wider than 40: %q", l)
+		}
+	}
+	golden.RequireEqual(t, frame)
+	m.Update(tea.WindowSizeMsg{Width: MinWidth, Height: MinHeight})
+	if f := view(m); !strings.Contains(f, "Endpoint value") || strings.Contains(f, "larger") {
+		t.Fatalf("frame at the minimum size:\n%s", f)
+	}
+}
+
+// TestActionNoticeAnswersTheKey (issue 14, item 5): an action's Notice
+// ("could not open…") shows under the step until the next key.
+func TestActionNoticeAnswersTheKey(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, actionStep{&fakeStep{id: "a", title: "A"}})
+	m.Update(Notice("Could not open a browser: open http://localhost:3002/console yourself."))
+	if f := view(m); !strings.Contains(f, "Could not open a browser") {
+		t.Fatalf("no notice:\n%s", f)
+	}
+	m.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	if f := view(m); strings.Contains(f, "Could not open a browser") {
+		t.Fatalf("the notice outlived the next key:\n%s", f)
+	}
+}
+
+// TestHelpKeepsTheStepsActions (issue 14, item 5): at 80 columns the
+// step's actions stay on the help line; other keys give way first.
+func TestHelpKeepsTheStepsActions(t *testing.T) {
+	t.Parallel()
+	acts := []Action{
+		{ID: "open", Key: key.NewBinding(key.WithKeys("alt+o"), key.WithHelp("alt+o", "open Console"))},
+		{ID: "copy-redirect", Key: key.NewBinding(key.WithKeys("alt+y"), key.WithHelp("alt+y", "copy redirect URI"))},
+		{ID: "copy-logout", Key: key.NewBinding(key.WithKeys("alt+u"), key.WithHelp("alt+u", "copy sign-out URI"))},
+	}
+	m := newTestModel(t, &fakeStep{id: "z", title: "Z", noForm: true}, actionStep{&fakeStep{id: "a", title: "A", actions: acts}})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.history = []int{0} // as after a first step: ctrl+b back is offered too
+	m.idx = 1
+	m.showForm()
+	lines := strings.Split(view(m), "\n")
+	help := lines[len(lines)-1]
+	for _, a := range acts {
+		if h := a.Key.Help(); !strings.Contains(help, h.Key+" "+h.Desc) {
+			t.Errorf("help line %q lacks %q", help, h.Key+" "+h.Desc)
+		}
 	}
 }
