@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/logto-twilio/logto-twilio/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
@@ -238,6 +240,71 @@ func TestSaveProblems(t *testing.T) {
 		// Said once: the next load has nothing to say.
 		if l, _ := (Store{Dir: dir}).Load(); len(l.Problems) != 0 {
 			t.Errorf("problems again: %q", l.Problems)
+		}
+	})
+}
+
+// failingOpener has no browser to open.
+type failingOpener struct{}
+
+func (failingOpener) Open(string) error { return errors.New("no browser") }
+
+// TestActionsAnswer (issue 14, item 5): alt+o says when nothing could
+// open; alt+y says what it sent; the sandbox offers no Console.
+func TestActionsAnswer(t *testing.T) {
+	t.Parallel()
+	find := func(acts []tui.Action, id string) tui.Action {
+		for _, a := range acts {
+			if a.ID == id {
+				return a
+			}
+		}
+		t.Fatalf("no action %q", id)
+		return tui.Action{}
+	}
+	t.Run("open fails", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		w.deps.Open = failingOpener{}
+		st := readyState()
+		act := find(newVerify(st, &w.deps).Actions(), actOpen)
+		if msg := act.Run()(); msg != tui.Notice("Could not open a browser: open http://localhost:3000 yourself.") {
+			t.Fatalf("alt+o answered %#v", msg)
+		}
+	})
+	t.Run("copy says so", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		act := find(newVerify(readyState(), &w.deps).Actions(), actCopyURL)
+		msg, ok := act.Run()().(tea.BatchMsg)
+		if !ok {
+			t.Fatalf("alt+y: %T", msg)
+		}
+		var notice tui.Notice
+		for _, c := range msg {
+			if n, ok := c().(tui.Notice); ok {
+				notice = n
+			}
+		}
+		if !strings.Contains(string(notice), "Sent to the clipboard") {
+			t.Fatalf("alt+y answered %q", notice)
+		}
+	})
+	t.Run("sandbox has no Console", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld()
+		st := readyState()
+		st.Prefill.Sandbox = true
+		for _, s := range All(st, w.deps) {
+			a, ok := s.(tui.Actioner)
+			if !ok {
+				continue
+			}
+			for _, act := range a.Actions() {
+				if act.Key.Enabled() && strings.Contains(act.Key.Help().Desc, "Console") {
+					t.Errorf("step %s offers %q in the sandbox", s.ID(), act.Key.Help().Desc)
+				}
+			}
 		}
 	})
 }
