@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/synctest"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -307,4 +309,44 @@ func TestActionsAnswer(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestVerifyPicksUpALateSignIn (issue 14, item 6): the wait says how long
+// it lasts; a sign-in that arrives after the timeout box is picked up by
+// WatchLate (the demo app still runs); without a running demo app there is
+// nothing to watch.
+func TestVerifyPicksUpALateSignIn(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld()
+		st := readyState()
+		s := newVerify(st, &w.deps)
+		if !strings.Contains(s.WaitingText(), "Waiting up to 15 minutes for the sign-in") {
+			t.Errorf("waiting text %q", s.WaitingText())
+		}
+		if _, ok := s.WatchLate(t.Context()); ok {
+			t.Fatal("WatchLate without a demo app gave a result")
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), s.Timeout())
+		defer cancel()
+		if _, err := s.Execute(ctx); err == nil {
+			t.Fatal("no timeout")
+		}
+		w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
+		res, ok := s.WatchLate(t.Context())
+		if !ok {
+			t.Fatal("the late sign-in was not picked up")
+		}
+		res.Commit()
+		if st.Setup.SignedInPhone != "+15005550006" || !st.Setup.IsDone("verify") {
+			t.Fatalf("signed in %q, done %q", st.Setup.SignedInPhone, st.Setup.Done)
+		}
+		// The watch ends with its context.
+		ctx2, cancel2 := context.WithCancel(t.Context())
+		cancel2()
+		if _, ok := s.WatchLate(ctx2); ok {
+			t.Fatal("a cancelled watch gave a result")
+		}
+	})
+	var _ tui.LateWatcher = (*verifyStep)(nil)
 }

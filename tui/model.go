@@ -255,9 +255,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stopRunning()
 		if msg.err != nil {
 			m.fail(PhaseRunning, msg.err)
-			return m, nil
+			return m, m.watchLate()
 		}
 		return m, m.commit(msg.res)
+	case lateMsg:
+		return m, m.late(msg)
 	case spinner.TickMsg:
 		if m.phase != PhaseLoading && m.phase != PhaseRunning {
 			return m, nil
@@ -309,9 +311,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return m.run()
 		case key.Matches(msg, m.keys.Edit) && m.failedIn == PhaseRunning && m.hasForm:
+			m.stopRunning() // a LateWatcher's wait ends
 			return m.showForm()
 		case key.Matches(msg, m.keys.Skip):
 			if o, ok := m.steps[m.idx].(Optional); ok {
+				m.stopRunning()
 				return m.commitAs(o.SkipResult(), true)
 			}
 		}

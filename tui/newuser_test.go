@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"image/color"
 	"math"
@@ -155,5 +156,48 @@ func TestHelpKeepsTheStepsActions(t *testing.T) {
 		if h := a.Key.Help(); !strings.Contains(help, h.Key+" "+h.Desc) {
 			t.Errorf("help line %q lacks %q", help, h.Key+" "+h.Desc)
 		}
+	}
+}
+
+// lateStep fails, and then delivers a result late through WatchLate.
+type lateStep struct {
+	*fakeStep
+	late chan Result
+}
+
+func (s lateStep) WatchLate(ctx context.Context) (Result, bool) {
+	select {
+	case r := <-s.late:
+		return r, true
+	case <-ctx.Done():
+		return Result{}, false
+	}
+}
+
+// TestLateResultAfterTheFailureBox (issue 14, item 6): a sign-in that
+// arrives after the timeout box is committed at once; retry stops the
+// watch, and a late result of an earlier attempt is dropped.
+func TestLateResultAfterTheFailureBox(t *testing.T) {
+	t.Parallel()
+	s := lateStep{&fakeStep{id: "verify", title: "Sign in", noForm: true}, make(chan Result, 1)}
+	m := newTestModel(t, s, &fakeStep{id: "next", title: "Next"})
+	_, cmd := m.Update(resultMsg{step: 0, attempt: m.attempt, err: hintErr{msg: "No sign-in arrived in 15 minutes"}})
+	if m.Phase() != PhaseFailed || cmd == nil {
+		t.Fatalf("phase %v, watch %v", m.Phase(), cmd != nil)
+	}
+	s.late <- Result{Summary: "signed in as +15005550006"}
+	msg := cmd()
+	m.Update(msg)
+	if m.Index() != 1 {
+		t.Fatalf("the late sign-in was not committed: step %d phase %v", m.Index(), m.Phase())
+	}
+	// A late result of an attempt the user retried is stale.
+	m2 := newTestModel(t, lateStep{&fakeStep{id: "verify", title: "Sign in", noForm: true}, make(chan Result)})
+	m2.Update(resultMsg{step: 0, attempt: m2.attempt, err: hintErr{msg: "timeout"}})
+	old := lateMsg{step: 0, attempt: m2.attempt, res: Result{Summary: "late"}}
+	m2.Update(press("enter"))
+	m2.Update(old)
+	if m2.Index() != 0 || m2.Phase() != PhaseRunning {
+		t.Fatalf("a stale late result was committed: step %d phase %v", m2.Index(), m2.Phase())
 	}
 }
