@@ -213,7 +213,8 @@ func TestSaveProblems(t *testing.T) {
 			t.Fatalf("%v: not a SaveError", err)
 		}
 		wantProblem(t, err, "cannot save in /ro/cfg: it is not writable", "--config-dir <a writable folder>")
-		if p := err.(*Problem); !strings.Contains(p.Hint(), "chmod u+w /ro/cfg") || strings.Contains(err.Error(), ".tmp") {
+		var p *Problem
+		if !errors.As(err, &p) || !strings.Contains(p.Hint(), "chmod u+w /ro/cfg") || strings.Contains(err.Error(), ".tmp") {
 			t.Errorf("error %q, hint %q", err, p.Hint())
 		}
 		if saveFailure("/x", nil) != nil {
@@ -224,7 +225,7 @@ func TestSaveProblems(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
 		path := filepath.Join(dir, SecretsFile)
-		if err := os.WriteFile(path, []byte(`{"version":1}`), 0o644); err != nil { //nolint:gosec // the case under test
+		if err := os.WriteFile(path, []byte(`{"version":1}`), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		l, err := Store{Dir: dir}.Load()
