@@ -426,6 +426,7 @@ func TestTwilio(t *testing.T) {
 	}{
 		{name: "ok trial", sid: " " + accountSID + "\n", token: twilioToken},
 		{name: "bad sid", sid: "XX123", token: twilioToken, text: "Account SID does not look right"},
+		{name: "api key sid", sid: "SK0123456789abcdef0123456789abcdef", token: twilioToken, text: "that is an API key SID (SK…), not the Account SID"},
 		{name: "bad token", sid: accountSID, token: "short", text: "Auth Token does not look right"},
 		{name: "refused", sid: accountSID, token: twilioToken, err: authErr, text: "do not match", hint: "Copy both again"},
 	}
