@@ -177,8 +177,8 @@ func (b *base) copyAction(id, keys, help, show string, text func() string) tui.A
 				// The terminal copies (OSC 52) and never says whether it
 				// did: say what was sent, and what to do if nothing was.
 				return tea.Batch(tea.SetClipboard(t), func() tea.Msg {
-					return tui.Notice("Sent to the clipboard through the terminal (" + help + "); if nothing " +
-						"was copied, your terminal does not allow it: copy it from the screen.")
+					return tui.Notice("Sent the " + strings.TrimPrefix(help, "copy ") + " to the clipboard; if " +
+						"nothing was copied, your terminal does not allow it: copy it from the screen.")
 				})
 			}
 			cb := b.d.Clipboard
@@ -186,7 +186,7 @@ func (b *base) copyAction(id, keys, help, show string, text func() string) tui.A
 				if err := cb.Copy(t); err != nil {
 					return tui.Notice("Could not copy to the clipboard: copy it from the screen.")
 				}
-				return tui.Notice("Copied (" + help + ").")
+				return tui.Notice("Copied the " + strings.TrimPrefix(help, "copy ") + ".")
 			}
 		},
 	}
