@@ -351,3 +351,20 @@ func TestVerifyPicksUpALateSignIn(t *testing.T) {
 	})
 	var _ tui.LateWatcher = (*verifyStep)(nil)
 }
+
+// TestWelcomeSaysTheTwilioBaseURLIsMissing (issue 14, item 2).
+func TestWelcomeSaysTheTwilioBaseURLIsMissing(t *testing.T) {
+	t.Parallel()
+	st := readyState()
+	st.Found = true
+	st.Prefill.Again = againFlags
+	st.Setup.TwilioBaseURL = "http://127.0.0.1:4010"
+	g := (tui.FormEnv{}).Render(newWelcome(st, &Deps{}).Guide())
+	if !strings.Contains(g, "run logto-twilio --sandbox --config-dir /tmp/cfg --port 3005 --twilio-base-url http://127.0.0.1:4010.") {
+		t.Fatalf("guide:\n%s", g)
+	}
+	st.Prefill.TwilioBaseURL = "http://127.0.0.1:4010"
+	if g := newWelcome(st, &Deps{}).Guide(); strings.Contains(g, "not given it") {
+		t.Fatalf("given, yet:\n%s", g)
+	}
+}
