@@ -37,8 +37,8 @@ golden: ## rewrite the frame goldens
 sandbox: ## run the wizard offline against the in-process stand-ins
 	go run ./cmd/logto-twilio --sandbox
 
-bench: ## time to the first frame of the real binary on a pseudo-terminal
-	go test -run '^$$' -bench FirstFrame -benchtime 40x -count 5 ./cmd/logto-twilio
+bench: ## sizes, first frame (and ratio to a minimal huh form), idle CPU, peak RSS, action counts
+	./scripts/bench
 
 picture: ## redraw docs/wizard.svg from the real program (tmux + freeze)
 	./scripts/picture.sh

@@ -118,12 +118,8 @@ func wrap(s string, width int) []string {
 		case lw > 0:
 			flush()
 		}
-		for ww > width {
-			head := ansi.Truncate(word, width, "")
-			lines = append(lines, head)
-			word = word[len(head):]
-			ww = ansi.StringWidth(word)
-		}
+		// A word wider than the line (a URL) stays whole on a line of its
+		// own: cut, it could not be copied or clicked.
 		line, lw = word, ww
 	}
 	if lw > 0 || len(lines) == 0 {

@@ -27,3 +27,16 @@ func All(st *State, d Deps) []tui.Step {
 		newSummary(st, dp),
 	}
 }
+
+// SignInCheck returns the guide's proof alone, for commands that change a
+// finished setup (rotate): the demo server starts with the saved app
+// credentials, the browser opens, the step waits for a sign-in, and the
+// summary follows (the demo keeps serving the signed-in page until the user
+// finishes). st holds the loaded setup; cmd closes d.Demos afterwards.
+func SignInCheck(st *State, d Deps) []tui.Step {
+	if d.Demos == nil {
+		d.Demos = &DemoHost{}
+	}
+	dp := &d
+	return []tui.Step{newVerify(st, dp), newSummary(st, dp)}
+}

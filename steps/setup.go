@@ -88,6 +88,12 @@ type Setup struct {
 	// TornDown is when teardown removed what the wizard created (nil: not
 	// torn down).
 	TornDown *time.Time `json:"tornDown,omitempty"`
+
+	// SecretsStore is where the secrets are: SecretsStoreKeyring or
+	// SecretsStoreFile ("" in setups saved before it was recorded: the
+	// file). The Store keeps it: Load sets it, WriteFiles writes the store
+	// it saved the secrets to, whatever the caller's value.
+	SecretsStore string `json:"secretsStore,omitempty"`
 }
 
 // Created is what the wizard created, as opposed to found and reused: the

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/zalando/go-keyring"
+
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
 )
 
@@ -18,11 +20,20 @@ const (
 	SecretsFile = "secrets.json"
 )
 
-// Store keeps Setup and Secrets in a directory (by default the user's config
-// directory + "/logto-twilio"). Writes are atomic (temp file + rename) and
+// Store keeps Setup in a directory (by default the user's config directory +
+// "/logto-twilio") and Secrets in the OS keyring or in a file of that
+// directory (see SecretsStore). Writes are atomic (temp file + rename) and
 // both files are mode 0600.
 type Store struct {
 	Dir string
+	// SecretsStore chooses where the secrets are kept: SecretsStoreKeyring
+	// or SecretsStoreFile (a saved setup's secrets are moved there by the
+	// next Load), SecretsStoreAuto (where the saved setup has them; for a
+	// new setup the keyring when it works, else the file), or "" (where the
+	// saved setup has them, else the file; the keyring is never probed).
+	SecretsStore string
+
+	kr keyring.Keyring // nil: the OS keyring (tests put a fake here)
 }
 
 // DefaultStore returns the store in os.UserConfigDir()/logto-twilio. It
@@ -43,6 +54,9 @@ type Loaded struct {
 	// Problems are plain sentences about files that could not be read; each
 	// such file was moved to <name>.bak and the wizard starts fresh.
 	Problems []string
+	// Moved is a sentence saying that Load moved the secrets to the chosen
+	// store (Store.SecretsStore), "" when it did not.
+	Moved string
 }
 
 // Load reads both files. A missing file is not an error. A corrupt one is
@@ -61,27 +75,22 @@ func (s Store) Load() (Loaded, error) {
 		l.Problems = append(l.Problems, prob)
 		l.Setup = Setup{}
 	}
-	var raw struct {
-		Version         int    `json:"version"`
-		M2MAppSecret    string `json:"m2mAppSecret"`
-		AppSecret       string `json:"appSecret"`
-		TwilioAuthToken string `json:"twilioAuthToken"`
-		Pending         string `json:"pending"`
-	}
-	_, prob, err = s.read(SecretsFile, &raw, "the steps that need a secret will ask for it again")
+	rec, err := s.recorded(l.Setup.SecretsStore)
 	if err != nil {
 		return Loaded{}, err
 	}
-	if prob != "" {
-		l.Problems = append(l.Problems, prob)
-		// Without the secrets, resuming must not pass over the steps that
-		// saved them.
-		l.Setup.Undo(secretSteps...)
-	} else {
-		l.Secrets = Secrets{
-			Version: raw.Version, M2MAppSecret: Secret(raw.M2MAppSecret),
-			AppSecret: Secret(raw.AppSecret), TwilioAuthToken: Secret(raw.TwilioAuthToken),
-			Pending: Secret(raw.Pending),
+	raw, err := s.loadSecrets(&l, rec)
+	if err != nil {
+		return Loaded{}, err
+	}
+	l.Setup.SecretsStore = rec
+	if to := s.SecretsStore; raw != nil && l.Found && rec != to && (to == SecretsStoreKeyring || to == SecretsStoreFile) {
+		sb, err := os.ReadFile(filepath.Join(s.Dir, SetupFile))
+		if err != nil {
+			return Loaded{}, fmt.Errorf("steps: read %s: %w", SetupFile, err)
+		}
+		if err := s.move(&l, sb, raw, rec, to); err != nil {
+			return Loaded{}, err
 		}
 	}
 	return l, nil
@@ -105,15 +114,23 @@ func (s Store) read(name string, v any, then string) (found bool, problem string
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if derr := dec.Decode(v); derr != nil {
-		bak := path + ".bak"
-		if rerr := os.Rename(path, bak); rerr != nil {
-			return false, "", fmt.Errorf("steps: %s is unreadable and could not be moved aside: %w", path, rerr)
-		}
-		// The decoder's message never quotes the file's content.
-		return false, fmt.Sprintf("%s could not be read (%s); it was moved to %s and %s.",
-			path, decodeProblem(derr), bak, then), nil
+		prob, err := s.quarantine(name, derr, then)
+		return false, prob, err
 	}
 	return true, "", nil
+}
+
+// quarantine moves the unreadable file name to <name>.bak and returns the
+// problem sentence (decoding failed with derr; then says what happens next).
+func (s Store) quarantine(name string, derr error, then string) (string, error) {
+	path := filepath.Join(s.Dir, name)
+	bak := path + ".bak"
+	if rerr := os.Rename(path, bak); rerr != nil {
+		return "", fmt.Errorf("steps: %s is unreadable and could not be moved aside: %w", path, rerr)
+	}
+	// The decoder's message never quotes the file's content.
+	return fmt.Sprintf("%s could not be read (%s); it was moved to %s and %s.",
+		path, decodeProblem(derr), bak, then), nil
 }
 
 func decodeProblem(err error) string {
@@ -144,20 +161,48 @@ func (s Store) Save(setup Setup, sec Secrets) error {
 }
 
 // WriteFiles writes already encoded files: Checkpoint encodes them on the UI
-// goroutine and writes them later with this.
+// goroutine and writes them later with this; the secrets first,
+// to the store chosen by SecretsStore, then setup.json naming that store
+// (whatever setupJSON's secretsStore says), so setup.json never names a
+// store without the secrets. When the secrets were in the other store, its
+// copy is removed last.
 func (s Store) WriteFiles(setupJSON, secretsJSON []byte) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return saveFailure(s.Dir, fmt.Errorf("steps: create %s: %w", s.Dir, err))
 	}
-	if err := writeAtomic(filepath.Join(s.Dir, SecretsFile), secretsJSON); err != nil {
+	to, old, err := s.writeSecrets(secretsJSON)
+	if err != nil {
 		return saveFailure(s.Dir, err)
 	}
-	return saveFailure(s.Dir, writeAtomic(filepath.Join(s.Dir, SetupFile), append(setupJSON, '\n')))
+	if err := writeAtomic(filepath.Join(s.Dir, SetupFile), withSecretsStore(setupJSON, to)); err != nil {
+		return saveFailure(s.Dir, err)
+	}
+	if old == "" && to == SecretsStoreKeyring {
+		// A move cut short after setup.json named the keyring leaves
+		// secrets.json behind: no plain-text copy stays.
+		old = SecretsStoreFile
+	}
+	if old != "" {
+		if err := s.backend(old).remove(); err != nil {
+			return fmt.Errorf("steps: the secrets are saved in %s, but the old copy could not be removed: %w", s.backend(to).where(), err)
+		}
+	}
+	return nil
 }
 
-// Reset removes both files (start over). Missing files are fine.
+// Reset removes the secrets (from the store that holds them), then
+// setup.json (start over). Missing files are fine.
 func (s Store) Reset() error {
-	for _, n := range []string{SetupFile, SecretsFile} {
+	rec, err := s.recordedOnDisk()
+	if err != nil {
+		return err
+	}
+	if rec == SecretsStoreKeyring {
+		if err := s.backend(rec).remove(); err != nil {
+			return err
+		}
+	}
+	for _, n := range []string{SecretsFile, SetupFile} {
 		if err := os.Remove(filepath.Join(s.Dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("steps: remove %s: %w", n, err)
 		}

@@ -43,7 +43,7 @@ func Report(st *State, store *Store) string {
 	row("Signed in as", su.SignedInPhone)
 	row("Express starter", su.ExpressDir)
 	if store != nil {
-		row("Saved in", filepath.Join(store.Dir, SetupFile)+" (secrets: "+SecretsFile+", mode 0600)")
+		row("Saved in", filepath.Join(store.Dir, SetupFile)+"; secrets: "+store.SecretsWhere())
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

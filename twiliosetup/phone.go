@@ -3,10 +3,11 @@ package twiliosetup
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
-
-	"github.com/nyaruka/phonenumbers"
 )
+
+//go:generate go run ./internal/phonegen
 
 // Phone is a parsed phone number, held in E.164 form.
 type Phone struct {
@@ -22,7 +23,9 @@ var ErrPhone = errors.New("twiliosetup: invalid phone number")
 // number, see [Phone.Region]) is used for a number without a country code; with "" the number must
 // be international.
 //
-// Numbers are accepted when their length is possible for their country. Reserved ranges such as
+// Numbers are accepted when their length is possible for their country, by libphonenumber's rules
+// and metadata (phonedata.go, generated from github.com/nyaruka/phonenumbers, which only the
+// generator and the tests link). Reserved ranges such as
 // the fictional US 555-01xx numbers are accepted on purpose: Twilio, not this function, decides
 // whether a number can receive SMS (error 21211 or 21614).
 func ParsePhone(input, defaultRegion string) (Phone, error) {
@@ -33,6 +36,7 @@ func ParsePhone(input, defaultRegion string) (Phone, error) {
 	if len(s) > 64 {
 		return Phone{}, inputErr(ErrPhone, "invalid phone number: too long")
 	}
+	s = strings.TrimPrefix(s, "tel:")
 	// "00" is the international prefix in most of the world; libphonenumber only honours it when
 	// the default region uses it, so normalise it to "+" first.
 	if rest, ok := strings.CutPrefix(stripFormatting(s), "00"); ok {
@@ -42,34 +46,28 @@ func ParsePhone(input, defaultRegion string) (Phone, error) {
 	if region == "" && !strings.HasPrefix(s, "+") {
 		return Phone{}, inputErr(ErrPhone, "invalid phone number: add the country code, starting with + (for example +1 for the US)")
 	}
-	if region != "" && !isKnownRegion(region) {
-		return Phone{}, inputErr(ErrPhone, fmt.Sprintf("invalid phone number: unknown region %q", defaultRegion))
+	var home *phoneRegion
+	if region != "" {
+		if home = regionByID(region); home == nil {
+			return Phone{}, inputErr(ErrPhone, fmt.Sprintf("invalid phone number: unknown region %q", defaultRegion))
+		}
 	}
-	if region == "" {
-		region = "ZZ"
-	}
-	num, err := phonenumbers.Parse(s, region)
+	digits, plus, err := phoneDigits(s)
 	if err != nil {
-		return Phone{}, inputErr(ErrPhone, "invalid phone number: "+parseReason(err))
+		return Phone{}, err
 	}
-	if num.GetExtension() != "" {
-		return Phone{}, inputErr(ErrPhone, "invalid phone number: remove the extension")
+	cc, nsn, err := splitCountryCode(digits, plus, home)
+	if err != nil {
+		return Phone{}, err
 	}
-	if reason := phonenumbers.IsPossibleNumberWithReason(num); reason != phonenumbers.IS_POSSIBLE {
-		return Phone{}, inputErr(ErrPhone, fmt.Sprintf("invalid phone number: %s", possibleReason(reason)))
+	if reason := possible(cc, nsn); reason != "" {
+		return Phone{}, inputErr(ErrPhone, "invalid phone number: "+reason)
 	}
-	e164 := phonenumbers.Format(num, phonenumbers.E164)
+	e164 := "+" + strconv.Itoa(cc) + nsn
 	if !isE164(e164) {
 		return Phone{}, inputErr(ErrPhone, "invalid phone number: not a valid international number")
 	}
-	r := phonenumbers.GetRegionCodeForNumber(num)
-	if r == "" || r == "ZZ" {
-		r = phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode()))
-	}
-	if r == "ZZ" {
-		r = ""
-	}
-	return Phone{e164: e164, region: r}, nil
+	return Phone{e164: e164, region: regionOf(cc, nsn)}, nil
 }
 
 // E164 returns the number as Twilio wants it, for example "+15551234567".
@@ -99,10 +97,6 @@ func stripFormatting(s string) string {
 	}, s)
 }
 
-func isKnownRegion(r string) bool {
-	return phonenumbers.GetCountryCodeForRegion(r) != 0
-}
-
 func isE164(s string) bool {
 	if len(s) < 3 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
 		return false
@@ -113,35 +107,4 @@ func isE164(s string) bool {
 		}
 	}
 	return true
-}
-
-// parseReason says why libphonenumber could not parse a number, in our own
-// words (its errors read "the phone number supplied is not a number").
-func parseReason(err error) string {
-	switch {
-	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
-		return "unknown country code (start with + and the country code, for example +1 for the US)"
-	case errors.Is(err, phonenumbers.ErrTooShortNSN), errors.Is(err, phonenumbers.ErrTooShortAfterIDD):
-		return "too short"
-	case errors.Is(err, phonenumbers.ErrNumTooLong):
-		return "too long"
-	}
-	return "use digits only, with the country code, for example +1 415 555 0100"
-}
-
-func possibleReason(r phonenumbers.ValidationResult) string {
-	switch r {
-	case phonenumbers.INVALID_COUNTRY_CODE:
-		return "unknown country code"
-	case phonenumbers.TOO_SHORT:
-		return "too short"
-	case phonenumbers.TOO_LONG:
-		return "too long"
-	case phonenumbers.INVALID_LENGTH:
-		return "wrong length for that country"
-	case phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
-		return "add the area code"
-	default:
-		return "not a possible number"
-	}
 }

@@ -362,7 +362,8 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 	starter := filepath.Join(t.TempDir(), "starter")
 	tm := newTmux(t, 100, 40, []string{"NO_COLOR=1", "TERM=xterm-256color"},
 		bin, "--logto-endpoint", lg.URL, "--twilio-base-url", tw.URL,
-		"--port", fmt.Sprint(port), "--config-dir", dir, "--no-browser")
+		"--port", fmt.Sprint(port), "--config-dir", dir, "--no-browser",
+		"--secrets-store", "file") // never the machine's real keyring
 
 	tm.waitForm("Step 1/14 · Welcome")
 	tm.keys("y")

@@ -36,13 +36,14 @@ var envPrefills = []envVar{
 // envBehaviour are the variables that change how logto-twilio runs.
 var envBehaviour = []envVar{
 	{"LOGTO_TWILIO_CONFIG_DIR", "where the setup and its secrets are saved (--config-dir wins; default: logto-twilio in your config directory, ~/.config/logto-twilio on Linux)"},
+	{"LOGTO_TWILIO_SECRETS_STORE", "keyring, file or auto: where the secrets are kept (--secrets-store wins; default auto: the OS keyring when it works, else secrets.json, mode 0600, beside the setup; a saved setup's secrets move to the one chosen)"},
 	{"NO_COLOR", "any value: no colours"},
 	{"ACCESSIBLE", "1: plain line-by-line prompts for screen readers and scripts (the same as --accessible; also whenever stdin or stdout is not a terminal)"},
 	{"TERM", "dumb: plain line-by-line prompts, no colours"},
 	{"SSH_CONNECTION, SSH_TTY", "set by ssh: URLs are printed instead of opened, like --no-browser"},
 }
 
-const environmentIntro = `The environment variables logto-twilio reads. Secrets given this way are used like typed ones: masked on screen and saved only in the secrets file (mode 0600). A flag wins over its variable, a variable over the saved setup.`
+const environmentIntro = `The environment variables logto-twilio reads. Secrets given this way are used like typed ones: masked on screen and saved only in the secrets store (the OS keyring, or the secrets file, mode 0600). A flag wins over its variable, a variable over the saved setup.`
 
 const environmentExample = `
 # Prefill the Logto endpoint and the Twilio account

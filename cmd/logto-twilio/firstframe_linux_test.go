@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,13 +18,20 @@ import (
 // process is killed afterwards.
 func firstFrame(tb testing.TB, bin, configDir string) time.Duration {
 	tb.Helper()
+	return firstFrameOf(tb, []string{bin, "--config-dir", configDir, "--no-browser"}, configDir, "Welcome")
+}
+
+// firstFrameOf starts argv on a fresh pseudo-terminal (80×24) and returns how
+// long it took until want was written.
+func firstFrameOf(tb testing.TB, argv []string, home, want string) time.Duration {
+	tb.Helper()
 	master, slave, err := openPTY(24, 80)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer master.Close()
-	cmd := exec.Command(bin, "--config-dir", configDir, "--no-browser")
-	cmd.Env = []string{"TERM=xterm-256color", "HOME=" + configDir, "PATH=" + os.Getenv("PATH")}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = []string{"TERM=xterm-256color", "HOME=" + home, "PATH=" + os.Getenv("PATH")}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	start := time.Now()
@@ -42,7 +50,7 @@ func firstFrame(tb testing.TB, bin, configDir string) time.Duration {
 	for {
 		n, err := master.Read(buf)
 		seen.Write(buf[:n])
-		if strings.Contains(seen.String(), "Welcome") {
+		if strings.Contains(seen.String(), want) {
 			return time.Since(start)
 		}
 		if err != nil {
@@ -52,19 +60,29 @@ func firstFrame(tb testing.TB, bin, configDir string) time.Duration {
 }
 
 // BenchmarkFirstFrame measures the time from exec to the first frame of the
-// real binary on a real (pseudo-)terminal. Run it with
+// real binary on a real (pseudo-)terminal, and in the same loop that of a
+// minimal huh v2 form (internal/bench/minimalform), since absolute times vary
+// between machines. Run it with
 //
 //	go test -run '^$' -bench FirstFrame ./cmd/logto-twilio
 //
-// It reports ms/frame; README.md lists the result on our machines.
+// It reports ms/frame, the minimal form's ms/frame and their ratio; make bench
+// (scripts/bench) prints the same with medians, and README.md lists them.
 func BenchmarkFirstFrame(b *testing.B) {
 	bin := buildBinary(b)
+	minimal := filepath.Join(b.TempDir(), "minimalform")
+	if out, err := exec.CommandContext(b.Context(), "go", "build", "-o", minimal, "../../internal/bench/minimalform").CombinedOutput(); err != nil {
+		b.Fatalf("go build minimalform: %v\n%s", err, out)
+	}
 	dir := b.TempDir()
-	var total time.Duration
+	var total, base time.Duration
 	for b.Loop() {
 		total += firstFrame(b, bin, dir)
+		base += firstFrameOf(b, []string{minimal}, dir, "Logto endpoint")
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/frame")
+	b.ReportMetric(float64(base.Microseconds())/1000/float64(b.N), "minimal-ms/frame")
+	b.ReportMetric(float64(total)/float64(base), "ratio")
 }
 
 // TestFirstFrameOnPTY checks the binary draws its first frame on a terminal

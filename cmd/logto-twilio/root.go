@@ -33,6 +33,7 @@ const topicsGroup = "topics"
 var commands = []func(*app) *cobra.Command{
 	newSetupCmd,
 	newDoctorCmd,
+	newRotateCmd,
 	newTeardownCmd,
 	newWorkshopCmd,
 	newSandboxCmd,
@@ -80,6 +81,7 @@ func newRootCmd(a *app) *cobra.Command {
 
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.opts.configDir, "config-dir", "c", "", "where the setup and secrets are saved (default: your config directory; env LOGTO_TWILIO_CONFIG_DIR)")
+	pf.Var(&a.opts.secretsStore, "secrets-store", "where the secrets are kept: keyring (the OS keyring), file (secrets.json, mode 0600) or auto (the keyring when it works; the default); a saved setup's secrets move to the one chosen (env LOGTO_TWILIO_SECRETS_STORE; not with --sandbox)")
 	pf.BoolVarP(&a.opts.sandbox, "sandbox", "s", false, "run offline against built-in stand-ins of Logto and Twilio")
 	pf.BoolVar(&a.opts.accessible, "accessible", false, "plain line-by-line prompts (screen readers, scripts); also ACCESSIBLE=1, TERM=dumb")
 	pf.BoolVar(&a.opts.noBrowser, "no-browser", false, "print URLs instead of opening a browser")

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/spf13/cobra"
 
+	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
@@ -22,6 +23,9 @@ func TestMain(m *testing.M) {
 	// fang wraps help at the terminal's width (at most 120); the snapshots
 	// must not depend on the terminal go test runs in.
 	_ = os.Setenv("__FANG_TEST_WIDTH", "120")
+	// No test touches the machine's keyring: go-keyring's mock, unavailable
+	// (as on a headless machine), so auto keeps the secrets in the file.
+	steps.MockKeyring(errors.New("no keyring in tests"))
 	os.Exit(m.Run())
 }
 

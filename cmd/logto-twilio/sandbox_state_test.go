@@ -19,7 +19,6 @@ import (
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
-
 func mustOpen(t *testing.T, o options, getenv func(string) string) *sandboxEnv {
 	t.Helper()
 	env, err := openSandbox(o, getenv)

@@ -25,7 +25,8 @@ type savedEnv struct {
 	loaded   steps.Loaded
 	logtoHC  *http.Client
 	twilioHC *http.Client
-	// twilioRT is twilioHC's transport, for clients that build their own.
+	// panel is the sandbox's SMS inbox (nil for a real setup).
+	panel *inboxPanel
 	close func()
 }
 
@@ -42,6 +43,9 @@ func (a *app) openSaved() (*savedEnv, error) {
 	l, err := store.Load()
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the saved setup in %s: %w", store.Dir, err)
+	}
+	if l.Moved != "" {
+		fmt.Fprintln(a.stderr, l.Moved) // --secrets-store chose another store
 	}
 	env := &savedEnv{store: store, loaded: l, logtoHC: newHTTPClient(nil), close: func() {}}
 	env.twilioHC = env.logtoHC
@@ -142,7 +146,7 @@ func (a *app) openSandboxSaved() (*savedEnv, error) {
 		return nil, fmt.Errorf("cannot read the sandbox's setup in %s: %w", sb.Dir, err)
 	}
 	return &savedEnv{
-		store: sb.Store, loaded: l, logtoHC: sb.LogtoHTTP, twilioHC: sb.TwilioHTTP,
+		store: sb.Store, loaded: l, logtoHC: sb.LogtoHTTP, twilioHC: sb.TwilioHTTP, panel: sb.Panel,
 		close: func() {
 			if err := sb.Close(); err != nil {
 				fmt.Fprintf(a.stderr, "logto-twilio: %v\n", err)

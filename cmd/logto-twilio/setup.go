@@ -21,6 +21,8 @@ type options struct {
 	accessible bool
 	noBrowser  bool
 	configDir  string
+	// secretsStore is --secrets-store ("" when not given).
+	secretsStore secretsStoreValue
 
 	// setup's own.
 	endpoint      string
@@ -129,15 +131,13 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	st := steps.NewState(prefill)
 	defer func() { _ = deps.Demos.Close() }() // the demo server the verify step started
 	topts := tui.Options{
-		In:         stdin,
-		Out:        stdout,
-		Env:        environ(getenv),
-		Accessible: o.accessible,
-		AppName:    "logto-twilio",
-		Checkpoint: steps.Checkpoint(st, deps.Store),
-		// 120 fps halves the wait for the first redraw tick (the first
-		// frame is drawn on a tick, not at once).
-		ProgramOptions: []tea.ProgramOption{tea.WithFPS(120)},
+		In:             stdin,
+		Out:            stdout,
+		Env:            environ(getenv),
+		Accessible:     o.accessible,
+		AppName:        "logto-twilio",
+		Checkpoint:     steps.Checkpoint(st, deps.Store),
+		ProgramOptions: programOptions(),
 	}
 	if panel != nil {
 		topts.Panel = panel.View
@@ -166,18 +166,31 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 }
 
 // storeFor picks the save directory: --config-dir, LOGTO_TWILIO_CONFIG_DIR,
-// or the user's config directory. No file is touched here.
+// or the user's config directory; and the secrets store (secretsStoreFor).
+// No file is touched here, and the keyring is not asked.
 func storeFor(o options, getenv func(string) string) (*steps.Store, error) {
+	secrets, err := secretsStoreFor(o, getenv)
+	if err != nil {
+		return nil, err
+	}
 	dir := strings.TrimSpace(o.configDir)
 	if dir == "" {
 		dir = strings.TrimSpace(getenv("LOGTO_TWILIO_CONFIG_DIR"))
 	}
 	if dir != "" {
-		return &steps.Store{Dir: dir}, nil
+		return &steps.Store{Dir: dir, SecretsStore: secrets}, nil
 	}
 	s, err := steps.DefaultStore()
 	if err != nil {
 		return nil, fmt.Errorf("%w (set --config-dir)", err)
 	}
+	s.SecretsStore = secrets
 	return &s, nil
 }
+
+// programOptions are the Bubble Tea options of every interactive screen.
+// 60 fps (Bubble Tea's default): the renderer wakes at this rate even when
+// nothing changes, so a higher rate burns CPU while the wizard waits
+// (120 fps cost about twice the idle CPU for a first frame 2 ms sooner;
+// see make bench).
+func programOptions() []tea.ProgramOption { return []tea.ProgramOption{tea.WithFPS(60)} }

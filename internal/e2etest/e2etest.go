@@ -83,7 +83,7 @@ type PhoneSignIn struct {
 
 // SignInByPhone runs the whole browser flow on an app of this project's
 // kind: home → sign-in → Logto's sign-in page → phone → the code →
-// "create a new one?" → back on the app, signed in. It returns the phone
+// "create a new one?" (for a new phone) → back on the app, signed in. It returns the phone
 // number the app shows.
 func SignInByPhone(browser context.Context, tb testing.TB, p PhoneSignIn) string {
 	tb.Helper()
@@ -126,10 +126,32 @@ func SignInByPhone(browser context.Context, tb testing.TB, p PhoneSignIn) string
 		fail("reading the code", err)
 	}
 	step("type the code", chromedp.SendKeys(chromedp.CSS("#code-form input[name=code]"), code))
-	step("create the account (new phone)",
-		chromedp.WaitVisible(chromedp.CSS("#create-account-modal button[name=continue]")),
-		chromedp.Click(chromedp.CSS("#create-account-modal button[name=continue]")),
-	)
+	// A new phone gets "create a new account?"; a returning one (a second
+	// sign-in, e.g. after a rotation) goes straight back to the app.
+	// Polling the page is the only way to see which came; the page may
+	// navigate while it is evaluated, so an evaluation error is retried.
+	next := ""
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for next == "" {
+		next, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+			const b = document.querySelector("#create-account-modal button[name=continue]");
+			if (b && b.offsetParent !== null) return "new";
+			if (document.querySelector("#phone")) return "back";
+			return "";
+		})()`))
+		if next != "" {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			fail("wait for the account question or the app", ctx.Err())
+		case <-tick.C:
+		}
+	}
+	if next == "new" {
+		step("create the account (new phone)", chromedp.Click(chromedp.CSS("#create-account-modal button[name=continue]")))
+	}
 	step("back on the app, signed in", chromedp.WaitVisible(chromedp.CSS("#phone")))
 	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || strings.TrimSuffix(loc, "/") != p.AppURL {
 		tb.Errorf("after sign-in the browser is at %q (%v), want %s", loc, err, p.AppURL)

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/nyaruka/phonenumbers"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
 // This file serves messaging.twilio.com/v1: Messaging Services and their sender pools.
@@ -70,12 +70,8 @@ func (c *call) serviceNumberJSON(n *number) map[string]any {
 }
 
 func countryCode(e164 string) string {
-	p, err := phonenumbers.Parse(e164, "")
-	if err != nil {
-		return "US"
-	}
-	if r := phonenumbers.GetRegionCodeForNumber(p); r != "" && r != "ZZ" {
-		return r
+	if p, err := twiliosetup.ParsePhone(e164, ""); err == nil && p.Region() != "" {
+		return p.Region()
 	}
 	return "US"
 }
