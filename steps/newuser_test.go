@@ -322,7 +322,7 @@ func TestVerifyPicksUpALateSignIn(t *testing.T) {
 		w := newWorld()
 		st := readyState()
 		s := newVerify(st, &w.deps)
-		if !strings.Contains(s.WaitingText(), "Waiting up to 15 minutes for the sign-in") {
+		if !strings.Contains(s.WaitingText(), "Waiting for the sign-in (up to 15 minutes)…") {
 			t.Errorf("waiting text %q", s.WaitingText())
 		}
 		if _, ok := s.WatchLate(t.Context()); ok {

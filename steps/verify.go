@@ -46,7 +46,7 @@ func (s *verifyStep) WaitingText() string {
 		how = "Open it in your browser."
 		keys = "{tui: ({action:copy-url} copies the URL)}"
 	}
-	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting up to %s for the sign-in…%s",
+	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in (up to %s)…%s",
 		s.url(), how, minutes(VerifyTimeout), keys)
 }
 

@@ -58,7 +58,7 @@ func TestE2ELateSignIn(t *testing.T) {
 		tm.waitForm(a.title)
 		tm.keys(strings.Fields(a.keys)...)
 	}
-	tm.waitText("Waiting up to 15 minutes for the sign-in")
+	tm.waitText("Waiting for the sign-in (up to 15 minutes)")
 	tm.keys("Escape")
 	s := tm.waitText("You stopped waiting for the sign-in")
 	if !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(s, "│", "")), " "), "a sign-in there is still picked up") {
