@@ -17,16 +17,24 @@ func TestDiscoverRefusesBadDocuments(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 		status           int
+		ctype            string
 	}{
-		{"server error", `{"message":"Internal Server Error"}`, "Logto answered 500", http.StatusInternalServerError},
-		{"no token endpoint", `{"issuer":"http://127.0.0.1:3001/oidc","authorization_endpoint":"http://127.0.0.1:3001/oidc/auth"}`, "logtoapi: discovery: ", http.StatusOK},
+		{"server error", `{"message":"Internal Server Error"}`, "Logto answered 500", http.StatusInternalServerError, ""},
+		{"no token endpoint", `{"issuer":"http://127.0.0.1:3001/oidc","authorization_endpoint":"http://127.0.0.1:3001/oidc/auth"}`, "has no issuer or endpoints", http.StatusOK, ""},
+		{"html page", "<!doctype html><html><body>Console</body></html>", "is not JSON (it answered an HTML page)", http.StatusOK, "text/html"},
+		{"cut short", `{"issuer":"http://127.0.0.1:3001/oidc","tok`, "was cut short or empty", http.StatusOK, ""},
+		{"empty", ``, "was cut short or empty", http.StatusOK, ""},
+		{"plain text", `hello`, "is not JSON", http.StatusOK, "text/plain"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			mux := http.NewServeMux()
 			mux.HandleFunc("GET /oidc/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
+				if tt.ctype == "" {
+					tt.ctype = "application/json"
+				}
+				w.Header().Set("Content-Type", tt.ctype)
 				w.WriteHeader(tt.status)
 				_, _ = w.Write([]byte(tt.body))
 			})
@@ -37,6 +45,18 @@ func TestDiscoverRefusesBadDocuments(t *testing.T) {
 			d, err := logtoapi.Discover(t.Context(), &http.Client{Transport: handlerTransport{mux}}, e)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Discover = %+v, %v; want an error with %q", d, err, tt.want)
+			}
+			// What a user reads (Explain) never holds the JSON decoder's words.
+			var ex interface{ Explain() (string, string) }
+			if errors.As(err, &ex) {
+				what, next := ex.Explain()
+				for _, raw := range []string{"invalid character", "unexpected end of JSON"} {
+					if strings.Contains(what+next, raw) {
+						t.Errorf("Explain() = %q, %q: holds %q", what, next, raw)
+					}
+				}
+			} else if tt.status == http.StatusOK {
+				t.Errorf("Discover: %T has no Explain", err)
 			}
 		})
 	}

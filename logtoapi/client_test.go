@@ -253,7 +253,7 @@ func TestDiscoverErrors(t *testing.T) {
 		mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>hello</html>")) })
 		e, _ := logtoapi.ParseEndpoint("http://127.0.0.1:3001")
 		_, err := logtoapi.Discover(t.Context(), &http.Client{Transport: handlerTransport{mux}}, e)
-		if err == nil || !strings.Contains(err.Error(), "is this a Logto endpoint") {
+		if err == nil || !strings.Contains(err.Error(), "answered an HTML page") {
 			t.Fatalf("Discover: %v", err)
 		}
 	})

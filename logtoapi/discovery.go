@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 )
 
 // Discovery is the part of Logto's OIDC discovery document the wizard uses.
@@ -58,12 +59,70 @@ func discover(ctx context.Context, hc *http.Client, e Endpoint) (Discovery, erro
 		}
 		return Discovery{}, newAPIError(resp.StatusCode, body, nil)
 	}
+	url := e.Issuer() + "/.well-known/openid-configuration"
 	var d Discovery
 	if err := json.Unmarshal(body, &d); err != nil {
-		return Discovery{}, fmt.Errorf("%s did not answer with an OIDC discovery document (is this a Logto endpoint?): %w", e, err)
+		return Discovery{}, &DiscoveryError{URL: url, Kind: discoveryKind(resp.Header.Get("Content-Type"), body), Err: err}
 	}
 	if d.Issuer == "" || d.TokenEndpoint == "" || d.AuthorizationEndpoint == "" {
-		return Discovery{}, fmt.Errorf("%s answered with an incomplete discovery document (no issuer or endpoints)", e)
+		return Discovery{}, &DiscoveryError{URL: url, Kind: DiscoveryIncomplete}
 	}
 	return d, nil
+}
+
+// What a bad discovery answer was (DiscoveryError.Kind).
+const (
+	DiscoveryHTML       = "html"       // an HTML page (a Console, a proxy's page)
+	DiscoveryNotJSON    = "not-json"   // something else that is not JSON
+	DiscoveryTruncated  = "truncated"  // JSON cut short, or an empty answer
+	DiscoveryIncomplete = "incomplete" // JSON without an issuer or endpoints
+)
+
+// DiscoveryError is a 200 answer to the discovery request that is not a
+// usable discovery document. Explain says it in plain words.
+type DiscoveryError struct {
+	URL  string // the discovery document's address
+	Kind string // DiscoveryHTML, DiscoveryNotJSON, DiscoveryTruncated or DiscoveryIncomplete
+	Err  error  // the JSON decoder's error, if any
+}
+
+// Error names the address and what was wrong with the answer.
+func (e *DiscoveryError) Error() string {
+	what, _ := e.Explain()
+	if e.Err != nil {
+		return what + " (" + e.Err.Error() + ")"
+	}
+	return what
+}
+
+// Unwrap returns the decoder's error.
+func (e *DiscoveryError) Unwrap() error { return e.Err }
+
+// Explain says what the answer was and what to check.
+func (e *DiscoveryError) Explain() (what, next string) {
+	next = "Is this the Logto endpoint (a local Logto listens on port 3001), not the Console (port 3002) or a proxy? Check the address."
+	switch e.Kind {
+	case DiscoveryHTML:
+		what = "Logto's discovery document at " + e.URL + " is not JSON (it answered an HTML page)"
+	case DiscoveryTruncated:
+		what = "Logto's discovery document at " + e.URL + " was cut short or empty"
+		next = "The server or a proxy in between stopped the answer: check that Logto is running well, then retry."
+	case DiscoveryIncomplete:
+		what = "Logto's discovery document at " + e.URL + " has no issuer or endpoints"
+	default:
+		what = "Logto's discovery document at " + e.URL + " is not JSON"
+	}
+	return what, next
+}
+
+// discoveryKind tells an HTML page, a cut answer and other non-JSON apart.
+func discoveryKind(contentType string, body []byte) string {
+	trimmed := strings.TrimSpace(string(body))
+	switch {
+	case strings.Contains(strings.ToLower(contentType), "html"), strings.HasPrefix(trimmed, "<"):
+		return DiscoveryHTML
+	case trimmed == "" || !json.Valid(body) && (strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[")):
+		return DiscoveryTruncated
+	}
+	return DiscoveryNotJSON
 }

@@ -120,6 +120,9 @@ func (b *base) logto() (Logto, error) {
 }
 
 func (b *base) twilio() (Twilio, error) {
+	if err := b.twilioElsewhere(); err != nil {
+		return nil, err
+	}
 	c, err := b.d.NewTwilio(twiliosetup.Credentials{
 		AccountSID: b.st.Setup.TwilioAccountSID,
 		AuthToken:  b.st.Secrets.TwilioAuthToken.Reveal(),
@@ -137,19 +140,31 @@ func (b *base) canOpen() bool { return b.d.Open != nil && !b.st.Prefill.NoBrowse
 // openAction opens url in the browser on alt+o (inside a command, never in
 // Update). Where nothing can open it the key is disabled, so texts show
 // the URL instead of the key ({action:open}).
+//
+// The sandbox has no Console: its Console action is left out (disabled,
+// and texts say so instead of naming a page that does not exist).
 func (b *base) openAction(help, url string) tui.Action {
 	k := key.NewBinding(key.WithKeys("alt+o"), key.WithHelp("alt+o", help))
+	show := url
+	if b.st.Prefill.Sandbox && strings.Contains(help, "Console") {
+		url, show = "", "the sandbox has no Console"
+	}
 	k.SetEnabled(b.canOpen() && url != "")
 	return tui.Action{
 		ID:   actOpen,
 		Key:  k,
-		Show: url,
+		Show: show,
 		Run: func() tea.Cmd {
 			if !b.canOpen() || url == "" {
 				return nil
 			}
 			open := b.d.Open
-			return func() tea.Msg { _ = open.Open(url); return nil }
+			return func() tea.Msg {
+				if err := open.Open(url); err != nil {
+					return tui.Notice("Could not open a browser: open " + url + " yourself.")
+				}
+				return tui.Notice("Opened " + url + " in your browser.")
+			}
 		},
 	}
 }
@@ -165,10 +180,20 @@ func (b *base) copyAction(id, keys, help, show string, text func() string) tui.A
 		Run: func() tea.Cmd {
 			t := text()
 			if b.d.Clipboard == nil {
-				return tea.SetClipboard(t)
+				// The terminal copies (OSC 52) and never says whether it
+				// did: say what was sent, and what to do if nothing was.
+				return tea.Batch(tea.SetClipboard(t), func() tea.Msg {
+					return tui.Notice("Sent the " + strings.TrimPrefix(help, "copy ") + " to the clipboard; if " +
+						"nothing was copied, your terminal does not allow it: copy it from the screen.")
+				})
 			}
 			cb := b.d.Clipboard
-			return func() tea.Msg { _ = cb.Copy(t); return nil }
+			return func() tea.Msg {
+				if err := cb.Copy(t); err != nil {
+					return tui.Notice("Could not copy to the clipboard: copy it from the screen.")
+				}
+				return tui.Notice("Copied the " + strings.TrimPrefix(help, "copy ") + ".")
+			}
 		},
 	}
 }

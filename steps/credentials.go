@@ -104,7 +104,7 @@ func (s *credsStep) Form(env tui.FormEnv) *huh.Form {
 	}
 	return huh.NewForm(huh.NewGroup(
 		huh.NewInput().Key("id").Title(tui.LineTitle(env, idTitle, s.appID, false)).Value(&s.appID).
-			Validate(orDefault(&s.appID, required("App ID"))),
+			Validate(orDefault(&s.appID, validateAppID)),
 		tui.SecretInput(env, &s.secret).Key("secret").Title(tui.LineTitle(env, secretTitle, s.secret, true)).
 			Validate(orDefault(&s.secret, required("App secret"))),
 	))
@@ -122,19 +122,25 @@ func (s *credsStep) Execute(ctx context.Context) (tui.Result, error) {
 	if err != nil {
 		return tui.Result{}, err
 	}
-	id, secret := strings.TrimSpace(s.appID), strings.TrimSpace(s.secret)
+	id, secret := clean(s.appID), clean(s.secret)
 	if id == "" || secret == "" {
 		return tui.Result{}, problem("The App ID and secret are both needed", "{key:edit} and paste them.", nil)
 	}
+	if err := validateAppID(id); err != nil {
+		// Checked before any call: Logto would echo the value it does not know.
+		return tui.Result{}, problem("That App ID does not look right", "{key:edit} and paste the App ID and "+
+			"the App secret into their own fields.", err)
+	}
 	if s.st.Setup.Method == MethodManual {
-		return s.manual(ctx, e, id, secret)
+		res, err := s.manual(ctx, e, id, secret)
+		return res, hideIn(err, secret)
 	}
 	c, err := s.d.NewLogto(e, logtoapi.M2MCredentials{AppID: id, AppSecret: secret})
 	if err != nil {
-		return tui.Result{}, explain("Those M2M credentials cannot be used", err)
+		return tui.Result{}, hideIn(explain("Those M2M credentials cannot be used", err), secret)
 	}
 	if err := c.CheckAccess(ctx); err != nil {
-		return tui.Result{}, explain("The M2M app cannot use the Management API", err)
+		return tui.Result{}, hideIn(explain("The M2M app cannot use the Management API", err), secret)
 	}
 	return s.result("M2M app "+id+" can use the Management API", func() {
 		s.st.Setup.M2MAppID = id

@@ -56,7 +56,7 @@ func (s *endpointStep) Guide() string {
 }
 
 func validateEndpoint(v string) error {
-	_, err := logtoapi.ParseEndpoint(v)
+	_, err := logtoapi.ParseEndpoint(clean(v))
 	return err
 }
 
@@ -80,12 +80,17 @@ func (s *endpointStep) Execute(ctx context.Context) (tui.Result, error) {
 	s.mu.Lock()
 	value := s.value
 	s.mu.Unlock()
-	e, err := logtoapi.ParseEndpoint(value)
+	e, err := logtoapi.ParseEndpoint(clean(value))
 	if err != nil {
 		return tui.Result{}, problem("That is not a Logto address", "Type it like http://localhost:3001 or https://<tenant>.logto.app.", err)
 	}
 	disc, err := s.d.Discover(ctx, e)
 	if err != nil {
+		var bad *logtoapi.DiscoveryError
+		if errors.As(err, &bad) { // something answered, but not Logto's document
+			what, next := bad.Explain()
+			return tui.Result{}, problem(what, next+" {key:edit} to fix it.", nil)
+		}
 		var ex explainer
 		if n, ok := classifyNet(err); ok && n.kind != netCanceled && !errors.As(err, &ex) {
 			next := "Is Logto running? Start it (a local Logto listens on port 3001), or {key:edit} to fix the address."

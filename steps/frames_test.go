@@ -72,6 +72,14 @@ func TestStepFrames(t *testing.T) {
 			st.Setup.AppID = w.logto.apps[1].ID
 		}},
 		frame{"summary_signed_in", "summary", func(st *State, _ *world) { st.Setup.SignedInPhone = "+15005550006" }},
+		frame{"summary_full", "summary", func(st *State, w *world) {
+			// Everything the report can hold: at 80×24 the frame is not cut.
+			st.Setup.SignedInPhone = "+15005550006"
+			st.Setup.ExpressDir = "logto-express-sample"
+			st.Setup.ConnectorID, st.Setup.ConnectorAction = "twilio1", ConnectorCreated
+			st.Prefill.Sandbox, st.Prefill.Again = true, againFlags
+			w.deps.Store = &Store{Dir: "/home/someone/.config/logto-twilio/sandbox"}
+		}},
 		frame{"welcome_saved", "welcome", func(st *State, _ *world) {
 			st.Found = true
 			st.Setup.Done = []string{"endpoint", "method"}
@@ -129,6 +137,16 @@ func TestStepFrames(t *testing.T) {
 				if utf8.RuneCountInString(l) > 80 {
 					t.Errorf("line %d is %d wide: %q", n, utf8.RuneCountInString(l), l)
 				}
+			}
+			// Every key the step offers is on the help line (issue 14, item 5).
+			help := lines[len(lines)-1]
+			for _, act := range shown.Actions(shown{step}) {
+				if act.Key.Enabled() && !strings.Contains(help, act.Key.Help().Key+" "+act.Key.Help().Desc) {
+					t.Errorf("the help line lacks %q: %q", act.Key.Help().Key+" "+act.Key.Help().Desc, help)
+				}
+			}
+			if strings.HasPrefix(id, "summary") && strings.Contains(frame, "…") {
+				t.Errorf("the summary is cut:\n%s", frame)
 			}
 			assertNoSecrets(t, "frame", frame)
 			golden.RequireEqual(t, frame)

@@ -212,6 +212,12 @@ type Prefill struct {
 	// ask, and has no saved or given answer, returns *MissingInputError
 	// instead of guessing.
 	NonInteractive bool
+	// Again builds the command line to suggest for sub ("" for the wizard,
+	// "doctor", "rotate", "teardown", "sandbox serve"): it repeats the flags
+	// this run was started with (--sandbox, --config-dir, …). nil gives
+	// "logto-twilio <sub>".
+	Again func(sub string) string `json:"-"`
+
 	// PickAppID is --app-id: which existing Traditional app the automatic
 	// method reuses when several have the app's name. It is a flag only,
 	// distinct from AppID (LOGTO_APP_ID, the manual method's pasted app,

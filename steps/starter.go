@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"charm.land/huh/v2"
 
@@ -48,7 +47,7 @@ func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	if !s.write {
 		return s.result("not written", nil), nil
 	}
-	dir := strings.TrimSpace(s.dir)
+	dir := clean(s.dir)
 	files, err := s.d.WriteExpress(dir, demo.ExpressValues{
 		Endpoint: s.st.Setup.Endpoint, AppID: s.st.Setup.AppID,
 		AppSecret: s.st.Secrets.AppSecret.Reveal(), BaseURL: s.st.BaseURL(),
@@ -64,6 +63,11 @@ func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	if len(files) == 0 {
 		wrote = "nothing new in " + abs + " (its files were there already; none is overwritten)"
 	}
-	return s.result(fmt.Sprintf("%s; run: cd %s && npm install && npm start", wrote, dir),
+	run := fmt.Sprintf("%s; run: cd %s && npm install && npm start", wrote, dir)
+	if s.st.Prefill.Sandbox {
+		// The sandbox's stand-ins stop with the wizard.
+		run += " (start " + s.st.Again("sandbox serve") + " first: it keeps the sandbox's Logto up)"
+	}
+	return s.result(run,
 		func() { s.st.Setup.ExpressDir = dir }), nil
 }

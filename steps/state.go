@@ -3,7 +3,9 @@ package steps
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/logto-twilio/logto-twilio/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
@@ -53,6 +55,23 @@ func (st *State) Port() int {
 	return DefaultPort
 }
 
+// Again is the command to suggest for sub ("" for the wizard, "doctor",
+// "rotate", "teardown", "sandbox serve") with the flags of this run.
+func (st *State) Again(sub string) string {
+	if st.Prefill.Again != nil {
+		return st.Prefill.Again(sub)
+	}
+	return strings.TrimSpace("logto-twilio " + sub)
+}
+
+// againWithoutPort is Again(sub) without its --port flag, for a hint that
+// adds another port.
+func (st *State) againWithoutPort(sub string) string {
+	return portFlag.ReplaceAllString(st.Again(sub), "")
+}
+
+var portFlag = regexp.MustCompile(` (--port|-p)[ =]\d+`)
+
 // BaseURL is where the browser reaches the demo: http://localhost:<port>.
 func (st *State) BaseURL() string { return "http://localhost:" + strconv.Itoa(st.Port()) }
 
@@ -92,7 +111,7 @@ func Checkpoint(st *State, store *Store) func(stepID string) func() error {
 			}
 			if err := store.WriteFiles(sb, kb); err != nil {
 				// The runner shows it: plain words, the cause kept for errors.Is.
-				return &Problem{Err: err}
+				return explain("", err)
 			}
 			return nil
 		}

@@ -98,6 +98,15 @@ func TestEndpoint(t *testing.T) {
 			text: "Logto calls itself http://localhost:3001/oidc",
 		},
 		{name: "not an address", input: "ftp://x", text: "not a Logto address"},
+		{
+			name: "html page", input: "http://localhost:3002",
+			discErr: fmt.Errorf("logtoapi: discovery: %w", &logtoapi.DiscoveryError{
+				URL: "http://localhost:3002/oidc/.well-known/openid-configuration", Kind: logtoapi.DiscoveryHTML,
+				Err: errors.New("invalid character '<' looking for beginning of value"),
+			}),
+			text: "Logto's discovery document at http://localhost:3002/oidc/.well-known/openid-configuration is not JSON (it answered an HTML page)",
+			hint: "not the Console (port 3002) or a proxy",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,6 +119,9 @@ func TestEndpoint(t *testing.T) {
 			res, err := run(t, s)
 			if tt.text != "" {
 				wantProblem(t, err, tt.text, tt.hint)
+				if e := err.Error(); strings.Contains(e, "invalid character") || tt.disc.Issuer == "" && tt.name == "html page" && strings.Contains(e, "did not answer") {
+					t.Errorf("error %q: raw decoder words or \"did not answer\" for a server that answered", e)
+				}
 				if st.Setup.Endpoint != "" {
 					t.Fatal("a failed check changed the state")
 				}
@@ -414,6 +426,7 @@ func TestTwilio(t *testing.T) {
 	}{
 		{name: "ok trial", sid: " " + accountSID + "\n", token: twilioToken},
 		{name: "bad sid", sid: "XX123", token: twilioToken, text: "Account SID does not look right"},
+		{name: "api key sid", sid: "SK0123456789abcdef0123456789abcdef", token: twilioToken, text: "that is an API key SID (SK…), not the Account SID"},
 		{name: "bad token", sid: accountSID, token: "short", text: "Auth Token does not look right"},
 		{name: "refused", sid: accountSID, token: twilioToken, err: authErr, text: "do not match", hint: "Copy both again"},
 	}
@@ -1110,7 +1123,11 @@ func TestSummaryAndAll(t *testing.T) {
 	if !slices.Equal(ids, want) {
 		t.Fatalf("order %q", ids)
 	}
-	g := all[len(all)-1].Guide()
+	res, err := all[len(all)-1].Execute(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := res.Details
 	for _, s := range []string{"+15005550006", "setup.json", "http://localhost:3001"} {
 		if !strings.Contains(g, s) {
 			t.Errorf("summary lacks %q:\n%s", s, g)

@@ -63,6 +63,9 @@ type Loaded struct {
 // moved to <name>.bak and reported in Problems, never a crash.
 func (s Store) Load() (Loaded, error) {
 	var l Loaded
+	if p := tightenSecrets(s.Dir); p != "" {
+		l.Problems = append(l.Problems, p)
+	}
 	found, prob, err := s.read(SetupFile, &l.Setup, "the wizard starts fresh")
 	if err != nil {
 		return Loaded{}, err
@@ -165,14 +168,14 @@ func (s Store) Save(setup Setup, sec Secrets) error {
 // copy is removed last.
 func (s Store) WriteFiles(setupJSON, secretsJSON []byte) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return fmt.Errorf("steps: create %s: %w", s.Dir, err)
+		return saveFailure(s.Dir, fmt.Errorf("steps: create %s: %w", s.Dir, err))
 	}
 	to, old, err := s.writeSecrets(secretsJSON)
 	if err != nil {
-		return err
+		return saveFailure(s.Dir, err)
 	}
 	if err := writeAtomic(filepath.Join(s.Dir, SetupFile), withSecretsStore(setupJSON, to)); err != nil {
-		return err
+		return saveFailure(s.Dir, err)
 	}
 	if old == "" && to == SecretsStoreKeyring {
 		// A move cut short after setup.json named the keyring leaves

@@ -58,26 +58,47 @@ func nameAndID(name, id string) string {
 
 // Guide shows the report in the interactive runner's frame, to read before
 // finishing; the line runner prints it once, as the Result's Details.
+//
+// The interactive frame does not show the report: at 80×24 it would be cut.
+// It says the report follows; the ✓ line's Details print it whole into
+// the scrollback when the user finishes.
 func (s *summaryStep) Guide() string {
 	g := GuideText(s.ID())
 	if s.st.Setup.SignedInPhone == "" {
 		// The sign-in was not seen: do not claim it works.
-		g = "Setup saved. The sign-in in your browser was not checked; run logto-twilio again to check it."
+		g = "Setup saved. The sign-in in your browser was not checked; run " + tui.Quote(s.st.Again("")) + " again to check it."
 	}
-	return g + "{tui:\n\n" + tui.Quote(s.report()) + "}"
+	return g + "{tui:\n\nWhen you finish, what was set up, where it is saved and what to run next are printed " +
+		"below, and stay in your terminal.}"
 }
 
-// report is what was configured, where it is saved and what to run next.
+// report is what was configured, where it is saved and what to run next,
+// each command with the flags of this run.
 func (s *summaryStep) report() string {
 	g := Report(s.st, s.d.Store)
 	g += "\n\nNext:"
-	if s.st.Setup.ExpressDir != "" {
-		g += "\n  cd " + s.st.Setup.ExpressDir + " && npm install && npm start   (the Express app)"
+	if dir := s.st.Setup.ExpressDir; dir != "" {
+		g += "\n  cd " + dir + " && npm install && npm start"
+		if s.st.Prefill.Sandbox {
+			g += "\n      (the Express app; start " + s.st.Again("sandbox serve") + " first, in another terminal:" +
+				" it keeps the sandbox's Logto up)"
+		} else {
+			g += "\n      (the Express app)"
+		}
 	}
 	if pr := s.st.Prefill.Preset; pr != nil {
-		return g + "\n  " + presetAgain(pr) + "   (again, any time: check the sign-in again)"
+		// An attendee has nothing to rotate or tear down: the workshop owns it.
+		return g + "\n  " + presetAgain(pr) + "\n      (again, any time: check the sign-in again)"
 	}
-	g += "\n  logto-twilio   (again, any time: check everything or change credentials)"
+	next := []struct{ sub, why string }{
+		{"", "again, any time: resume, check everything or change answers"},
+		{"doctor", "check that everything still works"},
+		{"rotate", "replace the Twilio Auth Token or the app secret"},
+		{"teardown", "remove what the wizard created"},
+	}
+	for _, n := range next {
+		g += "\n  " + s.st.Again(n.sub) + "\n      (" + n.why + ")"
+	}
 	return g
 }
 

@@ -45,7 +45,7 @@ func (s *testSMSStep) region() string {
 
 // parsePhone parses v with the sender's region as the default.
 func (s *testSMSStep) parsePhone(v string) (twiliosetup.Phone, error) {
-	return twiliosetup.ParsePhone(strings.TrimSpace(v), s.region())
+	return twiliosetup.ParsePhone(clean(v), s.region())
 }
 
 // phoneHint says which formats are accepted.

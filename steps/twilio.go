@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"charm.land/huh/v2"
@@ -26,8 +27,8 @@ func newTwilio(st *State, d *Deps) *twilioStep {
 	return &twilioStep{base: base{id: "twilio", title: "Twilio credentials", st: st, d: d}}
 }
 
-func validateSID(v string) error   { return twiliosetup.ValidateAccountSID(twiliosetup.Clean(v)) }
-func validateToken(v string) error { return twiliosetup.ValidateAuthToken(twiliosetup.Clean(v)) }
+func validateSID(v string) error   { return twiliosetup.ValidateAccountSID(clean(v)) }
+func validateToken(v string) error { return twiliosetup.ValidateAuthToken(clean(v)) }
 
 func (s *twilioStep) Form(env tui.FormEnv) *huh.Form {
 	s.init()
@@ -42,12 +43,15 @@ func (s *twilioStep) Form(env tui.FormEnv) *huh.Form {
 func (s *twilioStep) WaitingText() string { return "Checking the credentials with Twilio…" }
 
 func (s *twilioStep) Execute(ctx context.Context) (tui.Result, error) {
-	sid, token := twiliosetup.Clean(s.sid), twiliosetup.Clean(s.token)
+	sid, token := clean(s.sid), clean(s.token)
 	if err := validateSID(sid); err != nil {
 		return tui.Result{}, problem("That Account SID does not look right", "{key:edit}; it starts with AC and has 34 characters.", err)
 	}
 	if err := validateToken(token); err != nil {
 		return tui.Result{}, problem("That Auth Token does not look right", "{key:edit} and copy it again (32 characters).", nil)
+	}
+	if err := s.twilioElsewhere(); err != nil {
+		return tui.Result{}, err
 	}
 	c, err := s.d.NewTwilio(twiliosetup.Credentials{AccountSID: sid, AuthToken: token})
 	if err != nil {
@@ -55,6 +59,12 @@ func (s *twilioStep) Execute(ctx context.Context) (tui.Result, error) {
 	}
 	acct, err := c.Account(ctx)
 	if err != nil {
+		var ex explainer
+		if n, ok := classifyNet(err); ok && n.kind != netCanceled && !errors.As(err, &ex) {
+			// Nothing answered: the credentials were not checked at all.
+			return tui.Result{}, problem("Twilio did not answer at "+s.twilioHost(), "Check your network (and "+
+				"--twilio-base-url, if you gave one), then {key:retry} to try again.", err)
+		}
 		return tui.Result{}, explain("Twilio refused the credentials", err)
 	}
 	kind := "full account"
@@ -75,7 +85,30 @@ func (s *twilioStep) Execute(ctx context.Context) (tui.Result, error) {
 		s.st.Setup.TwilioAccountName = acct.FriendlyName
 		s.st.Setup.TwilioTrial = acct.IsTrial()
 		s.st.Secrets.TwilioAuthToken = Secret(token)
+		// Later runs and commands must reach the same Twilio.
+		s.st.Setup.TwilioBaseURL = s.st.Prefill.TwilioBaseURL
 		a := acct
 		s.st.Account = &a
 	}), nil
+}
+
+// twilioHost names the Twilio this run talks to.
+func (b *base) twilioHost() string {
+	if u := b.st.Prefill.TwilioBaseURL; u != "" {
+		return u
+	}
+	return "api.twilio.com"
+}
+
+// twilioElsewhere says what is missing when the saved setup was made with
+// --twilio-base-url and this run was not given it: its calls would go to
+// api.twilio.com, which refuses the saved credentials.
+func (b *base) twilioElsewhere() error {
+	saved := b.st.Setup.TwilioBaseURL
+	if saved == "" || b.st.Prefill.TwilioBaseURL != "" {
+		return nil
+	}
+	return problem("This setup was made with --twilio-base-url "+saved+", and this run was not given it",
+		"Quit ({key:quit}) and run "+b.st.Again("")+" --twilio-base-url "+saved+
+			"; to use twilio.com instead, choose to start over on the first step.", nil)
 }

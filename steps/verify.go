@@ -46,7 +46,8 @@ func (s *verifyStep) WaitingText() string {
 		how = "Open it in your browser."
 		keys = "{tui: ({action:copy-url} copies the URL)}"
 	}
-	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in…%s", s.url(), how, keys)
+	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in (up to %s)…%s",
+		s.url(), how, minutes(VerifyTimeout), keys)
 }
 
 func (s *verifyStep) Actions() []tui.Action {
@@ -84,7 +85,8 @@ func (s *verifyStep) start(ctx context.Context) (Demo, string, error) {
 		var busy *demo.PortInUseError
 		if errors.As(err, &busy) || errors.Is(err, syscall.EADDRINUSE) {
 			return nil, "", problem("Cannot start the demo app", fmt.Sprintf("Another program uses port %d: stop it, "+
-				"or quit ({key:quit}) and run logto-twilio --port <a free port>; the wizard then registers that port too.", s.st.Port()), err)
+				"or quit ({key:quit}) and run %s --port <a free port>; the wizard then registers that port too.",
+				s.st.Port(), s.st.againWithoutPort("")), err)
 		}
 		return nil, "", explain("Cannot start the demo app", err)
 	}
@@ -99,26 +101,69 @@ func (s *verifyStep) Execute(ctx context.Context) (tui.Result, error) {
 	if s.d.Open != nil && !s.st.Prefill.NoBrowser {
 		_ = s.d.Open.Open(u) // a missing browser is fine: the URL is on screen
 	}
+	// The time left shows under the waiting text, once a minute.
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case in, ok := <-srv.SignIns():
+			return s.signedIn(in, ok)
+		case <-tick.C:
+			if dl, ok := ctx.Deadline(); ok {
+				tui.Report(ctx, "Time left to sign in: "+minutes(time.Until(dl).Round(time.Minute))+".")
+			}
+		case <-ctx.Done():
+			what := fmt.Sprintf("No sign-in arrived in %s", minutes(VerifyTimeout))
+			if errors.Is(ctx.Err(), context.Canceled) {
+				what = "You stopped waiting for the sign-in"
+			}
+			return tui.Result{}, problem(what, "{key:retry} to wait again; the demo app keeps running at "+u+
+				"{tui: and a sign-in there is still picked up}.", nil)
+		}
+	}
+}
+
+// signedIn is the result of a sign-in event (ok false: the server stopped).
+func (s *verifyStep) signedIn(in demo.SignIn, ok bool) (tui.Result, error) {
+	if !ok {
+		return tui.Result{}, problem("The demo app stopped", "{key:retry} to start it again.", nil)
+	}
+	who := phoneE164(in.PhoneNumber)
+	if who == "" {
+		who = "user " + in.Subject
+	}
+	return s.result("signed in as "+who, func() {
+		s.st.SignIn = &in
+		s.st.Setup.SignedInPhone = who
+	}), nil
+}
+
+// errNoDemo: no demo server runs (WatchLate never starts one).
+var errNoDemo = errors.New("steps: no demo server runs")
+
+// WatchLate picks up a sign-in that arrives after the wait failed (the
+// timeout box is on screen and the demo app still runs): the runner then
+// commits it as if the wait had seen it (tui.LateWatcher).
+func (s *verifyStep) WatchLate(ctx context.Context) (tui.Result, bool) {
+	srv, _, err := s.d.Demos.Serve(func() (Demo, string, error) { return nil, "", errNoDemo })
+	if err != nil {
+		return tui.Result{}, false
+	}
 	select {
 	case in, ok := <-srv.SignIns():
 		if !ok {
-			return tui.Result{}, problem("The demo app stopped", "{key:retry} to start it again.", nil)
+			return tui.Result{}, false
 		}
-		who := phoneE164(in.PhoneNumber)
-		if who == "" {
-			who = "user " + in.Subject
-		}
-		return s.result("signed in as "+who, func() {
-			s.st.SignIn = &in
-			s.st.Setup.SignedInPhone = who
-		}), nil
+		res, err := s.signedIn(in, true)
+		return res, err == nil
 	case <-ctx.Done():
-		what := fmt.Sprintf("No sign-in arrived in %d minutes", int(VerifyTimeout.Minutes()))
-		if errors.Is(ctx.Err(), context.Canceled) {
-			what = "You stopped waiting for the sign-in"
-		}
-		return tui.Result{}, problem(what, "{key:retry} to wait again; the demo app keeps running at "+u+".", nil)
+		return tui.Result{}, false
 	}
+}
+
+// minutes says a duration in whole minutes: "15 minutes", "1 minute".
+func minutes(d time.Duration) string {
+	return plural(int(d.Minutes()), "minute")
 }
 
 // phoneE164 adds the "+" Logto leaves out of its phone_number claim.

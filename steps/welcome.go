@@ -72,6 +72,10 @@ func (s *welcomeStep) Guide() string {
 	}
 	if s.st.Found {
 		g += "\n\nSaved setup: " + savedSummary(&s.st.Setup)
+		if u := s.st.Setup.TwilioBaseURL; u != "" && s.st.Prefill.TwilioBaseURL == "" {
+			g += "\n\n! It was made with --twilio-base-url " + u + ", and this run was not given it: " +
+				"to reach the same Twilio, quit and run " + tui.Quote(s.st.Again("")+" --twilio-base-url "+u) + "."
+		}
 	}
 	return g
 }

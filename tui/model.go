@@ -104,6 +104,8 @@ type Model struct {
 	// status is the latest text the running Load or Execute sent with
 	// Report ("" until it sends one).
 	status string
+	// notice is what the last action said (see Notice), until a key.
+	notice string
 
 	spin   spinner.Model
 	help   help.Model
@@ -122,6 +124,7 @@ type Model struct {
 	progressDone <-chan struct{} // the running step's context's Done
 
 	saver   *saver
+	saveErr string // the save failure shown already (not shown again)
 	saveSeq int
 	latest  func() error // the newest checkpoint's persist func
 }
@@ -240,9 +243,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.waitProgress(msg.p, msg.step, msg.attempt)
 	case RefreshPanel:
 		return m, nil
+	case Notice:
+		m.notice = string(msg)
+		return m, nil
 	case saveFailedMsg:
-		return m, m.println(m.styles.Error.UnsetBorderStyle().UnsetPadding().
-			Render(notSavedLine(m.steps, msg.step, msg.err)))
+		return m, m.saveFailed(msg)
 	case loadedMsg:
 		if msg.step != m.idx || msg.attempt != m.attempt || m.phase != PhaseLoading {
 			return m, nil // stale
@@ -263,9 +268,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stopRunning()
 		if msg.err != nil {
 			m.fail(PhaseRunning, msg.err)
-			return m, nil
+			return m, m.watchLate()
 		}
 		return m, m.commit(msg.res)
+	case lateMsg:
+		return m, m.late(msg)
 	case spinner.TickMsg:
 		if m.phase != PhaseLoading && m.phase != PhaseRunning {
 			return m, nil
@@ -283,6 +290,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	m.notice = "" // an action's notice lasts until the next key
 	if key.Matches(msg, m.keys.Quit) {
 		return m.interrupt()
 	}
@@ -317,9 +325,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.renote()
 			return m.run()
 		case key.Matches(msg, m.keys.Edit) && m.failedIn == PhaseRunning && m.hasForm:
+			m.stopRunning() // a LateWatcher's wait ends
 			return m.showForm()
 		case key.Matches(msg, m.keys.Skip):
 			if o, ok := m.steps[m.idx].(Optional); ok {
+				m.stopRunning()
 				return m.commitAs(o.SkipResult(), true)
 			}
 		}

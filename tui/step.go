@@ -194,6 +194,11 @@ type Action struct {
 	Run func() tea.Cmd
 }
 
+// Notice is a message an action's command may return: a short line the
+// runner shows under the step until the next key ("Could not open a
+// browser: open … yourself", "Copied …"), so a key never goes unanswered.
+type Notice string
+
 // Actioner is implemented by steps that offer extra keys in the form and
 // running phases.
 type Actioner interface{ Actions() []Action }

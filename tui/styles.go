@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/help"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 )
@@ -16,6 +17,9 @@ type Styles struct {
 	Hint   lipgloss.Style
 	Muted  lipgloss.Style
 	Panel  lipgloss.Style
+	// Help styles the help line in the theme's readable colours (bubbles'
+	// defaults are below 3:1 on a black background).
+	Help help.Styles
 }
 
 // NewStyles returns the styles for a dark or a light background.
@@ -26,7 +30,13 @@ func NewStyles(isDark bool) Styles {
 	red := ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF8A80"))
 	muted := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#9E9E9E"))
 	text := ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E6E6E6"))
+	keyStyle := lipgloss.NewStyle().Foreground(text)
+	descStyle := lipgloss.NewStyle().Foreground(muted)
 	return Styles{
+		Help: help.Styles{
+			ShortKey: keyStyle, ShortDesc: descStyle, ShortSeparator: descStyle, Ellipsis: descStyle,
+			FullKey: keyStyle, FullDesc: descStyle, FullSeparator: descStyle,
+		},
 		Header: lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Step:   lipgloss.NewStyle().Foreground(muted),
 		Guide:  lipgloss.NewStyle().Foreground(text),
@@ -43,8 +53,18 @@ func NewStyles(isDark bool) Styles {
 // formTheme is the huh theme used for every step's form: huh's Charm
 // theme, with the focused button also bold and underlined, so the chosen
 // button shows without colour (NO_COLOR), where only attributes remain.
+// Its texts below 3:1 contrast are made readable: the focused button is
+// dark on its pink (cream on pink is 1.9:1), and placeholders and help
+// use the runner's muted colour (238 on black is 2:1).
 var formTheme huh.Theme = huh.ThemeFunc(func(isDark bool) *huh.Styles {
 	t := huh.ThemeCharm(isDark)
-	t.Focused.FocusedButton = t.Focused.FocusedButton.Bold(true).Underline(true)
+	ld := lipgloss.LightDark(isDark)
+	muted := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#9E9E9E"))
+	t.Focused.FocusedButton = t.Focused.FocusedButton.Foreground(lipgloss.Color("#1F1F1F")).Bold(true).Underline(true)
+	t.Focused.Next = t.Focused.FocusedButton
+	t.Focused.TextInput.Placeholder = t.Focused.TextInput.Placeholder.Foreground(muted)
+	t.Blurred.TextInput.Placeholder = t.Blurred.TextInput.Placeholder.Foreground(muted)
+	t.Blurred.FocusedButton = t.Focused.FocusedButton
+	t.Blurred.Next = t.Focused.FocusedButton
 	return t
 })

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,6 +25,9 @@ func (m *Model) View() tea.View {
 func (m *Model) render() string {
 	if m.phase == PhaseDone || m.interrupted || m.idx >= len(m.steps) {
 		return "" // leave only the ✓ lines in the scrollback
+	}
+	if m.tooSmall() {
+		return m.sizeNotice()
 	}
 	step := m.steps[m.idx]
 	width := m.width
@@ -83,11 +87,35 @@ func (m *Model) render() string {
 	return strings.Join(parts, "\n\n")
 }
 
+// The smallest terminal a step's question, its answer and the help line
+// fit in; below it the runner shows only sizeNotice.
+const (
+	MinWidth  = 50
+	MinHeight = 14
+)
+
+// tooSmall reports whether the terminal (when its size is known) is
+// smaller than MinWidth×MinHeight.
+func (m *Model) tooSmall() bool {
+	return m.width > 0 && m.height > 0 && (m.width < MinWidth || m.height < MinHeight)
+}
+
+// sizeNotice asks for a larger terminal, in as few lines as fit.
+func (m *Model) sizeNotice() string {
+	text := fmt.Sprintf("Make the terminal larger: logto-twilio needs %d×%d, this one is %d×%d. "+
+		"Nothing is lost; ctrl+c quits and saves.", MinWidth, MinHeight, m.width, m.height)
+	lines := strings.Split(wrapText(text, m.width), "\n")
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	return m.styles.Header.Render(strings.Join(lines, "\n"))
+}
+
 func (m *Model) body(step Step, rd Renderer, width int) string {
 	switch m.phase {
 	case PhaseForm:
 		if m.form != nil {
-			return strings.TrimRight(m.form.View(), "\n ")
+			return strings.TrimRight(m.form.View(), "\n ") + m.noticeLine(width)
 		}
 	case PhaseLoading:
 		return strings.TrimSpace(m.spin.View()) + " " + rd.Render(loadingText(step)) + m.statusLine(width)
@@ -97,7 +125,7 @@ func (m *Model) body(step Step, rd Renderer, width int) string {
 			text = "Working…"
 		}
 		spin := strings.TrimSpace(m.spin.View())
-		return spin + " " + wrapText(text, width-lipgloss.Width(spin)-1) + m.statusLine(width)
+		return spin + " " + wrapText(text, width-lipgloss.Width(spin)-1) + m.statusLine(width) + m.noticeLine(width)
 	case PhaseFailed:
 		// The box takes 4 columns of border and padding. Texts are wrapped
 		// before they are styled, so every wrapped line keeps the style.
@@ -118,6 +146,14 @@ func (m *Model) statusLine(width int) string {
 		return ""
 	}
 	return "\n" + m.styles.Muted.Render(wrapText(m.status, width))
+}
+
+// noticeLine is the last action's Notice on its own line, or "".
+func (m *Model) noticeLine(width int) string {
+	if m.notice == "" {
+		return ""
+	}
+	return "\n\n" + m.styles.Hint.Render(wrapText("» "+m.notice, width))
 }
 
 func errorText(err error) string {
@@ -146,11 +182,8 @@ func (m *Model) bindings() []key.Binding {
 		}
 	case PhaseDone:
 	}
-	if len(m.history) > 0 {
-		b = append(b, m.keys.Back)
-	}
-	b = append(b, m.keys.Quit)
-	// Step actions come last: on a narrow line they are cut first.
+	// The step's actions come before back and quit: they are what this
+	// step offers, and fitHelp drops other keys before them.
 	if m.phase == PhaseForm || m.phase == PhaseRunning {
 		if a, ok := m.steps[m.idx].(Actioner); ok {
 			for _, act := range a.Actions() {
@@ -158,6 +191,10 @@ func (m *Model) bindings() []key.Binding {
 			}
 		}
 	}
+	if len(m.history) > 0 {
+		b = append(b, m.keys.Back)
+	}
+	b = append(b, m.keys.Quit)
 	return b
 }
 
@@ -189,6 +226,7 @@ func formBindings(in []key.Binding) []key.Binding {
 // width, so the runner's keys (back, quit) stay visible.
 func (m *Model) fitHelp(b []key.Binding, width int) string {
 	h := m.help
+	h.Styles = m.styles.Help
 	h.SetWidth(0)
 	droppable := []func(key.Help) bool{
 		func(k key.Help) bool { return k.Desc == "open editor" },
@@ -197,6 +235,10 @@ func (m *Model) fitHelp(b []key.Binding, width int) string {
 		func(k key.Help) bool { return k.Key == "/" },
 		func(k key.Help) bool { return k.Key == "shift+tab" },
 		func(k key.Help) bool { return k.Key == "↑" || k.Key == "↓" },
+		// A confirm's buttons show their own labels.
+		func(k key.Help) bool { return k.Key == "y" || k.Key == "n" },
+		func(k key.Help) bool { return k.Key == "enter" },
+		func(k key.Help) bool { return k.Key == "tab" },
 	}
 	line := h.ShortHelpView(b)
 	for _, drop := range droppable {
@@ -208,4 +250,21 @@ func (m *Model) fitHelp(b []key.Binding, width int) string {
 	}
 	h.SetWidth(width)
 	return h.ShortHelpView(b) // cuts whole keys, from the end, if still too wide
+}
+
+// saveFailed prints that a checkpoint failed, with the error's hint,
+// wrapped at spaces to the terminal's width. The same failure again (a
+// read-only folder fails every step) is not printed again.
+func (m *Model) saveFailed(msg saveFailedMsg) tea.Cmd {
+	text := errorText(msg.err)
+	if text == m.saveErr {
+		return nil
+	}
+	m.saveErr = text
+	line := notSavedLine(m.steps, msg.step, msg.err)
+	var h Hinter
+	if errors.As(msg.err, &h) && h.Hint() != "" && m.idx < len(m.steps) {
+		line += " " + m.renderer(m.steps[m.idx]).Render(h.Hint())
+	}
+	return m.println(m.styles.Error.UnsetBorderStyle().UnsetPadding().Render(hangingWrap(line, m.width)))
 }

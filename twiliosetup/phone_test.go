@@ -28,12 +28,13 @@ func TestParsePhone(t *testing.T) {
 		{name: "pasted with quotes", in: "\"+14155550100\"\n", e164: "+14155550100", digits: "14155550100", region2: "US"},
 		{name: "national without region", in: "4155550100", wantErr: "country code"},
 		{name: "empty", in: "  ", wantErr: "empty"},
-		{name: "letters", in: "call me", region: "US", wantErr: "invalid phone number"},
+		{name: "letters", in: "call me", region: "US", wantErr: "invalid phone number: use digits only"},
 		{name: "too short", in: "+1 415", wantErr: "too short"},
 		{name: "too long", in: "+1 415 555 0100 1234", wantErr: "too long"},
 		{name: "local only", in: "555-0100", region: "US", wantErr: "area code"},
 		{name: "unknown country code", in: "+999 123 4567", wantErr: "invalid phone number"},
 		{name: "unknown region", in: "4155550100", region: "XX", wantErr: "unknown region"},
+		{name: "letters no region", in: "+abc", wantErr: "invalid phone number"},
 		{name: "extension", in: "+1 415 555 0100 ext. 12", wantErr: "extension"},
 	}
 	for _, tt := range tests {
@@ -46,6 +47,9 @@ func TestParsePhone(t *testing.T) {
 				}
 				if !errors.Is(err, twiliosetup.ErrPhone) || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v: want ErrPhone containing %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "supplied") || strings.Contains(err.Error(), "the string") {
+					t.Errorf("error %q: libphonenumber's wording, not ours", err)
 				}
 				return
 			}

@@ -23,7 +23,12 @@ func Clean(s string) string {
 }
 
 // ValidateAccountSID checks an Account SID: "AC" followed by 32 hexadecimal digits.
+// An API key SID ("SK…") pasted in its place is named as such.
 func ValidateAccountSID(s string) error {
+	if strings.HasPrefix(strings.ToUpper(s), "SK") {
+		return inputErr(nil, "that is an API key SID (SK…), not the Account SID: copy the Account SID "+
+			"(AC…) from the Twilio Console's home page")
+	}
 	return validateSID("Account SID", "AC", s)
 }
 

@@ -52,7 +52,7 @@ func TestValidateSIDs(t *testing.T) {
 		{"account ok upper hex", twiliosetup.ValidateAccountSID, "AC0123456789ABCDEF0123456789ABCDEF", ""},
 		{"account empty", twiliosetup.ValidateAccountSID, "", "empty"},
 		{"account wrong prefix", twiliosetup.ValidateAccountSID, "MG0123456789abcdef0123456789abcdef", `start with "AC"`},
-		{"account API key", twiliosetup.ValidateAccountSID, "SK0123456789abcdef0123456789abcdef", `start with "AC"`},
+		{"account API key", twiliosetup.ValidateAccountSID, "SK0123456789abcdef0123456789abcdef", "an API key SID (SK…), not the Account SID"},
 		{"account lower prefix", twiliosetup.ValidateAccountSID, "ac0123456789abcdef0123456789abcdef", "upper-case"},
 		{"account short", twiliosetup.ValidateAccountSID, sidOK[:33], "34 characters"},
 		{"account long", twiliosetup.ValidateAccountSID, sidOK + "0", "34 characters"},
