@@ -41,6 +41,9 @@ func (s *welcomeStep) Load(context.Context) (func(), error) {
 	return func() {
 		s.loaded = &l
 		s.st.Problems = l.Problems
+		if l.Moved != "" {
+			s.st.Problems = append(s.st.Problems, l.Moved)
+		}
 		s.st.Found = l.Found
 		if l.Found {
 			s.st.Setup, s.st.Secrets = l.Setup, l.Secrets
@@ -50,7 +53,8 @@ func (s *welcomeStep) Load(context.Context) (func(), error) {
 
 // sandboxNote replaces the welcome's "You need" paragraph in --sandbox.
 const sandboxNote = "Sandbox: Logto and Twilio are stand-ins inside this program, every answer is " +
-	"prefilled, and the SMS codes show up in the inbox below. Press enter to accept each answer; " +
+	"prefilled (steps whose answers check out run on their own; press enter where one asks), and " +
+	"the SMS codes show up in the inbox below; " +
 	"ctrl+c stops safely."
 
 func (s *welcomeStep) Guide() string {
@@ -72,6 +76,14 @@ func (s *welcomeStep) Guide() string {
 	}
 	if s.st.Found {
 		g += "\n\nSaved setup: " + savedSummary(&s.st.Setup)
+		if r := s.st.Setup.Rotation; r != nil {
+			g += "\n\n! A rotation of the " + r.What + " credentials is under way: finish it (or revert it) first with " +
+				tui.Quote(s.st.Again("rotate")) + "; until then the saved credentials may be about to change."
+		}
+		if c := s.st.Setup.Created; s.st.Setup.TornDown == nil && (c.AppID != "" || c.ConnectorID != "" || c.ServiceSID != "" || c.SignIn != nil) {
+			g += "\n\nStarting over forgets what earlier runs created; to remove it first, quit and run " +
+				tui.Quote(s.st.Again("teardown")) + "."
+		}
 		if u := s.st.Setup.TwilioBaseURL; u != "" && s.st.Prefill.TwilioBaseURL == "" {
 			g += "\n\n! It was made with --twilio-base-url " + u + ", and this run was not given it: " +
 				"to reach the same Twilio, quit and run " + tui.Quote(s.st.Again("")+" --twilio-base-url "+u) + "."

@@ -1,0 +1,52 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/logto-twilio/logto-twilio/tui"
+)
+
+// TestWelcomeNotes: a saved setup with a rotation under way points at
+// rotate; one with things the wizard created warns that starting over
+// forgets them and names teardown; a torn-down setup does not; secrets
+// moved between stores are said.
+func TestWelcomeNotes(t *testing.T) {
+	t.Parallel()
+	torn := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		setup   Setup
+		moved   string
+		want    []string
+		notWant []string
+	}{
+		{name: "rotation under way", setup: Setup{Rotation: &Rotation{What: "twilio", Phase: "promote"}},
+			want: []string{"A rotation of the twilio credentials is under way", "logto-twilio rotate --sandbox"}},
+		{name: "created", setup: Setup{Created: Created{AppID: "a1"}},
+			want: []string{"Starting over forgets what earlier runs created", "logto-twilio teardown --sandbox"}},
+		{name: "torn down", setup: Setup{Created: Created{AppID: "a1"}, TornDown: &torn},
+			notWant: []string{"Starting over forgets", "rotation"}},
+		{name: "nothing created", setup: Setup{Endpoint: "http://localhost:3001"},
+			notWant: []string{"Starting over forgets", "rotation"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := NewState(Prefill{Again: func(sub string) string { return strings.TrimSpace("logto-twilio " + sub + " --sandbox") }})
+			st.Found, st.Setup = true, tc.setup
+			g := tui.RendererFor(true, nil).Render(newWelcome(st, &Deps{}).Guide())
+			for _, w := range tc.want {
+				if !strings.Contains(g, w) {
+					t.Errorf("the welcome lacks %q:\n%s", w, g)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(g, w) {
+					t.Errorf("the welcome has %q:\n%s", w, g)
+				}
+			}
+		})
+	}
+}
