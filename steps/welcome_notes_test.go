@@ -18,18 +18,25 @@ func TestWelcomeNotes(t *testing.T) {
 	tests := []struct {
 		name    string
 		setup   Setup
-		moved   string
 		want    []string
 		notWant []string
 	}{
-		{name: "rotation under way", setup: Setup{Rotation: &Rotation{What: "twilio", Phase: "promote"}},
-			want: []string{"A rotation of the twilio credentials is under way", "logto-twilio rotate --sandbox"}},
-		{name: "created", setup: Setup{Created: Created{AppID: "a1"}},
-			want: []string{"Starting over forgets what earlier runs created", "logto-twilio teardown --sandbox"}},
-		{name: "torn down", setup: Setup{Created: Created{AppID: "a1"}, TornDown: &torn},
-			notWant: []string{"Starting over forgets", "rotation"}},
-		{name: "nothing created", setup: Setup{Endpoint: "http://localhost:3001"},
-			notWant: []string{"Starting over forgets", "rotation"}},
+		{
+			name: "rotation under way", setup: Setup{Rotation: &Rotation{What: "twilio", Phase: "promote"}},
+			want: []string{"A rotation of the twilio credentials is under way", "logto-twilio rotate --sandbox"},
+		},
+		{
+			name: "created", setup: Setup{Created: Created{AppID: "a1"}},
+			want: []string{"Starting over forgets what earlier runs created", "logto-twilio teardown --sandbox"},
+		},
+		{
+			name: "torn down", setup: Setup{Created: Created{AppID: "a1"}, TornDown: &torn},
+			notWant: []string{"Starting over forgets", "rotation"},
+		},
+		{
+			name: "nothing created", setup: Setup{Endpoint: "http://localhost:3001"},
+			notWant: []string{"Starting over forgets", "rotation"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
