@@ -284,13 +284,13 @@ func (a *app) rotateSignIn(c *cobra.Command, f rotateFlags, env *savedEnv, setup
 			return err
 		}
 	}
-	prefill := steps.Prefill{Sandbox: a.opts.sandbox}
+	prefill := steps.Prefill{Sandbox: a.opts.sandbox, Again: func(sub string) string { return againCommand(a.opts, sub) }}
 	opener := newBrowserOpener(a.opts.noBrowser, a.getenv)
 	prefill.NoBrowser = opener.disabled
 	st := steps.NewState(prefill)
 	st.Setup, st.Secrets, st.Found, st.Mode = setup, secrets, true, steps.ModeReverify
 	deps := steps.DefaultDeps(env.logtoHC, env.twilioHC)
-	deps.Open = opener
+	deps.Open, deps.Store = opener, env.store // the summary says where the setup is saved
 	defer func() { _ = deps.Demos.Close() }()
 	topts := tui.Options{
 		In: a.stdin, Out: a.stdout, Env: environ(a.getenv), Accessible: a.opts.accessible,
