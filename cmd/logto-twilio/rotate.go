@@ -76,7 +76,7 @@ func newRotateCmd(a *app) *cobra.Command {
 	fl.StringVar(&f.expiresIn, "expires-in", "", "let a new app or M2M secret expire after this long, e.g. 90d or 720h (default: never)")
 	fl.StringVar(&f.testPhone, "test-phone", "", "the phone for the test SMS (default: the saved one)")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "delete old secrets without asking")
-	fl.BoolVar(&f.signIn, "sign-in", false, "after doctor, sign in through the demo without asking")
+	fl.BoolVar(&f.signIn, "sign-in", false, "after doctor, sign in through the demo without asking (alone: only check and sign in)")
 	fl.BoolVar(&f.noSignIn, "no-sign-in", false, "after doctor, do not offer the demo sign-in")
 	return c
 }
@@ -146,23 +146,33 @@ func (a *app) runRotate(c *cobra.Command, f rotateFlags) error {
 	}
 	renv.Yes = f.yes
 	renv.TestPhone = strings.TrimSpace(f.testPhone)
-	renv.Report = func(line string) { fmt.Fprintln(a.stdout, "  "+line) }
+	// Each step is printed as it happens; the outcomes add their notes.
+	renv.Report = func(line string) { fmt.Fprintln(a.stdout, "✓ "+line) }
 	renv.Confirm = func(_ context.Context, q string) (bool, error) { return a.confirm(c, q, false) }
-	renv.Verify = func(ctx context.Context) error {
+	// The finish line: doctor in-process, then (when agreed) a real sign-in.
+	// It runs after the rotations' lines are printed, so it reads in order.
+	proof := func() error {
 		fmt.Fprintln(a.stdout, "\nChecking the whole chain again (doctor):")
 		rep := doctor.Run(ctx, doctor.Config{
 			Setup: setup, Secrets: secrets, Found: true,
 			LogtoHTTP: env.logtoHC, TwilioHTTP: env.twilioHC,
-			Command: func(sub string) string { return againCommand(a.opts, sub) },
+			Command:      func(sub string) string { return againCommand(a.opts, sub) },
+			SecretsWhere: env.store.SecretsWhere(),
 		})
 		fmt.Fprintln(a.stdout, rep.Text(a.width(), a.color()))
 		if rep.Failed() {
-			return errors.New("doctor found a problem (see above)")
+			fmt.Fprintln(a.stderr, "✗ Doctor found a problem after the rotation (see above); what rotated is saved.")
+			return withCode(exitFindings, nil)
 		}
-		return nil
+		return a.rotateSignIn(c, f, env, setup, secrets)
 	}
 
 	if plan == (rotate.Plan{Expiry: expiry}) && setup.Rotation == nil {
+		if f.signIn {
+			// Nothing to rotate: only the proof (what the hint after a
+			// rotation without the sign-in suggests).
+			return proof()
+		}
 		if !a.terminalIO() || a.opts.accessible || a.opts.nonInteractive {
 			return withCode(exitUsage, &steps.MissingInputError{Input: "what to rotate", Flag: "--twilio, --app-secret or --m2m", AnswerKey: "rotate.what"})
 		}
@@ -177,8 +187,8 @@ func (a *app) runRotate(c *cobra.Command, f rotateFlags) error {
 
 	outs, err := rotate.Run(ctx, renv, plan)
 	for _, o := range outs {
-		if s := o.String(); s != "" {
-			fmt.Fprint(a.stdout, s)
+		for _, n := range o.Notes {
+			fmt.Fprintln(a.stdout, "• "+n)
 		}
 	}
 	if err != nil {
@@ -192,7 +202,7 @@ func (a *app) runRotate(c *cobra.Command, f rotateFlags) error {
 		}
 		return err
 	}
-	return a.rotateSignIn(c, f, env, setup, secrets)
+	return proof()
 }
 
 // readToken reads one line (the pasted token) from standard input: masked
