@@ -19,25 +19,26 @@ func sandboxSetupUnderTmux(t *testing.T, bin, dir string, port int) {
 	t.Helper()
 	tm := newTmux(t, 100, 40, []string{"NO_COLOR=1", "TERM=xterm-256color"},
 		bin, "--sandbox", "--no-browser", "--port", fmt.Sprint(port), "--config-dir", dir)
-	demoURL := fmt.Sprintf("http://localhost:%d", port)
-	signedIn := false
+	acceptUntil(tm, "Waiting for the sign-in")
+	signInThroughDemo(e2etest.Chromium(t), t, tm, fmt.Sprintf("http://localhost:%d", port))
+	if s := acceptUntil(tm, "EXIT="); !strings.Contains(s, "EXIT=0") {
+		t.Fatalf("the sandbox setup did not finish:\n%s", s)
+	}
+}
+
+// acceptUntil presses enter on whatever form shows (steps whose answers
+// check out run on their own) until the screen holds text, and returns it.
+func acceptUntil(tm *tmuxTerm, text string) string {
+	tm.t.Helper()
 	s := tm.screen()
-	for !strings.Contains(s, "EXIT=") {
-		switch {
-		case !signedIn && strings.Contains(s, "Sign in for real") && strings.Contains(s, "Waiting for the sign-in"):
-			signInThroughDemo(e2etest.Chromium(t), t, tm, demoURL)
-			signedIn = true
-		case strings.Contains(s, "\n┃ "):
+	for !strings.Contains(s, text) {
+		if strings.Contains(s, "\n┃ ") {
 			tm.keys("Enter")
 		}
 		prev := s
-		s = tm.waitFor("the next screen", func(n string) bool {
-			return n != prev || strings.Contains(n, "EXIT=")
-		})
+		s = tm.waitFor("the next screen", func(n string) bool { return n != prev || strings.Contains(n, text) })
 	}
-	if !strings.Contains(s, "EXIT=0") || !signedIn {
-		t.Fatalf("the sandbox setup did not finish with a sign-in (signed in: %v):\n%s", signedIn, s)
-	}
+	return s
 }
 
 // runBinary runs the real binary to its end and returns its exit code and

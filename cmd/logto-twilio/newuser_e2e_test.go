@@ -43,15 +43,7 @@ func TestE2ELateSignIn(t *testing.T) {
 	port := freePort(t)
 	tm := newTmux(t, 100, 40, []string{"NO_COLOR=1", "TERM=xterm-256color"},
 		bin, "--sandbox", "--no-browser", "--port", fmt.Sprint(port), "--config-dir", t.TempDir())
-	// Accept every prefilled answer (steps whose answers check out run on
-	// their own) until the sign-in wait.
-	for s := tm.screen(); !strings.Contains(s, "Waiting for the sign-in"); {
-		if strings.Contains(s, "\n┃ ") {
-			tm.keys("Enter")
-		}
-		prev := s
-		s = tm.waitFor("the next screen", func(n string) bool { return n != prev })
-	}
+	acceptUntil(tm, "Waiting for the sign-in")
 	tm.waitText("Waiting for the sign-in (up to 15 minutes)")
 	tm.keys("Escape")
 	s := tm.waitText("You stopped waiting for the sign-in")
