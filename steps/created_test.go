@@ -12,15 +12,7 @@ import (
 // load runs a step's Load and applies it, then builds its form (defaults).
 func load(t *testing.T, s tui.Step) {
 	t.Helper()
-	if ld, ok := s.(tui.Loader); ok {
-		apply, err := ld.Load(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if apply != nil {
-			apply()
-		}
-	}
+	loadOnly(t, s)
 	s.Form(tui.FormEnv{})
 }
 

@@ -381,13 +381,7 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 		sender     = "+14155550142"
 		phone      = "+14155550177"
 	)
-	tw := twiliotest.NewServer()
-	t.Cleanup(tw.Close)
-	tw.AddAccount(twiliotest.Account{SID: accountSID, FriendlyName: "Typed test", Type: "Full"})
-	tw.AddNumber(accountSID, sender)
-	lg := logtotest.NewServer(logtotest.WithTwilioBaseURL(tw.URL))
-	t.Cleanup(lg.Close)
-	m2mID, m2mSecret := lg.AddM2MApp("wizard", true)
+	tw, lg, m2mID, m2mSecret := separateStandIns(t, accountSID, "Typed test", sender)
 
 	bin := buildBinary(t)
 	port := freePort(t)
@@ -467,6 +461,22 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 	reportActions(t, "manual", tm.actions, 0) // every answer typed: no goal
 }
 
+// separateStandIns starts a Twilio stand-in with a full account that has
+// one number (and no Messaging Service) and a Logto stand-in whose connector
+// sends through it, with an M2M app: the stand-ins a test reaches through
+// --logto-endpoint and --twilio-base-url, as a real Logto and Twilio.
+func separateStandIns(t *testing.T, accountSID, name, sender string) (tw *twiliotest.Server, lg *logtotest.Server, m2mID, m2mSecret string) {
+	t.Helper()
+	tw = twiliotest.NewServer()
+	t.Cleanup(tw.Close)
+	tw.AddAccount(twiliotest.Account{SID: accountSID, FriendlyName: name, Type: "Full"})
+	tw.AddNumber(accountSID, sender)
+	lg = logtotest.NewServer(logtotest.WithTwilioBaseURL(tw.URL))
+	t.Cleanup(lg.Close)
+	m2mID, m2mSecret = lg.AddM2MApp("wizard", true)
+	return tw, lg, m2mID, m2mSecret
+}
+
 // TestE2EWizardM2MEnv is the path of a developer with a real Logto: the
 // M2M credentials and the Twilio account in the environment, the endpoint
 // and the test phone as flags. The endpoint is given as localhost while
@@ -482,13 +492,7 @@ func TestE2EWizardM2MEnv(t *testing.T) {
 		sender     = "+14155550143"
 		phone      = "+14155550178"
 	)
-	tw := twiliotest.NewServer()
-	t.Cleanup(tw.Close)
-	tw.AddAccount(twiliotest.Account{SID: accountSID, FriendlyName: "Env test", Type: "Full"})
-	tw.AddNumber(accountSID, sender)
-	lg := logtotest.NewServer(logtotest.WithTwilioBaseURL(tw.URL))
-	t.Cleanup(lg.Close)
-	m2mID, m2mSecret := lg.AddM2MApp("wizard", true)
+	tw, lg, m2mID, m2mSecret := separateStandIns(t, accountSID, "Env test", sender)
 	if !strings.Contains(lg.URL, "127.0.0.1") {
 		t.Fatalf("the stand-in's URL %s is not on 127.0.0.1", lg.URL)
 	}

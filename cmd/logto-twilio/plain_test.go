@@ -70,36 +70,9 @@ func TestPlainModeSandbox(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole wizard")
 	}
-	var lg *logtotest.Server
-	started := make(chan struct{})
-	sandboxStarted = func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) }
-	t.Cleanup(func() { sandboxStarted = nil })
-
-	out, errOut := newWatchedBuffer(), newWatchedBuffer()
-	in := strings.NewReader("y\n" + strings.Repeat("\n", 60))
 	dir := t.TempDir()
-	port := freePort(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-
-	signedIn := make(chan error, 1)
-	go func() {
-		err := signInOverHTTP(ctx, out, started, &lg)
-		if err != nil {
-			cancel() // the wizard would wait for the sign-in for minutes
-		}
-		signedIn <- err
-	}()
-
-	o := options{sandbox: true, port: port, configDir: dir, noBrowser: true}
-	werr := wizard(ctx, o, in, out, errOut, func(string) string { return "" })
-	if err := <-signedIn; err != nil {
-		t.Fatalf("signing in: %v\ntranscript:\n%s", err, out)
-	}
-	transcript := out.String()
-	if werr != nil {
-		t.Fatalf("wizard: %v (exit code %d), stderr %q\ntranscript:\n%s", werr, exitCodeOf(werr), errOut, transcript)
-	}
+	run := runPlainSandbox(t, options{sandbox: true, port: freePort(t), configDir: dir, noBrowser: true})
+	transcript := run.out
 	for _, want := range []string{
 		"✓ Welcome", "✓ Logto endpoint", "✓ How to create the app", "✓ M2M credentials", "✓ The app",
 		"✓ Twilio credentials", "✓ Messaging Service", "✓ SMS templates", "✓ Logto SMS connector",
@@ -116,7 +89,47 @@ func TestPlainModeSandbox(t *testing.T) {
 	if t.Failed() {
 		t.Logf("transcript:\n%s", transcript)
 	}
-	assertSecretsOnlyInSecretsFile(t, dir, transcript+errOut.String())
+	assertSecretsOnlyInSecretsFile(t, dir, transcript+run.errOut)
+}
+
+// plainSandboxRun is what runPlainSandbox saw.
+type plainSandboxRun struct {
+	out, errOut string
+	lg          *logtotest.Server // the sandbox's Logto stand-in
+}
+
+// runPlainSandbox runs the whole wizard in-process in plain line mode
+// against the sandbox, pressing Enter at every question as a script would,
+// and signs in over HTTP through the demo server; it fails the test unless
+// the sign-in and the wizard both succeed.
+func runPlainSandbox(t *testing.T, o options) plainSandboxRun {
+	t.Helper()
+	var lg *logtotest.Server
+	started := make(chan struct{})
+	sandboxStarted = func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) }
+	t.Cleanup(func() { sandboxStarted = nil })
+
+	out, errOut := newWatchedBuffer(), newWatchedBuffer()
+	in := strings.NewReader("y\n" + strings.Repeat("\n", 60))
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	signedIn := make(chan error, 1)
+	go func() {
+		err := signInOverHTTP(ctx, out, started, &lg)
+		if err != nil {
+			cancel() // the wizard would wait for the sign-in for minutes
+		}
+		signedIn <- err
+	}()
+	werr := wizard(ctx, o, in, out, errOut, noEnv)
+	if err := <-signedIn; err != nil {
+		t.Fatalf("signing in: %v\ntranscript:\n%s", err, out)
+	}
+	if werr != nil {
+		t.Fatalf("wizard: %v (exit code %d), stderr %q\ntranscript:\n%s", werr, exitCodeOf(werr), errOut, out)
+	}
+	sandboxStarted = nil
+	return plainSandboxRun{out: out.String(), errOut: errOut.String(), lg: lg}
 }
 
 // signInOverHTTP waits for the verify step's demo URL, then does what a

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"regexp"
@@ -70,7 +71,7 @@ func buildSandbox(o options, prefill *steps.Prefill, getenv func(string) string)
 		return steps.Deps{}, nil, nil, err
 	}
 	p := env.Prefill
-	p.TestPhone = firstNonEmpty(prefill.TestPhone, p.TestPhone)
+	p.TestPhone = cmp.Or(strings.TrimSpace(prefill.TestPhone), p.TestPhone)
 	p.NoBrowser = prefill.NoBrowser
 	*prefill = p
 
@@ -82,15 +83,6 @@ func buildSandbox(o options, prefill *steps.Prefill, getenv func(string) string)
 		}
 	}
 	return d, env.Panel, cleanup, nil
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // inboxPanel shows the last SMS the sandbox's Twilio received, so the user

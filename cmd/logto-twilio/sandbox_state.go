@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -144,7 +145,7 @@ func openSandbox(o options, getenv func(string) string) (*sandboxEnv, error) {
 		TwilioAuthToken:  steps.Secret(e.tw.AuthToken(sandboxAccountSID)),
 		M2MAppID:         e.m2mAppID,
 		M2MAppSecret:     steps.Secret(m2mSecret),
-		TestPhone:        firstNonEmpty(o.testPhone, sandboxTestPhone),
+		TestPhone:        cmp.Or(strings.TrimSpace(o.testPhone), sandboxTestPhone),
 		NoBrowser:        o.noBrowser,
 		Sandbox:          true,
 	}

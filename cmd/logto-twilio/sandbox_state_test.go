@@ -11,12 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/steps"
-	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
 func mustOpen(t *testing.T, o options, getenv func(string) string) *sandboxEnv {
@@ -363,35 +360,10 @@ func TestSandboxWizardThenReopen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole wizard")
 	}
-	var lg *logtotest.Server
-	started := make(chan struct{})
-	sandboxStarted = func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) }
-	t.Cleanup(func() { sandboxStarted = nil })
-
-	out, errOut := newWatchedBuffer(), newWatchedBuffer()
-	in := strings.NewReader("y\n" + strings.Repeat("\n", 60))
 	dir := t.TempDir()
-	port := freePort(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	signedIn := make(chan error, 1)
-	go func() {
-		err := signInOverHTTP(ctx, out, started, &lg)
-		if err != nil {
-			cancel()
-		}
-		signedIn <- err
-	}()
-	o := options{sandbox: true, port: port, configDir: dir, noBrowser: true}
-	werr := wizard(ctx, o, in, out, errOut, noEnv)
-	if err := <-signedIn; err != nil {
-		t.Fatalf("signing in: %v\ntranscript:\n%s", err, out)
-	}
-	if werr != nil {
-		t.Fatalf("wizard: %v, stderr %q\ntranscript:\n%s", werr, errOut, out)
-	}
+	o := options{sandbox: true, port: freePort(t), configDir: dir, noBrowser: true}
+	lg := runPlainSandbox(t, o).lg
 	firstURL := lg.URL
-	sandboxStarted = nil
 
 	env := mustOpen(t, o, noEnv)
 	l, err := env.Store.Load()
@@ -403,7 +375,7 @@ func TestSandboxWizardThenReopen(t *testing.T) {
 		t.Errorf("Logto came back at %s (saved %s), want %s", env.Prefill.Endpoint, su.Endpoint, firstURL)
 	}
 	app, ok := env.lg.Application(su.AppID)
-	if !ok || !strings.Contains(string(app), "http://localhost:"+strconv.Itoa(port)+"/") {
+	if !ok || !strings.Contains(string(app), "http://localhost:"+strconv.Itoa(o.port)+"/") {
 		t.Errorf("the wizard's app %s after reopening: %s", su.AppID, app)
 	}
 	if secrets := env.lg.AppSecrets(su.AppID); !slices.Contains(secrets, l.Secrets.AppSecret.Reveal()) {
