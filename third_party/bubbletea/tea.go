@@ -553,8 +553,13 @@ type Program struct {
 	// modes keeps track of terminal modes that have been enabled or disabled.
 	ignoreSignals uint32
 
-	// ticker is the ticker that will be used to write to the renderer.
-	ticker *time.Ticker
+	// started tells whether the renderer has run before (logto-twilio patch,
+	// see PATCH.md: there is no ticker).
+	started bool
+
+	// renderWake tells the renderer goroutine that a view is queued
+	// (logto-twilio patch, see PATCH.md).
+	renderWake chan struct{}
 
 	// once is used to stop the renderer.
 	once sync.Once
@@ -620,6 +625,7 @@ func NewProgram(model Model, opts ...ProgramOption) *Program {
 		msgs:         make(chan Msg),
 		errs:         make(chan error, 1),
 		rendererDone: make(chan struct{}),
+		renderWake:   make(chan struct{}, 1),
 	}
 
 	// Apply all options to the program.
@@ -917,6 +923,16 @@ func (p *Program) eventLoop(model Model, cmds chan Cmd) (Model, error) {
 func (p *Program) render(model Model) {
 	if p.renderer != nil {
 		p.renderer.render(model.View()) // send view to renderer
+		p.wakeRenderer()
+	}
+}
+
+// wakeRenderer tells the renderer goroutine there may be something to draw
+// (logto-twilio patch, see PATCH.md). It never blocks.
+func (p *Program) wakeRenderer() {
+	select {
+	case p.renderWake <- struct{}{}:
+	default:
 	}
 }
 
@@ -1247,6 +1263,8 @@ func (p *Program) execute(seq string) {
 	p.mu.Lock()
 	_, _ = p.outputBuf.WriteString(seq)
 	p.mu.Unlock()
+	// logto-twilio patch: no wakeRenderer here. Every execute happens in the
+	// event loop, or before the first render at start, and a render follows.
 }
 
 // executeQuery writes a terminal query to the program output. Queries expect a
@@ -1438,15 +1456,19 @@ func (p *Program) Printf(template string, args ...any) {
 }
 
 // startRenderer starts the renderer.
+//
+// logto-twilio patch (see PATCH.md): the renderer goroutine sleeps until
+// there is something to draw. Upstream runs a ticker at the frame rate for
+// the program's whole life, so an idle program wakes fps times a second
+// forever (the drawing is skipped when nothing changed; the cost is the
+// wakeups). Here render wakes the goroutine, which draws at once when the
+// last frame is at least one frame interval old, else when it is; views
+// that come meanwhile make one frame. So the frame rate is still at most
+// fps, and an idle program does not wake at all.
 func (p *Program) startRenderer() {
 	framerate := time.Second / time.Duration(p.fps)
-	if p.ticker == nil {
-		p.ticker = time.NewTicker(framerate)
-	} else {
-		// If the ticker already exists, it has been stopped and we need to
-		// reset it.
-		p.ticker.Reset(framerate)
-	}
+	restart := p.started
+	p.started = true
 
 	// Since the renderer can be restarted after a stop, we need to reset
 	// the done channel and its corresponding sync.Once.
@@ -1454,17 +1476,29 @@ func (p *Program) startRenderer() {
 
 	// Start the renderer.
 	p.renderer.start()
+	if restart {
+		p.wakeRenderer() // repaint after RestoreTerminal; at start the first render wakes it
+	}
 	go func() {
+		var last time.Time // when the last frame was drawn
 		for {
 			select {
 			case <-p.rendererDone:
-				p.ticker.Stop()
 				return
-
-			case <-p.ticker.C:
-				_ = p.flush()
-				_ = p.renderer.flush(false)
+			case <-p.renderWake:
 			}
+			if wait := framerate - time.Since(last); !last.IsZero() && wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-p.rendererDone:
+					t.Stop()
+					return
+				case <-t.C:
+				}
+			}
+			_ = p.flush()
+			_ = p.renderer.flush(false)
+			last = time.Now()
 		}
 	}()
 }
