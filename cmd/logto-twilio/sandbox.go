@@ -103,25 +103,45 @@ func newInboxPanel(tw *twiliotest.Server, footer string) *inboxPanel {
 	return p
 }
 
-// watch asks for a redraw when a new message arrives or a status moves on.
+// watch asks for a redraw when a new message arrives or a status moves on. It
+// sleeps until the stand-in says the inbox changed; only while a message is
+// still on its way (not Final: its status moves on with time) does it also
+// look every 250 ms, so a wizard waiting with a settled inbox does not wake.
 func (p *inboxPanel) watch() {
 	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
 	last := ""
 	for {
+		changed := p.tw.InboxChanged() // before reading, so no change is missed
+		msgs := p.tw.Inbox()
+		if v := p.render(msgs); v != last {
+			last = v
+			select {
+			case p.changed <- struct{}{}:
+			default:
+			}
+		}
+		var poll <-chan time.Time
+		if !settled(msgs) {
+			poll = t.C
+		}
 		select {
 		case <-p.done:
 			return
-		case <-t.C:
-			if v := p.View(); v != last {
-				last = v
-				select {
-				case p.changed <- struct{}{}:
-				default:
-				}
-			}
+		case <-changed:
+		case <-poll:
 		}
 	}
+}
+
+// settled tells whether every message has reached its last status.
+func settled(msgs []twiliotest.Message) bool {
+	for _, m := range msgs {
+		if !m.Final {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *inboxPanel) stop() { p.once.Do(func() { close(p.done) }) }
@@ -130,8 +150,9 @@ func (p *inboxPanel) stop() { p.once.Do(func() { close(p.done) }) }
 func (p *inboxPanel) Changed() <-chan struct{} { return p.changed }
 
 // View is the panel's text: the newest three messages, newest first.
-func (p *inboxPanel) View() string {
-	msgs := p.tw.Inbox()
+func (p *inboxPanel) View() string { return p.render(p.tw.Inbox()) }
+
+func (p *inboxPanel) render(msgs []twiliotest.Message) string {
 	var b strings.Builder
 	b.WriteString("Sandbox SMS inbox (what Twilio would deliver)\n")
 	if len(msgs) == 0 {

@@ -279,7 +279,7 @@ func (s *Server) createMessage(c *call) {
 	}
 	m.sid = s.newSID("SM")
 	s.messages = append(s.messages, m)
-	s.cond.Broadcast()
+	s.inboxMoved()
 	writeJSON(c.w, http.StatusCreated, s.view(m, c.now).json(m))
 }
 
@@ -298,6 +298,9 @@ func (s *Server) fetchMessage(c *call) {
 	for _, m := range s.messages {
 		if m.account == c.acct.SID && m.sid == c.params["Sid"] {
 			m.fetches++
+			if s.step == 0 {
+				s.inboxMoved() // a fetch moves the status on
+			}
 			writeJSON(c.w, http.StatusOK, s.view(m, c.now).json(m))
 			return
 		}
@@ -454,7 +457,7 @@ func (st stage) json(m *message) map[string]any {
 func (st stage) public(m *message) Message {
 	return Message{
 		SID: m.sid, AccountSID: m.account, MessagingServiceSID: m.service,
-		From: st.from, To: m.to, Body: m.body, Status: st.status,
+		From: st.from, To: m.to, Body: m.body, Status: st.status, Final: st.final,
 		ErrorCode: st.errCode, ErrorMessage: st.errorMessage,
 		NumSegments: m.segments, DateCreated: m.created,
 	}

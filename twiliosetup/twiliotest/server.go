@@ -48,6 +48,7 @@ type Server struct {
 
 	mu         sync.Mutex
 	cond       *sync.Cond
+	changed    chan struct{} // closed by inboxMoved; nil until InboxChanged asks
 	seq        int
 	accounts   map[string]*account
 	accountIDs []string
@@ -125,7 +126,7 @@ func (s *Server) Close() {
 	}
 	s.mu.Lock()
 	s.closed = true
-	s.cond.Broadcast()
+	s.inboxMoved()
 	s.mu.Unlock()
 }
 

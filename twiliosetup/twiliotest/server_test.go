@@ -725,3 +725,64 @@ func TestServicePhoneNumberFields(t *testing.T) {
 		})
 	}
 }
+
+// TestInboxChanged: the channel closes on a send, on a fetch that moves a status on
+// (WithStatusStep(0)) and on Close; not when a status moves on with time, which Final
+// tells a watcher to follow by time.
+func TestInboxChanged(t *testing.T) {
+	closed := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	send := func(t *testing.T, f fixture) string {
+		t.Helper()
+		m, err := rest(f.srv, trialSID, token, nil).Api.CreateMessage((&api.CreateMessageParams{}).SetTo(verified).SetMessagingServiceSid(f.trialSvc).SetBody("Code 4242"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *m.Sid
+	}
+	t.Run("by time", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			f := newFixture(t, twiliotest.WithoutListener())
+			ch := f.srv.InboxChanged()
+			if closed(ch) {
+				t.Fatal("closed before anything happened")
+			}
+			send(t, f)
+			if !closed(ch) {
+				t.Fatal("not closed by a send")
+			}
+			ch = f.srv.InboxChanged()
+			if in := f.srv.Inbox(); in[0].Final {
+				t.Fatalf("a new message is Final: %+v", in[0])
+			}
+			time.Sleep(10 * twiliotest.DefaultStatusStep)
+			if in := f.srv.Inbox(); !in[0].Final || in[0].Status != "delivered" {
+				t.Fatalf("after ten steps: %+v, want delivered and Final", in[0])
+			}
+			if closed(ch) {
+				t.Fatal("closed by a status moving on with time")
+			}
+			f.srv.Close()
+			if !closed(ch) || !closed(f.srv.InboxChanged()) {
+				t.Fatal("not closed by Close")
+			}
+		})
+	})
+	t.Run("by fetch", func(t *testing.T) {
+		f := newFixture(t, twiliotest.WithoutListener(), twiliotest.WithStatusStep(0))
+		sid := send(t, f)
+		ch := f.srv.InboxChanged()
+		if _, err := rest(f.srv, trialSID, token, nil).Api.FetchMessage(sid, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !closed(ch) {
+			t.Fatal("not closed by a fetch that moved the status on")
+		}
+	})
+}

@@ -219,6 +219,6 @@ func (s *Server) Restore(state []byte) error {
 		s.consumed[m.sid] = true
 	}
 	s.faults, s.failures, s.requests = nil, map[string]outcome{}, nil
-	s.cond.Broadcast()
+	s.inboxMoved()
 	return nil
 }

@@ -27,7 +27,8 @@ type Message struct {
 	To                  string // E.164 (a digits-only To from Logto gets its "+")
 	Body                string
 	Status              string
-	ErrorCode           int // 0 when none
+	Final               bool // Status is the last this message reaches
+	ErrorCode           int  // 0 when none
 	ErrorMessage        string
 	NumSegments         int
 	DateCreated         time.Time
@@ -220,6 +221,33 @@ func (s *Server) Inbox() []Message {
 		out = append(out, s.view(m, now).public(m))
 	}
 	return out
+}
+
+// InboxChanged returns a channel that is closed the next time the inbox changes by an
+// event: a message is sent, a fetch moves a status on (WithStep(0)), a snapshot is
+// restored, or the server is closed. A status that moves on with time (WithStep > 0) does
+// not close it: while a message is not Final, watch it by time.
+func (s *Server) InboxChanged() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		ch := make(chan struct{})
+		close(ch)
+		return ch
+	}
+	if s.changed == nil {
+		s.changed = make(chan struct{})
+	}
+	return s.changed
+}
+
+// inboxMoved wakes WaitMessage calls and InboxChanged watchers; s.mu is held.
+func (s *Server) inboxMoved() {
+	s.cond.Broadcast()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 }
 
 // WaitMessage returns the oldest message to that number (E.164 or digits only) that no
