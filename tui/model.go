@@ -121,6 +121,11 @@ type Model struct {
 	width, height int
 	interrupted   bool
 
+	// guideMemo and panelMemo keep the last wrapped and styled guide and
+	// panel: a spinner frame redraws the view five times a second, and
+	// those two are most of its cost while they do not change.
+	guideMemo, panelMemo memo
+
 	progressDone <-chan struct{} // the running step's context's Done
 
 	saver   *saver
@@ -231,6 +236,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.isDark = msg.IsDark()
 		m.bg = &msg
 		m.styles = NewStyles(m.isDark)
+		m.guideMemo, m.panelMemo = memo{}, memo{} // the styles changed
+		m.guideMemo, m.panelMemo = memo{}, memo{}
 		m.help.Styles = help.DefaultStyles(m.isDark)
 		return m, m.toForm(msg)
 	case panelMsg:

@@ -36,16 +36,15 @@ func (m *Model) render() string {
 	}
 	header := m.styles.Header.Render(fmt.Sprintf("Step %d/%d · %s", m.idx+1, len(m.steps), step.Title()))
 	rd := m.renderer(step)
-	guide := strings.TrimSpace(rd.Render(step.Guide()))
-	if guide != "" {
-		guide = m.styles.Guide.Render(wrapText(reflow(guide), width))
-	}
+	guide := m.guideMemo.get(strings.TrimSpace(rd.Render(step.Guide())), width, func(g string) string {
+		return m.styles.Guide.Render(wrapText(reflow(g), width))
+	})
 	body := m.body(step, rd, width)
 	var panel string
 	if m.opts.Panel != nil {
-		if p := strings.TrimSpace(m.opts.Panel()); p != "" {
-			panel = m.styles.Panel.Width(width).Render(p)
-		}
+		panel = m.panelMemo.get(strings.TrimSpace(m.opts.Panel()), width, func(p string) string {
+			return m.styles.Panel.Width(width).Render(p)
+		})
 	}
 	helpLine := ansi.Truncate(m.fitHelp(m.bindings(), width), width, "…")
 
@@ -267,4 +266,21 @@ func (m *Model) saveFailed(msg saveFailedMsg) tea.Cmd {
 		line += " " + m.renderer(m.steps[m.idx]).Render(h.Hint())
 	}
 	return m.println(m.styles.Error.UnsetBorderStyle().UnsetPadding().Render(hangingWrap(line, m.width)))
+}
+
+// memo keeps the last result of a pure text function of (in, width); "" in
+// gives "". Styles are part of the function: clear the memo when they change.
+type memo struct {
+	in, out string
+	width   int
+}
+
+func (c *memo) get(in string, width int, f func(string) string) string {
+	if in == "" {
+		return ""
+	}
+	if c.out == "" || in != c.in || width != c.width {
+		c.in, c.width, c.out = in, width, f(in)
+	}
+	return c.out
 }

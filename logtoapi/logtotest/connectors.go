@@ -53,8 +53,9 @@ func connectorJSON(c *connector) *orderedObject {
 }
 
 func (s *Server) listFactories(w http.ResponseWriter, _ *http.Request) {
-	out := make([]*orderedObject, 0, len(factories))
-	for _, f := range factories {
+	fs := factories()
+	out := make([]*orderedObject, 0, len(fs))
+	for _, f := range fs {
 		out = append(out, f.raw)
 	}
 	respondJSON(w, http.StatusOK, out)

@@ -4,6 +4,7 @@ import (
 	_ "embed" // the sign-in page
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/logto-twilio/logto-twilio/internal/htmlesc"
 )
@@ -20,7 +21,7 @@ import (
 var signInSource string
 
 // signInHTML is the page without its HTML comment (html/template dropped comments).
-var signInHTML = stripHTMLComments(signInSource)
+var signInHTML = sync.OnceValue(func() string { return stripHTMLComments(signInSource) })
 
 type signInPageData struct {
 	Title, Event, Button, AppID, Path string
@@ -66,7 +67,7 @@ func renderSignInPage(d signInPageData) string {
 		"{{.AppID}}", htmlesc.Text(d.AppID),
 		"{{.Path}}", htmlesc.Text(d.Path),
 		"{{.Switch}}", sw,
-	).Replace(signInHTML)
+	).Replace(signInHTML())
 }
 
 // stripHTMLComments drops every "<!-- … -->" of s.

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -157,7 +158,9 @@ type factory struct {
 	raw    *orderedObject
 }
 
-var factories = func() []factory {
+// factories is parsed on first use, not at start: the binary links this
+// package for --sandbox, and its start should not pay for it.
+var factories = sync.OnceValue(func() []factory {
 	var raws []json.RawMessage
 	if err := json.Unmarshal(seedFactoriesJSON, &raws); err != nil {
 		panic("logtotest: seed factories: " + err.Error())
@@ -173,10 +176,10 @@ var factories = func() []factory {
 		out = append(out, factory{ID: head.ID, Type: head.Type, Target: head.Target, raw: o})
 	}
 	return out
-}()
+})
 
 func findFactory(id string) (factory, bool) {
-	for _, f := range factories {
+	for _, f := range factories() {
 		if f.ID == id {
 			return f, true
 		}
