@@ -365,3 +365,27 @@ func TestWrapTextNeverAtAHyphen(t *testing.T) {
 		})
 	}
 }
+
+func TestMemo(t *testing.T) {
+	var m memo
+	calls := 0
+	f := func(s string) string { calls++; return "<" + s + ">" }
+	steps := []struct {
+		in        string
+		width     int
+		want      string
+		wantCalls int
+	}{
+		{"a", 80, "<a>", 1},
+		{"a", 80, "<a>", 1}, // the same text and width: kept
+		{"a", 60, "<a>", 2}, // another width: again
+		{"b", 60, "<b>", 3}, // another text: again
+		{"", 60, "", 3},     // nothing: nothing, f not called
+		{"b", 60, "<b>", 3}, // the last result is still there
+	}
+	for i, s := range steps {
+		if got := m.get(s.in, s.width, f); got != s.want || calls != s.wantCalls {
+			t.Errorf("step %d: get(%q, %d) = %q after %d calls, want %q after %d", i, s.in, s.width, got, calls, s.want, s.wantCalls)
+		}
+	}
+}
