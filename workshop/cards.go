@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
 	"github.com/logto-twilio/logto-twilio/internal/htmlesc"
@@ -50,18 +51,32 @@ func (c Card) GoString() string { return "workshop." + c.String() }
 // ParseCard reads a card file's content and checks it (for the attendee's --preset).
 func ParseCard(data []byte) (Card, error) {
 	var c Card
-	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict()); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true) // an unknown key is not a card of ours
+	err := dec.Decode(&c)
+	if err == nil {
+		var more yaml.Node
+		if dec.Decode(&more) != io.EOF { //nolint:errorlint // io.EOF is returned as is
+			err = errors.New("more than one YAML document")
+		}
+	}
+	if err != nil && !errors.Is(err, io.EOF) { // EOF: an empty file, said below
 		return Card{}, fmt.Errorf("workshop: the card is not a logto-twilio card (%s): ask the facilitator for a new one", firstLine(err.Error()))
 	}
 	var missing []string
+	if c.Version == 0 {
+		missing = append(missing, "version")
+	}
 	for _, f := range []struct{ key, v string }{{"endpoint", c.Endpoint}, {"appId", c.AppID}, {"appSecret", c.AppSecret}} {
 		if strings.TrimSpace(f.v) == "" {
 			missing = append(missing, f.key)
 		}
 	}
 	switch {
-	case c.Version != CardVersion:
+	case c.Version > CardVersion:
 		return Card{}, fmt.Errorf("workshop: the card has version %d; this logto-twilio reads version %d: update logto-twilio", c.Version, CardVersion)
+	case len(missing) == 0 && c.Version != CardVersion:
+		return Card{}, fmt.Errorf("workshop: the card has version %d; this logto-twilio reads version %d: ask the facilitator for a new one", c.Version, CardVersion)
 	case len(missing) > 0:
 		return Card{}, fmt.Errorf("workshop: the card has no %s: ask the facilitator for a new one", strings.Join(missing, ", no "))
 	case c.Port < 1 || c.Port > 65535:

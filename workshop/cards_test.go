@@ -47,6 +47,11 @@ func TestParseCardErrors(t *testing.T) {
 		{"unknown key", "version: 1\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\nm2mSecret: z\n", "not a logto-twilio card"},
 		{"newer version", "version: 2\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\n", "update logto-twilio"},
 		{"missing fields", "version: 1\nendpoint: x\nport: 3000\n", "no appId, no appSecret"},
+		{"empty", "", "no endpoint, no appId, no appSecret"},
+		{"comments only", "# logto-twilio workshop card\n", "no endpoint, no appId, no appSecret"},
+		{"two documents", "version: 1\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\n---\nversion: 2\n", "more than one YAML document"},
+		{"no version", "endpoint: x\nappId: a\nappSecret: b\nport: 3000\n", "the card has no version:"},
+		{"older version", "version: -1\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\n", "ask the facilitator"},
 		{"bad port", "version: 1\nendpoint: x\nappId: a\nappSecret: b\nport: 0\n", "port 0"},
 	}
 	for _, tc := range tests {
