@@ -237,7 +237,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.bg = &msg
 		m.styles = NewStyles(m.isDark)
 		m.guideMemo, m.panelMemo = memo{}, memo{} // the styles changed
-		m.guideMemo, m.panelMemo = memo{}, memo{}
 		m.help.Styles = help.DefaultStyles(m.isDark)
 		return m, m.toForm(msg)
 	case panelMsg:

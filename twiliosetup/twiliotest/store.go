@@ -224,8 +224,8 @@ func (s *Server) Inbox() []Message {
 }
 
 // InboxChanged returns a channel that is closed the next time the inbox changes by an
-// event: a message is sent, a fetch moves a status on (WithStep(0)), a snapshot is
-// restored, or the server is closed. A status that moves on with time (WithStep > 0) does
+// event: a message is sent, a fetch moves a status on (WithStatusStep(0)), a snapshot is
+// restored, or the server is closed. A status that moves on with time (WithStatusStep > 0) does
 // not close it: while a message is not Final, watch it by time.
 func (s *Server) InboxChanged() <-chan struct{} {
 	s.mu.Lock()
