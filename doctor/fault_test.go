@@ -1,11 +1,14 @@
 package doctor
 
 import (
+	"net"
 	"net/http"
-	"net/url"
+	"os"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
@@ -47,24 +50,17 @@ func (c externalCall) matcher() func(*http.Request) bool {
 
 // inject makes the call meet the fault: through the stand-ins' Inject for timeouts and
 // error statuses (and Logto's malformed bodies), through the client's transport for a
-// refused connection (the request goes to a closed port) and Twilio's malformed bodies.
+// refused connection (the error a dial to a closed port returns) and Twilio's malformed
+// bodies.
 func (s *stand) inject(t *testing.T, c externalCall, kind string) {
 	t.Helper()
 	match := c.matcher()
 	if kind == "refused" {
-		base, err := url.Parse(closedURL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
 		hc := s.cfg.LogtoHTTP
 		if c.twilio {
 			hc = s.cfg.TwilioHTTP
 		}
-		next := hc.Transport
-		if next == nil {
-			next = http.DefaultTransport
-		}
-		hc.Transport = switchRT{match: match, yes: rewrite{base: base, next: http.DefaultTransport}, no: next}
+		hc.Transport = switchRT{match: match, yes: refused{}, no: hc.Transport}
 		return
 	}
 	body := map[string]string{"html": "<html><body>Proxy sign-in</body></html>", "truncated": `{"sid": "AC01`}[kind]
@@ -107,47 +103,67 @@ func (s switchRT) RoundTrip(r *http.Request) (*http.Response, error) {
 	return s.no.RoundTrip(r)
 }
 
+// refused fails every request as a dial to a closed port does.
+type refused struct{}
+
+func (refused) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	return nil, &net.OpError{
+		Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9},
+		Err: os.NewSyscallError("connect", syscall.ECONNREFUSED),
+	}
+}
+
 // TestFaults: every external call × {timeout, refused, 5xx, 401, 429, malformed body}:
-// the checks fed by the call FAIL or WARN with a plain message, doctor returns (bounded
-// by its per-check timeouts), nothing crashes, nothing is written, no secret is printed.
+// the checks fed by the call FAIL or WARN with a plain message, doctor returns within
+// its per-check timeouts, nothing crashes, nothing is written, no secret is printed.
+// Both stand-ins run in memory in a synctest bubble with doctor's default timeouts, so a
+// timeout costs fake time only.
 func TestFaults(t *testing.T) {
-	t.Parallel()
 	for _, c := range externalCalls {
 		for _, kind := range faultKinds {
 			t.Run(c.name+"/"+kind, func(t *testing.T) {
-				t.Parallel()
-				s := newStand(t, standOpt{})
-				s.cfg.SendTestSMS = testPhone
-				s.cfg.CheckTimeout, s.cfg.TestSMSTimeout = 300*time.Millisecond, 2*time.Second
-				s.cfg.LogtoHTTP = &http.Client{Timeout: 30 * time.Second}
-				tw := s.tw.Client()
-				s.cfg.TwilioHTTP = tw
-				s.inject(t, c, kind)
-				rep := s.run()
-				text := rep.Text(80, false)
-				for _, id := range c.checks {
-					got, ok := rep.Find(id)
-					if !ok {
-						t.Fatalf("no %s row\n%s", id, text)
-					}
-					if got.Status != Fail && got.Status != Warn {
-						t.Errorf("%s = %s, want FAIL or WARN\n%s", id, got.Status, text)
-					}
-					for _, junk := range []string{"<html", "{\"", "invalid character", "%!", "unexpected end of JSON"} {
-						if strings.Contains(got.Detail, junk) {
-							t.Errorf("%s detail is not plain (%q): %s", id, junk, got.Detail)
-						}
-					}
-				}
-				for _, row := range rep.Checks {
-					if strings.Contains(row.Detail, "crashed") {
-						t.Errorf("%s crashed: %s", row.ID, row.Detail)
-					}
-				}
-				assertNoSecret(t, rep, s.secrets())
-				assertNoWrites(t, s, true)
-				t.Logf("\n%s", text)
+				synctest.Test(t, func(t *testing.T) { testFault(t, c, kind) })
 			})
 		}
 	}
+}
+
+func testFault(t *testing.T, c externalCall, kind string) {
+	s := newStand(t, standOpt{mem: true})
+	s.cfg.SendTestSMS = testPhone
+	s.cfg.CheckTimeout, s.cfg.TestSMSTimeout = 0, 0 // the defaults
+	s.inject(t, c, kind)
+	start := time.Now()
+	rep := s.run()
+	// The longest chain of dependent checks is token → connector → test SMS
+	// (or token → twilio → service/trial-phone), each within its timeout.
+	if d, most := time.Since(start), 2*DefaultCheckTimeout+DefaultTestSMSTimeout; d > most {
+		t.Errorf("doctor took %v of fake time, more than its timeouts allow (%v)", d, most)
+	}
+	text := rep.Text(80, false)
+	for _, id := range c.checks {
+		got, ok := rep.Find(id)
+		if !ok {
+			t.Fatalf("no %s row\n%s", id, text)
+		}
+		if got.Status != Fail && got.Status != Warn {
+			t.Errorf("%s = %s, want FAIL or WARN\n%s", id, got.Status, text)
+		}
+		for _, junk := range []string{"<html", "{\"", "invalid character", "%!", "unexpected end of JSON"} {
+			if strings.Contains(got.Detail, junk) {
+				t.Errorf("%s detail is not plain (%q): %s", id, junk, got.Detail)
+			}
+		}
+	}
+	for _, row := range rep.Checks {
+		if strings.Contains(row.Detail, "crashed") {
+			t.Errorf("%s crashed: %s", row.ID, row.Detail)
+		}
+	}
+	assertNoSecret(t, rep, s.secrets())
+	assertNoWrites(t, s, true)
+	t.Logf("\n%s", text)
 }

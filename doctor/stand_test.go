@@ -36,8 +36,9 @@ type stand struct {
 	connID string
 	svc    string
 	token  string
-	// setupDone is when the stand was ready (requests before it are the stand's own).
-	setupDone time.Time
+	// setupRequests is how many requests the stand made to Logto itself, before doctor
+	// (counted, not timed: in a synctest bubble they happen at the same instant).
+	setupRequests int
 }
 
 type standOpt struct {
@@ -132,12 +133,18 @@ func newStand(t testing.TB, o standOpt) *stand {
 		setup.Method, setup.M2MAppID, sec.M2MAppSecret = steps.MethodManual, "", ""
 		setup.ConnectorAction = steps.ConnectorManual
 	}
-	s := &stand{t: t, lg: lg, tw: tw, m2mID: m2mID, appID: appID, connID: connID, svc: svc, token: token, setupDone: time.Now()}
+	s := &stand{t: t, lg: lg, tw: tw, m2mID: m2mID, appID: appID, connID: connID, svc: svc, token: token, setupRequests: len(lg.Requests())}
 	s.cfg = Config{
 		Setup: setup, Secrets: sec, Found: true,
 		LogtoHTTP:    logtoHTTP,
 		TwilioHTTP:   tw.Client(),
 		CheckTimeout: 5 * time.Second, TestSMSTimeout: 10 * time.Second,
+	}
+	if o.mem {
+		// No http.Client.Timeout (doctor's per-check timeouts bound every call): twilio-go
+		// never closes an error answer's body, and net/http stops a client's timeout goroutine
+		// only on Close, so in a synctest bubble that goroutine would outlive the test.
+		s.cfg.TwilioHTTP = &http.Client{Transport: tw.Transport()}
 	}
 	return s
 }
@@ -163,27 +170,6 @@ func (s *stand) normalise(text string) string {
 		s.appID, "APP_ID", s.m2mID, "M2M_ID", s.connID, "CONN_ID",
 	)
 	return r.Replace(text)
-}
-
-// closedURL is the URL of a server that was started and closed: connections are refused.
-func closedURL(t testing.TB) string {
-	t.Helper()
-	srv := httptest.NewServer(http.NotFoundHandler())
-	u := srv.URL
-	srv.Close()
-	return u
-}
-
-// rewrite sends every request to base (scheme and host), like --twilio-base-url.
-type rewrite struct {
-	base *url.URL
-	next http.RoundTripper
-}
-
-func (rw rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.URL.Scheme, r.URL.Host, r.Host = rw.base.Scheme, rw.base.Host, rw.base.Host
-	return rw.next.RoundTrip(r)
 }
 
 // bodyFault answers requests whose path matches with status and body instead of the

@@ -677,3 +677,41 @@ func TestFetchMessageRejectsBadSID(t *testing.T) {
 		t.Errorf("%d requests went out", n)
 	}
 }
+
+// closeRecorder is a response body that records its Close.
+type closeRecorder struct {
+	*strings.Reader
+	closed bool
+}
+
+func (c *closeRecorder) Close() error { c.closed = true; return nil }
+
+type rtFunc func(*http.Request) (*http.Response, error)
+
+func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestErrorAnswerBodyClosed: twilio-go never closes the body of a 4xx/5xx answer; the
+// client's transport reads it into memory and closes it, so no connection or timeout
+// goroutine is held until the timeout.
+func TestErrorAnswerBodyClosed(t *testing.T) {
+	for _, status := range []int{401, 404, 500, 503} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			var body *closeRecorder
+			hc := &http.Client{Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
+				body = &closeRecorder{Reader: strings.NewReader(`{"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401}`)}
+				return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Request: r}, nil
+			})}
+			c, err := twiliosetup.New(twiliosetup.Credentials{AccountSID: sidOK, AuthToken: tokenOK}, hc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var te *twiliosetup.Error
+			if _, err := c.Account(t.Context()); !errors.As(err, &te) || te.Code != 20003 {
+				t.Fatalf("Account = %v, want the decoded Twilio error 20003", err)
+			}
+			if body == nil || !body.closed {
+				t.Error("the error answer's body was not closed")
+			}
+		})
+	}
+}

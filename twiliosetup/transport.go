@@ -1,6 +1,7 @@
 package twiliosetup
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -37,7 +38,7 @@ func (t *ctxTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 1; ; attempt++ {
 		resp, err := t.send(req, attempt > 1)
 		if err != nil || resp.StatusCode != http.StatusTooManyRequests || attempt >= t.retry.attempts || !replayable {
-			return resp, err
+			return bufferError(resp), err
 		}
 		wait := backoff
 		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
@@ -45,10 +46,10 @@ func (t *ctxTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		backoff *= 2
 		if wait > t.retry.max {
-			return resp, nil
+			return bufferError(resp), nil
 		}
 		if dl, ok := t.ctx.Deadline(); ok && time.Until(dl) < wait {
-			return resp, nil
+			return bufferError(resp), nil
 		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
@@ -105,6 +106,33 @@ func (b *doneBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.once.Do(b.done)
 	return err //nolint:wrapcheck // a response body's Close error passes through unchanged
+}
+
+// bufferError reads the body of an error answer (4xx, 5xx) into memory and closes it.
+// twilio-go decodes such a body but never closes it (client.doWithErr), which would hold
+// the connection, the merged context and the http.Client's timeout goroutine until the
+// timeout. The body in memory needs no Close, and it says io.EOF with its last bytes: a
+// JSON decoder stops reading at the end of the value, and net/http stops the client's
+// timeout when a read says EOF. Bodies are small JSON; 1 MiB is read at most.
+func bufferError(resp *http.Response) *http.Response {
+	if resp == nil || resp.StatusCode < http.StatusBadRequest {
+		return resp
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20)) // a short read decodes as malformed
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(eofReader{bytes.NewReader(b)})
+	return resp
+}
+
+// eofReader returns io.EOF together with the last bytes.
+type eofReader struct{ r *bytes.Reader }
+
+func (e eofReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == nil && e.r.Len() == 0 {
+		err = io.EOF
+	}
+	return n, err
 }
 
 // retryAfter parses a Retry-After value: delay seconds or an HTTP date.
