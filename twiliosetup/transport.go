@@ -110,29 +110,18 @@ func (b *doneBody) Close() error {
 
 // bufferError reads the body of an error answer (4xx, 5xx) into memory and closes it.
 // twilio-go decodes such a body but never closes it (client.doWithErr), which would hold
-// the connection, the merged context and the http.Client's timeout goroutine until the
-// timeout. The body in memory needs no Close, and it says io.EOF with its last bytes: a
-// JSON decoder stops reading at the end of the value, and net/http stops the client's
-// timeout when a read says EOF. Bodies are small JSON; 1 MiB is read at most.
+// the connection, its read goroutine and the merged context until the client's timeout; a
+// body in memory holds nothing. (net/http's own goroutine for http.Client.Timeout stops
+// only on Close, so it still lives until that timeout.) Error bodies are small JSON; 1 MiB
+// is read at most, and a short read decodes as malformed.
 func bufferError(resp *http.Response) *http.Response {
 	if resp == nil || resp.StatusCode < http.StatusBadRequest {
 		return resp
 	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20)) // a short read decodes as malformed
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(eofReader{bytes.NewReader(b)})
+	resp.Body = io.NopCloser(bytes.NewReader(b))
 	return resp
-}
-
-// eofReader returns io.EOF together with the last bytes.
-type eofReader struct{ r *bytes.Reader }
-
-func (e eofReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err == nil && e.r.Len() == 0 {
-		err = io.EOF
-	}
-	return n, err
 }
 
 // retryAfter parses a Retry-After value: delay seconds or an HTTP date.
