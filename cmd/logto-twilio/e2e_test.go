@@ -277,32 +277,13 @@ func assertSecretsOnlyInSecretsFile(t *testing.T, dir, screen string) {
 // colour (30–37, 38;…, 40–47, 48;…, 90–97, 100–107).
 var colourSGR = regexp.MustCompile(`\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m`)
 
-var panelCode = regexp.MustCompile(`to \+14155550123 · \w+ · code (\d{6})`)
-
 // signInThroughDemo signs in on the demo page with the sandbox phone number,
 // reading the SMS code from the wizard's sandbox inbox panel, as a user would.
 func signInThroughDemo(browser context.Context, t *testing.T, tm *tmuxTerm, demoURL string) {
 	t.Helper()
-	// The newest message is the panel's first line; wait for a code that was
-	// not on screen before (the test SMS's code is older).
-	seen := map[string]bool{}
-	for _, m := range panelCode.FindAllStringSubmatch(tm.screen(), -1) {
-		seen[m[1]] = true
-	}
 	phone := e2etest.SignInByPhone(browser, t, e2etest.PhoneSignIn{
 		AppURL: demoURL, CountryCode: "1", Number: "4155550123",
-		Code: func(context.Context) (string, error) {
-			var code string
-			tm.waitFor("the sign-in code in the sandbox inbox panel", func(s string) bool {
-				m := panelCode.FindStringSubmatch(s)
-				if m == nil || seen[m[1]] {
-					return false
-				}
-				code = m[1]
-				return true
-			})
-			return code, nil
-		},
+		Code:     e2etest.SandboxInboxCode(tm.screen, tm.waitFor),
 		Diagnose: func() string { return "screen:\n" + tm.screen() },
 	})
 	if phone != sandboxTestPhone {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -161,4 +162,31 @@ func SignInByPhone(browser context.Context, tb testing.TB, p PhoneSignIn) string
 		fail("reading the phone number", err)
 	}
 	return strings.TrimSpace(phone)
+}
+
+// sandboxPanelCode matches the line of the sandbox's inbox panel that shows a code sent to
+// the sandbox's test phone.
+var sandboxPanelCode = regexp.MustCompile(`to \+14155550123 · \w+ · code (\d{6})`)
+
+// SandboxInboxCode is a PhoneSignIn.Code that reads the sign-in code from the sandbox's
+// inbox panel on a terminal: the first code that was not on screen when SandboxInboxCode
+// was called (the test SMS's code is older). screen reads the terminal; wait polls it until
+// match holds (what names the wait in a failure).
+func SandboxInboxCode(screen func() string, wait func(what string, match func(string) bool) string) func(context.Context) (string, error) {
+	seen := map[string]bool{}
+	for _, m := range sandboxPanelCode.FindAllStringSubmatch(screen(), -1) {
+		seen[m[1]] = true
+	}
+	return func(context.Context) (string, error) {
+		var code string
+		wait("the sign-in code in the sandbox inbox panel", func(s string) bool {
+			m := sandboxPanelCode.FindStringSubmatch(s)
+			if m == nil || seen[m[1]] {
+				return false
+			}
+			code = m[1]
+			return true
+		})
+		return code, nil
+	}
 }

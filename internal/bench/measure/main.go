@@ -27,7 +27,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,9 +192,6 @@ func openPTY(rows, cols uint16) (master, slave *os.File, err error) {
 	return master, slave, nil
 }
 
-// The sandbox's test phone and the line of its inbox panel that shows a code sent to it.
-var panelCode = regexp.MustCompile(`to \+14155550123 · \w+ · code (\d{6})`)
-
 // firstForm is the title of the first step's form.
 const firstForm = "Step 1/14 · Welcome"
 
@@ -283,25 +279,10 @@ func sandboxRun(bin string, window time.Duration, withRSS bool) (err error) {
 		return nil
 	}
 
-	seen := map[string]bool{}
-	for _, m := range panelCode.FindAllStringSubmatch(tm.screen(), -1) {
-		seen[m[1]] = true
-	}
 	browser := e2etest.Chromium(tb)
 	e2etest.SignInByPhone(browser, tb, e2etest.PhoneSignIn{
 		AppURL: demoURL, CountryCode: "1", Number: "4155550123",
-		Code: func(context.Context) (string, error) {
-			var code string
-			tm.waitFor("the sign-in code in the sandbox inbox panel", func(s string) bool {
-				m := panelCode.FindStringSubmatch(s)
-				if m == nil || seen[m[1]] {
-					return false
-				}
-				code = m[1]
-				return true
-			})
-			return code, nil
-		},
+		Code:     e2etest.SandboxInboxCode(tm.screen, tm.waitFor),
 		Diagnose: func() string { return "screen:\n" + tm.screen() },
 	})
 	s = tm.waitText("✓ Sign in for real")
