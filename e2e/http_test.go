@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 )
 

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )

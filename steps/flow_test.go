@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/tui"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )

@@ -7,7 +7,7 @@ import (
 
 	"charm.land/huh/v2"
 
-	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 

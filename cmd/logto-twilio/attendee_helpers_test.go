@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/workshop"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/steps"
-	"github.com/logto-twilio/logto-twilio/workshop"
 )
 
 // The facilitator's secrets in a workshop room: no attendee may ever see them.

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logto-twilio/logto-twilio/workshop"
+	"github.com/logto-twilio/logto-twilio/internal/workshop"
 )
 
 // attendeeAnswers are what an attendee types in the plain line mode: the phone for the

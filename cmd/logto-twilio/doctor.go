@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/logto-twilio/logto-twilio/doctor"
+	"github.com/logto-twilio/logto-twilio/internal/doctor"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 

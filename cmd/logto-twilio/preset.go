@@ -9,9 +9,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/logto-twilio/logto-twilio/internal/workshop"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/steps"
-	"github.com/logto-twilio/logto-twilio/workshop"
 )
 
 // presetEnv names the card file like --preset does (the flag wins).

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/workshop"
 	"github.com/logto-twilio/logto-twilio/steps"
-	"github.com/logto-twilio/logto-twilio/workshop"
 )
 
 const cardYAML = `# logto-twilio workshop card: Bookstore 07

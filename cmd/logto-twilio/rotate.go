@@ -13,8 +13,8 @@ import (
 	"charm.land/huh/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/logto-twilio/logto-twilio/doctor"
-	"github.com/logto-twilio/logto-twilio/rotate"
+	"github.com/logto-twilio/logto-twilio/internal/doctor"
+	"github.com/logto-twilio/logto-twilio/internal/rotate"
 	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/tui"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/logto-twilio/logto-twilio/teardown"
+	"github.com/logto-twilio/logto-twilio/internal/teardown"
 )
 
 const teardownLong = `Removes what the wizard created, and only that: the app, the SMS connector and the Messaging Service it made, and it puts the sign-in experience back as it was before the wizard changed it (only while it is still what the wizard set). What the wizard found and reused is kept.

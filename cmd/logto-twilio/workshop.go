@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/logto-twilio/logto-twilio/workshop"
+	"github.com/logto-twilio/logto-twilio/internal/workshop"
 )
 
 const workshopLong = `Prepares a shared Logto for a workshop: one Traditional app per attendee, each with the demo's redirect URIs, and one attendee card per app (a small YAML file with the endpoint, app ID, app secret and port, plus a printable sheet). Attendees run "logto-twilio --preset <card>.yaml" and need neither the M2M secret nor Twilio credentials: the facilitator's Twilio connector sends their codes.

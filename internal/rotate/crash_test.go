@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/logto-twilio/logto-twilio/rotate"
+	"github.com/logto-twilio/logto-twilio/internal/rotate"
 	"github.com/logto-twilio/logto-twilio/steps"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logto-twilio/logto-twilio/demo"
+	"github.com/logto-twilio/logto-twilio/internal/demo"
+	"github.com/logto-twilio/logto-twilio/internal/rotate"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
-	"github.com/logto-twilio/logto-twilio/rotate"
 	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logto-twilio/logto-twilio/rotate"
+	"github.com/logto-twilio/logto-twilio/internal/rotate"
 )
 
 // assertAppRotated: one new secret saved (secrets.json, .env), working; the old one gone

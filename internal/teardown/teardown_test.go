@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/teardown"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/steps"
-	"github.com/logto-twilio/logto-twilio/teardown"
 	"github.com/logto-twilio/logto-twilio/tui"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/logto-twilio/logto-twilio/rotate"
+	"github.com/logto-twilio/logto-twilio/internal/rotate"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/logto-twilio/logto-twilio/rotate"
+	"github.com/logto-twilio/logto-twilio/internal/rotate"
 	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )

@@ -9,7 +9,7 @@ import (
 	twclient "github.com/twilio/twilio-go/client"
 	accounts "github.com/twilio/twilio-go/rest/accounts/v1"
 
-	"github.com/logto-twilio/logto-twilio/rotate"
+	"github.com/logto-twilio/logto-twilio/internal/rotate"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
