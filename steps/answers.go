@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"slices"
 	"strings"
 
@@ -113,9 +114,9 @@ func (p *Prefill) fill(id, v string) {
 			p.SetSource(id, SourceAnswers)
 		}
 	}
-	setSecret := func(f *Secret) {
+	setSecret := func(f *config.Secret) {
 		if !f.IsSet() && v != "" {
-			*f = Secret(v)
+			*f = config.Secret(v)
 			p.SetSource(id, SourceAnswers)
 		}
 	}
@@ -198,6 +199,6 @@ func (p *Prefill) from(id string, prefilled bool) string {
 
 // missing builds the MissingInputError of answer id: what it is, and the
 // flag and variable that also give it ("" for none).
-func missing(input, id, flag, env string) *MissingInputError {
-	return &MissingInputError{Input: input, Flag: flag, Env: env, AnswerKey: id}
+func missing(input, id, flag, env string) *config.MissingInputError {
+	return &config.MissingInputError{Input: input, Flag: flag, Env: env, AnswerKey: id}
 }

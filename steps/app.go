@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"slices"
 	"strings"
 
@@ -42,7 +43,7 @@ func newApp(st *State, d *Deps) *appStep {
 // Skip: the manual method has the app already; on resume the app is kept
 // unless --port asks for another demo port (its URIs must be registered).
 func (s *appStep) Skip() bool {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return true
 	}
 	return s.base.Skip() && s.st.Port() == s.st.Setup.DemoPort
@@ -53,7 +54,7 @@ func (s *appStep) SkipNote() string {
 	if n := presetNote(s.st, s.id); n != "" {
 		return n
 	}
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return "not needed: you create the app in the Console"
 	}
 	return s.base.SkipNote()
@@ -180,7 +181,7 @@ func (s *appStep) Execute(ctx context.Context) (tui.Result, error) {
 	port := s.st.Port()
 	return s.result(fmt.Sprintf("%s %q (%s)%s, redirect %s", verb, app.Name, app.ID, of, redirect), func() {
 		s.st.Setup.AppID, s.st.Setup.AppName, s.st.Setup.DemoPort = app.ID, app.Name, port
-		s.st.Secrets.AppSecret = Secret(secret)
+		s.st.Secrets.AppSecret = config.Secret(secret)
 		recordApp(&s.st.Setup, app.ID, !reuse)
 	}), nil
 }
@@ -241,7 +242,7 @@ func (s *appStep) decide(name string, apps []logtoapi.Application) (string, erro
 	if saved != "" {
 		detail += fmt.Sprintf("; the saved setup's app %s is not among them", saved)
 	}
-	return "", &MissingInputError{
+	return "", &config.MissingInputError{
 		Input: fmt.Sprintf("which app named %q to use", name), Flag: "--app-id", AnswerKey: "app-id", Detail: detail,
 	}
 }

@@ -3,6 +3,7 @@ package steps
 import (
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"slices"
 	"strings"
 	"testing"
@@ -114,7 +115,7 @@ func checkAppErr(t *testing.T, err error, want string, matches int) {
 		wantProblem(t, err, want, "--app-id")
 		return
 	}
-	var mi *MissingInputError
+	var mi *config.MissingInputError
 	if !errors.As(err, &mi) {
 		t.Fatalf("err %v (%T), want *MissingInputError", err, err)
 	}
@@ -208,18 +209,18 @@ func TestAppSeveralNoChoice(t *testing.T) {
 func TestMissingInputError(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		err  MissingInputError
+		err  config.MissingInputError
 		want string
 	}{
 		{
-			MissingInputError{Input: "the endpoint", Flag: "--logto-endpoint", Env: "LOGTO_ENDPOINT", AnswerKey: "endpoint"},
+			config.MissingInputError{Input: "the endpoint", Flag: "--logto-endpoint", Env: "LOGTO_ENDPOINT", AnswerKey: "endpoint"},
 			"missing input: the endpoint; give it with --logto-endpoint, LOGTO_ENDPOINT or the answer endpoint",
 		},
 		{
-			MissingInputError{Input: "which app", Flag: "--app-id", Detail: "2 apps: a and b"},
+			config.MissingInputError{Input: "which app", Flag: "--app-id", Detail: "2 apps: a and b"},
 			"missing input: which app (2 apps: a and b); give it with --app-id",
 		},
-		{MissingInputError{Input: "x"}, "missing input: x"},
+		{config.MissingInputError{Input: "x"}, "missing input: x"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {

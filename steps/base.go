@@ -3,6 +3,7 @@ package steps
 import (
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"io/fs"
 	"strings"
 
@@ -109,7 +110,7 @@ func (b *base) logto() (Logto, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b.st.Setup.Method != MethodAuto {
+	if b.st.Setup.Method != config.MethodAuto {
 		return nil, problem("This step needs Management API access", "Choose the automatic method on the app method step.", nil)
 	}
 	c, err := b.d.NewLogto(e, logtoapi.M2MCredentials{AppID: b.st.Setup.M2MAppID, AppSecret: b.st.Secrets.M2MAppSecret.Reveal()})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -47,7 +48,7 @@ func (s *connectorStep) config() logtoapi.TwilioConfig { return s.st.TwilioConfi
 func (s *connectorStep) configJSON(masked bool) string {
 	cfg := s.config()
 	if masked {
-		cfg.AuthToken = Secret(cfg.AuthToken).String()
+		cfg.AuthToken = config.Secret(cfg.AuthToken).String()
 	}
 	b, err := json.MarshalIndent(cfg, "", "  ") //nolint:gosec // the token is the point of the copy; masked when shown
 	if err != nil {
@@ -60,7 +61,7 @@ func (s *connectorStep) configJSON(masked bool) string {
 func (s *connectorStep) LoadingText() string { return "Reading the tenant's SMS connector…" }
 
 func (s *connectorStep) Load(ctx context.Context) (func(), error) {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return func() { s.loaded = true }, nil
 	}
 	c, err := s.logto()
@@ -85,7 +86,7 @@ func (s *connectorStep) Load(ctx context.Context) (func(), error) {
 
 func (s *connectorStep) Guide() string {
 	g := GuideText(s.ID())
-	if s.st.Setup.Method != MethodManual {
+	if s.st.Setup.Method != config.MethodManual {
 		return g
 	}
 	cfg := s.config()
@@ -100,7 +101,7 @@ func (s *connectorStep) Guide() string {
 		"                              Auth Token included)}"+
 		"{line:(the whole config as JSON is below,\n"+
 		"                              Auth Token masked)\n\n{action:copy-config}}",
-		cfg.AccountSID, Secret(cfg.AuthToken), cfg.FromMessagingServiceSID, len(cfg.Templates))
+		cfg.AccountSID, config.Secret(cfg.AuthToken), cfg.FromMessagingServiceSID, len(cfg.Templates))
 	return g
 }
 
@@ -115,7 +116,7 @@ func (s *connectorStep) page() string {
 
 func (s *connectorStep) Actions() []tui.Action {
 	acts := []tui.Action{s.openAction("open Console", s.page())}
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		acts = append(acts, s.copyAction(actCopyConfig, "alt+y", "copy JSON", s.configJSON(true),
 			func() string { return s.configJSON(false) }))
 	}
@@ -154,7 +155,7 @@ func (s *connectorStep) consentNote() string {
 }
 
 func (s *connectorStep) Form(env tui.FormEnv) *huh.Form {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		s.choice = connDone
 		notYet := env.Render(s.notSavedYet())
 		return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("done").
@@ -196,12 +197,12 @@ func (s *connectorStep) Execute(ctx context.Context) (tui.Result, error) {
 	switch s.choice {
 	case connDone:
 		return s.result("saved by hand in the Console", func() {
-			s.st.Setup.ConnectorAction = ConnectorManual
+			s.st.Setup.ConnectorAction = config.ConnectorManual
 		}), nil
 	case connKeep:
 		desc := s.describe()
 		return s.result("kept the existing connector: "+desc, func() {
-			s.st.Setup.ConnectorAction = ConnectorKept
+			s.st.Setup.ConnectorAction = config.ConnectorKept
 			if s.current != nil {
 				s.st.Setup.ConnectorID = s.current.ID
 				recordConnector(&s.st.Setup, s.current.ID, false, nil)
@@ -217,11 +218,11 @@ func (s *connectorStep) Execute(ctx context.Context) (tui.Result, error) {
 		return tui.Result{}, err
 	}
 	var conn logtoapi.Connector
-	action := ConnectorCreated
+	action := config.ConnectorCreated
 	switch s.choice {
 	case connUpdate:
 		conn, err = c.UpdateTwilioConnector(ctx, s.current.ID, cfg)
-		action = ConnectorUpdated
+		action = config.ConnectorUpdated
 	case connReplace:
 		conn, err = c.CreateTwilioConnector(ctx, cfg, s.current.ID)
 	default:
@@ -236,6 +237,6 @@ func (s *connectorStep) Execute(ctx context.Context) (tui.Result, error) {
 	}
 	return s.result(fmt.Sprintf("%s the Twilio connector (id %s)", action, conn.ID), func() {
 		s.st.Setup.ConnectorID, s.st.Setup.ConnectorAction = conn.ID, action
-		recordConnector(&s.st.Setup, conn.ID, action == ConnectorCreated, replaced)
+		recordConnector(&s.st.Setup, conn.ID, action == config.ConnectorCreated, replaced)
 	}), nil
 }

@@ -3,6 +3,7 @@ package steps
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
@@ -15,13 +16,13 @@ import (
 // (teardown no longer tracks it).
 
 // addEvent appends a line to the setup's history.
-func addEvent(su *Setup, what string) {
-	su.History = append(su.History, Event{At: time.Now().UTC(), What: what})
+func addEvent(su *config.Setup, what string) {
+	su.History = append(su.History, config.Event{At: time.Now().UTC(), What: what})
 }
 
 // recordApp records the app the setup now uses: created by this run, or
 // reused (still the wizard's own if it created it earlier).
-func recordApp(su *Setup, id string, created bool) {
+func recordApp(su *config.Setup, id string, created bool) {
 	c := &su.Created
 	if c.AppID == id {
 		return
@@ -36,7 +37,7 @@ func recordApp(su *Setup, id string, created bool) {
 }
 
 // recordService records the Messaging Service the setup now uses.
-func recordService(su *Setup, sid string, created bool) {
+func recordService(su *config.Setup, sid string, created bool) {
 	c := &su.Created
 	if c.ServiceSID == sid {
 		return
@@ -54,7 +55,7 @@ func recordService(su *Setup, sid string, created bool) {
 // id is the connector the setup now uses ("" when none), created whether
 // this run POSTed it, and replaced the connector Logto deleted for it (nil
 // when none, or when it was the wizard's own).
-func recordConnector(su *Setup, id string, created bool, replaced *logtoapi.Connector) {
+func recordConnector(su *config.Setup, id string, created bool, replaced *logtoapi.Connector) {
 	c := &su.Created
 	if replaced != nil && replaced.ID != c.ConnectorID {
 		what := providerName(replaced.ConnectorID) + " (id " + replaced.ID + ")"
@@ -87,9 +88,9 @@ func signInObjects(s logtoapi.SignInExperience) json.RawMessage {
 // recordSignIn records the wizard's change of the sign-in experience. A
 // later run's change keeps the first Before (the tenant's state before the
 // wizard ever changed it) and takes the new After.
-func recordSignIn(su *Setup, before, after json.RawMessage) {
+func recordSignIn(su *config.Setup, before, after json.RawMessage) {
 	if su.Created.SignIn != nil && len(su.Created.SignIn.Before) > 0 {
 		before = su.Created.SignIn.Before
 	}
-	su.Created.SignIn = &SignInChange{Before: before, After: after}
+	su.Created.SignIn = &config.SignInChange{Before: before, After: after}
 }

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"encoding/json"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func commit(t *testing.T, s tui.Step) {
 	res.Commit()
 }
 
-func hasEvent(su *Setup, part string) bool {
+func hasEvent(su *config.Setup, part string) bool {
 	for _, e := range su.History {
 		if strings.Contains(e.What, part) {
 			return true
@@ -208,7 +209,7 @@ func TestCreatedSignIn(t *testing.T) {
 		w := newWorld()
 		w.logto.sie = sie(t, phoneSIE)
 		st := readyState()
-		st.Setup.Created.SignIn = &SignInChange{Before: before, After: after}
+		st.Setup.Created.SignIn = &config.SignInChange{Before: before, After: after}
 		s := newSignIn(st, &w.deps)
 		load(t, s)
 		commit(t, s)
@@ -221,7 +222,7 @@ func TestCreatedSignIn(t *testing.T) {
 		w := newWorld()
 		w.logto.sie = sie(t, `{"signUp":{"identifiers":["email"],"password":true,"verify":true},"signIn":{"methods":[{"identifier":"email","password":true,"verificationCode":false,"isPasswordPrimary":true}]}}`)
 		st := readyState()
-		st.Setup.Created.SignIn = &SignInChange{Before: before, After: after}
+		st.Setup.Created.SignIn = &config.SignInChange{Before: before, After: after}
 		s := newSignIn(st, &w.deps)
 		load(t, s)
 		w.logto.sie = sie(t, phoneSIE)

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -30,7 +31,7 @@ func newCreds(st *State, d *Deps) *credsStep {
 // Skip on resume unless the prefilled M2M App ID differs from the saved one
 // (or, for the manual method, the demo port changed).
 func (s *credsStep) Skip() bool {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		// The user registered the URIs of the saved port by hand.
 		return s.base.Skip() && s.st.Port() == s.st.Setup.DemoPort
 	}
@@ -39,7 +40,7 @@ func (s *credsStep) Skip() bool {
 }
 
 func (s *credsStep) Title() string {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return "App credentials"
 	}
 	return "M2M credentials"
@@ -51,7 +52,7 @@ func (s *credsStep) postLogoutURI() string {
 }
 
 func (s *credsStep) page() string {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return s.console().CreateApplication()
 	}
 	return s.console().CreateM2MApplication()
@@ -71,7 +72,7 @@ func (s *credsStep) instructions() string {
 	if s.canOpen() {
 		key = "{tui:, {action:open}}"
 	}
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return fmt.Sprintf("In the Console (%s%s), create a \"Traditional web\" app named as you like, "+
 			"add these URIs in its settings and save, then paste its App ID and App secret.\n\n"+
 			"  %-19s%s{tui: ({action:copy-redirect} copies)}\n"+
@@ -85,7 +86,7 @@ func (s *credsStep) instructions() string {
 
 func (s *credsStep) Actions() []tui.Action {
 	acts := []tui.Action{s.openAction("open Console", s.page())}
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		acts = append(acts,
 			s.copyAction(actCopyRedirect, "alt+y", "copy redirect URI", s.redirectURI(), s.redirectURI),
 			s.copyAction(actCopyLogout, "alt+u", "copy sign-out URI", s.postLogoutURI(), s.postLogoutURI))
@@ -95,11 +96,11 @@ func (s *credsStep) Actions() []tui.Action {
 
 func (s *credsStep) Form(env tui.FormEnv) *huh.Form {
 	s.init()
-	if s.st.Prefill.Preset != nil && s.method == MethodManual {
+	if s.st.Prefill.Preset != nil && s.method == config.MethodManual {
 		return nil // the card's app: checked, not asked
 	}
 	idTitle, secretTitle := "M2M App ID", "M2M App secret" //nolint:gosec // field titles, not credentials
-	if s.method == MethodManual {
+	if s.method == config.MethodManual {
 		idTitle, secretTitle = "App ID", "App secret"
 	}
 	return huh.NewForm(huh.NewGroup(
@@ -111,7 +112,7 @@ func (s *credsStep) Form(env tui.FormEnv) *huh.Form {
 }
 
 func (s *credsStep) WaitingText() string {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return "Checking the App ID and secret with Logto…"
 	}
 	return "Checking that the M2M app can use the Management API…"
@@ -131,7 +132,7 @@ func (s *credsStep) Execute(ctx context.Context) (tui.Result, error) {
 		return tui.Result{}, problem("That App ID does not look right", "{key:edit} and paste the App ID and "+
 			"the App secret into their own fields.", err)
 	}
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		res, err := s.manual(ctx, e, id, secret)
 		return res, hideIn(err, secret)
 	}
@@ -144,7 +145,7 @@ func (s *credsStep) Execute(ctx context.Context) (tui.Result, error) {
 	}
 	return s.result("M2M app "+id+" can use the Management API", func() {
 		s.st.Setup.M2MAppID = id
-		s.st.Secrets.M2MAppSecret = Secret(secret)
+		s.st.Secrets.M2MAppSecret = config.Secret(secret)
 	}), nil
 }
 
@@ -169,6 +170,6 @@ func (s *credsStep) manual(ctx context.Context, e logtoapi.Endpoint, id, secret 
 	return s.result("app "+id+" checked with Logto", func() {
 		s.st.Setup.AppID = id
 		s.st.Setup.DemoPort = s.st.Port()
-		s.st.Secrets.AppSecret = Secret(secret)
+		s.st.Secrets.AppSecret = config.Secret(secret)
 	}), nil
 }

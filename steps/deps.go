@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"net/http"
 	"time"
 
@@ -88,7 +89,7 @@ type Deps struct {
 	// Clipboard copies text; nil means the terminal's clipboard.
 	Clipboard Clipboard
 	// Store saves progress; nil means nothing is saved (tests, --no-save).
-	Store *Store
+	Store *config.Store
 }
 
 // DefaultDeps wires the real clients: logtoHC for Logto (discovery, token,

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"encoding/json"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"sync"
 	"time"
 
@@ -317,12 +318,12 @@ func newWorld() *world {
 // readyState is a state as it is after the Twilio step (automatic method).
 func readyState() *State {
 	st := NewState(Prefill{})
-	st.Setup = Setup{
-		Endpoint: "http://localhost:3001", Method: MethodAuto, M2MAppID: "m2m1",
+	st.Setup = config.Setup{
+		Endpoint: "http://localhost:3001", Method: config.MethodAuto, M2MAppID: "m2m1",
 		AppID: "app1", AppName: "Bookstore", DemoPort: 3000, TwilioAccountSID: accountSID,
 		ServiceSID: "MG11111111111111111111111111111111", ServiceName: "Main",
-		Templates: []Template{{UsageType: "SignIn", Content: "Your code is {{code}}"}},
+		Templates: []config.Template{{UsageType: "SignIn", Content: "Your code is {{code}}"}},
 	}
-	st.Secrets = Secrets{M2MAppSecret: m2mSecret, AppSecret: appSecret, TwilioAuthToken: twilioToken}
+	st.Secrets = config.Secrets{M2MAppSecret: m2mSecret, AppSecret: appSecret, TwilioAuthToken: twilioToken}
 	return st
 }

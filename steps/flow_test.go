@@ -3,6 +3,7 @@ package steps
 import (
 	"bytes"
 	"errors"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"io"
 	"os"
 	"path/filepath"
@@ -82,7 +83,7 @@ func (d *driver) play(t *testing.T, send func(tea.Msg), script []keyPress) {
 func TestWizardFlow(t *testing.T) {
 	t.Parallel()
 	w := newWorld()
-	w.deps.Store = &Store{Dir: t.TempDir()}
+	w.deps.Store = &config.Store{Dir: t.TempDir()}
 	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
 	st := NewState(fullPrefill())
 	d := newDriver()
@@ -114,8 +115,8 @@ func TestWizardFlow(t *testing.T) {
 			t.Errorf("the scrollback lacks %q", want)
 		}
 	}
-	setupJSON, _ := os.ReadFile(filepath.Join(w.deps.Store.Dir, SetupFile))
-	assertNoSecrets(t, SetupFile, string(setupJSON))
+	setupJSON, _ := os.ReadFile(filepath.Join(w.deps.Store.Dir, config.SetupFile))
+	assertNoSecrets(t, config.SetupFile, string(setupJSON))
 	if st.Setup.SignedInPhone != "+15005550006" || len(st.Setup.Done) != 13 {
 		t.Fatalf("setup %+v", st.Setup)
 	}
@@ -150,7 +151,7 @@ func runProgram(t *testing.T, st *State, deps Deps, d *driver) (*tea.Program, ch
 func TestWizardCtrlCAndResume(t *testing.T) {
 	t.Parallel()
 	w := newWorld()
-	w.deps.Store = &Store{Dir: t.TempDir()}
+	w.deps.Store = &config.Store{Dir: t.TempDir()}
 	st := NewState(fullPrefill())
 	d := newDriver()
 	p, done := runProgram(t, st, w.deps, d)

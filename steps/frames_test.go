@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,7 +56,7 @@ func TestStepFrames(t *testing.T) {
 	} {
 		frames = append(frames, frame{name: id, id: id})
 	}
-	manual := func(st *State, _ *world) { st.Setup.Method = MethodManual }
+	manual := func(st *State, _ *world) { st.Setup.Method = config.MethodManual }
 	frames = append(frames,
 		frame{"credentials_manual", "credentials", manual},
 		frame{"connector_manual", "connector", manual},
@@ -76,9 +77,9 @@ func TestStepFrames(t *testing.T) {
 			// Everything the report can hold: at 80×24 the frame is not cut.
 			st.Setup.SignedInPhone = "+15005550006"
 			st.Setup.ExpressDir = "logto-express-sample"
-			st.Setup.ConnectorID, st.Setup.ConnectorAction = "twilio1", ConnectorCreated
+			st.Setup.ConnectorID, st.Setup.ConnectorAction = "twilio1", config.ConnectorCreated
 			st.Prefill.Sandbox, st.Prefill.Again = true, againFlags
-			w.deps.Store = &Store{Dir: "/home/someone/.config/logto-twilio/sandbox"}
+			w.deps.Store = &config.Store{Dir: "/home/someone/.config/logto-twilio/sandbox"}
 		}},
 		frame{"welcome_saved", "welcome", func(st *State, _ *world) {
 			st.Found = true
@@ -161,7 +162,7 @@ func TestNoIOBeforeFirstFrame(t *testing.T) {
 	t.Parallel()
 	w := newWorld()
 	dir := t.TempDir()
-	w.deps.Store = &Store{Dir: dir}
+	w.deps.Store = &config.Store{Dir: dir}
 	if err := w.deps.Store.WriteFiles([]byte("{corrupt"), []byte("{}")); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestNoIOBeforeFirstFrame(t *testing.T) {
 	if !strings.Contains(frame, "Step 1/14 · Welcome") || !strings.Contains(frame, "Reading the saved setup…") {
 		t.Fatalf("first frame:\n%s", frame)
 	}
-	if _, err := os.Stat(filepath.Join(dir, SetupFile+".bak")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, config.SetupFile+".bak")); err == nil {
 		t.Fatal("the saved setup was read before the first frame")
 	}
 	if len(w.logto.list())+len(w.twilio.list())+len(w.demo.list())+len(w.opener.list()) != 0 {

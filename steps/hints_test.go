@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -131,7 +132,7 @@ func stepTexts(t *testing.T) []struct {
 		name, text string
 		actions    []tui.Action
 	}
-	for _, method := range []string{MethodAuto, MethodManual} {
+	for _, method := range []string{config.MethodAuto, config.MethodManual} {
 		for _, noBrowser := range []bool{false, true} {
 			w := newWorld()
 			w.logto.connector = &logtoapi.Connector{ID: "aliyun1", ConnectorID: "aliyun-short-message-service", Type: "Sms"}
@@ -189,7 +190,7 @@ func TestHints(t *testing.T) {
 	var acts []tui.Action
 	w := newWorld()
 	st := readyState()
-	st.Setup.Method = MethodManual
+	st.Setup.Method = config.MethodManual
 	for _, s := range All(st, w.deps) {
 		if a, ok := s.(tui.Actioner); ok {
 			byStep[s.ID()] = a.Actions()

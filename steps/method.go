@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"
 
@@ -40,12 +41,12 @@ func (s *methodStep) Form(tui.FormEnv) *huh.Form {
 }
 
 func (s *methodStep) Execute(context.Context) (tui.Result, error) {
-	method, page, summary := MethodAuto, "", "automatic, with an M2M app"
+	method, page, summary := config.MethodAuto, "", "automatic, with an M2M app"
 	switch s.choice {
 	case choiceAutoCreate:
 		page = s.console().CreateM2MApplication()
 	case choiceManual:
-		method, page, summary = MethodManual, s.console().CreateApplication(), "manual, in the Console"
+		method, page, summary = config.MethodManual, s.console().CreateApplication(), "manual, in the Console"
 	}
 	if page != "" {
 		if s.d.Open == nil || s.st.Prefill.NoBrowser {

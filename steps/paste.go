@@ -2,6 +2,7 @@ package steps
 
 import (
 	"errors"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
 
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
@@ -56,7 +57,7 @@ func redact(err error, values ...string) error {
 
 func (r *redacted) hide(s string) string {
 	for _, v := range r.values {
-		s = strings.ReplaceAll(s, v, Secret(v).String())
+		s = strings.ReplaceAll(s, v, config.Secret(v).String())
 	}
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strconv"
 	"strings"
 
@@ -18,12 +19,12 @@ import (
 // and phone sign-in. The attendee has no M2M app and no Twilio credentials, only
 // this app's ID and secret.
 type Preset struct {
-	File      string // the card's path, for messages
-	Name      string // the workshop app's name, e.g. "Bookstore 07"
-	Endpoint  string // the workshop's Logto
-	AppID     string // the workshop app
-	AppSecret Secret // its secret
-	Port      int    // the demo's port: the app's URIs are registered for it
+	File      string        // the card's path, for messages
+	Name      string        // the workshop app's name, e.g. "Bookstore 07"
+	Endpoint  string        // the workshop's Logto
+	AppID     string        // the workshop app
+	AppSecret config.Secret // its secret
+	Port      int           // the demo's port: the app's URIs are registered for it
 }
 
 // UsePreset makes p an attendee's run of the card pr: the card's endpoint, app and
@@ -80,7 +81,7 @@ func applyPreset(st *State) {
 	if su.AppID != "" && su.AppID != pr.AppID {
 		su.Undo("credentials", "testsms", "verify")
 	}
-	su.Method = MethodManual
+	su.Method = config.MethodManual
 	su.AppName = pr.Name
 	su.M2MAppID = ""
 }
@@ -133,7 +134,7 @@ func (s *testSMSStep) viaWorkshop(ctx context.Context, phone twiliosetup.Phone) 
 	e164 := phone.E164()
 	return s.result(e164+" · a sign-in code, sent through the workshop's connector", func() {
 		s.st.Setup.TestPhone, s.st.Setup.TestResult = e164, "sent"
-		s.st.Setup.ConnectorAction = ConnectorKept
+		s.st.Setup.ConnectorAction = config.ConnectorKept
 	}), nil
 }
 

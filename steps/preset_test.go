@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,7 +44,7 @@ func TestPresetLineTranscript(t *testing.T) {
 	w, sent := presetWorld(nil)
 	t.Setenv("LOGTO_M2M_APP_SECRET", "")
 	dir := t.TempDir()
-	w.deps.Store = &Store{Dir: dir}
+	w.deps.Store = &config.Store{Dir: dir}
 	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
 	p := Prefill{M2MAppID: "m2m-from-env", M2MAppSecret: m2mSecret, TwilioAccountSID: accountSID, TwilioAuthToken: twilioToken}
 	p.UsePreset(testPreset())
@@ -72,8 +73,8 @@ func TestPresetLineTranscript(t *testing.T) {
 		t.Errorf("the attendee used Twilio: %q", c)
 	}
 	su := st.Setup
-	if su.Method != MethodManual || su.AppID != "app07" || su.AppName != "Bookstore 07" || su.DemoPort != 3007 ||
-		su.ConnectorAction != ConnectorKept || su.TestResult != "sent" || su.SignedInPhone != "+15005550006" || su.M2MAppID != "" {
+	if su.Method != config.MethodManual || su.AppID != "app07" || su.AppName != "Bookstore 07" || su.DemoPort != 3007 ||
+		su.ConnectorAction != config.ConnectorKept || su.TestResult != "sent" || su.SignedInPhone != "+15005550006" || su.M2MAppID != "" {
 		t.Errorf("setup %+v", su)
 	}
 	if w.demo.cfg.AppID != "app07" || w.demo.cfg.BaseURL != "http://localhost:3007" {
@@ -90,7 +91,7 @@ func TestPresetLineTranscript(t *testing.T) {
 		}
 	}
 	assertNoSecrets(t, "transcript", transcript)
-	for _, f := range []string{SetupFile, SecretsFile} {
+	for _, f := range []string{config.SetupFile, config.SecretsFile} {
 		b, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -124,7 +125,7 @@ func TestPresetTestSMSProblems(t *testing.T) {
 			p := Prefill{}
 			p.UsePreset(testPreset())
 			st := NewState(p)
-			st.Setup = Setup{Endpoint: "http://localhost:3001", AppID: "app07", Method: MethodManual}
+			st.Setup = config.Setup{Endpoint: "http://localhost:3001", AppID: "app07", Method: config.MethodManual}
 			s := newTestSMS(st, &w.deps)
 			s.phone = "+15005550006"
 			_, err := s.Execute(t.Context())
@@ -145,9 +146,9 @@ func TestApplyPreset(t *testing.T) {
 	p := Prefill{}
 	p.UsePreset(testPreset())
 	st := NewState(p)
-	st.Setup = Setup{AppID: "other", Method: MethodAuto, M2MAppID: "m", Done: []string{"welcome", "credentials", "testsms", "verify"}}
+	st.Setup = config.Setup{AppID: "other", Method: config.MethodAuto, M2MAppID: "m", Done: []string{"welcome", "credentials", "testsms", "verify"}}
 	applyPreset(st)
-	if st.Setup.Method != MethodManual || st.Setup.M2MAppID != "" || st.Setup.AppName != "Bookstore 07" ||
+	if st.Setup.Method != config.MethodManual || st.Setup.M2MAppID != "" || st.Setup.AppName != "Bookstore 07" ||
 		len(st.Setup.Done) != 1 {
 		t.Errorf("setup %+v", st.Setup)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"net"
 	"net/url"
 	"os"
@@ -207,7 +208,7 @@ func TestSummaryDetailsCarryTheReport(t *testing.T) {
 	st := readyState()
 	st.Setup.SignedInPhone = "+15005550006"
 	st.Setup.AppName = "Book{store" // an unmatched brace in what the user typed
-	s := newSummary(st, &Deps{Store: &Store{Dir: "/cfg"}})
+	s := newSummary(st, &Deps{Store: &config.Store{Dir: "/cfg"}})
 	res, err := s.Execute(t.Context())
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"net"
 	"net/url"
 	"strings"
@@ -121,9 +122,9 @@ func (s *methodStep) init() {
 	switch {
 	case p.answer(AnswerMethod) != "":
 		s.choice = p.answer(AnswerMethod)
-	case su.Method == MethodManual:
+	case su.Method == config.MethodManual:
 		s.choice = choiceManual
-	case su.Method == MethodAuto || p.M2MAppID != "":
+	case su.Method == config.MethodAuto || p.M2MAppID != "":
 		s.choice = choiceAutoHave
 	case p.AppID != "":
 		s.choice = choiceManual
@@ -141,7 +142,7 @@ func (s *methodStep) Ready() (bool, string) {
 		return true, "from answers"
 	case s.choice == choiceAutoHave && p.M2MAppID != "" && p.M2MAppSecret.IsSet():
 		return true, "M2M app " + p.from(AnswerM2MAppID, true)
-	case s.choice == choiceAutoHave && su.Method == MethodAuto, s.choice == choiceManual && su.Method == MethodManual:
+	case s.choice == choiceAutoHave && su.Method == config.MethodAuto, s.choice == choiceManual && su.Method == config.MethodManual:
 		return true, p.from(AnswerMethod, false)
 	case s.choice == choiceManual && p.AppID != "" && p.AppSecret.IsSet():
 		return true, "app " + p.from(AnswerAppID, true)
@@ -165,7 +166,7 @@ func (s *credsStep) init() {
 		return
 	}
 	s.method = su.Method
-	if s.method == MethodManual {
+	if s.method == config.MethodManual {
 		s.appID = firstNonEmpty(p.AppID, su.AppID)
 		s.secret = firstNonEmpty(p.AppSecret.Reveal(), s.st.Secrets.AppSecret.Reveal())
 	} else {
@@ -180,7 +181,7 @@ func (s *credsStep) Ready() (bool, string) {
 	p := &s.st.Prefill
 	idKey, id, secret := AnswerM2MAppID, p.M2MAppID, p.M2MAppSecret.Reveal()
 	savedID, savedSecret := s.st.Setup.M2MAppID, s.st.Secrets.M2MAppSecret.Reveal()
-	if s.method == MethodManual {
+	if s.method == config.MethodManual {
 		idKey, id, secret = AnswerAppID, p.AppID, p.AppSecret.Reveal()
 		savedID, savedSecret = s.st.Setup.AppID, s.st.Secrets.AppSecret.Reveal()
 	}
@@ -195,7 +196,7 @@ func (s *credsStep) Ready() (bool, string) {
 
 // MissingInput names the credentials of the method.
 func (s *credsStep) MissingInput() error {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return missing("the app's ID and secret", AnswerAppID+" and "+AnswerAppSecret, "", "LOGTO_APP_ID and LOGTO_APP_SECRET")
 	}
 	return missing("the M2M app's ID and secret", AnswerM2MAppID+" and "+AnswerM2MAppSecret, "", "LOGTO_M2M_APP_ID and LOGTO_M2M_APP_SECRET")
@@ -404,7 +405,7 @@ func (s *templatesStep) Ready() (bool, string) {
 func (s *connectorStep) Ready() (bool, string) {
 	p := &s.st.Prefill
 	a := p.answer(AnswerConnector)
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		switch {
 		case a == connDone:
 			return true, "from answers"
@@ -443,7 +444,7 @@ func (s *connectorStep) Ready() (bool, string) {
 // MissingInput names the connector choice; replacing never happens on
 // --yes alone.
 func (s *connectorStep) MissingInput() error {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return missing("whether the connector is saved in the Console (done)", AnswerConnector, "", "")
 	}
 	e := missing("what to do with the tenant's SMS connector (keep, or replace/update)", AnswerConnector, "", "")
@@ -487,7 +488,7 @@ func (s *testSMSStep) MissingInput() error {
 func (s *signInStep) Ready() (bool, string) {
 	p := &s.st.Prefill
 	a := p.answer(AnswerSignInApply)
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		switch {
 		case a == "yes":
 			return true, "from answers"

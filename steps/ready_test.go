@@ -3,6 +3,7 @@ package steps
 import (
 	"bytes"
 	"errors"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"io"
 	"strings"
 	"testing"
@@ -89,9 +90,9 @@ func TestReady(t *testing.T) {
 		{"method answers", fresh(answered), stepOf(newMethod), nil, true, "from answers"},
 		{"method saved", saved, stepOf(newMethod), nil, true, "from saved"},
 		{"method asks", fresh(Prefill{}), stepOf(newMethod), nil, false, ""},
-		{"credentials env", func() *State { st := NewState(env); st.Setup.Method = MethodAuto; return st }, stepOf(newCreds), nil, true, "from env"},
+		{"credentials env", func() *State { st := NewState(env); st.Setup.Method = config.MethodAuto; return st }, stepOf(newCreds), nil, true, "from env"},
 		{"credentials saved", saved, stepOf(newCreds), nil, true, "from saved"},
-		{"credentials asks", func() *State { st := NewState(Prefill{}); st.Setup.Method = MethodAuto; return st }, stepOf(newCreds), nil, false, ""},
+		{"credentials asks", func() *State { st := NewState(Prefill{}); st.Setup.Method = config.MethodAuto; return st }, stepOf(newCreds), nil, false, ""},
 		{"app: none of the name", saved, stepOf(newApp), nil, true, "no app of that name yet"},
 		{"app: the saved one", saved, stepOf(newApp), func(w *world) {
 			w.logto.apps = []logtoapi.Application{{ID: "app1", Name: "Bookstore"}}
@@ -183,7 +184,7 @@ func TestReadyConnector(t *testing.T) {
 				t.Fatalf("Ready() = %v, %q (choice %q); want %v, %q (%q)", ok, note, s.choice, tt.want, tt.wantNote, tt.choice)
 			}
 			if !ok {
-				var mi *MissingInputError
+				var mi *config.MissingInputError
 				if err := s.MissingInput(); !errors.As(err, &mi) || mi.AnswerKey != AnswerConnector {
 					t.Fatalf("MissingInput() = %v", err)
 				}

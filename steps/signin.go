@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -32,7 +33,7 @@ func newSignIn(st *State, d *Deps) *signInStep {
 func (s *signInStep) LoadingText() string { return "Reading the sign-in experience…" }
 
 func (s *signInStep) Load(ctx context.Context) (func(), error) {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return nil, nil
 	}
 	c, err := s.logto()
@@ -50,7 +51,7 @@ func (s *signInStep) Load(ctx context.Context) (func(), error) {
 
 func (s *signInStep) Guide() string {
 	g := GuideText(s.ID())
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return g + "\n\nIn the Console ({action:open}), Sign-in experience → Sign-up and sign-in: set the sign-up " +
 			"identifier to Phone number (verify at sign-up) and add Phone number with " +
 			"Verification code as a sign-in method. Then save."
@@ -84,7 +85,7 @@ func (s *signInStep) Actions() []tui.Action {
 }
 
 func (s *signInStep) Form(env tui.FormEnv) *huh.Form {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		notYet := env.Render(s.notSavedYet())
 		return huh.NewForm(huh.NewGroup(huh.NewConfirm().Key("done").
 			Title("Saved phone sign-in in the Console?").Affirmative("Yes").Negative("Not yet").
@@ -106,7 +107,7 @@ func (s *signInStep) Form(env tui.FormEnv) *huh.Form {
 func (s *signInStep) WaitingText() string { return "Saving the sign-in experience…" }
 
 func (s *signInStep) Execute(ctx context.Context) (tui.Result, error) {
-	if s.st.Setup.Method == MethodManual {
+	if s.st.Setup.Method == config.MethodManual {
 		return s.result("set by hand in the Console", func() { s.st.Setup.SignInConfigured = true }), nil
 	}
 	if s.plan == nil {

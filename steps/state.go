@@ -3,6 +3,7 @@ package steps
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,8 +24,8 @@ const (
 // answers and what this run learned. Steps write it only in Commit or a
 // Loader's apply func, on the UI goroutine.
 type State struct {
-	Setup   Setup
-	Secrets Secrets
+	Setup   config.Setup
+	Secrets config.Secrets
 	Prefill Prefill
 	Mode    string
 
@@ -52,7 +53,7 @@ func (st *State) Port() int {
 	case st.Setup.DemoPort > 0:
 		return st.Setup.DemoPort
 	}
-	return DefaultPort
+	return config.DefaultPort
 }
 
 // Again is the command to suggest for sub ("" for the wizard, "doctor",
@@ -93,13 +94,13 @@ func (st *State) TwilioConfig() logtoapi.TwilioConfig {
 // Checkpoint returns the tui.Options.Checkpoint func that saves st into
 // store after each step: it encodes on the UI goroutine (a snapshot) and
 // writes in a command.
-func Checkpoint(st *State, store *Store) func(stepID string) func() error {
+func Checkpoint(st *State, store *config.Store) func(stepID string) func() error {
 	return func(string) func() error {
 		if store == nil {
 			return nil
 		}
 		setup, sec := st.Setup, st.Secrets
-		setup.Version, sec.Version = SchemaVersion, SchemaVersion
+		setup.Version, sec.Version = config.SchemaVersion, config.SchemaVersion
 		sb, err1 := json.MarshalIndent(setup, "", "  ")
 		kb, err2 := json.Marshal(sec)
 		return func() error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"net"
 	"os"
 	"slices"
@@ -162,13 +163,13 @@ func TestMethod(t *testing.T) {
 		opened    []string
 		summary   string
 	}{
-		{name: "have an M2M app", choice: choiceAutoHave, method: MethodAuto, summary: "automatic, with an M2M app"},
+		{name: "have an M2M app", choice: choiceAutoHave, method: config.MethodAuto, summary: "automatic, with an M2M app"},
 		{
-			name: "create the M2M app", choice: choiceAutoCreate, method: MethodAuto,
+			name: "create the M2M app", choice: choiceAutoCreate, method: config.MethodAuto,
 			opened: []string{"http://localhost:3002/console/applications/create?type=MachineToMachine"}, summary: "Console page opened",
 		},
-		{name: "manual", choice: choiceManual, method: MethodManual, summary: "manual"},
-		{name: "manual without browser", choice: choiceManual, noBrowser: true, method: MethodManual, summary: "· Console page: http://"},
+		{name: "manual", choice: choiceManual, method: config.MethodManual, summary: "manual"},
+		{name: "manual without browser", choice: choiceManual, noBrowser: true, method: config.MethodManual, summary: "· Console page: http://"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -209,14 +210,14 @@ func TestCredentials(t *testing.T) {
 		access   error
 		text     string
 	}{
-		{name: "auto ok", method: MethodAuto},
-		{name: "auto without role", method: MethodAuto, access: scope, text: "cannot use the Management API"},
-		{name: "auto unreachable", method: MethodAuto, access: errBoom, text: "connection refused"},
-		{name: "manual ok", method: MethodManual, check: logtoapi.AppCredentialsOK},
-		{name: "manual wrong secret", method: MethodManual, check: logtoapi.AppSecretWrong, text: "refused the App secret"},
-		{name: "manual unknown", method: MethodManual, check: logtoapi.AppUnknown, text: "does not know that App ID"},
-		{name: "manual not traditional", method: MethodManual, check: logtoapi.AppNotTraditional, text: "not a \"Traditional web\" app"},
-		{name: "manual check fails", method: MethodManual, checkErr: errBoom, text: "Cannot check the app"},
+		{name: "auto ok", method: config.MethodAuto},
+		{name: "auto without role", method: config.MethodAuto, access: scope, text: "cannot use the Management API"},
+		{name: "auto unreachable", method: config.MethodAuto, access: errBoom, text: "connection refused"},
+		{name: "manual ok", method: config.MethodManual, check: logtoapi.AppCredentialsOK},
+		{name: "manual wrong secret", method: config.MethodManual, check: logtoapi.AppSecretWrong, text: "refused the App secret"},
+		{name: "manual unknown", method: config.MethodManual, check: logtoapi.AppUnknown, text: "does not know that App ID"},
+		{name: "manual not traditional", method: config.MethodManual, check: logtoapi.AppNotTraditional, text: "not a \"Traditional web\" app"},
+		{name: "manual check fails", method: config.MethodManual, checkErr: errBoom, text: "Cannot check the app"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,7 +230,7 @@ func TestCredentials(t *testing.T) {
 			s := newCreds(st, &w.deps)
 			s.Form(tui.FormEnv{})
 			s.appID, s.secret = " id1 ", m2mSecret
-			if tt.method == MethodManual {
+			if tt.method == config.MethodManual {
 				s.secret = appSecret
 			}
 			res, err := s.Execute(t.Context())
@@ -244,8 +245,8 @@ func TestCredentials(t *testing.T) {
 				t.Fatal(err)
 			}
 			res.Commit()
-			if tt.method == MethodManual && (st.Setup.AppID != "id1" || st.Secrets.AppSecret.Reveal() != appSecret) ||
-				tt.method == MethodAuto && (st.Setup.M2MAppID != "id1" || st.Secrets.M2MAppSecret.Reveal() != m2mSecret) {
+			if tt.method == config.MethodManual && (st.Setup.AppID != "id1" || st.Secrets.AppSecret.Reveal() != appSecret) ||
+				tt.method == config.MethodAuto && (st.Setup.M2MAppID != "id1" || st.Secrets.M2MAppSecret.Reveal() != m2mSecret) {
 				t.Fatalf("state %+v", st.Setup)
 			}
 		})
@@ -256,7 +257,7 @@ func TestCredentialsPrefill(t *testing.T) {
 	t.Parallel()
 	w := newWorld()
 	st := NewState(Prefill{M2MAppID: "m2m-env", M2MAppSecret: m2mSecret, AppID: "web-env", AppSecret: appSecret})
-	st.Setup.Endpoint, st.Setup.Method = "http://localhost:3001", MethodAuto
+	st.Setup.Endpoint, st.Setup.Method = "http://localhost:3001", config.MethodAuto
 	s := newCreds(st, &w.deps)
 	if _, err := run(t, s); err != nil {
 		t.Fatal(err)
@@ -264,7 +265,7 @@ func TestCredentialsPrefill(t *testing.T) {
 	if st.Setup.M2MAppID != "m2m-env" || !slices.Contains(w.logto.list(), "CheckAccess") {
 		t.Fatalf("state %+v calls %q", st.Setup, w.logto.list())
 	}
-	st.Setup.Method = MethodManual
+	st.Setup.Method = config.MethodManual
 	s.Form(tui.FormEnv{})
 	if s.appID != "web-env" || s.secret != appSecret {
 		t.Fatalf("manual drafts %q", s.appID)
@@ -408,7 +409,7 @@ func TestApp(t *testing.T) {
 	t.Run("skipped for the manual method", func(t *testing.T) {
 		t.Parallel()
 		st := readyState()
-		st.Setup.Method = MethodManual
+		st.Setup.Method = config.MethodManual
 		if !newApp(st, &newWorld().deps).Skip() {
 			t.Fatal("not skipped")
 		}
@@ -551,12 +552,12 @@ func TestConnector(t *testing.T) {
 		action    string
 		noForm    bool
 	}{
-		{name: "none: create", wantCalls: "CreateConnector replaces=", action: ConnectorCreated, noForm: true},
-		{name: "other provider: keep by default", current: other, wantCalls: "", action: ConnectorKept},
-		{name: "other provider: replace", current: other, choice: connReplace, wantCalls: "CreateConnector replaces=aliyun1", action: ConnectorCreated},
-		{name: "twilio, other account: keep by default", current: twilioConnector("tw1", "ACother"), action: ConnectorKept},
-		{name: "twilio, other account: update", current: twilioConnector("tw1", "ACother"), choice: connUpdate, wantCalls: "UpdateConnector tw1", action: ConnectorUpdated},
-		{name: "twilio, same account: update by default", current: twilioConnector("tw1", accountSID), wantCalls: "UpdateConnector tw1", action: ConnectorUpdated},
+		{name: "none: create", wantCalls: "CreateConnector replaces=", action: config.ConnectorCreated, noForm: true},
+		{name: "other provider: keep by default", current: other, wantCalls: "", action: config.ConnectorKept},
+		{name: "other provider: replace", current: other, choice: connReplace, wantCalls: "CreateConnector replaces=aliyun1", action: config.ConnectorCreated},
+		{name: "twilio, other account: keep by default", current: twilioConnector("tw1", "ACother"), action: config.ConnectorKept},
+		{name: "twilio, other account: update", current: twilioConnector("tw1", "ACother"), choice: connUpdate, wantCalls: "UpdateConnector tw1", action: config.ConnectorUpdated},
+		{name: "twilio, same account: update by default", current: twilioConnector("tw1", accountSID), wantCalls: "UpdateConnector tw1", action: config.ConnectorUpdated},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -617,7 +618,7 @@ func TestConnector(t *testing.T) {
 	t.Run("manual shows masked JSON and copies the real one", func(t *testing.T) {
 		t.Parallel()
 		st := readyState()
-		st.Setup.Method = MethodManual
+		st.Setup.Method = config.MethodManual
 		s := newConnector(st, &newWorld().deps)
 		if strings.Contains(s.Guide(), twilioToken) || !strings.Contains(s.Guide(), st.Setup.ServiceSID) {
 			t.Fatalf("guide:\n%s", s.Guide())
@@ -651,75 +652,75 @@ func TestTestSMS(t *testing.T) {
 		text, hint string
 		result     string
 	}{
-		{name: "auto via Logto", method: MethodAuto, phone: "+1 500 555 0006", result: "delivered via Logto's connector"},
-		{name: "bad phone", method: MethodAuto, phone: "12", text: "not valid"},
+		{name: "auto via Logto", method: config.MethodAuto, phone: "+1 500 555 0006", result: "delivered via Logto's connector"},
+		{name: "bad phone", method: config.MethodAuto, phone: "12", text: "not valid"},
 		{
-			name: "national number, US sender", method: MethodAuto, phone: "(415) 555-0123", sender: "+15005550006",
+			name: "national number, US sender", method: config.MethodAuto, phone: "(415) 555-0123", sender: "+15005550006",
 			want: "+14155550123", result: "delivered via Logto's connector",
 		},
 		{
-			name: "national number, GB sender", method: MethodManual, phone: "07700 900123", sender: "+447700900000",
+			name: "national number, GB sender", method: config.MethodManual, phone: "07700 900123", sender: "+447700900000",
 			want: "+447700900123", result: "delivered",
 		},
 		{
-			name: "national number, sender unknown", method: MethodAuto, phone: "(415) 555-0123",
+			name: "national number, sender unknown", method: config.MethodAuto, phone: "(415) 555-0123",
 			text: "not valid", hint: "international format",
 		},
 		{
-			name: "national number, bad sender", method: MethodAuto, phone: "(415) 555-0123", sender: "nonsense",
+			name: "national number, bad sender", method: config.MethodAuto, phone: "(415) 555-0123", sender: "nonsense",
 			text: "not valid", hint: "international format",
 		},
 		{
-			name: "trial unverified", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
+			name: "trial unverified", method: config.MethodAuto, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
 			text: "only text verified numbers", hint: "Verify the number", noSend: true,
 		},
 		{
-			name: "manual trial unverified", method: MethodManual, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
+			name: "manual trial unverified", method: config.MethodManual, phone: "+15005550006", errs: map[string]error{"CheckCanText": unverified},
 			text: "only text verified numbers", hint: "Verify the number", noSend: true,
 		},
 		{
-			name: "manual no sender", method: MethodManual, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
+			name: "manual no sender", method: config.MethodManual, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
 			text: "cannot send", hint: "Add a sender", noSend: true,
 		},
 		{
-			name: "auto no sender", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
+			name: "auto no sender", method: config.MethodAuto, phone: "+15005550006", errs: map[string]error{"EnsureSender": noSender},
 			text: "cannot send", hint: "Add a sender", noSend: true,
 		},
 		{
-			name: "Logto test fails", method: MethodAuto, phone: "+15005550006",
+			name: "Logto test fails", method: config.MethodAuto, phone: "+15005550006",
 			logtoErr: &logtoapi.TwilioError{Code: 21211, Message: "invalid To"}, text: "Logto could not send",
 		},
 		{
-			name: "auto undelivered", method: MethodAuto, phone: "+15005550006",
+			name: "auto undelivered", method: config.MethodAuto, phone: "+15005550006",
 			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusUndelivered, ErrorCode: 30007}, text: "not delivered", hint: "template plainer",
 		},
 		{
-			name: "auto failed", method: MethodAuto, phone: "+15005550006",
+			name: "auto failed", method: config.MethodAuto, phone: "+15005550006",
 			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusFailed, ErrorCode: 30034}, text: "not delivered",
 		},
 		{
-			name: "auto not listed by Twilio", method: MethodAuto, phone: "+15005550006",
+			name: "auto not listed by Twilio", method: config.MethodAuto, phone: "+15005550006",
 			errs:   map[string]error{"Find": fmt.Errorf("twiliosetup: find: %w", twiliosetup.ErrMessageNotFound)},
 			result: "sent via Logto's connector (not followed)",
 		},
 		{
-			name: "auto lost track", method: MethodAuto, phone: "+15005550006", errs: map[string]error{"Follow": errBoom},
+			name: "auto lost track", method: config.MethodAuto, phone: "+15005550006", errs: map[string]error{"Follow": errBoom},
 			text: "Lost track",
 		},
 		{
-			name: "manual sent, no receipt", method: MethodManual, phone: "+15005550006",
+			name: "manual sent, no receipt", method: config.MethodManual, phone: "+15005550006",
 			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusSent}, result: "sent (no delivery receipt yet)",
 		},
 		{
-			name: "manual delivered", method: MethodManual, phone: "+15005550006",
+			name: "manual delivered", method: config.MethodManual, phone: "+15005550006",
 			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusDelivered}, result: "delivered",
 		},
 		{
-			name: "manual undelivered", method: MethodManual, phone: "+15005550006",
+			name: "manual undelivered", method: config.MethodManual, phone: "+15005550006",
 			final: twiliosetup.Message{SID: "SM1", Status: twiliosetup.StatusUndelivered, ErrorCode: 30003}, text: "not delivered",
 		},
 		{
-			name: "manual send refused", method: MethodManual, phone: "+15005550006",
+			name: "manual send refused", method: config.MethodManual, phone: "+15005550006",
 			errs: map[string]error{"Send": errBoom}, text: "did not accept",
 		},
 	}
@@ -760,7 +761,7 @@ func TestTestSMS(t *testing.T) {
 				"EnsureSender " + st.Setup.ServiceSID, "CheckCanText " + e164,
 				"Send " + st.Setup.ServiceSID + " " + e164, "Follow SM1",
 			}
-			if tt.method == MethodAuto {
+			if tt.method == config.MethodAuto {
 				wantCalls[2] = "Find " + e164 // after Logto's connector test, which gives no SID
 				if tt.errs["Find"] != nil {
 					wantCalls = wantCalls[:3]
@@ -774,10 +775,10 @@ func TestTestSMS(t *testing.T) {
 			if st.Setup.TestPhone != want || !strings.Contains(st.Setup.TestResult, tt.result) {
 				t.Fatalf("state %q %q, want %q", st.Setup.TestPhone, st.Setup.TestResult, want)
 			}
-			if tt.method == MethodAuto && !slices.Contains(w.logto.list(), "TestConnector "+want[1:]) {
+			if tt.method == config.MethodAuto && !slices.Contains(w.logto.list(), "TestConnector "+want[1:]) {
 				t.Fatalf("Logto calls %q (digits only expected)", w.logto.list())
 			}
-			if tt.method == MethodManual && strings.Contains(w.twilio.sentBody, "{{code}}") {
+			if tt.method == config.MethodManual && strings.Contains(w.twilio.sentBody, "{{code}}") {
 				t.Fatalf("body %q still has the placeholder", w.twilio.sentBody)
 			}
 		})
@@ -886,7 +887,7 @@ func TestSignIn(t *testing.T) {
 	t.Run("manual", func(t *testing.T) {
 		t.Parallel()
 		st := readyState()
-		st.Setup.Method = MethodManual
+		st.Setup.Method = config.MethodManual
 		s := newSignIn(st, &newWorld().deps)
 		if _, err := run(t, s); err != nil || !st.Setup.SignInConfigured {
 			t.Fatalf("err %v", err)
@@ -1030,7 +1031,7 @@ func TestWelcome(t *testing.T) {
 	t.Run("fresh without saved state", func(t *testing.T) {
 		t.Parallel()
 		w := newWorld()
-		w.deps.Store = &Store{Dir: t.TempDir()}
+		w.deps.Store = &config.Store{Dir: t.TempDir()}
 		st := NewState(Prefill{})
 		res, err := run(t, newWelcome(st, &w.deps))
 		if err != nil || st.Mode != ModeFresh || res.Summary != "starting fresh" {
@@ -1041,7 +1042,7 @@ func TestWelcome(t *testing.T) {
 		t.Run("saved, "+mode, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld()
-			store := &Store{Dir: t.TempDir()}
+			store := &config.Store{Dir: t.TempDir()}
 			w.deps.Store = store
 			saved := readyState()
 			saved.Setup.Done = []string{"endpoint", "method"}
@@ -1089,7 +1090,7 @@ func TestWelcome(t *testing.T) {
 	t.Run("corrupt file is reported", func(t *testing.T) {
 		t.Parallel()
 		w := newWorld()
-		store := &Store{Dir: t.TempDir()}
+		store := &config.Store{Dir: t.TempDir()}
 		w.deps.Store = store
 		if err := store.WriteFiles([]byte("{oops"), []byte("{}")); err != nil {
 			t.Fatal(err)
@@ -1110,7 +1111,7 @@ func TestSummaryAndAll(t *testing.T) {
 	st := readyState()
 	st.Setup.SignedInPhone = "+15005550006"
 	w := newWorld()
-	w.deps.Store = &Store{Dir: "/home/u/.config/logto-twilio"}
+	w.deps.Store = &config.Store{Dir: "/home/u/.config/logto-twilio"}
 	all := All(st, w.deps)
 	var ids []string
 	for _, s := range all {

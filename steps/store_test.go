@@ -1,178 +1,48 @@
 package steps
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 )
 
-const secretValue = "sk_live_DO_NOT_PRINT_42"
+// TestMain puts go-keyring's mock in place of the OS keyring: no test of
+// this package touches a real keyring.
+func TestMain(m *testing.M) {
+	config.MockKeyring(nil)
+	os.Exit(m.Run())
+}
 
-func TestSecretNeverPrints(t *testing.T) {
+// TestPrefillMasksSecrets: a Prefill's secrets print masked, in JSON too.
+func TestPrefillMasksSecrets(t *testing.T) {
 	t.Parallel()
-	s := Secret(secretValue)
-	var logBuf, jsonLog bytes.Buffer
-	slog.New(slog.NewTextHandler(&logBuf, nil)).Info("x", "secret", s)
-	slog.New(slog.NewJSONHandler(&jsonLog, nil)).Info("x", "prefill", Prefill{AppSecret: s})
-	prefillJSON, err := json.Marshal(Prefill{TwilioAuthToken: s, AppSecret: s, M2MAppSecret: s})
+	s := config.Secret("sk_live_DO_NOT_PRINT_42")
+	b, err := json.Marshal(Prefill{TwilioAuthToken: s, AppSecret: s, M2MAppSecret: s})
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, err := s.MarshalText()
-	if err != nil {
-		t.Fatal(err)
-	}
-	outputs := map[string]string{
-		"json Prefill": string(prefillJSON),
-		"MarshalText":  string(text),
-		"slog JSON":    jsonLog.String(),
-		"%#v struct":   fmt.Sprintf("%#v", Prefill{AppSecret: s}),
-		"String":       s.String(),
-		"%s":           fmt.Sprintf("%s", s),
-		"%v":           fmt.Sprintf("%v", s),
-		"%+v":          fmt.Sprintf("%+v", struct{ S Secret }{s}),
-		"%#v":          fmt.Sprintf("%#v", s),
-		"%q":           fmt.Sprintf("%q", s),
-		"%x":           fmt.Sprintf("%x", s),
-		"%d":           fmt.Sprintf("%d", s),
-		"Println":      fmt.Sprintln(s),
-		"slog":         logBuf.String(),
-		"in error":     fmt.Errorf("wrapped: %v", s).Error(),
-	}
-	for name, out := range outputs {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			if strings.Contains(out, secretValue) || strings.Contains(out, "DO_NOT") {
-				t.Fatalf("%s printed the secret: %q", name, out)
-			}
-		})
-	}
-	if s.Reveal() != secretValue {
-		t.Fatal("Reveal lost the value")
-	}
-	if Secret("").String() != "(not set)" {
-		t.Fatalf("empty secret prints %q", Secret("").String())
-	}
-	if !strings.Contains(string(prefillJSON), `"AppSecret":"••••••••"`) {
-		t.Fatalf("JSON of a Prefill: %s", prefillJSON)
-	}
-}
-
-// TestSecretsFileKeepsTheValues: Secret masks itself everywhere, but the
-// store's own encoding of Secrets writes the values (secrets.json only).
-func TestSecretsFileKeepsTheValues(t *testing.T) {
-	t.Parallel()
-	b, err := json.Marshal(Secrets{AppSecret: secretValue, Pending: "pending-value"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), secretValue) || !strings.Contains(string(b), "pending-value") {
-		t.Fatalf("secrets.json content: %s", b)
-	}
-}
-
-func TestStoreRoundTrip(t *testing.T) {
-	t.Parallel()
-	store := Store{Dir: filepath.Join(t.TempDir(), "cfg")}
-	l, err := store.Load()
-	if err != nil || l.Found || len(l.Problems) > 0 {
-		t.Fatalf("empty store: %+v, %v", l, err)
-	}
-	su := Setup{Endpoint: "http://localhost:3001", AppID: "app1", Done: []string{"endpoint"}}
-	sec := Secrets{AppSecret: Secret(secretValue), TwilioAuthToken: "tok"}
-	if err := store.Save(su, sec); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{SetupFile, SecretsFile} {
-		fi, err := os.Stat(filepath.Join(store.Dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fi.Mode().Perm() != 0o600 {
-			t.Errorf("%s mode %v, want 0600", name, fi.Mode().Perm())
-		}
-	}
-	if fi, _ := os.Stat(store.Dir); fi.Mode().Perm() != 0o700 {
-		t.Errorf("dir mode %v, want 0700", fi.Mode().Perm())
-	}
-	b, _ := os.ReadFile(filepath.Join(store.Dir, SetupFile))
-	if bytes.Contains(b, []byte(secretValue)) {
-		t.Fatal("setup.json holds a secret")
-	}
-	entries, _ := os.ReadDir(store.Dir)
-	if len(entries) != 2 {
-		t.Errorf("store dir has %d entries (temp files left?)", len(entries))
-	}
-	l, err = store.Load()
-	if err != nil || !l.Found {
-		t.Fatalf("load: %+v %v", l, err)
-	}
-	if l.Setup.AppID != "app1" || l.Secrets.AppSecret.Reveal() != secretValue || l.Setup.Version != SchemaVersion {
-		t.Fatalf("round trip lost data: %+v", l.Setup)
-	}
-	if err := store.Reset(); err != nil {
-		t.Fatal(err)
-	}
-	if l, _ := store.Load(); l.Found {
-		t.Fatal("Reset left the setup")
-	}
-}
-
-func TestStoreCorruptFiles(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name, file, content string
-	}{
-		{"setup not JSON", SetupFile, "{not json"},
-		{"setup wrong type", SetupFile, `{"appId": 42}`},
-		{"secrets truncated", SecretsFile, `{"appSecret": "` + secretValue},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			store := Store{Dir: t.TempDir()}
-			if err := os.WriteFile(filepath.Join(store.Dir, tt.file), []byte(tt.content), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			l, err := store.Load()
-			if err != nil {
-				t.Fatalf("corrupt file must not fail Load: %v", err)
-			}
-			if len(l.Problems) != 1 || !strings.Contains(l.Problems[0], tt.file+".bak") {
-				t.Fatalf("problems %q", l.Problems)
-			}
-			if strings.Contains(l.Problems[0], secretValue) {
-				t.Fatal("the problem message quotes the file")
-			}
-			bak, err := os.ReadFile(filepath.Join(store.Dir, tt.file+".bak"))
-			if err != nil || string(bak) != tt.content {
-				t.Fatalf("backup %q %v", bak, err)
-			}
-			if _, err := os.Stat(filepath.Join(store.Dir, tt.file)); !os.IsNotExist(err) {
-				t.Fatal("the corrupt file is still in place")
-			}
-		})
+	if strings.Contains(string(b), "DO_NOT") || !strings.Contains(string(b), `"AppSecret":"••••••••"`) {
+		t.Fatalf("JSON of a Prefill: %s", b)
 	}
 }
 
 func TestCheckpointSnapshot(t *testing.T) {
 	t.Parallel()
-	store := &Store{Dir: t.TempDir()}
+	store := &config.Store{Dir: t.TempDir()}
 	st := NewState(Prefill{})
 	st.Setup.Endpoint = "http://localhost:3001"
-	st.Secrets.TwilioAuthToken = Secret(secretValue)
+	st.Secrets.TwilioAuthToken = config.Secret("sk_live_DO_NOT_PRINT_42")
 	persist := Checkpoint(st, store)("endpoint")
 	st.Setup.Endpoint = "changed after the snapshot"
 	if err := persist(); err != nil {
 		t.Fatal(err)
 	}
-	var su Setup
-	b, _ := os.ReadFile(filepath.Join(store.Dir, SetupFile))
+	var su config.Setup
+	b, _ := os.ReadFile(filepath.Join(store.Dir, config.SetupFile))
 	if err := json.Unmarshal(b, &su); err != nil || su.Endpoint != "http://localhost:3001" {
 		t.Fatalf("snapshot not taken at checkpoint time: %+v %v", su, err)
 	}
@@ -181,32 +51,15 @@ func TestCheckpointSnapshot(t *testing.T) {
 	}
 }
 
-// TestStoreCorruptSecretsKeepsSetup: with secrets.json unreadable the setup
-// is kept, but the steps that saved a secret are no longer done, so resuming
-// asks for the secrets again instead of failing later without them.
-func TestStoreCorruptSecretsKeepsSetup(t *testing.T) {
-	t.Parallel()
-	store := Store{Dir: t.TempDir()}
+// TestReportNamesTheSecretsStore: the summary says where the secrets are.
+func TestReportNamesTheSecretsStore(t *testing.T) {
+	dir := t.TempDir()
 	st := NewState(Prefill{})
-	st.Setup.Endpoint = "http://localhost:3001"
-	st.Setup.Done = []string{"welcome", "endpoint", "method", "credentials", "app", "twilio", "service"}
-	if err := Checkpoint(st, &store)("service")(); err != nil {
+	store := &config.Store{Dir: dir, SecretsStore: config.SecretsStoreKeyring}
+	if err := store.Save(config.Setup{}, config.Secrets{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(store.Dir, SecretsFile), []byte("garbage"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	l, err := store.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !l.Found || l.Setup.Endpoint != "http://localhost:3001" {
-		t.Fatalf("setup lost: %+v", l.Setup)
-	}
-	if got := strings.Join(l.Setup.Done, ","); got != "welcome,endpoint,method,service" {
-		t.Errorf("done %q, want the secret steps undone", got)
-	}
-	if len(l.Problems) != 1 || !strings.Contains(l.Problems[0], "ask for it again") || strings.Contains(l.Problems[0], "starts fresh") {
-		t.Errorf("problems %q", l.Problems)
+	if r := Report(st, store); !strings.Contains(r, `setup.json; secrets: OS keyring (item "logto-twilio")`) {
+		t.Errorf("report:\n%s", r)
 	}
 }

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"path/filepath"
 	"strings"
 
@@ -26,7 +27,7 @@ func (s *summaryStep) Skip() bool { return false }
 
 // Report is what was configured and where it is saved, one "  Key  value"
 // row per line. It holds no secret.
-func Report(st *State, store *Store) string {
+func Report(st *State, store *config.Store) string {
 	su := st.Setup
 	var b strings.Builder
 	row := func(k, v string) {
@@ -43,7 +44,7 @@ func Report(st *State, store *Store) string {
 	row("Signed in as", su.SignedInPhone)
 	row("Express starter", su.ExpressDir)
 	if store != nil {
-		row("Saved in", filepath.Join(store.Dir, SetupFile)+"; secrets: "+store.SecretsWhere())
+		row("Saved in", filepath.Join(store.Dir, config.SetupFile)+"; secrets: "+store.SecretsWhere())
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"
 
@@ -104,7 +105,7 @@ func (s *templatesStep) Form(env tui.FormEnv) *huh.Form { return tui.FormOf(s.Pa
 
 func (s *templatesStep) Execute(context.Context) (tui.Result, error) {
 	s.init()
-	out := make([]Template, len(s.texts))
+	out := make([]config.Template, len(s.texts))
 	maxSeg := 0
 	for i, t := range s.texts {
 		seg, err := twiliosetup.ValidateTemplate(t)
@@ -113,7 +114,7 @@ func (s *templatesStep) Execute(context.Context) (tui.Result, error) {
 				"{key:edit} and put {{code}} in it exactly once.", err)
 		}
 		maxSeg = max(maxSeg, seg.Count)
-		out[i] = Template{UsageType: s.types[i], Content: t}
+		out[i] = config.Template{UsageType: s.types[i], Content: t}
 	}
 	what := "defaults"
 	if s.edit {

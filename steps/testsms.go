@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"math/big"
 	"strings"
 	"sync"
@@ -117,7 +118,7 @@ func (s *testSMSStep) Execute(ctx context.Context) (tui.Result, error) {
 		return tui.Result{}, explain("Twilio will not text "+phone.E164(), err)
 	}
 	var result string
-	if s.st.Setup.Method == MethodAuto {
+	if s.st.Setup.Method == config.MethodAuto {
 		result, err = s.viaLogto(ctx, tw, phone)
 	} else {
 		result, err = s.viaTwilio(ctx, tw, phone)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"
 
@@ -84,7 +85,7 @@ func (s *twilioStep) Execute(ctx context.Context) (tui.Result, error) {
 		s.st.Setup.TwilioAccountSID = sid
 		s.st.Setup.TwilioAccountName = acct.FriendlyName
 		s.st.Setup.TwilioTrial = acct.IsTrial()
-		s.st.Secrets.TwilioAuthToken = Secret(token)
+		s.st.Secrets.TwilioAuthToken = config.Secret(token)
 		// Later runs and commands must reach the same Twilio.
 		s.st.Setup.TwilioBaseURL = s.st.Prefill.TwilioBaseURL
 		a := acct

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -15,7 +16,7 @@ import (
 // read (in Load, so no disk work happens before the first frame).
 type welcomeStep struct {
 	base
-	loaded *Loaded
+	loaded *config.Loaded
 	choice string
 	ready  bool
 }
@@ -32,7 +33,7 @@ func (s *welcomeStep) LoadingText() string { return "Reading the saved setup…"
 
 func (s *welcomeStep) Load(context.Context) (func(), error) {
 	if s.d.Store == nil {
-		return func() { s.loaded = &Loaded{} }, nil
+		return func() { s.loaded = &config.Loaded{} }, nil
 	}
 	l, err := s.d.Store.Load()
 	if err != nil {
@@ -92,7 +93,7 @@ func (s *welcomeStep) Guide() string {
 	return g
 }
 
-func savedSummary(su *Setup) string {
+func savedSummary(su *config.Setup) string {
 	parts := []string{plural(len(su.Done), "step") + " done"}
 	if su.Endpoint != "" {
 		parts = append(parts, "Logto "+su.Endpoint)
@@ -152,7 +153,7 @@ func (s *welcomeStep) Execute(context.Context) (tui.Result, error) {
 		s.st.Mode = choice
 		switch choice {
 		case ModeFresh:
-			s.st.Setup, s.st.Secrets = Setup{}, Secrets{}
+			s.st.Setup, s.st.Secrets = config.Setup{}, config.Secrets{}
 		case ModeReverify:
 			s.st.Setup.Done = nil
 		}

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
 	"testing"
 	"time"
@@ -17,24 +18,24 @@ func TestWelcomeNotes(t *testing.T) {
 	torn := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name    string
-		setup   Setup
+		setup   config.Setup
 		want    []string
 		notWant []string
 	}{
 		{
-			name: "rotation under way", setup: Setup{Rotation: &Rotation{What: "twilio", Phase: "promote"}},
+			name: "rotation under way", setup: config.Setup{Rotation: &config.Rotation{What: "twilio", Phase: "promote"}},
 			want: []string{"A rotation of the twilio credentials is under way", "logto-twilio rotate --sandbox"},
 		},
 		{
-			name: "created", setup: Setup{Created: Created{AppID: "a1"}},
+			name: "created", setup: config.Setup{Created: config.Created{AppID: "a1"}},
 			want: []string{"Starting over forgets what earlier runs created", "logto-twilio teardown --sandbox"},
 		},
 		{
-			name: "torn down", setup: Setup{Created: Created{AppID: "a1"}, TornDown: &torn},
+			name: "torn down", setup: config.Setup{Created: config.Created{AppID: "a1"}, TornDown: &torn},
 			notWant: []string{"Starting over forgets", "rotation"},
 		},
 		{
-			name: "nothing created", setup: Setup{Endpoint: "http://localhost:3001"},
+			name: "nothing created", setup: config.Setup{Endpoint: "http://localhost:3001"},
 			notWant: []string{"Starting over forgets", "rotation"},
 		},
 	}

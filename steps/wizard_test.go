@@ -2,6 +2,7 @@ package steps
 
 import (
 	"bytes"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,7 +44,7 @@ func TestWizardLineTranscript(t *testing.T) {
 	}
 	dir := t.TempDir()
 	t.Chdir(dir)
-	w.deps.Store = &Store{Dir: "config"}
+	w.deps.Store = &config.Store{Dir: "config"}
 	starterDir := "starter"
 	w.deps.WriteExpress = func(_ string, v demo.ExpressValues, _ func(string) bool) ([]string, error) {
 		w.express.add(v.AppID)
@@ -62,17 +63,17 @@ func TestWizardLineTranscript(t *testing.T) {
 	if err != nil {
 		t.Fatalf("RunLines: %v\n%s", err, transcript)
 	}
-	if st.Setup.SignedInPhone != "+15005550006" || st.Setup.ConnectorAction != ConnectorCreated {
+	if st.Setup.SignedInPhone != "+15005550006" || st.Setup.ConnectorAction != config.ConnectorCreated {
 		t.Fatalf("setup %+v", st.Setup)
 	}
 	assertNoSecrets(t, "transcript", transcript)
 	assertNoKeyNames(t, "transcript", transcript)
-	setupJSON, err := os.ReadFile(filepath.Join(w.deps.Store.Dir, SetupFile))
+	setupJSON, err := os.ReadFile(filepath.Join(w.deps.Store.Dir, config.SetupFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoSecrets(t, SetupFile, string(setupJSON))
-	secretsJSON, _ := os.ReadFile(filepath.Join(w.deps.Store.Dir, SecretsFile))
+	assertNoSecrets(t, config.SetupFile, string(setupJSON))
+	secretsJSON, _ := os.ReadFile(filepath.Join(w.deps.Store.Dir, config.SecretsFile))
 	for _, s := range []string{m2mSecret, appSecret, twilioToken} {
 		if !strings.Contains(string(secretsJSON), s) {
 			t.Errorf("secrets.json lacks a secret it must keep")
@@ -100,7 +101,7 @@ func assertNoSecrets(t *testing.T, where, s string) {
 func TestWizardLinePrefilled(t *testing.T) {
 	t.Parallel()
 	w := newWorld()
-	w.deps.Store = &Store{Dir: t.TempDir()}
+	w.deps.Store = &config.Store{Dir: t.TempDir()}
 	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
 	st := NewState(fullPrefill())
 	var out bytes.Buffer
@@ -125,7 +126,7 @@ func TestWizardLineManual(t *testing.T) {
 	t.Parallel()
 	w := newWorld()
 	w.check = logtoapi.AppCredentialsOK
-	w.deps.Store = &Store{Dir: t.TempDir()}
+	w.deps.Store = &config.Store{Dir: t.TempDir()}
 	w.demo.signIns <- demo.SignIn{Subject: "u1", PhoneNumber: "15005550006"}
 	st := NewState(Prefill{TwilioAccountSID: accountSID, TwilioAuthToken: twilioToken, TestPhone: "+15005550006"})
 	in := strings.Join([]string{
@@ -161,7 +162,7 @@ func TestWizardLineManual(t *testing.T) {
 	if !strings.Contains(tw, "Send ") || !strings.Contains(tw, "Follow SM1") {
 		t.Errorf("Twilio calls %s", tw)
 	}
-	if st.Setup.AppID != "web1" || st.Setup.ConnectorAction != ConnectorManual || st.Setup.TestResult != "delivered" ||
+	if st.Setup.AppID != "web1" || st.Setup.ConnectorAction != config.ConnectorManual || st.Setup.TestResult != "delivered" ||
 		!strings.Contains(out.String(), "– The app — not needed: you create the app in the Console") {
 		t.Errorf("setup %+v", st.Setup)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/steps"
 )
 
@@ -108,7 +110,7 @@ func TestAnswersFlags(t *testing.T) {
 // exits 2 and names every way to give it.
 func TestMissingInputExitCode(t *testing.T) {
 	t.Parallel()
-	err := &steps.MissingInputError{Input: "the Logto endpoint", Flag: "--logto-endpoint", Env: "LOGTO_ENDPOINT", AnswerKey: "endpoint"}
+	err := &config.MissingInputError{Input: "the Logto endpoint", Flag: "--logto-endpoint", Env: "LOGTO_ENDPOINT", AnswerKey: "endpoint"}
 	code, _, errOut, _ := runCaptured(t, []string{"--non-interactive"}, err)
 	if code != exitUsage {
 		t.Fatalf("exit code %d, want 2", code)

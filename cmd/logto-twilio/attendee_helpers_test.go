@@ -15,10 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/workshop"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
-	"github.com/logto-twilio/logto-twilio/steps"
 )
 
 // The facilitator's secrets in a workshop room: no attendee may ever see them.
@@ -82,10 +83,10 @@ func newWorkshopRoom(t testing.TB, attendees, port int) *workshopRoom {
 	if _, err := r.client.ApplySignInPlan(ctx, logtoapi.PlanPhoneSignIn(cur)); err != nil {
 		t.Fatal(err)
 	}
-	err = steps.Store{Dir: r.dir}.Save(steps.Setup{
-		Version: steps.SchemaVersion, Endpoint: e.String(), Method: steps.MethodAuto, M2MAppID: id,
+	err = config.Store{Dir: r.dir}.Save(config.Setup{
+		Version: config.SchemaVersion, Endpoint: e.String(), Method: config.MethodAuto, M2MAppID: id,
 		DemoPort: port, ConnectorID: conn.ID, TwilioAccountSID: roomTwilioSID, SignInConfigured: true,
-	}, steps.Secrets{Version: steps.SchemaVersion, M2MAppSecret: steps.Secret(secret), TwilioAuthToken: roomTwilioToken})
+	}, config.Secrets{Version: config.SchemaVersion, M2MAppSecret: config.Secret(secret), TwilioAuthToken: roomTwilioToken})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/workshop"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/steps"
@@ -59,7 +61,7 @@ func applyPreset(o *options, prefill *steps.Prefill, getenv func(string) string)
 	}
 	prefill.UsePreset(steps.Preset{
 		File: path, Name: card.Name, Endpoint: card.Endpoint,
-		AppID: card.AppID, AppSecret: steps.Secret(card.AppSecret), Port: card.Port,
+		AppID: card.AppID, AppSecret: config.Secret(card.AppSecret), Port: card.Port,
 	})
 	o.preset = path
 	o.configDir, o.presetDir = dir, dir
@@ -106,7 +108,7 @@ func attendeeDir(o options, card workshop.Card, getenv func(string) string) (str
 	}
 	base := strings.TrimSpace(getenv("LOGTO_TWILIO_CONFIG_DIR"))
 	if base == "" {
-		s, err := steps.DefaultStore()
+		s, err := config.DefaultStore()
 		if err != nil {
 			return "", fmt.Errorf("--preset: %w (set --config-dir)", err)
 		}
@@ -121,7 +123,7 @@ func notFacilitators(dir string) error {
 	if _, err := os.Stat(workshop.RecordPath(dir)); err == nil {
 		return fmt.Errorf("--preset: %s holds a workshop's record (the facilitator's setup): give another --config-dir, or none", dir)
 	}
-	l, err := steps.Store{Dir: dir}.Load()
+	l, err := config.Store{Dir: dir}.Load()
 	if err == nil && l.Found && l.Setup.M2MAppID != "" {
 		return fmt.Errorf("--preset: %s holds a setup made with an M2M app (a facilitator's): give another --config-dir, or none", dir)
 	}

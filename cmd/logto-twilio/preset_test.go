@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/workshop"
 	"github.com/logto-twilio/logto-twilio/steps"
 )
@@ -40,7 +42,7 @@ func TestApplyPreset(t *testing.T) {
 	t.Parallel()
 	good := writeCard(t, 0o600)
 	facilitator := t.TempDir()
-	if err := (steps.Store{Dir: facilitator}).Save(steps.Setup{Endpoint: "http://127.0.0.1:3001", M2MAppID: "m2m"}, steps.Secrets{}); err != nil {
+	if err := (config.Store{Dir: facilitator}).Save(config.Setup{Endpoint: "http://127.0.0.1:3001", M2MAppID: "m2m"}, config.Secrets{}); err != nil {
 		t.Fatal(err)
 	}
 	withRecord := t.TempDir()

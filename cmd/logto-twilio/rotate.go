@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"charm.land/huh/v2"
 	"github.com/spf13/cobra"
 
@@ -174,7 +176,7 @@ func (a *app) runRotate(c *cobra.Command, f rotateFlags) error {
 			return proof()
 		}
 		if !a.terminalIO() || a.opts.accessible || a.opts.nonInteractive {
-			return withCode(exitUsage, &steps.MissingInputError{Input: "what to rotate", Flag: "--twilio, --app-secret or --m2m", AnswerKey: "rotate.what"})
+			return withCode(exitUsage, &config.MissingInputError{Input: "what to rotate", Flag: "--twilio, --app-secret or --m2m", AnswerKey: "rotate.what"})
 		}
 		if plan, err = a.askRotation(ctx, setup, expiry); err != nil {
 			return err
@@ -233,7 +235,7 @@ func (a *app) readToken() (string, error) {
 }
 
 // askRotation asks what to rotate (a terminal, no flags).
-func (a *app) askRotation(ctx context.Context, setup steps.Setup, expiry *time.Time) (rotate.Plan, error) {
+func (a *app) askRotation(ctx context.Context, setup config.Setup, expiry *time.Time) (rotate.Plan, error) {
 	const pasted = "pasted"
 	opts := []huh.Option[string]{
 		huh.NewOption("Twilio Auth Token (a new one is made; zero downtime)", rotate.WhatTwilio),
@@ -280,7 +282,7 @@ func (a *app) askRotation(ctx context.Context, setup steps.Setup, expiry *time.T
 
 // rotateSignIn is the last proof: a real sign-in through the demo with the
 // new credentials, when the user agrees (or --sign-in).
-func (a *app) rotateSignIn(c *cobra.Command, f rotateFlags, env *savedEnv, setup steps.Setup, secrets steps.Secrets) error {
+func (a *app) rotateSignIn(c *cobra.Command, f rotateFlags, env *savedEnv, setup config.Setup, secrets config.Secrets) error {
 	if f.noSignIn || setup.AppID == "" {
 		return nil
 	}

@@ -10,12 +10,13 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
@@ -118,7 +119,7 @@ func exitCodeOf(err error) int {
 		return exitOK
 	case errors.As(err, &ee):
 		return ee.code
-	case asUsageError(err) != nil, errors.As(err, new(*steps.MissingInputError)), errors.Is(err, tui.ErrNeedsInput):
+	case asUsageError(err) != nil, errors.As(err, new(*config.MissingInputError)), errors.Is(err, tui.ErrNeedsInput):
 		return exitUsage
 	case errors.Is(err, tui.ErrInterrupted), errors.Is(err, context.Canceled):
 		return exitInterrupted
@@ -141,7 +142,7 @@ func (a *app) printError(w io.Writer, styles fang.Styles, err error) {
 		err = errors.New("stopped")
 	}
 	hint := ""
-	var mi *steps.MissingInputError
+	var mi *config.MissingInputError
 	if ue := asUsageError(err); ue != nil {
 		hint = "Run " + ue.cmd + " --help to see how to use it."
 	} else if errors.As(err, &mi) {

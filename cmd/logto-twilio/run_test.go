@@ -12,10 +12,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/spf13/cobra"
 
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 	_ = os.Setenv("__FANG_TEST_WIDTH", "120")
 	// No test touches the machine's keyring: go-keyring's mock, unavailable
 	// (as on a headless machine), so auto keeps the secrets in the file.
-	steps.MockKeyring(errors.New("no keyring in tests"))
+	config.MockKeyring(errors.New("no keyring in tests"))
 	os.Exit(m.Run())
 }
 

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/steps"
@@ -52,7 +54,7 @@ type sandboxEnv struct {
 	// Dir is the sandbox folder (--config-dir, or the sandbox's own).
 	Dir string
 	// Store is the sandbox's setup.json and secrets.json, in Dir.
-	Store *steps.Store
+	Store *config.Store
 	// Prefill points every answer at the stand-ins: the endpoint, the
 	// M2M app, the Twilio account, the test phone and the demo Port.
 	Prefill steps.Prefill
@@ -89,7 +91,7 @@ func sandboxDir(o options, getenv func(string) string) (dir string, own bool, er
 	if d := strings.TrimSpace(getenv("LOGTO_TWILIO_CONFIG_DIR")); d != "" {
 		return filepath.Join(d, "sandbox"), true, nil
 	}
-	s, err := steps.DefaultStore()
+	s, err := config.DefaultStore()
 	if err != nil {
 		return "", false, fmt.Errorf("sandbox: %w (set --config-dir)", err)
 	}
@@ -105,7 +107,7 @@ func openSandbox(o options, getenv func(string) string) (*sandboxEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &sandboxEnv{Dir: dir, Store: &steps.Store{Dir: dir}, statePath: filepath.Join(dir, sandboxStateFile)}
+	e := &sandboxEnv{Dir: dir, Store: &config.Store{Dir: dir}, statePath: filepath.Join(dir, sandboxStateFile)}
 	if own {
 		e.Notes = append(e.Notes, "The sandbox keeps its setup and stand-ins in "+dir+"; remove that folder to start from scratch.")
 	}
@@ -129,7 +131,7 @@ func openSandbox(o options, getenv func(string) string) (*sandboxEnv, error) {
 		}
 	}
 
-	port, note := pickDemoPort(o.port, saved.DemoPort, steps.DefaultPort)
+	port, note := pickDemoPort(o.port, saved.DemoPort, config.DefaultPort)
 	if note != "" {
 		e.Notes = append(e.Notes, note)
 	}
@@ -142,9 +144,9 @@ func openSandbox(o options, getenv func(string) string) (*sandboxEnv, error) {
 		TwilioBaseURL:    e.tw.URL,
 		Port:             port,
 		TwilioAccountSID: sandboxAccountSID,
-		TwilioAuthToken:  steps.Secret(e.tw.AuthToken(sandboxAccountSID)),
+		TwilioAuthToken:  config.Secret(e.tw.AuthToken(sandboxAccountSID)),
 		M2MAppID:         e.m2mAppID,
-		M2MAppSecret:     steps.Secret(m2mSecret),
+		M2MAppSecret:     config.Secret(m2mSecret),
 		TestPhone:        cmp.Or(strings.TrimSpace(o.testPhone), sandboxTestPhone),
 		NoBrowser:        o.noBrowser,
 		Sandbox:          true,
@@ -277,7 +279,7 @@ func listenAgain(addr, what string) (net.Listener, error) {
 // moved handles stand-ins that could not come back on their old ports:
 // the sandbox's saved setup (the sandbox owns that folder) is pointed at
 // the new URLs, and the user is told what still names the old Logto.
-func (e *sandboxEnv) moved(st *sandboxState, saved steps.Setup) error {
+func (e *sandboxEnv) moved(st *sandboxState, saved config.Setup) error {
 	oldLogto, oldTwilio := "http://"+st.LogtoAddr, "http://"+st.TwilioAddr
 	logtoMoved := st.LogtoAddr != "" && e.lg.URL != oldLogto
 	twilioMoved := st.TwilioAddr != "" && e.tw.URL != oldTwilio
@@ -307,7 +309,7 @@ func (e *sandboxEnv) moved(st *sandboxState, saved steps.Setup) error {
 // issuer and Twilio base URL that start with an old stand-in URL (a key of
 // moves) to the new one, keeping every other field as it is.
 func rewriteSavedURLs(dir string, moves map[string]string) error {
-	path := filepath.Join(dir, steps.SetupFile)
+	path := filepath.Join(dir, config.SetupFile)
 	b, err := os.ReadFile(filepath.Clean(path))
 	if err != nil {
 		return fmt.Errorf("sandbox: read %s: %w", path, err)
@@ -339,14 +341,14 @@ func rewriteSavedURLs(dir string, moves map[string]string) error {
 
 // readSetupQuietly reads the saved setup without moving a corrupt file
 // aside (the welcome step does that, and reports it); zero when unreadable.
-func readSetupQuietly(dir string) steps.Setup {
-	var su steps.Setup
-	b, err := os.ReadFile(filepath.Clean(filepath.Join(dir, steps.SetupFile)))
+func readSetupQuietly(dir string) config.Setup {
+	var su config.Setup
+	b, err := os.ReadFile(filepath.Clean(filepath.Join(dir, config.SetupFile)))
 	if err != nil {
-		return steps.Setup{}
+		return config.Setup{}
 	}
 	if json.Unmarshal(b, &su) != nil {
-		return steps.Setup{}
+		return config.Setup{}
 	}
 	return su
 }

@@ -12,8 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 )
 
 func mustOpen(t *testing.T, o options, getenv func(string) string) *sandboxEnv {
@@ -116,8 +117,8 @@ func TestSandboxLogtoPortTaken(t *testing.T) {
 	first := mustOpen(t, o, noEnv)
 	app := createApp(t, first)
 	old := first.Prefill.Endpoint
-	su := steps.Setup{Endpoint: old, Issuer: old + "/oidc", AppID: app.ID, DemoPort: 3000, TwilioBaseURL: first.Prefill.TwilioBaseURL, ExpressDir: "/tmp/express"}
-	if err := first.Store.Save(su, steps.Secrets{M2MAppSecret: first.Prefill.M2MAppSecret}); err != nil {
+	su := config.Setup{Endpoint: old, Issuer: old + "/oidc", AppID: app.ID, DemoPort: 3000, TwilioBaseURL: first.Prefill.TwilioBaseURL, ExpressDir: "/tmp/express"}
+	if err := first.Store.Save(su, config.Secrets{M2MAppSecret: first.Prefill.M2MAppSecret}); err != nil {
 		t.Fatal(err)
 	}
 	if err := first.Close(); err != nil {
@@ -163,7 +164,7 @@ func TestSandboxTwilioPortTaken(t *testing.T) {
 	o := options{sandbox: true, configDir: dir}
 	first := mustOpen(t, o, noEnv)
 	oldLogto, oldTwilio := first.Prefill.Endpoint, first.Prefill.TwilioBaseURL
-	if err := first.Store.Save(steps.Setup{Endpoint: oldLogto, TwilioBaseURL: oldTwilio}, steps.Secrets{}); err != nil {
+	if err := first.Store.Save(config.Setup{Endpoint: oldLogto, TwilioBaseURL: oldTwilio}, config.Secrets{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := first.Close(); err != nil {
@@ -238,10 +239,10 @@ func TestSandboxDefaultFolder(t *testing.T) {
 	home := t.TempDir()
 	realSetup := []byte(`{"version":1,"endpoint":"https://abc123.logto.app","appId":"real"}` + "\n")
 	realSecrets := []byte(`{"version":1,"appSecret":"the-real-secret-0123456789abcdef"}`)
-	if err := os.WriteFile(filepath.Join(home, steps.SetupFile), realSetup, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(home, config.SetupFile), realSetup, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(home, steps.SecretsFile), realSecrets, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(home, config.SecretsFile), realSecrets, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	getenv := func(k string) string {
@@ -252,7 +253,7 @@ func TestSandboxDefaultFolder(t *testing.T) {
 	}
 	env := mustOpen(t, options{sandbox: true}, getenv)
 	createApp(t, env)
-	if err := env.Store.Save(steps.Setup{Endpoint: env.Prefill.Endpoint}, steps.Secrets{M2MAppSecret: env.Prefill.M2MAppSecret}); err != nil {
+	if err := env.Store.Save(config.Setup{Endpoint: env.Prefill.Endpoint}, config.Secrets{M2MAppSecret: env.Prefill.M2MAppSecret}); err != nil {
 		t.Fatal(err)
 	}
 	if err := env.Close(); err != nil {
@@ -265,12 +266,12 @@ func TestSandboxDefaultFolder(t *testing.T) {
 	if !strings.Contains(strings.Join(env.Notes, " "), want) {
 		t.Errorf("the notes do not name the folder: %q", env.Notes)
 	}
-	for name, b := range map[string][]byte{steps.SetupFile: realSetup, steps.SecretsFile: realSecrets} {
+	for name, b := range map[string][]byte{config.SetupFile: realSetup, config.SecretsFile: realSecrets} {
 		if got, _ := os.ReadFile(filepath.Join(home, name)); !bytes.Equal(got, b) {
 			t.Errorf("the real %s changed:\n%s", name, got)
 		}
 	}
-	for _, name := range []string{steps.SetupFile, steps.SecretsFile, sandboxStateFile} {
+	for _, name := range []string{config.SetupFile, config.SecretsFile, sandboxStateFile} {
 		if _, err := os.Stat(filepath.Join(want, name)); err != nil {
 			t.Errorf("the sandbox folder lacks %s: %v", name, err)
 		}
@@ -287,14 +288,14 @@ func TestSandboxRefusesRealSetup(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	realSetup := []byte(`{"version":1,"endpoint":"https://abc123.logto.app"}`)
-	if err := os.WriteFile(filepath.Join(dir, steps.SetupFile), realSetup, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, config.SetupFile), realSetup, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, err := openSandbox(options{sandbox: true, configDir: dir}, noEnv)
 	if err == nil || !strings.Contains(err.Error(), "another --config-dir") {
 		t.Fatalf("openSandbox on a real setup's folder = %v, want a refusal", err)
 	}
-	if got, _ := os.ReadFile(filepath.Join(dir, steps.SetupFile)); !bytes.Equal(got, realSetup) {
+	if got, _ := os.ReadFile(filepath.Join(dir, config.SetupFile)); !bytes.Equal(got, realSetup) {
 		t.Errorf("the real setup changed")
 	}
 	if _, err := os.Stat(filepath.Join(dir, sandboxStateFile)); err == nil {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -21,8 +23,8 @@ import (
 // clients that reach the same Logto and Twilio as the run that saved it
 // (the sandbox's stand-ins with --sandbox).
 type savedEnv struct {
-	store    *steps.Store
-	loaded   steps.Loaded
+	store    *config.Store
+	loaded   config.Loaded
 	logtoHC  *http.Client
 	twilioHC *http.Client
 	// panel is the sandbox's SMS inbox (nil for a real setup).
@@ -113,7 +115,7 @@ func (a *app) confirm(c *cobra.Command, question string, yes bool) (bool, error)
 	case ans == "no":
 		return false, nil
 	case a.opts.nonInteractive:
-		return false, &steps.MissingInputError{Input: fmt.Sprintf("the answer to %q", question), Flag: "--yes", AnswerKey: "yes"}
+		return false, &config.MissingInputError{Input: fmt.Sprintf("the answer to %q", question), Flag: "--yes", AnswerKey: "yes"}
 	}
 	if a.terminalIO() && !a.opts.accessible && a.getenv("TERM") != "dumb" {
 		ok := false

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/logto-twilio/logto-twilio/steps"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 )
 
 // secretsStoreEnv chooses the secrets store when --secrets-store is not
@@ -20,7 +20,7 @@ func (v *secretsStoreValue) String() string { return string(*v) }
 
 // Set implements pflag.Value.
 func (v *secretsStoreValue) Set(s string) error {
-	if _, err := steps.ParseSecretsStore(strings.TrimSpace(s)); err != nil || strings.TrimSpace(s) == "" {
+	if _, err := config.ParseSecretsStore(strings.TrimSpace(s)); err != nil || strings.TrimSpace(s) == "" {
 		return fmt.Errorf("%q is not a secrets store: use keyring, file or auto", s)
 	}
 	*v = secretsStoreValue(strings.TrimSpace(s))
@@ -37,7 +37,7 @@ func secretsStoreFor(o options, getenv func(string) string) (string, error) {
 		return string(o.secretsStore), nil
 	}
 	env := strings.TrimSpace(getenv(secretsStoreEnv))
-	s, err := steps.ParseSecretsStore(env)
+	s, err := config.ParseSecretsStore(env)
 	if err != nil {
 		return "", &usageError{cmd: "logto-twilio", err: fmt.Errorf("%s=%q is not a secrets store: use keyring, file or auto", secretsStoreEnv, env)}
 	}

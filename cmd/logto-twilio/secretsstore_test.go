@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/logto-twilio/logto-twilio/steps"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 )
 
 func TestSecretsStoreFlag(t *testing.T) {
@@ -50,9 +50,9 @@ func TestStoreForSecretsStore(t *testing.T) {
 		env  string
 		want string
 	}{
-		{"default", "", "", steps.SecretsStoreAuto},
-		{"variable", "", "file", steps.SecretsStoreFile},
-		{"flag wins", "keyring", "file", steps.SecretsStoreKeyring},
+		{"default", "", "", config.SecretsStoreAuto},
+		{"variable", "", "file", config.SecretsStoreFile},
+		{"flag wins", "keyring", "file", config.SecretsStoreKeyring},
 	} {
 		s, err := storeFor(options{configDir: t.TempDir(), secretsStore: tt.flag}, env(tt.env))
 		if err != nil || s.SecretsStore != tt.want {
@@ -76,18 +76,18 @@ func TestStoreForSecretsStore(t *testing.T) {
 // the flag says, and moves them when it changes. It swaps go-keyring's
 // mock (global), so it does not run in parallel.
 func TestStoreForKeyring(t *testing.T) {
-	steps.MockKeyring(nil)
-	t.Cleanup(func() { steps.MockKeyring(errors.New("no keyring in tests")) })
+	config.MockKeyring(nil)
+	t.Cleanup(func() { config.MockKeyring(errors.New("no keyring in tests")) })
 	dir := t.TempDir()
 	const secret = "sk_DO_NOT_PRINT"
 	s, err := storeFor(options{configDir: dir, secretsStore: "keyring"}, noEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Save(steps.Setup{Endpoint: "x"}, steps.Secrets{AppSecret: secret}); err != nil {
+	if err := s.Save(config.Setup{Endpoint: "x"}, config.Secrets{AppSecret: secret}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, steps.SecretsFile)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, config.SecretsFile)); !os.IsNotExist(err) {
 		t.Fatal("secrets.json written with --secrets-store keyring")
 	}
 	if w := s.SecretsWhere(); !strings.HasPrefix(w, "OS keyring") {
@@ -101,7 +101,7 @@ func TestStoreForKeyring(t *testing.T) {
 	if err != nil || l.Moved == "" || l.Secrets.AppSecret.Reveal() != secret {
 		t.Fatalf("moving to the file: %q %v", l.Moved, err)
 	}
-	if w := s.SecretsWhere(); w != filepath.Join(dir, steps.SecretsFile)+" (mode 0600)" {
+	if w := s.SecretsWhere(); w != filepath.Join(dir, config.SecretsFile)+" (mode 0600)" {
 		t.Fatalf("SecretsWhere %q", w)
 	}
 }

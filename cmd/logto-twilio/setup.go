@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
@@ -210,7 +212,7 @@ func markFlags(p *steps.Prefill, o options) {
 // storeFor picks the save directory: --config-dir, LOGTO_TWILIO_CONFIG_DIR,
 // or the user's config directory; and the secrets store (secretsStoreFor).
 // No file is touched here, and the keyring is not asked.
-func storeFor(o options, getenv func(string) string) (*steps.Store, error) {
+func storeFor(o options, getenv func(string) string) (*config.Store, error) {
 	secrets, err := secretsStoreFor(o, getenv)
 	if err != nil {
 		return nil, err
@@ -220,9 +222,9 @@ func storeFor(o options, getenv func(string) string) (*steps.Store, error) {
 		dir = strings.TrimSpace(getenv("LOGTO_TWILIO_CONFIG_DIR"))
 	}
 	if dir != "" {
-		return &steps.Store{Dir: dir, SecretsStore: secrets}, nil
+		return &config.Store{Dir: dir, SecretsStore: secrets}, nil
 	}
-	s, err := steps.DefaultStore()
+	s, err := config.DefaultStore()
 	if err != nil {
 		return nil, fmt.Errorf("%w (set --config-dir)", err)
 	}

@@ -10,9 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
@@ -71,7 +72,7 @@ func (r *run) setupRow(context.Context) Check {
 			"Run `{cmd:setup}` to finish it.")
 	}
 	method := "automatic (M2M)"
-	if s.Method == steps.MethodManual {
+	if s.Method == config.MethodManual {
 		method = "manual (no M2M credentials)"
 	}
 	return pass(fmt.Sprintf("Saved setup for %s, app %q, %s.", s.Endpoint, s.AppName, method))
@@ -101,7 +102,7 @@ func (r *run) endpoint(ctx context.Context) Check {
 func (r *run) m2m(ctx context.Context) Check {
 	s, sec := r.cfg.Setup, r.cfg.Secrets
 	if s.M2MAppID == "" || !sec.M2MAppSecret.IsSet() {
-		if s.Method == steps.MethodManual {
+		if s.Method == config.MethodManual {
 			return skip("Manual setup: no M2M credentials are saved, so the app, connector and sign-in checks are skipped.", hintM2M)
 		}
 		return skip("No M2M credentials are saved: the app, connector and sign-in checks are skipped.", hintM2M)
@@ -153,7 +154,7 @@ func (r *run) port() int {
 	case r.cfg.Setup.DemoPort > 0:
 		return r.cfg.Setup.DemoPort
 	}
-	return steps.DefaultPort
+	return config.DefaultPort
 }
 
 // app: 3. the app exists, is Traditional, its redirect URI matches the demo port in use and
@@ -249,7 +250,7 @@ func (r *run) connector(ctx context.Context) Check {
 		return fail("The tenant has no SMS connector: nobody can get a sign-in code.", "Run `{cmd:setup}` again to create the Twilio connector.")
 	}
 	if !k.IsTwilio() {
-		if s.ConnectorAction == steps.ConnectorKept {
+		if s.ConnectorAction == config.ConnectorKept {
 			return warn("The SMS connector "+k.ID+" is "+k.ConnectorID+", not Twilio (kept at setup): the Twilio checks use the saved credentials.", "")
 		}
 		return fail("The SMS connector "+k.ID+" is "+k.ConnectorID+", not Twilio: codes are not sent with the saved Twilio account.",

@@ -1,4 +1,4 @@
-// Package doctor re-checks a saved setup (steps.Setup + steps.Secrets) against the live
+// Package doctor re-checks a saved setup (config.Setup + config.Secrets) against the live
 // services: Logto (discovery, the M2M token, the app, the SMS connector, the sign-in
 // experience) and Twilio (the account, the Messaging Service, verified caller IDs, and on
 // request a test SMS through Logto's connector). Each check is one row of a Report:
@@ -19,8 +19,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
@@ -83,9 +84,9 @@ const (
 
 // Config is what Run checks and how it reaches the services.
 type Config struct {
-	// Setup, Secrets and Found are what the store loaded (steps.Store.Load).
-	Setup   steps.Setup
-	Secrets steps.Secrets
+	// Setup, Secrets and Found are what the store loaded (config.Store.Load).
+	Setup   config.Setup
+	Secrets config.Secrets
 	Found   bool
 
 	// LogtoHTTP and TwilioHTTP are the clients for Logto and Twilio (real, rewriting
@@ -102,7 +103,7 @@ type Config struct {
 	// Now is the clock (nil = time.Now).
 	Now func() time.Time
 
-	// SecretsWhere says where the secrets are kept (steps.Store.SecretsWhere:
+	// SecretsWhere says where the secrets are kept (config.Store.SecretsWhere:
 	// the OS keyring or the secrets file); the setup row names it.
 	SecretsWhere string
 
@@ -238,7 +239,7 @@ func newRun(cfg Config) *run {
 	if r.cfg.TestSMSTimeout <= 0 {
 		r.cfg.TestSMSTimeout = DefaultTestSMSTimeout
 	}
-	for _, s := range []steps.Secret{cfg.Secrets.M2MAppSecret, cfg.Secrets.AppSecret, cfg.Secrets.TwilioAuthToken, cfg.Secrets.Pending} {
+	for _, s := range []config.Secret{cfg.Secrets.M2MAppSecret, cfg.Secrets.AppSecret, cfg.Secrets.TwilioAuthToken, cfg.Secrets.Pending} {
 		if s.IsSet() {
 			r.secrets = append(r.secrets, s.Reveal())
 		}

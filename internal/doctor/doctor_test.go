@@ -9,11 +9,12 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
@@ -104,7 +105,7 @@ func breakCases() []breakCase {
 		},
 		{name: "M2M role removed", mod: func(s *stand) {
 			id, secret := s.lg.AddM2MApp("no role", false)
-			s.cfg.Setup.M2MAppID, s.cfg.Secrets.M2MAppSecret = id, steps.Secret(secret)
+			s.cfg.Setup.M2MAppID, s.cfg.Secrets.M2MAppSecret = id, config.Secret(secret)
 		}, want: map[string]Status{IDM2M: Fail, IDApp: Skip, IDConnector: Skip, IDSignIn: Skip, IDTestSMS: Skip}},
 		{
 			name: "M2M secret wrong", mod: func(s *stand) { s.cfg.Secrets.M2MAppSecret = "wrongwrongwrongwrongwrongwrong12" },

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
@@ -84,10 +85,10 @@ func newStand(t testing.TB, o standOpt) *stand {
 		[]string{"http://localhost:3000/logto/sign-in-callback"},
 		[]string{"http://localhost:3000", "http://localhost:3000/"})
 
-	var templates []steps.Template
+	var templates []config.Template
 	var tt []logtoapi.SMSTemplate
 	for _, d := range twiliosetup.DefaultTemplates() {
-		templates = append(templates, steps.Template{UsageType: d.UsageType, Content: d.Content})
+		templates = append(templates, config.Template{UsageType: d.UsageType, Content: d.Content})
 		tt = append(tt, logtoapi.SMSTemplate{UsageType: d.UsageType, Content: d.Content})
 	}
 	tc := logtoapi.TwilioConfig{AccountSID: acctSID, AuthToken: token, FromMessagingServiceSID: svc, Templates: tt}
@@ -115,23 +116,23 @@ func newStand(t testing.TB, o standOpt) *stand {
 		t.Fatal(err)
 	}
 
-	setup := steps.Setup{
-		Version: steps.SchemaVersion, Endpoint: e.String(), Issuer: e.Issuer(),
-		Method: steps.MethodAuto, M2MAppID: m2mID,
+	setup := config.Setup{
+		Version: config.SchemaVersion, Endpoint: e.String(), Issuer: e.Issuer(),
+		Method: config.MethodAuto, M2MAppID: m2mID,
 		AppName: "SMS sign-in demo", AppID: appID, DemoPort: 3000,
 		TwilioAccountSID: acctSID, TwilioAccountName: "Workshop account", TwilioTrial: !o.full,
 		ServiceSID: svc, ServiceName: "logto-twilio", ServiceSender: sender,
-		Templates: templates, ConnectorID: connID, ConnectorAction: steps.ConnectorCreated,
+		Templates: templates, ConnectorID: connID, ConnectorAction: config.ConnectorCreated,
 		TestPhone: testPhone, TestResult: "delivered", SignInConfigured: true,
 		TwilioBaseURL: tw.URL,
 	}
-	sec := steps.Secrets{
-		Version: steps.SchemaVersion, M2MAppSecret: steps.Secret(m2mSecret),
-		AppSecret: steps.Secret(appSecret), TwilioAuthToken: steps.Secret(token),
+	sec := config.Secrets{
+		Version: config.SchemaVersion, M2MAppSecret: config.Secret(m2mSecret),
+		AppSecret: config.Secret(appSecret), TwilioAuthToken: config.Secret(token),
 	}
 	if o.manual {
-		setup.Method, setup.M2MAppID, sec.M2MAppSecret = steps.MethodManual, "", ""
-		setup.ConnectorAction = steps.ConnectorManual
+		setup.Method, setup.M2MAppID, sec.M2MAppSecret = config.MethodManual, "", ""
+		setup.ConnectorAction = config.ConnectorManual
 	}
 	s := &stand{t: t, lg: lg, tw: tw, m2mID: m2mID, appID: appID, connID: connID, svc: svc, token: token, setupRequests: len(lg.Requests())}
 	s.cfg = Config{

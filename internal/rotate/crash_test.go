@@ -10,8 +10,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/rotate"
-	"github.com/logto-twilio/logto-twilio/steps"
 )
 
 // TestCrashAnywhere stops each rotation at every external call in turn, as a crash or
@@ -134,18 +135,18 @@ type halfSaver struct {
 	fired  bool
 }
 
-func (s *halfSaver) Save(setup steps.Setup, sec steps.Secrets) error {
+func (s *halfSaver) Save(setup config.Setup, sec config.Secrets) error {
 	s.n++
 	if s.n != s.at {
 		return (&recordingSaver{w: s.w}).Save(setup, sec)
 	}
 	s.fired = true
-	sec.Version = steps.SchemaVersion
+	sec.Version = config.SchemaVersion
 	b, err := json.Marshal(sec)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(s.w.store.Dir, steps.SecretsFile), b, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(s.w.store.Dir, config.SecretsFile), b, 0o600); err != nil {
 		return err
 	}
 	s.cancel()

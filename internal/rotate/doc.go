@@ -4,8 +4,8 @@
 // app's secret (secrets.json and the Express starter's .env) and the M2M app's secret.
 //
 // Every rotation is write-ahead: before each external change the phase reached (and the new
-// value, once one exists) is saved atomically in steps.Setup.Rotation and
-// steps.Secrets.Pending, so a crash or Ctrl-C at any point leaves a state from which Resume
+// value, once one exists) is saved atomically in config.Setup.Rotation and
+// config.Secrets.Pending, so a crash or Ctrl-C at any point leaves a state from which Resume
 // finishes or cleanly undoes the rotation. docs/rotate.md lists the phases and what Resume
 // does from each.
 //

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
@@ -34,17 +35,17 @@ type TwilioAPI interface {
 	Follow(ctx context.Context, sid string, onUpdate func(twiliosetup.Message)) (twiliosetup.Message, error)
 }
 
-// Saver persists the setup and its secrets atomically (steps.Store satisfies it).
+// Saver persists the setup and its secrets atomically (config.Store satisfies it).
 type Saver interface {
-	Save(setup steps.Setup, sec steps.Secrets) error
+	Save(setup config.Setup, sec config.Secrets) error
 }
 
 // Env is what a rotation works with. Setup and Secrets are the loaded saved setup; the
 // engine updates them in place, and saves them through Store, before each external change
 // and at the end, so the caller's copies always match the files.
 type Env struct {
-	Setup   *steps.Setup
-	Secrets *steps.Secrets
+	Setup   *config.Setup
+	Secrets *config.Secrets
 	Store   Saver
 
 	// Logto is the Management API client built with the saved M2M credentials (nil when
@@ -146,7 +147,7 @@ func (e *Error) Hint() string { return e.Next }
 // under way: call Resume (Run does) first.
 var ErrUnfinished = errors.New("another rotation is unfinished")
 
-// What values of steps.Rotation.
+// What values of config.Rotation.
 const (
 	WhatTwilio    = "twilio"
 	WhatAppSecret = "app-secret"
@@ -176,4 +177,4 @@ func (o Outcome) String() string {
 }
 
 // masked is how a secret value is shown.
-func masked(s string) string { return steps.Secret(s).String() }
+func masked(s string) string { return config.Secret(s).String() }

@@ -13,11 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/internal/rotate"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
@@ -37,7 +38,7 @@ type world struct {
 	tw     *twiliotest.Server
 	lg     *logtotest.Server
 	ep     logtoapi.Endpoint
-	store  steps.Store
+	store  config.Store
 	appID  string
 	m2mID  string
 	connID string
@@ -68,7 +69,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, tw: tw, lg: lg, ep: ep, store: steps.Store{Dir: t.TempDir()}, noWindow: true, secrets: map[string]bool{token0: true}}
+	w := &world{t: t, tw: tw, lg: lg, ep: ep, store: config.Store{Dir: t.TempDir()}, noWindow: true, secrets: map[string]bool{token0: true}}
 	w.tr = &probe{w: w}
 	w.logtoHC = &http.Client{Transport: w.tr.wrap(http.DefaultTransport), Timeout: 30 * time.Second}
 	w.twilioHC = &http.Client{Transport: w.tr.wrap(tw.Transport()), Timeout: 30 * time.Second}
@@ -96,12 +97,12 @@ func newWorld(t *testing.T) *world {
 	if _, err := demo.WriteExpressStarter(express, demo.ExpressValues{Endpoint: lg.URL, AppID: appID, AppSecret: appSecret, BaseURL: "http://localhost:3000"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	setup := steps.Setup{
-		Endpoint: ep.String(), Method: steps.MethodAuto, M2MAppID: m2mID, AppName: "demo", AppID: appID,
+	setup := config.Setup{
+		Endpoint: ep.String(), Method: config.MethodAuto, M2MAppID: m2mID, AppName: "demo", AppID: appID,
 		TwilioAccountSID: accountSID, ServiceSID: svc, ConnectorID: conn.ID, TestPhone: testPhone,
 		ExpressDir: express,
 	}
-	sec := steps.Secrets{M2MAppSecret: steps.Secret(m2mSecret), AppSecret: steps.Secret(appSecret), TwilioAuthToken: token0}
+	sec := config.Secrets{M2MAppSecret: config.Secret(m2mSecret), AppSecret: config.Secret(appSecret), TwilioAuthToken: token0}
 	if err := w.store.Save(setup, sec); err != nil {
 		t.Fatal(err)
 	}
@@ -144,20 +145,20 @@ func (w *world) env() *rotate.Env {
 	}
 }
 
-// recordingSaver is steps.Store, keeping a copy of every setup.json written.
+// recordingSaver is config.Store, keeping a copy of every setup.json written.
 type recordingSaver struct{ w *world }
 
-func (s *recordingSaver) Save(setup steps.Setup, sec steps.Secrets) error {
+func (s *recordingSaver) Save(setup config.Setup, sec config.Secrets) error {
 	if err := s.w.store.Save(setup, sec); err != nil {
 		return err
 	}
-	b, err := os.ReadFile(filepath.Join(s.w.store.Dir, steps.SetupFile))
+	b, err := os.ReadFile(filepath.Join(s.w.store.Dir, config.SetupFile))
 	if err != nil {
 		return err
 	}
 	s.w.mu.Lock()
 	s.w.saved = append(s.w.saved, string(b))
-	for _, v := range []steps.Secret{sec.AppSecret, sec.M2MAppSecret, sec.TwilioAuthToken, sec.Pending} {
+	for _, v := range []config.Secret{sec.AppSecret, sec.M2MAppSecret, sec.TwilioAuthToken, sec.Pending} {
 		if v.IsSet() {
 			s.w.secrets[v.Reveal()] = true
 		}
@@ -363,7 +364,7 @@ func (w *world) mustVerify() {
 }
 
 // loaded returns what the store holds now.
-func (w *world) loaded() (steps.Setup, steps.Secrets) {
+func (w *world) loaded() (config.Setup, config.Secrets) {
 	w.t.Helper()
 	l, err := w.store.Load()
 	if err != nil {
@@ -419,7 +420,7 @@ func logtotestFault(status int) logtotest.Fault {
 // failingSaver cannot save (a full disk, a read-only config directory).
 type failingSaver struct{}
 
-func (failingSaver) Save(steps.Setup, steps.Secrets) error { return errors.New("disk full") }
+func (failingSaver) Save(config.Setup, config.Secrets) error { return errors.New("disk full") }
 
 // twiliotestServerError answers one request with a 500.
 func twiliotestServerError() twiliotest.Fault { return twiliotest.Fault{Status: 500, Times: 1} }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"maps"
 
-	"github.com/logto-twilio/logto-twilio/steps"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 )
 
-// Phases recorded in steps.Setup.Rotation.Phase (docs/rotate.md has the table of what a
+// Phases recorded in config.Setup.Rotation.Phase (docs/rotate.md has the table of what a
 // re-run does from each). Each is saved BEFORE the external change it names.
 const (
 	// Twilio, through a secondary token.
@@ -28,7 +28,7 @@ const (
 	PhaseDeleteOld    = "delete-old"    // saved; deleting the old secret (after the user agrees)
 )
 
-// Keys of steps.Rotation.Detail.
+// Keys of config.Rotation.Detail.
 const (
 	detailConnector = "connector" // the connector's row id
 	detailNewName   = "newSecret" // the new secret's name
@@ -61,14 +61,14 @@ func (e *engine) note(format string, args ...any) {
 
 // commit applies change to the setup and secrets and saves both. When the save fails the
 // in-memory state is put back, so it always matches the files.
-func (e *engine) commit(change func(s *steps.Setup, sec *steps.Secrets)) error {
+func (e *engine) commit(change func(s *config.Setup, sec *config.Secrets)) error {
 	oldSetup, oldSec := *e.env.Setup, *e.env.Secrets
 	if r := oldSetup.Rotation; r != nil {
 		cp := *r
 		cp.Detail = maps.Clone(r.Detail)
 		oldSetup.Rotation = &cp
 	}
-	oldSetup.History = append([]steps.Event(nil), oldSetup.History...)
+	oldSetup.History = append([]config.Event(nil), oldSetup.History...)
 	change(e.env.Setup, e.env.Secrets)
 	if err := e.env.Store.Save(*e.env.Setup, *e.env.Secrets); err != nil {
 		*e.env.Setup, *e.env.Secrets = oldSetup, oldSec
@@ -79,35 +79,35 @@ func (e *engine) commit(change func(s *steps.Setup, sec *steps.Secrets)) error {
 
 // begin records a new rotation at phase (write-ahead).
 func (e *engine) begin(what, phase string, detail map[string]string) error {
-	return e.commit(func(s *steps.Setup, sec *steps.Secrets) {
-		s.Rotation = &steps.Rotation{What: what, Phase: phase, Started: e.env.now().UTC(), Detail: detail}
+	return e.commit(func(s *config.Setup, sec *config.Secrets) {
+		s.Rotation = &config.Rotation{What: what, Phase: phase, Started: e.env.now().UTC(), Detail: detail}
 		sec.Pending = ""
 	})
 }
 
 // advance records the next phase; pending, when not nil, replaces Secrets.Pending.
 func (e *engine) advance(phase string, pending *string) error {
-	return e.commit(func(s *steps.Setup, sec *steps.Secrets) {
+	return e.commit(func(s *config.Setup, sec *config.Secrets) {
 		if s.Rotation != nil {
 			s.Rotation.Phase = phase
 		}
 		if pending != nil {
-			sec.Pending = steps.Secret(*pending)
+			sec.Pending = config.Secret(*pending)
 		}
 	})
 }
 
 // finish ends the rotation: set stores the new value, and the history gets event ("" for
 // none, as when a rotation was undone).
-func (e *engine) finish(event string, set func(sec *steps.Secrets)) error {
-	err := e.commit(func(s *steps.Setup, sec *steps.Secrets) {
+func (e *engine) finish(event string, set func(sec *config.Secrets)) error {
+	err := e.commit(func(s *config.Setup, sec *config.Secrets) {
 		s.Rotation = nil
 		if set != nil {
 			set(sec)
 		}
 		sec.Pending = ""
 		if event != "" {
-			s.History = append(s.History, steps.Event{At: e.env.now().UTC(), What: event})
+			s.History = append(s.History, config.Event{At: e.env.now().UTC(), What: event})
 		}
 	})
 	if err == nil {

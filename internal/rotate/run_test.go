@@ -6,8 +6,9 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/rotate"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
@@ -114,7 +115,7 @@ func TestResumeEdges(t *testing.T) {
 	if err != nil || out.What != "" || out.Resumed {
 		t.Fatalf("nothing recorded: %+v, %v", out, err)
 	}
-	for _, rec := range []steps.Rotation{
+	for _, rec := range []config.Rotation{
 		{What: rotate.WhatTwilio, Phase: "no-such-phase"},
 		{What: rotate.WhatAppSecret, Phase: "no-such-phase"},
 		{What: "passwords", Phase: rotate.PhasePromote},

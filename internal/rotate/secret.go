@@ -9,9 +9,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 )
 
 // envKeyAppSecret is the Express starter's .env key of the app secret.
@@ -22,7 +23,7 @@ type secretRun struct {
 	*engine
 	appID  string
 	app    string // "the app" / "the M2M app", for sentences
-	get    func(*steps.Secrets) *steps.Secret
+	get    func(*config.Secrets) *config.Secret
 	verify func(ctx context.Context, value string) error
 	// envFile: the Express starter's .env holds the secret too.
 	envFile bool
@@ -43,7 +44,7 @@ func (e *engine) newSecretRun(what string) (*secretRun, error) {
 	switch what {
 	case WhatAppSecret:
 		r.appID, r.app, r.envFile = env.Setup.AppID, "the app", env.Setup.ExpressDir != ""
-		r.get = func(s *steps.Secrets) *steps.Secret { return &s.AppSecret }
+		r.get = func(s *config.Secrets) *config.Secret { return &s.AppSecret }
 		r.verify = func(ctx context.Context, v string) error {
 			if env.VerifyApp == nil {
 				return errors.New("rotate: Env.VerifyApp is nil")
@@ -59,7 +60,7 @@ func (e *engine) newSecretRun(what string) (*secretRun, error) {
 		}
 	case WhatM2MSecret:
 		r.appID, r.app = env.Setup.M2MAppID, "the M2M app"
-		r.get = func(s *steps.Secrets) *steps.Secret { return &s.M2MAppSecret }
+		r.get = func(s *config.Secrets) *config.Secret { return &s.M2MAppSecret }
 		newClient := func(v string) (LogtoAPI, error) {
 			if env.NewLogto == nil {
 				return nil, errors.New("rotate: Env.NewLogto is nil")
@@ -216,8 +217,8 @@ func (r *secretRun) saveAndDelete(ctx context.Context) (Outcome, error) {
 			}
 		}
 	}
-	err := r.commit(func(s *steps.Setup, sec *steps.Secrets) {
-		*r.get(sec) = steps.Secret(v)
+	err := r.commit(func(s *config.Setup, sec *config.Secrets) {
+		*r.get(sec) = config.Secret(v)
 		sec.Pending = ""
 		if s.Rotation != nil {
 			s.Rotation.Phase = PhaseDeleteOld

@@ -7,8 +7,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
@@ -237,7 +238,7 @@ func (r *twilioRun) promote(ctx context.Context) (Outcome, error) {
 // saveNew ends the rotation: the new token becomes the saved one.
 func (r *twilioRun) saveNew(ctx context.Context, event string) (Outcome, error) {
 	tok := r.new
-	if err := r.finish(event, func(sec *steps.Secrets) { sec.TwilioAuthToken = steps.Secret(tok) }); err != nil {
+	if err := r.finish(event, func(sec *config.Secrets) { sec.TwilioAuthToken = config.Secret(tok) }); err != nil {
 		return r.out, &Error{
 			What:  "The new token is in use, but saving it failed",
 			Next:  "Check that the config directory is writable, then run logto-twilio rotate again to save it.",
@@ -395,9 +396,9 @@ func TwilioPasted(ctx context.Context, env *Env, newToken string) (Outcome, erro
 		}
 	}
 	e.line("Twilio accepts the pasted token (%s)", masked(tok))
-	if err := e.commit(func(s *steps.Setup, sec *steps.Secrets) {
-		s.Rotation = &steps.Rotation{What: WhatTwilio, Phase: PhasePasteConnector, Started: env.now().UTC(), Detail: map[string]string{detailConnector: conn.ID}}
-		sec.Pending = steps.Secret(tok)
+	if err := e.commit(func(s *config.Setup, sec *config.Secrets) {
+		s.Rotation = &config.Rotation{What: WhatTwilio, Phase: PhasePasteConnector, Started: env.now().UTC(), Detail: map[string]string{detailConnector: conn.ID}}
+		sec.Pending = config.Secret(tok)
 	}); err != nil {
 		return e.out, saveFailed(err)
 	}

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
@@ -15,7 +16,7 @@ import (
 // --twilio-base-url or the sandbox). Logto is nil when the setup has no M2M credentials (the
 // rotations then say what to do instead). The caller sets Confirm, Yes, Report, Verify and
 // TestPhone. No request is made.
-func NewEnv(setup *steps.Setup, sec *steps.Secrets, store Saver, logtoHC, twilioHC *http.Client) (*Env, error) {
+func NewEnv(setup *config.Setup, sec *config.Secrets, store Saver, logtoHC, twilioHC *http.Client) (*Env, error) {
 	ep, err := logtoapi.ParseEndpoint(setup.Endpoint)
 	if err != nil {
 		return nil, fmt.Errorf("rotate: the saved Logto endpoint: %w", err)

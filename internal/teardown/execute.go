@@ -8,8 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
@@ -32,7 +33,7 @@ func (o Outcome) OK() bool { return o.Err == nil && o.Skipped == "" }
 // whether saving it failed.
 type Result struct {
 	Outcomes []Outcome
-	Setup    steps.Setup // the updated setup (what was saved, or would have been)
+	Setup    config.Setup // the updated setup (what was saved, or would have been)
 	// Saved is false when there was no store; SaveErr is set when the save
 	// failed (the saved files are then as they were before).
 	Saved   bool
@@ -125,7 +126,7 @@ func del[T any](ctx context.Context, client func() (T, error), f func(T) error) 
 
 // restore puts signUp and signIn back to ch.Before if the live state is
 // still ch.After; left describes the live state when it is not.
-func restore(ctx context.Context, client func() (Logto, error), ch *steps.SignInChange) (left string, err error) {
+func restore(ctx context.Context, client func() (Logto, error), ch *config.SignInChange) (left string, err error) {
 	if ch == nil {
 		return "", nil
 	}
@@ -158,7 +159,7 @@ func restore(ctx context.Context, client func() (Logto, error), ch *steps.SignIn
 // is gone cleared (so a re-run retries only what failed), steps undone so a
 // resumed wizard sets them up again, a History event, and TornDown when
 // nothing failed.
-func update(cfg Config, outs []Outcome) (steps.Setup, steps.Secrets) {
+func update(cfg Config, outs []Outcome) (config.Setup, config.Secrets) {
 	su, sec := cfg.Setup, cfg.Secrets
 	su.History = slices.Clone(su.History)
 	su.Done = slices.Clone(su.Done)
@@ -219,7 +220,7 @@ func update(cfg Config, outs []Outcome) (steps.Setup, steps.Secrets) {
 		if len(failed) > 0 {
 			what += "; not done: " + strings.Join(failed, ", ") + " (run teardown again)"
 		}
-		su.History = append(su.History, steps.Event{At: now, What: what})
+		su.History = append(su.History, config.Event{At: now, What: what})
 	}
 	if len(failed) == 0 {
 		su.TornDown = &now

@@ -1,5 +1,5 @@
 // Package teardown removes what the logto-twilio wizard created, and only
-// that: it reads the saved setup (steps.Setup.Created), plans what to
+// that: it reads the saved setup (config.Setup.Created), plans what to
 // restore, delete and keep (reading live state where it matters), carries
 // the plan out with every failure reported and the rest done, and records
 // the outcome in the saved setup so that a re-run retries only what failed.
@@ -17,8 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
@@ -42,10 +43,10 @@ type Twilio interface {
 // Config is what Plan and Execute work on: the saved setup, where to save
 // it, and how to build the clients.
 type Config struct {
-	Setup   steps.Setup
-	Secrets steps.Secrets
+	Setup   config.Setup
+	Secrets config.Secrets
 	// Store receives the updated setup after Execute; nil saves nothing.
-	Store *steps.Store
+	Store *config.Store
 	// NewLogto and NewTwilio build the clients (no request).
 	NewLogto  func(e logtoapi.Endpoint, m2m logtoapi.M2MCredentials) (Logto, error)
 	NewTwilio func(creds twiliosetup.Credentials) (Twilio, error)
@@ -55,7 +56,7 @@ type Config struct {
 
 // NewConfig wires the real clients: logtoHC for Logto, twilioHC for Twilio
 // (it may rewrite hosts for a saved --twilio-base-url or the sandbox).
-func NewConfig(l steps.Loaded, store *steps.Store, logtoHC, twilioHC *http.Client) Config {
+func NewConfig(l config.Loaded, store *config.Store, logtoHC, twilioHC *http.Client) Config {
 	return Config{
 		Setup: l.Setup, Secrets: l.Secrets, Store: store,
 		NewLogto: func(e logtoapi.Endpoint, m2m logtoapi.M2MCredentials) (Logto, error) {
@@ -126,7 +127,7 @@ type Plan struct {
 	// cannot reach the Management API, and the rows say what to remove by hand.
 	Manual bool
 	// signInAfter is the After the Restore row checks against again.
-	signIn *steps.SignInChange
+	signIn *config.SignInChange
 }
 
 // Empty reports whether the plan changes nothing (only Keep rows, or none).
@@ -147,7 +148,7 @@ func (p Plan) Empty() bool {
 // (It is not called Plan: that is the type it returns.)
 func Prepare(ctx context.Context, cfg Config) (Plan, error) {
 	su := cfg.Setup
-	p := Plan{TornDown: su.TornDown, Manual: su.Method == steps.MethodManual}
+	p := Plan{TornDown: su.TornDown, Manual: su.Method == config.MethodManual}
 	cr := su.Created
 	needLogto := cr.SignIn != nil || cr.ConnectorID != "" || cr.AppID != ""
 	var lc Logto
@@ -197,7 +198,7 @@ func dropEmpty(rows []Row) []Row {
 
 func logto(cfg Config) (Logto, error) {
 	su := cfg.Setup
-	if su.Method == steps.MethodManual || su.M2MAppID == "" || cfg.Secrets.M2MAppSecret.Reveal() == "" {
+	if su.Method == config.MethodManual || su.M2MAppID == "" || cfg.Secrets.M2MAppSecret.Reveal() == "" {
 		return nil, errors.New("teardown: the saved setup has no machine-to-machine credentials, so teardown cannot reach the Management API: run the wizard again with the automatic method, or remove what it made in the Logto Console")
 	}
 	e, err := logtoapi.ParseEndpoint(su.Endpoint)
@@ -229,7 +230,7 @@ func twilio(cfg Config) (Twilio, error) {
 }
 
 // planSignIn compares the live sign-in experience with what the wizard set.
-func planSignIn(ctx context.Context, lc Logto, ch *steps.SignInChange) (Row, string, error) {
+func planSignIn(ctx context.Context, lc Logto, ch *config.SignInChange) (Row, string, error) {
 	live, err := lc.SignInExperience(ctx)
 	if err != nil {
 		return Row{}, "", fmt.Errorf("teardown: read the sign-in experience: %w", err)
@@ -248,14 +249,14 @@ func planSignIn(ctx context.Context, lc Logto, ch *steps.SignInChange) (Row, str
 	return Row{Thing: SignInExperience, Action: Leave, Note: "changed since the wizard set it, so it is left as it is: now " + describe(cur) + "; the wizard set " + describe(ch.After)}, note, nil
 }
 
-func planConnector(ctx context.Context, lc Logto, su steps.Setup) Row {
+func planConnector(ctx context.Context, lc Logto, su config.Setup) Row {
 	id := su.Created.ConnectorID
 	if id == "" {
 		note := "found, not created by the wizard"
 		switch su.ConnectorAction {
-		case steps.ConnectorUpdated:
+		case config.ConnectorUpdated:
 			note = "found, not created by the wizard; the wizard's settings in it stay"
-		case steps.ConnectorManual:
+		case config.ConnectorManual:
 			note = "set up by hand in the Console"
 		}
 		return Row{Thing: Connector, Action: Keep, ID: su.ConnectorID, Note: note}
@@ -270,11 +271,11 @@ func planConnector(ctx context.Context, lc Logto, su steps.Setup) Row {
 	return Row{Thing: Connector, Action: Delete, ID: id}
 }
 
-func planApp(ctx context.Context, lc Logto, su steps.Setup) Row {
+func planApp(ctx context.Context, lc Logto, su config.Setup) Row {
 	id := su.Created.AppID
 	if id == "" {
 		note := "found, not created by the wizard"
-		if su.Method == steps.MethodManual {
+		if su.Method == config.MethodManual {
 			note = "you made it in the Console"
 		}
 		return Row{Thing: App, Action: Keep, ID: su.AppID, Name: su.AppName, Note: note}
@@ -289,7 +290,7 @@ func planApp(ctx context.Context, lc Logto, su steps.Setup) Row {
 	return Row{Thing: App, Action: Delete, ID: id, Name: app.Name}
 }
 
-func planService(ctx context.Context, cfg Config, su steps.Setup) (Row, error) {
+func planService(ctx context.Context, cfg Config, su config.Setup) (Row, error) {
 	sid := su.Created.ServiceSID
 	if sid == "" {
 		return Row{Thing: Service, Action: Keep, ID: su.ServiceSID, Name: su.ServiceName, Note: "found, not created by the wizard"}, nil
@@ -317,7 +318,7 @@ func notFound(err error) bool {
 }
 
 // objects is the experience's signUp and signIn, as recorded in
-// steps.SignInChange.
+// config.SignInChange.
 func objects(s logtoapi.SignInExperience) json.RawMessage {
 	b, err := json.Marshal(map[string]json.RawMessage{"signUp": s.Raw("signUp"), "signIn": s.Raw("signIn")})
 	if err != nil {

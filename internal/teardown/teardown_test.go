@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/internal/teardown"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
@@ -31,7 +33,7 @@ type env struct {
 	tw    *twiliotest.Server
 	lc    *logtoapi.Client
 	tc    *twiliosetup.Client
-	store *steps.Store
+	store *config.Store
 	cfg   teardown.Config
 }
 
@@ -55,13 +57,13 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := &steps.Store{Dir: t.TempDir()}
-	l := steps.Loaded{
-		Setup: steps.Setup{
-			Endpoint: lg.URL, Method: steps.MethodAuto, M2MAppID: m2mID, AppName: "Bookstore",
+	store := &config.Store{Dir: t.TempDir()}
+	l := config.Loaded{
+		Setup: config.Setup{
+			Endpoint: lg.URL, Method: config.MethodAuto, M2MAppID: m2mID, AppName: "Bookstore",
 			TwilioAccountSID: accountSID, Done: []string{"welcome", "endpoint", "app", "service", "connector", "signin", "verify"},
 		},
-		Secrets: steps.Secrets{M2MAppSecret: steps.Secret(m2mSecret), TwilioAuthToken: authToken, AppSecret: "app-secret-value"},
+		Secrets: config.Secrets{M2MAppSecret: config.Secret(m2mSecret), TwilioAuthToken: authToken, AppSecret: "app-secret-value"},
 	}
 	cfg := teardown.NewConfig(l, store, lg.Client(), tw.Client())
 	cfg.Now = func() time.Time { return now }
@@ -106,11 +108,11 @@ func (e *env) wizard(t *testing.T, createApp, createService, createConnector boo
 		if err != nil {
 			t.Fatal(err)
 		}
-		su.ConnectorID, su.ConnectorAction, su.Created.ConnectorID = conn.ID, steps.ConnectorCreated, conn.ID
+		su.ConnectorID, su.ConnectorAction, su.Created.ConnectorID = conn.ID, config.ConnectorCreated, conn.ID
 	} else {
 		raw, _ := json.Marshal(cfg)
 		su.ConnectorID = e.lg.SetSMSConnector(logtoapi.TwilioFactoryID, raw)
-		su.ConnectorAction = steps.ConnectorUpdated
+		su.ConnectorAction = config.ConnectorUpdated
 	}
 	before, err := e.lc.SignInExperience(ctx)
 	if err != nil {
@@ -121,7 +123,7 @@ func (e *env) wizard(t *testing.T, createApp, createService, createConnector boo
 		t.Fatal(err)
 	}
 	su.SignInConfigured = true
-	su.Created.SignIn = &steps.SignInChange{Before: objects(before), After: objects(after)}
+	su.Created.SignIn = &config.SignInChange{Before: objects(before), After: objects(after)}
 }
 
 func objects(s logtoapi.SignInExperience) json.RawMessage {
@@ -176,7 +178,7 @@ func (e *env) count(method, path string) int {
 }
 
 // loadSaved reads what Execute saved.
-func (e *env) loadSaved(t *testing.T) steps.Loaded {
+func (e *env) loadSaved(t *testing.T) config.Loaded {
 	t.Helper()
 	l, err := e.store.Load()
 	if err != nil || !l.Found {
@@ -231,7 +233,7 @@ func TestTeardownCreatedEverything(t *testing.T) {
 	}
 	l := e.loadSaved(t)
 	got := l.Setup
-	if got.TornDown == nil || !got.TornDown.Equal(now) || got.Created != (steps.Created{}) {
+	if got.TornDown == nil || !got.TornDown.Equal(now) || got.Created != (config.Created{}) {
 		t.Fatalf("saved: tornDown %v created %+v", got.TornDown, got.Created)
 	}
 	if got.AppID != "" || got.ServiceSID != "" || got.ConnectorID != "" || got.SignInConfigured || l.Secrets.AppSecret != "" {
@@ -474,7 +476,7 @@ func TestTeardownSaveFails(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e.cfg.Store = &steps.Store{Dir: file} // not a directory
+	e.cfg.Store = &config.Store{Dir: file} // not a directory
 	p, err := teardown.Prepare(t.Context(), e.cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -488,12 +490,12 @@ func TestTeardownSaveFails(t *testing.T) {
 func TestTeardownManualMethod(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.cfg.Setup.Method, e.cfg.Setup.AppID = steps.MethodManual, "mine1"
+	e.cfg.Setup.Method, e.cfg.Setup.AppID = config.MethodManual, "mine1"
 	p, err := teardown.Prepare(t.Context(), e.cfg)
 	if err != nil || !p.Empty() || !strings.Contains(p.Text(80), "you made it in the Console") {
 		t.Fatalf("manual plan (%v):\n%s", err, p.Text(80))
 	}
-	e.cfg.Setup.Created.SignIn = &steps.SignInChange{Before: json.RawMessage(`{}`), After: json.RawMessage(`{}`)}
+	e.cfg.Setup.Created.SignIn = &config.SignInChange{Before: json.RawMessage(`{}`), After: json.RawMessage(`{}`)}
 	_, err = teardown.Prepare(t.Context(), e.cfg)
 	if err == nil || !strings.Contains(err.Error(), "machine-to-machine") {
 		t.Fatalf("err %v", err)
@@ -547,7 +549,7 @@ func TestTeardownAlreadyGone(t *testing.T) {
 			t.Errorf("result lacks %q:\n%s", s, text)
 		}
 	}
-	if got := e.loadSaved(t).Setup; got.Created != (steps.Created{}) || got.TornDown == nil {
+	if got := e.loadSaved(t).Setup; got.Created != (config.Created{}) || got.TornDown == nil {
 		t.Fatalf("saved %+v", got.Created)
 	}
 }
@@ -588,9 +590,9 @@ func TestTeardownAfterTheWizardSteps(t *testing.T) {
 	st.Mode = steps.ModeFresh
 	st.Setup = e.cfg.Setup
 	st.Setup.Done = nil
-	st.Setup.Templates = []steps.Template{}
+	st.Setup.Templates = []config.Template{}
 	for _, u := range logtoapi.RequiredUsageTypes {
-		st.Setup.Templates = append(st.Setup.Templates, steps.Template{UsageType: u, Content: "Your code is {{code}}"})
+		st.Setup.Templates = append(st.Setup.Templates, config.Template{UsageType: u, Content: "Your code is {{code}}"})
 	}
 	st.Secrets = e.cfg.Secrets
 	deps := steps.DefaultDeps(e.lg.Client(), e.tw.Client())

@@ -12,8 +12,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
-	"github.com/logto-twilio/logto-twilio/steps"
 )
 
 // Secrets of the facilitator that must never leave secrets.json.
@@ -41,10 +42,10 @@ func newRoom(t *testing.T) *room {
 	t.Cleanup(srv.Close)
 	id, secret := srv.AddM2MApp("logto-twilio", true)
 	r := &room{srv: srv, dir: t.TempDir(), out: filepath.Join(t.TempDir(), "cards"), m2mSecret: secret, tw: tw}
-	err := steps.Store{Dir: r.dir}.Save(steps.Setup{
-		Version: steps.SchemaVersion, Endpoint: srv.URL, Method: steps.MethodAuto, M2MAppID: id,
+	err := config.Store{Dir: r.dir}.Save(config.Setup{
+		Version: config.SchemaVersion, Endpoint: srv.URL, Method: config.MethodAuto, M2MAppID: id,
 		DemoPort: 3000, ConnectorID: "conn123", SignInConfigured: true,
-	}, steps.Secrets{Version: steps.SchemaVersion, M2MAppSecret: steps.Secret(secret), TwilioAuthToken: twilioToken})
+	}, config.Secrets{Version: config.SchemaVersion, M2MAppSecret: config.Secret(secret), TwilioAuthToken: twilioToken})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func (r *room) cfg(n int) Config {
 // sorted, read through the Management API.
 func (r *room) apps(t *testing.T) []string {
 	t.Helper()
-	l, err := steps.Store{Dir: r.dir}.Load()
+	l, err := config.Store{Dir: r.dir}.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

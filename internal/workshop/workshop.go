@@ -23,8 +23,9 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
 	"github.com/logto-twilio/logto-twilio/logtoapi"
-	"github.com/logto-twilio/logto-twilio/steps"
 )
 
 // Defaults of Config.
@@ -48,7 +49,7 @@ const AppDescription = "Workshop attendee app made by logto-twilio workshop prep
 // Config is what the workshop commands need. The zero value of each field means its
 // default; Dir is required.
 type Config struct {
-	// Dir is the facilitator's config directory (steps.Store.Dir): setup.json and
+	// Dir is the facilitator's config directory (config.Store.Dir): setup.json and
 	// secrets.json are read from it, workshop.json is written to it.
 	Dir string
 	// HTTPClient reaches Logto (nil = http.DefaultClient). Its transport is wrapped to
@@ -153,7 +154,7 @@ func (e *NotReadyError) Error() string {
 
 // facilitator is the loaded setup and a Management API client.
 type facilitator struct {
-	setup    steps.Setup
+	setup    config.Setup
 	endpoint logtoapi.Endpoint
 	client   *logtoapi.Client
 }
@@ -161,7 +162,7 @@ type facilitator struct {
 // load reads the facilitator's setup. full asks for everything prepare needs (the shared
 // connector and phone sign-in too); status and teardown need only the M2M app.
 func load(c Config, hc *http.Client, full bool) (facilitator, error) {
-	l, err := steps.Store{Dir: c.Dir}.Load()
+	l, err := config.Store{Dir: c.Dir}.Load()
 	if err != nil {
 		return facilitator{}, fmt.Errorf("workshop: read the saved setup: %w", err)
 	}

@@ -1,4 +1,4 @@
-package steps
+package config
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func ParseSecretsStore(v string) (string, error) {
 	case SecretsStoreAuto, SecretsStoreKeyring, SecretsStoreFile:
 		return v, nil
 	}
-	return "", fmt.Errorf("steps: unknown secrets store %q: use keyring, file or auto", v)
+	return "", fmt.Errorf("config: unknown secrets store %q: use keyring, file or auto", v)
 }
 
 // secretBackend keeps the encoded Secrets (one JSON document) in one place.
@@ -60,7 +60,7 @@ func (f fileBackend) read() ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("steps: read %s: %w", f.path, err)
+		return nil, false, fmt.Errorf("config: read %s: %w", f.path, err)
 	}
 	return b, true, nil
 }
@@ -69,7 +69,7 @@ func (f fileBackend) write(data []byte) error { return writeAtomic(f.path, data)
 
 func (f fileBackend) remove() error {
 	if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("steps: remove %s: %w", f.path, err)
+		return fmt.Errorf("config: remove %s: %w", f.path, err)
 	}
 	return nil
 }
@@ -96,7 +96,7 @@ func (s Store) recorded(named string) (string, error) {
 		}
 		return "", nil
 	}
-	return "", fmt.Errorf("steps: %s names the secrets store %q, which this version of logto-twilio does not know; update logto-twilio",
+	return "", fmt.Errorf("config: %s names the secrets store %q, which this version of logto-twilio does not know; update logto-twilio",
 		filepath.Join(s.Dir, SetupFile), named)
 }
 
@@ -110,7 +110,7 @@ func (s Store) recordedOnDisk() (string, error) {
 		// An unreadable setup.json names nothing (Load reports it).
 		_ = json.Unmarshal(b, &named)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("steps: read %s: %w", filepath.Join(s.Dir, SetupFile), err)
+		return "", fmt.Errorf("config: read %s: %w", filepath.Join(s.Dir, SetupFile), err)
 	}
 	return s.recorded(named.SecretsStore)
 }
@@ -238,7 +238,7 @@ func (s Store) move(l *Loaded, setupJSON, raw []byte, from, to string) error {
 	oldB, newB := s.backend(from), s.backend(to)
 	undo := func(err error) error {
 		_ = newB.remove()
-		return fmt.Errorf("steps: cannot move the secrets from %s to %s; they stay where they were: %w", oldB.where(), newB.where(), err)
+		return fmt.Errorf("config: cannot move the secrets from %s to %s; they stay where they were: %w", oldB.where(), newB.where(), err)
 	}
 	if err := newB.write(raw); err != nil {
 		return undo(err)
@@ -306,7 +306,7 @@ func (s Store) writeSecrets(secretsJSON []byte) (to, old string, err error) {
 			return "", "", err
 		}
 		if !found || !bytes.Equal(back, secretsJSON) {
-			return "", "", fmt.Errorf("steps: the secrets read back from %s differ from those written; they stay in %s", b.where(), s.backend(rec).where())
+			return "", "", fmt.Errorf("config: the secrets read back from %s differ from those written; they stay in %s", b.where(), s.backend(rec).where())
 		}
 		old = rec
 	}

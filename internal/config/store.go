@@ -1,4 +1,4 @@
-package steps
+package config
 
 import (
 	"bytes"
@@ -41,7 +41,7 @@ type Store struct {
 func DefaultStore() (Store, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
-		return Store{}, fmt.Errorf("steps: config dir: %w", err)
+		return Store{}, fmt.Errorf("config: config dir: %w", err)
 	}
 	return Store{Dir: filepath.Join(dir, "logto-twilio")}, nil
 }
@@ -87,7 +87,7 @@ func (s Store) Load() (Loaded, error) {
 	if to := s.SecretsStore; raw != nil && l.Found && rec != to && (to == SecretsStoreKeyring || to == SecretsStoreFile) {
 		sb, err := os.ReadFile(filepath.Join(s.Dir, SetupFile))
 		if err != nil {
-			return Loaded{}, fmt.Errorf("steps: read %s: %w", SetupFile, err)
+			return Loaded{}, fmt.Errorf("config: read %s: %w", SetupFile, err)
 		}
 		if err := s.move(&l, sb, raw, rec, to); err != nil {
 			return Loaded{}, err
@@ -110,7 +110,7 @@ func (s Store) read(name string, v any, then string) (found bool, problem string
 		return false, "", nil
 	}
 	if err != nil {
-		return false, "", fmt.Errorf("steps: read %s: %w", path, err)
+		return false, "", fmt.Errorf("config: read %s: %w", path, err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if derr := dec.Decode(v); derr != nil {
@@ -126,7 +126,7 @@ func (s Store) quarantine(name string, derr error, then string) (string, error) 
 	path := filepath.Join(s.Dir, name)
 	bak := path + ".bak"
 	if rerr := os.Rename(path, bak); rerr != nil {
-		return "", fmt.Errorf("steps: %s is unreadable and could not be moved aside: %w", path, rerr)
+		return "", fmt.Errorf("config: %s is unreadable and could not be moved aside: %w", path, rerr)
 	}
 	// The decoder's message never quotes the file's content.
 	return fmt.Sprintf("%s could not be read (%s); it was moved to %s and %s.",
@@ -151,11 +151,11 @@ func (s Store) Save(setup Setup, sec Secrets) error {
 	setup.Version, sec.Version = SchemaVersion, SchemaVersion
 	sb, err := json.MarshalIndent(setup, "", "  ")
 	if err != nil {
-		return fmt.Errorf("steps: encode setup: %w", err)
+		return fmt.Errorf("config: encode setup: %w", err)
 	}
 	kb, err := json.Marshal(sec)
 	if err != nil {
-		return fmt.Errorf("steps: encode secrets: %w", err)
+		return fmt.Errorf("config: encode secrets: %w", err)
 	}
 	return s.WriteFiles(sb, kb)
 }
@@ -168,7 +168,7 @@ func (s Store) Save(setup Setup, sec Secrets) error {
 // copy is removed last.
 func (s Store) WriteFiles(setupJSON, secretsJSON []byte) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return saveFailure(s.Dir, fmt.Errorf("steps: create %s: %w", s.Dir, err))
+		return saveFailure(s.Dir, fmt.Errorf("config: create %s: %w", s.Dir, err))
 	}
 	to, old, err := s.writeSecrets(secretsJSON)
 	if err != nil {
@@ -184,7 +184,7 @@ func (s Store) WriteFiles(setupJSON, secretsJSON []byte) error {
 	}
 	if old != "" {
 		if err := s.backend(old).remove(); err != nil {
-			return fmt.Errorf("steps: the secrets are saved in %s, but the old copy could not be removed: %w", s.backend(to).where(), err)
+			return fmt.Errorf("config: the secrets are saved in %s, but the old copy could not be removed: %w", s.backend(to).where(), err)
 		}
 	}
 	return nil
@@ -204,7 +204,7 @@ func (s Store) Reset() error {
 	}
 	for _, n := range []string{SecretsFile, SetupFile} {
 		if err := os.Remove(filepath.Join(s.Dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("steps: remove %s: %w", n, err)
+			return fmt.Errorf("config: remove %s: %w", n, err)
 		}
 	}
 	return nil
@@ -212,7 +212,7 @@ func (s Store) Reset() error {
 
 func writeAtomic(path string, data []byte) error {
 	if err := atomicfile.Write(path, data, 0o600); err != nil {
-		return fmt.Errorf("steps: %w", err)
+		return fmt.Errorf("config: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package steps
+package config
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ type SaveError struct {
 }
 
 // Error names the folder and the system's reason.
-func (e *SaveError) Error() string { return "steps: save in " + e.Dir + ": " + e.Err.Error() }
+func (e *SaveError) Error() string { return "config: save in " + e.Dir + ": " + e.Err.Error() }
 
 // Unwrap returns the system's error.
 func (e *SaveError) Unwrap() error { return e.Err }

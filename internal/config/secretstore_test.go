@@ -1,4 +1,4 @@
-package steps
+package config
 
 import (
 	"bytes"
@@ -534,14 +534,6 @@ func TestSecretsWhereAndReport(t *testing.T) {
 			t.Errorf("%q/%q: %q, want %q", tt.choice, tt.saved, got, want)
 		}
 	}
-	st := NewState(Prefill{})
-	store := &Store{Dir: dir, SecretsStore: SecretsStoreKeyring}
-	if err := store.Save(Setup{}, Secrets{}); err != nil {
-		t.Fatal(err)
-	}
-	if r := Report(st, store); !strings.Contains(r, `setup.json; secrets: OS keyring (item "logto-twilio")`) {
-		t.Errorf("report:\n%s", r)
-	}
 }
 
 func TestParseSecretsStore(t *testing.T) {
@@ -670,7 +662,7 @@ func TestNoSessionBus(t *testing.T) {
 	}
 	err := Store{Dir: t.TempDir(), SecretsStore: SecretsStoreKeyring}.Save(Setup{}, testSecrets())
 	var ke *KeyringError
-	if !errors.As(err, &ke) || err.Error() != "steps: cannot save the secrets in the OS keyring: no D-Bus session bus (--secrets-store file keeps them in a file, mode 0600, instead)" {
+	if !errors.As(err, &ke) || err.Error() != "config: cannot save the secrets in the OS keyring: no D-Bus session bus (--secrets-store file keeps them in a file, mode 0600, instead)" {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package steps
+package config
 
 import (
 	"errors"
@@ -275,7 +275,7 @@ type KeyringError struct {
 }
 
 func (e *KeyringError) Error() string {
-	msg := fmt.Sprintf("steps: cannot %s the OS keyring: %v", e.Op, e.Err)
+	msg := fmt.Sprintf("config: cannot %s the OS keyring: %v", e.Op, e.Err)
 	if e.Op == opSave {
 		msg += " (--secrets-store file keeps them in a file, mode 0600, instead)"
 	}

@@ -1,4 +1,4 @@
-package steps
+package config
 
 import (
 	"fmt"
@@ -31,7 +31,7 @@ func (s Secret) String() string {
 }
 
 // GoString masks the value in %#v.
-func (s Secret) GoString() string { return "steps.Secret(" + s.String() + ")" }
+func (s Secret) GoString() string { return "config.Secret(" + s.String() + ")" }
 
 // Format masks the value whatever the verb (%s, %v, %q, %x, %d...).
 func (s Secret) Format(f fmt.State, verb rune) {
