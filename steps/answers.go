@@ -2,9 +2,10 @@ package steps
 
 import (
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"slices"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )

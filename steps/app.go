@@ -3,9 +3,10 @@ package steps
 import (
 	"context"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"slices"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"
 

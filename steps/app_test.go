@@ -3,11 +3,12 @@ package steps
 import (
 	"errors"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"

@@ -3,9 +3,10 @@ package steps
 import (
 	"errors"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"io/fs"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"

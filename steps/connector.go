@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"
 

@@ -3,8 +3,9 @@ package steps
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 )

@@ -2,9 +2,10 @@ package steps
 
 import (
 	"encoding/json"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"

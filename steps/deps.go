@@ -2,9 +2,10 @@ package steps
 
 import (
 	"context"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"net/http"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"

@@ -3,9 +3,10 @@ package steps
 import (
 	"context"
 	"encoding/json"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"sync"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"

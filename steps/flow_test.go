@@ -3,12 +3,13 @@ package steps
 import (
 	"bytes"
 	"errors"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"

@@ -1,12 +1,13 @@
 package steps
 
 import (
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"

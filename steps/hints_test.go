@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/charmbracelet/x/exp/golden"
 

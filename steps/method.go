@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"net"
 	"os"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"testing/synctest"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	tea "charm.land/bubbletea/v2"
 

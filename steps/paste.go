@@ -2,8 +2,9 @@ package steps
 
 import (
 	"errors"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/charmbracelet/x/exp/golden"
 

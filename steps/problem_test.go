@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"net"
 	"net/url"
 	"os"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"

@@ -1,10 +1,11 @@
 package steps
 
 import (
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"

@@ -3,11 +3,12 @@ package steps
 import (
 	"bytes"
 	"errors"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"

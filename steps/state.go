@@ -3,10 +3,11 @@ package steps
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"

@@ -5,11 +5,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"math/big"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"
 

@@ -3,8 +3,9 @@ package steps
 import (
 	"context"
 	"fmt"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"
 

@@ -1,10 +1,11 @@
 package steps
 
 import (
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/tui"
 )

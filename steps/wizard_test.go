@@ -2,11 +2,12 @@ package steps
 
 import (
 	"bytes"
-	"github.com/logto-twilio/logto-twilio/internal/config"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/charmbracelet/x/exp/golden"
 

@@ -13,16 +13,29 @@ import (
 	"github.com/charmbracelet/colorprofile"
 )
 
-// lineInput hands huh at most one line per Read. huh's accessible prompts
-// make a new bufio.Scanner for every question; without this, the first
-// scanner would swallow the answers meant for the next ones.
-type lineInput struct {
+// LineInput is a process's one reader of standard input: it hands its
+// reader at most one line per Read. huh's accessible prompts make a new
+// bufio.Scanner for every question, and a command may ask several questions
+// (a confirm, then the wizard); with one LineInput for all of them, no
+// reader swallows the answers meant for the next. Make one per process
+// (NewLineInput) and give it to every prompt and to Run as Options.In.
+type LineInput struct {
+	raw     io.Reader
 	br      *bufio.Reader
+	mu      sync.Mutex
 	pending []byte
 	eof     bool
 }
 
-func (l *lineInput) Read(p []byte) (int, error) {
+// NewLineInput reads r one line at a time.
+func NewLineInput(r io.Reader) *LineInput {
+	return &LineInput{raw: r, br: bufio.NewReader(r)}
+}
+
+// Read implements io.Reader: at most the rest of one line.
+func (l *LineInput) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if len(l.pending) == 0 {
 		line, err := l.br.ReadBytes('\n')
 		if len(line) == 0 && err != nil {
@@ -38,10 +51,51 @@ func (l *lineInput) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// ttyLineInput is a lineInput over a terminal; huh reads password fields
+// ReadLine reads one line, without its line ending. At the end of the input
+// it returns what was left and io.EOF.
+func (l *LineInput) ReadLine() (string, error) {
+	var b []byte
+	buf := make([]byte, 256)
+	for {
+		n, err := l.Read(buf)
+		b = append(b, buf[:n]...)
+		if len(b) > 0 && b[len(b)-1] == '\n' {
+			return strings.TrimRight(string(b), "\r\n"), nil
+		}
+		if err != nil {
+			return strings.TrimRight(string(b), "\r\n"), err
+		}
+	}
+}
+
+// Ended reports whether the input has ended.
+func (l *LineInput) Ended() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.eof
+}
+
+// Terminal is the reader under l when it is a terminal (Bubble Tea and huh
+// read keys from its file descriptor), else nil.
+func (l *LineInput) Terminal() io.Reader {
+	if isTerminal(l.raw) {
+		return l.raw
+	}
+	return nil
+}
+
+// lineInputOf is in as a LineInput: itself when it is one.
+func lineInputOf(in io.Reader) *LineInput {
+	if li, ok := in.(*LineInput); ok {
+		return li
+	}
+	return NewLineInput(in)
+}
+
+// ttyLineInput is a LineInput over a terminal; huh reads password fields
 // straight from its file descriptor.
 type ttyLineInput struct {
-	*lineInput
+	*LineInput
 	fd uintptr
 }
 
@@ -52,11 +106,11 @@ func (t ttyLineInput) Fd() uintptr { return t.fd }
 // it; it is exported for callers and tests that want it directly.
 func RunLines(ctx context.Context, steps []Step, opts Options) error {
 	opts = opts.withDefaults()
-	li := &lineInput{br: bufio.NewReader(opts.In)}
+	li := lineInputOf(opts.In)
 	var in io.Reader = li
 	env := FormEnv{Line: true}
-	if isTerminal(opts.In) {
-		in = ttyLineInput{lineInput: li, fd: opts.In.(interface{ Fd() uintptr }).Fd()}
+	if t := li.Terminal(); t != nil {
+		in = ttyLineInput{LineInput: li, fd: t.(interface{ Fd() uintptr }).Fd()}
 		env.MaskSecrets = true
 	}
 	lr := &lineRunner{
@@ -73,7 +127,7 @@ type lineRunner struct {
 	steps     []Step
 	opts      Options
 	in        io.Reader
-	li        *lineInput
+	li        *LineInput
 	env       FormEnv
 	out       io.Writer
 }
@@ -424,7 +478,7 @@ func (r *lineRunner) form(f *huh.Form) error {
 	go func() { done <- f.RunWithContext(r.ctx) }()
 	select {
 	case err := <-done:
-		if r.li.eof {
+		if r.li.Ended() {
 			return ErrInputEnded
 		}
 		if err != nil {

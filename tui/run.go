@@ -115,6 +115,9 @@ func accessibleEnv(env []string) bool {
 }
 
 func isTerminal(v any) bool {
+	if li, ok := v.(*LineInput); ok {
+		v = li.raw
+	}
 	f, ok := v.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(f.Fd())
 }
@@ -128,10 +131,14 @@ func Run(ctx context.Context, steps []Step, opts Options) error {
 	if UseLineRunner(opts) {
 		return RunLines(ctx, steps, opts)
 	}
+	in := opts.In
+	if li, ok := in.(*LineInput); ok {
+		in = li.raw // the terminal: Bubble Tea reads its keys in raw mode
+	}
 	m := NewModel(ctx, steps, opts)
 	popts := []tea.ProgramOption{
 		tea.WithContext(ctx),
-		tea.WithInput(opts.In),
+		tea.WithInput(in),
 		tea.WithOutput(opts.Out),
 		tea.WithEnvironment(opts.Env),
 	}

@@ -121,23 +121,3 @@ func TestMissingInputExitCode(t *testing.T) {
 		}
 	}
 }
-
-// TestConfirmNonInteractive: teardown's question with --non-interactive
-// and no --yes is a missing input (exit 2); the answer yes: no says no.
-func TestConfirmNonInteractive(t *testing.T) {
-	t.Parallel()
-	a := &app{stdin: strings.NewReader(""), getenv: noEnv}
-	c := newRootCmd(a) // sets the flags' defaults
-	a.opts.nonInteractive = true
-	if _, err := a.confirm(c, "Remove these now?", false); exitCodeOf(err) != exitUsage || !strings.Contains(err.Error(), "--yes or the answer yes") {
-		t.Fatalf("err %v (exit %d), want a missing input naming --yes", err, exitCodeOf(err))
-	}
-	a.opts.answers = map[string]string{"yes": "no"}
-	if ok, err := a.confirm(c, "Remove these now?", false); ok || err != nil {
-		t.Fatalf("answer no: %v %v", ok, err)
-	}
-	a.opts.answers = map[string]string{"yes": "yes"}
-	if ok, err := a.confirm(c, "Remove these now?", false); !ok || err != nil {
-		t.Fatalf("answer yes: %v %v", ok, err)
-	}
-}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/internal/e2etest"
+	"github.com/logto-twilio/logto-twilio/internal/sandbox"
 )
 
 // savedSecrets reads the values in the sandbox folder's secrets.json.
@@ -46,7 +47,7 @@ func sandboxTwilio(t *testing.T, dir string) (primary, secondary string, msgs []
 			}
 		}
 	}
-	b, err := os.ReadFile(filepath.Join(dir, sandboxStateFile))
+	b, err := os.ReadFile(filepath.Join(dir, sandbox.StateFile))
 	if err == nil {
 		err = json.Unmarshal(b, &st)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/internal/e2etest"
+	"github.com/logto-twilio/logto-twilio/internal/sandbox"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
@@ -250,7 +251,7 @@ func assertSecretsOnlyInSecretsFile(t *testing.T, dir, screen string) {
 		if err != nil || d.IsDir() || filepath.Base(p) == "secrets.json" {
 			return err
 		}
-		if filepath.Base(p) == sandboxStateFile {
+		if filepath.Base(p) == sandbox.StateFile {
 			// The sandbox's stand-ins' own data (their made-up
 			// credentials included), kept like secrets.json.
 			if info, err := d.Info(); err != nil || info.Mode().Perm() != 0o600 {

@@ -5,14 +5,16 @@ package main
 import (
 	"os"
 	"runtime/debug"
+
+	"github.com/logto-twilio/logto-twilio/internal/cmd/factory"
+	"github.com/logto-twilio/logto-twilio/internal/cmd/root"
 )
 
 func main() {
 	// A soft memory limit keeps the heap (and the peak RSS of a whole run,
-	// browser sign-in included) small: the garbage collector runs before the
-	// heap grows past it. GOMEMLIMIT, when set, wins.
+	// browser sign-in included) small. GOMEMLIMIT, when set, wins.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(16 << 20)
 	}
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+	os.Exit(root.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv, factory.ProgramName(os.Args[0])))
 }

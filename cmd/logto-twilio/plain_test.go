@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,11 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/sandbox"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
@@ -106,8 +110,8 @@ func runPlainSandbox(t *testing.T, o options) plainSandboxRun {
 	t.Helper()
 	var lg *logtotest.Server
 	started := make(chan struct{})
-	sandboxStarted = func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) }
-	t.Cleanup(func() { sandboxStarted = nil })
+	setSandboxStarted(func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) })
+	t.Cleanup(func() { setSandboxStarted(nil) })
 
 	out, errOut := newWatchedBuffer(), newWatchedBuffer()
 	in := strings.NewReader("y\n" + strings.Repeat("\n", 60))
@@ -128,7 +132,7 @@ func runPlainSandbox(t *testing.T, o options) plainSandboxRun {
 	if werr != nil {
 		t.Fatalf("wizard: %v (exit code %d), stderr %q\ntranscript:\n%s", werr, exitCodeOf(werr), errOut, out)
 	}
-	sandboxStarted = nil
+	setSandboxStarted(nil)
 	return plainSandboxRun{out: out.String(), errOut: errOut.String(), lg: lg}
 }
 
@@ -207,7 +211,7 @@ func TestSandboxWithoutConfigDir(t *testing.T) {
 	if len(after) > len(before) {
 		t.Errorf("the sandbox left %v behind", after)
 	}
-	if _, err := os.Stat(filepath.Join(home, "sandbox", sandboxStateFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(home, "sandbox", sandbox.StateFile)); err != nil {
 		t.Errorf("the sandbox kept no state in its folder: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(home, "setup.json")); err == nil {
@@ -224,8 +228,8 @@ func TestNonInteractiveSandbox(t *testing.T) {
 	}
 	var lg *logtotest.Server
 	started := make(chan struct{})
-	sandboxStarted = func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) }
-	t.Cleanup(func() { sandboxStarted = nil })
+	setSandboxStarted(func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) })
+	t.Cleanup(func() { setSandboxStarted(nil) })
 
 	out, errOut := newWatchedBuffer(), newWatchedBuffer()
 	dir := t.TempDir()
@@ -280,5 +284,62 @@ func TestNonInteractiveMissingInput(t *testing.T) {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr %q lacks %q", errOut.String(), want)
 		}
+	}
+}
+
+// TestSandboxWizardThenReopen runs the whole wizard in-process against the
+// sandbox (plain mode, a scripted sign-in), then opens the sandbox again
+// from the same folder, as `logto-twilio doctor --sandbox` would, and finds
+// what the wizard made: the app with the demo's redirect URI, the SMS
+// connector, phone sign-up in the sign-in experience, the signed-in user.
+func TestSandboxWizardThenReopen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole wizard")
+	}
+	dir := t.TempDir()
+	o := options{sandbox: true, port: freePort(t), configDir: dir, noBrowser: true}
+	lg := runPlainSandbox(t, o).lg
+	firstURL := lg.URL
+
+	env, err := sandbox.Open(sandbox.Options{ConfigDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = env.Close() })
+	l, err := env.Store.Load()
+	if err != nil || !l.Found {
+		t.Fatalf("the sandbox's setup: found %v, %v", l.Found, err)
+	}
+	su := l.Setup
+	if env.Answers.Endpoint != firstURL || su.Endpoint != firstURL {
+		t.Errorf("Logto came back at %s (saved %s), want %s", env.Answers.Endpoint, su.Endpoint, firstURL)
+	}
+	app, ok := env.Logto().Application(su.AppID)
+	if !ok || !strings.Contains(string(app), "http://localhost:"+strconv.Itoa(o.port)+"/") {
+		t.Errorf("the wizard's app %s after reopening: %s", su.AppID, app)
+	}
+	if secrets := env.Logto().AppSecrets(su.AppID); !slices.Contains(secrets, l.Secrets.AppSecret.Reveal()) {
+		t.Errorf("the saved app secret is not one of the reopened app's secrets")
+	}
+	conn, ok := env.Logto().SMSConnector()
+	if !ok || !strings.Contains(string(conn), su.ConnectorID) {
+		t.Errorf("the wizard's connector %s after reopening: %s", su.ConnectorID, conn)
+	}
+	var sie struct {
+		SignUp struct{ Identifiers []string } `json:"signUp"`
+	}
+	_ = json.Unmarshal(env.Logto().SignInExperience(), &sie)
+	if !slices.Contains(sie.SignUp.Identifiers, "phone") {
+		t.Errorf("sign-up identifiers after reopening: %v, want phone", sie.SignUp.Identifiers)
+	}
+	if users := env.Logto().Users(); len(users) != 1 || "+"+users[0].PhoneNumber != sandboxTestPhone {
+		t.Errorf("users after reopening: %+v", users)
+	}
+	if inbox := env.Twilio().Inbox(); len(inbox) < 2 {
+		t.Errorf("the Twilio inbox after reopening has %d messages, want the test SMS and the sign-in code", len(inbox))
+	}
+	// The sandbox's state file holds made-up secrets only: mode 0600.
+	if info, err := os.Stat(filepath.Join(dir, sandbox.StateFile)); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("%s mode %v (%v), want 0600", sandbox.StateFile, info.Mode().Perm(), err)
 	}
 }

@@ -58,7 +58,7 @@ func TestApplyPreset(t *testing.T) {
 		wantDir string
 	}{
 		{name: "flag", o: options{preset: good}, env: map[string]string{"LOGTO_TWILIO_CONFIG_DIR": base}, wantDir: filepath.Join(base, "workshop-bookstore-07")},
-		{name: "env", env: map[string]string{presetEnv: good, "LOGTO_TWILIO_CONFIG_DIR": base}, wantDir: filepath.Join(base, "workshop-bookstore-07")},
+		{name: "env", env: map[string]string{"LOGTO_TWILIO_PRESET": good, "LOGTO_TWILIO_CONFIG_DIR": base}, wantDir: filepath.Join(base, "workshop-bookstore-07")},
 		{name: "own config dir", o: options{preset: good, configDir: filepath.Join(base, "mine")}, wantDir: filepath.Join(base, "mine")},
 		{name: "same endpoint and port", o: options{preset: good, endpoint: "http://127.0.0.1:3001/", port: 3007, configDir: base}, wantDir: base},
 		{name: "readable by others", o: options{preset: writeCard(t, 0o644)}, wantErr: "others can read the card (mode 0644)"},

@@ -5,12 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/cmd/factory"
+	"github.com/logto-twilio/logto-twilio/internal/cmd/root"
+	setupcmd "github.com/logto-twilio/logto-twilio/internal/cmd/setup"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
@@ -40,14 +43,12 @@ func runCaptured(t *testing.T, args []string, wizardErr error) (int, string, str
 	t.Helper()
 	var out, errOut bytes.Buffer
 	var got *options
-	a := &app{
-		stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: noEnv,
-		wizard: func(_ context.Context, o options, _ io.Reader, _, _ io.Writer, _ func(string) string) error {
-			got = &o
-			return wizardErr
-		},
-	}
-	code := a.execute(t.Context(), args)
+	f := testFactory(strings.NewReader(""), &out, &errOut, noEnv)
+	c := root.NewCmdRoot(f, func(so *setupcmd.Options) error {
+		got = fromSetup(so)
+		return wizardErr
+	})
+	code := root.Execute(t.Context(), c, args)
 	return code, out.String(), errOut.String(), got
 }
 
@@ -71,14 +72,18 @@ func TestRunFlags(t *testing.T) {
 		{name: "unknown flag", args: []string{"--nope"}, wantCode: exitUsage, wantStderr: "logto-twilio: unknown flag: --nope\nRun logto-twilio --help to see how to use it.\n"},
 		{name: "unknown flag of setup", args: []string{"setup", "--nope"}, wantCode: exitUsage, wantStderr: "Run logto-twilio setup --help to see how to use it."},
 		{name: "missing value", args: []string{"--port"}, wantCode: exitUsage, wantStderr: "flag needs an argument"},
-		{name: "bad port", args: []string{"-p", "70000"}, wantCode: exitUsage, wantStderr: "--port 70000: give a port between 1 and 65535"},
-		{name: "not a port", args: []string{"--port", "x"}, wantCode: exitUsage, wantStderr: `invalid argument "x"`},
+		{name: "bad port", args: []string{"-p", "70000"}, wantCode: exitUsage, wantStderr: "--port: give a port between 1 and 65535, e.g. 3000 (got \"70000\")"},
+		{name: "not a port", args: []string{"--port", "x"}, wantCode: exitUsage, wantStderr: `--port: give a port between 1 and 65535, e.g. 3000 (got "x")`},
 		{name: "bad Twilio URL", args: []string{"--twilio-base-url", "ftp://x"}, wantCode: exitUsage, wantStderr: "twilio-base-url"},
-		{name: "typo command", args: []string{"stup"}, wantCode: exitUsage, wantStderr: `unknown command "stup"; did you mean "setup"?`},
-		{name: "argument to setup", args: []string{"setup", "now"}, wantCode: exitUsage, wantStderr: `unexpected argument "now"`},
+		{name: "typo command", args: []string{"stup"}, wantCode: exitUsage, wantStderr: `logto-twilio has no such command; did you mean "setup"?`},
+		// issue 18, item 3: a positional argument (it may be a secret) is never echoed.
+		{name: "a token as an argument to doctor", args: []string{"doctor", "AC0123secrettoken"}, wantCode: exitUsage, wantStderr: "logto-twilio doctor takes no arguments (1 given)"},
+		{name: "port zero", args: []string{"--port", "0"}, wantCode: exitUsage, wantStderr: `--port: give a port between 1 and 65535, e.g. 3000 (got "0")`},
+		{name: "doctor port not a number", args: []string{"doctor", "--port", "abc"}, wantCode: exitUsage, wantStderr: `--port: give a port between 1 and 65535`},
+		{name: "argument to setup", args: []string{"setup", "now"}, wantCode: exitUsage, wantStderr: "logto-twilio setup takes no arguments (1 given)"},
 		{name: "cobra's argument check", args: []string{"completion", "bash", "extra"}, wantCode: exitUsage, wantStderr: "Run logto-twilio completion bash --help"},
-		{name: "argument to fang's man", args: []string{"man", "extra"}, wantCode: exitUsage, wantStderr: `unknown command "extra"`},
-		{name: "unknown help topic", args: []string{"help", "nope"}, wantCode: exitUsage, wantStderr: `unknown help topic "nope"`},
+		{name: "argument to fang's man", args: []string{"man", "extra"}, wantCode: exitUsage, wantStderr: "logto-twilio man takes no arguments (1 given)"},
+		{name: "unknown help topic", args: []string{"help", "nope"}, wantCode: exitUsage, wantStderr: "there is no such help topic"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,6 +100,11 @@ func TestRunFlags(t *testing.T) {
 			}
 			if !strings.Contains(errOut, tt.wantStderr) {
 				t.Errorf("stderr = %q, want it to contain %q", errOut, tt.wantStderr)
+			}
+			for _, a := range tt.args {
+				if !strings.HasPrefix(a, "-") && len(a) > 12 && strings.Contains(out+errOut, a) {
+					t.Errorf("the argument %q was echoed", a)
+				}
 			}
 			if tt.wantCode != exitOK && strings.Count(errOut, "logto-twilio: ") != 1 {
 				t.Errorf("stderr = %q, want the error once", errOut)
@@ -154,8 +164,8 @@ func TestRunExitCodes(t *testing.T) {
 	}{
 		{name: "ok", err: nil, wantCode: exitOK},
 		{name: "failure", err: errors.New("logto: 401: check the M2M secret"), wantCode: exitFailure, wantStderr: "logto-twilio: logto: 401: check the M2M secret\n"},
-		{name: "already reported", err: withCode(exitFailure, nil), wantCode: exitFailure},
-		{name: "findings", err: withCode(exitFindings, errors.New("2 checks failed")), wantCode: exitFindings, wantStderr: "logto-twilio: 2 checks failed\n"},
+		{name: "already reported", err: factory.WithCode(exitFailure, nil), wantCode: exitFailure},
+		{name: "findings", err: factory.WithCode(exitFindings, errors.New("2 checks failed")), wantCode: exitFindings, wantStderr: "logto-twilio: 2 checks failed\n"},
 		{name: "timeout", err: fmt.Errorf("waiting for the SMS: %w", context.DeadlineExceeded), wantCode: exitTimeout, wantStderr: "logto-twilio: waiting for the SMS: context deadline exceeded\n"},
 		{name: "interrupted", err: tui.ErrInterrupted, wantCode: exitInterrupted, wantStderr: "logto-twilio: stopped\n"},
 		{name: "cancelled", err: context.Canceled, wantCode: exitInterrupted, wantStderr: "logto-twilio: stopped\n"},
@@ -202,7 +212,7 @@ func TestHelp(t *testing.T) {
 			walk(sc, p)
 		}
 	}
-	walk(newRootCmd(&app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: noEnv}), nil)
+	walk(newRootCmd(noEnv), nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -224,7 +234,7 @@ func TestHelp(t *testing.T) {
 // TestNormaliseArgs checks which single-dash arguments become GNU flags.
 func TestNormaliseArgs(t *testing.T) {
 	t.Parallel()
-	root := newRootCmd(&app{getenv: noEnv})
+	rc := newRootCmd(noEnv)
 	tests := []struct {
 		args, want []string
 	}{
@@ -238,7 +248,7 @@ func TestNormaliseArgs(t *testing.T) {
 		{[]string{"setup", "-no-browser"}, []string{"setup", "--no-browser"}}, // after the command
 	}
 	for _, tt := range tests {
-		if got := normaliseArgs(root, tt.args); !reflect.DeepEqual(got, tt.want) {
+		if got := root.NormaliseArgs(rc, tt.args); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("normaliseArgs(%q) = %q, want %q", tt.args, got, tt.want)
 		}
 	}

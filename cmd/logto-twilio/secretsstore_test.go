@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmd/factory"
 	"github.com/logto-twilio/logto-twilio/internal/config"
 )
 
@@ -15,7 +16,7 @@ func TestSecretsStoreFlag(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		args []string
-		want secretsStoreValue
+		want string
 	}{
 		{[]string{}, ""},
 		{[]string{"--secrets-store", "keyring"}, "keyring"},
@@ -38,7 +39,7 @@ func TestStoreForSecretsStore(t *testing.T) {
 	t.Parallel()
 	env := func(v string) func(string) string {
 		return func(k string) string {
-			if k == secretsStoreEnv {
+			if k == "LOGTO_TWILIO_SECRETS_STORE" {
 				return v
 			}
 			return ""
@@ -46,7 +47,7 @@ func TestStoreForSecretsStore(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name string
-		flag secretsStoreValue
+		flag string
 		env  string
 		want string
 	}{
@@ -60,14 +61,13 @@ func TestStoreForSecretsStore(t *testing.T) {
 		}
 	}
 	_, err := storeFor(options{configDir: t.TempDir()}, env("vault"))
-	var ue *usageError
+	var ue *factory.UsageError
 	if !errors.As(err, &ue) || exitCodeOf(err) != exitUsage || !strings.Contains(err.Error(), `LOGTO_TWILIO_SECRETS_STORE="vault" is not a secrets store`) {
 		t.Errorf("bad variable: %v", err)
 	}
 	// A command that opens the saved setup says so, with exit code 2.
 	var out, errOut bytes.Buffer
-	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: env("vault")}
-	if code := a.execute(t.Context(), []string{"teardown", "--config-dir", t.TempDir()}); code != exitUsage || !strings.Contains(errOut.String(), "LOGTO_TWILIO_SECRETS_STORE") {
+	if code := run([]string{"teardown", "--config-dir", t.TempDir()}, strings.NewReader(""), &out, &errOut, env("vault")); code != exitUsage || !strings.Contains(errOut.String(), "LOGTO_TWILIO_SECRETS_STORE") {
 		t.Errorf("teardown: code %d, stderr %q", code, errOut.String())
 	}
 }

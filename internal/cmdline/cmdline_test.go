@@ -28,7 +28,7 @@ func TestJoinAndLine(t *testing.T) {
 		{"quoted arg", Plain("", "--config-dir", "my setup"), "logto-twilio --config-dir 'my setup'"},
 		{"go run", Join("go run ./cmd/logto-twilio", "doctor", "--sandbox"), "go run ./cmd/logto-twilio doctor --sandbox"},
 		{"nil Func", Func(nil).Line("doctor"), "logto-twilio doctor"},
-		{"a Func", Func(func(c string, a ...string) string { return "x " + c }).Line("doctor"), "x doctor"},
+		{"a Func", Func(func(c string, _ ...string) string { return "x " + c }).Line("doctor"), "x doctor"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -1,0 +1,109 @@
+package factory
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/logto-twilio/logto-twilio/steps"
+)
+
+// otherAnswers are the answer IDs of the commands besides setup (see
+// docs/answers.md): teardown, rotate and workshop read "yes"; rotate,
+// workshop and doctor read theirs through Factory.Answer. A flag wins over its
+// answer.
+var otherAnswers = []string{
+	"yes",                  // teardown, rotate, workshop: go ahead without asking (like --yes)
+	"rotate.what",          // rotate: twilio, app-secret, m2m-secret (comma-separated)
+	"new-twilio-token",     // rotate: a Twilio Auth Token already rotated in Twilio's Console (secret)
+	"attendees",            // workshop prepare: how many attendees
+	"name-prefix",          // workshop prepare
+	"out",                  // workshop prepare: the cards' folder
+	"doctor.send-test-sms", // doctor: the phone for --send-test-sms
+}
+
+// knownAnswer reports whether id is an answer some command reads.
+func knownAnswer(id string) bool {
+	return steps.IsWizardAnswer(id) || slices.Contains(otherAnswers, id)
+}
+
+// errAnswers marks the errors of an answers file (exit code 2).
+var errAnswers = errors.New("answers file")
+
+// LoadAnswers reads an answers file (YAML: answer ID → value; a nested map
+// such as templates: {SignIn: …} is read as templates.SignIn). Every ID
+// must be known, and a file that holds a secret must be readable by its
+// owner only: it gives control of the Logto tenant or the Twilio account.
+func LoadAnswers(path string) (map[string]string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: %w", errAnswers, path, err)
+	}
+	raw, err := os.ReadFile(path) //nolint:gosec // the user names the file
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: %w", errAnswers, path, err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("%w %s is not valid YAML: %w", errAnswers, path, err)
+	}
+	out := map[string]string{}
+	if err := flatten("", doc, out); err != nil {
+		return nil, fmt.Errorf("%w %s: %w", errAnswers, path, err)
+	}
+	ids := make([]string, 0, len(out))
+	for id := range out {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if !knownAnswer(id) {
+			return nil, fmt.Errorf("%w %s: unknown answer %q (docs/answers.md lists them)", errAnswers, path, id)
+		}
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		for _, id := range ids {
+			if slices.Contains(steps.SecretAnswers, id) && out[id] != "" {
+				return nil, fmt.Errorf("%w %s holds the secret %q but other users can read it (mode %04o): "+
+					"it gives control of your Logto tenant or Twilio account; run chmod 600 %s, or give the secret "+
+					"in its environment variable instead", errAnswers, path, id, perm, path)
+			}
+		}
+	}
+	return out, nil
+}
+
+// flatten writes doc's scalar values into out under their dotted IDs.
+func flatten(prefix string, doc map[string]any, out map[string]string) error {
+	for k, v := range doc {
+		id := prefix + k
+		switch v := v.(type) {
+		case map[string]any:
+			if err := flatten(id+".", v, out); err != nil {
+				return err
+			}
+		case string:
+			out[id] = v
+		case bool:
+			out[id] = map[bool]string{true: "yes", false: "no"}[v]
+		case uint64:
+			out[id] = strconv.FormatUint(v, 10)
+		case int64:
+			out[id] = strconv.FormatInt(v, 10)
+		case int:
+			out[id] = strconv.Itoa(v)
+		case float64:
+			out[id] = strconv.FormatFloat(v, 'f', -1, 64)
+		case nil:
+			out[id] = ""
+		default:
+			return fmt.Errorf("answer %q: give one value (text, number or yes/no), not a %T", id, v)
+		}
+	}
+	return nil
+}

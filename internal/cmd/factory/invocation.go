@@ -1,0 +1,175 @@
+package factory
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
+)
+
+// setupFlags are the flags that choose the setup and its services: every
+// command that accepts one gets it again in a suggested command line.
+var setupFlags = []string{"sandbox", "config-dir", "preset"}
+
+// wizardFlags are the wizard's own flags that a suggested wizard run
+// (setup, or no command) repeats: without them a resumed run would ask
+// again or reach another Logto. With --sandbox the endpoint and Twilio URL
+// are the stand-ins', so those two are not repeated.
+var wizardFlags = []string{"logto-endpoint", "twilio-base-url", "port"}
+
+// flagArg is one flag the user gave.
+type flagArg struct {
+	name, value string
+	isBool      bool
+}
+
+// Invocation is how this process was started, as far as the next command
+// needs it: the program's name as the user can run it, and the flags that
+// reach the same setup. Line builds every command line the program prints
+// for the user to run: it keeps the flags that the target command accepts
+// and that matter to it, and quotes for the shell.
+type Invocation struct {
+	// Program is how the user runs this program (ProgramName).
+	Program string
+
+	root    *cobra.Command
+	given   []flagArg
+	sandbox bool
+
+	mu    sync.Mutex
+	built []string
+}
+
+// NewInvocation returns the invocation of program (see ProgramName).
+func NewInvocation(program string) *Invocation {
+	return &Invocation{Program: program}
+}
+
+// Record notes the flags of the command line that ran c (after parsing),
+// and c's tree, which Line consults for the flags each command accepts.
+func (inv *Invocation) Record(c *cobra.Command) {
+	inv.root = c.Root()
+	inv.given = nil
+	wizard := c == c.Root() || c.Name() == "setup"
+	c.Flags().Visit(func(f *pflag.Flag) {
+		if !slices.Contains(setupFlags, f.Name) && (!wizard || !slices.Contains(wizardFlags, f.Name)) {
+			return
+		}
+		if f.Name == "sandbox" {
+			inv.sandbox = f.Value.String() == "true"
+		}
+		inv.given = append(inv.given, flagArg{name: f.Name, value: f.Value.String(), isBool: f.Value.Type() == "bool"})
+	})
+	order := append(slices.Clone(setupFlags), wizardFlags...)
+	slices.SortStableFunc(inv.given, func(a, b flagArg) int {
+		return slices.Index(order, a.name) - slices.Index(order, b.name)
+	})
+}
+
+// Func is Line as a cmdline.Func, for the domain packages.
+func (inv *Invocation) Func() cmdline.Func { return inv.Line }
+
+// Line is the command line that runs command ("" for the wizard, "doctor",
+// "workshop prepare") with args, reaching the same setup as this run: it
+// adds the given flags that the command accepts (see setupFlags and
+// wizardFlags) and that args do not set already.
+func (inv *Invocation) Line(command string, args ...string) string {
+	var words []string
+	target := inv.target(command)
+	wizard := target != nil && (target == target.Root() || target.Name() == "setup")
+	for _, g := range inv.given {
+		if target == nil || !accepts(target, g.name) || slices.Contains(args, "--"+g.name) {
+			continue
+		}
+		if !wizard && slices.Contains(wizardFlags, g.name) {
+			continue
+		}
+		if inv.sandbox && (g.name == "logto-endpoint" || g.name == "twilio-base-url") {
+			continue
+		}
+		if g.isBool {
+			if g.value == "true" {
+				words = append(words, "--"+g.name)
+			}
+			continue
+		}
+		words = append(words, "--"+g.name, g.value)
+	}
+	line := cmdline.Join(inv.program(), command, append(words, args...)...)
+	inv.mu.Lock()
+	inv.built = append(inv.built, line)
+	inv.mu.Unlock()
+	return line
+}
+
+// Built returns every line Line built, in order (tests parse each one).
+func (inv *Invocation) Built() []string {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return slices.Clone(inv.built)
+}
+
+func (inv *Invocation) program() string {
+	if inv.Program == "" {
+		return cmdline.Program
+	}
+	return inv.Program
+}
+
+// target is the command named by command in the recorded tree.
+func (inv *Invocation) target(command string) *cobra.Command {
+	if inv.root == nil {
+		return nil
+	}
+	c, rest, err := inv.root.Find(strings.Fields(command))
+	if err != nil || len(rest) > 0 {
+		return nil
+	}
+	return c
+}
+
+// accepts reports whether c takes the flag name (its own or inherited).
+func accepts(c *cobra.Command, name string) bool {
+	return c.Flags().Lookup(name) != nil || c.InheritedFlags().Lookup(name) != nil
+}
+
+// ProgramName is how the user can run this program again, for the command
+// lines it suggests: "logto-twilio" when that name on PATH is this
+// executable; "go run ./cmd/logto-twilio" when `go run` built it and the
+// current folder is this module's (as the README's `go run` line is run);
+// else the path it was started with.
+func ProgramName(arg0 string) string {
+	exe, err := os.Executable()
+	if err != nil {
+		return cmdline.Program
+	}
+	if onPath, err := exec.LookPath(cmdline.Program); err == nil && sameFile(onPath, exe) {
+		return cmdline.Program
+	}
+	if strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		if _, err := os.Stat(filepath.Join("cmd", cmdline.Program, "main.go")); err == nil {
+			return "go run ./cmd/" + cmdline.Program
+		}
+		return cmdline.Program
+	}
+	if strings.ContainsRune(arg0, filepath.Separator) {
+		return cmdline.Quote(arg0)
+	}
+	return cmdline.Quote(exe)
+}
+
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
+}

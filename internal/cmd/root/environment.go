@@ -1,0 +1,136 @@
+package root
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"charm.land/fang/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/logto-twilio/logto-twilio/internal/cmd/factory"
+)
+
+// envVar is one environment variable logto-twilio reads.
+type envVar struct {
+	name string
+	what string
+}
+
+// envPrefills are the variables that prefill the wizard's answers
+// (steps.PrefillFromEnv).
+var envPrefills = []envVar{
+	{"LOGTO_ENDPOINT", "your Logto endpoint (--logto-endpoint wins)"},
+	{"LOGTO_APP_ID", "the ID of the Logto app (traditional web) that users sign in to"},
+	{"LOGTO_APP_SECRET", "that app's secret"},
+	{"LOGTO_M2M_APP_ID", "the ID of a machine-to-machine app with Management API access, so the wizard can create and configure the app for you"},
+	{"LOGTO_M2M_APP_SECRET", "that M2M app's secret"},
+	{"TWILIO_ACCOUNT_SID", "your Twilio Account SID (AC…)"},
+	{"TWILIO_AUTH_TOKEN", "your Twilio Auth Token"},
+}
+
+// envBehaviour are the variables that change how logto-twilio runs.
+var envBehaviour = []envVar{
+	{"LOGTO_TWILIO_CONFIG_DIR", "where the setup and its secrets are saved (--config-dir wins; default: logto-twilio in your config directory, ~/.config/logto-twilio on Linux)"},
+	{"LOGTO_TWILIO_PRESET", "a workshop attendee's card file, like --preset (the flag wins)"},
+	{"LOGTO_TWILIO_SECRETS_STORE", "keyring, file or auto: where the secrets are kept (--secrets-store wins; default auto: the OS keyring when it works, else secrets.json, mode 0600, beside the setup; a saved setup's secrets move to the one chosen)"},
+	{"NO_COLOR", "any value: no colours"},
+	{"ACCESSIBLE", "1: plain line-by-line prompts for screen readers and scripts (the same as --accessible; also whenever stdin or stdout is not a terminal)"},
+	{"TERM", "dumb: plain line-by-line prompts, no colours"},
+	{"SSH_CONNECTION, SSH_TTY", "set by ssh: URLs are printed instead of opened, like --no-browser"},
+}
+
+const environmentIntro = `The environment variables logto-twilio reads. Secrets given this way are used like typed ones: masked on screen and saved only in the secrets store (the OS keyring, or the secrets file, mode 0600). A flag wins over its variable, a variable over an answers file (--answers, see docs/answers.md), and that over the saved setup. With every answer given, --yes or --non-interactive runs the wizard without a question.`
+
+const environmentExample = `
+# Prefill the Logto endpoint and the Twilio account
+LOGTO_ENDPOINT=https://abc123.logto.app TWILIO_ACCOUNT_SID=AC… logto-twilio
+
+# Plain prompts without colours
+NO_COLOR=1 ACCESSIBLE=1 logto-twilio setup
+`
+
+// newEnvironmentTopic is the help topic "logto-twilio help environment".
+// It has no Run: cobra treats it as a help topic.
+func newEnvironmentTopic(f *factory.Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:     "environment",
+		Short:   "The environment variables it reads, and what each prefills",
+		Long:    environmentIntro,
+		Example: environmentExample,
+		GroupID: topicsGroup,
+	}
+	c.SetHelpFunc(func(c *cobra.Command, _ []string) {
+		w := colorprofile.NewWriter(c.OutOrStdout(), f.IO.Env())
+		writeEnvironment(w, darkBackground(f))
+	})
+	return c
+}
+
+// writeEnvironment writes the topic in fang's layout: a paragraph, then
+// titled sections of "NAME  what it does", wrapped at 100 columns.
+func writeEnvironment(w io.Writer, dark bool) {
+	cs := fang.DefaultColorScheme(lipgloss.LightDark(dark))
+	title := lipgloss.NewStyle().Bold(true).Foreground(cs.Title).Transform(strings.ToUpper)
+	name := lipgloss.NewStyle().Foreground(cs.Flag)
+	desc := lipgloss.NewStyle().Foreground(cs.Description)
+	comment := lipgloss.NewStyle().Foreground(cs.Comment)
+	const width = 100
+	nameWidth := 0
+	for _, v := range append(slices.Clone(envPrefills), envBehaviour...) {
+		nameWidth = max(nameWidth, len(v.name)+2)
+	}
+
+	_, _ = fmt.Fprintln(w)
+	for _, line := range strings.Split(ansi.Wordwrap(environmentIntro, width-2, ""), "\n") {
+		_, _ = fmt.Fprintln(w, "  "+line)
+	}
+	heading := func(s string) {
+		_, _ = fmt.Fprintln(w)
+		_, _ = fmt.Fprintln(w, "  "+title.Render(s))
+		_, _ = fmt.Fprintln(w)
+	}
+	section := func(s string, vars []envVar) {
+		heading(s)
+		for _, v := range vars {
+			lines := strings.Split(ansi.Wordwrap(v.what, width-4-nameWidth, ""), "\n")
+			for i, line := range lines {
+				left := strings.Repeat(" ", nameWidth)
+				if i == 0 {
+					left = name.Render(v.name) + strings.Repeat(" ", nameWidth-len(v.name))
+				}
+				_, _ = fmt.Fprintln(w, "    "+left+desc.Render(line))
+			}
+		}
+	}
+	section("prefill the wizard's answers", envPrefills)
+	section("change how it runs", envBehaviour)
+	heading("examples")
+	for _, line := range strings.Split(strings.TrimSpace(environmentExample), "\n") {
+		if strings.HasPrefix(line, "#") {
+			line = comment.Render(line)
+		}
+		_, _ = fmt.Fprintln(w, strings.TrimRight("    "+line, " "))
+	}
+	_, _ = fmt.Fprintln(w)
+}
+
+// darkBackground asks the terminal, as fang does, when stdin and stdout are
+// one; otherwise (pipes, tests) the colours are dropped anyway.
+func darkBackground(f *factory.Factory) bool {
+	in, out := f.IO.In.Terminal(), f.IO.Out
+	if in == nil || !f.IO.IsStdoutTTY() {
+		return true
+	}
+	fin, okIn := in.(term.File)
+	fout, okOut := out.(term.File)
+	if !okIn || !okOut {
+		return true
+	}
+	return lipgloss.HasDarkBackground(fin, fout)
+}

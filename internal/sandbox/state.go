@@ -1,0 +1,534 @@
+package sandbox
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/logto-twilio/logto-twilio/internal/config"
+
+	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
+	"github.com/logto-twilio/logto-twilio/internal/httpclient"
+	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
+	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
+)
+
+// StateFile holds the stand-ins' state in the sandbox folder, beside
+// the sandbox's own setup.json and secrets.json.
+const StateFile = "sandbox-state.json"
+
+// sandboxStateVersion is the version of StateFile.
+const sandboxStateVersion = 1
+
+// sandboxState is StateFile: where the stand-ins listened (the
+// Logto stand-in's URL is its issuer, so both come back on the same ports
+// when they can), which
+// app is the sandbox's M2M app, and both stand-ins' snapshots. It holds the
+// stand-ins' made-up credentials: mode 0600, like secrets.json.
+type sandboxState struct {
+	Version    int             `json:"version"`
+	LogtoAddr  string          `json:"logtoAddr"`            // 127.0.0.1:PORT
+	TwilioAddr string          `json:"twilioAddr,omitempty"` // 127.0.0.1:PORT
+	M2MAppID   string          `json:"m2mAppId"`
+	Logto      json.RawMessage `json:"logto"`
+	Twilio     json.RawMessage `json:"twilio"`
+}
+
+// Env is the sandbox's wiring for any command: the stand-ins
+// running in this process with the state they had when the last sandbox
+// run ended, the clients that reach them, and the sandbox's own store.
+// Close saves the state and stops the stand-ins.
+type Env struct {
+	// Dir is the sandbox folder (--config-dir, or the sandbox's own).
+	Dir string
+	// Store is the sandbox's setup.json and secrets.json, in Dir.
+	Store *config.Store
+	// Answers point every answer at the stand-ins: the endpoint, the
+	// M2M app, the Twilio account, the test phone and the demo Port.
+	Answers Answers
+	// LogtoHTTP and TwilioHTTP are the clients for Logto and Twilio calls
+	// (TwilioHTTP serves *.twilio.com from the stand-in in memory). A call
+	// that changes something saves the state at once.
+	LogtoHTTP, TwilioHTTP *http.Client
+	// Panel is the sandbox SMS inbox, for the wizard's screen.
+	Panel *Panel
+	// Notes are sentences for the user about this start: the folder, a
+	// demo port other than 3000, a Logto stand-in on a new port.
+	Notes []string
+
+	lg        *logtotest.Server
+	tw        *twiliotest.Server
+	statePath string
+	m2mAppID  string
+
+	saveMu  sync.Mutex
+	saveErr error // the first failed save after a change, reported by Close
+	closed  sync.Once
+	err     error
+}
+
+// Options say which sandbox to open and what the command line asked of it.
+type Options struct {
+	// ConfigDir is --config-dir: the sandbox folder itself ("" = the
+	// sandbox's own folder, see Dir).
+	ConfigDir string
+	// Getenv reads LOGTO_TWILIO_CONFIG_DIR (nil: none is set).
+	Getenv func(string) string
+	// Port is --port, the demo server's port (0: see pickDemoPort).
+	Port int
+	// TestPhone is --test-phone ("" = the sandbox's verified test phone).
+	TestPhone string
+}
+
+// Answers are the sandbox's answers to the wizard's questions.
+type Answers struct {
+	Endpoint, TwilioBaseURL string
+	Port                    int
+	TwilioAccountSID        string
+	TwilioAuthToken         config.Secret
+	M2MAppID                string
+	M2MAppSecret            config.Secret
+	TestPhone               string
+}
+
+// Dir is the sandbox folder: --config-dir when given, else the
+// folder "sandbox" inside the setup's folder (LOGTO_TWILIO_CONFIG_DIR, or
+// the user's config directory + "/logto-twilio"). It is never the real
+// setup's folder itself, so the sandbox's files never replace a real
+// setup.json or secrets.json.
+func Dir(o Options) (dir string, own bool, err error) {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	if d := strings.TrimSpace(o.ConfigDir); d != "" {
+		return d, false, nil
+	}
+	if d := strings.TrimSpace(getenv("LOGTO_TWILIO_CONFIG_DIR")); d != "" {
+		return filepath.Join(d, "sandbox"), true, nil
+	}
+	s, err := config.DefaultStore()
+	if err != nil {
+		return "", false, fmt.Errorf("sandbox: %w (set --config-dir)", err)
+	}
+	return filepath.Join(s.Dir, "sandbox"), true, nil
+}
+
+// Open starts the stand-ins from the sandbox folder's saved state (or
+// seeds them on the first run) and returns their wiring. Every command
+// with --sandbox uses it, so `logto-twilio --sandbox` and then
+// `logto-twilio doctor --sandbox` talk to the same Logto and Twilio.
+func Open(o Options) (*Env, error) {
+	dir, own, err := Dir(o)
+	if err != nil {
+		return nil, err
+	}
+	e := &Env{Dir: dir, Store: &config.Store{Dir: dir}, statePath: filepath.Join(dir, StateFile)}
+	if own {
+		e.Notes = append(e.Notes, "The sandbox keeps its setup and stand-ins in "+dir+"; remove that folder to start from scratch.")
+	}
+
+	st, err := e.readState()
+	if err != nil {
+		return nil, err
+	}
+	saved := readSetupQuietly(dir)
+	if st == nil && saved.Endpoint != "" && !isLoopbackURL(saved.Endpoint) {
+		return nil, fmt.Errorf("sandbox: %s holds a setup for %s, not a sandbox's; give --sandbox another --config-dir (the sandbox never writes over a real setup)", dir, saved.Endpoint)
+	}
+
+	if err := e.start(st); err != nil {
+		return nil, err
+	}
+	if st != nil {
+		if err := e.moved(st, saved); err != nil {
+			e.stop()
+			return nil, err
+		}
+	}
+
+	port, note := pickDemoPort(o.Port, saved.DemoPort, config.DefaultPort)
+	if note != "" {
+		e.Notes = append(e.Notes, note)
+	}
+	m2mSecret := ""
+	if s := e.lg.AppSecrets(e.m2mAppID); len(s) > 0 {
+		m2mSecret = s[0]
+	}
+	e.Answers = Answers{
+		Endpoint:         e.lg.URL,
+		TwilioBaseURL:    e.tw.URL,
+		Port:             port,
+		TwilioAccountSID: sandboxAccountSID,
+		TwilioAuthToken:  config.Secret(e.tw.AuthToken(sandboxAccountSID)),
+		M2MAppID:         e.m2mAppID,
+		M2MAppSecret:     config.Secret(m2mSecret),
+		TestPhone:        cmp.Or(strings.TrimSpace(o.TestPhone), sandboxTestPhone),
+	}
+	e.LogtoHTTP = httpclient.New(savingTransport{next: http.DefaultTransport, save: e.saveAfterChange})
+	e.TwilioHTTP = httpclient.New(savingTransport{next: e.tw.Transport(), save: e.saveAfterChange})
+	e.Panel = newPanel(e.tw, strings.Join(e.Notes, "\n"))
+	if OnStart != nil {
+		OnStart(e.lg, e.tw)
+	}
+	// The first save makes the folder and the state file, so a later
+	// command finds this sandbox even if this one is killed.
+	if err := e.Save(); err != nil {
+		e.stop()
+		return nil, err
+	}
+	return e, nil
+}
+
+// readState reads StateFile; nil when there is none. A file that
+// cannot be read is moved aside and the sandbox starts fresh, as a corrupt
+// setup.json does.
+func (e *Env) readState() (*sandboxState, error) {
+	b, err := os.ReadFile(e.statePath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: read %s: %w", e.statePath, err)
+	}
+	var st sandboxState
+	derr := json.NewDecoder(bytes.NewReader(b)).Decode(&st)
+	if derr == nil && st.Version != sandboxStateVersion {
+		derr = fmt.Errorf("version %d, this program reads version %d", st.Version, sandboxStateVersion)
+	}
+	if derr != nil {
+		return e.setAside(derr)
+	}
+	return &st, nil
+}
+
+// setAside moves an unusable state file to .bak and says so.
+func (e *Env) setAside(why error) (*sandboxState, error) {
+	bak := e.statePath + ".bak"
+	if err := os.Rename(e.statePath, bak); err != nil {
+		return nil, fmt.Errorf("sandbox: %s is unusable (%w) and could not be moved aside: %w", e.statePath, why, err)
+	}
+	e.Notes = append(e.Notes, fmt.Sprintf("%s could not be read (%v); it was moved to %s and the stand-ins start fresh: choose Start over.", e.statePath, why, bak))
+	return nil, nil
+}
+
+// start builds both stand-ins: from st when given, else freshly seeded.
+func (e *Env) start(st *sandboxState) error {
+	var twAddr, lgAddr string
+	if st != nil {
+		twAddr, lgAddr = st.TwilioAddr, st.LogtoAddr
+	}
+	tl, err := listenAgain(twAddr, "Twilio")
+	if err != nil {
+		return err
+	}
+	e.tw = twiliotest.NewServer(twiliotest.WithListener(tl))
+	if st != nil {
+		if err := e.tw.Restore(st.Twilio); err != nil {
+			e.tw.Close()
+			if _, aerr := e.setAside(err); aerr != nil {
+				return aerr
+			}
+			return e.start(nil)
+		}
+	}
+	if e.tw.AuthToken(sandboxAccountSID) == "" {
+		seedTwilio(e.tw)
+	}
+
+	l, err := listenAgain(lgAddr, "Logto")
+	if err != nil {
+		e.tw.Close()
+		return err
+	}
+	e.lg = logtotest.NewUnstartedServer(logtotest.WithListener(l), logtotest.WithTwilioBaseURL(e.tw.URL))
+	if st != nil {
+		if err := e.lg.Restore(st.Logto); err != nil {
+			e.lg.Close()
+			e.tw.Close()
+			if _, aerr := e.setAside(err); aerr != nil {
+				return aerr
+			}
+			return e.start(nil)
+		}
+		e.m2mAppID = st.M2MAppID
+	}
+	if e.m2mAppID == "" || len(e.lg.AppSecrets(e.m2mAppID)) == 0 {
+		e.m2mAppID, _ = e.lg.AddM2MApp(sandboxM2MName, true)
+	}
+	e.lg.Start()
+	return nil
+}
+
+// seedTwilio gives the Twilio stand-in the sandbox's trial account: a
+// Messaging Service with a number, and the test phone as a verified caller
+// ID (trial accounts may text only those).
+func seedTwilio(tw *twiliotest.Server) {
+	tw.AddAccount(twiliotest.Account{
+		SID: sandboxAccountSID, AuthToken: sandboxAuthToken,
+		FriendlyName: "Sandbox trial account", Type: "Trial",
+	})
+	tw.AddNumber(sandboxAccountSID, sandboxSender)
+	tw.AddService(sandboxAccountSID, "Sandbox notifications", sandboxSender)
+	tw.AddVerifiedCallerID(sandboxAccountSID, sandboxTestPhone)
+}
+
+// listenAgain listens where a stand-in listened last time (addr), so its
+// URL stays the same; when that port is taken (or on the first run), on a
+// free loopback port.
+func listenAgain(addr, what string) (net.Listener, error) {
+	lc := net.ListenConfig{}
+	if host, _, err := net.SplitHostPort(addr); err == nil && host == "127.0.0.1" {
+		if l, err := lc.Listen(context.Background(), "tcp", addr); err == nil {
+			return l, nil
+		}
+	}
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: listen on 127.0.0.1 for the %s stand-in: %w", what, err)
+	}
+	return l, nil
+}
+
+// moved handles stand-ins that could not come back on their old ports:
+// the sandbox's saved setup (the sandbox owns that folder) is pointed at
+// the new URLs, and the user is told what still names the old Logto.
+func (e *Env) moved(st *sandboxState, saved config.Setup) error {
+	oldLogto, oldTwilio := "http://"+st.LogtoAddr, "http://"+st.TwilioAddr
+	logtoMoved := st.LogtoAddr != "" && e.lg.URL != oldLogto
+	twilioMoved := st.TwilioAddr != "" && e.tw.URL != oldTwilio
+	if !logtoMoved && !twilioMoved {
+		return nil
+	}
+	if saved.Endpoint == oldLogto || saved.TwilioBaseURL == oldTwilio {
+		if err := rewriteSavedURLs(e.Store.Dir, map[string]string{oldLogto: e.lg.URL, oldTwilio: e.tw.URL}); err != nil {
+			return err
+		}
+	}
+	if !logtoMoved {
+		return nil // Logto's Twilio connector was told the new URL at start
+	}
+	note := fmt.Sprintf("%s was taken, so the sandbox's Logto now runs at %s", oldLogto, e.lg.URL)
+	if saved.Endpoint == oldLogto {
+		note += "; the saved sandbox setup was updated"
+	}
+	if saved.ExpressDir != "" {
+		note += "; the Express starter in " + saved.ExpressDir + " still names the old address (write it again on the Express starter step)"
+	}
+	e.Notes = append(e.Notes, note+".")
+	return nil
+}
+
+// rewriteSavedURLs rewrites, in the sandbox's setup.json, the endpoint,
+// issuer and Twilio base URL that start with an old stand-in URL (a key of
+// moves) to the new one, keeping every other field as it is.
+func rewriteSavedURLs(dir string, moves map[string]string) error {
+	path := filepath.Join(dir, config.SetupFile)
+	b, err := os.ReadFile(filepath.Clean(path))
+	if err != nil {
+		return fmt.Errorf("sandbox: read %s: %w", path, err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil //nolint:nilerr // the wizard's welcome step reports an unreadable setup.json
+	}
+	for _, k := range []string{"endpoint", "issuer", "twilioBaseUrl"} {
+		var v string
+		if json.Unmarshal(m[k], &v) != nil {
+			continue
+		}
+		for from, to := range moves {
+			if from != to && (v == from || strings.HasPrefix(v, from+"/")) {
+				m[k], _ = json.Marshal(to + strings.TrimPrefix(v, from))
+			}
+		}
+	}
+	out, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("sandbox: encode %s: %w", path, err)
+	}
+	if err := atomicfile.Write(path, append(out, '\n'), 0o600); err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	return nil
+}
+
+// readSetupQuietly reads the saved setup without moving a corrupt file
+// aside (the welcome step does that, and reports it); zero when unreadable.
+func readSetupQuietly(dir string) config.Setup {
+	var su config.Setup
+	b, err := os.ReadFile(filepath.Clean(filepath.Join(dir, config.SetupFile)))
+	if err != nil {
+		return config.Setup{}
+	}
+	if json.Unmarshal(b, &su) != nil {
+		return config.Setup{}
+	}
+	return su
+}
+
+// isLoopbackURL reports whether u is an http URL on a loopback address, as
+// every sandbox endpoint is.
+func isLoopbackURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme != "http" {
+		return false
+	}
+	if p.Hostname() == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(p.Hostname())
+	return ip != nil && ip.IsLoopback()
+}
+
+// pickDemoPort decides the demo server's port at start: --port when given;
+// else the saved one when free (the app's redirect URI is registered for
+// it); else def (3000) when free; else a free port. note says why it is not
+// def.
+func pickDemoPort(flagPort, savedPort, def int) (port int, note string) {
+	if flagPort > 0 {
+		return flagPort, ""
+	}
+	if savedPort > 0 && portFree(savedPort) {
+		if savedPort != def {
+			return savedPort, fmt.Sprintf("The demo app uses port %d, as in the saved sandbox setup.", savedPort)
+		}
+		return savedPort, ""
+	}
+	if portFree(def) {
+		return def, ""
+	}
+	p, err := anyFreePort()
+	if err != nil {
+		// Let the verify step report the busy port, as without --sandbox.
+		return def, ""
+	}
+	return p, fmt.Sprintf("Port %d is busy, so the demo app uses port %d.", def, p)
+}
+
+// portFree reports whether the demo server could listen on localhost:port
+// now (it listens on "localhost", as this check does).
+func portFree(port int) bool {
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", net.JoinHostPort("localhost", strconv.Itoa(port)))
+	if err != nil {
+		return false
+	}
+	_ = l.Close()
+	return true
+}
+
+func anyFreePort() (int, error) {
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "localhost:0")
+	if err != nil {
+		return 0, fmt.Errorf("sandbox: find a free port: %w", err)
+	}
+	defer func() { _ = l.Close() }()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Save writes both stand-ins' state to the sandbox folder, atomically and
+// with mode 0600 (it holds the sandbox's made-up credentials).
+func (e *Env) Save() error {
+	e.saveMu.Lock()
+	defer e.saveMu.Unlock()
+	lb, err := e.lg.Snapshot()
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	tb, err := e.tw.Snapshot()
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	b, err := json.MarshalIndent(sandboxState{
+		Version:    sandboxStateVersion,
+		LogtoAddr:  strings.TrimPrefix(e.lg.URL, "http://"),
+		TwilioAddr: strings.TrimPrefix(e.tw.URL, "http://"),
+		M2MAppID:   e.m2mAppID, Logto: lb, Twilio: tb,
+	}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("sandbox: encode state: %w", err)
+	}
+	if err := os.MkdirAll(e.Dir, 0o700); err != nil {
+		return fmt.Errorf("sandbox: create %s: %w", e.Dir, err)
+	}
+	if err := atomicfile.Write(e.statePath, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("sandbox: save the stand-ins: %w", err)
+	}
+	return nil
+}
+
+// saveAfterChange saves after a call that changed a stand-in; a failure is
+// kept for Close to report (the call itself succeeded).
+func (e *Env) saveAfterChange() {
+	if err := e.Save(); err != nil {
+		e.saveMu.Lock()
+		if e.saveErr == nil {
+			e.saveErr = err
+		}
+		e.saveMu.Unlock()
+	}
+}
+
+// Close saves the stand-ins' state and stops them. It is safe to call more
+// than once; later calls return the first call's error.
+func (e *Env) Close() error {
+	e.closed.Do(func() {
+		e.Panel.stop()
+		err := e.Save()
+		e.stop()
+		e.saveMu.Lock()
+		if err == nil {
+			// The last save succeeded: an earlier failure is repaired.
+			e.saveErr = nil
+		}
+		e.saveMu.Unlock()
+		e.err = err
+	})
+	return e.err
+}
+
+func (e *Env) stop() {
+	if e.lg != nil {
+		e.lg.Close()
+	}
+	if e.tw != nil {
+		e.tw.Close()
+	}
+}
+
+// savingTransport calls save after each request that may have changed
+// something (any method but GET, HEAD and OPTIONS) once its answer came.
+type savingTransport struct {
+	next http.RoundTripper
+	save func()
+}
+
+func (t savingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		if err == nil {
+			t.save()
+		}
+	}
+	return resp, err
+}
+
+// Logto is the sandbox's Logto stand-in (for tests and the inbox panel's readers).
+func (e *Env) Logto() *logtotest.Server { return e.lg }
+
+// Twilio is the sandbox's Twilio stand-in.
+func (e *Env) Twilio() *twiliotest.Server { return e.tw }
