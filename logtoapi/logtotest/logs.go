@@ -34,18 +34,14 @@ type logStore struct {
 	logs []Log // oldest first
 }
 
-func init() {
-	routeRegistrars = append(routeRegistrars, func(s *Server, mux *http.ServeMux) {
-		s.ext["logs"] = &logStore{} // no lock: registrars run before the server starts
-		mux.HandleFunc("GET /api/logs", s.requireManagement(s.listLogs))
-	})
+// registerLogs adds GET /api/logs.
+func (s *Server) registerLogs(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/logs", s.requireManagement(s.listLogs))
 }
-
-func (s *Server) logStore() *logStore { return s.ext["logs"].(*logStore) }
 
 // Logs returns every audit log entry the stand-in wrote, oldest first.
 func (s *Server) Logs() []Log {
-	ls := s.logStore()
+	ls := s.logs
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	return slices.Clone(ls.logs)
@@ -63,7 +59,7 @@ func (s *Server) AddLog(l Log) {
 	if l.Result == "" {
 		l.Result = "Success"
 	}
-	ls := s.logStore()
+	ls := s.logs
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	ls.logs = append(ls.logs, l)
@@ -89,7 +85,7 @@ type logJSON struct {
 func (s *Server) listLogs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p, _ := parsePage(q, false)
-	ls := s.logStore()
+	ls := s.logs
 	ls.mu.Lock()
 	var out []logJSON
 	for i := len(ls.logs) - 1; i >= 0; i-- { // newest first

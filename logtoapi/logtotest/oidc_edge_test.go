@@ -130,7 +130,7 @@ func TestCodeGrantEdges(t *testing.T) {
 	}
 	t.Run("expired code", func(t *testing.T) {
 		code := signIn(nil)
-		p := tt.s.oidcSide()
+		p := tt.s.oidc
 		p.mu.Lock()
 		p.codes[code].expires = time.Now().Add(-time.Second)
 		p.mu.Unlock()

@@ -643,7 +643,7 @@ func checkIDToken(t *testing.T, tt *testTenant, raw, prefix string, want map[str
 	if err != nil {
 		t.Fatalf("%s: parse ID token: %v", prefix, err)
 	}
-	jwks := tt.s.oidcSide().jwk.Public()
+	jwks := tt.s.oidc.jwk.Public()
 	payload, err := obj.Verify(&jwks)
 	if err != nil {
 		t.Fatalf("%s: ID token signature: %v", prefix, err)

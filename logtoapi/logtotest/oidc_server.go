@@ -6,18 +6,8 @@ import (
 	"time"
 )
 
-// Glue between the OIDC side and the Server, as server.go's "For the OIDC side" asks.
-
-func init() {
-	routeRegistrars = append(routeRegistrars, func(s *Server, mux *http.ServeMux) {
-		p := newOIDCProvider(serverBackend{s}, s.signingKey, s.keyID)
-		s.ext["oidc"] = p // no lock: registrars run before the server starts
-		p.register(mux)
-	})
-	oidcTokenHook = func(s *Server, w http.ResponseWriter, r *http.Request) bool {
-		return s.oidcSide().oidcTokenGrant(w, r)
-	}
-}
+// Glue between the OIDC side and the Server (see server.go's "How the files fit together"): the
+// backend the provider reads the tenant through, and the Server's methods over its state.
 
 // serverBackend adapts *Server to oidcBackend.
 type serverBackend struct{ *Server }
@@ -44,12 +34,9 @@ func (b serverBackend) authenticateClient(w http.ResponseWriter, r *http.Request
 	return oidcClient(v), ok
 }
 
-// oidcSide returns the server's OIDC state (s.ext is not written after construction).
-func (s *Server) oidcSide() *oidcProvider { return s.ext["oidc"].(*oidcProvider) }
-
 // Users returns the end users created by phone sign-ups (or AddUser), oldest first.
 func (s *Server) Users() []User {
-	p := s.oidcSide()
+	p := s.oidc
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]User, len(p.users))
@@ -62,7 +49,7 @@ func (s *Server) Users() []User {
 // AddUser adds an end user with this phone number (digits only, as Logto stores it), so a test
 // can start with a returning user. It returns the user's id.
 func (s *Server) AddUser(phoneDigits string) string {
-	p := s.oidcSide()
+	p := s.oidc
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
@@ -73,7 +60,7 @@ func (s *Server) AddUser(phoneDigits string) string {
 
 // SentSMS returns every verification code the stand-in sent (or tried to send), oldest first.
 func (s *Server) SentSMS() []SMS {
-	p := s.oidcSide()
+	p := s.oidc
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return slices.Clone(p.sms)
@@ -81,7 +68,7 @@ func (s *Server) SentSMS() []SMS {
 
 // LastSMS returns the last verification code sent to this phone number (digits only).
 func (s *Server) LastSMS(phoneDigits string) (SMS, bool) {
-	p := s.oidcSide()
+	p := s.oidc
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for i := len(p.sms) - 1; i >= 0; i-- {

@@ -18,8 +18,9 @@ import (
 
 // oidcTokenGrant serves POST /oidc/token for grant_type authorization_code and refresh_token
 // (fixtures 120-121, 123, 223-227, 231-234, 253-254, 298-299, 313), client authentication
-// included (the backend's, so Logto's secret rules are the same as for client_credentials). It returns false, having written nothing, for any other grant type, so the shared
-// token handler (token.go, through oidcTokenHook) handles client_credentials. It parses the
+// included (the backend's, so Logto's secret rules are the same as for client_credentials). It
+// returns false, having written nothing, for any other grant type, so the shared token handler
+// (token.go's handleToken, which calls this first) handles client_credentials. It parses the
 // form; r.PostForm stays readable afterwards.
 func (p *oidcProvider) oidcTokenGrant(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {

@@ -7,37 +7,37 @@
 // SMS connector, made with the injected *http.Client to the configured Twilio base URL.
 package logtotest
 
-// For the OIDC side (issue 4: oidc*.go, experience*.go, signinpage*.go):
+// How the files fit together. The Management side (server.go, token.go, applications.go,
+// connectors.go, signinexp.go, ...) holds the tenant; the OIDC side (issue 4: oidc*.go,
+// experience*.go, signinpage*.go) is an *oidcProvider in s.oidc and the audit logs (logs.go) a
+// *logStore in s.logs, both built by NewUnstartedServer. The provider reads the tenant only
+// through its oidcBackend, serverBackend{s}; oidc_server.go holds that adapter and the Server's
+// methods over the provider's state (Users, AddUser, SentSMS, LastSMS).
 //
-// This side never names an identifier of the OIDC files, so either side compiles alone. The two
-// are connected in oidc_server.go by an init function that appends to routeRegistrars (building
-// the provider with serverBackend{s}, s.signingKey, s.keyID and keeping it in s.ext["oidc"]) and
-// sets oidcTokenHook.
+// Routes. s.routes builds the one mux: registerMgmt, registerLogs, then s.oidc.register. Use
+// Go 1.22 method patterns. The Management side serves "GET /oidc/.well-known/openid-configuration"
+// and "POST /oidc/token"; the OIDC side must not register those. Every route gets fault injection
+// (Inject) and request recording (Requests), because they wrap the whole mux.
 //
-// Routes. routeRegistrars run, in order, while the server is built. Use Go 1.22 method patterns.
-// This side serves "GET /oidc/.well-known/openid-configuration" and "POST /oidc/token"; do not
-// register those. Every route gets fault injection (Inject) and request recording (Requests),
-// because they wrap the whole mux.
-//
-// Token endpoint. POST /oidc/token calls oidcTokenHook first (if set); when it returns false (not
-// its grant type) and has written nothing, this side answers: client authentication with Logto's
-// secret rules (expired secret: 400 invalid_request "client secret has expired"), grant type
-// allowed per app type, client_credentials. Without the hook, authorization_code and
-// refresh_token answer invalid_grant (fixture 120).
+// Token endpoint. POST /oidc/token (handleToken) calls s.oidc.oidcTokenGrant first, which answers
+// authorization_code and refresh_token; when it returns false (not its grant type) and has written
+// nothing, handleToken answers: client authentication with Logto's secret rules (expired secret:
+// 400 invalid_request "client secret has expired"), grant type allowed per app type,
+// client_credentials; token exchange (allowed, not imitated) gets invalid_grant.
 //
 // Tenant state, all guarded by s.mu (one sync.Mutex; never hold it during I/O). Methods without
-// "Locked" take the lock themselves; "...Locked" ones need it held.
+// "Locked" take the lock themselves; "...Locked" ones need it held. s.oidc and s.logs keep their
+// own locks for their own state (users, interactions, sessions, SMS codes; logs); the fields
+// themselves are set once, before the server serves. What the backend offers:
 //   - s.appClient(id) (clientView, bool): type, usable secret values (unexpired; plus the internal
 //     secret before 1.42), redirect and post-logout URIs. clientView has oidcClient's fields.
 //   - s.smsConnector() (factoryID, config, ok): the tenant's one SMS connector (at most one).
 //   - s.signInExperience(): the whole sign-in experience JSON (GET /api/sign-in-exp).
 //   - s.endpoint() == s.URL; s.issuer() == s.URL + "/oidc".
-//   - s.ext (map[string]any): yours (users, interactions, sessions...). Keep your own lock for
-//     what you store there; read s.ext itself only after construction (it is not written later).
 //   - s.sendConnectorSMS(ctx, factoryID, config, usageType, phoneDigits, code) sends one SMS exactly
 //     as Logto's Twilio connector does (template by usage type with Generic fallback, {{code}},
 //     POST {twilio}/2010-04-01/Accounts/{sid}/Messages.json, Basic auth, form To, MessagingServiceSid,
-//     Body, RiskCheck); it returns *connectorError for a Twilio error (use it if you like).
+//     Body, RiskCheck); it returns *connectorError for a Twilio error.
 
 import (
 	"bytes"
@@ -64,14 +64,6 @@ const ManagementResource = "https://default.logto.app/api"
 
 // ManagementRoleName is the seeded M2M role that grants the Management API scope "all".
 const ManagementRoleName = "Logto Management API access"
-
-// routeRegistrars add routes of other files (the OIDC side) to the mux; see the package comment.
-var routeRegistrars []func(s *Server, mux *http.ServeMux)
-
-// oidcTokenHook, when set by the OIDC side, answers POST /oidc/token for its grant types
-// (authorization_code, refresh_token) and returns true; it returns false, having written nothing,
-// for any other request.
-var oidcTokenHook func(s *Server, w http.ResponseWriter, r *http.Request) bool
 
 // Option configures a Server.
 type Option func(*config)
@@ -155,7 +147,9 @@ type Server struct {
 	tokens     map[string]accessToken
 	faults     []*fault
 	requests   []Request
-	ext        map[string]any
+
+	oidc *oidcProvider // the OIDC side (oidc*.go); its own lock
+	logs *logStore     // the audit logs (logs.go); its own lock
 }
 
 // NewServer starts a stand-in on 127.0.0.1 (or on WithListener's listener).
@@ -185,7 +179,6 @@ func NewUnstartedServer(opts ...Option) *Server {
 		keyID:      randomString(43, alphabetURLSafe),
 		apps:       map[string]*application{},
 		tokens:     map[string]accessToken{},
-		ext:        map[string]any{},
 		signInExp:  seedSignInExp(),
 		roles: []*role{{
 			ID: randomID(), Name: ManagementRoleName, Type: "MachineToMachine",
@@ -193,12 +186,9 @@ func NewUnstartedServer(opts ...Option) *Server {
 			Scopes:      []string{"all"},
 		}},
 	}
-	mux := http.NewServeMux()
-	s.registerMgmt(mux)
-	for _, reg := range routeRegistrars {
-		reg(s, mux)
-	}
-	s.srv = httptest.NewUnstartedServer(s.middleware(mux))
+	s.oidc = newOIDCProvider(serverBackend{s}, s.signingKey, s.keyID)
+	s.logs = &logStore{}
+	s.srv = httptest.NewUnstartedServer(s.middleware(s.routes()))
 	if cfg.listener != nil {
 		_ = s.srv.Listener.Close()
 		s.srv.Listener = cfg.listener
@@ -227,6 +217,16 @@ func (s *Server) atLeast142() bool {
 	major, _ := strconv.Atoi(parts[0])
 	minor, _ := strconv.Atoi(parts[1])
 	return major > 1 || (major == 1 && minor >= 42)
+}
+
+// routes returns the mux of every route: the Management side, the audit logs and the OIDC side.
+// Fault injection and request recording wrap it as a whole (middleware).
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	s.registerMgmt(mux)
+	s.registerLogs(mux)
+	s.oidc.register(mux)
+	return mux
 }
 
 // registerMgmt adds the routes of the Management side: discovery, the token endpoint, /api.

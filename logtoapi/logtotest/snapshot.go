@@ -107,7 +107,7 @@ func (s *Server) Snapshot() ([]byte, error) {
 	}
 	s.mu.Unlock()
 
-	p := s.oidcSide()
+	p := s.oidc
 	p.mu.Lock()
 	for _, u := range p.users {
 		snap.Users = append(snap.Users, snapUser(*u))
@@ -216,7 +216,7 @@ func (s *Server) Restore(state []byte) error {
 	}
 	s.tokens = map[string]accessToken{}
 	s.mu.Unlock()
-	p := s.oidcSide()
+	p := s.oidc
 	p.mu.Lock()
 	p.users = users
 	p.mu.Unlock()

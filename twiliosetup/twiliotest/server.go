@@ -23,7 +23,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -31,6 +30,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/memhttp"
 )
 
 // Server is a running Twilio stand-in. Create it with NewServer and Close it when done.
@@ -150,53 +151,21 @@ func (s *Server) Client() *http.Client {
 // this stand-in, in memory. The request keeps its Host (api.twilio.com,
 // messaging.twilio.com, accounts.twilio.com), as it would reach Twilio. Requests for any
 // other host fail without touching the network.
-func (s *Server) Transport() http.RoundTripper { return memTransport{s: s} }
-
-type memTransport struct{ s *Server }
+func (s *Server) Transport() http.RoundTripper {
+	return memhttp.Transport{Handler: s.handler, Allow: s.allowInMemory, Dropped: ErrConnectionDropped}
+}
 
 // ErrConnectionDropped is returned by Transport when a Fault drops the connection (over
-// the real listener the client sees the connection close instead).
-var ErrConnectionDropped = errors.New("twiliotest: connection dropped by injected fault")
+// the real listener the client sees the connection close instead). It wraps
+// memhttp.ErrConnectionDropped.
+var ErrConnectionDropped = fmt.Errorf("twiliotest: %w", memhttp.ErrConnectionDropped)
 
-func (t memTransport) RoundTrip(req *http.Request) (resp *http.Response, err error) {
-	if req.Body != nil {
-		defer func() { _ = req.Body.Close() }()
+// allowInMemory lets Transport serve what serves accepts and nothing else.
+func (s *Server) allowInMemory(u *url.URL) error {
+	if !s.serves(u) {
+		return fmt.Errorf("twiliotest: refusing request to %q: only *.twilio.com and %s are served", u.Host, s.URL)
 	}
-	if !t.s.serves(req.URL) {
-		return nil, fmt.Errorf("twiliotest: refusing request to %q: only *.twilio.com and %s are served", req.URL.Host, t.s.URL)
-	}
-	in := req.Clone(req.Context())
-	in.Host = req.URL.Host
-	in.RequestURI = req.URL.RequestURI()
-	in.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
-	in.RemoteAddr = "127.0.0.1:0"
-	if req.Body == nil {
-		in.Body = http.NoBody
-	} else {
-		body, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, fmt.Errorf("twiliotest: read request body: %w", err)
-		}
-		in.Body = io.NopCloser(strings.NewReader(string(body)))
-		in.ContentLength = int64(len(body))
-	}
-	rec := httptest.NewRecorder()
-	defer func() {
-		if r := recover(); r != nil {
-			if r == http.ErrAbortHandler { //nolint:errorlint // panics carry the exact value
-				resp, err = nil, ErrConnectionDropped
-				return
-			}
-			panic(r)
-		}
-	}()
-	t.s.handler.ServeHTTP(rec, in)
-	if err := req.Context().Err(); err != nil {
-		return nil, err // as is, like net/http's transport, so url.Error.Timeout() sees it
-	}
-	resp = rec.Result()
-	resp.Request = req
-	return resp, nil
+	return nil
 }
 
 func (s *Server) serves(u *url.URL) bool {
