@@ -312,9 +312,10 @@ func TestE2EWizardCtrlCAndResume(t *testing.T) {
 	tm.keys("C-c")
 	s := tm.waitText("EXIT=")
 	// The resume line repeats the flags the run was started with (it may
-	// wrap at the terminal's edge).
+	// wrap at the terminal's edge) and names the program as it was started:
+	// this binary is not on PATH, so by its path (issue 18).
 	joined := strings.ReplaceAll(s, "\n", "")
-	if !strings.Contains(s, "EXIT=130") || !strings.Contains(joined, "Run logto-twilio --sandbox --config-dir "+dir) {
+	if !strings.Contains(s, "EXIT=130") || !strings.Contains(joined, "Run "+bin+" --sandbox --config-dir "+dir) {
 		t.Fatalf("ctrl+c did not stop with 130 and a resume hint:\n%s", s)
 	}
 	assertSecretsOnlyInSecretsFile(t, dir, s)
