@@ -79,10 +79,17 @@ func (inv *Invocation) Func() cmdline.Func { return inv.Line }
 // Line is the command line that runs command ("" for the wizard, "doctor",
 // "workshop prepare") with args, reaching the same setup as this run: it
 // adds the given flags that the command accepts (see setupFlags and
-// wizardFlags) and that args do not set already.
+// wizardFlags) and that args do not set already. A --sandbox in args, when
+// this run is not one, is a fresh sandbox run: nothing is carried.
 func (inv *Invocation) Line(command string, args ...string) string {
 	var words []string
 	target := inv.target(command)
+	if slices.Contains(args, "--sandbox") && !inv.sandbox {
+		// A sandbox run suggested from a real one (try it offline first)
+		// starts fresh: this run's folder holds a real setup, which the
+		// sandbox refuses, and its services are not the stand-ins.
+		target = nil
+	}
 	wizard := target != nil && (target == target.Root() || target.Name() == "setup")
 	for _, g := range inv.given {
 		if target == nil || !accepts(target, g.name) || slices.Contains(args, "--"+g.name) {
@@ -150,19 +157,28 @@ func ProgramName(arg0 string) string {
 	if err != nil {
 		return cmdline.Program
 	}
-	if onPath, err := exec.LookPath(cmdline.Program); err == nil && sameFile(onPath, exe) {
+	onPath, _ := exec.LookPath(cmdline.Program)
+	_, statErr := os.Stat(filepath.Join("cmd", cmdline.Program, "main.go"))
+	return programName(arg0, exe, onPath != "" && sameFile(onPath, exe), statErr == nil)
+}
+
+// programName is ProgramName's choice: arg0 and exe as the process was
+// started, whether the name on PATH is exe, and whether the current folder
+// holds this module's main package.
+func programName(arg0, exe string, onPath, inModule bool) string {
+	switch {
+	case onPath:
 		return cmdline.Program
-	}
-	if strings.Contains(exe, string(filepath.Separator)+"go-build") {
-		if _, err := os.Stat(filepath.Join("cmd", cmdline.Program, "main.go")); err == nil {
+	case strings.Contains(exe, string(filepath.Separator)+"go-build"):
+		if inModule {
 			return "go run ./cmd/" + cmdline.Program
 		}
 		return cmdline.Program
-	}
-	if strings.ContainsRune(arg0, filepath.Separator) {
+	case strings.ContainsRune(arg0, filepath.Separator):
 		return cmdline.Quote(arg0)
+	default:
+		return cmdline.Quote(exe)
 	}
-	return cmdline.Quote(exe)
 }
 
 func sameFile(a, b string) bool {
