@@ -4,7 +4,33 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 )
+
+// againFunc is againCommand as the cmdline.Func the domain packages ask for their hints:
+// args follow the run's flags, and --port or --twilio-base-url in args replaces the run's
+// own. --sandbox in args names the sandbox: no flag of a real run goes with it.
+func againFunc(o options) cmdline.Func {
+	return func(sub string, args ...string) string {
+		var rest []string
+		for _, a := range args {
+			switch a {
+			case "--sandbox":
+				if !o.sandbox {
+					o = options{sandbox: true}
+				}
+				continue
+			case "--port":
+				o.port = 0
+			case "--twilio-base-url":
+				o.twilioBaseURL = ""
+			}
+			rest = append(rest, a)
+		}
+		return cmdline.Join(againCommand(o, sub), "", rest...)
+	}
+}
 
 // againCommand is the command line to suggest for sub ("" for the wizard,
 // or "doctor", "rotate", "teardown", ...) that reaches the same setup as this

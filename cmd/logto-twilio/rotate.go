@@ -147,6 +147,7 @@ func (a *app) runRotate(c *cobra.Command, f rotateFlags) error {
 		return fmt.Errorf("cannot rotate: %w", err)
 	}
 	renv.Yes = f.yes
+	renv.Command = againFunc(a.opts)
 	renv.TestPhone = strings.TrimSpace(f.testPhone)
 	// Each step is printed as it happens; the outcomes add their notes.
 	renv.Report = func(line string) { fmt.Fprintln(a.stdout, "✓ "+line) }
