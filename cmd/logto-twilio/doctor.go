@@ -73,7 +73,7 @@ func (a *app) runDoctor(c *cobra.Command, asJSON bool, phone string, port int) e
 		Setup: env.loaded.Setup, Secrets: env.loaded.Secrets, Found: env.loaded.Found,
 		LogtoHTTP: env.logtoHC, TwilioHTTP: env.twilioHC,
 		Port: port, SendTestSMS: phone,
-		Command:      func(sub string) string { return againCommand(a.opts, sub) },
+		Command:      againFunc(a.opts),
 		SecretsWhere: env.store.SecretsWhere(),
 	})
 	if asJSON {

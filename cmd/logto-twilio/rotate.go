@@ -159,7 +159,7 @@ func (a *app) runRotate(c *cobra.Command, f rotateFlags) error {
 		rep := doctor.Run(ctx, doctor.Config{
 			Setup: setup, Secrets: secrets, Found: true,
 			LogtoHTTP: env.logtoHC, TwilioHTTP: env.twilioHC,
-			Command:      func(sub string) string { return againCommand(a.opts, sub) },
+			Command:      againFunc(a.opts),
 			SecretsWhere: env.store.SecretsWhere(),
 		})
 		fmt.Fprintln(a.stdout, rep.Text(a.width(), a.color()))
