@@ -9,8 +9,9 @@ import (
 )
 
 // againFunc is againCommand as the cmdline.Func the domain packages ask for their hints:
-// args follow the run's flags, and --port or --twilio-base-url in args replaces the run's
-// own. --sandbox in args names the sandbox: no flag of a real run goes with it.
+// args follow the run's flags, and --port, --logto-endpoint or --twilio-base-url in args
+// replaces the run's own. --sandbox in args names the sandbox: no flag of a real run goes
+// with it.
 func againFunc(o options) cmdline.Func {
 	return func(sub string, args ...string) string {
 		var rest []string
@@ -23,6 +24,8 @@ func againFunc(o options) cmdline.Func {
 				continue
 			case "--port":
 				o.port = 0
+			case "--logto-endpoint":
+				o.endpoint = ""
 			case "--twilio-base-url":
 				o.twilioBaseURL = ""
 			}

@@ -43,7 +43,7 @@ func newWorkshopCmd(a *app) *cobra.Command {
 
 // workshopConfig is the workshop config on the saved setup's directory.
 func (a *app) workshopConfig(env *savedEnv) workshop.Config {
-	return workshop.Config{Dir: env.store.Dir, HTTPClient: env.logtoHC}
+	return workshop.Config{Dir: env.store.Dir, HTTPClient: env.logtoHC, Command: againFunc(a.opts)}
 }
 
 func newWorkshopPrepareCmd(a *app) *cobra.Command {
