@@ -297,7 +297,7 @@ func (a *app) rotateSignIn(c *cobra.Command, f rotateFlags, env *savedEnv, setup
 			return err
 		}
 	}
-	prefill := steps.Prefill{Sandbox: a.opts.sandbox, Again: func(sub string) string { return againCommand(a.opts, sub) }}
+	prefill := steps.Prefill{Sandbox: a.opts.sandbox, Again: againFunc(a.opts)}
 	opener := newBrowserOpener(a.opts.noBrowser, a.getenv)
 	prefill.NoBrowser = opener.disabled
 	st := steps.NewState(prefill)

@@ -156,7 +156,7 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		return withCode(exitUsage, err)
 	}
 	// The steps' suggested commands repeat this run's flags.
-	prefill.Again = func(sub string) string { return againCommand(o, sub) }
+	prefill.Again = againFunc(o)
 
 	st := steps.NewState(prefill)
 	defer func() { _ = deps.Demos.Close() }() // the demo server the verify step started
