@@ -91,6 +91,10 @@ type Deps struct {
 	Clipboard Clipboard
 	// Store saves progress; nil means nothing is saved (tests, --no-save).
 	Store *config.Store
+	// FreePort returns a port other than taken that the demo could listen on
+	// now (0: none found), for the hint when the demo's port is busy. nil:
+	// the first in 3003–3099 that 127.0.0.1 can listen on.
+	FreePort func(taken int) int
 }
 
 // DefaultDeps wires the real clients: logtoHC for Logto (discovery, token,

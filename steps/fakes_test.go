@@ -270,6 +270,7 @@ type world struct {
 	check       logtoapi.AppCheck
 	checkErr    error
 	newLogtoErr error
+	freePort    int // what Deps.FreePort answers
 }
 
 func newWorld() *world {
@@ -311,8 +312,10 @@ func newWorld() *world {
 			w.express.add(dir + " " + v.AppID)
 			return []string{dir + "/app.js", dir + "/.env"}, nil
 		},
-		Open: w.opener,
+		Open:     w.opener,
+		FreePort: func(int) int { return w.freePort },
 	}
+	w.freePort = 3004
 	return w
 }
 

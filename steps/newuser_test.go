@@ -17,15 +17,21 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
-// againFlags stands for cmd's againCommand: a run started with --sandbox
-// and --config-dir (and --port 3005).
-func againFlags(sub string) string {
-	return strings.Join(strings.Fields("logto-twilio "+sub+" --sandbox --config-dir /tmp/cfg --port 3005"), " ")
+// againFlags stands for the command layer's cmdline.Func: a run started with
+// --sandbox and --config-dir (and --port 3005, which a --port in args
+// replaces).
+func againFlags(sub string, args ...string) string {
+	flags := []string{"--sandbox", "--config-dir", "/tmp/cfg"}
+	if !slices.Contains(args, "--port") {
+		flags = append(flags, "--port", "3005")
+	}
+	return cmdline.Plain(sub, append(flags, args...)...)
 }
 
 // TestFollowUpCommandsRepeatTheRunsFlags (issue 14, items 1–2): every
@@ -40,7 +46,7 @@ func TestFollowUpCommandsRepeatTheRunsFlags(t *testing.T) {
 		w.demo.startErr = fmt.Errorf("demo: start: %w", &demo.PortInUseError{Port: 3000, Err: syscall.EADDRINUSE})
 		_, err := run(t, newVerify(st, &w.deps))
 		wantProblem(t, err, "port 3000 is already in use",
-			"run logto-twilio --sandbox --config-dir /tmp/cfg --port <a free port>;")
+			"run {lit:56:logto-twilio --sandbox --config-dir /tmp/cfg --port 3004} to use port 3004, free now;")
 	})
 	t.Run("summary", func(t *testing.T) {
 		t.Parallel()
@@ -359,7 +365,7 @@ func TestWelcomeSaysTheTwilioBaseURLIsMissing(t *testing.T) {
 	st.Prefill.Again = againFlags
 	st.Setup.TwilioBaseURL = "http://127.0.0.1:4010"
 	g := (tui.FormEnv{}).Render(newWelcome(st, &Deps{}).Guide())
-	if !strings.Contains(g, "run logto-twilio --sandbox --config-dir /tmp/cfg --port 3005 --twilio-base-url http://127.0.0.1:4010.") {
+	if !strings.Contains(g, "run logto-twilio --sandbox --config-dir /tmp/cfg --port 3005 --twilio-base-url http://127.0.0.1:4010 instead.") {
 		t.Fatalf("guide:\n%s", g)
 	}
 	st.Prefill.TwilioBaseURL = "http://127.0.0.1:4010"

@@ -1,6 +1,9 @@
 package steps
 
-import "github.com/logto-twilio/logto-twilio/internal/config"
+import (
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
+	"github.com/logto-twilio/logto-twilio/internal/config"
+)
 
 // Prefill holds answers given before the wizard starts: flags and the
 // conventional environment variables. The caller (cmd) fills it; steps use a
@@ -28,11 +31,14 @@ type Prefill struct {
 	// ask, and has no saved or given answer, returns *MissingInputError
 	// instead of guessing.
 	NonInteractive bool
-	// Again builds the command line to suggest for sub ("" for the wizard,
-	// "doctor", "rotate", "teardown", "sandbox serve"): it repeats the flags
-	// this run was started with (--sandbox, --config-dir, …). nil gives
-	// "logto-twilio <sub>".
-	Again func(sub string) string `json:"-"`
+	// Again renders the command lines the steps suggest (the command layer's
+	// cmdline.Func): for a command ("" for the wizard, "doctor", "rotate",
+	// "teardown", "sandbox serve") and its arguments, it adds the flags that
+	// reach this run's setup (--sandbox, --config-dir, --preset, …); an
+	// argument it is given (--port 3004) replaces the run's own. nil gives
+	// plain "logto-twilio <command> <args>" (with the card's --preset for the
+	// wizard, see State.Again).
+	Again cmdline.Func `json:"-"`
 
 	// PickAppID is --app-id: which existing Traditional app the automatic
 	// method reuses when several have the app's name. It is a flag only,

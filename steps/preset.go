@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
@@ -87,16 +86,6 @@ func applyPreset(st *State) {
 	su.M2MAppID = ""
 }
 
-// presetAgain is the command that runs the attendee's setup again: the card
-// chooses the attendee's own folder.
-func presetAgain(pr *Preset) string {
-	f := pr.File
-	if strings.ContainsAny(f, " '\"$`\\") {
-		f = "'" + strings.ReplaceAll(f, "'", `'\''`) + "'"
-	}
-	return "logto-twilio --preset " + f
-}
-
 // presetWelcome replaces the welcome's "You need" paragraph for an attendee.
 func presetWelcome(pr *Preset) string {
 	return fmt.Sprintf("Workshop card: %s, on %s. The workshop made your app and sends the SMS "+
@@ -146,16 +135,16 @@ func workshopSMSProblem(err error, port int) error {
 		switch ae.Code {
 		case "connector.not_found":
 			return problem("The workshop's Logto has no SMS connector",
-				"Tell the facilitator: their Logto needs the Twilio connector (logto-twilio setup).", err)
+				"Tell the facilitator: their Logto needs the Twilio connector (their setup makes it).", err)
 		case "oidc.invalid_redirect_uri":
 			return problem(fmt.Sprintf("The workshop app has no redirect URI for port %d", port),
-				"Ask the facilitator for a new card (logto-twilio workshop prepare registers the card's port).", err)
+				"Ask the facilitator for a new card (their workshop prepare registers the card's port).", err)
 		case "oidc.invalid_client":
 			return problem("The workshop's Logto does not know the card's app",
 				"Ask the facilitator for a new card: the app may have been deleted.", err)
 		case "auth.forbidden":
 			return problem("The workshop's Logto does not allow sign-in now",
-				"Tell the facilitator: phone sign-in must be on (logto-twilio setup).", err)
+				"Tell the facilitator: phone sign-in must be on (their setup turns it on).", err)
 		}
 	}
 	return explain("Logto could not send the code through the workshop's connector", err)

@@ -3,12 +3,11 @@ package steps
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
@@ -57,22 +56,16 @@ func (st *State) Port() int {
 	return config.DefaultPort
 }
 
-// Again is the command to suggest for sub ("" for the wizard, "doctor",
-// "rotate", "teardown", "sandbox serve") with the flags of this run.
-func (st *State) Again(sub string) string {
-	if st.Prefill.Again != nil {
-		return st.Prefill.Again(sub)
+// Again is the command line to suggest for command ("" for the wizard,
+// "doctor", "rotate", "teardown", "sandbox serve") and args, rendered by
+// Prefill.Again with the flags of this run. Without one it is plain, and the
+// wizard's keeps an attendee's card (--preset).
+func (st *State) Again(command string, args ...string) string {
+	if pr := st.Prefill.Preset; st.Prefill.Again == nil && command == "" && pr != nil {
+		return cmdline.Plain("", append([]string{"--preset", pr.File}, args...)...)
 	}
-	return strings.TrimSpace("logto-twilio " + sub)
+	return st.Prefill.Again.Line(command, args...)
 }
-
-// againWithoutPort is Again(sub) without its --port flag, for a hint that
-// adds another port.
-func (st *State) againWithoutPort(sub string) string {
-	return portFlag.ReplaceAllString(st.Again(sub), "")
-}
-
-var portFlag = regexp.MustCompile(` (--port|-p)[ =]\d+`)
 
 // BaseURL is where the browser reaches the demo: http://localhost:<port>.
 func (st *State) BaseURL() string { return "http://localhost:" + strconv.Itoa(st.Port()) }

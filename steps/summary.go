@@ -88,9 +88,9 @@ func (s *summaryStep) report() string {
 			g += "\n      (the Express app)"
 		}
 	}
-	if pr := s.st.Prefill.Preset; pr != nil {
+	if s.st.Prefill.Preset != nil {
 		// An attendee has nothing to rotate or tear down: the workshop owns it.
-		return g + "\n  " + presetAgain(pr) + "\n      (again, any time: check the sign-in again)"
+		return g + "\n  " + s.st.Again("") + "\n      (again, any time: check the sign-in again)"
 	}
 	next := []struct{ sub, why string }{
 		{"", "again, any time: resume, check everything or change answers"},

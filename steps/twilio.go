@@ -111,6 +111,6 @@ func (b *base) twilioElsewhere() error {
 		return nil
 	}
 	return problem("This setup was made with --twilio-base-url "+saved+", and this run was not given it",
-		"Quit ({key:quit}) and run "+b.st.Again("")+" --twilio-base-url "+saved+
-			"; to use twilio.com instead, choose to start over on the first step.", nil)
+		"Quit ({key:quit}) and run "+tui.Quote(b.st.Again("", "--twilio-base-url", saved))+
+			" with it; to use twilio.com instead, choose to start over on the first step.", nil)
 }

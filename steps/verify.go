@@ -84,13 +84,35 @@ func (s *verifyStep) start(ctx context.Context) (Demo, string, error) {
 		_ = srv.Close()
 		var busy *demo.PortInUseError
 		if errors.As(err, &busy) || errors.Is(err, syscall.EADDRINUSE) {
-			return nil, "", problem("Cannot start the demo app", fmt.Sprintf("Another program uses port %d: stop it, "+
-				"or quit ({key:quit}) and run %s --port <a free port>; the wizard then registers that port too.",
-				s.st.Port(), s.st.againWithoutPort("")), err)
+			return nil, "", problem("Cannot start the demo app", s.portBusyHint(), err)
 		}
 		return nil, "", explain("Cannot start the demo app", err)
 	}
 	return srv, u, nil
+}
+
+// portBusyHint says what to do when another program uses the demo's port. An
+// attendee's card fixes the port (--port is refused with --preset), so they
+// free it; otherwise the hint suggests a port free now, which the wizard
+// then registers too.
+func (s *verifyStep) portBusyHint() string {
+	port := s.st.Port()
+	if s.st.Prefill.Preset != nil {
+		return fmt.Sprintf("Another program uses port %d, the port your workshop card's app is registered for: "+
+			"stop that program, then {key:retry} to try again, or quit ({key:quit}) and run %s once it is stopped.",
+			port, tui.Quote(s.st.Again("")))
+	}
+	free := s.d.FreePort
+	if free == nil {
+		free = firstFreePort
+	}
+	if p := free(port); p > 0 {
+		return fmt.Sprintf("Another program uses port %d: stop it, or quit ({key:quit}) and run %s "+
+			"to use port %d, free now; the wizard then registers that port too.",
+			port, tui.Quote(s.st.Again("", "--port", strconv.Itoa(p))), p)
+	}
+	return fmt.Sprintf("Another program uses port %d: stop it, or quit ({key:quit}) and run %s again with --port "+
+		"and a port nothing listens on; the wizard then registers that port too.", port, tui.Quote(s.st.Again("")))
 }
 
 func (s *verifyStep) Execute(ctx context.Context) (tui.Result, error) {

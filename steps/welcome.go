@@ -79,16 +79,16 @@ func (s *welcomeStep) Guide() string {
 	if s.st.Found {
 		g += "\n\nSaved setup: " + savedSummary(&s.st.Setup)
 		if r := s.st.Setup.Rotation; r != nil {
-			g += "\n\n! A rotation of the " + r.What + " credentials is under way: finish it (or revert it) first with " +
-				tui.Quote(s.st.Again("rotate")) + "; until then the saved credentials may be about to change."
+			g += "\n\n! A rotation of the " + r.What + " credentials is under way: first run " +
+				tui.Quote(s.st.Again("rotate")) + " to finish (or revert) it; until then the saved credentials may be about to change."
 		}
 		if c := s.st.Setup.Created; s.st.Setup.TornDown == nil && (c.AppID != "" || c.ConnectorID != "" || c.ServiceSID != "" || c.SignIn != nil) {
-			g += "\n\nStarting over forgets what earlier runs created; to remove it first, quit and run " +
-				tui.Quote(s.st.Again("teardown")) + "."
+			g += "\n\nStarting over forgets what earlier runs created; to remove it, quit and run " +
+				tui.Quote(s.st.Again("teardown")) + " first."
 		}
 		if u := s.st.Setup.TwilioBaseURL; u != "" && s.st.Prefill.TwilioBaseURL == "" {
 			g += "\n\n! It was made with --twilio-base-url " + u + ", and this run was not given it: " +
-				"to reach the same Twilio, quit and run " + tui.Quote(s.st.Again("")+" --twilio-base-url "+u) + "."
+				"to reach the same Twilio, quit and run " + tui.Quote(s.st.Again("", "--twilio-base-url", u)) + " instead."
 		}
 	}
 	return g

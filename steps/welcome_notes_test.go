@@ -7,6 +7,7 @@ import (
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
@@ -43,7 +44,9 @@ func TestWelcomeNotes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st := NewState(Prefill{Again: func(sub string) string { return strings.TrimSpace("logto-twilio " + sub + " --sandbox") }})
+			st := NewState(Prefill{Again: func(sub string, args ...string) string {
+				return cmdline.Plain(sub, append([]string{"--sandbox"}, args...)...)
+			}})
 			st.Found, st.Setup = true, tc.setup
 			g := tui.RendererFor(true, nil).Render(newWelcome(st, &Deps{}).Guide())
 			for _, w := range tc.want {

@@ -17,11 +17,19 @@ import (
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
-// Hints used by several checks.
-const (
-	hintRerun = "Run `{cmd:setup}` again: it finds what is saved and redoes only what is missing."
-	hintM2M   = "Run `{cmd:setup}` with the automatic method (machine-to-machine credentials) to let doctor read Logto's settings."
-)
+// cmd is the command line to suggest for command and args (Config.Command), in backquotes.
+func (r *run) cmd(command string, args ...string) string {
+	return "`" + r.cfg.Command.Line(command, args...) + "`"
+}
+
+// hintRerun and hintM2M are hints of several checks.
+func (r *run) hintRerun() string {
+	return "Run " + r.cmd("setup") + " again: it finds what is saved and redoes only what is missing."
+}
+
+func (r *run) hintM2M() string {
+	return "Run " + r.cmd("setup") + " with the automatic method (machine-to-machine credentials) to let doctor read Logto's settings."
+}
 
 func pass(detail string) Check       { return Check{Status: Pass, Detail: detail} }
 func warn(detail, hint string) Check { return Check{Status: Warn, Detail: detail, Hint: hint} }
@@ -49,11 +57,11 @@ func (r *run) setupRow(context.Context) Check {
 	s := r.cfg.Setup
 	if s.TornDown != nil {
 		return warn("The setup was torn down on "+s.TornDown.UTC().Format(time.DateOnly)+"; the checks below show what is left.",
-			"Run `{cmd:setup}` to set it up again.")
+			"Run "+r.cmd("setup")+" to set it up again.")
 	}
 	if s.Rotation != nil {
 		return warn(fmt.Sprintf("A rotation of the %s credentials is under way (phase %q): some checks may fail until it ends.", s.Rotation.What, s.Rotation.Phase),
-			"Run `{cmd:rotate}` again to finish it (or revert it).")
+			"Run "+r.cmd("rotate")+" again to finish it (or revert it).")
 	}
 	var missing []string
 	add := func(cond bool, what string) {
@@ -69,7 +77,7 @@ func (r *run) setupRow(context.Context) Check {
 	add(!s.SignInConfigured, "phone sign-in not set up")
 	if len(missing) > 0 {
 		return warn("The saved setup is partial ("+listOf(missing)+"); doctor checks what exists and skips the rest.",
-			"Run `{cmd:setup}` to finish it.")
+			"Run "+r.cmd("setup")+" to finish it.")
 	}
 	method := "automatic (M2M)"
 	if s.Method == config.MethodManual {
@@ -82,18 +90,18 @@ func (r *run) setupRow(context.Context) Check {
 func (r *run) endpoint(ctx context.Context) Check {
 	if r.eErr != nil {
 		if errors.Is(r.eErr, errNoEndpoint) {
-			return skip("No Logto endpoint is saved.", hintRerun)
+			return skip("No Logto endpoint is saved.", r.hintRerun())
 		}
-		return fail("The saved Logto endpoint "+quoted(r.cfg.Setup.Endpoint)+" is not valid: "+plain(r.eErr)+".", hintRerun)
+		return fail("The saved Logto endpoint "+quoted(r.cfg.Setup.Endpoint)+" is not valid: "+plain(r.eErr)+".", r.hintRerun())
 	}
 	d, err := logtoapi.Discover(ctx, r.cfg.LogtoHTTP, r.e)
 	if err != nil {
 		return fail("Logto at "+r.e.String()+" does not answer its discovery document: "+plain(err)+".",
-			"Check that Logto runs at this address (is the server or the network down?), then run `{cmd:doctor}` again.")
+			"Check that Logto runs at this address (is the server or the network down?), then run "+r.cmd("doctor")+" again.")
 	}
 	if d.Issuer != r.e.Issuer() {
 		return fail("Logto calls itself "+d.Issuer+", not "+r.e.Issuer()+": the demo's sign-in would be refused (issuer mismatch).",
-			"Set Logto's ENDPOINT to "+r.e.String()+", or run `{cmd:setup}` again with the endpoint "+strings.TrimSuffix(d.Issuer, "/oidc")+".")
+			"Set Logto's ENDPOINT to "+r.e.String()+", or run "+r.cmd("setup")+" again with the endpoint "+strings.TrimSuffix(d.Issuer, "/oidc")+".")
 	}
 	return pass(r.e.String() + " answers; its issuer " + d.Issuer + " matches the saved endpoint.")
 }
@@ -103,16 +111,16 @@ func (r *run) m2m(ctx context.Context) Check {
 	s, sec := r.cfg.Setup, r.cfg.Secrets
 	if s.M2MAppID == "" || !sec.M2MAppSecret.IsSet() {
 		if s.Method == config.MethodManual {
-			return skip("Manual setup: no M2M credentials are saved, so the app, connector and sign-in checks are skipped.", hintM2M)
+			return skip("Manual setup: no M2M credentials are saved, so the app, connector and sign-in checks are skipped.", r.hintM2M())
 		}
-		return skip("No M2M credentials are saved: the app, connector and sign-in checks are skipped.", hintM2M)
+		return skip("No M2M credentials are saved: the app, connector and sign-in checks are skipped.", r.hintM2M())
 	}
 	if r.eErr != nil {
-		return skip("No valid Logto endpoint is saved.", hintRerun)
+		return skip("No valid Logto endpoint is saved.", r.hintRerun())
 	}
 	lc, err := logtoapi.New(r.e, logtoapi.M2MCredentials{AppID: s.M2MAppID, AppSecret: sec.M2MAppSecret.Reveal()}, r.cfg.LogtoHTTP)
 	if err != nil {
-		return fail("The saved M2M credentials are not valid: "+plain(err)+".", hintRerun)
+		return fail("The saved M2M credentials are not valid: "+plain(err)+".", r.hintRerun())
 	}
 	if err := lc.CheckAccess(ctx); err != nil {
 		var se *logtoapi.ScopeError
@@ -123,9 +131,9 @@ func (r *run) m2m(ctx context.Context) Check {
 				"Assign that role to the M2M app in the Console: "+se.ConsoleURL)
 		case errors.As(err, &ae) && ae.OAuth == "invalid_client":
 			return fail("Logto refuses the saved M2M credentials (App ID "+s.M2MAppID+"): the app or its secret was deleted, rotated or has expired.",
-				"Create a new secret for the M2M app, then run `{cmd:setup}` again: "+r.e.Console().ApplicationDetails(s.M2MAppID))
+				"Create a new secret for the M2M app, then run "+r.cmd("setup")+" again: "+r.e.Console().ApplicationDetails(s.M2MAppID))
 		}
-		return fail("No Management API token: "+plain(err)+".", "Check that Logto runs at "+r.e.String()+", then run `{cmd:doctor}` again.")
+		return fail("No Management API token: "+plain(err)+".", "Check that Logto runs at "+r.e.String()+", then run "+r.cmd("doctor")+" again.")
 	}
 	r.lc = lc
 	return pass("The M2M app " + s.M2MAppID + " gets a Management API token with the scope \"all\".")
@@ -162,7 +170,7 @@ func (r *run) port() int {
 func (r *run) app(ctx context.Context) Check {
 	s := r.cfg.Setup
 	if s.AppID == "" {
-		return skip("No app is saved.", hintRerun)
+		return skip("No app is saved.", r.hintRerun())
 	}
 	if c := r.needM2M("the app's settings"); c != nil {
 		return *c
@@ -172,13 +180,13 @@ func (r *run) app(ctx context.Context) Check {
 	if err != nil {
 		var ae *logtoapi.APIError
 		if errors.As(err, &ae) && ae.Status == 404 {
-			return fail("Logto has no app "+s.AppID+" any more (deleted?).", "Run `{cmd:setup}` again to create or pick an app.")
+			return fail("Logto has no app "+s.AppID+" any more (deleted?).", "Run "+r.cmd("setup")+" again to create or pick an app.")
 		}
-		return fail("Cannot read the app "+s.AppID+": "+plain(err)+".", "Run `{cmd:doctor}` again; if it persists, check Logto's server log.")
+		return fail("Cannot read the app "+s.AppID+": "+plain(err)+".", "Run "+r.cmd("doctor")+" again; if it persists, check Logto's server log.")
 	}
 	if app.Type != "Traditional" {
 		return fail(fmt.Sprintf("The app %q (%s) is a %s app, not a Traditional web app: the demo's sign-in needs one.", app.Name, app.ID, app.Type),
-			"Run `{cmd:setup}` again and create a Traditional web app.")
+			"Run "+r.cmd("setup")+" again and create a Traditional web app.")
 	}
 	base := "http://localhost:" + strconv.Itoa(r.port())
 	redirect, postLogout := demo.RedirectURI(base), demo.PostLogoutRedirectURI(base)
@@ -187,11 +195,11 @@ func (r *run) app(ctx context.Context) Check {
 		if len(app.RedirectURIs) > 0 {
 			detail += " It lists: " + listOf(app.RedirectURIs) + "."
 		}
-		return fail(detail, "Run `{cmd:setup}` again, or add "+redirect+" under Redirect URIs on the app's page: "+page)
+		return fail(detail, "Run "+r.cmd("setup")+" again, or add "+redirect+" under Redirect URIs on the app's page: "+page)
 	}
 	if !slices.Contains(app.PostLogoutRedirectURIs, postLogout) {
 		return warn(fmt.Sprintf("The app %q does not list the post sign-out redirect URI %s: signing out of the demo ends on a Logto error page.", app.Name, postLogout),
-			"Run `{cmd:setup}` again, or add "+postLogout+" under Post sign-out redirect URIs on the app's page: "+page)
+			"Run "+r.cmd("setup")+" again, or add "+postLogout+" under Post sign-out redirect URIs on the app's page: "+page)
 	}
 	return pass(fmt.Sprintf("The app %q (%s) is a Traditional web app with the redirect URI %s and the post sign-out URI.", app.Name, app.ID, redirect))
 }
@@ -200,16 +208,16 @@ func (r *run) app(ctx context.Context) Check {
 func (r *run) appSecret(ctx context.Context) Check {
 	s, sec := r.cfg.Setup, r.cfg.Secrets
 	if s.AppID == "" || !sec.AppSecret.IsSet() {
-		return skip("No app secret is saved.", hintRerun)
+		return skip("No app secret is saved.", r.hintRerun())
 	}
 	if r.eErr != nil {
-		return skip("No valid Logto endpoint is saved.", hintRerun)
+		return skip("No valid Logto endpoint is saved.", r.hintRerun())
 	}
 	hc := *r.cfg.LogtoHTTP
 	hc.Transport = probeGuard{next: hc.Transport}
 	got, err := logtoapi.VerifyAppCredentials(ctx, &hc, r.e, s.AppID, sec.AppSecret.Reveal())
 	if err != nil {
-		return fail("Cannot check the app secret at Logto's token endpoint: "+plain(err)+".", "Check that Logto runs at "+r.e.String()+", then run `{cmd:doctor}` again.")
+		return fail("Cannot check the app secret at Logto's token endpoint: "+plain(err)+".", "Check that Logto runs at "+r.e.String()+", then run "+r.cmd("doctor")+" again.")
 	}
 	page := r.e.Console().ApplicationDetails(s.AppID)
 	switch got {
@@ -217,11 +225,11 @@ func (r *run) appSecret(ctx context.Context) Check {
 		return pass("Logto's token endpoint accepts the saved app secret of " + s.AppID + ".")
 	case logtoapi.AppSecretWrong:
 		return fail("Logto refuses the saved app secret of "+s.AppID+": it was deleted, rotated or has expired.",
-			"Run `{cmd:rotate}`, or add a secret on the app's page and run `{cmd:setup}` again: "+page)
+			"Run "+r.cmd("rotate")+", or add a secret on the app's page and run "+r.cmd("setup")+" again: "+page)
 	case logtoapi.AppUnknown:
-		return fail("Logto has no app "+s.AppID+" any more (deleted?).", "Run `{cmd:setup}` again to create or pick an app.")
+		return fail("Logto has no app "+s.AppID+" any more (deleted?).", "Run "+r.cmd("setup")+" again to create or pick an app.")
 	case logtoapi.AppNotTraditional:
-		return fail("The app "+s.AppID+" cannot use the sign-in code flow: it is not a Traditional web app.", "Run `{cmd:setup}` again and create a Traditional web app.")
+		return fail("The app "+s.AppID+" cannot use the sign-in code flow: it is not a Traditional web app.", "Run "+r.cmd("setup")+" again and create a Traditional web app.")
 	}
 	return fail("Unexpected answer from the token endpoint ("+got.String()+").", "")
 }
@@ -230,7 +238,7 @@ func (r *run) appSecret(ctx context.Context) Check {
 func (r *run) connector(ctx context.Context) Check {
 	s := r.cfg.Setup
 	if s.ConnectorID == "" && s.ConnectorAction == "" && s.TwilioAccountSID == "" {
-		return skip("No SMS connector is saved.", hintRerun)
+		return skip("No SMS connector is saved.", r.hintRerun())
 	}
 	if c := r.needM2M("the SMS connector"); c != nil {
 		c.Detail += " The Twilio checks use the saved credentials."
@@ -242,23 +250,23 @@ func (r *run) connector(ctx context.Context) Check {
 		var ae *logtoapi.APIError
 		if errors.As(err, &ae) && ae.Code == "connector.more_than_one_sms" {
 			return fail("The tenant has more than one SMS connector: Logto refuses to list its connectors and cannot pick one to send codes with.",
-				"Keep one SMS connector: remove the others in the Console, then run `{cmd:doctor}` again: "+page)
+				"Keep one SMS connector: remove the others in the Console, then run "+r.cmd("doctor")+" again: "+page)
 		}
-		return fail("Cannot read the SMS connector: "+plain(err)+".", "Run `{cmd:doctor}` again; if it persists, check Logto's server log.")
+		return fail("Cannot read the SMS connector: "+plain(err)+".", "Run "+r.cmd("doctor")+" again; if it persists, check Logto's server log.")
 	}
 	if k == nil {
-		return fail("The tenant has no SMS connector: nobody can get a sign-in code.", "Run `{cmd:setup}` again to create the Twilio connector.")
+		return fail("The tenant has no SMS connector: nobody can get a sign-in code.", "Run "+r.cmd("setup")+" again to create the Twilio connector.")
 	}
 	if !k.IsTwilio() {
 		if s.ConnectorAction == config.ConnectorKept {
 			return warn("The SMS connector "+k.ID+" is "+k.ConnectorID+", not Twilio (kept at setup): the Twilio checks use the saved credentials.", "")
 		}
 		return fail("The SMS connector "+k.ID+" is "+k.ConnectorID+", not Twilio: codes are not sent with the saved Twilio account.",
-			"Run `{cmd:setup}` again to put the Twilio connector back (it replaces the other one, after asking).")
+			"Run "+r.cmd("setup")+" again to put the Twilio connector back (it replaces the other one, after asking).")
 	}
 	tc, err := k.TwilioConfig()
 	if err != nil {
-		return fail("The Twilio connector's config cannot be read: "+plain(err)+".", "Run `{cmd:setup}` again, or open the connector in the Console and save it again: "+page)
+		return fail("The Twilio connector's config cannot be read: "+plain(err)+".", "Run "+r.cmd("setup")+" again, or open the connector in the Console and save it again: "+page)
 	}
 	r.addSecret(tc.AuthToken)
 	r.conn = &tc
@@ -275,7 +283,7 @@ func (r *run) connector(ctx context.Context) Check {
 	}
 	if len(diffs) > 0 {
 		return warn("The Twilio connector "+k.ID+note+" differs from the saved setup: "+listOf(diffs)+". The Twilio checks use the connector's values.",
-			"Fine for a workshop's shared connector; otherwise run `{cmd:setup}` again to update the connector.")
+			"Fine for a workshop's shared connector; otherwise run "+r.cmd("setup")+" again to update the connector.")
 	}
 	return pass("One SMS connector, " + k.ID + note + ": Twilio, with the saved account " + tc.AccountSID + " and Messaging Service " + tc.FromMessagingServiceSID + ".")
 }
@@ -315,7 +323,7 @@ func (r *run) templates(context.Context) Check {
 			missingOpt = append(missingOpt, u)
 		}
 	}
-	hint := "Run `{cmd:setup}` again (the templates step) to write all nine templates."
+	hint := "Run " + r.cmd("setup") + " again (the templates step) to write all nine templates."
 	var problems []string
 	if len(noCode) > 0 {
 		problems = append(problems, "without {{code}}: "+listOf(noCode)+" (users would get no code)")
@@ -339,7 +347,7 @@ func (r *run) signIn(ctx context.Context) Check {
 	}
 	x, err := r.lc.SignInExperience(ctx)
 	if err != nil {
-		return fail("Cannot read the sign-in experience: "+plain(err)+".", "Run `{cmd:doctor}` again; if it persists, check Logto's server log.")
+		return fail("Cannot read the sign-in experience: "+plain(err)+".", "Run "+r.cmd("doctor")+" again; if it persists, check Logto's server log.")
 	}
 	var problems []string
 	if !slices.Contains(x.SignUp.Identifiers, logtoapi.IdentifierPhone) || !x.SignUp.Verify {
@@ -355,7 +363,7 @@ func (r *run) signIn(ctx context.Context) Check {
 	if !code {
 		problems = append(problems, "sign-in by phone + SMS code is off")
 	}
-	hint := "Run `{cmd:setup}` again (the sign-in step), or change it in the Console: " + r.e.Console().SignInExperience()
+	hint := "Run " + r.cmd("setup") + " again (the sign-in step), or change it in the Console: " + r.e.Console().SignInExperience()
 	if len(problems) > 0 {
 		return fail("The sign-in experience changed: "+strings.Join(problems, "; ")+".", hint)
 	}
@@ -385,27 +393,27 @@ func (r *run) twilio(ctx context.Context) Check {
 		r.tcfg.AuthToken = saved.AuthToken
 		note = " Logto did not return the connector's Auth Token, so the saved one was used."
 	case r.conn != nil:
-		return fail("Logto did not return the connector's Auth Token and the connector's account "+r.conn.AccountSID+" is not the saved one: the credentials cannot be checked.", hintRerun)
+		return fail("Logto did not return the connector's Auth Token and the connector's account "+r.conn.AccountSID+" is not the saved one: the credentials cannot be checked.", r.hintRerun())
 	case s.TwilioAccountSID != "" && sec.TwilioAuthToken.IsSet():
 		r.tcfg, r.tcfgFrom = saved, "the saved"
 	default:
-		return skip("No Twilio credentials are saved.", hintRerun)
+		return skip("No Twilio credentials are saved.", r.hintRerun())
 	}
 	tw, err := twiliosetup.New(twiliosetup.Credentials{AccountSID: r.tcfg.AccountSID, AuthToken: r.tcfg.AuthToken}, r.cfg.TwilioHTTP)
 	if err != nil {
-		return fail(upperFirst(r.tcfgFrom)+" Twilio credentials are not valid: "+plain(err)+"."+note, hintRerun)
+		return fail(upperFirst(r.tcfgFrom)+" Twilio credentials are not valid: "+plain(err)+"."+note, r.hintRerun())
 	}
 	a, err := tw.Account(ctx)
 	if err != nil {
 		var te *twiliosetup.Error
 		if errors.As(err, &te) && te.Code == twiliosetup.CodeAuthenticate {
 			return fail("Twilio refuses "+r.tcfgFrom+" Auth Token of account "+r.tcfg.AccountSID+": it was revoked or rotated."+note,
-				"Copy the current Auth Token from the Twilio Console (Account info) and run `{cmd:rotate}` or `{cmd:setup}` again: the connector needs it too.")
+				"Copy the current Auth Token from the Twilio Console (Account info) and run "+r.cmd("rotate")+" or "+r.cmd("setup")+" again: the connector needs it too.")
 		}
-		return fail("Cannot fetch the Twilio account "+r.tcfg.AccountSID+": "+plain(err)+"."+note, "Run `{cmd:doctor}` again; Twilio's status page says whether it is down.")
+		return fail("Cannot fetch the Twilio account "+r.tcfg.AccountSID+": "+plain(err)+"."+note, "Run "+r.cmd("doctor")+" again; Twilio's status page says whether it is down.")
 	}
 	if !a.IsActive() {
-		return fail("The Twilio account "+a.SID+" is "+a.Status+": it cannot send SMS."+note, "Reactivate it in the Twilio Console, or run `{cmd:setup}` again with another account.")
+		return fail("The Twilio account "+a.SID+" is "+a.Status+": it cannot send SMS."+note, "Reactivate it in the Twilio Console, or run "+r.cmd("setup")+" again with another account.")
 	}
 	r.tw, r.acct = tw, a
 	kind := "full"
@@ -415,7 +423,7 @@ func (r *run) twilio(ctx context.Context) Check {
 	detail := fmt.Sprintf("%s Auth Token works: account %s (%q) is active, %s.%s", upperFirst(r.tcfgFrom), a.SID, a.FriendlyName, kind, note)
 	if r.tcfg.AccountSID == s.TwilioAccountSID && sec.TwilioAuthToken.IsSet() && r.tcfg.AuthToken != sec.TwilioAuthToken.Reveal() {
 		return warn(detail+" The saved Auth Token is not the connector's (changed outside logto-twilio?), so commands that use it may fail.",
-			"Run `{cmd:setup}` again and paste the current Auth Token, so that the saved one matches.")
+			"Run "+r.cmd("setup")+" again and paste the current Auth Token, so that the saved one matches.")
 	}
 	return pass(detail)
 }
@@ -450,20 +458,20 @@ func (r *run) service(ctx context.Context) Check {
 	}
 	sid := r.tcfg.FromMessagingServiceSID
 	if sid == "" {
-		return skip("No Messaging Service is saved.", hintRerun)
+		return skip("No Messaging Service is saved.", r.hintRerun())
 	}
 	senders, err := r.tw.ServiceSenders(ctx, sid)
 	if err != nil {
 		var te *twiliosetup.Error
 		if errors.As(err, &te) && te.Code == twiliosetup.CodeNotFound {
 			return fail("The Messaging Service "+sid+" does not exist in account "+r.tcfg.AccountSID+" (deleted?).",
-				"Run `{cmd:setup}` again to pick or create a Messaging Service.")
+				"Run "+r.cmd("setup")+" again to pick or create a Messaging Service.")
 		}
-		return fail("Cannot read the Messaging Service "+sid+": "+plain(err)+".", "Run `{cmd:doctor}` again; Twilio's status page says whether it is down.")
+		return fail("Cannot read the Messaging Service "+sid+": "+plain(err)+".", "Run "+r.cmd("doctor")+" again; Twilio's status page says whether it is down.")
 	}
 	if len(senders) == 0 {
 		return fail("The Messaging Service "+sid+" has no sender number, so Twilio cannot send through it.",
-			"Add a phone number to its Sender Pool (Twilio Console: Messaging → Services → "+sid+"), or run `{cmd:setup}` again.")
+			"Add a phone number to its Sender Pool (Twilio Console: Messaging → Services → "+sid+"), or run "+r.cmd("setup")+" again.")
 	}
 	nums := make([]string, 0, len(senders))
 	for _, snd := range senders {
@@ -499,7 +507,7 @@ func (r *run) trialPhone(ctx context.Context) Check {
 	}
 	ids, err := r.tw.VerifiedCallerIDs(ctx)
 	if err != nil {
-		return fail("Cannot list the trial account's verified caller IDs: "+plain(err)+".", "Run `{cmd:doctor}` again; Twilio's status page says whether it is down.")
+		return fail("Cannot list the trial account's verified caller IDs: "+plain(err)+".", "Run "+r.cmd("doctor")+" again; Twilio's status page says whether it is down.")
 	}
 	for _, id := range ids {
 		if q, err := twiliosetup.ParsePhone(id, ""); err == nil && q.E164() == p.E164() {
@@ -521,7 +529,7 @@ func (r *run) testSMS(ctx context.Context) Check {
 		return fail("The test phone "+quoted(raw)+" is not a valid number: "+plain(err)+".", "Give it in international format, e.g. +15551234567.")
 	}
 	if r.lc == nil {
-		return skip("Not sent: Logto's connector test is a Management API call and needs the M2M token (see m2m).", hintM2M)
+		return skip("Not sent: Logto's connector test is a Management API call and needs the M2M token (see m2m).", r.hintM2M())
 	}
 	if c := r.needTwilio(); c != nil {
 		c.Detail = "Not sent: the Twilio account check did not pass (see twilio)."
@@ -534,7 +542,7 @@ func (r *run) testSMS(ctx context.Context) Check {
 	}
 	since := r.now().Add(-time.Minute)
 	if err := r.lc.TestTwilioConnector(ctx, p.Digits(), r.tcfg); err != nil {
-		return fail("Logto's connector could not send the test SMS to "+p.E164()+": "+plain(err)+".", "Fix what the other rows report, then run `logto-twilio doctor --send-test-sms "+p.E164()+"` again.")
+		return fail("Logto's connector could not send the test SMS to "+p.E164()+": "+plain(err)+".", "Fix what the other rows report, then run "+r.cmd("doctor", "--send-test-sms", p.E164())+" again.")
 	}
 	msg, err := r.tw.FindSentMessage(ctx, p, since)
 	if err != nil {

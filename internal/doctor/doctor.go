@@ -14,11 +14,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
@@ -107,10 +107,10 @@ type Config struct {
 	// the OS keyring or the secrets file); the setup row names it.
 	SecretsWhere string
 
-	// Command spells a follow-up command for the hints, e.g. "setup" →
-	// "logto-twilio setup --sandbox --config-dir DIR" (nil = "logto-twilio
-	// <sub>").
-	Command func(sub string) string
+	// Command renders the command lines the hints suggest: the command layer's, which
+	// adds the flags that reach the same setup, e.g. "setup" → "logto-twilio setup
+	// --sandbox --config-dir DIR". nil gives plain "logto-twilio <command>".
+	Command cmdline.Func
 
 	// CheckTimeout bounds each check (0 = DefaultCheckTimeout); TestSMSTimeout bounds
 	// the test SMS, delivery included (0 = DefaultTestSMSTimeout).
@@ -125,30 +125,13 @@ func Run(ctx context.Context, cfg Config) Report {
 		return Report{Version: SchemaVersion, Checks: []Check{{
 			ID: IDSetup, Status: Fail,
 			Detail: "No saved setup was found, so there is nothing to check.",
-			Hint:   "Run `{cmd:setup}` to make one (or `logto-twilio --sandbox` to try it offline first).",
-		}}}.withCommands(cfg.Command)
+			Hint: "Run `" + cfg.Command.Line("setup") + "` to make one (or `" + cfg.Command.Line("", "--sandbox") +
+				"` to try it offline first).",
+		}}}
 	}
 	r := newRun(cfg)
 	r.exec(ctx)
-	return r.report().withCommands(cfg.Command)
-}
-
-// cmdPlaceholder is how a hint names a follow-up command ({cmd:setup}); Run
-// renders it with Config.Command, so the command repeats the flags of the
-// run (--sandbox, --config-dir…).
-var cmdPlaceholder = regexp.MustCompile(`\{cmd:([a-z-]+)\}`)
-
-// withCommands renders the {cmd:…} placeholders of every hint.
-func (r Report) withCommands(command func(sub string) string) Report {
-	if command == nil {
-		command = func(sub string) string { return "logto-twilio " + sub }
-	}
-	for i, c := range r.Checks {
-		r.Checks[i].Hint = cmdPlaceholder.ReplaceAllStringFunc(c.Hint, func(m string) string {
-			return command(cmdPlaceholder.FindStringSubmatch(m)[1])
-		})
-	}
-	return r
+	return r.report()
 }
 
 // Failed reports whether a check FAILed (the command then exits with status 3).

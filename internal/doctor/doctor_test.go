@@ -176,10 +176,12 @@ func testChecks(t *testing.T, tc breakCase) {
 	if !tc.noSMS {
 		s.cfg.SendTestSMS = testPhone
 	}
+	s.cfg.Command = hintCommand
 	if tc.mod != nil {
 		tc.mod(s)
 	}
 	rep := s.run()
+	checkHints(t, rep)
 	text := rep.Text(80, false)
 	for _, id := range order {
 		c, ok := rep.Find(id)
@@ -326,10 +328,10 @@ func TestTextWidth(t *testing.T) {
 	rep := s.run()
 	for _, w := range []int{40, 60, 80, 120} {
 		for _, l := range strings.Split(strings.TrimRight(rep.Text(w, false), "\n"), "\n") {
-			// Only a word wider than the line (a URL) may pass the edge,
-			// whole, on a line of its own.
+			// Only a word or a command in backquotes wider than the line (a URL)
+			// may pass the edge, whole, on a line of its own.
 			text := strings.TrimSpace(l[strings.LastIndex(strings.TrimRight(l, " "), "  ")+1:])
-			if n := len([]rune(l)); n > w && len(strings.Fields(text)) != 1 {
+			if n := len([]rune(l)); n > w && len(words(text)) != 1 {
 				t.Errorf("width %d: line of %d: %q", w, n, l)
 			}
 		}

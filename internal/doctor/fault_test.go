@@ -135,9 +135,11 @@ func testFault(t *testing.T, c externalCall, kind string) {
 	s := newStand(t, standOpt{mem: true})
 	s.cfg.SendTestSMS = testPhone
 	s.cfg.CheckTimeout, s.cfg.TestSMSTimeout = 0, 0 // the defaults
+	s.cfg.Command = hintCommand
 	s.inject(t, c, kind)
 	start := time.Now()
 	rep := s.run()
+	checkHints(t, rep)
 	// The longest chain of dependent checks is token → connector → test SMS
 	// (or token → twilio → service/trial-phone), each within its timeout.
 	if d, most := time.Since(start), 2*DefaultCheckTimeout+DefaultTestSMSTimeout; d > most {

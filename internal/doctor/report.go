@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -99,8 +100,9 @@ func (r Report) Text(width int, color bool) string {
 	return b.String()
 }
 
-// wrap word-wraps s at width columns on spaces only (never inside a command such as
-// `logto-twilio setup`), breaking words longer than a line (URLs) at the width.
+// wrap word-wraps s at width columns on spaces only, never inside a command in backquotes
+// such as `logto-twilio setup --config-dir DIR` (cut across lines, it would not paste as one
+// command); a word or command wider than the line (a URL) stays whole on a line of its own.
 func wrap(s string, width int) []string {
 	width = max(width, 10)
 	var lines []string
@@ -109,7 +111,7 @@ func wrap(s string, width int) []string {
 		lines = append(lines, line)
 		line, lw = "", 0
 	}
-	for _, word := range strings.Fields(s) {
+	for _, word := range words(s) {
 		ww := ansi.StringWidth(word)
 		switch {
 		case lw > 0 && lw+1+ww <= width:
@@ -126,4 +128,36 @@ func wrap(s string, width int) []string {
 		flush()
 	}
 	return lines
+}
+
+// words splits s at white space, except inside backquotes: a command in backquotes is one
+// word, with what is glued to it ("`logto-twilio doctor`."). With an unpaired backquote it
+// splits at every space.
+func words(s string) []string {
+	if strings.Count(s, "`")%2 != 0 {
+		return strings.Fields(s)
+	}
+	var (
+		out  []string
+		cur  strings.Builder
+		tick bool
+	)
+	for _, r := range s {
+		switch {
+		case r == '`':
+			tick = !tick
+			cur.WriteRune(r)
+		case !tick && unicode.IsSpace(r):
+			if cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
@@ -70,6 +71,11 @@ type Env struct {
 	// Verify is the finish line Run calls after the rotations: the lead wires doctor,
 	// run in-process. nil: none.
 	Verify func(ctx context.Context) error
+
+	// Command renders the command lines the errors suggest (Error.Next): the command layer's,
+	// which adds the flags that reach the same setup (--sandbox, --config-dir, …). nil gives
+	// plain "logto-twilio <command>".
+	Command cmdline.Func
 
 	// TestPhone overrides Setup.TestPhone (E.164) for the test SMS.
 	TestPhone string

@@ -142,6 +142,7 @@ func (w *world) env() *rotate.Env {
 			w.checkNoWindow("report: " + line)
 		},
 		FollowWindow: 10 * time.Second,
+		Command:      hintCommand,
 	}
 }
 
@@ -409,6 +410,8 @@ func wantState(t *testing.T, err error, want rotate.State) *rotate.Error {
 	if re.Hint() == "" {
 		t.Fatalf("no next step in %v", err)
 	}
+	checkHints(t, "Next", re.Next)
+	checkHints(t, "Error()", err.Error())
 	return re
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -61,6 +62,9 @@ func TestNoSecretInOutput(t *testing.T) {
 	haystacks := append(append(append(printed, w.reports...), w.saved...), string(setupJSON))
 	if len(w.secrets) < 9 {
 		t.Fatalf("only %d secret values seen: the test did not rotate enough", len(w.secrets))
+	}
+	for i, h := range printed {
+		checkHints(t, "output "+strconv.Itoa(i), h)
 	}
 	for v := range w.secrets {
 		for i, h := range haystacks {

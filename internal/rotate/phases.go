@@ -48,6 +48,11 @@ func newEngine(env *Env, what string) (*engine, error) {
 	return &engine{env: env, out: Outcome{What: what}}, nil
 }
 
+// cmd is the command line to suggest for command and args (Env.Command).
+func (e *engine) cmd(command string, args ...string) string {
+	return e.env.Command.Line(command, args...)
+}
+
 // line records a line of the outcome and reports it.
 func (e *engine) line(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
@@ -136,7 +141,7 @@ func (e *engine) checkNoneUnfinished() error {
 	if r := e.env.Setup.Rotation; r != nil {
 		return &Error{
 			What:  fmt.Sprintf("A rotation of the %s is unfinished (phase %q)", label(r.What), r.Phase),
-			Next:  "Run logto-twilio rotate again without flags: it finishes or undoes it first.",
+			Next:  "Run " + e.cmd("rotate") + " (without flags) first: it finishes or undoes it.",
 			State: Unfinished, Err: ErrUnfinished,
 		}
 	}
@@ -157,10 +162,10 @@ func label(what string) string {
 }
 
 // saveFailed is the Error for a write-ahead save that failed before any external change.
-func saveFailed(err error) error {
+func (e *engine) saveFailed(err error) error {
 	return &Error{
 		What:  "Could not save the setup before changing anything",
-		Next:  "Check that the config directory is writable, then run rotate again. Nothing was changed.",
+		Next:  "Nothing was changed. Check that the config directory is writable, then run " + e.cmd("rotate") + " again.",
 		State: Unchanged, Err: err,
 	}
 }

@@ -28,7 +28,7 @@ func Resume(ctx context.Context, env *Env) (Outcome, error) {
 	case WhatAppSecret, WhatM2MSecret:
 		return e.resumeSecret(ctx, what)
 	}
-	return e.out, &Error{What: fmt.Sprintf("Unknown rotation %q in the saved setup", what), Next: "Run logto-twilio doctor; if the sign-in works, remove the \"rotation\" entry from setup.json.", State: Unfinished}
+	return e.out, &Error{What: fmt.Sprintf("Unknown rotation %q in the saved setup", what), Next: unknownRotationNext(e), State: Unfinished}
 }
 
 // Plan is what Run rotates (the command's flags or the user's multi-select).
@@ -93,10 +93,15 @@ func Run(ctx context.Context, env *Env, p Plan) ([]Outcome, error) {
 		if err := env.Verify(ctx); err != nil {
 			return outs, &Error{
 				What:  "The rotation is saved, but the check afterwards failed",
-				Next:  "Run logto-twilio doctor to see what fails.",
+				Next:  "Run " + env.Command.Line("doctor") + " to see what fails.",
 				State: Rotated, Err: err,
 			}
 		}
 	}
 	return outs, nil
+}
+
+// unknownRotationNext is the Next of a rotation this version does not know.
+func unknownRotationNext(e *engine) string {
+	return "Run " + e.cmd("doctor") + " to see whether the sign-in works; if it does, remove the \"rotation\" entry from setup.json."
 }

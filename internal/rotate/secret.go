@@ -86,7 +86,7 @@ func (e *engine) newSecretRun(what string) (*secretRun, error) {
 		return nil, fmt.Errorf("rotate: unknown secret %q", what)
 	}
 	if r.appID == "" {
-		return nil, &Error{What: "The saved setup has no App ID for " + r.app, Next: "Run logto-twilio setup first.", State: Unchanged}
+		return nil, &Error{What: "The saved setup has no App ID for " + r.app, Next: "Run " + e.cmd("setup") + " first.", State: Unchanged}
 	}
 	return r, nil
 }
@@ -122,7 +122,7 @@ func rotateSecret(ctx context.Context, env *Env, what string, expiresAt *time.Ti
 	}
 	list, err := env.Logto.ApplicationSecrets(ctx, r.appID)
 	if err != nil {
-		return e.out, &Error{What: "Cannot list the secrets of " + r.app, Next: next(err, "Nothing was changed. Run logto-twilio doctor."), State: Unchanged, Err: err}
+		return e.out, &Error{What: "Cannot list the secrets of " + r.app, Next: next(err, "Nothing was changed. Run "+e.cmd("doctor")+" to see what fails."), State: Unchanged, Err: err}
 	}
 	old := r.get(env.Secrets).Reveal()
 	oldName := ""
@@ -133,7 +133,7 @@ func rotateSecret(ctx context.Context, env *Env, what string, expiresAt *time.Ti
 	}
 	newName := uniqueName(list, env.now())
 	if err := e.begin(what, PhaseAddSecret, map[string]string{detailNewName: newName, detailOldName: oldName}); err != nil {
-		return e.out, saveFailed(err)
+		return e.out, e.saveFailed(err)
 	}
 	sec, err := env.Logto.AddApplicationSecret(ctx, r.appID, newName, expiresAt)
 	if err != nil {
@@ -171,12 +171,12 @@ func uniqueName(list []logtoapi.AppSecret, now time.Time) string {
 // fail undoes a secret rotation before the new secret was saved, unless ctx was cancelled.
 func (r *secretRun) fail(ctx context.Context, what string, cause error) (Outcome, error) {
 	if ctx.Err() != nil {
-		return r.out, &Error{What: what + " (interrupted)", Next: "Run logto-twilio rotate again: it undoes the unfinished rotation. The saved secret still works.", State: Unfinished, Err: cause}
+		return r.out, &Error{What: what + " (interrupted)", Next: "The saved secret still works. Run " + r.cmd("rotate") + " again: it undoes the unfinished rotation.", State: Unfinished, Err: cause}
 	}
 	if err := r.revert(ctx); err != nil {
 		return r.out, &Error{
 			What:  what + ", and removing the new secret did not finish either",
-			Next:  "The saved secret still works. Run logto-twilio rotate again: it removes the unused new secret.",
+			Next:  "The saved secret still works. Run " + r.cmd("rotate") + " again: it removes the unused new secret.",
 			State: Unfinished, Err: errors.Join(cause, err),
 		}
 	}
@@ -212,7 +212,7 @@ func (r *secretRun) saveAndDelete(ctx context.Context) (Outcome, error) {
 		if err := r.updateEnvFile(v); err != nil {
 			return r.out, &Error{
 				What:  "The new secret works, but the Express starter's .env could not be updated",
-				Next:  "Fix the file's permissions, then run logto-twilio rotate again to finish (the new secret is kept in secrets.json until then). The old secret still works.",
+				Next:  "The old secret still works. Fix the file's permissions, then run " + r.cmd("rotate") + " again to finish (the new secret is kept in secrets.json until then).",
 				State: Unfinished, Err: err,
 			}
 		}
@@ -225,7 +225,7 @@ func (r *secretRun) saveAndDelete(ctx context.Context) (Outcome, error) {
 		}
 	})
 	if err != nil {
-		return r.out, &Error{What: "The new secret works, but saving it failed", Next: "Check that the config directory is writable, then run logto-twilio rotate again to finish. The old secret still works.", State: Unfinished, Err: err}
+		return r.out, &Error{What: "The new secret works, but saving it failed", Next: "The old secret still works. Check that the config directory is writable, then run " + r.cmd("rotate") + " again to finish.", State: Unfinished, Err: err}
 	}
 	r.line("Saved the new secret (%s)", masked(v))
 	if r.out.What == WhatM2MSecret {
@@ -260,7 +260,7 @@ func (r *secretRun) deleteOld(ctx context.Context, newValue string) (Outcome, er
 	event := fmt.Sprintf("rotated the %s (new secret %q", label(r.out.What), newName)
 	end := func(ev string) (Outcome, error) {
 		if err := r.finish(ev, nil); err != nil {
-			return r.out, &Error{What: "Could not save the setup", Next: "Check that the config directory is writable, then run logto-twilio rotate again to finish.", State: Unfinished, Err: err}
+			return r.out, &Error{What: "Could not save the setup", Next: "Check that the config directory is writable, then run " + r.cmd("rotate") + " again to finish.", State: Unfinished, Err: err}
 		}
 		return r.out, nil
 	}
@@ -273,7 +273,7 @@ func (r *secretRun) deleteOld(ctx context.Context, newValue string) (Outcome, er
 		var err error
 		yes, err = r.env.Confirm(ctx, fmt.Sprintf("Delete the old secret %q of %s now? Whatever still uses it stops working.", oldName, r.app))
 		if err != nil {
-			return r.out, &Error{What: "No answer about deleting the old secret", Next: "Run logto-twilio rotate again to decide (the new secret is saved and in use).", State: Unfinished, Err: err}
+			return r.out, &Error{What: "No answer about deleting the old secret", Next: "The new secret is saved and in use. Run " + r.cmd("rotate") + " again to decide.", State: Unfinished, Err: err}
 		}
 	}
 	if !yes {
@@ -282,11 +282,11 @@ func (r *secretRun) deleteOld(ctx context.Context, newValue string) (Outcome, er
 	}
 	c, err := r.deleter(newValue)
 	if err != nil {
-		return r.out, &Error{What: "Cannot delete the old secret", Next: "Run logto-twilio rotate again to retry.", State: Unfinished, Err: err}
+		return r.out, &Error{What: "Cannot delete the old secret", Next: "Run " + r.cmd("rotate") + " again to retry.", State: Unfinished, Err: err}
 	}
 	list, err := c.ApplicationSecrets(ctx, r.appID)
 	if err != nil {
-		return r.out, &Error{What: "Cannot list the secrets of " + r.app + " to delete the old one", Next: next(err, "") + "Run logto-twilio rotate again to retry (the new secret is saved and in use).", State: Unfinished, Err: err}
+		return r.out, &Error{What: "Cannot list the secrets of " + r.app + " to delete the old one", Next: next(err, "") + "The new secret is saved and in use. Run " + r.cmd("rotate") + " again to retry.", State: Unfinished, Err: err}
 	}
 	hasOld := slices.ContainsFunc(list, func(s logtoapi.AppSecret) bool { return s.Name == oldName })
 	hasNew := slices.ContainsFunc(list, func(s logtoapi.AppSecret) bool { return s.Value == newValue && !s.Expired(r.env.now()) })
@@ -297,14 +297,14 @@ func (r *secretRun) deleteOld(ctx context.Context, newValue string) (Outcome, er
 	case !hasNew || len(list) < 2:
 		return r.out, &Error{
 			What:  fmt.Sprintf("The old secret %q is kept: it would be the last working secret of %s", oldName, r.app),
-			Next:  "Run logto-twilio doctor.",
+			Next:  "Run " + r.cmd("doctor") + " to see which secrets work.",
 			State: Rotated,
 		}
 	}
 	if err := c.DeleteApplicationSecret(ctx, r.appID, oldName); err != nil {
 		return r.out, &Error{
 			What:  fmt.Sprintf("The new secret is saved and in use, but deleting the old secret %q failed", oldName),
-			Next:  next(err, "") + "Run logto-twilio rotate again to retry, or delete it in the Logto Console.",
+			Next:  next(err, "") + "Run " + r.cmd("rotate") + " again to retry, or delete it in the Logto Console.",
 			State: Unfinished, Err: err,
 		}
 	}
@@ -321,7 +321,7 @@ func (e *engine) resumeSecret(ctx context.Context, what string) (Outcome, error)
 	switch ph := e.phase(); ph {
 	case PhaseAddSecret, PhaseVerifySecret:
 		if err := r.revert(ctx); err != nil {
-			return e.out, &Error{What: "Removing the unused new secret did not finish", Next: next(err, "") + "Run logto-twilio rotate again.", State: Unfinished, Err: err}
+			return e.out, &Error{What: "Removing the unused new secret did not finish", Next: next(err, "") + "Run " + e.cmd("rotate") + " again to finish it.", State: Unfinished, Err: err}
 		}
 		e.out.Reverted = true
 		e.line("Undid the unfinished rotation of the %s: the saved setup is as it was", label(what))
@@ -331,6 +331,6 @@ func (e *engine) resumeSecret(ctx context.Context, what string) (Outcome, error)
 	case PhaseDeleteOld:
 		return r.deleteOld(ctx, r.get(e.env.Secrets).Reveal())
 	default:
-		return e.out, &Error{What: fmt.Sprintf("Unknown rotation phase %q", ph), Next: "Run logto-twilio doctor; if the sign-in works, remove the \"rotation\" entry from setup.json.", State: Unfinished}
+		return e.out, &Error{What: fmt.Sprintf("Unknown rotation phase %q", ph), Next: unknownRotationNext(e), State: Unfinished}
 	}
 }

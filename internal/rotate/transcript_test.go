@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/rotate"
 )
 
@@ -28,6 +29,10 @@ func TestTranscript(t *testing.T) {
 			return true, nil
 		}
 		env.Report = func(l string) { b.WriteString("… " + l + "\n") }
+		// As the command layer renders the hints of a run with --sandbox.
+		env.Command = func(c string, args ...string) string {
+			return cmdline.Plain(c, append([]string{"--sandbox"}, args...)...)
+		}
 		return env
 	}
 	show := func(title string, outs []rotate.Outcome, err error) {

@@ -38,7 +38,7 @@ func (e *engine) newTwilioRun() (*twilioRun, error) {
 	if env.Logto == nil {
 		return nil, &Error{
 			What:  "Rotating the Twilio Auth Token needs Logto's Management API (the M2M app setup uses), and this setup has none",
-			Next:  "Change the token by hand in the Logto Console's SMS connector page, or run logto-twilio setup with M2M credentials first.",
+			Next:  "Change the token by hand in the Logto Console's SMS connector page, or first run " + e.cmd("setup") + " with the automatic method (M2M credentials).",
 			State: Unchanged,
 		}
 	}
@@ -47,7 +47,7 @@ func (e *engine) newTwilioRun() (*twilioRun, error) {
 	}
 	sid := env.Setup.TwilioAccountSID
 	if err := twiliosetup.ValidateAccountSID(sid); err != nil {
-		return nil, &Error{What: "The saved setup has no valid Twilio Account SID", Next: "Run logto-twilio setup first.", State: Unchanged, Err: err}
+		return nil, &Error{What: "The saved setup has no valid Twilio Account SID", Next: "Run " + e.cmd("setup") + " first.", State: Unchanged, Err: err}
 	}
 	return &twilioRun{engine: e, sid: sid}, nil
 }
@@ -59,7 +59,7 @@ func (r *twilioRun) phone() (twiliosetup.Phone, error) {
 		p = r.env.Setup.TestPhone
 	}
 	if p == "" {
-		return twiliosetup.Phone{}, errors.New("rotate: no phone number for the test SMS: pass --phone (E.164, e.g. +15551234567)")
+		return twiliosetup.Phone{}, errors.New("rotate: no phone number for the test SMS: give one with --test-phone (international format, e.g. +14155550123)")
 	}
 	ph, err := twiliosetup.ParsePhone(p, "")
 	if err != nil {
@@ -104,14 +104,14 @@ func (r *twilioRun) connector(ctx context.Context) (logtoapi.Connector, logtoapi
 		return logtoapi.Connector{}, logtoapi.TwilioConfig{}, fmt.Errorf("rotate: read Logto's SMS connector: %w", err)
 	}
 	if c == nil || !c.IsTwilio() {
-		return logtoapi.Connector{}, logtoapi.TwilioConfig{}, errors.New("rotate: Logto's SMS connector is not the Twilio connector (any more): run logto-twilio doctor")
+		return logtoapi.Connector{}, logtoapi.TwilioConfig{}, fmt.Errorf("rotate: Logto's SMS connector is not the Twilio connector (any more): run %s to see what changed", r.cmd("doctor"))
 	}
 	cfg, err := c.TwilioConfig()
 	if err != nil {
 		return logtoapi.Connector{}, logtoapi.TwilioConfig{}, fmt.Errorf("rotate: Logto's Twilio connector: %w", err)
 	}
 	if cfg.AccountSID != r.sid {
-		return logtoapi.Connector{}, logtoapi.TwilioConfig{}, fmt.Errorf("rotate: Logto's Twilio connector uses account %s, the saved setup %s: run logto-twilio doctor", cfg.AccountSID, r.sid)
+		return logtoapi.Connector{}, logtoapi.TwilioConfig{}, fmt.Errorf("rotate: Logto's Twilio connector uses account %s, the saved setup %s: run %s to see what changed", cfg.AccountSID, r.sid, r.cmd("doctor"))
 	}
 	return *c, cfg, nil
 }
@@ -159,20 +159,20 @@ func Twilio(ctx context.Context, env *Env) (Outcome, error) {
 	}
 	r.old = env.Secrets.TwilioAuthToken.Reveal()
 	if r.old == "" {
-		return e.out, &Error{What: "The saved setup has no Twilio Auth Token", Next: "If you rotated it in Twilio's Console, paste the new one: logto-twilio rotate --twilio --new-twilio-token -", State: Unchanged}
+		return e.out, &Error{What: "The saved setup has no Twilio Auth Token", Next: "If you rotated it in Twilio's Console, run " + e.pasteToken() + " and paste the new one.", State: Unchanged}
 	}
 	phone, err := r.phone()
 	if err != nil {
-		return e.out, &Error{What: "No phone number for the test SMS", Next: "Pass --phone with a number that can receive SMS (on a trial account, a verified one).", State: Unchanged, Err: err}
+		return e.out, &Error{What: "No phone number for the test SMS", Next: e.phoneNext("Nothing was changed."), State: Unchanged, Err: err}
 	}
 	conn, cfg, err := r.connector(ctx)
 	if err != nil {
-		return e.out, &Error{What: "Cannot read Logto's Twilio connector", Next: next(err, "Nothing was changed. Run logto-twilio doctor."), State: Unchanged, Err: err}
+		return e.out, &Error{What: "Cannot read Logto's Twilio connector", Next: next(err, "Nothing was changed. Run "+e.cmd("doctor")+" to see what fails."), State: Unchanged, Err: err}
 	}
 	if cfg.AuthToken != r.old {
 		return e.out, &Error{
 			What:  "Logto's Twilio connector holds another Auth Token than the saved setup",
-			Next:  "If you rotated the token in Twilio's Console, paste the new one: logto-twilio rotate --twilio --new-twilio-token - ; otherwise run logto-twilio doctor. Nothing was changed.",
+			Next:  "Nothing was changed. If you rotated the token in Twilio's Console, run " + e.pasteToken() + " and paste the new one; otherwise run " + e.cmd("doctor") + " to see what differs.",
 			State: Unchanged,
 		}
 	}
@@ -180,12 +180,12 @@ func Twilio(ctx context.Context, env *Env) (Outcome, error) {
 		return e.out, err
 	}
 	if _, err := r.oldTw.Account(ctx); err != nil {
-		return e.out, &Error{What: "Twilio does not accept the saved Auth Token", Next: "If you rotated it in Twilio's Console, paste the new one: logto-twilio rotate --twilio --new-twilio-token - . Nothing was changed.", State: Unchanged, Err: err}
+		return e.out, &Error{What: "Twilio does not accept the saved Auth Token", Next: "Nothing was changed. If you rotated it in Twilio's Console, run " + e.pasteToken() + " and paste the new one.", State: Unchanged, Err: err}
 	}
 	e.line("Twilio accepts the current Auth Token (%s)", masked(r.old))
 
 	if err := e.begin(WhatTwilio, PhaseCreateSecondary, map[string]string{detailConnector: conn.ID}); err != nil {
-		return e.out, saveFailed(err)
+		return e.out, e.saveFailed(err)
 	}
 	tok, err := r.oldTw.CreateSecondaryToken(ctx)
 	if err != nil {
@@ -226,7 +226,7 @@ func (r *twilioRun) promote(ctx context.Context) (Outcome, error) {
 	if err := r.newTw.PromoteSecondaryToken(ctx); err != nil {
 		return r.out, &Error{
 			What: "Twilio did not confirm the promotion of the new Auth Token",
-			Next: "Logto's connector already uses the new token, which Twilio accepts. Run logto-twilio rotate again to finish: " +
+			Next: "Logto's connector already uses the new token, which Twilio accepts. Run " + r.cmd("rotate") + " again to finish: " +
 				"it checks whether Twilio promoted the token and promotes it if not.",
 			State: Unfinished, Err: err,
 		}
@@ -241,7 +241,7 @@ func (r *twilioRun) saveNew(ctx context.Context, event string) (Outcome, error) 
 	if err := r.finish(event, func(sec *config.Secrets) { sec.TwilioAuthToken = config.Secret(tok) }); err != nil {
 		return r.out, &Error{
 			What:  "The new token is in use, but saving it failed",
-			Next:  "Check that the config directory is writable, then run logto-twilio rotate again to save it.",
+			Next:  "Check that the config directory is writable, then run " + r.cmd("rotate") + " again to save it.",
 			State: Unfinished, Err: err,
 		}
 	}
@@ -260,14 +260,14 @@ func (r *twilioRun) fail(ctx context.Context, what string, cause error) (Outcome
 	if ctx.Err() != nil {
 		return r.out, &Error{
 			What:  what + " (interrupted)",
-			Next:  "Run logto-twilio rotate again: it undoes the unfinished rotation. Logto's connector holds a token Twilio accepts.",
+			Next:  "Logto's connector holds a token Twilio accepts. Run " + r.cmd("rotate") + " again: it undoes the unfinished rotation.",
 			State: Unfinished, Err: cause,
 		}
 	}
 	if err := r.revert(ctx); err != nil {
 		return r.out, &Error{
 			What:  what + ", and undoing the rotation did not finish either",
-			Next:  "Logto's connector holds a token Twilio accepts. Run logto-twilio rotate again: it finishes undoing the rotation.",
+			Next:  "Logto's connector holds a token Twilio accepts. Run " + r.cmd("rotate") + " again: it finishes undoing the rotation.",
 			State: Unfinished, Err: errors.Join(cause, err),
 		}
 	}
@@ -304,7 +304,7 @@ func (r *twilioRun) revert(ctx context.Context) error {
 				return err
 			}
 			if !ok {
-				return errors.New("rotate: Twilio no longer accepts the old token, so the connector keeps the new one: run logto-twilio rotate again to finish the rotation")
+				return fmt.Errorf("rotate: Twilio no longer accepts the old token, so the connector keeps the new one: run %s again to finish the rotation", r.cmd("rotate"))
 			}
 			if _, err := r.setConnector(ctx, r.old); err != nil {
 				return err
@@ -376,14 +376,14 @@ func TwilioPasted(ctx context.Context, env *Env, newToken string) (Outcome, erro
 	r.old, r.new = env.Secrets.TwilioAuthToken.Reveal(), tok
 	phone, err := r.phone()
 	if err != nil {
-		return e.out, &Error{What: "No phone number for the test SMS", Next: "Pass --phone with a number that can receive SMS (on a trial account, a verified one).", State: Unchanged, Err: err}
+		return e.out, &Error{What: "No phone number for the test SMS", Next: e.phoneNext("Nothing was changed."), State: Unchanged, Err: err}
 	}
 	conn, cfg, err := r.connector(ctx)
 	if err != nil {
-		return e.out, &Error{What: "Cannot read Logto's Twilio connector", Next: next(err, "Nothing was changed. Run logto-twilio doctor."), State: Unchanged, Err: err}
+		return e.out, &Error{What: "Cannot read Logto's Twilio connector", Next: next(err, "Nothing was changed. Run "+e.cmd("doctor")+" to see what fails."), State: Unchanged, Err: err}
 	}
 	if tok == r.old && cfg.AuthToken == tok {
-		return e.out, &Error{What: "That token is already the saved one and the one Logto's connector uses", Next: "Nothing to do. To make a new token, run logto-twilio rotate --twilio.", State: Unchanged}
+		return e.out, &Error{What: "That token is already the saved one and the one Logto's connector uses", Next: "Nothing to do. To make a new token, run " + e.cmd("rotate", "--twilio") + " instead.", State: Unchanged}
 	}
 	if r.newTw, err = r.client(tok); err != nil {
 		return e.out, err
@@ -400,7 +400,7 @@ func TwilioPasted(ctx context.Context, env *Env, newToken string) (Outcome, erro
 		s.Rotation = &config.Rotation{What: WhatTwilio, Phase: PhasePasteConnector, Started: env.now().UTC(), Detail: map[string]string{detailConnector: conn.ID}}
 		sec.Pending = config.Secret(tok)
 	}); err != nil {
-		return e.out, saveFailed(err)
+		return e.out, e.saveFailed(err)
 	}
 	return r.pasteForward(ctx, phone)
 }
@@ -436,7 +436,7 @@ func (r *twilioRun) pasteFail(ctx context.Context, what string, cause error) (Ou
 	return r.out, &Error{
 		What: what,
 		Next: next(cause, "") + "Twilio accepts the pasted token, and Logto's connector holds a token Twilio accepts (the old one no longer works, or the connector has the pasted one). " +
-			"Run logto-twilio rotate again to finish.",
+			"Run " + r.cmd("rotate") + " again to finish.",
 		State: Unfinished, Err: cause,
 	}
 }
@@ -451,7 +451,7 @@ func (e *engine) resumeTwilio(ctx context.Context) (Outcome, error) {
 	switch ph := e.phase(); ph {
 	case PhaseCreateSecondary, PhaseUpdateConnector, PhaseTestSMS, PhaseRevert:
 		if err := r.revert(ctx); err != nil {
-			return e.out, &Error{What: "Undoing the unfinished rotation of the Twilio Auth Token did not finish", Next: next(err, "") + "Run logto-twilio rotate again.", State: Unfinished, Err: err}
+			return e.out, &Error{What: "Undoing the unfinished rotation of the Twilio Auth Token did not finish", Next: next(err, "") + "Run " + e.cmd("rotate") + " again to finish it.", State: Unfinished, Err: err}
 		}
 		e.out.Reverted = true
 		e.line("Undid the unfinished rotation of the Twilio Auth Token: the saved setup is as it was")
@@ -460,7 +460,7 @@ func (e *engine) resumeTwilio(ctx context.Context) (Outcome, error) {
 		if r.new == "" {
 			// The last save was cut short after the promotion: the new token is saved.
 			if err := r.finish(historyTwilio, nil); err != nil {
-				return e.out, &Error{What: "Could not save the setup", Next: "Check that the config directory is writable, then run rotate again.", State: Unfinished, Err: err}
+				return e.out, &Error{What: "Could not save the setup", Next: "Check that the config directory is writable, then run " + e.cmd("rotate") + " again.", State: Unfinished, Err: err}
 			}
 			e.line("Finished the rotation of the Twilio Auth Token")
 			return e.out, nil
@@ -469,21 +469,21 @@ func (e *engine) resumeTwilio(ctx context.Context) (Outcome, error) {
 	case PhasePasteConnector:
 		if r.new == "" {
 			if err := r.finish(historyTwilioPaste, nil); err != nil {
-				return e.out, &Error{What: "Could not save the setup", Next: "Check that the config directory is writable, then run rotate again.", State: Unfinished, Err: err}
+				return e.out, &Error{What: "Could not save the setup", Next: "Check that the config directory is writable, then run " + e.cmd("rotate") + " again.", State: Unfinished, Err: err}
 			}
 			e.line("Finished the rotation of the Twilio Auth Token")
 			return e.out, nil
 		}
 		phone, err := r.phone()
 		if err != nil {
-			return e.out, &Error{What: "No phone number for the test SMS", Next: "Pass --phone to finish the rotation.", State: Unfinished, Err: err}
+			return e.out, &Error{What: "No phone number for the test SMS", Next: e.phoneNext("The rotation stays unfinished until then."), State: Unfinished, Err: err}
 		}
 		if r.newTw, err = r.client(r.new); err != nil {
 			return e.out, err
 		}
 		return r.pasteForward(ctx, phone)
 	default:
-		return e.out, &Error{What: fmt.Sprintf("Unknown rotation phase %q", ph), Next: "Run logto-twilio doctor; if the sign-in works, remove the \"rotation\" entry from setup.json.", State: Unfinished}
+		return e.out, &Error{What: fmt.Sprintf("Unknown rotation phase %q", ph), Next: unknownRotationNext(e), State: Unfinished}
 	}
 }
 
@@ -491,12 +491,12 @@ func (e *engine) resumeTwilio(ctx context.Context) (Outcome, error) {
 func (r *twilioRun) resumePromote(ctx context.Context) (Outcome, error) {
 	ok, err := r.accepted(ctx, r.new)
 	if err != nil {
-		return r.out, &Error{What: "Could not reach Twilio to finish the rotation", Next: next(err, "") + "Run logto-twilio rotate again.", State: Unfinished, Err: err}
+		return r.out, &Error{What: "Could not reach Twilio to finish the rotation", Next: next(err, "") + "Run " + r.cmd("rotate") + " again to finish it.", State: Unfinished, Err: err}
 	}
 	if !ok {
 		return r.out, &Error{
 			What:  "Twilio does not accept the new Auth Token of the unfinished rotation",
-			Next:  "Run logto-twilio doctor. If you changed the token in Twilio's Console, paste the current one: logto-twilio rotate --twilio --new-twilio-token -",
+			Next:  "Run " + r.cmd("doctor") + " to see which token Logto's connector holds. If you changed the token in Twilio's Console, run " + r.pasteToken() + " and paste the current one.",
 			State: Unfinished, Err: err,
 		}
 	}
@@ -504,17 +504,30 @@ func (r *twilioRun) resumePromote(ctx context.Context) (Outcome, error) {
 		return r.out, err
 	}
 	if _, err := r.setConnector(ctx, r.new); err != nil {
-		return r.out, &Error{What: "Logto's Twilio connector did not take the new token", Next: next(err, "") + "Run logto-twilio rotate again.", State: Unfinished, Err: err}
+		return r.out, &Error{What: "Logto's Twilio connector did not take the new token", Next: next(err, "") + "Run " + r.cmd("rotate") + " again to finish it.", State: Unfinished, Err: err}
 	}
 	oldOK, err := r.accepted(ctx, r.old)
 	if err != nil {
-		return r.out, &Error{What: "Could not ask Twilio whether the old token still works", Next: next(err, "") + "Run logto-twilio rotate again.", State: Unfinished, Err: err}
+		return r.out, &Error{What: "Could not ask Twilio whether the old token still works", Next: next(err, "") + "Run " + r.cmd("rotate") + " again to finish it.", State: Unfinished, Err: err}
 	}
 	if !oldOK {
 		r.line("Twilio had promoted the new token already")
 		return r.saveNew(ctx, historyTwilio)
 	}
 	return r.promote(ctx)
+}
+
+// pasteToken is the command that takes a token rotated in Twilio's Console (read from
+// standard input, or asked for on a terminal).
+func (e *engine) pasteToken() string {
+	return e.cmd("rotate", "--new-twilio-token", "-")
+}
+
+// phoneNext says how to give the test SMS's phone. It is said in words: a command with a
+// made-up number would send the test SMS there.
+func (e *engine) phoneNext(then string) string {
+	return "Run " + e.cmd("rotate") + " again with --test-phone and a number that can receive SMS, in international format " +
+		"such as +14155550123 (on a trial account, a verified one). " + then
 }
 
 // next is the cause's own advice (Twilio's or Logto's), as a sentence, else fallback.

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/htmlesc"
 )
 
@@ -99,6 +100,14 @@ func ReadCard(path string) (Card, error) {
 	return ParseCard(b)
 }
 
+// cardCommand is the command an attendee runs with the card file: plain "logto-twilio
+// --preset <file>", not Config.Command's rendering, because it is read and run on the
+// attendee's machine, where none of the facilitator's flags (--config-dir, --sandbox…)
+// apply. The file name is quoted for the shell when it needs it (slug names never do).
+func cardCommand(file string) string {
+	return cmdline.Plain("", "--preset", file)
+}
+
 // cardFiles are the paths of one app's card (YAML) and printable text sheet.
 func cardFiles(outDir, name string) (card, sheet string) {
 	base := filepath.Join(outDir, slug(name))
@@ -111,7 +120,7 @@ func writeCard(c Card, cardPath, sheetPath string) error {
 	if err != nil {
 		return fmt.Errorf("workshop: encode the card: %w", err)
 	}
-	head := "# logto-twilio workshop card: " + c.Name + "\n# Run: logto-twilio --preset " + filepath.Base(cardPath) + "\n"
+	head := "# logto-twilio workshop card: " + c.Name + "\n# Run: " + cardCommand(filepath.Base(cardPath)) + "\n"
 	if err := atomicfile.Write(cardPath, append([]byte(head), b...), 0o600); err != nil {
 		return fmt.Errorf("workshop: write the card: %w", err)
 	}
@@ -128,7 +137,7 @@ func SheetText(c Card, cardFile string) string {
 	title := "logto-twilio workshop: " + c.Name
 	fmt.Fprintf(&b, "%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
 	fmt.Fprintf(&b, "Your own Logto app for today. To set up SMS sign-in with it, run:\n\n")
-	fmt.Fprintf(&b, "    logto-twilio --preset %s\n\n", cardFile)
+	fmt.Fprintf(&b, "    %s\n\n", cardCommand(cardFile))
 	fmt.Fprintf(&b, "(%s comes with this sheet; ask the facilitator if you do not have it.)\n\n", cardFile)
 	fmt.Fprintf(&b, "Without the file, run logto-twilio and, when it asks for the app, paste:\n\n")
 	fmt.Fprintf(&b, "    Logto endpoint  %s\n    App ID          %s\n    App secret      %s\n    Demo port       %d\n\n", c.Endpoint, c.AppID, c.AppSecret, c.Port)
@@ -162,7 +171,7 @@ func writeSheetSection(b *bytes.Buffer, e sheetEntry) {
 	b.WriteString(`<section>
 <h1>logto-twilio workshop: ` + htmlesc.Text(e.Card.Name) + `</h1>
 <p>Your own Logto app for today. To set up SMS sign-in with it, run:</p>
-<pre>logto-twilio --preset ` + file + `</pre>
+<pre>` + htmlesc.Text(cardCommand(e.File)) + `</pre>
 <p>(` + file + ` comes with this sheet; ask the facilitator if you do not have it.)</p>
 <p>Without the file, run <code>logto-twilio</code> and, when it asks for the app, paste:</p>
 <table>

@@ -53,7 +53,7 @@ func newRoom(t *testing.T) *room {
 }
 
 func (r *room) cfg(n int) Config {
-	return Config{Dir: r.dir, HTTPClient: r.srv.Client(), Attendees: n, OutDir: r.out}
+	return Config{Dir: r.dir, HTTPClient: r.srv.Client(), Attendees: n, OutDir: r.out, Command: hintCommand}
 }
 
 // apps returns the names of the stand-in's Traditional apps (with their descriptions),

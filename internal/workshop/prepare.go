@@ -61,6 +61,10 @@ type Result struct {
 	Extra                     []RecordedApp // recorded apps beyond --attendees: kept (teardown removes them)
 	OutDir, Sheet, RecordPath string
 	Warnings                  []string
+	// Again is the command line, in backquotes, that runs this prepare again with the same
+	// flags (it finishes an incomplete run); Teardown the one that deletes the workshop's
+	// apps. Config.Command renders both.
+	Again, Teardown string
 }
 
 // ErrIncomplete is wrapped by Prepare's and Teardown's error when some apps failed; the
@@ -93,10 +97,14 @@ func Prepare(ctx context.Context, cfg Config, progress func(Event)) (Result, err
 	}
 	if found && len(rec.Apps) > 0 {
 		if rec.Endpoint != f.endpoint.String() {
-			return Result{}, fmt.Errorf("workshop: %s lists apps on %s, but the saved setup is for %s: run `logto-twilio workshop teardown` with the old setup, or move %s away", RecordPath(cfg.Dir), rec.Endpoint, f.endpoint, RecordFile)
+			return Result{}, fmt.Errorf("workshop: %s lists apps on %s, but the saved setup is for %s: to delete them, run %s and then %s; or move %s away",
+				RecordPath(cfg.Dir), rec.Endpoint, f.endpoint, cfg.cmd("setup", "--logto-endpoint", rec.Endpoint), cfg.cmd("workshop teardown"), RecordFile)
 		}
 		if rec.NamePrefix != cfg.NamePrefix {
-			return Result{}, fmt.Errorf("workshop: this workshop's apps are named %q (%s); use --name-prefix %q, or run `logto-twilio workshop teardown` first", rec.NamePrefix+" …", RecordPath(cfg.Dir), rec.NamePrefix)
+			same := cfg
+			same.NamePrefix = rec.NamePrefix
+			return Result{}, fmt.Errorf("workshop: this workshop's apps are named %q (%s): keep their prefix (run %s), or run %s first",
+				rec.NamePrefix+" …", RecordPath(cfg.Dir), cfg.cmd("workshop prepare", same.prepareArgs()...), cfg.cmd("workshop teardown"))
 		}
 	} else {
 		rec = Record{Endpoint: f.endpoint.String(), NamePrefix: cfg.NamePrefix, Width: nameWidth(cfg.Attendees)}
@@ -124,7 +132,10 @@ func Prepare(ctx context.Context, cfg Config, progress func(Event)) (Result, err
 	pl := demo.PostLogoutRedirectURI(base)
 	p.postLogout = []string{pl, pl + "/"} // as the wizard registers them (steps/app.go)
 
-	res := Result{Apps: make([]AppResult, cfg.Attendees), OutDir: outDir, RecordPath: RecordPath(cfg.Dir)}
+	res := Result{
+		Apps: make([]AppResult, cfg.Attendees), OutDir: outDir, RecordPath: RecordPath(cfg.Dir),
+		Again: cfg.cmd("workshop prepare", cfg.prepareArgs()...), Teardown: cfg.cmd("workshop teardown"),
+	}
 	cards := make([]*sheetEntry, cfg.Attendees)
 	forEach(ctx, cfg.Attendees, cfg.Concurrency, func(i int) {
 		r, card := p.one(ctx, i+1)
@@ -185,10 +196,10 @@ func Prepare(ctx context.Context, cfg Config, progress func(Event)) (Result, err
 		}
 	}
 	if isLocal(f.endpoint.String()) {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("The cards point at %s: attendees' machines cannot reach a local address. Give Logto an address they can reach (its ENDPOINT), run `logto-twilio setup` with it, then prepare again.", f.endpoint))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("The cards point at %s: attendees' machines cannot reach a local address. Give Logto an address they can reach (its ENDPOINT), run %s with --logto-endpoint set to it, then prepare again.", f.endpoint, cfg.cmd("setup")))
 	}
 	if res.Failed > 0 {
-		return res, fmt.Errorf("workshop: prepare: %w: %d of %d apps failed; run `logto-twilio workshop prepare` again to finish them", ErrIncomplete, res.Failed, cfg.Attendees)
+		return res, fmt.Errorf("workshop: prepare: %w: %d of %d apps failed; run %s again to finish them", ErrIncomplete, res.Failed, cfg.Attendees, res.Again)
 	}
 	return res, nil
 }

@@ -117,7 +117,7 @@ func TestPrepareNamesAndGrowth(t *testing.T) {
 	cfg := r.cfg(2)
 	cfg.NamePrefix = "Cafe"
 	n := len(r.srv.Requests())
-	if _, err := Prepare(t.Context(), cfg, nil); err == nil || !strings.Contains(err.Error(), `--name-prefix "Bookstore"`) {
+	if _, err := Prepare(t.Context(), cfg, nil); err == nil || !strings.Contains(err.Error(), "keep their prefix (run `⟦workshop prepare --attendees 2 --out") || strings.Contains(err.Error(), "Cafe") {
 		t.Errorf("other prefix: %v", err)
 	}
 	if len(r.srv.Requests()) != n {
@@ -177,9 +177,10 @@ func TestPrepareFaultsThenRerun(t *testing.T) {
 			t.Errorf("failed app %+v", a)
 		}
 	}
-	if !strings.Contains(err.Error(), "6 of 12 apps failed") || !strings.Contains(err.Error(), "workshop prepare") {
+	if !strings.Contains(err.Error(), "6 of 12 apps failed") || !strings.Contains(err.Error(), "run `⟦workshop prepare --attendees 12 --out "+r.out+"⟧` again") {
 		t.Errorf("error text: %v", err)
 	}
+	checkHints(t, "error", err.Error())
 
 	res, err = Prepare(t.Context(), r.cfg(12), nil)
 	if err != nil {
@@ -294,9 +295,10 @@ func TestPrepareNeedsTheFacilitatorSetup(t *testing.T) {
 	}
 	_, err := Prepare(t.Context(), r.cfg(3), nil)
 	var nr *NotReadyError
-	if !errors.As(err, &nr) || fmt.Sprint(nr.Missing) != "[Twilio SMS connector phone sign-in]" || !strings.Contains(err.Error(), "logto-twilio setup") {
+	if !errors.As(err, &nr) || fmt.Sprint(nr.Missing) != "[Twilio SMS connector phone sign-in]" || !strings.Contains(err.Error(), "run `⟦setup⟧` first") {
 		t.Fatalf("err %v", err)
 	}
+	checkHints(t, "error", err.Error())
 	if n := len(r.srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent", n)
 	}

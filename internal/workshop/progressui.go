@@ -42,13 +42,13 @@ func WriteSummary(w io.Writer, res Result, err error) {
 		fmt.Fprintf(w, "Print %s: one page per attendee.\n", res.Sheet)
 	}
 	if len(res.Extra) > 0 {
-		fmt.Fprintf(w, "%d more apps of this workshop are kept (beyond --attendees); `logto-twilio workshop teardown` removes them all.\n", len(res.Extra))
+		fmt.Fprintf(w, "%d more apps of this workshop are kept (beyond --attendees); %s removes them all.\n", len(res.Extra), res.Teardown)
 	}
 	for _, warn := range res.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", warn)
 	}
 	if errors.Is(err, ErrIncomplete) {
-		fmt.Fprintln(w, "Run `logto-twilio workshop prepare` again with the same flags to finish: it reuses what exists and never makes a duplicate.")
+		fmt.Fprintf(w, "Run %s again to finish: it reuses what exists and never makes a duplicate.\n", res.Again)
 	}
 }
 
@@ -102,7 +102,7 @@ func RunTeardown(ctx context.Context, cfg Config, out io.Writer) (TeardownResult
 	case len(res.Apps) > 0:
 		fmt.Fprintf(out, "%d deleted, %d were gone already, %d failed.\n", res.Deleted, res.Gone, res.Failed)
 		if res.Failed > 0 {
-			fmt.Fprintln(out, "Run `logto-twilio workshop teardown` again to delete the rest; they stay recorded until then.")
+			fmt.Fprintf(out, "Run %s again to delete the rest; they stay recorded until then.\n", cfg.cmd("workshop teardown"))
 		}
 	}
 	return res, err

@@ -66,6 +66,7 @@ func TestRunPrepareInteractive(t *testing.T) {
 	if !strings.Contains(s, "3 created, 0 reused, 0 found again, 0 failed.") || !strings.Contains(s, "cards.html") {
 		t.Errorf("output:\n%s", s)
 	}
+	checkHints(t, "output", s)
 	if sec := containsAny(out.String(), r.m2mSecret, twilioToken); sec != "" {
 		t.Error("the terminal output holds a facilitator secret")
 	}

@@ -9,7 +9,8 @@ import (
 )
 
 // oldSheetHTML is the html/template the sheet was written with; writeSheet must give its bytes.
-var oldSheetHTML = template.Must(template.New("sheet").Parse(`<!doctype html>
+// The attendee's command is cardCommand's, quoted for the shell (then escaped for HTML).
+var oldSheetHTML = template.Must(template.New("sheet").Funcs(template.FuncMap{"cardCommand": cardCommand}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>logto-twilio workshop cards</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:0;color:#111}
@@ -24,7 +25,7 @@ td.v{font-family:ui-monospace,monospace;word-break:break-all}
 {{range .}}<section>
 <h1>logto-twilio workshop: {{.Card.Name}}</h1>
 <p>Your own Logto app for today. To set up SMS sign-in with it, run:</p>
-<pre>logto-twilio --preset {{.File}}</pre>
+<pre>{{cardCommand .File}}</pre>
 <p>({{.File}} comes with this sheet; ask the facilitator if you do not have it.)</p>
 <p>Without the file, run <code>logto-twilio</code> and, when it asks for the app, paste:</p>
 <table>

@@ -122,7 +122,7 @@ func TestStatusShowsWhoSignedIn(t *testing.T) {
 
 func TestStatusWithoutPrepare(t *testing.T) {
 	r := newRoom(t)
-	if _, err := Status(t.Context(), r.cfg(0)); err == nil || !strings.Contains(err.Error(), "workshop prepare --attendees") {
+	if _, err := Status(t.Context(), r.cfg(0)); err == nil || !strings.Contains(err.Error(), "run `⟦workshop prepare⟧` with --attendees") {
 		t.Errorf("err %v", err)
 	}
 }

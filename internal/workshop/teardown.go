@@ -58,7 +58,7 @@ func Teardown(ctx context.Context, cfg Config, progress func(Event)) (TeardownRe
 		return TeardownResult{}, err
 	}
 	if rec.Endpoint != f.endpoint.String() {
-		return TeardownResult{}, fmt.Errorf("workshop: the workshop's apps are on %s, but the saved setup is for %s: run `logto-twilio setup` for %s first; nothing was deleted", rec.Endpoint, f.endpoint, rec.Endpoint)
+		return TeardownResult{}, fmt.Errorf("workshop: the workshop's apps are on %s, but the saved setup is for %s: nothing was deleted; run %s first", rec.Endpoint, f.endpoint, cfg.cmd("setup", "--logto-endpoint", rec.Endpoint))
 	}
 	apps := slices.Clone(rec.Apps) // rec.remove edits rec.Apps in place
 	res := TeardownResult{Apps: make([]AppResult, len(apps))}
@@ -117,7 +117,7 @@ func Teardown(ctx context.Context, cfg Config, progress func(Event)) (TeardownRe
 		}
 	}
 	if res.Failed > 0 {
-		return res, fmt.Errorf("workshop: teardown: %w: %d of %d apps were not deleted; run `logto-twilio workshop teardown` again", ErrIncomplete, res.Failed, len(apps))
+		return res, fmt.Errorf("workshop: teardown: %w: %d of %d apps were not deleted; run %s again", ErrIncomplete, res.Failed, len(apps), cfg.cmd("workshop teardown"))
 	}
 	return res, nil
 }

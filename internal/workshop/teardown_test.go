@@ -86,9 +86,11 @@ func TestTeardownRefusesAnotherEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := len(r.srv.Requests())
-	if _, err := Teardown(t.Context(), r.cfg(0), nil); err == nil || !strings.Contains(err.Error(), "nothing was deleted") {
-		t.Errorf("err %v", err)
+	_, err := Teardown(t.Context(), r.cfg(0), nil)
+	if err == nil || !strings.Contains(err.Error(), "nothing was deleted") {
+		t.Fatalf("err %v", err)
 	}
+	checkHints(t, "error", err.Error())
 	if len(r.srv.Requests()) != n {
 		t.Error("requests sent")
 	}

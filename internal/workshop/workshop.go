@@ -19,10 +19,12 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
@@ -65,6 +67,36 @@ type Config struct {
 	// MaxRetryWait is the longest Retry-After honoured; a longer one fails that call
 	// (the app is reported, a re-run finishes it). Default 2 minutes.
 	MaxRetryWait time.Duration
+
+	// Command renders the command lines the errors and summaries suggest: the command
+	// layer's, which adds the flags that reach the same setup (--sandbox, --config-dir, …).
+	// nil gives plain "logto-twilio <command>".
+	Command cmdline.Func
+}
+
+// cmd is the command line to suggest for command and args (Config.Command), in backquotes.
+func (c Config) cmd(command string, args ...string) string {
+	return "`" + c.Command.Line(command, args...) + "`"
+}
+
+// prepareArgs are prepare's flags that repeat this run: --attendees, and --name-prefix,
+// --out, --port and --concurrency when they are not the defaults. Call it on a Config with
+// its defaults.
+func (c Config) prepareArgs() []string {
+	args := []string{"--attendees", strconv.Itoa(c.Attendees)}
+	if c.NamePrefix != DefaultNamePrefix {
+		args = append(args, "--name-prefix", c.NamePrefix)
+	}
+	if c.OutDir != DefaultOutDir {
+		args = append(args, "--out", c.OutDir)
+	}
+	if c.Port != DefaultPort {
+		args = append(args, "--port", strconv.Itoa(c.Port))
+	}
+	if c.Concurrency != DefaultConcurrency {
+		args = append(args, "--concurrency", strconv.Itoa(c.Concurrency))
+	}
+	return args
 }
 
 func (c Config) withDefaults() Config {
@@ -141,15 +173,17 @@ func checkPrefix(p string) error {
 }
 
 // NotReadyError says the facilitator's saved setup lacks what the workshop needs; the
-// command offers to run `logto-twilio setup` first.
+// command offers to run setup first.
 type NotReadyError struct {
 	Dir     string
 	Missing []string // plain-language items, e.g. "the M2M app's secret"
+	// Command renders the setup command the message suggests (Config.Command; nil: plain).
+	Command cmdline.Func
 }
 
 func (e *NotReadyError) Error() string {
-	return fmt.Sprintf("workshop: the saved setup in %s has no %s: run `logto-twilio setup` first (with an M2M app), then run this again",
-		e.Dir, strings.Join(e.Missing, ", no "))
+	return fmt.Sprintf("workshop: the saved setup in %s has no %s: run `%s` first (with the automatic method, an M2M app), then run this again",
+		e.Dir, strings.Join(e.Missing, ", no "), e.Command.Line("setup"))
 }
 
 // facilitator is the loaded setup and a Management API client.
@@ -185,7 +219,7 @@ func load(c Config, hc *http.Client, full bool) (facilitator, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return facilitator{}, &NotReadyError{Dir: c.Dir, Missing: missing}
+		return facilitator{}, &NotReadyError{Dir: c.Dir, Missing: missing, Command: c.Command}
 	}
 	e, err := logtoapi.ParseEndpoint(l.Setup.Endpoint)
 	if err != nil {

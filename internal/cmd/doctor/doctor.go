@@ -81,7 +81,7 @@ func run(c *cobra.Command, opts *Options) error {
 		Setup: env.Loaded.Setup, Secrets: env.Loaded.Secrets, Found: env.Loaded.Found,
 		LogtoHTTP: env.LogtoHC, TwilioHTTP: env.TwilioHC,
 		Port: int(opts.Port), SendTestSMS: opts.SendTestSMS,
-		Command:      func(sub string) string { return f.Invocation.Line(sub) },
+		Command:      f.Hint(),
 		SecretsWhere: env.Store.SecretsWhere(),
 	})
 	if opts.JSON {

@@ -155,7 +155,7 @@ func run(c *cobra.Command, f *Options) error {
 		return fmt.Errorf("cannot rotate: %w", err)
 	}
 	renv.Yes = f.Yes
-	// renv.Command = a.Hint() (after the domain hints land)
+	renv.Command = a.Hint()
 	renv.TestPhone = strings.TrimSpace(f.TestPhone)
 	// Each step is printed as it happens; the outcomes add their notes.
 	renv.Report = func(line string) { fmt.Fprintln(a.IO.Out, "✓ "+line) }
@@ -167,7 +167,7 @@ func run(c *cobra.Command, f *Options) error {
 		rep := doctor.Run(ctx, doctor.Config{
 			Setup: setup, Secrets: secrets, Found: true,
 			LogtoHTTP: env.LogtoHC, TwilioHTTP: env.TwilioHC,
-			Command:      func(sub string) string { return a.Invocation.Line(sub) },
+			Command:      a.Hint(),
 			SecretsWhere: env.Store.SecretsWhere(),
 		})
 		fmt.Fprintln(a.IO.Out, rep.Text(a.IO.Width(), a.IO.ColorEnabled()))
@@ -293,7 +293,7 @@ func signIn(c *cobra.Command, f *Options, env *factory.Saved, setup config.Setup
 			return err
 		}
 	}
-	prefill := steps.Prefill{Sandbox: a.Opts.Sandbox, Again: func(sub string) string { return a.Invocation.Line(sub) }}
+	prefill := steps.Prefill{Sandbox: a.Opts.Sandbox, Again: a.Hint()}
 	opener := factory.NewBrowser(a.Opts.NoBrowser, a.Getenv)
 	prefill.NoBrowser = opener.Disabled
 	st := steps.NewState(prefill)

@@ -149,7 +149,7 @@ func Run(ctx context.Context, o *Options) error {
 		return factory.WithCode(factory.ExitUsage, err)
 	}
 	// The steps' suggested commands repeat this run's flags.
-	prefill.Again = func(sub string) string { return f.Invocation.Line(sub) }
+	prefill.Again = f.Hint()
 
 	st := steps.NewState(prefill)
 	defer func() { _ = deps.Demos.Close() }() // the demo server the verify step started

@@ -55,8 +55,8 @@ func NewCmdWorkshop(a *factory.Factory, prepareF func(*PrepareOptions) error) *c
 }
 
 // config is the workshop config on the saved setup's directory.
-func config(_ *factory.Factory, env *factory.Saved) workshop.Config {
-	return workshop.Config{Dir: env.Store.Dir, HTTPClient: env.LogtoHC}
+func config(a *factory.Factory, env *factory.Saved) workshop.Config {
+	return workshop.Config{Dir: env.Store.Dir, HTTPClient: env.LogtoHC, Command: a.Hint()}
 }
 
 func newPrepareCmd(a *factory.Factory, runF func(*PrepareOptions) error) *cobra.Command {
