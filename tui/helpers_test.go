@@ -3,18 +3,18 @@ package tui
 import (
 	"reflect"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 )
 
 // runAll runs cmd and, for batches and sequences, the commands inside them,
-// returning every message except the spinner's ticks (which would repeat).
+// returning every message except the wait indicator's ticks (which would
+// repeat).
 func runAll(cmd tea.Cmd) []any {
 	if cmd == nil {
 		return nil
 	}
 	msg := cmd()
-	if _, ok := msg.(spinner.TickMsg); ok {
+	if _, ok := msg.(clockMsg); ok {
 		return nil
 	}
 	v := reflect.ValueOf(msg)

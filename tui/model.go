@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -107,7 +105,10 @@ type Model struct {
 	// notice is what the last action said (see Notice), until a key.
 	notice string
 
-	spin   spinner.Model
+	// clock is the wait indicator of the current load or run; clocks
+	// counts them (each gets its own id).
+	clock  clock
+	clocks int
 	help   help.Model
 	keys   KeyMap
 	styles Styles
@@ -122,8 +123,8 @@ type Model struct {
 	interrupted   bool
 
 	// guideMemo and panelMemo keep the last wrapped and styled guide and
-	// panel: a spinner frame redraws the view five times a second, and
-	// those two are most of its cost while they do not change.
+	// panel: each change of the wait indicator redraws the view, and those
+	// two are most of its cost while they do not change.
 	guideMemo, panelMemo memo
 
 	progressDone <-chan struct{} // the running step's context's Done
@@ -141,7 +142,6 @@ func NewModel(ctx context.Context, steps []Step, opts Options) *Model {
 		ctx:     ctx,
 		steps:   steps,
 		opts:    opts,
-		spin:    newSpinner(),
 		help:    help.New(),
 		keys:    DefaultKeyMap(),
 		isDark:  true,
@@ -279,13 +279,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.commit(msg.res)
 	case lateMsg:
 		return m, m.late(msg)
-	case spinner.TickMsg:
-		if m.phase != PhaseLoading && m.phase != PhaseRunning {
-			return m, nil
+	case clockMsg:
+		if msg.id != m.clock.id || (m.phase != PhaseLoading && m.phase != PhaseRunning) {
+			return m, nil // an earlier load or run's, or the wait is over: the ticks stop
 		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, m.clock.update(msg)
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	}
@@ -504,8 +502,8 @@ func (m *Model) load() tea.Cmd {
 	step, idx, attempt := m.steps[m.idx], m.idx, m.attempt
 	ld := step.(Loader)
 	ctx, watch := m.stepContext()
-	m.spin = newSpinner() // a new ID: ticks of an earlier spinner are ignored
-	return tea.Batch(m.spin.Tick, watch, func() tea.Msg {
+	tick := m.startClock()
+	return tea.Batch(tick, watch, func() tea.Msg {
 		apply, err := ld.Load(ctx)
 		return loadedMsg{step: idx, attempt: attempt, apply: apply, err: err}
 	})
@@ -518,8 +516,8 @@ func (m *Model) run() tea.Cmd {
 	m.form = nil
 	step, idx, attempt := m.steps[m.idx], m.idx, m.attempt
 	ctx, watch := m.stepContext()
-	m.spin = newSpinner()
-	return tea.Batch(m.spin.Tick, watch, func() tea.Msg {
+	tick := m.startClock()
+	return tea.Batch(tick, watch, func() tea.Msg {
 		res, err := step.Execute(ctx)
 		return resultMsg{step: idx, attempt: attempt, res: res, err: err}
 	})
@@ -632,11 +630,13 @@ func (m *Model) back() tea.Cmd {
 	return m.showForm()
 }
 
-// newSpinner is the spinner of the loading and running phases, at 5 frames
-// a second: each frame redraws the whole view, and 10 fps cost about twice
-// the idle CPU while the wizard waits minutes for a sign-in (make bench).
-func newSpinner() spinner.Model {
-	return spinner.New(spinner.WithSpinner(spinner.Spinner{Frames: spinner.Dot.Frames, FPS: 200 * time.Millisecond}))
+// startClock starts the wait indicator of a load or run (see clockEvery) with
+// a new id: ticks of an earlier one are dropped.
+func (m *Model) startClock() tea.Cmd {
+	m.clocks++
+	var tick tea.Cmd
+	m.clock, tick = newClock(m.clocks)
+	return tick
 }
 
 // notSavedLine says a checkpoint failed, naming the step by its title.

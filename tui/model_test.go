@@ -319,10 +319,10 @@ func TestCtrlCWritesPendingCheckpoint(t *testing.T) {
 	}
 }
 
-// TestProgressShowsUnderTheSpinner: what a running step reports is shown
+// TestProgressShowsUnderTheWaitingText: what a running step reports is shown
 // under its waiting text; a report of an earlier attempt is dropped, and the
 // next attempt starts without the old status.
-func TestProgressShowsUnderTheSpinner(t *testing.T) {
+func TestProgressShowsUnderTheWaitingText(t *testing.T) {
 	t.Parallel()
 	m := newTestModel(t, waitStep{&fakeStep{id: "a", title: "A", noForm: true, waiting: "Sending…", block: make(chan struct{})}})
 	p := newProgress()

@@ -45,7 +45,7 @@ func withProgress(ctx context.Context, p *progress) context.Context {
 
 // Report is how a running Execute (or Load) tells the user how it is going,
 // e.g. "status: delivered": the interactive runner shows the latest text
-// under the spinner, the line runner prints each new one on its own line.
+// under the waiting text, the line runner prints each new one on its own line.
 // It is the one channel from a step's I/O to the view; it never blocks, and
 // does nothing when ctx does not come from a runner (tests). text must not
 // hold a secret.

@@ -117,14 +117,13 @@ func (m *Model) body(step Step, rd Renderer, width int) string {
 			return strings.TrimRight(m.form.View(), "\n ") + m.noticeLine(width)
 		}
 	case PhaseLoading:
-		return strings.TrimSpace(m.spin.View()) + " " + rd.Render(loadingText(step)) + m.statusLine(width)
+		return m.clockLine(rd.Render(loadingText(step)), width) + m.statusLine(width)
 	case PhaseRunning:
 		text := rd.Render(waitingText(step))
 		if text == "" {
 			text = "Working…"
 		}
-		spin := strings.TrimSpace(m.spin.View())
-		return spin + " " + wrapText(text, width-lipgloss.Width(spin)-1) + m.statusLine(width) + m.noticeLine(width)
+		return m.clockLine(text, width) + m.statusLine(width) + m.noticeLine(width)
 	case PhaseFailed:
 		// The box takes 4 columns of border and padding. Texts are wrapped
 		// before they are styled, so every wrapped line keeps the style.
@@ -138,8 +137,15 @@ func (m *Model) body(step Step, rd Renderer, width int) string {
 	return ""
 }
 
+// clockLine is text after the wait indicator (the time so far, muted),
+// wrapped to width as one text: only the first line is shorter.
+func (m *Model) clockLine(text string, width int) string {
+	clock := m.clock.view()
+	return m.styles.Muted.Render(clock) + strings.TrimPrefix(wrapText(clock+" "+text, width), clock)
+}
+
 // statusLine is what the running step last reported (Report), on its own
-// line under the spinner's text, or "".
+// line under the waiting text, or "".
 func (m *Model) statusLine(width int) string {
 	if m.status == "" {
 		return ""

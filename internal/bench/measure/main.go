@@ -4,12 +4,11 @@
 // the way a person does and prints what the README's Speed table shows.
 //
 //   - first frame: time from exec to the first frame on a fresh pseudo-terminal (80×24), of
-//     logto-twilio and of a minimal huh v2 form (internal/bench/minimalform) in the same run,
-//     interleaved, medians, and their ratio; with -upstream, also of the same form built with
-//     Bubble Tea as released (this module builds with a patched renderer, see
-//     third_party/bubbletea/PATCH.md, which draws the first frame up to one frame sooner);
+//     logto-twilio and of a minimal huh v2 form (internal/bench/minimalform, same Bubble Tea) in
+//     the same run, interleaved, medians, and their ratio;
 //   - idle CPU: the binary's CPU ticks (/proc/<pid>/stat utime+stime) over a window under tmux,
-//     at the first form (nothing changing) and at the sign-in wait (spinner on screen);
+//     at the first form (nothing changing) and at the sign-in wait (the time so far on screen,
+//     changing every 2 s);
 //   - peak RSS (/proc/<pid>/status VmHWM) through a whole --sandbox run, including the sign-in
 //     in headless Chromium.
 //
@@ -42,7 +41,6 @@ import (
 func main() {
 	bin := flag.String("bin", "", "the logto-twilio binary (plain build)")
 	minimal := flag.String("minimal", "", "the minimal huh v2 form binary")
-	upstream := flag.String("upstream", "", "the minimal form built with Bubble Tea as released (optional)")
 	runs := flag.Int("runs", 40, "first-frame runs of each binary")
 	window := flag.Duration("idle", 10*time.Second, "idle CPU window")
 	only := flag.String("only", "frame,idle,rss", "what to measure")
@@ -55,11 +53,7 @@ func main() {
 	m, _ := filepath.Abs(*minimal)
 	failed := false
 	if strings.Contains(*only, "frame") {
-		u := *upstream
-		if u != "" {
-			u, _ = filepath.Abs(u)
-		}
-		if err := firstFrames(b, m, u, *runs); err != nil {
+		if err := firstFrames(b, m, *runs); err != nil {
 			fmt.Fprintln(os.Stderr, "measure: first frame:", err)
 			failed = true
 		}
@@ -82,13 +76,13 @@ func main() {
 }
 
 // firstFrames measures both binaries alternately so both see the same machine state.
-func firstFrames(bin, minimal, upstream string, runs int) error {
+func firstFrames(bin, minimal string, runs int) error {
 	dir, err := os.MkdirTemp("", "lt-bench-")
 	if err != nil {
 		return fmt.Errorf("measure: %w", err)
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
-	var lt, base, up []time.Duration
+	var lt, base []time.Duration
 	for range runs {
 		d, err := firstFrame([]string{bin, "--config-dir", dir, "--no-browser"}, dir, "Welcome")
 		if err != nil {
@@ -100,22 +94,10 @@ func firstFrames(bin, minimal, upstream string, runs int) error {
 			return fmt.Errorf("minimal form: %w", err)
 		}
 		base = append(base, d)
-		if upstream != "" {
-			d, err = firstFrame([]string{upstream}, dir, "Logto endpoint")
-			if err != nil {
-				return fmt.Errorf("minimal form, released Bubble Tea: %w", err)
-			}
-			up = append(up, d)
-		}
 	}
 	r, mm := median(lt), median(base)
 	fmt.Printf("first frame        %.1f ms (median of %d; minimal huh v2 form %.1f ms) ratio %.2f×\n",
 		ms(r), runs, ms(mm), float64(r)/float64(mm))
-	if upstream != "" {
-		u := median(up)
-		fmt.Printf("                   the same form with Bubble Tea as released: %.1f ms, ratio %.2f×\n",
-			ms(u), float64(r)/float64(u))
-	}
 	return nil
 }
 
@@ -274,7 +256,7 @@ func sandboxRun(bin string, window time.Duration, withRSS bool) (err error) {
 	if err != nil {
 		return err
 	}
-	printIdle("idle CPU, spinner", "--sandbox sign-in wait, spinner on screen", use, window)
+	printIdle("idle CPU, wait", "--sandbox sign-in wait, the time so far on screen", use, window)
 	if !withRSS {
 		return nil
 	}
