@@ -23,7 +23,7 @@
 //     secret; explain branches on the clients' typed errors (their
 //     Explain), never on error text.
 //  4. Optional interfaces: tui.Loader to fetch what the form needs,
-//     tui.Waiter for the spinner text, tui.Actioner for extra keys (open a
+//     tui.Waiter for the waiting text, tui.Actioner for extra keys (open a
 //     Console page, copy a URI; see base.openAction), tui.Timeouter,
 //     tui.Optional (skippable on failure).
 //

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"net"
 	"strconv"
 )
@@ -23,7 +24,7 @@ func freePortIn(from, to, taken int) int {
 		if p == taken {
 			continue
 		}
-		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+		l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
 		if err == nil {
 			_ = l.Close()
 			return p

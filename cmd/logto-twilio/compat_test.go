@@ -109,7 +109,7 @@ func parsed(t testing.TB, o options, getenv func(string) string) (*factory.Facto
 	f := testFactory(strings.NewReader(""), io.Discard, io.Discard, getenv)
 	var got *setupcmd.Options
 	c := root.NewCmdRoot(f, func(so *setupcmd.Options) error { got = so; return nil })
-	if code := root.Execute(context.Background(), c, o.args()); code != exitOK || got == nil {
+	if code := root.Execute(context.Background(), f, c, o.args()); code != exitOK || got == nil {
 		t.Fatalf("parsing %q: exit code %d", o.args(), code)
 	}
 	return f, got
@@ -120,7 +120,7 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	f := testFactory(stdin, stdout, stderr, getenv)
 	var so *setupcmd.Options
 	c := root.NewCmdRoot(f, func(got *setupcmd.Options) error { so = got; return nil })
-	if code := root.Execute(ctx, c, o.args()); code != exitOK {
+	if code := root.Execute(ctx, f, c, o.args()); code != exitOK {
 		return factory.WithCode(code, nil)
 	}
 	f.Opts.Answers = o.answers

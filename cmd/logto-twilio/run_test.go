@@ -48,7 +48,7 @@ func runCaptured(t *testing.T, args []string, wizardErr error) (int, string, str
 		got = fromSetup(so)
 		return wizardErr
 	})
-	code := root.Execute(t.Context(), c, args)
+	code := root.Execute(t.Context(), f, c, args)
 	return code, out.String(), errOut.String(), got
 }
 

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/spf13/cobra"
 
@@ -35,7 +38,9 @@ func parseSuggestion(line string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.ParseFlags(rest); err != nil {
+	if err := c.ParseFlags(rest); errors.Is(err, pflag.ErrHelp) {
+		return nil // --help: cobra shows the help
+	} else if err != nil {
 		return err
 	}
 	if c.Args != nil {
@@ -132,7 +137,7 @@ func TestSuggestionsParse(t *testing.T) {
 	} {
 		var out, errOut bytes.Buffer
 		f := testFactory(strings.NewReader(""), &out, &errOut, noEnv)
-		code := root.Execute(t.Context(), root.NewCmdRoot(f, nil), args)
+		code := root.Execute(t.Context(), f, root.NewCmdRoot(f, nil), args)
 		lines = append(lines, f.Invocation.Built()...)
 		if code == factory.ExitOK && len(f.Invocation.Built()) == 0 && !strings.Contains(args[0], "teardown") {
 			t.Errorf("%q printed no suggestion", args)

@@ -68,9 +68,6 @@ type Env struct {
 	Yes bool
 	// Report receives progress lines, secret-free (nil: none).
 	Report func(line string)
-	// Verify is the finish line Run calls after the rotations: the lead wires doctor,
-	// run in-process. nil: none.
-	Verify func(ctx context.Context) error
 
 	// Command renders the command lines the errors suggest (Error.Next): the command layer's,
 	// which adds the flags that reach the same setup (--sandbox, --config-dir, …). nil gives

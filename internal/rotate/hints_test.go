@@ -82,14 +82,22 @@ func TestHintsAskEnvCommand(t *testing.T) {
 		want    string // in Next
 		wantNot string // not in Next
 	}{
-		{name: "no Management API", setup: func(_ *world, env *rotate.Env) { env.Logto = nil },
-			run: twilioRun, want: "first run ⟦setup⟧ with the automatic method"},
-		{name: "no test phone", setup: func(_ *world, env *rotate.Env) { env.Setup.TestPhone = "" },
-			run: twilioRun, want: "Run ⟦rotate⟧ again with --test-phone", wantNot: "--phone "},
-		{name: "no saved token", setup: func(_ *world, env *rotate.Env) { env.Secrets.TwilioAuthToken = "" },
-			run: twilioRun, want: "run ⟦rotate --new-twilio-token -⟧ and paste"},
-		{name: "connector holds another token", setup: func(_ *world, env *rotate.Env) { env.Secrets.TwilioAuthToken = "00000000000000000000000000000bbb" },
-			run: twilioRun, want: "otherwise run ⟦doctor⟧ to see"},
+		{
+			name: "no Management API", setup: func(_ *world, env *rotate.Env) { env.Logto = nil },
+			run: twilioRun, want: "first run ⟦setup⟧ with the automatic method",
+		},
+		{
+			name: "no test phone", setup: func(_ *world, env *rotate.Env) { env.Setup.TestPhone = "" },
+			run: twilioRun, want: "Run ⟦rotate⟧ again with --test-phone", wantNot: "--phone ",
+		},
+		{
+			name: "no saved token", setup: func(_ *world, env *rotate.Env) { env.Secrets.TwilioAuthToken = "" },
+			run: twilioRun, want: "run ⟦rotate --new-twilio-token -⟧ and paste",
+		},
+		{
+			name: "connector holds another token", setup: func(_ *world, env *rotate.Env) { env.Secrets.TwilioAuthToken = "00000000000000000000000000000bbb" },
+			run: twilioRun, want: "otherwise run ⟦doctor⟧ to see",
+		},
 		{name: "the pasted token is the saved one", run: func(ctx context.Context, env *rotate.Env) error {
 			_, err := rotate.TwilioPasted(ctx, env, env.Secrets.TwilioAuthToken.Reveal())
 			return err
@@ -106,24 +114,24 @@ func TestHintsAskEnvCommand(t *testing.T) {
 			_, err := rotate.Resume(ctx, env)
 			return err
 		}, want: "Run ⟦doctor⟧ to see whether the sign-in works"},
-		{name: "no App ID", setup: func(_ *world, env *rotate.Env) { env.Setup.AppID = "" },
+		{
+			name: "no App ID", setup: func(_ *world, env *rotate.Env) { env.Setup.AppID = "" },
 			run: func(ctx context.Context, env *rotate.Env) error {
 				_, err := rotate.AppSecret(ctx, env, nil)
 				return err
-			}, want: "Run ⟦setup⟧ first"},
-		{name: "save fails", setup: func(_ *world, env *rotate.Env) { env.Store = failingSaver{} },
+			}, want: "Run ⟦setup⟧ first",
+		},
+		{
+			name: "save fails", setup: func(_ *world, env *rotate.Env) { env.Store = failingSaver{} },
 			run: func(ctx context.Context, env *rotate.Env) error {
 				_, err := rotate.AppSecret(ctx, env, nil)
 				return err
-			}, want: "then run ⟦rotate⟧ again"},
-		{name: "the check afterwards fails", setup: func(_ *world, env *rotate.Env) {
-			env.Verify = func(context.Context) error { return errors.New("doctor: sign-in failed") }
-		}, run: func(ctx context.Context, env *rotate.Env) error {
-			_, err := rotate.Run(ctx, env, rotate.Plan{AppSecret: true})
-			return err
-		}, want: "Run ⟦doctor⟧ to see what fails"},
-		{name: "no Command: plain", setup: func(_ *world, env *rotate.Env) { env.Command, env.Logto = nil, nil },
-			run: twilioRun, want: "first run logto-twilio setup with"},
+			}, want: "then run ⟦rotate⟧ again",
+		},
+		{
+			name: "no Command: plain", setup: func(_ *world, env *rotate.Env) { env.Command, env.Logto = nil, nil },
+			run: twilioRun, want: "first run logto-twilio setup with",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,7 +50,8 @@ func (p Plan) Empty() bool {
 
 // Run first finishes or undoes a rotation recorded earlier (Resume), then rotates what p
 // asks for, in the order Twilio, app secret, M2M secret, stopping at the first failure, and
-// at the end calls Env.Verify (doctor) once. A rotation that Resume finished is not done
+// returns; the caller proves the chain afterwards (the rotate command runs doctor, then a
+// sign-in). A rotation that Resume finished is not done
 // again. The outcomes are in the order they happened.
 func Run(ctx context.Context, env *Env, p Plan) ([]Outcome, error) {
 	var outs []Outcome
@@ -87,15 +88,6 @@ func Run(ctx context.Context, env *Env, p Plan) ([]Outcome, error) {
 		outs = append(outs, o)
 		if err != nil {
 			return outs, err
-		}
-	}
-	if env != nil && env.Verify != nil && len(outs) > 0 {
-		if err := env.Verify(ctx); err != nil {
-			return outs, &Error{
-				What:  "The rotation is saved, but the check afterwards failed",
-				Next:  "Run " + env.Command.Line("doctor") + " to see what fails.",
-				State: Rotated, Err: err,
-			}
 		}
 	}
 	return outs, nil

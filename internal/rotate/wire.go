@@ -14,7 +14,7 @@ import (
 // NewEnv builds an Env on the real clients for a loaded setup: logtoHC for Logto (the
 // Management API, the token endpoint), twilioHC for Twilio (it may rewrite hosts for
 // --twilio-base-url or the sandbox). Logto is nil when the setup has no M2M credentials (the
-// rotations then say what to do instead). The caller sets Confirm, Yes, Report, Verify and
+// rotations then say what to do instead). The caller sets Confirm, Yes, Report and
 // TestPhone. No request is made.
 func NewEnv(setup *config.Setup, sec *config.Secrets, store Saver, logtoHC, twilioHC *http.Client) (*Env, error) {
 	ep, err := logtoapi.ParseEndpoint(setup.Endpoint)

@@ -76,8 +76,11 @@ func TestPrepareArgs(t *testing.T) {
 		want []string
 	}{
 		{"defaults", Config{Attendees: 3}, []string{"--attendees", "3"}},
-		{"every flag", Config{Attendees: 30, NamePrefix: "Room B", OutDir: "room-b", Port: 3100, Concurrency: 4},
-			[]string{"--attendees", "30", "--name-prefix", "Room B", "--out", "room-b", "--port", "3100", "--concurrency", "4"}},
+		{
+			"every flag",
+			Config{Attendees: 30, NamePrefix: "Room B", OutDir: "room-b", Port: 3100, Concurrency: 4},
+			[]string{"--attendees", "30", "--name-prefix", "Room B", "--out", "room-b", "--port", "3100", "--concurrency", "4"},
+		},
 	}
 	for _, tt := range tests {
 		if got := tt.cfg.withDefaults().prepareArgs(); !slices.Equal(got, tt.want) {
@@ -117,7 +120,7 @@ func TestHintsAskConfigCommand(t *testing.T) {
 	}
 	prepare := func(t *testing.T, cfg Config) string {
 		var b strings.Builder
-		_, err := RunPrepare(t.Context(), cfg, &b, false)
+		_, err := RunPrepare(t.Context(), cfg, &b, nil)
 		return b.String() + errText(err)
 	}
 	teardown := func(t *testing.T, cfg Config) string {
@@ -132,34 +135,52 @@ func TestHintsAskConfigCommand(t *testing.T) {
 		do     action
 		want   []string
 	}{
-		{name: "status before prepare", do: status,
-			want: []string{"run `⟦workshop prepare⟧` with --attendees and the number of attendees first"}},
-		{name: "status on another endpoint", before: func(t *testing.T, r *room) { prepared(1)(t, r); moveRecord(t, r) }, do: status,
-			want: []string{"run `⟦setup --logto-endpoint " + other + "⟧` first"}},
-		{name: "teardown on another endpoint", before: func(t *testing.T, r *room) { prepared(1)(t, r); moveRecord(t, r) }, do: teardown,
-			want: []string{"nothing was deleted; run `⟦setup --logto-endpoint " + other + "⟧` first"}},
-		{name: "prepare on another endpoint", before: func(t *testing.T, r *room) { prepared(1)(t, r); moveRecord(t, r) },
+		{
+			name: "status before prepare", do: status,
+			want: []string{"run `⟦workshop prepare⟧` with --attendees and the number of attendees first"},
+		},
+		{
+			name: "status on another endpoint", before: func(t *testing.T, r *room) { prepared(1)(t, r); moveRecord(t, r) }, do: status,
+			want: []string{"run `⟦setup --logto-endpoint " + other + "⟧` first"},
+		},
+		{
+			name: "teardown on another endpoint", before: func(t *testing.T, r *room) { prepared(1)(t, r); moveRecord(t, r) }, do: teardown,
+			want: []string{"nothing was deleted; run `⟦setup --logto-endpoint " + other + "⟧` first"},
+		},
+		{
+			name: "prepare on another endpoint", before: func(t *testing.T, r *room) { prepared(1)(t, r); moveRecord(t, r) },
 			mod: func(c *Config) { c.Attendees = 1 }, do: prepare,
-			want: []string{"run `⟦setup --logto-endpoint " + other + "⟧` and then `⟦workshop teardown⟧`"}},
-		{name: "prepare, some apps fail", mod: func(c *Config) { c.NamePrefix, c.Port, c.Attendees = "Room B", 3100, 3 },
+			want: []string{"run `⟦setup --logto-endpoint " + other + "⟧` and then `⟦workshop teardown⟧`"},
+		},
+		{
+			name: "prepare, some apps fail", mod: func(c *Config) { c.NamePrefix, c.Port, c.Attendees = "Room B", 3100, 3 },
 			before: func(_ *testing.T, r *room) {
 				r.srv.Inject("POST", "/api/applications", logtotest.Fault{Status: 500, Body: `{"message":"Internal server error."}`, Times: 1})
 			}, do: prepare,
 			want: []string{
 				"Run `⟦workshop prepare --attendees 3 --name-prefix Room B --out ", " --port 3100⟧` again to finish:",
 				"apps failed; run `⟦workshop prepare --attendees 3 --name-prefix Room B --out ",
-			}},
-		{name: "prepare on a local Logto", mod: func(c *Config) { c.Attendees = 1 }, do: prepare,
-			want: []string{"run `⟦setup⟧` with --logto-endpoint set to it"}},
-		{name: "prepare fewer than recorded", before: prepared(2), mod: func(c *Config) { c.Attendees = 1 }, do: prepare,
-			want: []string{"1 more apps of this workshop are kept (beyond --attendees); `⟦workshop teardown⟧` removes them all."}},
-		{name: "teardown, an app fails", before: func(t *testing.T, r *room) {
-			prepared(2)(t, r)
-			r.srv.Inject("DELETE", "/api/applications/{id}", logtotest.Fault{Status: 500, Body: `{"message":"Internal server error."}`, Times: 1})
-		}, do: teardown,
-			want: []string{"Run `⟦workshop teardown⟧` again to delete the rest", "were not deleted; run `⟦workshop teardown⟧` again"}},
-		{name: "no Command: plain", mod: func(c *Config) { c.Command = nil }, do: status,
-			want: []string{"run `logto-twilio workshop prepare` with --attendees"}},
+			},
+		},
+		{
+			name: "prepare on a local Logto", mod: func(c *Config) { c.Attendees = 1 }, do: prepare,
+			want: []string{"run `⟦setup⟧` with --logto-endpoint set to it"},
+		},
+		{
+			name: "prepare fewer than recorded", before: prepared(2), mod: func(c *Config) { c.Attendees = 1 }, do: prepare,
+			want: []string{"1 more apps of this workshop are kept (beyond --attendees); `⟦workshop teardown⟧` removes them all."},
+		},
+		{
+			name: "teardown, an app fails", before: func(t *testing.T, r *room) {
+				prepared(2)(t, r)
+				r.srv.Inject("DELETE", "/api/applications/{id}", logtotest.Fault{Status: 500, Body: `{"message":"Internal server error."}`, Times: 1})
+			}, do: teardown,
+			want: []string{"Run `⟦workshop teardown⟧` again to delete the rest", "were not deleted; run `⟦workshop teardown⟧` again"},
+		},
+		{
+			name: "no Command: plain", mod: func(c *Config) { c.Command = nil }, do: status,
+			want: []string{"run `logto-twilio workshop prepare` with --attendees"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

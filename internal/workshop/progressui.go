@@ -5,11 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
-
-	"charm.land/bubbles/v2/progress"
-	tea "charm.land/bubbletea/v2"
 )
 
 // PlainLine is the line printed for an event when the output is not a terminal (and above
@@ -52,42 +48,34 @@ func WriteSummary(w io.Writer, res Result, err error) {
 	}
 }
 
-// RunPrepare runs Prepare and shows its progress on out: with interactive, a progress bar
-// and counts (failures and waits printed above it); otherwise a plain line per app. It
-// ends with WriteSummary's lines. ctrl+c (SIGINT) stops the run; what is done stays recorded.
-func RunPrepare(ctx context.Context, cfg Config, out io.Writer, interactive bool) (Result, error) {
-	if !interactive {
+// Show shows a prepare run's progress as it goes (the command layer's progress bar). It calls
+// run once, which runs Prepare and emits one Event per app, and returns once run has returned;
+// its error is its own (the terminal's, or an interrupt). total is the number of apps.
+type Show func(ctx context.Context, total int, run func(ctx context.Context, emit func(Event))) error
+
+// RunPrepare runs Prepare and shows its progress on out: with show, as show draws it (a bar
+// on a terminal); with a nil show, a plain line per app. It ends with WriteSummary's lines.
+// ctrl+c (SIGINT) stops the run; what is done stays recorded.
+func RunPrepare(ctx context.Context, cfg Config, out io.Writer, show Show) (Result, error) {
+	if show == nil {
 		res, err := Prepare(ctx, cfg, func(ev Event) { fmt.Fprintln(out, PlainLine(ev)) })
 		if res.Apps != nil {
 			WriteSummary(out, res, err)
 		}
 		return res, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	total := cfg.Attendees
-	p := tea.NewProgram(NewProgressModel("Preparing attendee apps", total),
-		tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(out))
 	var (
 		res Result
 		err error
 	)
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		res, err = Prepare(ctx, cfg, func(ev Event) { p.Send(ev) })
-		p.Send(doneMsg{})
-	}()
-	_, runErr := p.Run()
-	if runErr != nil {
-		cancel() // ctrl+c or a terminal error: stop sending; what is done stays recorded
-	}
-	<-finished
+	showErr := show(ctx, cfg.Attendees, func(ctx context.Context, emit func(Event)) {
+		res, err = Prepare(ctx, cfg, emit)
+	})
 	if res.Apps != nil {
 		WriteSummary(out, res, err)
 	}
-	if runErr != nil {
-		err = errors.Join(err, fmt.Errorf("workshop: %w", runErr))
+	if showErr != nil {
+		err = errors.Join(err, fmt.Errorf("workshop: %w", showErr))
 	}
 	return res, err
 }
@@ -106,83 +94,4 @@ func RunTeardown(ctx context.Context, cfg Config, out io.Writer) (TeardownResult
 		}
 	}
 	return res, err
-}
-
-type doneMsg struct{}
-
-// ProgressModel is the Bubble Tea model of a workshop run: a bar, counts, and the failures
-// and rate-limit waits printed above it. Send it Event values; it quits on doneMsg.
-type ProgressModel struct {
-	title               string
-	bar                 progress.Model
-	total, done, failed int
-	waiting             time.Duration
-	finished            bool
-}
-
-// NewProgressModel returns the model for a run over total apps.
-func NewProgressModel(title string, total int) ProgressModel {
-	return ProgressModel{title: title, total: total, bar: progress.New(progress.WithDefaultBlend(), progress.WithWidth(40))}
-}
-
-// Init starts nothing: the events drive the bar.
-func (m ProgressModel) Init() tea.Cmd { return nil }
-
-// Update takes events, the bar's animation frames, window sizes and the end.
-func (m ProgressModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case Event:
-		m.done, m.failed = msg.Done, msg.Failed
-		if msg.Total > 0 {
-			m.total = msg.Total
-		}
-		var cmds []tea.Cmd
-		switch msg.Action {
-		case ActionWaiting:
-			m.waiting = msg.Wait
-			cmds = append(cmds, tea.Println(PlainLine(msg)))
-		case ActionFailed:
-			m.waiting = 0
-			cmds = append(cmds, tea.Println(PlainLine(msg)))
-		default:
-			m.waiting = 0
-		}
-		cmds = append(cmds, m.bar.SetPercent(m.percent()))
-		return m, tea.Batch(cmds...)
-	case doneMsg:
-		m.finished = true
-		return m, tea.Quit
-	case tea.WindowSizeMsg:
-		m.bar.SetWidth(max(10, min(60, msg.Width-4)))
-		return m, nil
-	case progress.FrameMsg:
-		var cmd tea.Cmd
-		m.bar, cmd = m.bar.Update(msg)
-		return m, cmd
-	}
-	return m, nil
-}
-
-func (m ProgressModel) percent() float64 {
-	if m.total == 0 {
-		return 0
-	}
-	return float64(m.done+m.failed) / float64(m.total)
-}
-
-// View shows the title, the bar and the counts.
-func (m ProgressModel) View() tea.View {
-	if m.finished {
-		return tea.NewView("")
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n%s\n%d of %d done", m.title, m.bar.View(), m.done, m.total)
-	if m.failed > 0 {
-		fmt.Fprintf(&b, ", %d failed (a re-run finishes them)", m.failed)
-	}
-	if m.waiting > 0 {
-		fmt.Fprintf(&b, " · waiting %s (rate limit)", m.waiting.Round(time.Second))
-	}
-	b.WriteString("\n")
-	return tea.NewView(b.String())
 }

@@ -2,41 +2,15 @@ package workshop
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
-
-func TestProgressModelCounts(t *testing.T) {
-	var m tea.Model = NewProgressModel("Preparing attendee apps", 10)
-	view := func() string { return ansi.Strip(m.(ProgressModel).View().Content) }
-	if v := view(); !strings.Contains(v, "0 of 10 done") || !strings.Contains(v, "Preparing attendee apps") {
-		t.Errorf("start:\n%s", v)
-	}
-	m, _ = m.Update(Event{Action: ActionCreated, Name: "Bookstore 01", Done: 1, Total: 10})
-	m, _ = m.Update(Event{Action: ActionWaiting, Wait: 30 * time.Second, Done: 1, Total: 10})
-	if v := view(); !strings.Contains(v, "1 of 10 done · waiting 30s (rate limit)") {
-		t.Errorf("waiting:\n%s", v)
-	}
-	m, cmd := m.Update(Event{Action: ActionFailed, Name: "Bookstore 02", Err: errors.New("boom"), Done: 1, Failed: 1, Total: 10})
-	if cmd == nil {
-		t.Error("a failure prints no line")
-	}
-	if v := view(); !strings.Contains(v, "1 of 10 done, 1 failed (a re-run finishes them)") || strings.Contains(v, "waiting") {
-		t.Errorf("failed:\n%s", v)
-	}
-	if got := m.(ProgressModel).percent(); got != 0.2 {
-		t.Errorf("percent %v", got)
-	}
-	m, cmd = m.Update(doneMsg{})
-	if cmd == nil || view() != "" {
-		t.Errorf("done: cmd %v, view %q", cmd, view())
-	}
-}
 
 func TestPlainLines(t *testing.T) {
 	tests := []struct {
@@ -55,15 +29,23 @@ func TestPlainLines(t *testing.T) {
 	}
 }
 
-func TestRunPrepareInteractive(t *testing.T) {
+// TestRunPrepareShown: with a Show, RunPrepare runs through it and still ends with the
+// summary; nothing printed holds a secret.
+func TestRunPrepareShown(t *testing.T) {
 	r := newRoom(t)
 	var out bytes.Buffer
-	res, err := RunPrepare(t.Context(), r.cfg(3), &out, true)
+	// A Show that draws each event as the bar would print it above itself.
+	show := func(ctx context.Context, total int, run func(context.Context, func(Event))) error {
+		fmt.Fprintf(&out, "bar over %d apps\n", total)
+		run(ctx, func(ev Event) { fmt.Fprintln(&out, PlainLine(ev)) })
+		return nil
+	}
+	res, err := RunPrepare(t.Context(), r.cfg(3), &out, show)
 	if err != nil || res.Created != 3 {
 		t.Fatalf("%+v %v", res, err)
 	}
 	s := ansi.Strip(out.String())
-	if !strings.Contains(s, "3 created, 0 reused, 0 found again, 0 failed.") || !strings.Contains(s, "cards.html") {
+	if !strings.Contains(s, "bar over 3 apps") || !strings.Contains(s, "3 created, 0 reused, 0 found again, 0 failed.") || !strings.Contains(s, "cards.html") {
 		t.Errorf("output:\n%s", s)
 	}
 	checkHints(t, "output", s)

@@ -22,7 +22,7 @@ func TestNoFacilitatorSecretAnywhere(t *testing.T) {
 	res, err := Prepare(t.Context(), r.cfg(4), c.add)
 	texts = append(texts, fmt.Sprintf("%+v %#v %v", res, res, err))
 	var plain bytes.Buffer
-	res2, err := RunPrepare(t.Context(), r.cfg(4), &plain, false)
+	res2, err := RunPrepare(t.Context(), r.cfg(4), &plain, nil)
 	texts = append(texts, fmt.Sprintf("%+v %#v %v", res2, res2, err), plain.String())
 	for _, ev := range c.all() {
 		texts = append(texts, fmt.Sprintf("%+v %#v", ev, ev), PlainLine(ev))

@@ -116,7 +116,17 @@ func (inv *Invocation) Line(command string, args ...string) string {
 	return line
 }
 
-// Built returns every line Line built, in order (tests parse each one).
+// Bare is the command line that runs command with args and nothing else
+// (e.g. a --help): the program named as the user can run it, quoted.
+func (inv *Invocation) Bare(command string, args ...string) string {
+	line := cmdline.Join(inv.program(), command, args...)
+	inv.mu.Lock()
+	inv.built = append(inv.built, line)
+	inv.mu.Unlock()
+	return line
+}
+
+// Built returns every line Line and Bare built, in order (tests parse each one).
 func (inv *Invocation) Built() []string {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()

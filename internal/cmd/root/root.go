@@ -119,7 +119,7 @@ func NewCmdRoot(f *factory.Factory, setupF func(*setupcmd.Options) error) *cobra
 		newEnvironmentTopic(f),
 	)
 	root.AddCommand(newManCmd())
-	root.SetHelpCommand(newHelpCmd())
+	root.SetHelpCommand(newHelpCmd(f))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
@@ -177,7 +177,7 @@ func newManCmd() *cobra.Command {
 
 // newHelpCmd replaces cobra's help command: an unknown topic is a usage error
 // (cobra prints the usage and exits 0), and it has examples.
-func newHelpCmd() *cobra.Command {
+func newHelpCmd(f *factory.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "help [command or topic]",
 		Short: "Help for any command, or a topic such as environment",
@@ -188,7 +188,8 @@ logto-twilio help environment
 		RunE: func(c *cobra.Command, args []string) error {
 			target, rest, err := c.Root().Find(args)
 			if err != nil || len(rest) > 0 {
-				return factory.UsageErrorf(c.Root(), "there is no such help topic: logto-twilio --help lists the commands, and logto-twilio help environment the variables")
+				return factory.UsageErrorf(c.Root(), "there is no such help topic: %s lists the commands, and %s the variables",
+					f.Invocation.Bare("", "--help"), f.Invocation.Bare("help", "environment"))
 			}
 			target.InitDefaultHelpFlag()
 			target.InitDefaultVersionFlag()

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/logto-twilio/logto-twilio/internal/cmd/factory"
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/fang/v2"
@@ -29,16 +30,18 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	f := factory.New(factory.NewIOStreams(stdin, stdout, stderr, environ(getenv)), getenv, program)
-	return Execute(ctx, NewCmdRoot(f, nil), args)
+	return Execute(ctx, f, NewCmdRoot(f, nil), args)
 }
 
 // Execute runs the command line args on root with fang and returns the exit code.
-func Execute(ctx context.Context, root *cobra.Command, args []string) int {
+func Execute(ctx context.Context, f *factory.Factory, root *cobra.Command, args []string) int {
 	root.SetArgs(NormaliseArgs(root, args))
 	err := fang.Execute(ctx, root,
 		fang.WithoutVersion(), // -v/--version: NewCmdRoot
 		fang.WithoutManpage(), // man: NewCmdRoot's, whose argument errors are usage errors
-		fang.WithErrorHandler(printError),
+		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
+			printError(w, styles, err, f.Invocation)
+		}),
 	)
 	return factory.ExitCodeOf(err)
 }
@@ -59,7 +62,7 @@ func environ(getenv func(string) string) []string {
 // printError is fang's error handler: one report per error, on stderr (w).
 // Without colour (not a terminal, NO_COLOR, TERM=dumb) it is the classic
 // "logto-twilio: message" line, so scripts and logs stay readable.
-func printError(w io.Writer, styles fang.Styles, err error) {
+func printError(w io.Writer, styles fang.Styles, err error, inv *factory.Invocation) {
 	var ee *factory.ExitError
 	if errors.As(err, &ee) && ee.Err == nil {
 		return // already reported by the command
@@ -71,7 +74,7 @@ func printError(w io.Writer, styles fang.Styles, err error) {
 	var mi *config.MissingInputError
 	var ue *factory.UsageError
 	if errors.As(err, &ue) {
-		hint = "Run " + ue.Command + " --help to see how to use it."
+		hint = "Run " + inv.Bare(strings.TrimSpace(strings.TrimPrefix(ue.Command, cmdline.Program)), "--help") + " to see how to use it."
 	} else if errors.As(err, &mi) {
 		hint = mi.Hint()
 	}

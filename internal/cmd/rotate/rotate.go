@@ -225,7 +225,8 @@ func readToken(ctx context.Context, a *factory.Factory) (string, error) {
 	}
 	tok := twiliosetup.Clean(line)
 	if tok == "" {
-		return "", errors.New("--new-twilio-token -: standard input held no token; pipe it in, e.g. pbpaste | logto-twilio rotate --new-twilio-token -")
+		return "", fmt.Errorf("--new-twilio-token -: standard input held no token; pipe it in, e.g. pbpaste | %s",
+			a.Invocation.Line("rotate", "--new-twilio-token", "-"))
 	}
 	if err := twiliosetup.ValidateAuthToken(tok); err != nil {
 		return "", errors.New("--new-twilio-token -: that is not an Auth Token (32 letters and digits)")

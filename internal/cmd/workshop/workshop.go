@@ -133,7 +133,7 @@ func runPrepare(c *cobra.Command, opts *PrepareOptions) error {
 	defer env.Close()
 	cfg := config(a, env)
 	cfg.Attendees, cfg.NamePrefix, cfg.Port, cfg.OutDir, cfg.Concurrency = flags.Attendees, flags.NamePrefix, flags.Port, flags.OutDir, flags.Concurrency
-	_, err = workshop.RunPrepare(ctx, cfg, a.IO.Out, a.CanPrompt())
+	_, err = workshop.RunPrepare(ctx, cfg, a.IO.Out, show(a))
 	var nr *workshop.NotReadyError
 	if !errors.As(err, &nr) {
 		return err
@@ -147,7 +147,7 @@ func runPrepare(c *cobra.Command, opts *PrepareOptions) error {
 	if err := setupcmd.Run(ctx, &setupcmd.Options{F: a}); err != nil {
 		return err
 	}
-	_, err = workshop.RunPrepare(ctx, cfg, a.IO.Out, a.CanPrompt())
+	_, err = workshop.RunPrepare(ctx, cfg, a.IO.Out, show(a))
 	return err
 }
 
@@ -221,4 +221,13 @@ logto-twilio workshop teardown --yes
 	}
 	c.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
 	return c
+}
+
+// show is how prepare shows its progress: a bar on a terminal, plain lines
+// otherwise (nil).
+func show(a *factory.Factory) workshop.Show {
+	if a.CanPrompt() {
+		return showBar(a.IO.Out)
+	}
+	return nil
 }
