@@ -6,9 +6,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -45,9 +48,44 @@ var exitCodeOf = factory.ExitCodeOf
 
 func buildVersion() string { return build.Version() }
 
-// run runs the program as the binary does, named "logto-twilio".
+// run runs the program as the binary does, named "logto-twilio" (without
+// the signal handling), and keeps its Invocation for TestMain's check.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	return root.Run(args, stdin, stdout, stderr, getenv, cmdline.Program)
+	f := track(root.NewFactory(stdin, stdout, stderr, getenv, cmdline.Program))
+	return root.Execute(context.Background(), f, root.NewCmdRoot(f, nil), args)
+}
+
+// tracked are the Invocations of every in-process run of the tests: TestMain
+// parses every command line they built (checkSuggestions).
+var (
+	trackedMu sync.Mutex
+	tracked   []*factory.Invocation
+)
+
+func track(f *factory.Factory) *factory.Factory {
+	trackedMu.Lock()
+	defer trackedMu.Unlock()
+	tracked = append(tracked, f.Invocation)
+	return f
+}
+
+// checkSuggestions (issue 18) parses every command line that the in-process
+// runs of this package's tests printed for the user (the wizard's summaries
+// and boxes, attendee runs, doctor, rotate, teardown, workshop, error hints)
+// through the real command tree; it returns what does not parse.
+func checkSuggestions() (n int, bad []string) {
+	trackedMu.Lock()
+	invs := slices.Clone(tracked)
+	trackedMu.Unlock()
+	for _, inv := range invs {
+		for _, l := range inv.Built() {
+			n++
+			if err := parseSuggestion(l); err != nil {
+				bad = append(bad, fmt.Sprintf("%q: %v", l, err))
+			}
+		}
+	}
+	return n, bad
 }
 
 // setSandboxStarted sets (nil: clears) the hook told about every sandbox's stand-ins.
@@ -99,7 +137,7 @@ func fromSetup(so *setupcmd.Options) *options {
 
 // testFactory is a factory over the given streams, not a terminal.
 func testFactory(in io.Reader, out, errOut io.Writer, getenv func(string) string) *factory.Factory {
-	return factory.New(factory.TestIOStreams(in, out, errOut), getenv, cmdline.Program)
+	return track(factory.New(factory.TestIOStreams(in, out, errOut), getenv, cmdline.Program))
 }
 
 // parsed is the factory and setup options after parsing o's command line
@@ -157,7 +195,7 @@ func storeFor(o options, getenv func(string) string) (*config.Store, error) {
 
 var loadAnswers = factory.LoadAnswers
 
-// newRootCmd is the command tree over a test factory.
+// newRootCmd is the command tree over a test factory (not tracked: it runs nothing).
 func newRootCmd(getenv func(string) string) *cobra.Command {
-	return root.NewCmdRoot(testFactory(strings.NewReader(""), io.Discard, io.Discard, getenv), nil)
+	return root.NewCmdRoot(factory.New(factory.TestIOStreams(strings.NewReader(""), io.Discard, io.Discard), getenv, cmdline.Program), nil)
 }

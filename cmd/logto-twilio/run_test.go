@@ -30,7 +30,19 @@ func TestMain(m *testing.M) {
 	// No test touches the machine's keyring: go-keyring's mock, unavailable
 	// (as on a headless machine), so auto keeps the secrets in the file.
 	config.MockKeyring(errors.New("no keyring in tests"))
-	os.Exit(m.Run())
+	code := m.Run()
+	n, bad := checkSuggestions()
+	if testing.Verbose() {
+		fmt.Fprintf(os.Stderr, "checkSuggestions: %d suggested command lines parsed\n", n)
+	}
+	if code == 0 && len(bad) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: of the %d command lines the tests' runs suggested, %d do not run as printed:\n%s\n", n, len(bad), strings.Join(bad, "\n"))
+		code = 1
+	} else if code == 0 && n == 0 && !testing.Short() {
+		fmt.Fprintln(os.Stderr, "FAIL: the tests' runs suggested no command line: checkSuggestions checked nothing")
+		code = 1
+	}
+	os.Exit(code)
 }
 
 // noEnv is an empty environment.

@@ -29,8 +29,13 @@ import (
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, program string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	f := factory.New(factory.NewIOStreams(stdin, stdout, stderr, environ(getenv)), getenv, program)
+	f := NewFactory(stdin, stdout, stderr, getenv, program)
 	return Execute(ctx, f, NewCmdRoot(f, nil), args)
+}
+
+// NewFactory is the factory of a process with these streams and environment.
+func NewFactory(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, program string) *factory.Factory {
+	return factory.New(factory.NewIOStreams(stdin, stdout, stderr, environ(getenv)), getenv, program)
 }
 
 // Execute runs the command line args on root with fang and returns the exit code.
