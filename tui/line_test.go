@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -226,5 +228,23 @@ func TestLineProgress(t *testing.T) {
 	q, sent, done := strings.Index(got, "status: queued"), strings.Index(got, "status: sent"), strings.Index(got, "✓ Send")
 	if q < 0 || sent < q || done < sent || strings.Count(got, "status: queued") != 1 {
 		t.Fatalf("transcript:\n%s", got)
+	}
+}
+
+// TestLineInputShared (issue 18): one LineInput hands each reader one line,
+// so a question that reads a line and the next reader (a huh prompt with its
+// own bufio.Scanner) each get their own answer.
+func TestLineInputShared(t *testing.T) {
+	t.Parallel()
+	li := NewLineInput(strings.NewReader("first\nsecond\nthird"))
+	if l, err := li.ReadLine(); l != "first" || err != nil {
+		t.Fatalf("ReadLine: %q %v", l, err)
+	}
+	sc := bufio.NewScanner(li) // as huh's accessible prompt does
+	if !sc.Scan() || sc.Text() != "second" {
+		t.Fatalf("the scanner got %q", sc.Text())
+	}
+	if l, err := li.ReadLine(); l != "third" || !errors.Is(err, io.EOF) || !li.Ended() {
+		t.Fatalf("the last line: %q %v (ended %v)", l, err, li.Ended())
 	}
 }

@@ -189,16 +189,26 @@ func (f *Factory) OpenSaved() (*Saved, error) {
 	if l.Moved != "" {
 		fmt.Fprintln(f.IO.ErrOut, l.Moved) // --secrets-store chose another store
 	}
-	env := &Saved{Store: store, Loaded: l, LogtoHC: httpclient.New(nil)}
-	env.TwilioHC = env.LogtoHC
-	if base := l.Setup.TwilioBaseURL; base != "" {
-		u, err := httpclient.ParseTwilioBaseURL(base)
-		if err != nil {
-			return nil, err
-		}
-		env.TwilioHC = httpclient.New(httpclient.Rewrite{Base: u, Next: http.DefaultTransport})
+	env := &Saved{Store: store, Loaded: l}
+	if env.LogtoHC, env.TwilioHC, err = f.HTTPClients(l.Setup.TwilioBaseURL); err != nil {
+		return nil, err
 	}
 	return env, nil
+}
+
+// HTTPClients are the clients of Logto and Twilio calls for a real setup:
+// a whole-request timeout and the User-Agent; Twilio's sends *.twilio.com to
+// twilioBaseURL when one is given (--twilio-base-url, or the saved one).
+func (f *Factory) HTTPClients(twilioBaseURL string) (logto, twilio *http.Client, err error) {
+	logto = httpclient.New(nil)
+	if twilioBaseURL == "" {
+		return logto, logto, nil
+	}
+	u, err := httpclient.ParseTwilioBaseURL(twilioBaseURL)
+	if err != nil {
+		return nil, nil, err //nolint:wrapcheck // it names the flag
+	}
+	return logto, httpclient.New(httpclient.Rewrite{Base: u, Next: http.DefaultTransport}), nil
 }
 
 // NoSetupError says there is no saved setup and how to make one.

@@ -96,3 +96,26 @@ func TestPortValue(t *testing.T) {
 		}
 	}
 }
+
+// TestColorDecidedOnce (issue 18): whether output is coloured is decided
+// once, by colorprofile, for every command (doctor included): NO_COLOR and
+// TERM=dumb turn it off, CLICOLOR_FORCE turns it on even into a pipe.
+func TestColorDecidedOnce(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		env  []string
+		want bool
+	}{
+		{nil, false}, // a pipe, nothing asked
+		{[]string{"CLICOLOR_FORCE=1", "TERM=xterm-256color"}, true},
+		{[]string{"CLICOLOR_FORCE=1", "NO_COLOR=1", "TERM=xterm-256color"}, true}, // colorprofile: forcing wins
+		{[]string{"NO_COLOR=1", "TERM=xterm-256color"}, false},
+		{[]string{"TERM=dumb"}, false},
+	}
+	for _, tt := range tests {
+		s := NewIOStreams(strings.NewReader(""), &bytes.Buffer{}, io.Discard, tt.env)
+		if got := s.ColorEnabled(); got != tt.want {
+			t.Errorf("%q: colour %v, want %v (profile %v)", tt.env, got, tt.want, s.Profile)
+		}
+	}
+}

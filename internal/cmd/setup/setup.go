@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -208,14 +207,9 @@ func (o *Options) buildDeps(prefill *steps.Prefill) (steps.Deps, *sandbox.Panel,
 	if err != nil {
 		return steps.Deps{}, nil, nil, err
 	}
-	logtoHC := httpclient.New(nil)
-	twilioHC := logtoHC
-	if o.TwilioBaseURL != "" {
-		base, err := httpclient.ParseTwilioBaseURL(o.TwilioBaseURL)
-		if err != nil {
-			return steps.Deps{}, nil, nil, err
-		}
-		twilioHC = httpclient.New(httpclient.Rewrite{Base: base, Next: http.DefaultTransport})
+	logtoHC, twilioHC, err := f.HTTPClients(o.TwilioBaseURL)
+	if err != nil {
+		return steps.Deps{}, nil, nil, err
 	}
 	d := steps.DefaultDeps(logtoHC, twilioHC)
 	d.Store = store
