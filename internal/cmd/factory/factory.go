@@ -206,7 +206,7 @@ func (f *Factory) HTTPClients(twilioBaseURL string) (logto, twilio *http.Client,
 	}
 	u, err := httpclient.ParseTwilioBaseURL(twilioBaseURL)
 	if err != nil {
-		return nil, nil, err //nolint:wrapcheck // it names the flag
+		return nil, nil, err
 	}
 	return logto, httpclient.New(httpclient.Rewrite{Base: u, Next: http.DefaultTransport}), nil
 }
