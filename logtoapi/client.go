@@ -22,6 +22,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 )
 
 // maxBody caps how much of a response is read.
@@ -123,7 +125,7 @@ func (c *Client) token(ctx context.Context) (string, error) {
 		if errors.As(err, &re) && re.Response != nil {
 			return "", fmt.Errorf("get management API token: %w", newAPIError(re.Response.StatusCode, re.Body, c.secrets()))
 		}
-		return "", fmt.Errorf("get management API token: %w", scrubErr(err, c.secrets()))
+		return "", fmt.Errorf("get management API token: %w", scrubErr(httpclient.RestoreEOF(err), c.secrets()))
 	}
 	scope, _ := t.Extra("scope").(string)
 	if !slices.Contains(strings.Fields(scope), "all") {
@@ -205,7 +207,7 @@ func (c *Client) send(ctx context.Context, k call, out any) error {
 	secrets := append(c.secretsLocked(), k.secrets...)
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return scrubErr(err, secrets)
+		return scrubErr(httpclient.RestoreEOF(err), secrets)
 	}
 	defer func() { _ = resp.Body.Close() }() // a read body; nothing to report
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
