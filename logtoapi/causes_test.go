@@ -2,9 +2,11 @@ package logtoapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -115,6 +117,72 @@ func TestTransportFailureCauses(t *testing.T) {
 				}
 				if !strings.Contains(err.Error(), f.fail.Error()) {
 					t.Errorf("error %q does not say %q", err, f.fail)
+				}
+			})
+		}
+	}
+}
+
+// TestTokenAnswerCauses: oauth2 reports an answer of the token endpoint it cannot use as
+// text only; the client's error keeps that text and adds the cause, from the answer itself:
+// ErrNoAccessToken, the decoder's error, or the error that cut the answer short.
+func TestTokenAnswerCauses(t *testing.T) {
+	t.Parallel()
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+		esc url.EscapeError
+		ae  *logtoapi.APIError
+		se  *logtoapi.ScopeError
+	)
+	const jsonType, html = "application/json", "<html><body>Proxy sign-in</body></html>"
+	tests := []struct {
+		name   string
+		answer canned
+		text   string // in the error's text
+		is     error  // errors.Is(err, is) must hold
+		as     any    // errors.As(err, as) must hold
+	}{
+		{"JSON without access_token", canned{status: 200, contentType: jsonType, body: `{"token_type":"Bearer"}`}, "missing access_token", logtoapi.ErrNoAccessToken, nil},
+		{"empty JSON object", canned{status: 200, contentType: jsonType + "; charset=utf-8", body: `{}`}, "missing access_token", logtoapi.ErrNoAccessToken, nil},
+		{"text without access_token", canned{status: 200, contentType: "text/plain", body: "Proxy error"}, "missing access_token", logtoapi.ErrNoAccessToken, nil},
+		{"HTML", canned{status: 200, contentType: "text/html", body: html}, "cannot parse json", nil, &syn},
+		{"JSON cut short", canned{status: 200, contentType: jsonType, body: `{"access_token": "ab`}, "cannot parse json", nil, &syn},
+		{"empty body", canned{status: 200, contentType: jsonType}, "cannot parse json", nil, &syn},
+		{"access_token not a string", canned{status: 200, contentType: jsonType, body: `{"access_token": 12}`}, "cannot parse json", nil, &typ},
+		{"expires_in not a number", canned{status: 200, contentType: jsonType, body: `{"access_token": "x", "expires_in": true}`}, "cannot parse json", nil, &typ},
+		{"form that does not parse", canned{status: 200, contentType: "application/x-www-form-urlencoded", body: "access_token=%zz"}, "cannot parse response", nil, &esc},
+		{"connection cut in the answer", canned{status: 200, contentType: jsonType, body: `{"access_token":`, cut: true}, "cannot fetch token: unexpected EOF", io.ErrUnexpectedEOF, nil},
+		{"error answer", canned{status: 401, contentType: jsonType, body: `{"error":"invalid_client","error_description":"client authentication failed"}`}, "invalid_client", nil, &ae},
+		{"a token without the scope all", canned{status: 200, contentType: jsonType, body: `{"access_token":"tok-0123456789","token_type":"Bearer","expires_in":3600}`}, "no Management API access", nil, &se},
+	}
+	for _, c := range causeCalls {
+		if c.name != "token" && c.name != "management API" {
+			continue // the calls that fetch the Management API token
+		}
+		for _, tt := range tests {
+			t.Run(c.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				a := tt.answer
+				a.token = true
+				err := c.call(t.Context(), &http.Client{Transport: a})
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if !strings.Contains(err.Error(), tt.text) {
+					t.Errorf("error %q does not say %q", err, tt.text)
+				}
+				if tt.is != nil && !errors.Is(err, tt.is) {
+					t.Errorf("error %q is not %v", err, tt.is)
+				}
+				if tt.as != nil && !errors.As(err, tt.as) {
+					t.Errorf("error %q has no %T", err, tt.as)
+				}
+				if !errors.Is(tt.is, logtoapi.ErrNoAccessToken) && errors.Is(err, logtoapi.ErrNoAccessToken) {
+					t.Errorf("error %q is ErrNoAccessToken", err)
+				}
+				if errors.Is(err, io.EOF) {
+					t.Errorf("error %q is io.EOF", err)
 				}
 			})
 		}

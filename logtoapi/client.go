@@ -104,7 +104,8 @@ func (c *Client) Endpoint() Endpoint { return c.e }
 
 // CheckAccess fetches (or reuses) the M2M token and checks that it carries the scope
 // "all". Without it the error is a *ScopeError naming the "Logto Management API access"
-// role; a wrong App ID or secret gives an *APIError with code "oidc.invalid_client".
+// role; a wrong App ID or secret gives an *APIError with code "oidc.invalid_client"; a 2xx
+// answer without a token wraps ErrNoAccessToken, one that is not JSON the decoder's error.
 func (c *Client) CheckAccess(ctx context.Context) error {
 	if _, err := c.token(ctx); err != nil {
 		return fmt.Errorf("logtoapi: check access: %w", err)
@@ -119,13 +120,16 @@ func (c *Client) token(ctx context.Context) (string, error) {
 	if c.tok.Valid() {
 		return c.tok.AccessToken, nil
 	}
-	t, err := c.cc.Token(context.WithValue(ctx, oauth2.HTTPClient, c.hc))
+	hc := *c.hc
+	answer := &tokenAnswer{next: c.hc.Transport}
+	hc.Transport = answer
+	t, err := c.cc.Token(context.WithValue(ctx, oauth2.HTTPClient, &hc))
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.Response != nil {
 			return "", fmt.Errorf("get management API token: %w", newAPIError(re.Response.StatusCode, re.Body, c.secrets()))
 		}
-		return "", fmt.Errorf("get management API token: %w", scrubErr(httpclient.RestoreEOF(err), c.secrets()))
+		return "", fmt.Errorf("get management API token: %w", answer.explain(scrubErr(httpclient.RestoreEOF(err), c.secrets())))
 	}
 	scope, _ := t.Extra("scope").(string)
 	if !slices.Contains(strings.Fields(scope), "all") {
