@@ -55,10 +55,10 @@ type cutReader struct{}
 
 func (cutReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
 
-// closedIdle is what net/http returns for a POST sent on a kept-alive connection the
+// errClosedIdle is what net/http returns for a POST sent on a kept-alive connection the
 // server closed meanwhile (net/http's errServerClosedIdle, which is unexported: only its
 // text can be reproduced).
-var closedIdle = errors.New("http: server closed idle connection")
+var errClosedIdle = errors.New("http: server closed idle connection")
 
 const plainEndpoint = "http://127.0.0.1:3001" // never dialled: every request is answered in memory
 
@@ -85,7 +85,8 @@ func twilioClient(t *testing.T, rt http.RoundTripper) *twiliosetup.Client {
 }
 
 // TestPlain: the phrase doctor shows for each kind of error the clients return, each
-// error made by the real client from an answer (or a failure) of the server.
+// error made by the real client from an answer (or a failure) of the server. An error
+// plain does not know reads as its Explain() if it has one, else as its whole text.
 func TestPlain(t *testing.T) {
 	const (
 		closed   = "the connection was closed without an answer"
@@ -126,17 +127,20 @@ func TestPlain(t *testing.T) {
 		{"token: 200 JSON cut short", tokenAnswer(canned{status: 200, contentType: jsonType, body: `{"access_token": "ab`}), notJSON},
 		{"token: 200 wrong JSON type", tokenAnswer(canned{status: 200, contentType: jsonType, body: `{"access_token": 12}`}), notJSON},
 		{"token: connection cut in the answer", tokenAnswer(canned{status: 200, contentType: jsonType, body: `{"access_token":`, cut: true}), cut},
-		{"token: closed idle connection", tokenAnswer(canned{fail: closedIdle}), closed},
+		{"token: closed idle connection", tokenAnswer(canned{fail: errClosedIdle}), closed},
 		{"token: EOF", tokenAnswer(canned{fail: io.EOF}), closed},
-		{"token: 401 invalid_client", tokenAnswer(canned{status: 401, contentType: jsonType, body: `{"error":"invalid_client","error_description":"client authentication failed"}`}),
-			"Logto did not accept the App ID and App secret: copy both again from the application's page in the Console"},
+		{
+			"token: 401 invalid_client",
+			tokenAnswer(canned{status: 401, contentType: jsonType, body: `{"error":"invalid_client","error_description":"client authentication failed"}`}),
+			"Logto did not accept the App ID and App secret: copy both again from the application's page in the Console",
+		},
 
 		// A Management API call.
 		{"logto: 200 HTML", logtoGet(canned{status: 200, contentType: htmlType, body: html}), notJSON},
 		{"logto: 200 JSON cut short", logtoGet(canned{status: 200, contentType: jsonType, body: `{"id": "ab`}), notJSON},
 		{"logto: connection cut in the answer", logtoGet(canned{status: 200, contentType: jsonType, body: `{"id":`, cut: true}), cut},
 		{"logto: EOF", logtoGet(canned{fail: io.EOF}), closed},
-		{"logto: closed idle connection", logtoGet(canned{fail: closedIdle}), closed},
+		{"logto: closed idle connection", logtoGet(canned{fail: errClosedIdle}), closed},
 		{"logto: 429 text", logtoGet(canned{status: 429, contentType: "text/plain", body: "Too Many Requests"}), "Logto answered 429: Too Many Requests"},
 		{"logto: dropped in memory", func(t *testing.T) error {
 			lg := logtotest.NewUnstartedServer()
@@ -167,11 +171,11 @@ func TestPlain(t *testing.T) {
 			}
 			_, err = logtoapi.Discover(t.Context(), &http.Client{Transport: canned{status: 200, contentType: jsonType, body: `{"issuer":""}`}}, e)
 			return err
-		}, "discovery: Logto's discovery document at http://127.0.0.1:3001/oidc/.well-known/openid-configuration has no issuer or endpoints"},
+		}, "Logto's discovery document at http://127.0.0.1:3001/oidc/.well-known/openid-configuration has no issuer or endpoints"},
 		{"logto: bad endpoint", func(*testing.T) error {
 			_, err := logtoapi.ParseEndpoint("")
 			return err
-		}, "endpoint: enter your Logto endpoint, for example http://localhost:3001 or https://abc123.logto.app"},
+		}, "enter your Logto endpoint, for example http://localhost:3001 or https://abc123.logto.app"},
 		{"logto: bad App ID", func(t *testing.T) error {
 			e, err := logtoapi.ParseEndpoint(plainEndpoint)
 			if err != nil {
@@ -179,7 +183,8 @@ func TestPlain(t *testing.T) {
 			}
 			_, err = logtoapi.New(e, logtoapi.M2MCredentials{AppID: "my app", AppSecret: "m2m-secret-123456"}, nil)
 			return err
-		}, `new client: App ID "my app" contains spaces or invisible characters: paste it again`},
+		}, `App ID "my app" contains spaces or invisible characters: paste it again`},
+		{"logto: an error plain does not know", logtoGet(canned{status: 200, contentType: jsonType}), "logtoapi: get application: empty answer (HTTP 200)"},
 
 		// A Twilio call (twilio-go reads the answer).
 		{"twilio: 200 HTML", twilioGet(canned{status: 200, contentType: htmlType, body: html}), notJSON},
@@ -188,7 +193,7 @@ func TestPlain(t *testing.T) {
 		{"twilio: 200 empty", twilioGet(canned{status: 200, contentType: jsonType}), closed},
 		{"twilio: 503 HTML", twilioGet(canned{status: 503, contentType: htmlType, body: html}), notJSON},
 		{"twilio: EOF", twilioGet(canned{fail: io.EOF}), closed},
-		{"twilio: closed idle connection", twilioGet(canned{fail: closedIdle}), closed},
+		{"twilio: closed idle connection", twilioGet(canned{fail: errClosedIdle}), closed},
 		{"twilio: dropped in memory", func(t *testing.T) error {
 			tw := twiliotest.NewServer(twiliotest.WithoutListener())
 			t.Cleanup(tw.Close)
@@ -211,7 +216,7 @@ func TestPlain(t *testing.T) {
 
 		// Neither client's.
 		{"deadline", func(*testing.T) error { return fmt.Errorf("op: %w", context.DeadlineExceeded) }, "no answer in time (the check gave up)"},
-		{"unknown", func(*testing.T) error { return errors.New("something odd happened.") }, "something odd happened"},
+		{"unknown", func(*testing.T) error { return errors.New("something odd happened") }, "something odd happened"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
