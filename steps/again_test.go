@@ -108,15 +108,21 @@ func TestHintsAskPrefillAgain(t *testing.T) {
 		want    []string
 		wantNot []string
 	}{
-		{name: "summary", text: summary,
-			want: []string{"\n  ⟦⟧\n", "\n  ⟦doctor⟧\n", "\n  ⟦rotate⟧\n", "\n  ⟦teardown⟧\n"}},
-		{name: "summary, sign-in not seen", mod: func(st *State, _ *world) { st.Setup.SignedInPhone = "" }, text: summary,
-			want: []string{"run ⟦⟧ again to check it"}},
+		{
+			name: "summary", text: summary,
+			want: []string{"\n  ⟦⟧\n", "\n  ⟦doctor⟧\n", "\n  ⟦rotate⟧\n", "\n  ⟦teardown⟧\n"},
+		},
+		{
+			name: "summary, sign-in not seen", mod: func(st *State, _ *world) { st.Setup.SignedInPhone = "" }, text: summary,
+			want: []string{"run ⟦⟧ again to check it"},
+		},
 		{name: "summary in the sandbox", mod: func(st *State, _ *world) {
 			st.Prefill.Sandbox, st.Setup.ExpressDir = true, "logto-express-sample"
 		}, text: summary, want: []string{"start ⟦sandbox serve⟧ first"}},
-		{name: "summary of an attendee", mod: func(st *State, _ *world) { st.Prefill.UsePreset(card) }, text: summary,
-			want: []string{"\n  ⟦⟧\n      (again, any time"}, wantNot: []string{"⟦doctor⟧", "⟦rotate⟧", "⟦teardown⟧"}},
+		{
+			name: "summary of an attendee", mod: func(st *State, _ *world) { st.Prefill.UsePreset(card) }, text: summary,
+			want: []string{"\n  ⟦⟧\n      (again, any time"}, wantNot: []string{"⟦doctor⟧", "⟦rotate⟧", "⟦teardown⟧"},
+		},
 		{name: "starter in the sandbox", mod: func(st *State, _ *world) { st.Prefill.Sandbox = true }, text: func(t *testing.T, st *State, w *world) string {
 			s := newStarter(st, &w.deps)
 			s.write, s.dir = true, "logto-express-sample"
@@ -126,13 +132,15 @@ func TestHintsAskPrefillAgain(t *testing.T) {
 			}
 			return res.Summary
 		}, want: []string{"(start ⟦sandbox serve⟧ first:"}},
-		{name: "Twilio base URL missing", mod: func(st *State, _ *world) { st.Setup.TwilioBaseURL = "http://127.0.0.1:4010" },
+		{
+			name: "Twilio base URL missing", mod: func(st *State, _ *world) { st.Setup.TwilioBaseURL = "http://127.0.0.1:4010" },
 			text: func(t *testing.T, st *State, w *world) string {
 				s := newTwilio(st, &w.deps)
 				s.sid, s.token = accountSID, twilioToken
 				_, err := s.Execute(t.Context())
 				return problemText(t, err)
-			}, want: []string{"run ⟦--twilio-base-url http://127.0.0.1:4010⟧ with it; to use twilio.com"}},
+			}, want: []string{"run ⟦--twilio-base-url http://127.0.0.1:4010⟧ with it; to use twilio.com"},
+		},
 		{name: "welcome: rotation under way", mod: func(st *State, _ *world) {
 			st.Found, st.Setup.Rotation = true, &config.Rotation{What: "twilio", Phase: "promote"}
 		}, text: welcome, want: []string{"first run ⟦rotate⟧ to finish (or revert) it"}},
@@ -142,12 +150,18 @@ func TestHintsAskPrefillAgain(t *testing.T) {
 		{name: "welcome: Twilio base URL missing", mod: func(st *State, _ *world) {
 			st.Found, st.Setup.TwilioBaseURL = true, "http://127.0.0.1:4010"
 		}, text: welcome, want: []string{"quit and run ⟦--twilio-base-url http://127.0.0.1:4010⟧ instead."}},
-		{name: "port busy, a free port", text: verifyBusy,
-			want: []string{"run ⟦--port 3004⟧ to use port 3004, free now"}},
-		{name: "port busy, none free", mod: func(_ *State, w *world) { w.freePort = 0 }, text: verifyBusy,
-			want: []string{"run ⟦⟧ again with --port and a port nothing listens on"}},
-		{name: "port busy, workshop card", mod: func(st *State, _ *world) { st.Prefill.UsePreset(card) }, text: verifyBusy,
-			want: []string{"stop that program", "run ⟦⟧ once it is stopped"}, wantNot: []string{"--port", "free now"}},
+		{
+			name: "port busy, a free port", text: verifyBusy,
+			want: []string{"run ⟦--port 3004⟧ to use port 3004, free now"},
+		},
+		{
+			name: "port busy, none free", mod: func(_ *State, w *world) { w.freePort = 0 }, text: verifyBusy,
+			want: []string{"run ⟦⟧ again with --port and a port nothing listens on"},
+		},
+		{
+			name: "port busy, workshop card", mod: func(st *State, _ *world) { st.Prefill.UsePreset(card) }, text: verifyBusy,
+			want: []string{"stop that program", "run ⟦⟧ once it is stopped"}, wantNot: []string{"--port", "free now"},
+		},
 	}
 	for _, api := range []string{"connector.not_found", "oidc.invalid_redirect_uri", "auth.forbidden"} {
 		tests = append(tests, struct {

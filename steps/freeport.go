@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"net"
 	"strconv"
 )
@@ -23,7 +24,8 @@ func freePortIn(from, to, taken int) int {
 		if p == taken {
 			continue
 		}
-		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+		var lc net.ListenConfig // a loopback listen: nothing to cancel
+		l, err := lc.Listen(context.Background(), "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
 		if err == nil {
 			_ = l.Close()
 			return p

@@ -85,10 +85,14 @@ func TestHintsAskConfigCommand(t *testing.T) {
 		id      string
 		want    []string // in the row's hint
 	}{
-		{name: "no saved setup", noSetup: true, id: IDSetup,
-			want: []string{"Run `⟦setup⟧` to make one", "or `⟦--sandbox⟧` to try it offline"}},
-		{name: "no saved setup, no Command", noSetup: true, plain: true, id: IDSetup,
-			want: []string{"Run `logto-twilio setup` to make one", "or `logto-twilio --sandbox` to try it offline"}},
+		{
+			name: "no saved setup", noSetup: true, id: IDSetup,
+			want: []string{"Run `⟦setup⟧` to make one", "or `⟦--sandbox⟧` to try it offline"},
+		},
+		{
+			name: "no saved setup, no Command", noSetup: true, plain: true, id: IDSetup,
+			want: []string{"Run `logto-twilio setup` to make one", "or `logto-twilio --sandbox` to try it offline"},
+		},
 		{name: "redirect URI removed", id: IDApp, mod: func(s *stand) {
 			s.lg.SetRedirectURIs(s.appID, nil, []string{"http://localhost:3000"})
 		}, want: []string{"Run `⟦setup⟧` again"}},
@@ -145,8 +149,10 @@ func TestWrapKeepsCommandsWhole(t *testing.T) {
 		want  []string
 	}{
 		{"fits", "Run `a b c` again.", 40, []string{"Run `a b c` again."}},
-		{"moves whole", "Run `logto-twilio setup --config-dir /tmp/x` again.", 30,
-			[]string{"Run", "`logto-twilio setup --config-dir /tmp/x`", "again."}},
+		{
+			"moves whole", "Run `logto-twilio setup --config-dir /tmp/x` again.", 30,
+			[]string{"Run", "`logto-twilio setup --config-dir /tmp/x`", "again."},
+		},
 		{"glued punctuation stays", "then `logto-twilio doctor`.", 20, []string{"then", "`logto-twilio doctor`."}},
 		{"quoted spaces kept", "Run `x --config-dir '/a  b'` now", 80, []string{"Run `x --config-dir '/a  b'` now"}},
 		{"unpaired backquote", "aaaa ` bbbb cccc", 10, []string{"aaaa `", "bbbb cccc"}},
