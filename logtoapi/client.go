@@ -22,6 +22,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 )
 
 // maxBody caps how much of a response is read.
@@ -102,7 +104,8 @@ func (c *Client) Endpoint() Endpoint { return c.e }
 
 // CheckAccess fetches (or reuses) the M2M token and checks that it carries the scope
 // "all". Without it the error is a *ScopeError naming the "Logto Management API access"
-// role; a wrong App ID or secret gives an *APIError with code "oidc.invalid_client".
+// role; a wrong App ID or secret gives an *APIError with code "oidc.invalid_client"; a 2xx
+// answer without a token wraps ErrNoAccessToken, one that is not JSON the decoder's error.
 func (c *Client) CheckAccess(ctx context.Context) error {
 	if _, err := c.token(ctx); err != nil {
 		return fmt.Errorf("logtoapi: check access: %w", err)
@@ -117,13 +120,16 @@ func (c *Client) token(ctx context.Context) (string, error) {
 	if c.tok.Valid() {
 		return c.tok.AccessToken, nil
 	}
-	t, err := c.cc.Token(context.WithValue(ctx, oauth2.HTTPClient, c.hc))
+	hc := *c.hc
+	answer := &tokenAnswer{next: c.hc.Transport}
+	hc.Transport = answer
+	t, err := c.cc.Token(context.WithValue(ctx, oauth2.HTTPClient, &hc))
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.Response != nil {
 			return "", fmt.Errorf("get management API token: %w", newAPIError(re.Response.StatusCode, re.Body, c.secrets()))
 		}
-		return "", fmt.Errorf("get management API token: %w", scrubErr(err, c.secrets()))
+		return "", fmt.Errorf("get management API token: %w", answer.explain(scrubErr(httpclient.RestoreEOF(err), c.secrets())))
 	}
 	scope, _ := t.Extra("scope").(string)
 	if !slices.Contains(strings.Fields(scope), "all") {
@@ -205,7 +211,7 @@ func (c *Client) send(ctx context.Context, k call, out any) error {
 	secrets := append(c.secretsLocked(), k.secrets...)
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return scrubErr(err, secrets)
+		return scrubErr(httpclient.RestoreEOF(err), secrets)
 	}
 	defer func() { _ = resp.Body.Close() }() // a read body; nothing to report
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))

@@ -47,6 +47,18 @@ func TestNewValidatesBeforeAnyRequest(t *testing.T) {
 			if strings.Contains(err.Error(), "topsecret") || strings.Contains(err.Error(), "top\tsecret") {
 				t.Errorf("error %q contains the secret", err)
 			}
+			// A bad value explains itself without the prefix (the zero endpoint is not a value
+			// pasted by the user).
+			var ex interface{ Explain() (what, next string) }
+			if !errors.As(err, &ex) {
+				if tt.e.IsZero() {
+					return
+				}
+				t.Fatalf("New: %q does not explain itself", err)
+			}
+			if what, _ := ex.Explain(); what != strings.TrimPrefix(err.Error(), "logtoapi: new client: ") {
+				t.Errorf("Explain() = %q, want the message without its prefix", what)
+			}
 		})
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 )
 
 // Discovery is the part of Logto's OIDC discovery document the wizard uses.
@@ -46,7 +48,7 @@ func discover(ctx context.Context, hc *http.Client, e Endpoint) (Discovery, erro
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return Discovery{}, fmt.Errorf("is Logto running at %s? %w", e, err)
+		return Discovery{}, fmt.Errorf("is Logto running at %s? %w", e, httpclient.RestoreEOF(err))
 	}
 	defer func() { _ = resp.Body.Close() }() // a read body; nothing to report
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))

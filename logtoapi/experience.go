@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 )
 
 // SendSignInCode sends a sign-in verification code to phoneDigits (country code and
@@ -124,7 +126,7 @@ func expCall(ctx context.Context, c *http.Client, jar *rawJar, method, u string,
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: %w", method, req.URL.Path, err)
+		return 0, nil, fmt.Errorf("%s %s: %w", method, req.URL.Path, httpclient.RestoreEOF(err))
 	}
 	defer func() { _ = resp.Body.Close() }() // a read body; nothing to report
 	jar.store(resp.Header.Values("Set-Cookie"))

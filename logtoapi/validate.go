@@ -8,22 +8,36 @@ import (
 	"unicode"
 )
 
+// badInput is a value found wrong before any request (by checkID, checkSecret, checkName,
+// checkURIs). The operation wraps it with the package prefix ("logtoapi: new client: …");
+// Explain, like InputError's, says it without the prefix.
+type badInput struct{ msg string }
+
+func badInputf(format string, args ...any) *badInput {
+	return &badInput{msg: fmt.Sprintf(format, args...)}
+}
+
+func (e *badInput) Error() string { return e.msg }
+
+// Explain says what is wrong with the value; there is no next step beyond correcting it.
+func (e *badInput) Explain() (what, next string) { return e.msg, "" }
+
 // checkID checks an id or name pasted by a user: not empty, no surrounding or inner
 // whitespace, no control characters. The value may appear in the error.
 func checkID(what, s string) error {
 	if s == "" || strings.TrimSpace(s) == "" {
-		return fmt.Errorf("%s is empty: paste it from the Logto Console", what)
+		return badInputf("%s is empty: paste it from the Logto Console", what)
 	}
 	if s != strings.TrimSpace(s) {
-		return fmt.Errorf("%s %q has spaces or line breaks around it: paste it again without them", what, strings.TrimSpace(s))
+		return badInputf("%s %q has spaces or line breaks around it: paste it again without them", what, strings.TrimSpace(s))
 	}
 	for _, r := range s {
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return fmt.Errorf("%s %q contains spaces or invisible characters: paste it again", what, s)
+			return badInputf("%s %q contains spaces or invisible characters: paste it again", what, s)
 		}
 	}
 	if strings.ContainsAny(s, "/?#%\\") {
-		return fmt.Errorf("%s %q contains characters an id never has (/ ? # %% \\)", what, s)
+		return badInputf("%s %q contains characters an id never has (/ ? # %% \\)", what, s)
 	}
 	return nil
 }
@@ -31,14 +45,14 @@ func checkID(what, s string) error {
 // checkSecret is checkID for secrets: the value never appears in the error.
 func checkSecret(what, s string) error {
 	if s == "" || strings.TrimSpace(s) == "" {
-		return fmt.Errorf("%s is empty: paste it from the Logto Console", what)
+		return badInputf("%s is empty: paste it from the Logto Console", what)
 	}
 	if s != strings.TrimSpace(s) {
-		return fmt.Errorf("%s has spaces or line breaks around it: paste it again without them", what)
+		return badInputf("%s has spaces or line breaks around it: paste it again without them", what)
 	}
 	for _, r := range s {
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return fmt.Errorf("%s contains spaces or invisible characters: paste it again", what)
+			return badInputf("%s contains spaces or invisible characters: paste it again", what)
 		}
 	}
 	return nil
@@ -48,18 +62,18 @@ func checkSecret(what, s string) error {
 // surrounding whitespace, no control characters, at most 256 characters.
 func checkName(what, s string) error {
 	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("%s is empty", what)
+		return badInputf("%s is empty", what)
 	}
 	if s != strings.TrimSpace(s) {
-		return fmt.Errorf("%s %q has spaces around it", what, strings.TrimSpace(s))
+		return badInputf("%s %q has spaces around it", what, strings.TrimSpace(s))
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return fmt.Errorf("%s %q contains invisible characters", what, s)
+			return badInputf("%s %q contains invisible characters", what, s)
 		}
 	}
 	if n := len([]rune(s)); n > 256 {
-		return fmt.Errorf("%s is %d characters long; Logto allows at most 256", what, n)
+		return badInputf("%s is %d characters long; Logto allows at most 256", what, n)
 	}
 	return nil
 }
@@ -68,14 +82,14 @@ func checkName(what, s string) error {
 func checkURIs(what string, uris []string) error {
 	for _, s := range uris {
 		if s != strings.TrimSpace(s) || strings.ContainsAny(s, " \t\r\n") {
-			return fmt.Errorf("%s %q contains spaces", what, strings.TrimSpace(s))
+			return badInputf("%s %q contains spaces", what, strings.TrimSpace(s))
 		}
 		u, err := url.Parse(s)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%s %q is not an absolute http:// or https:// URL", what, s)
+			return badInputf("%s %q is not an absolute http:// or https:// URL", what, s)
 		}
 		if u.Fragment != "" {
-			return fmt.Errorf("%s %q must not contain a fragment (#...)", what, s)
+			return badInputf("%s %q must not contain a fragment (#...)", what, s)
 		}
 	}
 	return nil

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 )
 
 // AppCheck is the outcome of VerifyAppCredentials.
@@ -79,7 +81,7 @@ func VerifyAppCredentials(ctx context.Context, hc *http.Client, e Endpoint, appI
 	secrets := []string{appSecret}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("logtoapi: %s: %w", op, scrubErr(err, secrets))
+		return 0, fmt.Errorf("logtoapi: %s: %w", op, scrubErr(httpclient.RestoreEOF(err), secrets))
 	}
 	defer func() { _ = resp.Body.Close() }() // a read body; nothing to report
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 )
 
 // retryPolicy bounds the 429 retries.
@@ -89,7 +91,7 @@ func (t *ctxTransport) send(req *http.Request, replay bool) (*http.Response, err
 			// Canceled of the merged context.
 			return nil, ctxErr
 		}
-		return nil, err
+		return nil, httpclient.RestoreEOF(err)
 	}
 	resp.Body = &doneBody{ReadCloser: resp.Body, done: done}
 	return resp, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -16,6 +17,12 @@ import (
 // plain turns an error from the clients into a short plain phrase (no trailing period):
 // what happened, in words a user can act on. It never contains a secret (the clients'
 // errors do not, and run.scrub masks them anyway).
+//
+// It reads the error's chain (errors.Is, errors.As), never its text: the clients put the
+// cause of a failure in the chain, also where the library they call gives only text
+// (logtoapi's token endpoint, net/http's "server closed idle connection"; see
+// logtoapi.ErrNoAccessToken and httpclient.RestoreEOF). An error it does not know reads as
+// its Explain() when it has one (the clients' input errors), else as its whole text.
 func plain(err error) string {
 	if err == nil {
 		return ""
@@ -27,6 +34,7 @@ func plain(err error) string {
 		typ *json.UnmarshalTypeError
 		ue  *url.Error
 		ne  net.Error
+		ex  explainer
 	)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -35,15 +43,18 @@ func plain(err error) string {
 		return "cancelled"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused (nothing listens at " + host(err) + ")"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, errUnexpectedEOF(err)):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF):
+		// io.EOF: the server closed the connection before answering (net/http's io.EOF, its
+		// "server closed idle connection", a stand-in's dropped connection), or an empty
+		// answer where twilio-go expected JSON.
 		return "the connection was closed without an answer"
-	case strings.Contains(err.Error(), "unexpected EOF"):
+	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "the answer was cut short (a dropped connection or a broken proxy?)"
-	case strings.Contains(err.Error(), "missing access_token"):
+	case errors.Is(err, logtoapi.ErrNoAccessToken):
 		return "the token endpoint answered without an access token (a proxy or an error page?)"
 	case errors.As(err, &te):
 		return trimDot(twilioPhrase(te))
-	case errors.As(err, &syn), errors.As(err, &typ), notJSON(err.Error()):
+	case errors.As(err, &syn), errors.As(err, &typ):
 		return "the answer was not the JSON expected (a proxy or an error page?)"
 	case logtoapi.Explain(err) != "":
 		return trimDot(logtoapi.Explain(err))
@@ -51,10 +62,22 @@ func plain(err error) string {
 		return trimDot(ae.Error())
 	case errors.As(err, &ne) && ne.Timeout():
 		return "no answer in time (the check gave up)"
+	case errors.Is(err, twiliosetup.ErrMessageNotFound):
+		return "message not found"
 	case errors.As(err, &ue):
 		return trimDot(ue.Err.Error())
+	case errors.As(err, &ex):
+		what, _ := ex.Explain()
+		return trimDot(what)
 	}
-	return trimDot(stripPrefixes(err.Error()))
+	return trimDot(err.Error())
+}
+
+// explainer is an error that says itself in plain words, without a package prefix: the
+// clients' input errors (logtoapi.InputError, twiliosetup.InputError, a bad credential),
+// logtoapi.DiscoveryError.
+type explainer interface {
+	Explain() (what, next string)
 }
 
 // twilioPhrase is a Twilio error in words: its explanation, else Twilio's message, with
@@ -79,18 +102,6 @@ func twilioPhrase(te *twiliosetup.Error) string {
 	return what
 }
 
-// errUnexpectedEOF returns the io.ErrUnexpectedEOF-like sentinel found in err's text, so
-// that a dropped connection ("EOF") reads as one; nil when there is none.
-func errUnexpectedEOF(err error) error {
-	msg := err.Error()
-	if strings.HasSuffix(msg, ": EOF") || strings.Contains(msg, "connection dropped") || strings.Contains(msg, "server closed idle connection") {
-		return err
-	}
-	return errNever
-}
-
-var errNever = errors.New("never")
-
 // host names the address of a refused connection.
 func host(err error) string {
 	var oe *net.OpError
@@ -106,30 +117,9 @@ func host(err error) string {
 	return "that address"
 }
 
-// stripPrefixes drops Go package prefixes ("logtoapi: get SMS connector: ") from a message.
-func stripPrefixes(s string) string {
-	for _, p := range []string{"logtoapi: ", "twiliosetup: ", "doctor: "} {
-		if i := strings.LastIndex(s, p); i >= 0 {
-			s = s[i+len(p):]
-		}
-	}
-	return s
-}
-
 func trimDot(s string) string { return strings.TrimRight(strings.TrimSpace(s), ".") }
 
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
-}
-
-// notJSON reports whether an error text says an answer could not be decoded (oauth2 and
-// twilio-go flatten the decoder's error into text).
-func notJSON(msg string) bool {
-	for _, m := range []string{"cannot parse json", "unexpected end of JSON", "invalid character", "cannot unmarshal"} {
-		if strings.Contains(msg, m) {
-			return true
-		}
-	}
-	return false
 }

@@ -13,7 +13,6 @@
 package memhttp
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,7 +24,19 @@ import (
 // ErrConnectionDropped is what a Transport without its own Dropped error returns when the
 // handler drops the connection (over a real listener the client would see the connection
 // close instead). Stand-ins that export their own sentinel wrap this one.
-var ErrConnectionDropped = errors.New("connection dropped by injected fault")
+//
+// It reads as io.EOF (errors.Is(err, io.EOF) is true), as a dropped connection does over a
+// socket (net/http returns `Get "…": EOF`), so that a client tells a dropped connection by
+// io.EOF alone, whether it talks to a stand-in in memory, over loopback, or to a real server.
+var ErrConnectionDropped error = dropped{}
+
+// dropped is ErrConnectionDropped's type: its own text, and io.EOF for errors.Is.
+type dropped struct{}
+
+func (dropped) Error() string { return "connection dropped by injected fault" }
+
+// Is reports io.EOF: the connection closed without an answer.
+func (dropped) Is(target error) bool { return target == io.EOF }
 
 // Transport serves requests in memory through Handler.
 //

@@ -143,12 +143,13 @@ func TestFailures(t *testing.T) {
 		body     io.Reader
 		handler  func(cancel context.CancelFunc) http.HandlerFunc
 		wantErr  []error // each must match with errors.Is
+		notErr   []error // none may match with errors.Is
 		exactErr error   // when set, err must be this value itself
 		served   bool    // whether the handler must have been called
 	}{
 		{
 			name: "another host", target: "http://127.0.0.1:9090/api/status", allow: onlyOrigin,
-			wantErr: []error{errRefused},
+			wantErr: []error{errRefused}, notErr: []error{io.EOF, memhttp.ErrConnectionDropped},
 		},
 		{
 			name: "localhost is another host", target: "http://localhost:8080/api/status", allow: onlyOrigin,
@@ -167,7 +168,7 @@ func TestFailures(t *testing.T) {
 			handler: func(context.CancelFunc) http.HandlerFunc {
 				return func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }
 			},
-			exactErr: memhttp.ErrConnectionDropped, served: true,
+			exactErr: memhttp.ErrConnectionDropped, wantErr: []error{io.EOF}, served: true,
 		},
 		{
 			name: "dropped after writing, own error", target: origin + "/x", allow: onlyOrigin, dropped: errOwnDrop,
@@ -177,7 +178,7 @@ func TestFailures(t *testing.T) {
 					panic(http.ErrAbortHandler)
 				}
 			},
-			exactErr: errOwnDrop, wantErr: []error{memhttp.ErrConnectionDropped}, served: true,
+			exactErr: errOwnDrop, wantErr: []error{memhttp.ErrConnectionDropped, io.EOF}, notErr: []error{io.ErrUnexpectedEOF}, served: true,
 		},
 		{
 			name: "context canceled while served", target: origin + "/x", allow: onlyOrigin,
@@ -187,7 +188,7 @@ func TestFailures(t *testing.T) {
 					w.WriteHeader(http.StatusOK)
 				}
 			},
-			exactErr: context.Canceled, served: true,
+			exactErr: context.Canceled, notErr: []error{io.EOF}, served: true,
 		},
 	}
 	for _, tc := range tests {
@@ -218,6 +219,11 @@ func TestFailures(t *testing.T) {
 			for _, want := range tc.wantErr {
 				if !errors.Is(err, want) {
 					t.Errorf("error %v is not %v", err, want)
+				}
+			}
+			for _, not := range tc.notErr {
+				if errors.Is(err, not) {
+					t.Errorf("error %v is %v", err, not)
 				}
 			}
 			if tc.exactErr != nil && err != tc.exactErr { //nolint:errorlint // the value itself, unwrapped

@@ -11,7 +11,7 @@ import (
 
 // ErrConnectionDropped is returned by Transport when a Fault drops the connection (over the
 // real listener the client sees the connection close instead). It wraps
-// memhttp.ErrConnectionDropped.
+// memhttp.ErrConnectionDropped, so it reads as io.EOF, as that close does.
 var ErrConnectionDropped = fmt.Errorf("logtotest: %w", memhttp.ErrConnectionDropped)
 
 // Transport returns a RoundTripper that serves requests for the stand-in's URL in memory,

@@ -157,7 +157,7 @@ func (s *Server) Transport() http.RoundTripper {
 
 // ErrConnectionDropped is returned by Transport when a Fault drops the connection (over
 // the real listener the client sees the connection close instead). It wraps
-// memhttp.ErrConnectionDropped.
+// memhttp.ErrConnectionDropped, so it reads as io.EOF, as that close does.
 var ErrConnectionDropped = fmt.Errorf("twiliotest: %w", memhttp.ErrConnectionDropped)
 
 // allowInMemory lets Transport serve what serves accepts and nothing else.
