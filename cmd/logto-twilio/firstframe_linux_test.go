@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/e2etest"
 )
 
 // firstFrame starts the binary on a fresh pseudo-terminal (80×24) and returns
@@ -25,7 +27,7 @@ func firstFrame(tb testing.TB, bin, configDir string) time.Duration {
 // long it took until want was written.
 func firstFrameOf(tb testing.TB, argv []string, home, want string) time.Duration {
 	tb.Helper()
-	master, slave, err := openPTY(24, 80)
+	master, slave, err := e2etest.OpenPTY(24, 80)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func NewInvocation(program string) *Invocation {
 // and c's tree, which Line consults for the flags each command accepts.
 func (inv *Invocation) Record(c *cobra.Command) {
 	inv.root = c.Root()
-	inv.given = nil
+	inv.given, inv.sandbox = nil, false
 	wizard := c == c.Root() || c.Name() == "setup"
 	c.Flags().Visit(func(f *pflag.Flag) {
 		if !slices.Contains(setupFlags, f.Name) && (!wizard || !slices.Contains(wizardFlags, f.Name)) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/term"
 )
 
 // ErrNoAnswer is returned by a Prompter when the input ended before an answer.
@@ -101,8 +102,18 @@ func (p linePrompter) Confirm(_ context.Context, question string) (bool, error) 
 	return false, nil
 }
 
+// Secret reads a line; on a terminal (--accessible, TERM=dumb) without
+// echoing it, so the secret never shows on screen.
 func (p linePrompter) Secret(_ context.Context, title string) (string, error) {
 	fmt.Fprintf(p.io.Out, "%s: ", title)
+	if t, ok := p.io.In.Terminal().(fder); ok {
+		b, err := term.ReadPassword(t.Fd())
+		fmt.Fprintln(p.io.Out)
+		if err != nil {
+			return "", fmt.Errorf("ask: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
 	s, err := p.line()
 	fmt.Fprintln(p.io.Out)
 	return s, err

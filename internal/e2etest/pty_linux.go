@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package e2etest
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// openPTY opens a pseudo-terminal pair of the given size, so the benchmark
+// OpenPTY opens a pseudo-terminal pair of the given size, so a test
 // runs the binary on a real terminal device rather than a pipe.
-func openPTY(rows, cols uint16) (master, slave *os.File, err error) {
+func OpenPTY(rows, cols uint16) (master, slave *os.File, err error) {
 	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open /dev/ptmx: %w", err)
