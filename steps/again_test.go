@@ -4,10 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/cmdline/cmdlinetest"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 	"github.com/logto-twilio/logto-twilio/internal/demo"
@@ -15,59 +16,11 @@ import (
 	"github.com/logto-twilio/logto-twilio/tui"
 )
 
-// hintCommand stands for the command layer's cmdline.Func: it marks what it
-// renders ("⟦⟧" is the wizard's command), so a test sees that every command
-// line a step suggests came through Prefill.Again.
-func hintCommand(command string, args ...string) string {
-	return "⟦" + strings.Join(append(strings.Fields(command), args...), " ") + "⟧"
-}
+// hintCommand stands for the command layer's cmdline.Func: it marks what it renders.
+var hintCommand = cmdlinetest.Mark
 
-var (
-	// spelledOut is a command line written out by the steps themselves.
-	spelledOut = regexp.MustCompile(`logto-twilio( [a-z-]|$|[ .,;:)])`)
-	rendered   = regexp.MustCompile(`⟦([^⟧]*)⟧`)
-)
-
-// hintProblems lists what is wrong with the command lines in a rendered
-// text: one spelled out instead of asked for, a placeholder inside a
-// rendered command (pasted, it fails), or punctuation glued to its end.
-func hintProblems(text string) []string {
-	var out []string
-	if m := spelledOut.FindString(text); m != "" {
-		out = append(out, "spells out "+m)
-	}
-	for _, loc := range rendered.FindAllStringSubmatchIndex(text, -1) {
-		inner := text[loc[2]:loc[3]]
-		if strings.ContainsAny(inner, "<>…") {
-			out = append(out, "a placeholder in "+inner)
-		}
-		if rest := text[loc[1]:]; rest != "" && !strings.HasPrefix(rest, " ") && !strings.HasPrefix(rest, "\n") {
-			out = append(out, "punctuation glued to "+inner)
-		}
-	}
-	return out
-}
-
-// TestHintProblems: the check above can fail.
-func TestHintProblems(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		text string
-		bad  bool
-	}{
-		{"quit and run logto-twilio --sandbox --port 3004 instead.", true},
-		{"Tell the facilitator (logto-twilio setup).", true},
-		{"run ⟦--port 3004⟧ to use port 3004", false},
-		{"run ⟦⟧.", true},
-		{"run ⟦--port <a free port>⟧ again", true},
-		{"  ⟦doctor⟧\n      (check)", false},
-	}
-	for _, tt := range tests {
-		if got := len(hintProblems(tt.text)) > 0; got != tt.bad {
-			t.Errorf("%q: caught %v, want %v", tt.text, got, tt.bad)
-		}
-	}
-}
+// hintProblems lists what is wrong with the command lines in text (cmdlinetest.Problems).
+func hintProblems(text string) []string { return cmdlinetest.Problems(text, cmdlinetest.Spaced) }
 
 // TestHintsAskPrefillAgain: every command line a step suggests (the
 // summary's Next, the welcome's notes, the problems' hints) is rendered by

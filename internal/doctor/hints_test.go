@@ -2,46 +2,21 @@ package doctor
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 	"testing/synctest"
+
+	"github.com/logto-twilio/logto-twilio/internal/cmdline/cmdlinetest"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 )
 
-// hintCommand stands for the command layer's cmdline.Func: it marks what it renders, so a
-// test sees that every command line in a hint came through Config.Command.
-func hintCommand(command string, args ...string) string {
-	return "⟦" + strings.Join(append(strings.Fields(command), args...), " ") + "⟧"
-}
+// hintCommand stands for the command layer's cmdline.Func: it marks what it renders.
+var hintCommand = cmdlinetest.Mark
 
-var (
-	// spelledOut is a command line written out by the package itself.
-	spelledOut = regexp.MustCompile(`logto-twilio [a-z-]`)
-	rendered   = regexp.MustCompile(`⟦([^⟧]*)⟧`)
-)
-
-// hintProblems lists what is wrong with the command lines in text: one spelled out instead
-// of asked for, a placeholder inside a rendered command (pasted, it fails), or a rendered
-// command outside backquotes (a hint's words would run into it).
-func hintProblems(text string) []string {
-	var out []string
-	if m := spelledOut.FindString(text); m != "" {
-		out = append(out, "spells out "+m)
-	}
-	for _, loc := range rendered.FindAllStringSubmatchIndex(text, -1) {
-		inner := text[loc[2]:loc[3]]
-		if strings.ContainsAny(inner, "<>…") {
-			out = append(out, "a placeholder in "+inner)
-		}
-		if loc[0] == 0 || text[loc[0]-1] != '`' || loc[1] == len(text) || text[loc[1]] != '`' {
-			out = append(out, "no backquotes around "+inner)
-		}
-	}
-	return out
-}
+// hintProblems lists what is wrong with the command lines in text (cmdlinetest.Problems).
+func hintProblems(text string) []string { return cmdlinetest.Problems(text, cmdlinetest.Backquoted) }
 
 // checkHints fails the test for each of hintProblems in the report's hints.
 func checkHints(t *testing.T, rep Report) {
@@ -49,26 +24,6 @@ func checkHints(t *testing.T, rep Report) {
 	for _, c := range rep.Checks {
 		for _, p := range hintProblems(c.Hint) {
 			t.Errorf("%s hint %s: %q", c.ID, p, c.Hint)
-		}
-	}
-}
-
-// TestHintProblems: the check above can fail.
-func TestHintProblems(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		text string
-		bad  bool
-	}{
-		{"Run `logto-twilio setup` again.", true},
-		{"Run `⟦setup⟧` again.", false},
-		{"Run ⟦setup⟧ again.", true},
-		{"Run `⟦doctor --send-test-sms <phone>⟧` again.", true},
-		{"The service is named logto-twilio.", false},
-	}
-	for _, tt := range tests {
-		if got := len(hintProblems(tt.text)) > 0; got != tt.bad {
-			t.Errorf("%q: caught %v, want %v", tt.text, got, tt.bad)
 		}
 	}
 }

@@ -19,22 +19,22 @@ func OpenPTY(rows, cols uint16) (master, slave *os.File, err error) {
 	}
 	fd := int(master.Fd())
 	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		master.Close()
+		_ = master.Close()
 		return nil, nil, fmt.Errorf("unlock pty: %w", err)
 	}
 	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
 	if err != nil {
-		master.Close()
+		_ = master.Close()
 		return nil, nil, fmt.Errorf("pty number: %w", err)
 	}
 	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		master.Close()
+		_ = master.Close()
 		return nil, nil, fmt.Errorf("open pty slave: %w", err)
 	}
 	if err := unix.IoctlSetWinsize(int(slave.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: rows, Col: cols}); err != nil {
-		master.Close()
-		slave.Close()
+		_ = master.Close()
+		_ = slave.Close()
 		return nil, nil, fmt.Errorf("set pty size: %w", err)
 	}
 	return master, slave, nil

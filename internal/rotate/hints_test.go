@@ -3,72 +3,26 @@ package rotate_test
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/cmdline/cmdlinetest"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 	"github.com/logto-twilio/logto-twilio/internal/rotate"
 )
 
-// hintCommand stands for the command layer's cmdline.Func: it marks what it renders, so a
-// test sees that every command line in a hint came through Env.Command.
-func hintCommand(command string, args ...string) string {
-	return "⟦" + strings.Join(append(strings.Fields(command), args...), " ") + "⟧"
-}
+// hintCommand stands for the command layer's cmdline.Func: it marks what it renders.
+var hintCommand = cmdlinetest.Mark
 
-var (
-	// spelledOut is a command line written out by the package itself ("logto-twilio rotate",
-	// "logto-twilio --sandbox"); a new secret's name, "logto-twilio 2026-…", is not one.
-	spelledOut = regexp.MustCompile(`logto-twilio [a-z-]`)
-	rendered   = regexp.MustCompile(`⟦([^⟧]*)⟧`)
-)
-
-// hintProblems lists what is wrong with the command lines in text: one spelled out instead
-// of asked for, a placeholder inside a rendered command (pasted, it fails), or punctuation
-// glued to its end (pasted with it, the last word changes).
-func hintProblems(text string) []string {
-	var out []string
-	if m := spelledOut.FindString(text); m != "" {
-		out = append(out, "spells out "+m)
-	}
-	for _, loc := range rendered.FindAllStringSubmatchIndex(text, -1) {
-		inner := text[loc[2]:loc[3]]
-		if strings.ContainsAny(inner, "<>…") {
-			out = append(out, "a placeholder in "+inner)
-		}
-		if rest := text[loc[1]:]; rest != "" && !strings.HasPrefix(rest, " ") {
-			out = append(out, "punctuation glued to "+inner)
-		}
-	}
-	return out
-}
+// hintProblems lists what is wrong with the command lines in text (cmdlinetest.Problems).
+func hintProblems(text string) []string { return cmdlinetest.Problems(text, cmdlinetest.Spaced) }
 
 // checkHints fails the test for each of hintProblems(text).
 func checkHints(t *testing.T, what, text string) {
 	t.Helper()
 	for _, p := range hintProblems(text) {
 		t.Errorf("%s %s: %q", what, p, text)
-	}
-}
-
-// TestHintProblems: the check above can fail.
-func TestHintProblems(t *testing.T) {
-	tests := []struct {
-		text string
-		bad  bool
-	}{
-		{"Run logto-twilio rotate again.", true},
-		{"Run ⟦rotate⟧ again.", false},
-		{"Run ⟦doctor⟧.", true},
-		{"Run ⟦rotate --test-phone <phone>⟧ again", true},
-		{"Added the secret \"logto-twilio 2026-12-06T09:30:00Z\"", false},
-		{"finish with ⟦rotate⟧", false},
-	}
-	for _, tt := range tests {
-		if got := len(hintProblems(tt.text)) > 0; got != tt.bad {
-			t.Errorf("%q: caught %v, want %v", tt.text, got, tt.bad)
-		}
 	}
 }
 

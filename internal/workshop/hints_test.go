@@ -2,70 +2,26 @@ package workshop
 
 import (
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/cmdline/cmdlinetest"
 
 	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 )
 
-// hintCommand stands for the command layer's cmdline.Func: it marks what it renders, so a
-// test sees that every command line in a message came through Config.Command.
-func hintCommand(command string, args ...string) string {
-	return "⟦" + strings.Join(append(strings.Fields(command), args...), " ") + "⟧"
-}
+// hintCommand stands for the command layer's cmdline.Func: it marks what it renders.
+var hintCommand = cmdlinetest.Mark
 
-var (
-	// spelledOut is a command line written out by the package itself.
-	spelledOut = regexp.MustCompile(`logto-twilio [a-z-]`)
-	rendered   = regexp.MustCompile(`⟦([^⟧]*)⟧`)
-)
-
-// hintProblems lists what is wrong with the command lines in text: one spelled out instead
-// of asked for, a placeholder inside a rendered command (pasted, it fails), or a rendered
-// command outside backquotes (the words around it would run into it).
-func hintProblems(text string) []string {
-	var out []string
-	if m := spelledOut.FindString(text); m != "" {
-		out = append(out, "spells out "+m)
-	}
-	for _, loc := range rendered.FindAllStringSubmatchIndex(text, -1) {
-		inner := text[loc[2]:loc[3]]
-		if strings.ContainsAny(inner, "<>…") || slices.Contains(strings.Fields(inner), "N") {
-			out = append(out, "a placeholder in "+inner)
-		}
-		if loc[0] == 0 || text[loc[0]-1] != '`' || loc[1] == len(text) || text[loc[1]] != '`' {
-			out = append(out, "no backquotes around "+inner)
-		}
-	}
-	return out
-}
+// hintProblems lists what is wrong with the command lines in text (cmdlinetest.Problems).
+func hintProblems(text string) []string { return cmdlinetest.Problems(text, cmdlinetest.Backquoted) }
 
 func checkHints(t *testing.T, what, text string) {
 	t.Helper()
 	for _, p := range hintProblems(text) {
 		t.Errorf("%s %s: %q", what, p, text)
-	}
-}
-
-// TestHintProblems: the check above can fail.
-func TestHintProblems(t *testing.T) {
-	tests := []struct {
-		text string
-		bad  bool
-	}{
-		{"run `logto-twilio workshop teardown` again", true},
-		{"run `⟦workshop teardown⟧` again", false},
-		{"run ⟦workshop teardown⟧ again", true},
-		{"run `⟦workshop prepare --attendees N⟧` first", true},
-		{"Cards are in /tmp/logto-twilio/cards.", false},
-	}
-	for _, tt := range tests {
-		if got := len(hintProblems(tt.text)) > 0; got != tt.bad {
-			t.Errorf("%q: caught %v, want %v", tt.text, got, tt.bad)
-		}
 	}
 }
 
