@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -175,7 +176,7 @@ func TestTokenAnswerCauses(t *testing.T) {
 				if tt.is != nil && !errors.Is(err, tt.is) {
 					t.Errorf("error %q is not %v", err, tt.is)
 				}
-				if tt.as != nil && !errors.As(err, tt.as) {
+				if tt.as != nil && !errors.As(err, fresh(tt.as)) {
 					t.Errorf("error %q has no %T", err, tt.as)
 				}
 				if !errors.Is(tt.is, logtoapi.ErrNoAccessToken) && errors.Is(err, logtoapi.ErrNoAccessToken) {
@@ -188,3 +189,7 @@ func TestTokenAnswerCauses(t *testing.T) {
 		}
 	}
 }
+
+// fresh is a new errors.As target of target's type: the table's targets are
+// shared by parallel subtests, and errors.As writes into its target.
+func fresh(target any) any { return reflect.New(reflect.TypeOf(target).Elem()).Interface() }

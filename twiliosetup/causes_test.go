@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -73,7 +74,7 @@ func TestFailureCauses(t *testing.T) {
 			if tt.is != nil && !errors.Is(err, tt.is) {
 				t.Errorf("error %q is not %v", err, tt.is)
 			}
-			if tt.as != nil && !errors.As(err, tt.as) {
+			if tt.as != nil && !errors.As(err, fresh(tt.as)) {
 				t.Errorf("error %q has no %T", err, tt.as)
 			}
 			if !errors.Is(tt.is, io.EOF) && errors.Is(err, io.EOF) {
@@ -87,3 +88,7 @@ func TestFailureCauses(t *testing.T) {
 type iotestErr struct{ err error }
 
 func (r iotestErr) Read([]byte) (int, error) { return 0, r.err }
+
+// fresh is a new errors.As target of target's type: the table's targets are
+// shared by parallel subtests, and errors.As writes into its target.
+func fresh(target any) any { return reflect.New(reflect.TypeOf(target).Elem()).Interface() }

@@ -3,6 +3,7 @@
 package workshop
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -124,16 +125,9 @@ func answers(a *factory.Factory, c *cobra.Command, cfg *workshop.Config) error {
 }
 
 func runPrepare(c *cobra.Command, opts *PrepareOptions) error {
-	a, flags := opts.F, opts.Config
+	a := opts.F
 	ctx := factory.Context(c)
-	env, err := a.OpenSaved()
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	cfg := config(a, env)
-	cfg.Attendees, cfg.NamePrefix, cfg.Port, cfg.OutDir, cfg.Concurrency = flags.Attendees, flags.NamePrefix, flags.Port, flags.OutDir, flags.Concurrency
-	_, err = workshop.RunPrepare(ctx, cfg, a.IO.Out, show(a))
+	err := prepareOnce(ctx, opts)
 	var nr *workshop.NotReadyError
 	if !errors.As(err, &nr) {
 		return err
@@ -143,10 +137,25 @@ func runPrepare(c *cobra.Command, opts *PrepareOptions) error {
 	if cerr != nil || !ok {
 		return factory.WithCode(factory.ExitFailure, cerr)
 	}
-	env.Close() // the wizard opens the setup (and the sandbox) itself
 	if err := setupcmd.Run(ctx, &setupcmd.Options{F: a}); err != nil {
 		return err
 	}
+	// The setup the wizard saved, opened again (with --sandbox, the stand-ins
+	// as the wizard left them).
+	return prepareOnce(ctx, opts)
+}
+
+// prepareOnce opens the saved setup, runs prepare on it with the flags, and
+// closes it again.
+func prepareOnce(ctx context.Context, opts *PrepareOptions) error {
+	a, flags := opts.F, opts.Config
+	env, err := a.OpenSaved()
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	cfg := config(a, env)
+	cfg.Attendees, cfg.NamePrefix, cfg.Port, cfg.OutDir, cfg.Concurrency = flags.Attendees, flags.NamePrefix, flags.Port, flags.OutDir, flags.Concurrency
 	_, err = workshop.RunPrepare(ctx, cfg, a.IO.Out, show(a))
 	return err
 }
