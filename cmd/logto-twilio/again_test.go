@@ -65,7 +65,7 @@ func TestAgainCommand(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := againCommand(tc.o, tc.sub); got != tc.want {
+			if got := againCommand(t, tc.o, tc.sub); got != tc.want {
 				t.Errorf("againCommand = %q, want %q", got, tc.want)
 			}
 		})

@@ -166,8 +166,9 @@ func wizard(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 }
 
 // againCommand is the command line a run with o suggests for sub.
-func againCommand(o options, sub string) string {
-	f, _ := parsed(&testing.T{}, o, func(string) string { return "" })
+func againCommand(t testing.TB, o options, sub string) string {
+	t.Helper()
+	f, _ := parsed(t, o, func(string) string { return "" })
 	return f.Invocation.Line(sub)
 }
 

@@ -117,14 +117,7 @@ func runPlainSandbox(t *testing.T, o options) plainSandboxRun {
 	in := strings.NewReader("y\n" + strings.Repeat("\n", 60))
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	signedIn := make(chan error, 1)
-	go func() {
-		err := signInOverHTTP(ctx, out, started, &lg)
-		if err != nil {
-			cancel() // the wizard would wait for the sign-in for minutes
-		}
-		signedIn <- err
-	}()
+	signedIn := signInInBackground(ctx, cancel, out, started, &lg)
 	werr := wizard(ctx, o, in, out, errOut, noEnv)
 	if err := <-signedIn; err != nil {
 		t.Fatalf("signing in: %v\ntranscript:\n%s", err, out)
@@ -134,6 +127,21 @@ func runPlainSandbox(t *testing.T, o options) plainSandboxRun {
 	}
 	setSandboxStarted(nil)
 	return plainSandboxRun{out: out.String(), errOut: errOut.String(), lg: lg}
+}
+
+// signInInBackground signs in over HTTP (signInOverHTTP) while the caller
+// runs the wizard; a failure cancels ctx, since the wizard would wait for
+// the sign-in for minutes. The channel gets the sign-in's error.
+func signInInBackground(ctx context.Context, cancel context.CancelFunc, out *watchedBuffer, started <-chan struct{}, lg **logtotest.Server) <-chan error {
+	signedIn := make(chan error, 1)
+	go func() {
+		err := signInOverHTTP(ctx, out, started, lg)
+		if err != nil {
+			cancel()
+		}
+		signedIn <- err
+	}()
+	return signedIn
 }
 
 // signInOverHTTP waits for the verify step's demo URL, then does what a
@@ -235,14 +243,7 @@ func TestNonInteractiveSandbox(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	signedIn := make(chan error, 1)
-	go func() {
-		err := signInOverHTTP(ctx, out, started, &lg)
-		if err != nil {
-			cancel()
-		}
-		signedIn <- err
-	}()
+	signedIn := signInInBackground(ctx, cancel, out, started, &lg)
 	o := options{sandbox: true, port: freePort(t), configDir: dir, noBrowser: true, nonInteractive: true}
 	werr := wizard(ctx, o, strings.NewReader(""), out, errOut, func(string) string { return "" })
 	if err := <-signedIn; err != nil {

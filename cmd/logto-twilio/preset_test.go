@@ -95,7 +95,7 @@ func TestApplyPreset(t *testing.T) {
 			if o.configDir != tc.wantDir {
 				t.Errorf("config dir %q, want %q", o.configDir, tc.wantDir)
 			}
-			if again := againCommand(o, ""); !strings.Contains(again, "--preset") || (tc.o.configDir == "" && strings.Contains(again, "--config-dir")) {
+			if again := againCommand(t, o, ""); !strings.Contains(again, "--preset") || (tc.o.configDir == "" && strings.Contains(again, "--config-dir")) {
 				t.Errorf("resume command %q", again)
 			}
 		})

@@ -37,14 +37,7 @@ func TestWorkshopPrepareRunsTheWizardFirst(t *testing.T) {
 	in := strings.NewReader("y\n" + "y\n" + strings.Repeat("\n", 60)) // the confirm, then the wizard
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	signedIn := make(chan error, 1)
-	go func() {
-		err := signInOverHTTP(ctx, out, started, &lg)
-		if err != nil {
-			cancel()
-		}
-		signedIn <- err
-	}()
+	signedIn := signInInBackground(ctx, cancel, out, started, &lg)
 	code := run([]string{
 		"workshop", "prepare", "--sandbox", "--no-browser", "--config-dir", dir,
 		"--attendees", "2", "--out", filepath.Join(dir, "cards"),

@@ -82,9 +82,6 @@ func (f *Factory) Prompter() Prompter {
 	return f.prompter
 }
 
-// SetPrompter replaces the prompter (tests).
-func (f *Factory) SetPrompter(p Prompter) { f.prompter = p }
-
 // Confirm asks a yes/no question, unless yes (a command's --yes), the
 // global --yes or the answer "yes" answers it; --non-interactive without an
 // answer is a missing input (exit code 2) naming --yes. When the input ends

@@ -53,13 +53,10 @@ func NewIOStreams(in io.Reader, out, errOut io.Writer, env []string) *IOStreams 
 }
 
 // TestIOStreams are streams for tests: in is read, the rest are buffers the
-// caller owns; nothing is a terminal until SetTTY, and there is no colour.
+// caller owns; nothing is a terminal, and there is no colour.
 func TestIOStreams(in io.Reader, out, errOut io.Writer) *IOStreams {
 	return &IOStreams{In: tui.NewLineInput(in), Out: out, ErrOut: errOut, width: 80, Profile: colorprofile.NoTTY}
 }
-
-// SetTTY makes tests see terminals (stdin and stdout).
-func (s *IOStreams) SetTTY(stdin, stdout bool) { s.stdinTTY, s.stdoutTTY = stdin, stdout }
 
 // IsStdinTTY reports whether standard input is a terminal.
 func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }

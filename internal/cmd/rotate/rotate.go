@@ -303,7 +303,7 @@ func signIn(c *cobra.Command, f *Options, env *factory.Saved, setup config.Setup
 	deps.Open, deps.Store = opener, env.Store // the summary says where the setup is saved
 	defer func() { _ = deps.Demos.Close() }()
 	topts := a.TUIOptions()
-	topts.NonInteractive = false
+	topts.NonInteractive = false // the sign-in asks nothing; it only waits, as it did before
 	topts.ProgramOptions = setupcmd.ProgramOptions()
 	if env.Panel != nil {
 		topts.Panel = env.Panel.View
