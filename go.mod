@@ -24,6 +24,8 @@ require (
 
 require go.yaml.in/yaml/v3 v3.0.6
 
+require github.com/gofrs/flock v0.13.2 // indirect
+
 require (
 	charm.land/fang/v2 v2.0.1
 	github.com/atotto/clipboard v0.1.4 // indirect

@@ -64,6 +64,13 @@ func (m *Model) render() string {
 			panel = ""
 		}
 	}
+	if over := used - 1 - m.height; m.height > 0 && panel != "" && over > 0 {
+		// Still too tall without a guide: the panel loses lines from its
+		// end (a panel puts what matters first), keeping at least one.
+		used -= lipgloss.Height(panel)
+		panel = m.fitPanel(panel, over, width)
+		used += lipgloss.Height(panel)
+	}
 	if m.height > 0 && guide != "" {
 		room := m.height - used - 1
 		lines := strings.Split(guide, "\n")
@@ -84,6 +91,18 @@ func (m *Model) render() string {
 	}
 	parts = append(parts, helpLine)
 	return strings.Join(parts, "\n\n")
+}
+
+// fitPanel returns the panel (styled) with over fewer rows: its text loses
+// lines from the end, down to one.
+func (m *Model) fitPanel(styled string, over, width int) string {
+	lines := strings.Split(strings.TrimSpace(m.opts.Panel()), "\n")
+	for over > 0 && len(lines) > 1 {
+		cut := m.styles.Panel.Width(width).Render(strings.Join(lines[:len(lines)-1], "\n"))
+		over -= lipgloss.Height(styled) - lipgloss.Height(cut)
+		lines, styled = lines[:len(lines)-1], cut
+	}
+	return styled
 }
 
 // The smallest terminal a step's question, its answer and the help line

@@ -389,3 +389,31 @@ func TestMemo(t *testing.T) {
 		}
 	}
 }
+
+// TestPanelLosesLinesFromItsEnd: when the frame is too tall even without a
+// guide, the panel keeps its first lines (what matters most) and the frame
+// fits.
+func TestPanelLosesLinesFromItsEnd(t *testing.T) {
+	t.Parallel()
+	panel := func() string { return "first: the code 123456\nsecond\nthird\nfourth\nfifth\nsixth" }
+	for _, h := range []int{14, 16, 30} {
+		t.Run(fmt.Sprint(h), func(t *testing.T) {
+			t.Parallel()
+			m := NewModel(t.Context(), []Step{&fakeStep{id: "a", title: "A"}}, Options{Width: 50, Height: h, Panel: panel})
+			m.Init()
+			v := view(m)
+			if !strings.Contains(v, "first: the code 123456") {
+				t.Errorf("the panel's first line is gone:\n%s", v)
+			}
+			if got := lipgloss.Height(v); got > h {
+				t.Errorf("frame has %d rows, more than %d:\n%s", got, h, v)
+			}
+			if h == 30 && !strings.Contains(v, "sixth") {
+				t.Errorf("the panel was cut with room to spare:\n%s", v)
+			}
+			if h == 14 && strings.Contains(v, "sixth") {
+				t.Errorf("the panel was not cut:\n%s", v)
+			}
+		})
+	}
+}

@@ -166,7 +166,7 @@ func SignInByPhone(browser context.Context, tb testing.TB, p PhoneSignIn) string
 
 // sandboxPanelCode matches the line of the sandbox's inbox panel that shows a code sent to
 // the sandbox's test phone.
-var sandboxPanelCode = regexp.MustCompile(`to \+14155550123 · \w+ · code (\d{6})`)
+var sandboxPanelCode = regexp.MustCompile(`(\d{6}) · (?:[a-z-]+ · )?\+14155550123 · \w+`)
 
 // SandboxInboxCode is a PhoneSignIn.Code that reads the sign-in code from the sandbox's
 // inbox panel on a terminal: the first code that was not on screen when SandboxInboxCode

@@ -2,25 +2,21 @@ package sandbox
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
-	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
@@ -44,152 +40,6 @@ type sandboxState struct {
 	M2MAppID   string          `json:"m2mAppId"`
 	Logto      json.RawMessage `json:"logto"`
 	Twilio     json.RawMessage `json:"twilio"`
-}
-
-// Env is the sandbox's wiring for any command: the stand-ins
-// running in this process with the state they had when the last sandbox
-// run ended, the clients that reach them, and the sandbox's own store.
-// Close saves the state and stops the stand-ins.
-type Env struct {
-	// Dir is the sandbox folder (--config-dir, or the sandbox's own).
-	Dir string
-	// Store is the sandbox's setup.json and secrets.json, in Dir.
-	Store *config.Store
-	// Answers point every answer at the stand-ins: the endpoint, the
-	// M2M app, the Twilio account, the test phone and the demo Port.
-	Answers Answers
-	// LogtoHTTP and TwilioHTTP are the clients for Logto and Twilio calls
-	// (TwilioHTTP serves *.twilio.com from the stand-in in memory). A call
-	// that changes something saves the state at once.
-	LogtoHTTP, TwilioHTTP *http.Client
-	// Panel is the sandbox SMS inbox, for the wizard's screen.
-	Panel *Panel
-	// Notes are sentences for the user about this start: the folder, a
-	// demo port other than 3000, a Logto stand-in on a new port.
-	Notes []string
-
-	lg        *logtotest.Server
-	tw        *twiliotest.Server
-	statePath string
-	m2mAppID  string
-
-	saveMu  sync.Mutex
-	saveErr error // the first failed save after a change, reported by Close
-	closed  sync.Once
-	err     error
-}
-
-// Options say which sandbox to open and what the command line asked of it.
-type Options struct {
-	// ConfigDir is --config-dir: the sandbox folder itself ("" = the
-	// sandbox's own folder, see Dir).
-	ConfigDir string
-	// Getenv reads LOGTO_TWILIO_CONFIG_DIR (nil: none is set).
-	Getenv func(string) string
-	// Port is --port, the demo server's port (0: see pickDemoPort).
-	Port int
-	// TestPhone is --test-phone ("" = the sandbox's verified test phone).
-	TestPhone string
-}
-
-// Answers are the sandbox's answers to the wizard's questions.
-type Answers struct {
-	Endpoint, TwilioBaseURL string
-	Port                    int
-	TwilioAccountSID        string
-	TwilioAuthToken         config.Secret
-	M2MAppID                string
-	M2MAppSecret            config.Secret
-	TestPhone               string
-}
-
-// Dir is the sandbox folder: --config-dir when given, else the
-// folder "sandbox" inside the setup's folder (LOGTO_TWILIO_CONFIG_DIR, or
-// the user's config directory + "/logto-twilio"). It is never the real
-// setup's folder itself, so the sandbox's files never replace a real
-// setup.json or secrets.json.
-func Dir(o Options) (dir string, own bool, err error) {
-	getenv := o.Getenv
-	if getenv == nil {
-		getenv = func(string) string { return "" }
-	}
-	if d := strings.TrimSpace(o.ConfigDir); d != "" {
-		return d, false, nil
-	}
-	if d := strings.TrimSpace(getenv("LOGTO_TWILIO_CONFIG_DIR")); d != "" {
-		return filepath.Join(d, "sandbox"), true, nil
-	}
-	s, err := config.DefaultStore()
-	if err != nil {
-		return "", false, fmt.Errorf("sandbox: %w (set --config-dir)", err)
-	}
-	return filepath.Join(s.Dir, "sandbox"), true, nil
-}
-
-// Open starts the stand-ins from the sandbox folder's saved state (or
-// seeds them on the first run) and returns their wiring. Every command
-// with --sandbox uses it, so `logto-twilio --sandbox` and then
-// `logto-twilio doctor --sandbox` talk to the same Logto and Twilio.
-func Open(o Options) (*Env, error) {
-	dir, own, err := Dir(o)
-	if err != nil {
-		return nil, err
-	}
-	e := &Env{Dir: dir, Store: &config.Store{Dir: dir}, statePath: filepath.Join(dir, StateFile)}
-	if own {
-		e.Notes = append(e.Notes, "The sandbox keeps its setup and stand-ins in "+dir+"; remove that folder to start from scratch.")
-	}
-
-	st, err := e.readState()
-	if err != nil {
-		return nil, err
-	}
-	saved := readSetupQuietly(dir)
-	if st == nil && saved.Endpoint != "" && !isLoopbackURL(saved.Endpoint) {
-		return nil, fmt.Errorf("sandbox: %s holds a setup for %s, not a sandbox's; give --sandbox another --config-dir (the sandbox never writes over a real setup)", dir, saved.Endpoint)
-	}
-
-	if err := e.start(st); err != nil {
-		return nil, err
-	}
-	if st != nil {
-		if err := e.moved(st, saved); err != nil {
-			e.stop()
-			return nil, err
-		}
-	}
-
-	port, note := pickDemoPort(o.Port, saved.DemoPort, config.DefaultPort)
-	if note != "" {
-		e.Notes = append(e.Notes, note)
-	}
-	m2mSecret := ""
-	if s := e.lg.AppSecrets(e.m2mAppID); len(s) > 0 {
-		m2mSecret = s[0]
-	}
-	e.Answers = Answers{
-		Endpoint:         e.lg.URL,
-		TwilioBaseURL:    e.tw.URL,
-		Port:             port,
-		TwilioAccountSID: sandboxAccountSID,
-		TwilioAuthToken:  config.Secret(e.tw.AuthToken(sandboxAccountSID)),
-		M2MAppID:         e.m2mAppID,
-		M2MAppSecret:     config.Secret(m2mSecret),
-		TestPhone:        cmp.Or(strings.TrimSpace(o.TestPhone), sandboxTestPhone),
-	}
-	e.LogtoHTTP = httpclient.New(savingTransport{next: http.DefaultTransport, save: e.saveAfterChange})
-	e.TwilioHTTP = httpclient.New(savingTransport{next: e.tw.Transport(), save: e.saveAfterChange})
-	e.Panel = newPanel(e.tw, strings.Join(e.Notes, "\n"))
-	if OnStart != nil {
-		OnStart(e.lg, e.tw)
-	}
-	// The first save makes the folder and the state file, so a later
-	// command finds this sandbox even if this one is killed.
-	if err := e.Save(); err != nil {
-		e.stop()
-		return nil, err
-	}
-	return e, nil
 }
 
 // readState reads StateFile; nil when there is none. A file that
@@ -234,7 +84,7 @@ func (e *Env) start(st *sandboxState) error {
 	if err != nil {
 		return err
 	}
-	e.tw = twiliotest.NewServer(twiliotest.WithListener(tl))
+	e.tw = twiliotest.NewServer(twiliotest.WithListener(tl), twiliotest.WithMiddleware(e.watchChanges))
 	if st != nil {
 		if err := e.tw.Restore(st.Twilio); err != nil {
 			e.tw.Close()
@@ -253,7 +103,8 @@ func (e *Env) start(st *sandboxState) error {
 		e.tw.Close()
 		return err
 	}
-	e.lg = logtotest.NewUnstartedServer(logtotest.WithListener(l), logtotest.WithTwilioBaseURL(e.tw.URL))
+	e.lg = logtotest.NewUnstartedServer(logtotest.WithListener(l), logtotest.WithTwilioBaseURL(e.tw.URL),
+		logtotest.WithMiddleware(e.control), logtotest.WithMiddleware(e.watchChanges))
 	if st != nil {
 		if err := e.lg.Restore(st.Logto); err != nil {
 			e.lg.Close()
@@ -437,98 +288,3 @@ func anyFreePort() (int, error) {
 	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
-
-// Save writes both stand-ins' state to the sandbox folder, atomically and
-// with mode 0600 (it holds the sandbox's made-up credentials).
-func (e *Env) Save() error {
-	e.saveMu.Lock()
-	defer e.saveMu.Unlock()
-	lb, err := e.lg.Snapshot()
-	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
-	}
-	tb, err := e.tw.Snapshot()
-	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
-	}
-	b, err := json.MarshalIndent(sandboxState{
-		Version:    sandboxStateVersion,
-		LogtoAddr:  strings.TrimPrefix(e.lg.URL, "http://"),
-		TwilioAddr: strings.TrimPrefix(e.tw.URL, "http://"),
-		M2MAppID:   e.m2mAppID, Logto: lb, Twilio: tb,
-	}, "", "  ")
-	if err != nil {
-		return fmt.Errorf("sandbox: encode state: %w", err)
-	}
-	if err := os.MkdirAll(e.Dir, 0o700); err != nil {
-		return fmt.Errorf("sandbox: create %s: %w", e.Dir, err)
-	}
-	if err := atomicfile.Write(e.statePath, append(b, '\n'), 0o600); err != nil {
-		return fmt.Errorf("sandbox: save the stand-ins: %w", err)
-	}
-	return nil
-}
-
-// saveAfterChange saves after a call that changed a stand-in; a failure is
-// kept for Close to report (the call itself succeeded).
-func (e *Env) saveAfterChange() {
-	if err := e.Save(); err != nil {
-		e.saveMu.Lock()
-		if e.saveErr == nil {
-			e.saveErr = err
-		}
-		e.saveMu.Unlock()
-	}
-}
-
-// Close saves the stand-ins' state and stops them. It is safe to call more
-// than once; later calls return the first call's error.
-func (e *Env) Close() error {
-	e.closed.Do(func() {
-		e.Panel.stop()
-		err := e.Save()
-		e.stop()
-		e.saveMu.Lock()
-		if err == nil {
-			// The last save succeeded: an earlier failure is repaired.
-			e.saveErr = nil
-		}
-		e.saveMu.Unlock()
-		e.err = err
-	})
-	return e.err
-}
-
-func (e *Env) stop() {
-	if e.lg != nil {
-		e.lg.Close()
-	}
-	if e.tw != nil {
-		e.tw.Close()
-	}
-}
-
-// savingTransport calls save after each request that may have changed
-// something (any method but GET, HEAD and OPTIONS) once its answer came.
-type savingTransport struct {
-	next http.RoundTripper
-	save func()
-}
-
-func (t savingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(r)
-	switch r.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-	default:
-		if err == nil {
-			t.save()
-		}
-	}
-	return resp, err
-}
-
-// Logto is the sandbox's Logto stand-in (for tests and the inbox panel's readers).
-func (e *Env) Logto() *logtotest.Server { return e.lg }
-
-// Twilio is the sandbox's Twilio stand-in.
-func (e *Env) Twilio() *twiliotest.Server { return e.tw }

@@ -56,10 +56,12 @@ func TestSandboxKeepsStateBetweenRuns(t *testing.T) {
 	dir := t.TempDir()
 	o := Options{ConfigDir: dir}
 	first := mustOpen(t, o)
+	fire := captureSaves(first)
 	app := createApp(t, first)
 	connID := first.lg.SetSMSConnector("twilio-short-message-service", json.RawMessage(`{"accountSID":"`+sandboxAccountSID+`"}`))
 
 	// Saved after the change, before Close: a killed run keeps it.
+	fire()
 	raw, err := os.ReadFile(filepath.Join(dir, StateFile))
 	if err != nil || !strings.Contains(string(raw), app.ID) {
 		t.Errorf("the state file lacks the app created a moment ago (err %v)", err)

@@ -73,6 +73,15 @@ type config struct {
 	hc            *http.Client
 	version       string
 	listener      net.Listener
+	wrap          []func(http.Handler) http.Handler
+}
+
+// WithMiddleware wraps the stand-in's whole handler in mw, outside its own request recording
+// and faults (the sandbox uses it to learn when a request may have changed the tenant, and
+// to answer its own control requests, which real Logto does not have). Several wrap in the
+// order given, the first outermost.
+func WithMiddleware(mw func(http.Handler) http.Handler) Option {
+	return func(c *config) { c.wrap = append(c.wrap, mw) }
 }
 
 // WithTwilioBaseURL sets where the SMS connector sends messages (the Twilio stand-in's URL). The
@@ -188,7 +197,11 @@ func NewUnstartedServer(opts ...Option) *Server {
 	}
 	s.oidc = newOIDCProvider(serverBackend{s}, s.signingKey, s.keyID)
 	s.logs = &logStore{}
-	s.srv = httptest.NewUnstartedServer(s.middleware(s.routes()))
+	h := s.middleware(s.routes())
+	for i := len(cfg.wrap) - 1; i >= 0; i-- {
+		h = cfg.wrap[i](h)
+	}
+	s.srv = httptest.NewUnstartedServer(h)
 	if cfg.listener != nil {
 		_ = s.srv.Listener.Close()
 		s.srv.Listener = cfg.listener

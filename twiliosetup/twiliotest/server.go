@@ -72,6 +72,14 @@ type config struct {
 	listen   bool
 	listener net.Listener // WithListener's; nil = a fresh 127.0.0.1 port
 	step     time.Duration
+	wrap     []func(http.Handler) http.Handler
+}
+
+// WithMiddleware wraps the stand-in's handler in mw, for the listener and for Transport
+// alike (the sandbox uses it to learn when a request may have changed the state, and to
+// answer its own control requests). Several wrap in the order given, the first outermost.
+func WithMiddleware(mw func(http.Handler) http.Handler) Option {
+	return func(c *config) { c.wrap = append(c.wrap, mw) }
 }
 
 // WithoutListener makes NewServer start no network listener: the server is reachable
@@ -106,6 +114,9 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.cond = sync.NewCond(&s.mu)
 	s.handler = http.HandlerFunc(s.serve)
+	for i := len(cfg.wrap) - 1; i >= 0; i-- {
+		s.handler = cfg.wrap[i](s.handler)
+	}
 	if cfg.listen {
 		s.hs = httptest.NewUnstartedServer(s.handler)
 		if cfg.listener != nil {

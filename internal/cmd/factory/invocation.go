@@ -40,6 +40,7 @@ type Invocation struct {
 	Program string
 
 	root    *cobra.Command
+	ran     string // the command that ran, e.g. "sandbox serve" ("" for the root)
 	given   []flagArg
 	sandbox bool
 
@@ -56,6 +57,7 @@ func NewInvocation(program string) *Invocation {
 // and c's tree, which Line consults for the flags each command accepts.
 func (inv *Invocation) Record(c *cobra.Command) {
 	inv.root = c.Root()
+	inv.ran = strings.TrimSpace(strings.TrimPrefix(c.CommandPath(), c.Root().Name()))
 	inv.given, inv.sandbox = nil, false
 	wizard := c == c.Root() || c.Name() == "setup"
 	c.Flags().Visit(func(f *pflag.Flag) {
@@ -71,6 +73,12 @@ func (inv *Invocation) Record(c *cobra.Command) {
 	slices.SortStableFunc(inv.given, func(a, b flagArg) int {
 		return slices.Index(order, a.name) - slices.Index(order, b.name)
 	})
+}
+
+// Ran names the command this process runs, e.g. "logto-twilio sandbox serve",
+// for messages that tell the user which process does something.
+func (inv *Invocation) Ran() string {
+	return strings.TrimSpace(inv.program() + " " + inv.ran)
 }
 
 // Func is Line as a cmdline.Func, for the domain packages.

@@ -135,6 +135,13 @@ func Run(ctx context.Context, o *Options) error {
 	}
 	defer cleanup()
 	deps.Open = opener
+	if panel == nil && preset != nil {
+		// An attendee of a sandbox workshop sees the codes sent for the
+		// card's app, as the sandbox wizard shows its own.
+		if panel = sandbox.AttendeeInbox(ctx, preset.Card.Endpoint, preset.Card.AppID, preset.Card.AppSecret); panel != nil {
+			defer panel.Close()
+		}
+	}
 	if f.Opts.Sandbox {
 		// The sandbox's answers replaced the flags' and variables' (but
 		// for --test-phone): its values come from the sandbox.
@@ -222,8 +229,11 @@ func (o *Options) buildDeps(prefill *steps.Prefill) (steps.Deps, *sandbox.Panel,
 func (o *Options) buildSandbox(prefill *steps.Prefill) (steps.Deps, *sandbox.Panel, func(), error) {
 	f := o.F
 	so := f.SandboxOptions()
-	so.Port, so.TestPhone = int(o.Port), o.TestPhone
+	so.Port, so.TestPhone, so.Wizard = int(o.Port), o.TestPhone, true
 	env, err := sandbox.Open(so)
+	if errors.Is(err, sandbox.ErrWizardRunning) {
+		return steps.Deps{}, nil, nil, factory.WithCode(factory.ExitFailure, err)
+	}
 	if err != nil {
 		return steps.Deps{}, nil, nil, err
 	}
