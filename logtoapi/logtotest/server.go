@@ -148,8 +148,9 @@ type Server struct {
 	faults     []*fault
 	requests   []Request
 
-	oidc *oidcProvider // the OIDC side (oidc*.go); its own lock
-	logs *logStore     // the audit logs (logs.go); its own lock
+	oidc     *oidcProvider  // the OIDC side (oidc*.go); its own lock
+	logs     *logStore      // the audit logs (logs.go); its own lock
+	verified verifiedTokens // Management API tokens whose signature was checked (token_cache.go); its own lock
 }
 
 // NewServer starts a stand-in on 127.0.0.1 (or on WithListener's listener).
