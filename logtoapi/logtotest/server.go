@@ -14,10 +14,11 @@ package logtotest
 // through its oidcBackend, serverBackend{s}; oidc_server.go holds that adapter and the Server's
 // methods over the provider's state (Users, AddUser, SentSMS, LastSMS).
 //
-// Routes. s.routes builds the one mux: registerMgmt, registerLogs, then s.oidc.register. Use
-// Go 1.22 method patterns. The Management side serves "GET /oidc/.well-known/openid-configuration"
-// and "POST /oidc/token"; the OIDC side must not register those. Every route gets fault injection
-// (Inject) and request recording (Requests), because they wrap the whole mux.
+// Routes. s.routes builds the one mux: registerMgmt, registerLogs, s.oidc.register, then the
+// sandbox's own control routes (WithHandler; not Logto's). Use Go 1.22 method patterns. The
+// Management side serves "GET /oidc/.well-known/openid-configuration" and "POST /oidc/token"; the
+// OIDC side must not register those. Every route gets fault injection (Inject) and request
+// recording (Requests), because they wrap the whole mux.
 //
 // Token endpoint. POST /oidc/token (handleToken) calls s.oidc.oidcTokenGrant first, which answers
 // authorization_code and refresh_token; when it returns false (not its grant type) and has written
@@ -26,9 +27,10 @@ package logtotest
 // client_credentials; token exchange (allowed, not imitated) gets invalid_grant.
 //
 // Tenant state, all guarded by s.mu (one sync.Mutex; never hold it during I/O). Methods without
-// "Locked" take the lock themselves; "...Locked" ones need it held. s.oidc and s.logs keep their
-// own locks for their own state (users, interactions, sessions, SMS codes; logs); the fields
-// themselves are set once, before the server serves. What the backend offers:
+// "Locked" take the lock themselves; "...Locked" ones need it held. s.oidc, s.logs and s.verified
+// keep their own locks for their own state (users, interactions, sessions, SMS codes; logs; the
+// Management API tokens whose signature was checked, token_cache.go); the fields themselves are
+// set once, before the server serves. What the backend offers:
 //   - s.appClient(id) (clientView, bool): type, usable secret values (unexpired; plus the internal
 //     secret before 1.42), redirect and post-logout URIs. clientView has oidcClient's fields.
 //   - s.smsConnector() (factoryID, config, ok): the tenant's one SMS connector (at most one).
@@ -73,6 +75,13 @@ type config struct {
 	hc            *http.Client
 	version       string
 	listener      net.Listener
+	handlers      []extraHandler
+}
+
+// extraHandler is a route added with WithHandler.
+type extraHandler struct {
+	pattern string
+	h       http.Handler
 }
 
 // WithTwilioBaseURL sets where the SMS connector sends messages (the Twilio stand-in's URL). The
@@ -97,6 +106,22 @@ func WithVersion(v string) Option {
 // WithListener makes the server accept connections on l instead of a fresh 127.0.0.1 port.
 func WithListener(l net.Listener) Option {
 	return func(c *config) { c.listener = l }
+}
+
+// WithHandler serves h at pattern (an http.ServeMux pattern, e.g. "GET /__sandbox/inbox") on the
+// stand-in's own listener, beside its Logto routes. It is only for the sandbox's own control
+// endpoints: real Logto has no such route, so nothing that imitates Logto may depend on one. Give
+// it several times for several routes; keep them under a prefix Logto does not use, such as
+// /__sandbox/. A pattern that conflicts with a stand-in route (or another WithHandler) makes
+// NewServer panic, as http.ServeMux.Handle does; a broad one like "/" would answer the requests
+// that now get 404.
+//
+// Its requests pass through the same middleware as Logto's routes: they are recorded (Requests,
+// so a test that counts requests sees them too; the body is read into memory first, up to 8 MiB)
+// and a fault Injected on its pattern or path applies to them. Nothing else is injected into
+// them.
+func WithHandler(pattern string, h http.Handler) Option {
+	return func(c *config) { c.handlers = append(c.handlers, extraHandler{pattern: pattern, h: h}) }
 }
 
 // Fault is what Inject makes a route do instead of (or before) its normal answer.
@@ -220,13 +245,17 @@ func (s *Server) atLeast142() bool {
 	return major > 1 || (major == 1 && minor >= 42)
 }
 
-// routes returns the mux of every route: the Management side, the audit logs and the OIDC side.
-// Fault injection and request recording wrap it as a whole (middleware).
+// routes returns the mux of every route: the Management side, the audit logs, the OIDC side and
+// the sandbox's own (WithHandler). Fault injection and request recording wrap it as a whole
+// (middleware).
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	s.registerMgmt(mux)
 	s.registerLogs(mux)
 	s.oidc.register(mux)
+	for _, e := range s.cfg.handlers {
+		mux.Handle(e.pattern, e.h)
+	}
 	return mux
 }
 
