@@ -113,13 +113,13 @@ func WithListener(l net.Listener) Option {
 // endpoints: real Logto has no such route, so nothing that imitates Logto may depend on one. Give
 // it several times for several routes; keep them under a prefix Logto does not use, such as
 // /__sandbox/. A pattern that conflicts with a stand-in route (or another WithHandler) makes
-// NewServer panic, as http.ServeMux.Handle does; a broad one like "/" would answer the requests
-// that now get 404.
+// NewServer and NewUnstartedServer panic, as http.ServeMux.Handle does; a broad one like "/"
+// would answer the requests that now get 404.
 //
 // Its requests pass through the same middleware as Logto's routes: they are recorded (Requests,
-// so a test that counts requests sees them too; the body is read into memory first, up to 8 MiB)
-// and a fault Injected on its pattern or path applies to them. Nothing else is injected into
-// them.
+// so a test that counts requests sees them too), their body is read into memory first and cut at
+// 8 MiB, and a fault Injected on its pattern or path applies to them. Nothing else is injected
+// into them.
 func WithHandler(pattern string, h http.Handler) Option {
 	return func(c *config) { c.handlers = append(c.handlers, extraHandler{pattern: pattern, h: h}) }
 }
