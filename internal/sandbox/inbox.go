@@ -112,7 +112,7 @@ func (l localInbox) messages() []InboxMessage {
 		if im.Code != "" {
 			for _, s := range slices.Backward(sent) {
 				if s.Code == im.Code && digitsOf(s.To) == digitsOf(m.To) {
-					im.UsageType, im.AppID = s.UsageType, smsApp(s)
+					im.UsageType, im.AppID = s.UsageType, s.AppID
 					break
 				}
 			}

@@ -84,7 +84,7 @@ func (e *Env) start(st *sandboxState) error {
 	if err != nil {
 		return err
 	}
-	e.tw = twiliotest.NewServer(twiliotest.WithListener(tl), twiliotest.WithMiddleware(e.watchChanges))
+	e.tw = twiliotest.NewServer(twiliotest.WithListener(tl), twiliotest.WithMiddleware(e.watchChanges), twiliotest.WithoutRequestLog())
 	if st != nil {
 		if err := e.tw.Restore(st.Twilio); err != nil {
 			e.tw.Close()
@@ -104,7 +104,7 @@ func (e *Env) start(st *sandboxState) error {
 		return err
 	}
 	e.lg = logtotest.NewUnstartedServer(logtotest.WithListener(l), logtotest.WithTwilioBaseURL(e.tw.URL),
-		logtotest.WithMiddleware(e.control), logtotest.WithMiddleware(e.watchChanges))
+		logtotest.WithMiddleware(e.control), logtotest.WithMiddleware(e.watchChanges), logtotest.WithoutRequestLog())
 	if st != nil {
 		if err := e.lg.Restore(st.Logto); err != nil {
 			e.lg.Close()

@@ -164,9 +164,11 @@ func (p *oidcProvider) expSendCode(w http.ResponseWriter, r *http.Request) {
 		id: expNewVerifyID(), phone: body.Identifier.Value, code: expNewSMSCode(),
 		event: body.InteractionEvent, sent: time.Now(),
 	}
+	appID := in.clientID
 	p.mu.Unlock()
 
 	sms, fail := p.sendSMS(r.Context(), v)
+	sms.AppID = appID
 	p.mu.Lock()
 	p.sms = append(p.sms, sms)
 	if fail == nil {

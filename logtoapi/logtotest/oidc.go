@@ -83,7 +83,10 @@ type SMS struct {
 	To        string // digits only
 	Code      string
 	UsageType string // the interaction event it was sent for: "SignIn" or "Register" (the template asked for)
-	Err       error  // non-nil when the connector failed (Twilio refused it or was unreachable)
+	// AppID is the client_id of the OIDC interaction the code was sent for: the Logto application
+	// the end user is signing in to. It is "" when unknown.
+	AppID string
+	Err   error // non-nil when the connector failed (Twilio refused it or was unreachable)
 }
 
 type oidcInteraction struct {

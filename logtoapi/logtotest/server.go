@@ -14,10 +14,10 @@ package logtotest
 // through its oidcBackend, serverBackend{s}; oidc_server.go holds that adapter and the Server's
 // methods over the provider's state (Users, AddUser, SentSMS, LastSMS).
 //
-// Routes. s.routes builds the one mux: registerMgmt, registerLogs, then s.oidc.register. Use
-// Go 1.22 method patterns. The Management side serves "GET /oidc/.well-known/openid-configuration"
-// and "POST /oidc/token"; the OIDC side must not register those. Every route gets fault injection
-// (Inject) and request recording (Requests), because they wrap the whole mux.
+// Routes. s.routes builds the one mux: registerMgmt, registerLogs, s.oidc.register. Use Go 1.22 method patterns. The
+// Management side serves "GET /oidc/.well-known/openid-configuration" and "POST /oidc/token"; the
+// OIDC side must not register those. Every route gets fault injection (Inject) and request
+// recording (Requests), because they wrap the whole mux.
 //
 // Token endpoint. POST /oidc/token (handleToken) calls s.oidc.oidcTokenGrant first, which answers
 // authorization_code and refresh_token; when it returns false (not its grant type) and has written
@@ -26,9 +26,10 @@ package logtotest
 // client_credentials; token exchange (allowed, not imitated) gets invalid_grant.
 //
 // Tenant state, all guarded by s.mu (one sync.Mutex; never hold it during I/O). Methods without
-// "Locked" take the lock themselves; "...Locked" ones need it held. s.oidc and s.logs keep their
-// own locks for their own state (users, interactions, sessions, SMS codes; logs); the fields
-// themselves are set once, before the server serves. What the backend offers:
+// "Locked" take the lock themselves; "...Locked" ones need it held. s.oidc, s.logs and s.verified
+// keep their own locks for their own state (users, interactions, sessions, SMS codes; logs; the
+// Management API tokens whose signature was checked, token_cache.go); the fields themselves are
+// set once, before the server serves. What the backend offers:
 //   - s.appClient(id) (clientView, bool): type, usable secret values (unexpired; plus the internal
 //     secret before 1.42), redirect and post-logout URIs. clientView has oidcClient's fields.
 //   - s.smsConnector() (factoryID, config, ok): the tenant's one SMS connector (at most one).
@@ -74,6 +75,13 @@ type config struct {
 	version       string
 	listener      net.Listener
 	wrap          []func(http.Handler) http.Handler
+	noRequestLog  bool
+}
+
+// WithoutRequestLog stops the stand-in from recording requests (Requests returns none): a stand-in
+// that serves for hours, as the sandbox's does, would otherwise keep every request in memory.
+func WithoutRequestLog() Option {
+	return func(c *config) { c.noRequestLog = true }
 }
 
 // WithMiddleware wraps the stand-in's whole handler in mw, outside its own request recording
@@ -157,8 +165,9 @@ type Server struct {
 	faults     []*fault
 	requests   []Request
 
-	oidc *oidcProvider // the OIDC side (oidc*.go); its own lock
-	logs *logStore     // the audit logs (logs.go); its own lock
+	oidc     *oidcProvider  // the OIDC side (oidc*.go); its own lock
+	logs     *logStore      // the audit logs (logs.go); its own lock
+	verified verifiedTokens // Management API tokens whose signature was checked (token_cache.go); its own lock
 }
 
 // NewServer starts a stand-in on 127.0.0.1 (or on WithListener's listener).
@@ -233,7 +242,8 @@ func (s *Server) atLeast142() bool {
 }
 
 // routes returns the mux of every route: the Management side, the audit logs and the OIDC side.
-// Fault injection and request recording wrap it as a whole (middleware).
+// Fault injection and request recording wrap it as a whole
+// (middleware).
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	s.registerMgmt(mux)
@@ -281,10 +291,12 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 			routePath = routePath[i+1:]
 		}
 		s.mu.Lock()
-		s.requests = append(s.requests, Request{
-			Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(),
-			Header: r.Header.Clone(), Body: body, At: s.now(),
-		})
+		if !s.cfg.noRequestLog {
+			s.requests = append(s.requests, Request{
+				Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(),
+				Header: r.Header.Clone(), Body: body, At: s.now(),
+			})
+		}
 		f := s.takeFaultLocked(r.Method, routePath, r.URL.Path)
 		s.mu.Unlock()
 		if f != nil {

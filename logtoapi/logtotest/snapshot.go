@@ -15,10 +15,13 @@ const SnapshotVersion = 1
 const snapshotKind = "logtotest"
 
 // snapshot is the tenant state kept between runs: what a developer set up and would expect to
-// find again. Left out, because a new process starts them afresh: the signing key (ID tokens
-// signed before a restart no longer verify; clients fetch the new JWKS), issued Management API
-// tokens (clients ask for new ones), OIDC interactions, sessions, grants, codes and tokens
-// (browser sessions with the stand-in end), the SMS log, faults and recorded requests.
+// find again, and what happened in it that they would look for afterwards (who signed in, which
+// codes were sent). Left out, because a new process starts them afresh: the signing key (ID
+// tokens signed before a restart no longer verify; clients fetch the new JWKS), issued
+// Management API tokens (clients ask for new ones), OIDC interactions, sessions, grants, codes
+// and tokens (browser sessions with the stand-in end), faults and recorded requests.
+//
+// Logs and SMS came later within version 1: a snapshot without them restores with none.
 type snapshot struct {
 	Version    int             `json:"version"`
 	Kind       string          `json:"kind"`
@@ -27,6 +30,8 @@ type snapshot struct {
 	Connectors []snapConnector `json:"connectors"`
 	SignInExp  json.RawMessage `json:"signInExperience"`
 	Users      []snapUser      `json:"users"`
+	Logs       []snapLog       `json:"logs,omitempty"` // the audit logs (GET /api/logs), oldest first
+	SMS        []snapSMS       `json:"sms,omitempty"`  // the codes sent (SentSMS), oldest first
 }
 
 type snapApp struct {
@@ -71,6 +76,25 @@ type snapConnector struct {
 	EnableTokenStorage bool            `json:"enableTokenStorage,omitempty"`
 }
 
+// snapLog is a Log.
+type snapLog struct {
+	ID            string    `json:"id"`
+	Key           string    `json:"key"`
+	Result        string    `json:"result"`
+	ApplicationID string    `json:"applicationId,omitempty"`
+	UserID        string    `json:"userId,omitempty"`
+	CreatedAt     time.Time `json:"createdAt"`
+}
+
+// snapSMS is an SMS; the connector's error is kept as its text.
+type snapSMS struct {
+	To        string `json:"to"`
+	Code      string `json:"code"`
+	UsageType string `json:"usageType"`
+	AppID     string `json:"appId,omitempty"`
+	Err       string `json:"error,omitempty"`
+}
+
 type snapUser struct {
 	ID          string    `json:"id"`
 	PhoneNumber string    `json:"phoneNumber"`
@@ -79,9 +103,11 @@ type snapUser struct {
 }
 
 // Snapshot returns the tenant's state as versioned JSON: applications (with their secrets, URIs
-// and roles), roles, connectors, the sign-in experience and end users. It holds the made-up
-// secrets of the stand-in's applications: keep it in a file only the user can read. Signing
-// keys, tokens and browser sessions are not kept (see Restore).
+// and roles), roles, connectors, the sign-in experience, end users, the audit logs (Logs) and
+// the SMS log (SentSMS, with a connector's error as text). It holds the made-up secrets of the
+// stand-in's applications and the codes it sent: keep it in a file only the user can read.
+// Signing keys, tokens, browser sessions, faults and recorded requests are not kept (see
+// Restore).
 func (s *Server) Snapshot() ([]byte, error) {
 	s.mu.Lock()
 	snap := snapshot{Version: SnapshotVersion, Kind: snapshotKind, SignInExp: s.signInExpLocked()}
@@ -112,7 +138,21 @@ func (s *Server) Snapshot() ([]byte, error) {
 	for _, u := range p.users {
 		snap.Users = append(snap.Users, snapUser(*u))
 	}
+	for _, m := range p.sms {
+		sm := snapSMS{To: m.To, Code: m.Code, UsageType: m.UsageType, AppID: m.AppID}
+		if m.Err != nil {
+			sm.Err = m.Err.Error()
+		}
+		snap.SMS = append(snap.SMS, sm)
+	}
 	p.mu.Unlock()
+
+	ls := s.logs
+	ls.mu.Lock()
+	for _, l := range ls.logs {
+		snap.Logs = append(snap.Logs, snapLog(l))
+	}
+	ls.mu.Unlock()
 
 	b, err := json.MarshalIndent(snap, "", "  ")
 	if err != nil {
@@ -147,7 +187,9 @@ func appBefore(a, b *application) bool {
 var ErrSnapshot = errors.New("logtotest: unusable snapshot")
 
 // Restore replaces the tenant's state with a Snapshot's: applications, roles, connectors, the
-// sign-in experience and users. Call it before Start (on a NewUnstartedServer), so that no
+// sign-in experience, users, audit logs and the SMS log (a connector's error comes back as an
+// error with the same text; a snapshot written before logs and SMS were kept restores with
+// none). Call it before Start (on a NewUnstartedServer), so that no
 // request sees a half-restored tenant. The signing key is the one this server generated: ID
 // tokens signed before the snapshot no longer verify. A snapshot that cannot be read leaves the
 // server as it was and returns an error wrapping ErrSnapshot.
@@ -208,6 +250,21 @@ func (s *Server) Restore(state []byte) error {
 		uu := User(u)
 		users = append(users, &uu)
 	}
+	logs := make([]Log, 0, len(snap.Logs))
+	for _, l := range snap.Logs {
+		if l.ID == "" {
+			return fmt.Errorf("%w: a log without an id", ErrSnapshot)
+		}
+		logs = append(logs, Log(l))
+	}
+	sms := make([]SMS, 0, len(snap.SMS))
+	for _, m := range snap.SMS {
+		sm := SMS{To: m.To, Code: m.Code, UsageType: m.UsageType, AppID: m.AppID}
+		if m.Err != "" {
+			sm.Err = errors.New(m.Err)
+		}
+		sms = append(sms, sm)
+	}
 
 	s.mu.Lock()
 	s.apps, s.roles, s.connectors = apps, roles, conns
@@ -218,8 +275,12 @@ func (s *Server) Restore(state []byte) error {
 	s.mu.Unlock()
 	p := s.oidc
 	p.mu.Lock()
-	p.users = users
+	p.users, p.sms = users, sms
 	p.mu.Unlock()
+	ls := s.logs
+	ls.mu.Lock()
+	ls.logs = logs
+	ls.mu.Unlock()
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // seededTenant is a tenant as the wizard leaves it: an M2M app with the Management role, a
@@ -133,6 +134,7 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 		"twilio's":        with("kind", "twiliotest"),
 		"no roles":        with("roles", []any{}),
 		"app without id":  with("apps", []any{map[string]any{"name": "x"}}),
+		"log without id":  with("logs", []any{map[string]any{"key": "x"}}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -150,4 +152,140 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The audit logs and the SMS log survive a Snapshot and Restore: after a restart of the sandbox,
+// GET /api/logs still shows who signed in, and SentSMS which codes were sent.
+func TestSnapshotKeepsLogsAndSMS(t *testing.T) {
+	t.Parallel()
+	tt := newTestTenant(t)
+	id, secret := tt.s.AddM2MApp("wizard", true)
+	cb, err := tt.s.NewBrowser().SignInByPhone(t.Context(), authQuery(tt.appID, nil), "12015550199")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exchange(t, tt, cb, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+	tt.s.AddLog(Log{Key: LogKeyExchangeByAuthorizationCode, ApplicationID: "other", UserID: "u2", CreatedAt: time.Now().Add(time.Minute)})
+	// A code Twilio refused: the SMS log keeps the connector's error as text.
+	tt.tw.mu.Lock()
+	tt.tw.status, tt.tw.body = http.StatusBadRequest, `{"code":21211,"message":"Invalid 'To' Phone Number","status":400}`
+	tt.tw.mu.Unlock()
+	if _, err := tt.s.NewBrowser().SignInByPhone(t.Context(), authQuery(tt.appID, nil), "12015550100"); err == nil {
+		t.Fatal("a sign-in with a refused SMS succeeded")
+	}
+
+	snap, err := tt.s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := NewUnstartedServer()
+	if err := dst.Restore(snap); err != nil {
+		t.Fatal(err)
+	}
+	dst.Start()
+	t.Cleanup(dst.Close)
+
+	if got, want := dst.Logs(), tt.s.Logs(); len(want) != 2 || !sameLogs(got, want) {
+		t.Errorf("Logs after restore:\n%+v\nwant\n%+v", got, want)
+	}
+	_, srcTok := mgmtToken(t, tt.s, id, secret)
+	_, dstTok := mgmtToken(t, dst, id, secret)
+	for _, query := range []string{"", "applicationId=" + tt.appID, "page=1&page_size=1"} {
+		srcStatus, srcH, srcList := getLogs(t, tt.s, srcTok["access_token"].(string), query)
+		dstStatus, dstH, dstList := getLogs(t, dst, dstTok["access_token"].(string), query)
+		if dstStatus != http.StatusOK || dstStatus != srcStatus || dstH.Get("Total-Number") != srcH.Get("Total-Number") ||
+			!sameJSON(marshalNoEscape(dstList), marshalNoEscape(srcList)) {
+			t.Errorf("GET /api/logs?%s after restore: %d Total-Number %q %v\nwant %d %q %v", query,
+				dstStatus, dstH.Get("Total-Number"), dstList, srcStatus, srcH.Get("Total-Number"), srcList)
+		}
+	}
+
+	got, want := dst.SentSMS(), tt.s.SentSMS()
+	if len(want) != 2 || want[1].Err == nil || len(got) != len(want) {
+		t.Fatalf("SentSMS after restore:\n%+v\nwant\n%+v", got, want)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.To != w.To || g.Code != w.Code || g.UsageType != w.UsageType || g.AppID != w.AppID || errText(g.Err) != errText(w.Err) {
+			t.Errorf("SMS %d after restore: %+v, want %+v", i, g, w)
+		}
+	}
+	if last, ok := dst.LastSMS("12015550199"); !ok || last.Code != want[0].Code {
+		t.Errorf("LastSMS after restore: %+v %v", last, ok)
+	}
+	again, err := dst.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(snap, again) {
+		t.Errorf("a restored tenant's snapshot differs:\n%s\nwant\n%s", again, snap)
+	}
+}
+
+// A version 1 snapshot written before logs and SMS were kept still restores, with none of them
+// (Restore replaces the logs and SMS the server had).
+func TestRestoreSnapshotWithoutLogs(t *testing.T) {
+	t.Parallel()
+	src, _, _, appID := seededTenant(t)
+	src.AddLog(Log{Key: LogKeyExchangeByAuthorizationCode, ApplicationID: appID, UserID: "u1"})
+	snap, err := src.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var generic map[string]any
+	if err := json.Unmarshal(snap, &generic); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		drop     []string
+		wantLogs int
+	}{
+		{"as written", nil, 1},
+		{"older, without logs and sms", []string{"logs", "sms"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := map[string]any{}
+			for k, v := range generic {
+				m[k] = v
+			}
+			for _, k := range tc.drop {
+				delete(m, k)
+			}
+			in, _ := json.Marshal(m)
+			dst := NewUnstartedServer()
+			dst.AddLog(Log{Key: "before.restore"})
+			if err := dst.Restore(in); err != nil {
+				t.Fatalf("Restore: %v", err)
+			}
+			if got := dst.Logs(); len(got) != tc.wantLogs {
+				t.Errorf("Logs after restore: %+v, want %d", got, tc.wantLogs)
+			}
+			if _, ok := dst.Application(appID); !ok {
+				t.Errorf("the application did not come back")
+			}
+		})
+	}
+}
+
+func sameLogs(a, b []Log) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.ID != y.ID || x.Key != y.Key || x.Result != y.Result || x.ApplicationID != y.ApplicationID ||
+			x.UserID != y.UserID || !x.CreatedAt.Equal(y.CreatedAt) {
+			return false
+		}
+	}
+	return true
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

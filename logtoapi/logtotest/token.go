@@ -222,7 +222,8 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, client *applicati
 }
 
 // requireManagement wraps a Management API handler with Logto's koa-auth checks: a Bearer JWT
-// signed by this tenant, for the Management API resource, not expired, with scope "all".
+// signed by this tenant, for the Management API resource, not expired, with scope "all". The
+// signature of a token is checked once (token_cache.go); the other checks run on every request.
 func (s *Server) requireManagement(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		auth := r.Header.Get("Authorization")
@@ -239,8 +240,9 @@ func (s *Server) requireManagement(h http.HandlerFunc) http.HandlerFunc {
 			respondLogtoError(w, http.StatusUnauthorized, "auth.unauthorized", "Unauthorized. Please check credentials and its scope.",
 				map[string]string{"code": code, "name": name})
 		}
-		var claims accessTokenClaims
-		if !s.verifyJWT(strings.TrimSpace(tok), &claims) {
+		now := s.now().Unix()
+		claims, ok := s.managementClaims(strings.TrimSpace(tok), now)
+		if !ok {
 			if looksLikeJWS(tok) {
 				unauthorized("ERR_JWKS_NO_MATCHING_KEY", "JWKSNoMatchingKey")
 			} else {
@@ -248,7 +250,7 @@ func (s *Server) requireManagement(h http.HandlerFunc) http.HandlerFunc {
 			}
 			return
 		}
-		if claims.EXP <= s.now().Unix() {
+		if claims.EXP <= now {
 			unauthorized("ERR_JWT_EXPIRED", "JWTExpired")
 			return
 		}

@@ -211,6 +211,9 @@ func (s *Server) Requests() []Request {
 }
 
 func (s *Server) record(r *http.Request, w *statusWriter) {
+	if s.noLog {
+		return
+	}
 	user, _, _ := r.BasicAuth()
 	req := Request{
 		Method: r.Method, Host: r.Host, Path: r.URL.Path, Query: r.URL.Query(),

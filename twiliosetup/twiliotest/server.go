@@ -62,6 +62,7 @@ type Server struct {
 	faults     []*injected
 	failures   map[string]outcome // by recipient digits
 	requests   []Request
+	noLog      bool // WithoutRequestLog
 	closed     bool
 }
 
@@ -73,7 +74,12 @@ type config struct {
 	listener net.Listener // WithListener's; nil = a fresh 127.0.0.1 port
 	step     time.Duration
 	wrap     []func(http.Handler) http.Handler
+	noLog    bool
 }
+
+// WithoutRequestLog stops the stand-in from recording requests (Requests returns none): a stand-in
+// that serves for hours, as the sandbox's does, would otherwise keep every request in memory.
+func WithoutRequestLog() Option { return func(c *config) { c.noLog = true } }
 
 // WithMiddleware wraps the stand-in's handler in mw, for the listener and for Transport
 // alike (the sandbox uses it to learn when a request may have changed the state, and to
@@ -106,6 +112,7 @@ func NewServer(opts ...Option) *Server {
 		o(&cfg)
 	}
 	s := &Server{
+		noLog:    cfg.noLog,
 		step:     cfg.step,
 		now:      time.Now,
 		accounts: map[string]*account{},
