@@ -75,13 +75,13 @@ func (l localInbox) wait(ctx context.Context, seen string, maxWait time.Duration
 	defer tick.Stop()
 	for {
 		changed := l.tw.InboxChanged() // before reading, so no change is missed
-		msgs := l.messages()
+		msgs, moving := l.messages()
 		tag := inboxTag(msgs)
 		if tag != seen {
 			return msgs, tag, nil
 		}
 		var poll <-chan time.Time
-		if !settled(msgs) {
+		if moving {
 			poll = tick.C
 		}
 		select {
@@ -95,34 +95,45 @@ func (l localInbox) wait(ctx context.Context, seen string, maxWait time.Duration
 	}
 }
 
+// joinWindow is how long a message with a code may wait for the Logto
+// stand-in to record that it sent it (it records after Twilio answered).
+const joinWindow = 5 * time.Second
+
 // messages joins the Twilio stand-in's inbox with what the Logto stand-in
-// sent: each message's usage type and app.
-func (l localInbox) messages() []InboxMessage {
+// sent: each message's usage type and app. moving says a message may still
+// change with time: its status is not final, or a young message's code is
+// not yet in the Logto stand-in's record.
+func (l localInbox) messages() (out []InboxMessage, moving bool) {
 	inbox := l.tw.Inbox()
 	var sent []logtotest.SMS
 	if l.lg != nil {
 		sent = l.lg.SentSMS()
 	}
-	out := make([]InboxMessage, 0, len(inbox))
+	out = make([]InboxMessage, 0, len(inbox))
+	now := time.Now()
 	for _, m := range inbox {
 		im := InboxMessage{
 			SID: m.SID, Time: m.DateCreated, To: m.To, Status: m.Status, Final: m.Final,
 			Body: m.Body, Code: smsCode.FindString(m.Body),
 		}
+		joined := false
 		if im.Code != "" {
 			for _, s := range slices.Backward(sent) {
 				if s.Code == im.Code && digitsOf(s.To) == digitsOf(m.To) {
-					im.UsageType, im.AppID = s.UsageType, s.AppID
+					im.UsageType, im.AppID, joined = s.UsageType, s.AppID, true
 					break
 				}
 			}
+		}
+		if !m.Final || !joined && im.Code != "" && now.Sub(m.DateCreated) < joinWindow {
+			moving = true
 		}
 		if l.app != "" && im.AppID != l.app {
 			continue
 		}
 		out = append(out, im)
 	}
-	return out
+	return out, moving
 }
 
 func digitsOf(s string) string {
@@ -132,16 +143,6 @@ func digitsOf(s string) string {
 		}
 		return -1
 	}, s)
-}
-
-// settled tells whether every message has reached its last status.
-func settled(msgs []InboxMessage) bool {
-	for _, m := range msgs {
-		if !m.Final {
-			return false
-		}
-	}
-	return true
 }
 
 // inboxTag names the inbox's content: the messages and their statuses.
