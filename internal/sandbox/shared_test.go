@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 )
 
 // captureSaves makes env's saves after a change wait for the returned fire
@@ -392,5 +394,30 @@ func TestServeTakesOverFromAWizard(t *testing.T) {
 	}
 	if strings.Count(out.String(), "code 975310") != 1 {
 		t.Errorf("a message printed twice:\n%s", out.String())
+	}
+}
+
+// TestSignInLogsSurviveARestart: the sign-in logs that workshop status
+// reads are kept with the stand-ins' state, as are the codes Logto sent.
+func TestSignInLogsSurviveARestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	first := mustOpen(t, Options{ConfigDir: dir})
+	readyForPhoneSignIn(t, first)
+	app, _ := first.lg.AddTraditionalApp("Bookstore 01", []string{"http://localhost:3000/callback"}, nil)
+	signIn(t, first, app, "14155550123")
+	// The code exchange at the app's callback writes this log (logtotest's
+	// snapshot tests make it by a real exchange).
+	first.lg.AddLog(logtotest.Log{Key: logtotest.LogKeyExchangeByAuthorizationCode, ApplicationID: app})
+	logs, sent := len(first.lg.Logs()), first.lg.SentSMS()
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	second := mustOpen(t, Options{ConfigDir: dir})
+	if got := len(second.lg.Logs()); got != logs || logs == 0 {
+		t.Errorf("%d sign-in logs after a restart, want %d (more than 0)", got, logs)
+	}
+	if got := second.lg.SentSMS(); len(got) != len(sent) || got[0].AppID != app {
+		t.Errorf("sent codes after a restart: %+v, want %+v", got, sent)
 	}
 }
