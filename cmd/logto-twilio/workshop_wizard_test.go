@@ -49,7 +49,11 @@ func TestWorkshopPrepareRunsTheWizardFirst(t *testing.T) {
 		t.Fatalf("exit code %d, stderr %q\ntranscript:\n%s", code, errOut, out)
 	}
 	s := out.String()
-	for _, want := range []string{"Run the setup wizard now? [y/N]", "✓ Sign in for real", "2 created, 0 reused"} {
+	for _, want := range []string{
+		"Run the setup wizard now? [y/N]", "✓ Sign in for real", "2 created, 0 reused",
+		// The cards name stand-ins that stopped with this run.
+		"which runs only while a --sandbox command does: run logto-twilio sandbox serve --sandbox --config-dir " + dir + " in a terminal",
+	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the transcript lacks %q:\n%s", want, s)
 		}

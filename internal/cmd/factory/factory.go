@@ -154,7 +154,9 @@ type Saved struct {
 	TwilioHC *http.Client
 	// Panel is the sandbox's SMS inbox (nil for a real setup).
 	Panel *sandbox.Panel
-	close func()
+	// Sandbox is the sandbox's wiring (nil for a real setup).
+	Sandbox *sandbox.Env
+	close   func()
 }
 
 // Close stops what OpenSaved started (the sandbox's stand-ins).
@@ -227,7 +229,7 @@ func (f *Factory) openSandboxSaved() (*Saved, error) {
 		return nil, fmt.Errorf("cannot read the sandbox's setup in %s: %w", sb.Dir, err)
 	}
 	return &Saved{
-		Store: sb.Store, Loaded: l, LogtoHC: sb.LogtoHTTP, TwilioHC: sb.TwilioHTTP, Panel: sb.Panel,
+		Store: sb.Store, Loaded: l, LogtoHC: sb.LogtoHTTP, TwilioHC: sb.TwilioHTTP, Panel: sb.Panel, Sandbox: sb,
 		close: func() {
 			if err := sb.Close(); err != nil {
 				fmt.Fprintf(f.IO.ErrOut, "logto-twilio: %v\n", err)

@@ -156,8 +156,15 @@ func prepareOnce(ctx context.Context, opts *PrepareOptions) error {
 	defer env.Close()
 	cfg := config(a, env)
 	cfg.Attendees, cfg.NamePrefix, cfg.Port, cfg.OutDir, cfg.Concurrency = flags.Attendees, flags.NamePrefix, flags.Port, flags.OutDir, flags.Concurrency
-	_, err = workshop.RunPrepare(ctx, cfg, a.IO.Out, show(a))
-	return err
+	if _, err = workshop.RunPrepare(ctx, cfg, a.IO.Out, show(a)); err != nil {
+		return err
+	}
+	if env.Sandbox != nil && !env.Sandbox.Guest() {
+		// The cards name stand-ins that stop with this command.
+		fmt.Fprintf(a.IO.Out, "The cards name the sandbox's Logto at %s, which runs only while a --sandbox command does: run %s in a terminal while attendees use them.\n",
+			env.Loaded.Setup.Endpoint, a.Invocation.Line("sandbox serve"))
+	}
+	return nil
 }
 
 func newStatusCmd(a *factory.Factory) *cobra.Command {
