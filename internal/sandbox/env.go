@@ -192,12 +192,11 @@ func (e *Env) attach(o Options) error {
 		}
 		last = err
 		if time.Now().After(deadline) {
-			who := "another process"
-			if sv.PID != 0 {
-				who = sv.String()
+			if sv.PID == 0 {
+				return fmt.Errorf("sandbox: another process holds the sandbox in %s but says nowhere where its stand-ins run (%w): stop the other logto-twilio command that uses this folder, then run this again", e.Dir, last)
 			}
-			return fmt.Errorf("sandbox: %s holds the sandbox in %s but its stand-ins do not answer (%v): stop it (Ctrl-C in its terminal, or kill %d), then run this again",
-				who, e.Dir, last, sv.PID)
+			return fmt.Errorf("sandbox: %s holds the sandbox in %s but its stand-ins do not answer (%w): stop it (Ctrl-C in its terminal, or kill %d), then run this again",
+				sv, e.Dir, last, sv.PID)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -86,7 +86,7 @@ func (l localInbox) wait(ctx context.Context, seen string, maxWait time.Duration
 		}
 		select {
 		case <-ctx.Done():
-			return msgs, tag, ctx.Err() //nolint:wrapcheck // the caller's own
+			return msgs, tag, ctx.Err()
 		case <-deadline.C:
 			return msgs, tag, nil
 		case <-changed:

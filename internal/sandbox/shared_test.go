@@ -299,7 +299,7 @@ func (w *watchedBuffer) Write(p []byte) (int, error) {
 	case w.changed <- struct{}{}:
 	default:
 	}
-	return n, err //nolint:wrapcheck // bytes.Buffer's
+	return n, err
 }
 
 func (w *watchedBuffer) String() string {
