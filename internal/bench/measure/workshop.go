@@ -34,7 +34,7 @@ func workshopPrepare(bin string, ns []int, runs int) error {
 	if err := sandboxSetup(bin, setup); err != nil {
 		return err
 	}
-	perAttendee := map[int]time.Duration{}
+	perAttendee, cpuAt := map[int]time.Duration{}, map[int]time.Duration{}
 	for _, n := range ns {
 		var walls, cpus []time.Duration
 		for r := range runs {
@@ -50,7 +50,7 @@ func workshopPrepare(bin string, ns []int, runs int) error {
 			_ = os.RemoveAll(cfg)
 		}
 		w, c := median(walls), median(cpus)
-		perAttendee[n] = c / time.Duration(n)
+		perAttendee[n], cpuAt[n] = c/time.Duration(n), c
 		fmt.Printf("workshop prepare   --sandbox, N=%d: wall %.0f ms (%.2f ms/attendee), CPU user+sys %.0f ms (%.2f ms/attendee); median of %d\n",
 			n, ms(w), ms(w)/float64(n), ms(c), ms(c)/float64(n), runs)
 	}
@@ -58,6 +58,18 @@ func workshopPrepare(bin string, ns []int, runs int) error {
 		lo, hi := ns[0], ns[len(ns)-1]
 		fmt.Printf("workshop prepare   CPU per attendee at N=%d / at N=%d: %.2f× (1 = linear)\n",
 			hi, lo, float64(perAttendee[hi])/float64(perAttendee[lo]))
+		// The start-up (some 20 ms: the sandbox's state, the setup) weighs on the smallest N
+		// only; the CPU each further attendee adds is free of it.
+		var steps []string
+		for i := 1; i < len(ns); i++ {
+			a, b := ns[i-1], ns[i]
+			if b > a {
+				steps = append(steps, fmt.Sprintf("N=%d→%d %.2f ms", a, b, ms(cpuAt[b]-cpuAt[a])/float64(b-a)))
+			}
+		}
+		if len(steps) > 0 {
+			fmt.Printf("workshop prepare   CPU per further attendee: %s (constant = linear)\n", strings.Join(steps, ", "))
+		}
 	}
 	return nil
 }
