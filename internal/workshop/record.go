@@ -32,7 +32,7 @@ const RecordVersion = 2
 const JournalVersion = 1
 
 // journalCompactMin is the journal size below which it is never folded into the base
-// before the end of a run (a 500-app prepare writes about 150 KB of lines).
+// before the end of a run (a 500-app prepare appends about 130 KB of lines).
 const journalCompactMin = 1 << 20
 
 // The record on disk is two files; together they are written so that N apps cost O(N)
