@@ -37,7 +37,7 @@ golden: ## rewrite the frame goldens
 sandbox: ## run the wizard offline against the in-process stand-ins
 	go run ./cmd/logto-twilio --sandbox
 
-bench: ## sizes, first frame (and ratio to a minimal huh form), idle CPU, peak RSS, action counts
+bench: ## sizes, first frame (and ratio to a minimal huh form), idle CPU, peak RSS, workshop prepare at N=10/100/500, action counts
 	./scripts/bench
 
 picture: ## redraw docs/wizard.svg from the real program (tmux + freeze)

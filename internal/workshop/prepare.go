@@ -122,11 +122,14 @@ func Prepare(ctx context.Context, cfg Config, progress func(Event)) (Result, err
 	if err := f.client.CheckAccess(ctx); err != nil {
 		return Result{}, fmt.Errorf("workshop: the M2M app cannot use the Management API: %w", err)
 	}
-	rec.Port, rec.OutDir = cfg.Port, outDir
-	if err := saveRecord(cfg.Dir, rec); err != nil {
+	if !found || rec.Port != cfg.Port || rec.OutDir != outDir {
+		rec.Port, rec.OutDir, rec.Updated = cfg.Port, outDir, time.Now().UTC()
+	}
+	recLog, err := openRecordLog(cfg.Dir, rec, cfg.recordWrites)
+	if err != nil {
 		return Result{}, err
 	}
-	p.rec, p.outDir = rec, outDir
+	p.log, p.outDir = recLog, outDir
 	base := "http://localhost:" + fmt.Sprint(cfg.Port)
 	p.redirect = []string{demo.RedirectURI(base)}
 	pl := demo.PostLogoutRedirectURI(base)
@@ -172,10 +175,8 @@ func Prepare(ctx context.Context, cfg Config, progress func(Event)) (Result, err
 			entries = append(entries, *cards[i])
 		}
 	}
-	p.mu.Lock()
-	final := p.rec
-	p.mu.Unlock()
-	for _, a := range final.Apps {
+	// Every worker has returned: p.log is this goroutine's alone from here.
+	for _, a := range p.log.rec.Apps {
 		if a.Number > cfg.Attendees {
 			res.Extra = append(res.Extra, a)
 		}
@@ -185,15 +186,12 @@ func Prepare(ctx context.Context, cfg Config, progress func(Event)) (Result, err
 		if err := writeSheet(res.Sheet, entries); err != nil {
 			res.Warnings = append(res.Warnings, err.Error())
 			res.Sheet = ""
-		} else {
-			p.mu.Lock()
-			p.rec.Sheet = res.Sheet
-			err := saveRecord(cfg.Dir, p.rec)
-			p.mu.Unlock()
-			if err != nil {
-				res.Warnings = append(res.Warnings, err.Error())
-			}
+		} else if p.log.rec.Sheet != res.Sheet {
+			p.log.rec.Sheet, p.log.rec.Updated = res.Sheet, time.Now().UTC()
 		}
+	}
+	if err := p.log.close(); err != nil {
+		res.Warnings = append(res.Warnings, err.Error())
 	}
 	if isLocal(f.endpoint.String()) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("The cards point at %s: attendees' machines cannot reach a local address. Give Logto an address they can reach (its ENDPOINT), run %s with --logto-endpoint set to it, then prepare again.", f.endpoint, cfg.cmd("setup")))
@@ -213,7 +211,7 @@ type preparer struct {
 	total                int
 
 	mu           sync.Mutex
-	rec          Record
+	log          *recordLog // the record
 	done, failed int
 }
 
@@ -243,8 +241,8 @@ func serialize(f func(Event)) func(Event) {
 // one makes sure app n exists, is recorded, and has a card.
 func (p *preparer) one(ctx context.Context, n int) (AppResult, *sheetEntry) {
 	p.mu.Lock()
-	width := p.rec.Width
-	recorded, isRecorded := p.rec.app(n)
+	width := p.log.rec.Width
+	recorded, isRecorded := p.log.rec.app(n)
 	p.mu.Unlock()
 	name := AppName(p.cfg.NamePrefix, width, n)
 	if isRecorded {
@@ -264,8 +262,11 @@ func (p *preparer) one(ctx context.Context, n int) (AppResult, *sheetEntry) {
 			app, r.Action = got, ActionReused
 		case isNotFound(err): // deleted by hand: make it again
 			p.mu.Lock()
-			p.rec.remove(n)
+			err := p.log.remove(n, time.Now().UTC())
 			p.mu.Unlock()
+			if err != nil {
+				return fail("take the deleted app off the record", err)
+			}
 		default:
 			return fail("check the recorded app", err)
 		}
@@ -302,14 +303,17 @@ func (p *preparer) one(ctx context.Context, n int) (AppResult, *sheetEntry) {
 		}
 	}
 	r.AppID = app.ID
-	entry := RecordedApp{Number: n, Name: name, ID: app.ID, Created: time.Now().UTC()}
+	now := time.Now().UTC()
+	entry := RecordedApp{Number: n, Name: name, ID: app.ID, Created: now}
 	if isRecorded && recorded.ID == app.ID {
 		entry.Created = recorded.Created
 	}
 	entry.Card, entry.Sheet = cardFiles(p.outDir, name)
+	var err error
 	p.mu.Lock()
-	p.rec.put(entry)
-	err := saveRecord(p.cfg.Dir, p.rec)
+	if !isRecorded || entry != recorded {
+		err = p.log.put(entry, now)
+	}
 	p.mu.Unlock()
 	if err != nil {
 		return fail("record the app", err)

@@ -2,9 +2,7 @@ package workshop
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"os"
 	"slices"
@@ -28,10 +26,10 @@ func Recorded(cfg Config) ([]RecordedApp, error) {
 }
 
 // Teardown deletes exactly the apps recorded in workshop.json (never another app, whatever
-// its name) with their card files, and takes each one off the record as soon as it is gone;
-// the record file goes when it is empty. An app already deleted counts as done. The caller
-// asks for consent first (or --yes). A failed app stays recorded and Teardown returns an
-// error wrapping ErrIncomplete; a re-run finishes it.
+// its name) with their card files, and takes each one off the record as soon as it is gone
+// (a line in the journal); the record goes when it is empty. An app already deleted counts
+// as done. The caller asks for consent first (or --yes). A failed app stays recorded and
+// Teardown returns an error wrapping ErrIncomplete; a re-run finishes it.
 func Teardown(ctx context.Context, cfg Config, progress func(Event)) (TeardownResult, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
@@ -60,7 +58,11 @@ func Teardown(ctx context.Context, cfg Config, progress func(Event)) (TeardownRe
 	if rec.Endpoint != f.endpoint.String() {
 		return TeardownResult{}, fmt.Errorf("workshop: the workshop's apps are on %s, but the saved setup is for %s: nothing was deleted; run %s first", rec.Endpoint, f.endpoint, cfg.cmd("setup", "--logto-endpoint", rec.Endpoint))
 	}
-	apps := slices.Clone(rec.Apps) // rec.remove edits rec.Apps in place
+	apps := slices.Clone(rec.Apps) // recLog.remove edits rec.Apps in place
+	recLog, err := openRecordLog(cfg.Dir, rec, cfg.recordWrites)
+	if err != nil {
+		return TeardownResult{}, err
+	}
 	res := TeardownResult{Apps: make([]AppResult, len(apps))}
 	forEach(ctx, len(apps), cfg.Concurrency, func(i int) {
 		a := apps[i]
@@ -75,8 +77,7 @@ func Teardown(ctx context.Context, cfg Config, progress func(Event)) (TeardownRe
 		if r.Err == nil {
 			removeFiles(a.Card, a.Sheet)
 			mu.Lock()
-			rec.remove(a.Number)
-			if err := saveRecord(cfg.Dir, rec); err != nil {
+			if err := recLog.remove(a.Number, time.Now().UTC()); err != nil {
 				r.Err = err // the app is gone; a re-run sees it as gone
 			}
 			mu.Unlock()
@@ -108,13 +109,14 @@ func Teardown(ctx context.Context, cfg Config, progress func(Event)) (TeardownRe
 			res.Failed++
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(rec.Apps) == 0 {
-		removeFiles(rec.Sheet)
-		if err := os.Remove(RecordPath(cfg.Dir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return res, fmt.Errorf("workshop: remove the empty record: %w", err)
+	// Every worker has returned: recLog is this goroutine's alone from here.
+	if len(recLog.rec.Apps) == 0 {
+		removeFiles(recLog.rec.Sheet)
+		if err := recLog.removeAll(); err != nil {
+			return res, err
 		}
+	} else if err := recLog.close(); err != nil {
+		return res, err
 	}
 	if res.Failed > 0 {
 		return res, fmt.Errorf("workshop: teardown: %w: %d of %d apps were not deleted; run %s again", ErrIncomplete, res.Failed, len(apps), cfg.cmd("workshop teardown"))

@@ -5,8 +5,10 @@
 // Teardown deletes exactly the apps Prepare made.
 //
 // What Prepare made is recorded in workshop.json in the facilitator's config directory
-// (beside setup.json), rewritten atomically after every app, so a crash or a failed call
-// loses nothing and a re-run creates only what is missing. The cards hold one app's ID and
+// (beside setup.json): the base, rewritten atomically at the start and the end of a run,
+// and workshop.journal beside it, one line appended and synced per app made or removed
+// (record.go). So a crash or a failed call loses nothing, a re-run creates only what is
+// missing, and N apps cost O(N) bytes of writes. The cards hold one app's ID and
 // secret and never the M2M secret or the Twilio Auth Token.
 //
 // Every call to Logto goes through an *http.Client whose transport honours 429 answers
@@ -72,6 +74,10 @@ type Config struct {
 	// layer's, which adds the flags that reach the same setup (--sandbox, --config-dir, …).
 	// nil gives plain "logto-twilio <command>".
 	Command cmdline.Func
+
+	// recordWrites, when set, is told the size of every write to workshop.json and its
+	// journal (tests count the bytes a run writes).
+	recordWrites func(int)
 }
 
 // cmd is the command line to suggest for command and args (Config.Command), in backquotes.

@@ -10,7 +10,10 @@
 //     at the first form (nothing changing) and at the sign-in wait (the time so far on screen,
 //     changing every 2 s);
 //   - peak RSS (/proc/<pid>/status VmHWM) through a whole --sandbox run, including the sign-in
-//     in headless Chromium.
+//     in headless Chromium;
+//   - workshop prepare --sandbox at N = 10, 100 and 500 attendees: wall time and CPU (user+sys,
+//     the child's rusage) per attendee, and the ratio of the CPU per attendee at the largest N
+//     to that at the smallest (workshop.go).
 //
 // It asserts nothing about speed: it measures and prints. It exits non-zero only when it could
 // not measure (a tool missing, the wizard not reaching a step).
@@ -43,10 +46,13 @@ func main() {
 	minimal := flag.String("minimal", "", "the minimal huh v2 form binary")
 	runs := flag.Int("runs", 40, "first-frame runs of each binary")
 	window := flag.Duration("idle", 10*time.Second, "idle CPU window")
-	only := flag.String("only", "frame,idle,rss", "what to measure")
+	only := flag.String("only", "frame,idle,rss,workshop", "what to measure")
+	attendees := flag.String("attendees", "10,100,500", "workshop prepare: the numbers of attendees")
+	prepareRuns := flag.Int("prepare-runs", 3, "workshop prepare: runs at each number of attendees")
 	flag.Parse()
-	if *bin == "" || *minimal == "" {
-		fmt.Fprintln(os.Stderr, "usage: measure -bin PATH -minimal PATH [-runs N] [-idle 10s]")
+	ns, err := parseCounts(*attendees)
+	if *bin == "" || *minimal == "" || err != nil || *prepareRuns < 1 {
+		fmt.Fprintln(os.Stderr, "usage: measure -bin PATH -minimal PATH [-runs N] [-idle 10s] [-only frame,idle,rss,workshop] [-attendees 10,100,500] [-prepare-runs 3]")
 		os.Exit(2)
 	}
 	b, _ := filepath.Abs(*bin)
@@ -67,6 +73,12 @@ func main() {
 	if strings.Contains(*only, "idle") || strings.Contains(*only, "rss") {
 		if err := sandboxRun(b, *window, strings.Contains(*only, "rss")); err != nil {
 			fmt.Fprintln(os.Stderr, "measure: sandbox run:", err)
+			failed = true
+		}
+	}
+	if strings.Contains(*only, "workshop") {
+		if err := workshopPrepare(b, ns, *prepareRuns); err != nil {
+			fmt.Fprintln(os.Stderr, "measure: workshop prepare:", err)
 			failed = true
 		}
 	}
