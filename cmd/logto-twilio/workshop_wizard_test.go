@@ -58,6 +58,9 @@ func TestWorkshopPrepareRunsTheWizardFirst(t *testing.T) {
 			t.Errorf("the transcript lacks %q:\n%s", want, s)
 		}
 	}
+	if strings.Contains(s, "cannot reach a local address") {
+		t.Errorf("a sandbox rehearsal is warned that its Logto is local:\n%s", s)
+	}
 	cards, _ := filepath.Glob(filepath.Join(dir, "cards", "*.yaml"))
 	if len(cards) != 2 {
 		t.Errorf("cards: %q", cards)

@@ -193,7 +193,7 @@ func Prepare(ctx context.Context, cfg Config, progress func(Event)) (Result, err
 	if err := p.log.close(); err != nil {
 		res.Warnings = append(res.Warnings, err.Error())
 	}
-	if isLocal(f.endpoint.String()) {
+	if isLocal(f.endpoint.String()) && !cfg.Sandbox {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("The cards point at %s: attendees' machines cannot reach a local address. Give Logto an address they can reach (its ENDPOINT), run %s with --logto-endpoint set to it, then prepare again.", f.endpoint, cfg.cmd("setup")))
 	}
 	if res.Failed > 0 {

@@ -70,6 +70,10 @@ type Config struct {
 	// (the app is reported, a re-run finishes it). Default 2 minutes.
 	MaxRetryWait time.Duration
 
+	// Sandbox says the setup is the sandbox's: its Logto is on this machine by design
+	// (a rehearsal), so the cards' local address is not warned about.
+	Sandbox bool
+
 	// Command renders the command lines the errors and summaries suggest: the command
 	// layer's, which adds the flags that reach the same setup (--sandbox, --config-dir, …).
 	// nil gives plain "logto-twilio <command>".

@@ -57,7 +57,7 @@ func NewCmdWorkshop(a *factory.Factory, prepareF func(*PrepareOptions) error) *c
 
 // config is the workshop config on the saved setup's directory.
 func config(a *factory.Factory, env *factory.Saved) workshop.Config {
-	return workshop.Config{Dir: env.Store.Dir, HTTPClient: env.LogtoHC, Command: a.Hint()}
+	return workshop.Config{Dir: env.Store.Dir, HTTPClient: env.LogtoHC, Command: a.Hint(), Sandbox: env.Sandbox != nil}
 }
 
 func newPrepareCmd(a *factory.Factory, runF func(*PrepareOptions) error) *cobra.Command {
