@@ -231,6 +231,7 @@ func fetchAnswers(sv Serving) (controlAnswers, error) {
 
 // openHost starts the stand-ins in this process, which holds LockFile.
 func (e *Env) openHost(o Options) error {
+	e.key = newKey() // before the stand-ins serve control requests
 	if prev, err := readServing(e.Dir); err == nil {
 		e.Notes = append(e.Notes, fmt.Sprintf("%s ended without stopping the sandbox's stand-ins; this run took them over.", prev))
 	}
@@ -277,7 +278,6 @@ func (e *Env) openHost(o Options) error {
 		e.stop()
 		return err
 	}
-	e.key = newKey()
 	sv := Serving{
 		PID: os.Getpid(), Command: o.Command, Logto: e.lg.URL, Twilio: e.tw.URL,
 		Key: e.key, Started: time.Now().UTC().Truncate(time.Second),
