@@ -7,6 +7,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
@@ -63,11 +64,12 @@ func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	if len(files) == 0 {
 		wrote = "nothing new in " + abs + " (its files were there already; none is overwritten)"
 	}
-	run := fmt.Sprintf("%s; run: cd %s && npm install && npm start", wrote, dir)
+	run := fmt.Sprintf("%s; run: cd %s && npm install && npm start", wrote, cmdline.Quote(dir))
 	if s.st.Prefill.Sandbox {
 		// The sandbox's stand-ins stop with the wizard.
 		run += " (start " + s.st.Again("sandbox serve") + " first: it keeps the sandbox's Logto up)"
 	}
 	return s.result(run,
-		func() { s.st.Setup.ExpressDir = dir }), nil
+		// Saved absolute: rotate and teardown run from any folder.
+		func() { s.st.Setup.ExpressDir = abs }), nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -1004,8 +1005,11 @@ func TestStarter(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Commit()
-	if got := w.express.list(); !slices.Equal(got, []string{DefaultStarterDir + " app1"}) || st.Setup.ExpressDir != DefaultStarterDir {
-		t.Fatalf("calls %q", got)
+	// Written where the user said; saved absolute, so rotate and teardown
+	// find it from any folder.
+	wantDir, _ := filepath.Abs(DefaultStarterDir)
+	if got := w.express.list(); !slices.Equal(got, []string{DefaultStarterDir + " app1"}) || st.Setup.ExpressDir != wantDir {
+		t.Fatalf("calls %q, saved %q (want %q)", got, st.Setup.ExpressDir, wantDir)
 	}
 	w.deps.WriteExpress = func(string, demo.ExpressValues, func(string) bool) ([]string, error) { return nil, errBoom }
 	_, err = newStarter(st, &w.deps).Execute(t.Context())

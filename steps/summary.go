@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"
@@ -80,7 +81,7 @@ func (s *summaryStep) report() string {
 	g := Report(s.st, s.d.Store)
 	g += "\n\nNext:"
 	if dir := s.st.Setup.ExpressDir; dir != "" {
-		g += "\n  cd " + dir + " && npm install && npm start"
+		g += "\n  cd " + cmdline.Quote(dir) + " && npm install && npm start"
 		if s.st.Prefill.Sandbox {
 			g += "\n      (the Express app; start " + s.st.Again("sandbox serve") + " first, in another terminal:" +
 				" it keeps the sandbox's Logto up)"

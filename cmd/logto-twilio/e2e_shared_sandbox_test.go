@@ -189,15 +189,10 @@ func TestE2ESharedSandbox(t *testing.T) {
 		}
 	}
 	t.Logf("serve:\n%s", strings.TrimSpace(history))
-	// The code's line should say what it is for and where to type it
-	// (smsLine). Product bug, reported with this test: serve prints a
-	// message as soon as the Twilio stand-in has it, before the Logto
-	// stand-in has recorded sending it (the join localInbox.messages waits
-	// up to joinWindow for), and never prints it again; so a sign-in code
-	// is labelled "the wizard's test message; no page asks for it". This
-	// logs, rather than fails, until serve waits for the join.
+	// The code's line says what it is for and where to type it (smsLine):
+	// serve waits until the Logto stand-in recorded sending it.
 	if !regexp.MustCompile(`code ` + signInCode + ` \((?:sign-in|sign-up)\) — type it on the "Verify your phone number" page`).MatchString(history) {
-		t.Logf("KNOWN PRODUCT BUG: serve's line for the sign-in code %s does not say it is for the sign-in (see the comment)", signInCode)
+		t.Errorf("serve's line for the sign-in code %s does not say it is for the sign-in:\n%s", signInCode, history)
 	}
 
 	// 6. Ctrl-C stops serve: it saves, exits 0 and lets go of the folder.

@@ -63,8 +63,9 @@ type Env struct {
 	closing   bool
 	afterFunc func(time.Duration, func()) timer // time.AfterFunc (tests replace it)
 
-	closed sync.Once
-	err    error
+	shutdown chan struct{} // closed when Close begins: long-polled control requests end
+	closed   sync.Once
+	err      error
 }
 
 // timer is the part of *time.Timer the saver uses.
@@ -149,7 +150,7 @@ func Open(o Options) (*Env, error) {
 		return nil, fmt.Errorf("sandbox: create %s: %w", dir, err)
 	}
 	e := &Env{
-		Dir: dir, Store: &config.Store{Dir: dir}, statePath: filepath.Join(dir, StateFile),
+		Dir: dir, Store: &config.Store{Dir: dir}, statePath: filepath.Join(dir, StateFile), shutdown: make(chan struct{}),
 		afterFunc: func(d time.Duration, f func()) timer { return time.AfterFunc(d, f) },
 	}
 	if own {
@@ -408,6 +409,7 @@ func (e *Env) Save() error {
 // once; later calls return the first call's error.
 func (e *Env) Close() error {
 	e.closed.Do(func() {
+		close(e.shutdown)
 		if e.Panel != nil {
 			e.Panel.Close()
 		}

@@ -34,6 +34,10 @@ type InboxMessage struct {
 	UsageType string `json:"usageType,omitempty"`
 	// AppID is the Logto app whose sign-in asked for the code ("" when unknown).
 	AppID string `json:"-"`
+	// Pending says the message is young and its code is not yet in the Logto
+	// stand-in's record of what it sent (Logto records once Twilio answered):
+	// UsageType may still come.
+	Pending bool `json:"pending,omitempty"`
 }
 
 // inboxVersion is the version of the control inbox's answer.
@@ -97,7 +101,7 @@ func (l localInbox) wait(ctx context.Context, seen string, maxWait time.Duration
 
 // joinWindow is how long a message with a code may wait for the Logto
 // stand-in to record that it sent it (it records after Twilio answered).
-const joinWindow = 5 * time.Second
+const joinWindow = 2 * time.Second
 
 // messages joins the Twilio stand-in's inbox with what the Logto stand-in
 // sent: each message's usage type and app. moving says a message may still
@@ -125,7 +129,8 @@ func (l localInbox) messages() (out []InboxMessage, moving bool) {
 				}
 			}
 		}
-		if !m.Final || !joined && im.Code != "" && now.Sub(m.DateCreated) < joinWindow {
+		im.Pending = !joined && im.Code != "" && now.Sub(m.DateCreated) < joinWindow
+		if !m.Final || im.Pending {
 			moving = true
 		}
 		if l.app != "" && im.AppID != l.app {
@@ -149,7 +154,7 @@ func digitsOf(s string) string {
 func inboxTag(msgs []InboxMessage) string {
 	h := fnv.New64a()
 	for _, m := range msgs {
-		_, _ = h.Write([]byte(m.SID + "\x00" + m.Status + "\x00" + m.UsageType + "\n"))
+		_, _ = h.Write([]byte(m.SID + "\x00" + m.Status + "\x00" + m.UsageType + "\x00" + strconv.FormatBool(m.Pending) + "\n"))
 	}
 	return strconv.Itoa(len(msgs)) + "-" + strconv.FormatUint(h.Sum64(), 36)
 }
@@ -228,10 +233,22 @@ func (e *Env) serveInbox(w http.ResponseWriter, r *http.Request) {
 	if s, err := strconv.Atoi(r.URL.Query().Get("wait")); err == nil && s > 0 {
 		wait = min(time.Duration(s)*time.Second, maxInboxWait)
 	}
-	msgs, tag, err := src.wait(r.Context(), r.URL.Query().Get("seen"), wait)
-	if err != nil {
+	// The wait ends early when the host closes: its servers wait for
+	// every request to finish.
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-e.shutdown:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	msgs, tag, err := src.wait(ctx, r.URL.Query().Get("seen"), wait)
+	if r.Context().Err() != nil {
 		return // the client went away
 	}
+	_ = err // a wait cut short by Close answers with what the inbox holds
 	writeJSON(w, inboxAnswer{Version: inboxVersion, Tag: tag, Messages: msgs})
 }
 

@@ -71,8 +71,8 @@ func serveInbox(ctx context.Context, env *Env, out io.Writer, printed map[string
 	}
 	show := func() {
 		for _, m := range env.Panel.Messages() {
-			if printed[m.SID] {
-				continue
+			if printed[m.SID] || m.Pending {
+				continue // a pending one prints once it is known what it is for
 			}
 			printed[m.SID] = true
 			fmt.Fprintln(out, smsLine(m))
