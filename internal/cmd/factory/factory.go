@@ -228,9 +228,7 @@ func (f *Factory) openSandboxSaved() (*Saved, error) {
 		_ = sb.Close()
 		return nil, fmt.Errorf("cannot read the sandbox's setup in %s: %w", sb.Dir, err)
 	}
-	if sb.Guest() {
-		fmt.Fprintf(f.IO.ErrOut, "%s runs this sandbox's stand-ins; this run uses them.\n", sb.Host)
-	}
+
 	return &Saved{
 		Store: sb.Store, Loaded: l, LogtoHC: sb.LogtoHTTP, TwilioHC: sb.TwilioHTTP, Panel: sb.Panel, Sandbox: sb,
 		close: func() {
