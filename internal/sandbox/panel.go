@@ -158,7 +158,7 @@ func usageName(usage string) string {
 	case "ForgotPassword":
 		return "reset"
 	case "Generic":
-		return "code"
+		return "generic"
 	case "Test":
 		return "test"
 	default:
