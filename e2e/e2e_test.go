@@ -1,16 +1,12 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
-	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -199,12 +195,8 @@ func TestE2EExpressSignIn(t *testing.T) {
 	}, nil); err != nil {
 		t.Fatal(err)
 	}
-	install := exec.CommandContext(t.Context(), npm, "install", "--no-audit", "--no-fund", "--loglevel=error")
-	install.Dir = dir
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("npm install: %v\n%s", err, out)
-	}
-	logs := startNode(t, node, dir, base)
+	e2etest.NPMInstall(t, npm, dir)
+	logs := e2etest.StartExpress(t, node, dir, base)
 
 	if got := signInByPhone(browser, t, tn, base); got != phoneE164 {
 		t.Errorf("the Express app shows the phone %q, want %q\nnode output:\n%s", got, phoneE164, logs())
@@ -224,50 +216,4 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// startNode runs `node --env-file=.env app.js` (what `npm start` runs) and waits until it
-// listens. It returns the process output so far.
-func startNode(t *testing.T, node, dir, base string) func() string {
-	t.Helper()
-	cmd := exec.Command(node, "--env-file=.env", "app.js")
-	cmd.Dir = dir
-	var (
-		mu  sync.Mutex
-		out strings.Builder
-	)
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = pw, pw
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting node: %v", err)
-	}
-	exited := make(chan struct{})
-	var waitErr error
-	go func() { waitErr = cmd.Wait(); _ = pw.Close(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(pr)
-		once := sync.Once{}
-		for sc.Scan() {
-			mu.Lock()
-			out.WriteString(sc.Text() + "\n")
-			mu.Unlock()
-			if strings.HasPrefix(sc.Text(), "Listening on "+base) {
-				once.Do(func() { close(ready) })
-			}
-		}
-	}()
-	logs := func() string { mu.Lock(); defer mu.Unlock(); return out.String() }
-	select {
-	case <-ready:
-	case <-exited:
-		t.Fatalf("node exited before listening: %v\n%s", waitErr, logs())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("node did not listen within 30 s:\n%s", logs())
-	}
-	return logs
 }

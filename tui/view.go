@@ -40,9 +40,10 @@ func (m *Model) render() string {
 		return m.styles.Guide.Render(wrapText(reflow(g), width))
 	})
 	body := m.body(step, rd, width)
-	var panel string
+	var panel, panelText string
 	if m.opts.Panel != nil {
-		panel = m.panelMemo.get(strings.TrimSpace(m.opts.Panel()), width, func(p string) string {
+		panelText = strings.TrimSpace(m.opts.Panel())
+		panel = m.panelMemo.get(panelText, width, func(p string) string {
 			return m.styles.Panel.Width(width).Render(p)
 		})
 	}
@@ -68,7 +69,7 @@ func (m *Model) render() string {
 		// Still too tall without a guide: the panel loses lines from its
 		// end (a panel puts what matters first), keeping at least one.
 		used -= lipgloss.Height(panel)
-		panel = m.fitPanel(panel, over, width)
+		panel = m.fitPanel(panelText, panel, over, width)
 		used += lipgloss.Height(panel)
 	}
 	if m.height > 0 && guide != "" {
@@ -93,10 +94,10 @@ func (m *Model) render() string {
 	return strings.Join(parts, "\n\n")
 }
 
-// fitPanel returns the panel (styled) with over fewer rows: its text loses
-// lines from the end, down to one.
-func (m *Model) fitPanel(styled string, over, width int) string {
-	lines := strings.Split(strings.TrimSpace(m.opts.Panel()), "\n")
+// fitPanel returns the panel (text, drawn as styled) with over fewer rows:
+// its text loses lines from the end, down to one.
+func (m *Model) fitPanel(text, styled string, over, width int) string {
+	lines := strings.Split(text, "\n")
 	for over > 0 && len(lines) > 1 {
 		cut := m.styles.Panel.Width(width).Render(strings.Join(lines[:len(lines)-1], "\n"))
 		over -= lipgloss.Height(styled) - lipgloss.Height(cut)

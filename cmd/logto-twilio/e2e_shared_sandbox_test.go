@@ -1,18 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -161,13 +158,9 @@ func TestE2ESharedSandbox(t *testing.T) {
 		// (internal/rotate/secret.go, updateEnvFile): a stale one is a bug.
 		t.Errorf("rotate did not write the new app secret into the starter's .env (it holds the old one: %v)", env["LOGTO_APP_SECRET"] == oldApp)
 	}
-	install := exec.CommandContext(t.Context(), npm, "install", "--no-audit", "--no-fund", "--loglevel=error")
-	install.Dir = starter
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("npm install: %v\n%s", err, out)
-	}
+	e2etest.NPMInstall(t, npm, starter)
 	t.Logf("%5.1fs: npm install", time.Since(start).Seconds())
-	logs := startExpress(t, node, starter, base)
+	logs := e2etest.StartExpress(t, node, starter, base)
 	var signInCode string
 	phone := e2etest.SignInByPhone(e2etest.Chromium(t), t, e2etest.PhoneSignIn{
 		AppURL: base, LogtoURL: serveLogto, CountryCode: "1", Number: "4155550123",
@@ -365,52 +358,4 @@ func mask(key, v string) string {
 		return "(a secret)"
 	}
 	return v
-}
-
-// startExpress runs the Express starter as `npm start` does (node
-// --env-file=.env app.js) and waits until it listens on base. It returns
-// the process's output so far. It is e2e's startNode, which package main
-// cannot import.
-func startExpress(t *testing.T, node, dir, base string) func() string {
-	t.Helper()
-	cmd := exec.Command(node, "--env-file=.env", "app.js")
-	cmd.Dir = dir
-	var (
-		mu  sync.Mutex
-		out strings.Builder
-	)
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = pw, pw
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting node: %v", err)
-	}
-	exited := make(chan struct{})
-	var waitErr error
-	go func() { waitErr = cmd.Wait(); _ = pw.Close(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(pr)
-		once := sync.Once{}
-		for sc.Scan() {
-			mu.Lock()
-			out.WriteString(sc.Text() + "\n")
-			mu.Unlock()
-			if strings.HasPrefix(sc.Text(), "Listening on "+base) {
-				once.Do(func() { close(ready) })
-			}
-		}
-	}()
-	logs := func() string { mu.Lock(); defer mu.Unlock(); return out.String() }
-	select {
-	case <-ready:
-	case <-exited:
-		t.Fatalf("node exited before listening: %v\n%s", waitErr, logs())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("node did not listen within 30 s:\n%s", logs())
-	}
-	return logs
 }

@@ -14,54 +14,19 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/e2etest"
 	"github.com/logto-twilio/logto-twilio/internal/sandbox"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
-// watchedBuffer is a writer that others can wait on.
-type watchedBuffer struct {
-	mu      sync.Mutex
-	b       bytes.Buffer
-	changed chan struct{}
-}
+// watchedBuffer is a command's output that a test can wait on.
+type watchedBuffer = e2etest.WatchedBuffer
 
-func newWatchedBuffer() *watchedBuffer { return &watchedBuffer{changed: make(chan struct{}, 1)} }
-
-func (w *watchedBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n, err := w.b.Write(p)
-	select {
-	case w.changed <- struct{}{}:
-	default:
-	}
-	return n, err
-}
-
-func (w *watchedBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
-// waitMatch waits until the output matches re and returns the submatches.
-func (w *watchedBuffer) waitMatch(ctx context.Context, re *regexp.Regexp) ([]string, error) {
-	for {
-		if m := re.FindStringSubmatch(w.String()); m != nil {
-			return m, nil
-		}
-		select {
-		case <-w.changed:
-		case <-ctx.Done():
-			return nil, fmt.Errorf("waiting for %s: %w", re, ctx.Err())
-		}
-	}
-}
+var newWatchedBuffer = e2etest.NewWatchedBuffer
 
 var demoURLLine = regexp.MustCompile(`Demo app: (http://localhost:\d+)`)
 
@@ -148,7 +113,7 @@ func signInInBackground(ctx context.Context, cancel context.CancelFunc, out *wat
 // person does in the browser: the demo's sign-in, Logto's sign-in page by
 // phone (the stand-in's Browser plays the page), and the callback.
 func signInOverHTTP(ctx context.Context, out *watchedBuffer, started <-chan struct{}, lg **logtotest.Server) error {
-	m, err := out.waitMatch(ctx, demoURLLine)
+	m, err := out.WaitMatch(ctx, demoURLLine)
 	if err != nil {
 		return err
 	}

@@ -224,7 +224,7 @@ func fetchAnswers(sv Serving) (controlAnswers, error) {
 		return controlAnswers{}, fmt.Errorf("sandbox: %s answered %w", sv.Logto, errStatus(resp.StatusCode))
 	}
 	var a controlAnswers
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.Version != inboxVersion {
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.Version != controlVersion {
 		return controlAnswers{}, fmt.Errorf("sandbox: %s did not answer as a sandbox of this program", sv.Logto)
 	}
 	return a, nil

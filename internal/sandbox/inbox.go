@@ -40,8 +40,8 @@ type InboxMessage struct {
 	Pending bool `json:"pending,omitempty"`
 }
 
-// inboxVersion is the version of the control inbox's answer.
-const inboxVersion = 1
+// controlVersion is the version of the control routes' answers.
+const controlVersion = 1
 
 // inboxAnswer is GET /__sandbox/inbox's answer.
 type inboxAnswer struct {
@@ -208,7 +208,7 @@ func (e *Env) serveAnswers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := controlAnswers{
-		Version: inboxVersion, TwilioAccountSID: sandboxAccountSID,
+		Version: controlVersion, TwilioAccountSID: sandboxAccountSID,
 		TwilioAuthToken: e.tw.AuthToken(sandboxAccountSID), M2MAppID: e.m2mAppID,
 	}
 	if s := e.lg.AppSecrets(e.m2mAppID); len(s) > 0 {
@@ -249,7 +249,7 @@ func (e *Env) serveInbox(w http.ResponseWriter, r *http.Request) {
 		return // the client went away
 	}
 	_ = err // a wait cut short by Close answers with what the inbox holds
-	writeJSON(w, inboxAnswer{Version: inboxVersion, Tag: tag, Messages: msgs})
+	writeJSON(w, inboxAnswer{Version: controlVersion, Tag: tag, Messages: msgs})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -284,7 +284,7 @@ func (ri remoteInbox) wait(ctx context.Context, seen string, maxWait time.Durati
 		return nil, "", fmt.Errorf("sandbox: read the inbox: %w", errStatus(resp.StatusCode))
 	}
 	var a inboxAnswer
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.Version != inboxVersion {
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.Version != controlVersion {
 		return nil, "", errors.New("sandbox: read the inbox: not a sandbox's answer")
 	}
 	return a.Messages, a.Tag, nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logto-twilio/logto-twilio/internal/e2etest"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 )
 
@@ -282,43 +282,6 @@ func TestGuestPanelShowsTheHostsMessages(t *testing.T) {
 	}
 }
 
-// watchedBuffer is a writer that a test can wait on.
-type watchedBuffer struct {
-	mu      sync.Mutex
-	b       bytes.Buffer
-	changed chan struct{}
-}
-
-func newWatchedBuffer() *watchedBuffer { return &watchedBuffer{changed: make(chan struct{}, 1)} }
-
-func (w *watchedBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n, err := w.b.Write(p)
-	select {
-	case w.changed <- struct{}{}:
-	default:
-	}
-	return n, err
-}
-
-func (w *watchedBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
-func (w *watchedBuffer) wait(ctx context.Context, re *regexp.Regexp) error {
-	for !re.MatchString(w.String()) {
-		select {
-		case <-w.changed:
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for %s in:\n%s", re, w.String())
-		}
-	}
-	return nil
-}
-
 // TestServePrintsEachSMS: serve prints each message as it arrives, with its
 // time, recipient and code; messages from before it started do not print.
 func TestServePrintsEachSMS(t *testing.T) {
@@ -333,16 +296,16 @@ func TestServePrintsEachSMS(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	out := newWatchedBuffer()
+	out := e2etest.NewWatchedBuffer()
 	done := make(chan error, 1)
 	serveCtx, stop := context.WithCancel(ctx)
 	go func() { done <- Serve(serveCtx, Options{ConfigDir: dir}, out) }()
-	if err := out.wait(ctx, regexp.MustCompile(`Press Ctrl-C`)); err != nil {
+	if _, err := out.WaitMatch(ctx, regexp.MustCompile(`Press Ctrl-C`)); err != nil {
 		t.Fatal(err)
 	}
 	guest := mustOpen(t, Options{ConfigDir: dir})
 	sendSMS(t, guest, "+14155550123", "Your code is 246802")
-	if err := out.wait(ctx, regexp.MustCompile(`\d\d:\d\d:\d\d  SMS to \+14155550123: code 246802`)); err != nil {
+	if _, err := out.WaitMatch(ctx, regexp.MustCompile(`\d\d:\d\d:\d\d  SMS to \+14155550123: code 246802`)); err != nil {
 		t.Fatal(err)
 	}
 	stop()
@@ -368,24 +331,24 @@ func TestServeTakesOverFromAWizard(t *testing.T) {
 	endpoint := wizard.Answers.Endpoint
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	out := newWatchedBuffer()
+	out := e2etest.NewWatchedBuffer()
 	done := make(chan error, 1)
 	serveCtx, stop := context.WithCancel(ctx)
 	go func() { done <- Serve(serveCtx, Options{ConfigDir: dir}, out) }()
-	if err := out.wait(ctx, regexp.MustCompile(`"logto-twilio --sandbox" \(pid \d+\) runs the sandbox's stand-ins now`)); err != nil {
+	if _, err := out.WaitMatch(ctx, regexp.MustCompile(`"logto-twilio --sandbox" \(pid \d+\) runs the sandbox's stand-ins now`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := out.wait(ctx, regexp.MustCompile(`Press Ctrl-C`)); err != nil {
+	if _, err := out.WaitMatch(ctx, regexp.MustCompile(`Press Ctrl-C`)); err != nil {
 		t.Fatal(err)
 	}
 	sendSMS(t, wizard, "+14155550123", "Your code is 975310")
-	if err := out.wait(ctx, regexp.MustCompile(`code 975310`)); err != nil {
+	if _, err := out.WaitMatch(ctx, regexp.MustCompile(`code 975310`)); err != nil {
 		t.Fatal(err)
 	}
 	if err := wizard.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := out.wait(ctx, regexp.MustCompile(`runs the stand-ins from now on(?s:.*)Sandbox Logto:  `+regexp.QuoteMeta(endpoint))); err != nil {
+	if _, err := out.WaitMatch(ctx, regexp.MustCompile(`runs the stand-ins from now on(?s:.*)Sandbox Logto:  `+regexp.QuoteMeta(endpoint))); err != nil {
 		t.Fatal(err)
 	}
 	stop()
