@@ -43,6 +43,16 @@ func saveFailure(dir string, err error) error {
 	return err
 }
 
+// exposedSecrets reports a secrets file that other users can read.
+func exposedSecrets(dir string) (Damage, bool) {
+	path := filepath.Join(dir, SecretsFile)
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return Damage{}, false
+	}
+	return Damage{Kind: Exposed, File: path, Detail: fmt.Sprintf("mode %04o", fi.Mode().Perm()), Secrets: true}, true
+}
+
 // tightenSecrets makes an existing secrets file that others can read
 // private (0600) and says so once; "" when there was nothing to say.
 func tightenSecrets(dir string) string {

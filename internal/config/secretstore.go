@@ -170,45 +170,49 @@ func (e *KeyringUnavailableError) Error() string {
 // Unwrap returns the cause.
 func (e *KeyringUnavailableError) Unwrap() error { return e.Err }
 
-// loadSecrets reads the secrets from the store rec, decoding them into l.
-// raw is the document as stored (for a move).
-func (s Store) loadSecrets(l *Loaded, rec string) (raw []byte, err error) {
+// readSecrets reads the secrets from the store rec into l (and l.raw, the
+// document as stored, for a move). Unusable secrets are Damage, and the
+// steps that saved one are undone in l.Setup; nothing is changed.
+func (s Store) readSecrets(l *Loaded, rec string) error {
 	if rec == "" {
-		return nil, nil
+		return nil
 	}
 	b := s.backend(rec)
+	file := b.where()
+	if rec == SecretsStoreFile {
+		file = filepath.Join(s.Dir, SecretsFile)
+	}
 	data, found, err := b.read()
 	if err != nil {
 		if rec == SecretsStoreKeyring {
-			return nil, &KeyringUnavailableError{Err: err}
+			return &KeyringUnavailableError{Err: err}
 		}
-		return nil, err
+		return err
 	}
-	if !found {
+	var d *Damage
+	var v secretsJSON
+	switch {
+	case !found:
 		// setup.json names a store that has no secrets: whatever saved
 		// them is gone; the steps that need one ask again.
-		l.Problems = append(l.Problems, fmt.Sprintf("The secrets were not found in %s; the steps that need a secret will ask for it again.", b.where()))
-		l.Setup.Undo(secretSteps...)
-		return nil, nil
-	}
-	var v secretsJSON
-	if derr := json.NewDecoder(bytes.NewReader(data)).Decode(&v); derr != nil {
-		then := "the steps that need a secret will ask for it again."
-		if rec == SecretsStoreFile {
-			prob, err := s.quarantine(SecretsFile, derr, then)
-			if err != nil {
-				return nil, err
+		d = &Damage{Kind: Missing, File: b.where(), Secrets: true}
+	default:
+		if derr := decodeStrict(data, &v); derr != nil {
+			d = &Damage{Kind: Corrupt, File: file, Detail: decodeProblem(derr), Secrets: true}
+		} else if v.Version > SchemaVersion {
+			d = &Damage{
+				Kind: Newer, File: file, Secrets: true,
+				Detail: fmt.Sprintf("version %d; this logto-twilio reads version %d", v.Version, SchemaVersion),
 			}
-			l.Problems = append(l.Problems, prob)
-		} else {
-			// The next save replaces the item.
-			l.Problems = append(l.Problems, fmt.Sprintf("The secrets in the %s could not be read (%s); %s", b.where(), decodeProblem(derr), then))
 		}
-		l.Setup.Undo(secretSteps...)
-		return nil, nil
 	}
-	l.Secrets = v.secrets()
-	return data, nil
+	if d != nil {
+		l.Damage = append(l.Damage, *d)
+		l.Setup.Undo(secretSteps...)
+		return nil
+	}
+	l.Secrets, l.raw = v.secrets(), data
+	return nil
 }
 
 // secretsJSON is the stored form of Secrets (see Secrets.MarshalJSON).

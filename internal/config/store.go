@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/zalando/go-keyring"
 
@@ -46,54 +49,149 @@ func DefaultStore() (Store, error) {
 	return Store{Dir: filepath.Join(dir, "logto-twilio")}, nil
 }
 
-// Loaded is what Load found.
+// Loaded is what Read or Load found.
 type Loaded struct {
 	Setup   Setup
 	Secrets Secrets
 	Found   bool // setup.json existed and was read
-	// Problems are plain sentences about files that could not be read; each
-	// such file was moved to <name>.bak and the wizard starts fresh.
+	// Damage lists what Read found wrong with the saved files (Load
+	// handles it and leaves this empty). A file whose content is unusable
+	// leaves its part zero: Setup (and Found false) for setup.json,
+	// Secrets (and the steps that saved one undone) for the secrets.
+	Damage []Damage
+	// Problems are plain sentences about what Load did with damaged files:
+	// which file, what was wrong, where the damaged copy is kept, and what
+	// happens next.
 	Problems []string
 	// Moved is a sentence saying that Load moved the secrets to the chosen
 	// store (Store.SecretsStore), "" when it did not.
 	Moved string
+
+	raw []byte // the secrets as stored (for a move)
 }
 
-// Load reads both files. A missing file is not an error. A corrupt one is
-// moved to <name>.bak and reported in Problems, never a crash.
-func (s Store) Load() (Loaded, error) {
+// Read reads both files and changes nothing: no file is written, moved,
+// removed or chmod-ed, and the keyring is only read. What is wrong with
+// the files is in Loaded.Damage (a missing file is not damage). It is what
+// the read-only commands (doctor, workshop status) use.
+func (s Store) Read() (Loaded, error) {
 	var l Loaded
-	if p := tightenSecrets(s.Dir); p != "" {
-		l.Problems = append(l.Problems, p)
+	stray, err := atomicfile.Stray(s.Dir, SetupFile, SecretsFile)
+	if err != nil {
+		return Loaded{}, fmt.Errorf("config: %w", err)
 	}
-	found, prob, err := s.read(SetupFile, &l.Setup, "the wizard starts fresh")
+	for _, p := range stray {
+		l.Damage = append(l.Damage, Damage{Kind: Stray, File: p, Secrets: true})
+	}
+	if d, ok := exposedSecrets(s.Dir); ok {
+		l.Damage = append(l.Damage, d)
+	}
+	found, d, err := s.read(SetupFile, &l.Setup)
 	if err != nil {
 		return Loaded{}, err
 	}
+	if d == nil && found && l.Setup.Version > SchemaVersion {
+		d = &Damage{
+			Kind: Newer, File: filepath.Join(s.Dir, SetupFile),
+			Detail: fmt.Sprintf("version %d; this logto-twilio reads version %d", l.Setup.Version, SchemaVersion),
+		}
+	}
+	if d != nil {
+		l.Damage = append(l.Damage, *d)
+		l.Setup, found = Setup{}, false
+	}
 	l.Found = found
-	if prob != "" {
-		l.Problems = append(l.Problems, prob)
-		l.Setup = Setup{}
+	if d != nil && d.Kind == Newer {
+		return l, nil // the newer program may keep its secrets otherwise: not read
 	}
 	rec, err := s.recorded(l.Setup.SecretsStore)
 	if err != nil {
 		return Loaded{}, err
 	}
-	raw, err := s.loadSecrets(&l, rec)
-	if err != nil {
+	if err := s.readSecrets(&l, rec); err != nil {
 		return Loaded{}, err
 	}
 	l.Setup.SecretsStore = rec
-	if to := s.SecretsStore; raw != nil && l.Found && rec != to && (to == SecretsStoreKeyring || to == SecretsStoreFile) {
+	return l, nil
+}
+
+// Load reads both files for a command that saves (the wizard): first it
+// tidies the folder (removes the temporary files of saves that were cut
+// short, makes a secrets file that others can read private), then it reads
+// (Read), and a file whose content is unusable is moved to <name>.bak (a
+// name not yet taken) so that the next save does not replace it; Problems
+// say each, and what happens next. A file made by a newer logto-twilio is
+// refused (*NewerError) and left as it is. A missing file is not an error.
+func (s Store) Load() (Loaded, error) {
+	problems := s.Tidy()
+	l, err := s.Read()
+	if err != nil {
+		return Loaded{}, err
+	}
+	for _, d := range l.Damage {
+		if d.Kind == Newer {
+			return Loaded{}, &NewerError{Damage: d}
+		}
+	}
+	for _, d := range l.Damage {
+		p, err := s.settle(d)
+		if err != nil {
+			return Loaded{}, err
+		}
+		if p != "" {
+			problems = append(problems, p)
+		}
+	}
+	l.Damage, l.Problems = nil, problems
+	if to := s.SecretsStore; l.raw != nil && l.Found && l.Setup.SecretsStore != to && (to == SecretsStoreKeyring || to == SecretsStoreFile) {
 		sb, err := os.ReadFile(filepath.Join(s.Dir, SetupFile))
 		if err != nil {
 			return Loaded{}, fmt.Errorf("config: read %s: %w", SetupFile, err)
 		}
-		if err := s.move(&l, sb, raw, rec, to); err != nil {
+		if err := s.move(&l, sb, l.raw, l.Setup.SecretsStore, to); err != nil {
 			return Loaded{}, err
 		}
 	}
 	return l, nil
+}
+
+// Tidy removes the stray temporary files of this store's saves and makes
+// a secrets file that others can read private; it returns a sentence for
+// each thing it did or could not do. Commands that save call it (Load
+// does); read-only ones never do.
+func (s Store) Tidy() []string {
+	var out []string
+	removed, err := atomicfile.RemoveStray(s.Dir, SetupFile, SecretsFile)
+	for _, p := range removed {
+		out = append(out, fmt.Sprintf("%s, left by a save that was cut short, was removed (it may have held secrets).", p))
+	}
+	if err != nil {
+		out = append(out, fmt.Sprintf("A file left by a save that was cut short could not be removed (%v); remove it by hand.", err))
+	}
+	if p := tightenSecrets(s.Dir); p != "" {
+		out = append(out, p)
+	}
+	return out
+}
+
+// settle deals with one damage Read found, for Load: an unusable file is
+// moved aside; it returns the sentence saying what was done and what
+// happens next.
+func (s Store) settle(d Damage) (string, error) {
+	const askAgain = "the steps that need a secret will ask for it again."
+	switch {
+	case d.Kind == Corrupt && d.File == filepath.Join(s.Dir, SetupFile):
+		return s.quarantine(SetupFile, d, "the wizard starts a new setup")
+	case d.Kind == Corrupt && d.File == filepath.Join(s.Dir, SecretsFile):
+		return s.quarantine(SecretsFile, d, askAgain)
+	case d.Kind == Corrupt:
+		// The keyring item: the next save replaces it.
+		return fmt.Sprintf("The secrets in the %s could not be read (%s); the next save replaces them, and %s", d.File, d.Detail, askAgain), nil
+	case d.Kind == Missing:
+		return fmt.Sprintf("The secrets were not found in %s; %s", d.File, strings.TrimSuffix(askAgain, ".")+"."), nil
+	}
+	// Exposed or Stray: tidy could not fix it, and said so.
+	return "", nil
 }
 
 // secretSteps are the steps whose outcome includes a secret: the M2M or
@@ -101,42 +199,74 @@ func (s Store) Load() (Loaded, error) {
 // (app) and the Twilio Auth Token (twilio).
 var secretSteps = []string{"credentials", "app", "twilio"}
 
-// read decodes the file name into v. An unreadable file is moved to .bak
-// and reported as a problem sentence ending in then (what happens next).
-func (s Store) read(name string, v any, then string) (found bool, problem string, err error) {
+// read decodes the file name into v. A file that does not decode is
+// returned as Corrupt damage; nothing is changed.
+func (s Store) read(name string, v any) (found bool, d *Damage, err error) {
 	path := filepath.Join(s.Dir, name)
 	b, err := os.ReadFile(filepath.Clean(path))
 	if errors.Is(err, fs.ErrNotExist) {
-		return false, "", nil
+		return false, nil, nil
 	}
 	if err != nil {
-		return false, "", fmt.Errorf("config: read %s: %w", path, err)
+		return false, nil, fmt.Errorf("config: read %s: %w", path, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if derr := dec.Decode(v); derr != nil {
-		prob, err := s.quarantine(name, derr, then)
-		return false, prob, err
+	if derr := decodeStrict(b, v); derr != nil {
+		return false, &Damage{Kind: Corrupt, File: path, Detail: decodeProblem(derr), Secrets: name == SecretsFile}, nil
 	}
-	return true, "", nil
+	return true, nil, nil
 }
 
-// quarantine moves the unreadable file name to <name>.bak and returns the
-// problem sentence (decoding failed with derr; then says what happens next).
-func (s Store) quarantine(name string, derr error, then string) (string, error) {
-	path := filepath.Join(s.Dir, name)
-	bak := path + ".bak"
-	if rerr := os.Rename(path, bak); rerr != nil {
-		return "", fmt.Errorf("config: %s is unreadable and could not be moved aside: %w", path, rerr)
+// decodeStrict decodes one JSON document into v; anything after it but
+// white space is damage too (a file cut and glued).
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("decode: %w", err)
 	}
-	// The decoder's message never quotes the file's content.
-	return fmt.Sprintf("%s could not be read (%s); it was moved to %s and %s.",
-		path, decodeProblem(derr), bak, then), nil
+	if dec.More() {
+		return errTrailing
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errTrailing
+	}
+	return nil
+}
+
+var errTrailing = errors.New("text after the JSON document")
+
+// quarantine moves the damaged file name to a free <name>.bak name and
+// returns the sentence saying so (then says what happens next).
+func (s Store) quarantine(name string, d Damage, then string) (string, error) {
+	path := filepath.Join(s.Dir, name)
+	bak := freeName(path + ".bak")
+	if rerr := os.Rename(path, bak); rerr != nil {
+		return "", fmt.Errorf("config: %s is damaged (%s) and could not be moved aside: %w", path, d.Detail, rerr)
+	}
+	// The detail never quotes the file's content.
+	return fmt.Sprintf("%s was damaged (%s); the damaged copy is kept as %s, and %s.",
+		path, d.Detail, bak, strings.TrimSuffix(then, ".")), nil
+}
+
+// freeName is path when nothing is there, else path.1, path.2, …: a
+// damaged copy never replaces an earlier one.
+func freeName(path string) string {
+	p := path
+	for i := 1; ; i++ {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			return p
+		}
+		p = path + "." + strconv.Itoa(i)
+	}
 }
 
 func decodeProblem(err error) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return "it ends too early: cut short or empty"
+	case errors.Is(err, errTrailing):
+		return "text follows the JSON document"
 	case errors.As(err, &se):
 		return fmt.Sprintf("not valid JSON at byte %d", se.Offset)
 	case errors.As(err, &te):

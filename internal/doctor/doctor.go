@@ -84,10 +84,12 @@ const (
 
 // Config is what Run checks and how it reaches the services.
 type Config struct {
-	// Setup, Secrets and Found are what the store loaded (config.Store.Load).
+	// Setup, Secrets, Found and Damage are what the store read
+	// (config.Store.Read): doctor reports the damage (see damage.go).
 	Setup   config.Setup
 	Secrets config.Secrets
 	Found   bool
+	Damage  []config.Damage
 
 	// LogtoHTTP and TwilioHTTP are the clients for Logto and Twilio (real, rewriting
 	// *.twilio.com for --twilio-base-url, or the stand-ins'); nil means a plain client.
@@ -122,12 +124,9 @@ type Config struct {
 // chain of dependent checks (about five of them), or less if ctx ends first.
 func Run(ctx context.Context, cfg Config) Report {
 	if !cfg.Found {
-		return Report{Version: SchemaVersion, Checks: []Check{{
-			ID: IDSetup, Status: Fail,
-			Detail: "No saved setup was found, so there is nothing to check.",
-			Hint: "Run `" + cfg.Command.Line("setup") + "` to make one (or `" + cfg.Command.Line("", "--sandbox") +
-				"` to try it offline first).",
-		}}}
+		r := newRun(cfg)
+		r.check(ctx, IDSetup, 0, r.noSetup)
+		return r.report()
 	}
 	r := newRun(cfg)
 	r.exec(ctx)
@@ -241,7 +240,7 @@ var errNoEndpoint = fmt.Errorf("doctor: no Logto endpoint saved")
 // probe; M2M → {app, sign-in} ∥ connector → templates, twilio → {service, trial-phone} →
 // test-sms).
 func (r *run) exec(ctx context.Context) {
-	r.check(ctx, IDSetup, 0, r.setup)
+	r.check(ctx, IDSetup, 0, r.setupWithDamage)
 	var wg sync.WaitGroup
 	wg.Go(func() { r.check(ctx, IDEndpoint, r.cfg.CheckTimeout, r.endpoint) })
 	wg.Go(func() { r.check(ctx, IDAppSecret, r.cfg.CheckTimeout, r.appSecret) })
@@ -280,6 +279,7 @@ func (r *run) check(ctx context.Context, id string, timeout time.Duration, fn fu
 				Hint: "Please report it with this output; the other checks are not affected.",
 			}
 		}
+		c = r.blameDamage(id, c)
 		c.ID = id
 		c.Duration = r.now().Sub(start)
 		c.Detail, c.Hint = r.scrub(c.Detail), r.scrub(c.Hint)

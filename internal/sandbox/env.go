@@ -53,6 +53,10 @@ type Env struct {
 	statePath string
 	m2mAppID  string
 	key       string // the control key of the host's ServingFile
+	// private: read-only stand-ins of this process alone (Options.ReadOnly)
+	private bool
+	// moves maps the saved stand-in URLs to where private ones run.
+	moves map[string]string
 
 	lock       *flock.Flock // LockFile, held by the host
 	wizardLock *flock.Flock // WizardLockFile, held by a wizard
@@ -90,6 +94,12 @@ type Options struct {
 	// NoDemo says the run starts no demo server (sandbox serve): no demo
 	// port is picked, and no note says which.
 	NoDemo bool
+	// ReadOnly says the run writes nothing in the sandbox folder (doctor,
+	// workshop status): it uses the host's stand-ins when one serves,
+	// else runs private ones from the saved state, on new ports, which it
+	// never saves and no other process finds (no lock, no ServingFile).
+	// Relocate points a loaded setup at them.
+	ReadOnly bool
 
 	hostWait time.Duration // how long to wait for a host that does not answer (0: defaultHostWait)
 }
@@ -146,8 +156,10 @@ func Open(o Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("sandbox: create %s: %w", dir, err)
+	if !o.ReadOnly {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sandbox: create %s: %w", dir, err)
+		}
 	}
 	e := &Env{
 		Dir: dir, Store: &config.Store{Dir: dir}, statePath: filepath.Join(dir, StateFile), shutdown: make(chan struct{}),
@@ -173,6 +185,14 @@ func Open(o Options) (*Env, error) {
 
 // attach makes this process the host, or a guest of the host.
 func (e *Env) attach(o Options) error {
+	if o.ReadOnly {
+		if sv, err := readServing(e.Dir); err == nil {
+			if a, err := fetchAnswers(sv); err == nil {
+				return e.openGuest(o, sv, a)
+			}
+		}
+		return e.openPrivate(o)
+	}
 	deadline := time.Now().Add(cmp.Or(o.hostWait, defaultHostWait))
 	var last error
 	for {
@@ -236,6 +256,9 @@ func (e *Env) openHost(o Options) error {
 	if prev, err := readServing(e.Dir); err == nil {
 		e.Notes = append(e.Notes, fmt.Sprintf("%s ended without stopping the sandbox's stand-ins; this run took them over.", prev))
 	}
+	if removed, err := atomicfile.RemoveStray(e.Dir, StateFile, ServingFile); err == nil && len(removed) > 0 {
+		e.Notes = append(e.Notes, fmt.Sprintf("Removed %d temporary file(s) left in %s by a sandbox command that was killed while saving.", len(removed), e.Dir))
+	}
 	st, err := e.readState()
 	if err != nil {
 		return err
@@ -289,6 +312,53 @@ func (e *Env) openHost(o Options) error {
 		return err
 	}
 	return nil
+}
+
+// openPrivate starts read-only stand-ins (Options.ReadOnly) from the saved
+// state, on new loopback ports, and writes nothing: no lock, no
+// ServingFile, no state, no rewritten setup.json (Relocate does that in
+// memory).
+func (e *Env) openPrivate(o Options) error {
+	e.private = true
+	st, err := e.readState()
+	if err != nil {
+		return err
+	}
+	saved := readSetupQuietly(e.Dir)
+	if err := e.start(st); err != nil {
+		return err
+	}
+	if st != nil {
+		e.moves = map[string]string{"http://" + st.LogtoAddr: e.lg.URL, "http://" + st.TwilioAddr: e.tw.URL}
+	}
+	m2mSecret := ""
+	if s := e.lg.AppSecrets(e.m2mAppID); len(s) > 0 {
+		m2mSecret = s[0]
+	}
+	e.Answers = Answers{
+		Endpoint: e.lg.URL, TwilioBaseURL: e.tw.URL,
+		TwilioAccountSID: sandboxAccountSID, TwilioAuthToken: config.Secret(e.tw.AuthToken(sandboxAccountSID)),
+		M2MAppID: e.m2mAppID, M2MAppSecret: config.Secret(m2mSecret),
+	}
+	e.demoAnswers(o, saved)
+	e.LogtoHTTP = httpclient.New(http.DefaultTransport)
+	e.TwilioHTTP = httpclient.New(e.tw.Transport())
+	e.Panel = newPanel(localInbox{lg: e.lg, tw: e.tw}, strings.Join(e.Notes, "\n"))
+	return nil
+}
+
+// Relocate points a setup loaded from the sandbox folder at where this
+// run's stand-ins are, when they are private ones on new ports
+// (Options.ReadOnly); otherwise the saved setup already names them.
+func (e *Env) Relocate(su *config.Setup) {
+	for _, f := range []*string{&su.Endpoint, &su.Issuer, &su.TwilioBaseURL} {
+		for from, to := range e.moves {
+			if from != "http://" && (*f == from || strings.HasPrefix(*f, from+"/")) {
+				*f = to + strings.TrimPrefix(*f, from)
+				break
+			}
+		}
+	}
 }
 
 // openGuest uses the stand-ins of the host sv, whose answers are a.
@@ -375,7 +445,7 @@ func (e *Env) saveNow() {
 // with mode 0600 (it holds the sandbox's made-up credentials). A guest has
 // nothing to save.
 func (e *Env) Save() error {
-	if e.Guest() {
+	if e.Guest() || e.private {
 		return nil
 	}
 	e.saveMu.Lock()
@@ -421,7 +491,9 @@ func (e *Env) Close() error {
 		}
 		e.timerMu.Unlock()
 		var err error
-		if !e.Guest() {
+		if e.private {
+			e.stop()
+		} else if !e.Guest() {
 			err = e.Save()
 			if rerr := removeServing(e.Dir); err == nil {
 				err = rerr

@@ -55,6 +55,10 @@ func (e *Env) readState() (*sandboxState, error) {
 	}
 	var st sandboxState
 	derr := json.NewDecoder(bytes.NewReader(b)).Decode(&st)
+	if derr == nil && st.Version > sandboxStateVersion {
+		return nil, fmt.Errorf("sandbox: %s was made by a newer logto-twilio (version %d; this one reads version %d): update logto-twilio, then run this again; this version does not change the file",
+			e.statePath, st.Version, sandboxStateVersion)
+	}
 	if derr == nil && st.Version != sandboxStateVersion {
 		derr = fmt.Errorf("version %d, this program reads version %d", st.Version, sandboxStateVersion)
 	}
@@ -64,9 +68,20 @@ func (e *Env) readState() (*sandboxState, error) {
 	return &st, nil
 }
 
-// setAside moves an unusable state file to .bak and says so.
+// setAside moves an unusable state file to a free .bak name and says so; a
+// read-only run refuses it instead, and changes nothing.
 func (e *Env) setAside(why error) (*sandboxState, error) {
+	if e.private {
+		return nil, fmt.Errorf("sandbox: %s is damaged (%w), so the sandbox cannot be checked; the next --sandbox command that saves keeps a copy of it as %s and starts the stand-ins fresh",
+			e.statePath, why, filepath.Base(e.statePath)+".bak")
+	}
 	bak := e.statePath + ".bak"
+	for i := 1; ; i++ {
+		if _, err := os.Lstat(bak); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		bak = e.statePath + ".bak." + strconv.Itoa(i)
+	}
 	if err := os.Rename(e.statePath, bak); err != nil {
 		return nil, fmt.Errorf("sandbox: %s is unusable (%w) and could not be moved aside: %w", e.statePath, why, err)
 	}
@@ -77,7 +92,7 @@ func (e *Env) setAside(why error) (*sandboxState, error) {
 // start builds both stand-ins: from st when given, else freshly seeded.
 func (e *Env) start(st *sandboxState) error {
 	var twAddr, lgAddr string
-	if st != nil {
+	if st != nil && !e.private {
 		twAddr, lgAddr = st.TwilioAddr, st.LogtoAddr
 	}
 	tl, err := listenAgain(twAddr, "Twilio")

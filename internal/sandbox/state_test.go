@@ -310,7 +310,7 @@ func TestSandboxCorruptState(t *testing.T) {
 	t.Parallel()
 	for name, content := range map[string]string{
 		"not JSON":          "{nope",
-		"another version":   `{"version":9}`,
+		"no version":        `{"version":0}`,
 		"a broken snapshot": `{"version":1,"logtoAddr":"127.0.0.1:1","logto":{"version":1,"kind":"logtotest","roles":[]},"twilio":{"version":1,"kind":"twiliotest"}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -330,6 +330,68 @@ func TestSandboxCorruptState(t *testing.T) {
 			createApp(t, env) // the fresh stand-ins work
 		})
 	}
+}
+
+// TestSandboxStateNewerOrReadOnly (issue 20): a state file made by a newer
+// logto-twilio is refused by every command and left as it is; a read-only
+// command (doctor) refuses a damaged one too, naming it, and changes
+// nothing; a writing one keeps the damaged copy under a name no earlier
+// copy has.
+func TestSandboxStateNewerOrReadOnly(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, content string
+		readOnly      bool
+		want          string
+	}{
+		{"newer, writing", `{"version":2}`, false, "made by a newer logto-twilio (version 2; this one reads version 1)"},
+		{"newer, read-only", `{"version":2}`, true, "made by a newer logto-twilio"},
+		{"damaged, read-only", `{"version":1,`, true, "is damaged"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			path := filepath.Join(dir, StateFile)
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Open(Options{ConfigDir: dir, ReadOnly: tt.readOnly, NoDemo: true})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Open = %v, want an error naming %s: %q", err, path, tt.want)
+			}
+			entries, _ := os.ReadDir(dir)
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			want := StateFile
+			if !tt.readOnly {
+				want = StateFile + " " + LockFile // the writer took the lock before it read
+			}
+			if strings.Join(names, " ") != want {
+				t.Errorf("the folder holds %v, want %s", names, want)
+			}
+			if b, _ := os.ReadFile(path); string(b) != tt.content {
+				t.Errorf("the state file became %q", b)
+			}
+		})
+	}
+	t.Run("damaged, writing, with an earlier copy", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		path := filepath.Join(dir, StateFile)
+		for p, c := range map[string]string{path: "{nope", path + ".bak": "earlier"} {
+			if err := os.WriteFile(p, []byte(c), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustOpen(t, Options{ConfigDir: dir, NoDemo: true})
+		for p, want := range map[string]string{path + ".bak": "earlier", path + ".bak.1": "{nope"} {
+			if b, err := os.ReadFile(p); err != nil || string(b) != want {
+				t.Errorf("%s = %q, %v; want %q", p, b, err, want)
+			}
+		}
+	})
 }
 
 // TestSandboxServe: serve prints where the stand-ins listen and, when

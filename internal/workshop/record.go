@@ -138,8 +138,11 @@ func parseRecord(dir string, b, journal []byte) (Record, error) {
 	if err := json.Unmarshal(b, &base); err != nil {
 		return Record{}, fmt.Errorf("workshop: %s is damaged (%w): fix or remove it; the apps it listed are still in Logto (their names start with the prefix you used)", RecordPath(dir), err)
 	}
-	if base.Version < 1 || base.Version > RecordVersion {
-		return Record{}, fmt.Errorf("workshop: %s has version %d; this logto-twilio reads versions 1 to %d: update logto-twilio", RecordPath(dir), base.Version, RecordVersion)
+	if base.Version > RecordVersion {
+		return Record{}, fmt.Errorf("workshop: %s was made by a newer logto-twilio (version %d; this one reads versions 1 to %d): update logto-twilio, then run this again; this version does not change the file", RecordPath(dir), base.Version, RecordVersion)
+	}
+	if base.Version < 1 {
+		return Record{}, fmt.Errorf("workshop: %s is damaged (version %d): fix or remove it; the apps it listed are still in Logto (their names start with the prefix you used)", RecordPath(dir), base.Version)
 	}
 	rec := base.Record
 	rec.Version = RecordVersion
@@ -147,7 +150,11 @@ func parseRecord(dir string, b, journal []byte) (Record, error) {
 	if base.Journal == "" {
 		return rec, nil // version 1, or written by hand: no journal continues it
 	}
-	if err := replay(&rec, base.Journal, journal); err != nil {
+	var ne *newerJournalError
+	if err := replay(&rec, base.Journal, journal); errors.As(err, &ne) {
+		return Record{}, fmt.Errorf("workshop: %s was made by a newer logto-twilio (line %d has version %d; this one reads version %d): update logto-twilio, then run this again; this version does not change the file",
+			JournalPath(dir), ne.line, ne.version, JournalVersion)
+	} else if err != nil {
 		return Record{}, fmt.Errorf("workshop: %s is damaged (%w): remove it (the apps its lines listed are still in Logto, and prepare adopts them by name)", JournalPath(dir), err)
 	}
 	return rec, nil
@@ -166,8 +173,11 @@ func replay(rec *Record, id string, journal []byte) error {
 		if err := json.Unmarshal(line, &l); err != nil {
 			return fmt.Errorf("line %d: %w", n, err)
 		}
+		if l.Version > JournalVersion {
+			return &newerJournalError{line: n, version: l.Version}
+		}
 		if l.Version != JournalVersion {
-			return fmt.Errorf("line %d has version %d; this logto-twilio reads version %d: update logto-twilio", n, l.Version, JournalVersion)
+			return fmt.Errorf("line %d has version %d", n, l.Version)
 		}
 		if l.Journal != id {
 			continue // left from before the base was written: the base holds its change
@@ -183,6 +193,13 @@ func replay(rec *Record, id string, journal []byte) error {
 		rec.Updated = l.At
 	}
 	return nil
+}
+
+// newerJournalError is a journal line of a newer version.
+type newerJournalError struct{ line, version int }
+
+func (e *newerJournalError) Error() string {
+	return fmt.Sprintf("line %d has version %d", e.line, e.version)
 }
 
 // JournalPath is where the journal of the record in dir lives.
@@ -212,6 +229,10 @@ type recordLog struct {
 // to) and removes the old journal, whose changes rec holds.
 func openRecordLog(dir string, rec Record, wrote func(int)) (*recordLog, error) {
 	l := &recordLog{dir: dir, rec: rec, compactAt: journalCompactMin, wrote: wrote}
+	// The base's temporary files left by a killed prepare or teardown go.
+	if _, err := atomicfile.RemoveStray(dir, RecordFile); err != nil {
+		return nil, fmt.Errorf("workshop: %w", err)
+	}
 	sortApps(l.rec.Apps)
 	if err := l.compact(); err != nil {
 		return nil, err

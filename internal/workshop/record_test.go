@@ -92,9 +92,9 @@ func TestLoadRecordReplaysTheJournal(t *testing.T) {
 		},
 		{name: "a damaged line before the last", base: base, journal: "{not json\n" + made2, wantErr: "workshop.journal is damaged"},
 		{name: "an unknown change", base: base, journal: `{"version":1,"journal":"j1","op":"rename","at":"2025-05-01T09:00:00Z"}` + "\n", wantErr: `unknown change "rename"`},
-		{name: "a newer journal", base: base, journal: strings.Replace(made2, `"version":1`, `"version":2`, 1), wantErr: "update logto-twilio"},
-		{name: "a newer base", base: strings.Replace(base, `"version": 2`, `"version": 3`, 1), wantErr: "reads versions 1 to 2: update logto-twilio"},
-		{name: "a base without a version", base: strings.Replace(base, `"version": 2,`, "", 1), wantErr: "has version 0"},
+		{name: "a newer journal", base: base, journal: strings.Replace(made2, `"version":1`, `"version":2`, 1), wantErr: "workshop.journal was made by a newer logto-twilio (line 1 has version 2"},
+		{name: "a newer base", base: strings.Replace(base, `"version": 2`, `"version": 3`, 1), wantErr: "workshop.json was made by a newer logto-twilio (version 3; this one reads versions 1 to 2): update logto-twilio"},
+		{name: "a base without a version", base: strings.Replace(base, `"version": 2,`, "", 1), wantErr: "workshop.json is damaged (version 0)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,16 +30,17 @@ func Status(ctx context.Context, cfg Config) ([]AppStatus, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	// The saved setup first: a damaged one is named before anything else.
+	f, err := load(cfg, withRetry(cfg.HTTPClient, cfg.MaxRetryWait, nil), false)
+	if err != nil {
+		return nil, err
+	}
 	rec, found, err := LoadRecord(cfg.Dir)
 	if err != nil {
 		return nil, err
 	}
 	if !found || len(rec.Apps) == 0 {
 		return nil, fmt.Errorf("workshop: no workshop apps are recorded in %s: run %s with --attendees and the number of attendees first", cfg.Dir, cfg.cmd("workshop prepare"))
-	}
-	f, err := load(cfg, withRetry(cfg.HTTPClient, cfg.MaxRetryWait, nil), false)
-	if err != nil {
-		return nil, err
 	}
 	if rec.Endpoint != f.endpoint.String() {
 		return nil, fmt.Errorf("workshop: the workshop's apps are on %s, but the saved setup is for %s: run %s first", rec.Endpoint, f.endpoint, cfg.cmd("setup", "--logto-endpoint", rec.Endpoint))

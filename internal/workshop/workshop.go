@@ -206,9 +206,14 @@ type facilitator struct {
 // load reads the facilitator's setup. full asks for everything prepare needs (the shared
 // connector and phone sign-in too); status and teardown need only the M2M app.
 func load(c Config, hc *http.Client, full bool) (facilitator, error) {
-	l, err := config.Store{Dir: c.Dir}.Load()
+	// Read changes nothing (status is read-only); the commands that save
+	// tidied the folder and refused damaged files before (factory.OpenSaved).
+	l, err := config.Store{Dir: c.Dir}.Read()
 	if err != nil {
 		return facilitator{}, fmt.Errorf("workshop: read the saved setup: %w", err)
+	}
+	if u := l.Unusable(); len(u) > 0 {
+		return facilitator{}, &config.DamagedError{Damage: u, Command: c.Command}
 	}
 	var missing []string
 	if l.Setup.Endpoint == "" {

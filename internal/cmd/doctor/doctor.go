@@ -72,13 +72,13 @@ func NewCmdDoctor(f *factory.Factory, runF func(*Options) error) *cobra.Command 
 
 func run(c *cobra.Command, opts *Options) error {
 	f := opts.F
-	env, err := f.OpenSaved()
+	env, err := f.ReadSaved()
 	if err != nil {
 		return err
 	}
 	defer env.Close()
 	rep := doctor.Run(factory.Context(c), doctor.Config{
-		Setup: env.Loaded.Setup, Secrets: env.Loaded.Secrets, Found: env.Loaded.Found,
+		Setup: env.Loaded.Setup, Secrets: env.Loaded.Secrets, Found: env.Loaded.Found, Damage: env.Loaded.Damage,
 		LogtoHTTP: env.LogtoHC, TwilioHTTP: env.TwilioHC,
 		Port: int(opts.Port), SendTestSMS: opts.SendTestSMS,
 		Command:      f.Hint(),

@@ -166,11 +166,25 @@ func (s *Saved) Close() {
 	}
 }
 
-// OpenSaved loads the saved setup and builds the clients for it. Nothing is
-// written but by the sandbox, which saves its stand-ins' state.
-func (f *Factory) OpenSaved() (*Saved, error) {
+// OpenSaved loads the saved setup for a command that changes things
+// (rotate, teardown, workshop prepare and teardown) and builds the clients
+// for it. It first tidies the folder (config.Store.Tidy: temporary files
+// of a killed save, a secrets file others can read), saying what it did on
+// stderr; a saved file whose content is unusable (damaged, or made by a
+// newer logto-twilio) is refused with a *config.DamagedError naming it and
+// the fix, and left where it is. With --secrets-store it moves the secrets
+// to that store. With --sandbox, the sandbox's stand-ins save their state.
+func (f *Factory) OpenSaved() (*Saved, error) { return f.openSaved(false) }
+
+// ReadSaved is OpenSaved for the read-only commands (doctor, workshop
+// status): it writes, moves, removes and chmods nothing (with --sandbox
+// neither: see sandbox.Options.ReadOnly), and what is wrong with the saved
+// files is in Loaded.Damage for the command to report.
+func (f *Factory) ReadSaved() (*Saved, error) { return f.openSaved(true) }
+
+func (f *Factory) openSaved(readOnly bool) (*Saved, error) {
 	if f.Opts.Sandbox {
-		return f.openSandboxSaved()
+		return f.openSandboxSaved(readOnly)
 	}
 	// With a workshop card (--preset, LOGTO_TWILIO_PRESET) the saved setup is
 	// the attendee's own, in the folder the card's run uses.
@@ -181,18 +195,54 @@ func (f *Factory) OpenSaved() (*Saved, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := store.Load()
+	l, err := f.load(store, readOnly)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the saved setup in %s: %w", store.Dir, err)
-	}
-	if l.Moved != "" {
-		fmt.Fprintln(f.IO.ErrOut, l.Moved) // --secrets-store chose another store
+		return nil, err
 	}
 	env := &Saved{Store: store, Loaded: l}
 	if env.LogtoHC, env.TwilioHC, err = f.HTTPClients(l.Setup.TwilioBaseURL); err != nil {
 		return nil, err
 	}
 	return env, nil
+}
+
+// load reads the saved setup of store: Read when readOnly; else Tidy, a
+// refusal of unusable files, and Load (which may move the secrets).
+func (f *Factory) load(store *config.Store, readOnly bool) (config.Loaded, error) {
+	fail := func(err error) (config.Loaded, error) {
+		var de *config.DamagedError
+		if errors.As(err, &de) {
+			return config.Loaded{}, err
+		}
+		return config.Loaded{}, fmt.Errorf("cannot read the saved setup in %s: %w", store.Dir, err)
+	}
+	if readOnly {
+		l, err := store.Read()
+		if err != nil {
+			return fail(err)
+		}
+		return l, nil
+	}
+	for _, p := range store.Tidy() {
+		fmt.Fprintln(f.IO.ErrOut, p)
+	}
+	l, err := store.Read()
+	if err != nil {
+		return fail(err)
+	}
+	if u := l.Unusable(); len(u) > 0 {
+		return fail(&config.DamagedError{Damage: u, Command: f.Hint()})
+	}
+	if l, err = store.Load(); err != nil {
+		return fail(err)
+	}
+	for _, p := range l.Problems {
+		fmt.Fprintln(f.IO.ErrOut, p)
+	}
+	if l.Moved != "" {
+		fmt.Fprintln(f.IO.ErrOut, l.Moved) // --secrets-store chose another store
+	}
+	return l, nil
 }
 
 // HTTPClients are the clients of Logto and Twilio calls for a real setup:
@@ -218,16 +268,19 @@ func (f *Factory) NoSetupError(env *Saved) error {
 
 // openSandboxSaved is OpenSaved for --sandbox: the sandbox's folder and its
 // stand-ins, restored from their saved state (and saved again on close).
-func (f *Factory) openSandboxSaved() (*Saved, error) {
-	sb, err := sandbox.Open(f.SandboxOptions())
+func (f *Factory) openSandboxSaved(readOnly bool) (*Saved, error) {
+	o := f.SandboxOptions()
+	o.ReadOnly = readOnly
+	sb, err := sandbox.Open(o)
 	if err != nil {
 		return nil, err
 	}
-	l, err := sb.Store.Load()
+	l, err := f.load(sb.Store, readOnly)
 	if err != nil {
 		_ = sb.Close()
-		return nil, fmt.Errorf("cannot read the sandbox's setup in %s: %w", sb.Dir, err)
+		return nil, err
 	}
+	sb.Relocate(&l.Setup)
 
 	return &Saved{
 		Store: sb.Store, Loaded: l, LogtoHC: sb.LogtoHTTP, TwilioHC: sb.TwilioHTTP, Panel: sb.Panel, Sandbox: sb,

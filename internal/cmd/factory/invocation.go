@@ -46,6 +46,9 @@ type Invocation struct {
 
 	mu    sync.Mutex
 	built []string
+	// findMu serialises root.Find, which writes to the commands (cobra's
+	// flag parsing state): doctor's checks build their hints concurrently.
+	findMu sync.Mutex
 }
 
 // NewInvocation returns the invocation of program (see ProgramName).
@@ -153,7 +156,9 @@ func (inv *Invocation) target(command string) *cobra.Command {
 	if inv.root == nil {
 		return nil
 	}
+	inv.findMu.Lock()
 	c, rest, err := inv.root.Find(strings.Fields(command))
+	inv.findMu.Unlock()
 	if err != nil || len(rest) > 0 {
 		return nil
 	}

@@ -176,7 +176,7 @@ logto-twilio workshop status
 `,
 		Args: factory.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			env, err := a.OpenSaved()
+			env, err := a.ReadSaved()
 			if err != nil {
 				return err
 			}
