@@ -178,6 +178,9 @@ func (s *welcomeStep) Execute(ctx context.Context) (tui.Result, error) {
 		case ModeResume:
 			s.st.Setup.Undo(rc.reopen...)
 		}
+		// This run sets the setup up again: it is no longer torn down (History
+		// keeps the teardown), and nothing saved before this says otherwise.
+		s.st.Setup.TornDown = nil
 		applyPreset(s.st)
 	}}, nil
 }
