@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,6 +91,7 @@ func warnReopens(su *config.Setup, id string) bool {
 // recheckOutcome is what the re-check of a resumed setup found.
 type recheckOutcome struct {
 	checked int      // steps done before that were re-checked
+	missed  int      // of these, the ones whose check could not run
 	reopen  []string // steps to run again, in the wizard's order
 	lines   []string // what to show: why a step runs again, what was not checked
 }
@@ -151,6 +153,7 @@ func judge(su *config.Setup, all, todo []recheckStep, rows doctor.Results) reche
 		var notes []string
 		for _, id := range stepChecks(su, s.id) {
 			r, ok := rows.Find(id)
+			kept := id == doctor.IDConnector && su.ConnectorAction == config.ConnectorKept // chosen at setup
 			switch {
 			case !ok:
 				reason = cmp.Or(reason, "The check did not run.")
@@ -159,8 +162,8 @@ func judge(su *config.Setup, all, todo []recheckStep, rows doctor.Results) reche
 			case r.Status == doctor.Fail, r.Status == doctor.Warn && warnReopens(su, id):
 				changed = cmp.Or(changed, r.Detail)
 			case r.Status == doctor.Skip:
-				reason = cmp.Or(reason, skipReason(rows, r))
-			case r.Status == doctor.Warn && !(id == doctor.IDConnector && su.ConnectorAction == config.ConnectorKept):
+				reason = cmp.Or(reason, skipReason(su, rows, r))
+			case r.Status == doctor.Warn && !kept:
 				notes = append(notes, strings.TrimSpace(r.Detail+" "+r.Hint))
 			}
 		}
@@ -180,6 +183,7 @@ func judge(su *config.Setup, all, todo []recheckStep, rows doctor.Results) reche
 				unchecked = append(unchecked, reason)
 			}
 			notChecked[reason] = append(notChecked[reason], title[s.id])
+			out.missed++
 		}
 		for _, n := range notes {
 			out.lines = append(out.lines, "! "+sentence(n))
@@ -218,14 +222,17 @@ func dependentsOf(su *config.Setup, id string) []string {
 }
 
 // skipReason says in a sentence why a check could not run.
-func skipReason(rows doctor.Results, r doctor.Result) string {
+func skipReason(su *config.Setup, rows doctor.Results, r doctor.Result) string {
 	switch r.ID {
 	case doctor.IDApp, doctor.IDConnector, doctor.IDSignIn:
 		m, _ := rows.Find(doctor.IDM2M)
-		switch m.Status {
-		case doctor.Skip:
+		if m.Status == doctor.Skip && su.Method == config.MethodManual {
 			return "Reading them in Logto needs M2M credentials, and this setup has none (manual method)."
-		case doctor.Fail:
+		}
+		if m.Status == doctor.Skip {
+			return "Reading them in Logto needs M2M credentials, and none are saved."
+		}
+		if m.Status == doctor.Fail {
 			return "Reading them in Logto needs the M2M credentials, which did not work."
 		}
 	case doctor.IDService, doctor.IDTrialPhone:
@@ -236,10 +243,13 @@ func skipReason(rows doctor.Results, r doctor.Result) string {
 	return r.Detail
 }
 
-// sentence trims s and ends it with a full stop.
+// sentence trims s and ends it with a full stop (not after a URL, which it
+// would seem to be part of).
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+	f := strings.Fields(s)
+	if len(f) == 0 || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") ||
+		strings.Contains(f[len(f)-1], "://") {
 		return s
 	}
 	return s + "."
@@ -247,15 +257,20 @@ func sentence(s string) string {
 
 // summary is the welcome's line for the re-check: "" when nothing was re-checked.
 func (o recheckOutcome) summary() string {
-	switch {
-	case o.checked == 0:
+	if o.checked == 0 {
 		return ""
-	case len(o.reopen) == 0:
-		return plural(o.checked, "step") + " done before re-checked: all still hold"
 	}
-	verb := " run again"
-	if len(o.reopen) == 1 {
-		verb = " runs again"
+	var parts []string
+	if n := len(o.reopen); n == 1 {
+		parts = append(parts, "1 step runs again")
+	} else if n > 1 {
+		parts = append(parts, plural(n, "step")+" run again")
 	}
-	return plural(o.checked, "step") + " done before re-checked: " + plural(len(o.reopen), "step") + verb
+	if o.missed > 0 {
+		parts = append(parts, strconv.Itoa(o.missed)+" not checked")
+	}
+	if len(parts) == 0 {
+		parts = []string{"all still hold"}
+	}
+	return plural(o.checked, "step") + " done before re-checked: " + strings.Join(parts, ", ")
 }

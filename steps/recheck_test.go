@@ -2,12 +2,16 @@ package steps
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
+	"github.com/logto-twilio/logto-twilio/internal/doctor"
 
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
@@ -157,5 +161,233 @@ func TestResumeRechecks(t *testing.T) {
 				t.Errorf("the resume sent %d SMS", n-smsBefore)
 			}
 		})
+	}
+}
+
+// doneState is a finished automatic setup: every step done.
+func doneState() *State {
+	st := readyState()
+	st.Found = true
+	st.Setup.ConnectorID, st.Setup.ConnectorAction, st.Setup.SignInConfigured = "conn1", config.ConnectorCreated, true
+	st.Setup.TestPhone, st.Setup.TestResult, st.Setup.SignedInPhone = "+15005550006", "delivered", "+15005550006"
+	for _, s := range All(st, Deps{}) {
+		if s.ID() != "welcome" {
+			st.Setup.MarkDone(s.ID())
+		}
+	}
+	return st
+}
+
+// row is a doctor row for the fake re-check.
+func row(id string, status doctor.Status, detail string) doctor.Result {
+	return doctor.Result{Check: doctor.Check{ID: id, Status: status, Detail: detail}}
+}
+
+// TestWelcomeRecheck: what a resume does with the re-check's rows: a FAIL (or a WARN
+// the step can put right) reopens the step and the steps that use its result, with a
+// line saying why; a check that could not run (no M2M credentials, no answer) reopens
+// nothing and says what was not checked; only the steps done before are re-checked,
+// not the ones a workshop card answers, and only on a resume.
+func TestWelcomeRecheck(t *testing.T) {
+	t.Parallel()
+	pass := func(ids ...string) []doctor.Result {
+		var rs []doctor.Result
+		for _, id := range ids {
+			rs = append(rs, row(id, doctor.Pass, "fine"))
+		}
+		return rs
+	}
+	allPass := pass(doctor.IDEndpoint, doctor.IDM2M, doctor.IDApp, doctor.IDAppSecret, doctor.IDConnector, doctor.IDTwilio, doctor.IDService, doctor.IDTemplates, doctor.IDSignIn)
+	// with replaces rows of allPass.
+	with := func(rs ...doctor.Result) doctor.Results {
+		out := doctor.Results{}
+		for _, p := range allPass {
+			for _, r := range rs {
+				if r.ID == p.ID {
+					p = r
+				}
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	unreached := row(doctor.IDConnector, doctor.Fail, "Cannot read the SMS connector: Logto answered 503 Service Unavailable.")
+	unreached.Unreached = true
+	tests := []struct {
+		name     string
+		mod      func(st *State)
+		mode     string
+		rows     doctor.Results
+		wantAsk  []string // the checks asked for (nil: Recheck not called)
+		reopen   []string
+		summary  string
+		lines    []string
+		notLines []string
+	}{
+		{
+			name: "all still hold", rows: with(),
+			wantAsk: []string{"endpoint", "m2m", "app", "app-secret", "twilio", "service", "connector", "templates", "sign-in"},
+			summary: "resuming where you stopped · 7 steps done before re-checked: all still hold",
+		},
+		{
+			name: "service without a sender", rows: with(row(doctor.IDService, doctor.Fail, "The Messaging Service MG1 has no sender number, so Twilio cannot send through it.")),
+			reopen:  []string{"service", "connector", "testsms", "signin"},
+			summary: "resuming where you stopped · 7 steps done before re-checked: 4 steps run again",
+			lines:   []string{"! The Messaging Service MG1 has no sender number, so Twilio cannot send through it. Running again: Messaging Service, Logto SMS connector, Test SMS, Sign-in experience."},
+		},
+		{
+			name: "Twilio token revoked", rows: with(row(doctor.IDTwilio, doctor.Fail, "Twilio refuses the saved Auth Token of account AC1: it was revoked or rotated.")),
+			reopen: []string{"twilio", "connector", "testsms", "signin"},
+			lines:  []string{"Running again: Twilio credentials, Logto SMS connector, Test SMS, Sign-in experience."},
+		},
+		{
+			name: "app lost its post sign-out URI", rows: with(row(doctor.IDApp, doctor.Warn, "The app \"Bookstore\" does not list the post sign-out redirect URI http://localhost:3000.")),
+			reopen: []string{"app", "starter"},
+			lines:  []string{"Running again: The app, Express starter."},
+		},
+		{
+			name: "Logto did not answer", rows: with(unreached),
+			summary: "resuming where you stopped · 7 steps done before re-checked: 1 not checked",
+			lines:   []string{"! Not re-checked: Logto SMS connector. Cannot read the SMS connector: Logto answered 503 Service Unavailable. Kept as done; if one of them fails later, run the wizard again and choose \"Check everything again\"."},
+		},
+		{
+			name: "M2M credentials refused",
+			rows: with(row(doctor.IDM2M, doctor.Fail, "Logto refuses the saved M2M credentials (App ID m2m1): the app or its secret was deleted, rotated or has expired."),
+				row(doctor.IDApp, doctor.Skip, "Not checked"), row(doctor.IDConnector, doctor.Skip, "Not checked"), row(doctor.IDSignIn, doctor.Skip, "Not checked")),
+			reopen:  []string{"credentials"},
+			summary: "resuming where you stopped · 7 steps done before re-checked: 1 step runs again, 3 not checked",
+			lines: []string{
+				"Running again: M2M credentials.",
+				"! Not re-checked: The app, Logto SMS connector, Sign-in experience. Reading them in Logto needs the M2M credentials, which did not work.",
+			},
+		},
+		{
+			name: "manual setup",
+			mod: func(st *State) {
+				st.Setup.Method, st.Setup.M2MAppID, st.Secrets.M2MAppSecret = config.MethodManual, "", ""
+				st.Setup.ConnectorAction = config.ConnectorManual
+			},
+			rows:    with(row(doctor.IDM2M, doctor.Skip, "Manual setup"), row(doctor.IDConnector, doctor.Skip, "Not checked"), row(doctor.IDSignIn, doctor.Skip, "Not checked")),
+			wantAsk: []string{"endpoint", "app-secret", "twilio", "service", "connector", "templates", "sign-in"},
+			summary: "resuming where you stopped · 6 steps done before re-checked: 2 not checked",
+			lines:   []string{"! Not re-checked: Logto SMS connector, Sign-in experience. Reading them in Logto needs M2M credentials, and this setup has none (manual method)."},
+		},
+		{
+			name: "sign-in only", rows: with(doctor.Result{Check: doctor.Check{
+				ID: doctor.IDSignIn, Status: doctor.Warn, Detail: "Phone sign-in is on, but the sign-in mode is \"sign in only\": new phone numbers cannot sign up.",
+				Hint: "Allow registration in the Console: http://localhost:3002/console/sign-in-experience",
+			}}),
+			lines:    []string{"! Phone sign-in is on, but the sign-in mode is \"sign in only\": new phone numbers cannot sign up. Allow registration in the Console: http://localhost:3002/console/sign-in-experience"},
+			notLines: []string{"sign-in-experience."},
+		},
+		{
+			name: "another connector kept", mod: func(st *State) { st.Setup.ConnectorAction = config.ConnectorKept },
+			rows:     with(row(doctor.IDConnector, doctor.Warn, "The SMS connector a1 is aliyun, not Twilio (kept at setup).")),
+			notLines: []string{"aliyun"},
+		},
+		{
+			name: "connector not done yet", mod: func(st *State) { st.Setup.Undo("connector", "testsms", "signin", "verify", "starter") },
+			rows:    with(),
+			wantAsk: []string{"endpoint", "m2m", "app", "app-secret", "twilio", "service"},
+		},
+		{
+			name: "workshop card", mod: func(st *State) {
+				st.Prefill.UsePreset(testPreset())
+				st.Setup.Method, st.Setup.AppID = config.MethodManual, "app07"
+			},
+			rows:    with(),
+			wantAsk: []string{"endpoint", "app-secret"},
+		},
+		{name: "check everything again", mode: ModeReverify, rows: with()},
+		{name: "start over", mode: ModeFresh, rows: with()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st := doneState()
+			if tt.mod != nil {
+				tt.mod(st)
+			}
+			var asked []string
+			called := false
+			d := &Deps{Recheck: func(_ context.Context, cfg doctor.Config, ids ...string) doctor.Results {
+				called = true
+				asked = ids
+				if !cfg.Found || cfg.Setup.Endpoint != st.Setup.Endpoint || cfg.Secrets.AppSecret != st.Secrets.AppSecret {
+					t.Errorf("the re-check got config %+v", cfg)
+				}
+				return tt.rows
+			}}
+			mode := cmp.Or(tt.mode, ModeResume)
+			s := newWelcome(st, d)
+			s.choice = mode
+			res, err := s.Execute(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := slices.Clone(st.Setup.Done)
+			res.Commit()
+			if mode != ModeResume {
+				if called {
+					t.Errorf("%s re-checked", mode)
+				}
+				return
+			}
+			if tt.wantAsk != nil && !slices.Equal(asked, tt.wantAsk) {
+				t.Errorf("asked %v, want %v", asked, tt.wantAsk)
+			}
+			var undone []string
+			for _, id := range before {
+				if !st.Setup.IsDone(id) {
+					undone = append(undone, id)
+				}
+			}
+			if !slices.Equal(undone, tt.reopen) {
+				t.Errorf("reopened %v, want %v", undone, tt.reopen)
+			}
+			if tt.summary != "" && res.Summary != tt.summary {
+				t.Errorf("summary %q, want %q", res.Summary, tt.summary)
+			}
+			for _, l := range tt.lines {
+				if !strings.Contains(res.Details, l) {
+					t.Errorf("details lack %q:\n%s", l, res.Details)
+				}
+			}
+			for _, l := range tt.notLines {
+				if strings.Contains(res.Details, l) {
+					t.Errorf("details have %q:\n%s", l, res.Details)
+				}
+			}
+			if len(tt.lines) == 0 && res.Details != "" {
+				t.Errorf("details %q, want none", res.Details)
+			}
+		})
+	}
+}
+
+// TestRecheckTitlesFollowTheSteps: the re-check's titles and order are All's, and a
+// step reopens only steps after it.
+func TestRecheckTitlesFollowTheSteps(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{config.MethodAuto, config.MethodManual} {
+		st := doneState()
+		st.Setup.Method = method
+		all := All(st, Deps{})
+		ws := wizardSteps(st)
+		if len(ws) != len(all) {
+			t.Fatalf("%d steps, want %d", len(ws), len(all))
+		}
+		for i, s := range all {
+			if ws[i].id != s.ID() || ws[i].title != s.Title() {
+				t.Errorf("step %d: %v, want %s %q", i, ws[i], s.ID(), s.Title())
+			}
+		}
+		for _, s := range ws {
+			for _, d := range stepDependents(&st.Setup, s.id) {
+				if slices.IndexFunc(ws, func(x recheckStep) bool { return x.id == d }) < slices.IndexFunc(ws, func(x recheckStep) bool { return x.id == s.id }) {
+					t.Errorf("%s reopens %s, which comes before it", s.id, d)
+				}
+			}
+		}
 	}
 }
