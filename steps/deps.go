@@ -8,6 +8,7 @@ import (
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/internal/demo"
+	"github.com/logto-twilio/logto-twilio/internal/doctor"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
@@ -95,6 +96,10 @@ type Deps struct {
 	// now (0: none found), for the hint when the demo's port is busy. nil:
 	// the first in 3003–3099 that 127.0.0.1 can listen on.
 	FreePort func(taken int) int
+	// Recheck runs doctor's cheap checks ids on cfg's saved setup (doctor.Recheck,
+	// through the clients of DefaultDeps): a resumed run re-checks the steps done
+	// before it skips them. nil: nothing is re-checked (tests with fakes).
+	Recheck func(ctx context.Context, cfg doctor.Config, ids ...string) doctor.Results
 }
 
 // DefaultDeps wires the real clients: logtoHC for Logto (discovery, token,
@@ -127,5 +132,9 @@ func DefaultDeps(logtoHC, twilioHC *http.Client) Deps {
 		},
 		WriteExpress: demo.WriteExpressStarter,
 		Demos:        &DemoHost{},
+		Recheck: func(ctx context.Context, cfg doctor.Config, ids ...string) doctor.Results {
+			cfg.LogtoHTTP, cfg.TwilioHTTP = logtoHC, twilioHC
+			return doctor.Recheck(ctx, cfg, ids...)
+		},
 	}
 }

@@ -132,7 +132,18 @@ func (s *welcomeStep) Form(tui.FormEnv) *huh.Form {
 		).Value(&s.choice)))
 }
 
-func (s *welcomeStep) Execute(context.Context) (tui.Result, error) {
+// WaitingText says what a resume checks while Execute runs (tui.Waiter).
+func (s *welcomeStep) WaitingText() string {
+	if s.st.Found && s.choice == ModeResume {
+		return "Checking that what the last run made is still there…"
+	}
+	return ""
+}
+
+// Execute starts the chosen mode. A resume first re-checks the steps done before
+// (recheck): the ones whose result no longer holds run again, and the lines under
+// the ✓ line say why, or what could not be checked.
+func (s *welcomeStep) Execute(ctx context.Context) (tui.Result, error) {
 	choice := s.choice
 	if choice == "" {
 		choice = ModeFresh
@@ -147,17 +158,29 @@ func (s *welcomeStep) Execute(context.Context) (tui.Result, error) {
 		ModeResume:   "resuming where you stopped",
 		ModeReverify: "checking the saved setup again",
 	}[choice]
+	var rc recheckOutcome
+	if choice == ModeResume {
+		rc = recheck(ctx, s.st, s.d)
+		if r := rc.summary(); r != "" {
+			summary += " · " + r
+		}
+	}
 	if pr := s.st.Prefill.Preset; pr != nil {
 		summary = "workshop card " + pr.Name + " · " + summary
 	}
-	return tui.Result{Summary: summary, Commit: func() {
+	return tui.Result{Summary: summary, Details: strings.Join(rc.lines, "\n"), Commit: func() {
 		s.st.Mode = choice
 		switch choice {
 		case ModeFresh:
 			s.st.Setup, s.st.Secrets = config.Setup{}, config.Secrets{}
 		case ModeReverify:
 			s.st.Setup.Done = nil
+		case ModeResume:
+			s.st.Setup.Undo(rc.reopen...)
 		}
+		// This run sets the setup up again: it is no longer torn down (History
+		// keeps the teardown), and nothing saved before this says otherwise.
+		s.st.Setup.TornDown = nil
 		applyPreset(s.st)
 	}}, nil
 }
