@@ -95,6 +95,10 @@ type Deps struct {
 	// now (0: none found), for the hint when the demo's port is busy. nil:
 	// the first in 3003–3099 that 127.0.0.1 can listen on.
 	FreePort func(taken int) int
+	// PortFree reports whether the demo could listen on localhost:port now
+	// (an attendee's card port is checked at the start). nil: it listens and
+	// closes at once.
+	PortFree func(port int) bool
 }
 
 // DefaultDeps wires the real clients: logtoHC for Logto (discovery, token,

@@ -98,9 +98,7 @@ func (s *verifyStep) start(ctx context.Context) (Demo, string, error) {
 func (s *verifyStep) portBusyHint() string {
 	port := s.st.Port()
 	if s.st.Prefill.Preset != nil {
-		return fmt.Sprintf("Another program uses port %d, the port your workshop card's app is registered for: "+
-			"stop that program, then {key:retry} to try again, or quit ({key:quit}) and run %s once it is stopped.",
-			port, tui.Quote(s.st.Again("")))
+		return presetPortHint(s.st)
 	}
 	free := s.d.FreePort
 	if free == nil {

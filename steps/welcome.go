@@ -137,6 +137,9 @@ func (s *welcomeStep) Execute(context.Context) (tui.Result, error) {
 	if choice == "" {
 		choice = ModeFresh
 	}
+	if err := presetPortCheck(s.st, s.d); err != nil {
+		return tui.Result{}, err
+	}
 	if choice == ModeFresh && s.st.Found && s.d.Store != nil {
 		if err := s.d.Store.Reset(); err != nil {
 			return tui.Result{}, explain("Cannot remove the saved setup", err)
