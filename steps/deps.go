@@ -100,6 +100,10 @@ type Deps struct {
 	// through the clients of DefaultDeps): a resumed run re-checks the steps done
 	// before it skips them. nil: nothing is re-checked (tests with fakes).
 	Recheck func(ctx context.Context, cfg doctor.Config, ids ...string) doctor.Results
+	// PortFree reports whether the demo could listen on localhost:port now
+	// (an attendee's card port is checked at the start). nil: it listens and
+	// closes at once.
+	PortFree func(port int) bool
 }
 
 // DefaultDeps wires the real clients: logtoHC for Logto (discovery, token,

@@ -271,6 +271,7 @@ type world struct {
 	checkErr    error
 	newLogtoErr error
 	freePort    int // what Deps.FreePort answers
+	busyPort    int // the port Deps.PortFree says is busy (0: none)
 }
 
 func newWorld() *world {
@@ -314,6 +315,7 @@ func newWorld() *world {
 		},
 		Open:     w.opener,
 		FreePort: func(int) int { return w.freePort },
+		PortFree: func(p int) bool { return p != w.busyPort },
 	}
 	w.freePort = 3004
 	return w

@@ -23,6 +23,11 @@ type Prefill struct {
 	TestPhone string // a phone number for the test SMS (sandbox)
 	// NoBrowser prints URLs instead of opening them (--no-browser, SSH).
 	NoBrowser bool
+	// SSHConnection and User are $SSH_CONNECTION ("client-ip client-port
+	// server-ip server-port", set by sshd) and $USER: over SSH the demo's
+	// http://localhost URL works in the user's own browser only through a
+	// tunnel, and the verify step says which (see sshTunnel).
+	SSHConnection, User string
 	// Sandbox is set by --sandbox: the welcome step then says that nothing
 	// real is needed and every answer is prefilled.
 	Sandbox bool
@@ -72,6 +77,8 @@ func PrefillFromEnv(getenv func(string) string) Prefill {
 		AppSecret:        config.Secret(getenv("LOGTO_APP_SECRET")),
 		M2MAppID:         getenv("LOGTO_M2M_APP_ID"),
 		M2MAppSecret:     config.Secret(getenv("LOGTO_M2M_APP_SECRET")),
+		SSHConnection:    getenv("SSH_CONNECTION"),
+		User:             getenv("USER"),
 	}
 	p.MarkSources(SourceEnv)
 	return p

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
@@ -84,6 +85,44 @@ func applyPreset(st *State) {
 	su.Method = config.MethodManual
 	su.AppName = pr.Name
 	su.M2MAppID = ""
+}
+
+// presetPortCheck checks, when an attendee's run starts (the welcome step), that the
+// card's demo port is free: the demo app starts only on the last step, after the test
+// SMS, and the card's app is registered for that port only. nil when free, or without a
+// card.
+func presetPortCheck(st *State, d *Deps) error {
+	pr := st.Prefill.Preset
+	if pr == nil {
+		return nil
+	}
+	free := d.PortFree
+	if free == nil {
+		free = portFree
+	}
+	if free(pr.Port) {
+		return nil
+	}
+	return problem(fmt.Sprintf("Port %d, where your demo app must run, is busy", pr.Port), presetPortHint(st), nil)
+}
+
+// presetPortHint says what to do when another program uses an attendee's demo port.
+// The card fixes the port (--preset refuses --port), so they free it.
+func presetPortHint(st *State) string {
+	return fmt.Sprintf("Another program uses port %d, the port your workshop card's app is registered for: "+
+		"stop that program, then {key:retry} to try again, or quit ({key:quit}) and run %s once it is stopped.",
+		st.Port(), tui.Quote(st.Again("")))
+}
+
+// portFree reports whether the demo server could listen on localhost:port now (it
+// listens on "localhost", as this check does).
+func portFree(port int) bool {
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", net.JoinHostPort("localhost", strconv.Itoa(port)))
+	if err != nil {
+		return false
+	}
+	_ = l.Close()
+	return true
 }
 
 // presetWelcome replaces the welcome's "You need" paragraph for an attendee.

@@ -41,6 +41,9 @@ func Report(st *State, store *config.Store) string {
 	row("App", nameAndID(su.AppName, su.AppID))
 	row("Twilio account", su.TwilioAccountSID)
 	row("Messaging Service", nameAndID(su.ServiceName, su.ServiceSID))
+	if len(su.Templates) > 0 {
+		row("SMS templates", templatesWhat(su.Templates))
+	}
 	row("SMS connector", nameAndID(su.ConnectorAction, su.ConnectorID))
 	row("Test SMS", strings.Trim(su.TestPhone+" · "+su.TestResult, " ·"))
 	row("Signed in as", su.SignedInPhone)

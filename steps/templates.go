@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
@@ -117,15 +118,32 @@ func (s *templatesStep) Execute(context.Context) (tui.Result, error) {
 		maxSeg = max(maxSeg, seg.Count)
 		out[i] = config.Template{UsageType: s.types[i], Content: t}
 	}
-	what := "defaults"
-	if s.edit {
-		what = "edited"
-	}
 	fit := "each fits in 1 SMS segment"
 	if maxSeg > 1 {
 		fit = "the longest takes " + segments(maxSeg)
 	}
-	return s.result(fmt.Sprintf("%d templates (%s), %s", len(out), what, fit), func() {
+	return s.result(templatesWhat(out)+", "+fit, func() {
 		s.st.Setup.Templates = out
 	}), nil
+}
+
+// templatesWhat says how many templates there are and how many differ from the defaults:
+// "9 templates (defaults)", "9 templates (2 edited)". Edited means the text, whether it was
+// typed in this run, saved by an earlier one, or given in an answers file.
+func templatesWhat(ts []config.Template) string {
+	def := map[string]string{}
+	for _, t := range twiliosetup.DefaultTemplates() {
+		def[t.UsageType] = t.Content
+	}
+	edited := 0
+	for _, t := range ts {
+		if c, ok := def[t.UsageType]; !ok || c != t.Content {
+			edited++
+		}
+	}
+	what := "defaults"
+	if edited > 0 {
+		what = strconv.Itoa(edited) + " edited"
+	}
+	return plural(len(ts), "template") + " (" + what + ")"
 }

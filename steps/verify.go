@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -12,6 +13,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
@@ -46,8 +48,50 @@ func (s *verifyStep) WaitingText() string {
 		how = "Open it in your browser."
 		keys = "{tui: ({action:copy-url} copies the URL)}"
 	}
+	if tunnel := sshTunnel(s.st); tunnel != "" {
+		how = fmt.Sprintf("This wizard runs over SSH, so that address is on this machine, not yours. "+
+			"On your own computer, run %s and leave it running; then open %s in the browser there. "+
+			"Logto sends that browser back to %s, which reaches the demo app only through this tunnel.",
+			tui.Quote(tunnel), s.url(), tui.Quote(demo.RedirectURI(s.url())))
+	}
 	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in (up to %s)…%s",
 		s.url(), how, minutes(VerifyTimeout), keys)
+}
+
+// sshTunnel is the ssh command, to run on the user's own computer, that makes the demo's
+// http://localhost URL work in the browser there when the wizard runs over SSH: the user
+// from $USER, the host from SSH_CONNECTION's server address (its third field). A Logto
+// on this machine's loopback (the sandbox's stand-in, a Logto run locally) is forwarded
+// too: the browser signs in on its pages. "" when not over SSH, or the server address is
+// not known.
+func sshTunnel(st *State) string {
+	f := strings.Fields(st.Prefill.SSHConnection)
+	if len(f) < 3 {
+		return ""
+	}
+	dest := f[2]
+	if u := st.Prefill.User; u != "" {
+		dest = u + "@" + dest
+	}
+	port := strconv.Itoa(st.Port())
+	args := []string{"-L", port + ":localhost:" + port}
+	if u, err := url.Parse(st.Setup.Endpoint); err == nil && u.Scheme == "http" && u.Port() != "" && u.Port() != port && isLoopback(u.Hostname()) {
+		host := u.Hostname()
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]"
+		}
+		args = append(args, "-L", u.Port()+":"+host+":"+u.Port())
+	}
+	return cmdline.Join("ssh", "", append(args, dest)...)
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (s *verifyStep) Actions() []tui.Action {
@@ -98,9 +142,7 @@ func (s *verifyStep) start(ctx context.Context) (Demo, string, error) {
 func (s *verifyStep) portBusyHint() string {
 	port := s.st.Port()
 	if s.st.Prefill.Preset != nil {
-		return fmt.Sprintf("Another program uses port %d, the port your workshop card's app is registered for: "+
-			"stop that program, then {key:retry} to try again, or quit ({key:quit}) and run %s once it is stopped.",
-			port, tui.Quote(s.st.Again("")))
+		return presetPortHint(s.st)
 	}
 	free := s.d.FreePort
 	if free == nil {

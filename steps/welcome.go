@@ -148,6 +148,9 @@ func (s *welcomeStep) Execute(ctx context.Context) (tui.Result, error) {
 	if choice == "" {
 		choice = ModeFresh
 	}
+	if err := presetPortCheck(s.st, s.d); err != nil {
+		return tui.Result{}, err
+	}
 	if choice == ModeFresh && s.st.Found && s.d.Store != nil {
 		if err := s.d.Store.Reset(); err != nil {
 			return tui.Result{}, explain("Cannot remove the saved setup", err)

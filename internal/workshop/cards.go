@@ -114,13 +114,17 @@ func cardFiles(outDir, name string) (card, sheet string) {
 	return base + ".yaml", base + ".txt"
 }
 
+// commentLine keeps a name on its comment line: YAML ends a comment at any of these
+// line breaks, and the rest of the name would be read as the card's YAML.
+var commentLine = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\u0085", " ", "\u2028", " ", "\u2029", " ")
+
 // writeCard writes the card and its text sheet (both mode 0600).
 func writeCard(c Card, cardPath, sheetPath string) error {
 	b, err := yaml.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("workshop: encode the card: %w", err)
 	}
-	head := "# logto-twilio workshop card: " + c.Name + "\n# Run: " + cardCommand(filepath.Base(cardPath)) + "\n"
+	head := "# logto-twilio workshop card: " + commentLine.Replace(c.Name) + "\n# Run: " + cardCommand(filepath.Base(cardPath)) + "\n"
 	if err := atomicfile.Write(cardPath, append([]byte(head), b...), 0o600); err != nil {
 		return fmt.Errorf("workshop: write the card: %w", err)
 	}

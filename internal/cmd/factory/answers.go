@@ -82,6 +82,11 @@ func LoadAnswers(path string) (map[string]string, error) {
 func flatten(prefix string, doc map[string]any, out map[string]string) error {
 	for k, v := range doc {
 		id := prefix + k
+		if _, twice := out[id]; twice {
+			// templates.SignIn and templates: {SignIn: …} in one file: which one wins would
+			// change from run to run (doc is a map).
+			return fmt.Errorf("answer %q is given twice (once with its dotted ID, once nested): keep one", id)
+		}
 		switch v := v.(type) {
 		case map[string]any:
 			if err := flatten(id+".", v, out); err != nil {

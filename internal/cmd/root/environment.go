@@ -42,7 +42,7 @@ var envBehaviour = []envVar{
 	{"NO_COLOR", "any value: no colours"},
 	{"ACCESSIBLE", "1: plain line-by-line prompts for screen readers and scripts (the same as --accessible; also whenever stdin or stdout is not a terminal)"},
 	{"TERM", "dumb: plain line-by-line prompts, no colours"},
-	{"SSH_CONNECTION, SSH_TTY", "set by ssh: URLs are printed instead of opened, like --no-browser"},
+	{"SSH_CONNECTION, SSH_TTY", "set by ssh: URLs are printed instead of opened, like --no-browser; with SSH_CONNECTION the sign-in step also gives the ssh -L tunnel to run on your own computer (its server address, and USER)"},
 }
 
 const environmentIntro = `The environment variables logto-twilio reads. Secrets given this way are used like typed ones: masked on screen and saved only in the secrets store (the OS keyring, or the secrets file, mode 0600). A flag wins over its variable, a variable over an answers file (--answers, see docs/answers.md), and that over the saved setup. With every answer given, --yes or --non-interactive runs the wizard without a question.`

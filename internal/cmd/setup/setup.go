@@ -244,6 +244,7 @@ func (o *Options) buildSandbox(prefill *steps.Prefill) (steps.Deps, *sandbox.Pan
 		M2MAppID: a.M2MAppID, M2MAppSecret: a.M2MAppSecret,
 		TestPhone: cmp.Or(strings.TrimSpace(prefill.TestPhone), a.TestPhone),
 		NoBrowser: prefill.NoBrowser, Sandbox: true,
+		SSHConnection: prefill.SSHConnection, User: prefill.User,
 	}
 	d := steps.DefaultDeps(env.LogtoHTTP, env.TwilioHTTP)
 	d.Store = env.Store
