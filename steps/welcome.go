@@ -171,7 +171,14 @@ func (s *welcomeStep) Execute(ctx context.Context) (tui.Result, error) {
 	if pr := s.st.Prefill.Preset; pr != nil {
 		summary = "workshop card " + pr.Name + " · " + summary
 	}
-	return tui.Result{Summary: summary, Details: strings.Join(rc.lines, "\n"), Commit: func() {
+	// What happened to damaged saved files stays on screen after the step
+	// (the guide, which said it first, goes), in the plain mode too.
+	var details []string
+	for _, p := range s.st.Problems {
+		details = append(details, "! "+p)
+	}
+	details = append(details, rc.lines...)
+	return tui.Result{Summary: summary, Details: strings.Join(details, "\n"), Commit: func() {
 		s.st.Mode = choice
 		switch choice {
 		case ModeFresh:

@@ -1,6 +1,8 @@
 package steps
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +62,33 @@ func TestWelcomeNotes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWelcomeKeepsTheDamageOnScreen (issue 20): a damaged setup.json is
+// moved to a .bak name by the welcome's load, and the sentence naming the
+// file, the copy and what happens next stays in the step's result (shown
+// after the step, in the plain mode too), not only in the guide.
+func TestWelcomeKeepsTheDamageOnScreen(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, config.SetupFile), []byte(`{"version":1,"endpoint":"http://lo`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st := NewState(Prefill{})
+	w := newWelcome(st, &Deps{Store: &config.Store{Dir: dir}})
+	apply, err := w.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply()
+	res, err := w.Execute(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{filepath.Join(dir, config.SetupFile) + " was damaged", filepath.Join(dir, config.SetupFile+".bak"), "starts a new setup"} {
+		if !strings.Contains(res.Details, want) {
+			t.Errorf("the welcome's result %q lacks %q", res.Details, want)
+		}
 	}
 }
