@@ -2,12 +2,17 @@ package steps
 
 import (
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
+	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 	"github.com/logto-twilio/logto-twilio/tui"
@@ -72,5 +77,30 @@ func TestEndpointNotLogto(t *testing.T) {
 	}
 	if !strings.Contains(p.Hint(), "not the Console's") || !strings.Contains(p.Hint(), "{key:edit}") {
 		t.Errorf("hint %q", p.Hint())
+	}
+}
+
+// TestDemoPortNeedsRoot: `--port 80` for a user who is not root. The bind is
+// refused (EACCES); the step says the port needs root and names the flag that
+// picks another, not "the connection failed … check your network". (The
+// refusal is built, not provoked: tests run as root in CI.)
+func TestDemoPortNeedsRoot(t *testing.T) {
+	t.Parallel()
+	bind := &net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", syscall.EACCES)}
+	w := newWorld()
+	w.demo.startErr = fmt.Errorf("demo: start: %w", &demo.PortPermissionError{Port: 80, Err: bind})
+	st := readyState()
+	st.Prefill.Port = 80
+	_, err := run(t, newVerify(st, &w.deps))
+	wantProblem(t, err, "Cannot start the demo app: port 80 needs root", "Choose a port above 1024 with --port")
+	var p *Problem
+	if !errors.As(err, &p) {
+		t.Fatal("not a *Problem")
+	}
+	if s := err.Error() + p.Hint(); strings.Contains(s, "network") || strings.Contains(s, "connection failed") {
+		t.Errorf("error %q, hint %q: blames the network", err, p.Hint())
+	}
+	if !errors.Is(err, syscall.EACCES) {
+		t.Errorf("the cause is lost: %v", err)
 	}
 }
