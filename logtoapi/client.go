@@ -104,7 +104,8 @@ func (c *Client) Endpoint() Endpoint { return c.e }
 
 // CheckAccess fetches (or reuses) the M2M token and checks that it carries the scope
 // "all". Without it the error is a *ScopeError naming the "Logto Management API access"
-// role; a wrong App ID or secret gives an *APIError with code "oidc.invalid_client"; a 2xx
+// role; a wrong App ID or secret gives an *APIError with code "oidc.invalid_client"; the
+// credentials of an app that is not machine-to-machine give a *NotM2MAppError; a 2xx
 // answer without a token wraps ErrNoAccessToken, one that is not JSON the decoder's error.
 func (c *Client) CheckAccess(ctx context.Context) error {
 	if _, err := c.token(ctx); err != nil {
@@ -127,7 +128,13 @@ func (c *Client) token(ctx context.Context) (string, error) {
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.Response != nil {
-			return "", fmt.Errorf("get management API token: %w", newAPIError(re.Response.StatusCode, re.Body, c.secrets()))
+			ae := newAPIError(re.Response.StatusCode, re.Body, c.secrets())
+			if grantNotAllowed(ae) {
+				return "", fmt.Errorf("get management API token: %w", &NotM2MAppError{
+					AppID: c.m2m.AppID, CreateURL: c.e.Console().CreateM2MApplication(), Err: ae,
+				})
+			}
+			return "", fmt.Errorf("get management API token: %w", ae)
 		}
 		return "", fmt.Errorf("get management API token: %w", answer.explain(scrubErr(httpclient.RestoreEOF(err), c.secrets())))
 	}

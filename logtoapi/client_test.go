@@ -255,8 +255,20 @@ func TestDiscoverErrors(t *testing.T) {
 		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 		e, _ := logtoapi.ParseEndpoint("http://127.0.0.1:3001")
 		_, err := logtoapi.Discover(t.Context(), &http.Client{Transport: handlerTransport{mux}}, e)
-		if err == nil || !strings.Contains(err.Error(), "is this a Logto endpoint") || !strings.HasPrefix(err.Error(), "logtoapi: discovery: ") {
+		if err == nil || !strings.HasPrefix(err.Error(), "logtoapi: discovery: ") {
 			t.Fatalf("Discover: %v", err)
+		}
+		// Something answered: one statement says it is not Logto's discovery, and what to check.
+		var bad *logtoapi.DiscoveryError
+		if !errors.As(err, &bad) || bad.Kind != logtoapi.DiscoveryMissing || bad.Status != http.StatusNotFound {
+			t.Fatalf("Discover: %#v, want a DiscoveryMissing *DiscoveryError", err)
+		}
+		what, next := bad.Explain()
+		if what != "Something answers at http://127.0.0.1:3001/oidc/.well-known/openid-configuration, but it is not a Logto OIDC discovery (HTTP 404 Not Found)" {
+			t.Errorf("what = %q", what)
+		}
+		if !strings.Contains(next, "Logto's base URL") || !strings.Contains(next, "not the Console's") {
+			t.Errorf("next = %q", next)
 		}
 	})
 	t.Run("html", func(t *testing.T) {

@@ -55,13 +55,15 @@ func discover(ctx context.Context, hc *http.Client, e Endpoint) (Discovery, erro
 	if err != nil {
 		return Discovery{}, fmt.Errorf("read answer: %w", err)
 	}
+	url := e.Issuer() + "/.well-known/openid-configuration"
+	if resp.StatusCode >= 400 && resp.StatusCode < 500 {
+		// Something answers there, but it has no discovery document: a Logto
+		// answers 200 at this path (fixture 006), whatever its state.
+		return Discovery{}, &DiscoveryError{URL: url, Kind: DiscoveryMissing, Status: resp.StatusCode}
+	}
 	if resp.StatusCode != http.StatusOK {
-		if resp.StatusCode == http.StatusNotFound {
-			return Discovery{}, fmt.Errorf("%s has no OIDC discovery document: is this a Logto endpoint? %w", e, newAPIError(resp.StatusCode, body, nil))
-		}
 		return Discovery{}, newAPIError(resp.StatusCode, body, nil)
 	}
-	url := e.Issuer() + "/.well-known/openid-configuration"
 	var d Discovery
 	if err := json.Unmarshal(body, &d); err != nil {
 		return Discovery{}, &DiscoveryError{URL: url, Kind: discoveryKind(resp.Header.Get("Content-Type"), body), Err: err}
@@ -78,14 +80,18 @@ const (
 	DiscoveryNotJSON    = "not-json"   // something else that is not JSON
 	DiscoveryTruncated  = "truncated"  // JSON cut short, or an empty answer
 	DiscoveryIncomplete = "incomplete" // JSON without an issuer or endpoints
+	DiscoveryMissing    = "missing"    // a 4xx answer (404...): no discovery document at that address
 )
 
-// DiscoveryError is a 200 answer to the discovery request that is not a
-// usable discovery document. Explain says it in plain words.
+// DiscoveryError is an answer to the discovery request that is not a usable
+// discovery document: a 200 that is not one, or a 4xx (something answers at
+// the address, but it is not a Logto OIDC discovery). Explain says it in
+// plain words.
 type DiscoveryError struct {
-	URL  string // the discovery document's address
-	Kind string // DiscoveryHTML, DiscoveryNotJSON, DiscoveryTruncated or DiscoveryIncomplete
-	Err  error  // the JSON decoder's error, if any
+	URL    string // the discovery document's address
+	Kind   string // DiscoveryHTML, DiscoveryNotJSON, DiscoveryTruncated, DiscoveryIncomplete or DiscoveryMissing
+	Status int    // the HTTP status of a DiscoveryMissing answer
+	Err    error  // the JSON decoder's error, if any
 }
 
 // Error names the address and what was wrong with the answer.
@@ -111,6 +117,11 @@ func (e *DiscoveryError) Explain() (what, next string) {
 		next = "The server or a proxy in between stopped the answer: check that Logto is running well, then retry."
 	case DiscoveryIncomplete:
 		what = "Logto's discovery document at " + e.URL + " has no issuer or endpoints"
+	case DiscoveryMissing:
+		what = fmt.Sprintf("Something answers at %s, but it is not a Logto OIDC discovery (HTTP %d %s)",
+			e.URL, e.Status, http.StatusText(e.Status))
+		next = "Check the address: it must be Logto's base URL (a local Logto listens on port 3001; on Logto Cloud https://<tenant>.logto.app), " +
+			"not the Console's (port 3002), and without an extra path."
 	default:
 		what = "Logto's discovery document at " + e.URL + " is not JSON"
 	}

@@ -97,6 +97,58 @@ func (e *ScopeError) Error() string {
 		e.AppID, e.Scope, ManagementRoleName, e.ConsoleURL)
 }
 
+// NotM2MAppError says the App ID and secret authenticated, but Logto does not let that app
+// ask for a Management API token: it is not a machine-to-machine app (a Traditional web
+// app's ID and secret give this answer). Logto answers the client_credentials request with
+// 400 invalid_request "requested grant type is not allowed for this client" (fixture 122;
+// newer oidc-provider versions say unauthorized_client).
+type NotM2MAppError struct {
+	AppID     string    // the App ID that was given as the M2M app's
+	CreateURL string    // the Console page that creates an application
+	Err       *APIError // Logto's answer
+}
+
+// Error names the cause and how to create a machine-to-machine app.
+func (e *NotM2MAppError) Error() string {
+	what, next := e.Explain()
+	return what + ": " + next
+}
+
+// Unwrap returns Logto's answer.
+func (e *NotM2MAppError) Unwrap() error { return e.Err }
+
+// Explain says the app is not machine-to-machine; next says how to create one.
+func (e *NotM2MAppError) Explain() (what, next string) {
+	return "the app " + e.AppID + " is not a machine-to-machine app, so Logto does not give it a Management API token " +
+			"(a Traditional web app's App ID and App secret get this answer)",
+		NotM2MFix(e.CreateURL) + " Then use its App ID and App secret."
+}
+
+// NotM2MFix says how to create a machine-to-machine app with Management API access, on the
+// Console page createURL ("" for none).
+func NotM2MFix(createURL string) string {
+	where := "in the Logto Console"
+	if createURL != "" {
+		where += " (" + createURL + ")"
+	}
+	return "Create one " + where + ": Applications → Create application → \"Machine-to-machine\", and assign it the role \"" +
+		ManagementRoleName + "\"."
+}
+
+// grantNotAllowed reports whether Logto refused a token request because the app may not use
+// the grant type (fixture 122: 400 invalid_request "requested grant type is not allowed for
+// this client"; unauthorized_client in newer oidc-provider versions).
+func grantNotAllowed(ae *APIError) bool {
+	return ae.OAuth == "unauthorized_client" ||
+		ae.OAuth == "invalid_request" && strings.Contains(ae.Details, "grant type is not allowed")
+}
+
+// secretExpired reports whether Logto refused a token request because the client secret has
+// expired (fixture 044: 400 invalid_request "client secret has expired").
+func secretExpired(ae *APIError) bool {
+	return ae.OAuth == "invalid_request" && strings.Contains(ae.Details, "expired")
+}
+
 // WouldReplaceError is returned by CreateTwilioConnector, before anything is sent, when
 // creating the connector would delete an SMS connector the caller did not agree to replace.
 type WouldReplaceError struct {
@@ -153,7 +205,7 @@ var explanations = map[string]string{
 	"auth.authorization_header_missing":                      "The request carried no access token.",
 	"oidc.invalid_client":                                    "Logto did not accept the App ID and App secret: copy both again from the application's page in the Console.",
 	"oidc.invalid_target":                                    "Logto does not know the Management API resource for this tenant. On Logto Cloud behind a custom domain, enter the tenant id (Console → Tenant settings).",
-	"oidc.invalid_request":                                   "Logto refused the token request; an expired client secret gives this answer.",
+	"oidc.invalid_request":                                   "Logto refused the token request as malformed.",
 	"entity.not_exists_with_id":                              "Logto has no such item: it may have been deleted, or the id was copied wrong.",
 	"entity.not_found":                                       "Logto has no such item: it may have been deleted.",
 	"application.secret_name_exists":                         "The application already has a secret with that name.",
@@ -192,6 +244,11 @@ func Explain(err error) string {
 	if errors.As(err, &se) {
 		return se.Error()
 	}
+	var nm *NotM2MAppError
+	if errors.As(err, &nm) {
+		what, next := nm.Explain()
+		return strings.ToUpper(what[:1]) + what[1:] + ". " + next
+	}
 	if errors.Is(err, ErrTwilioUnreachable) {
 		return ErrTwilioUnreachable.Error()
 	}
@@ -215,6 +272,12 @@ func Explain(err error) string {
 	}
 	if ae.Code == "" && ae.Status >= 500 {
 		return "Logto had an internal error; its server log says more."
+	}
+	switch {
+	case grantNotAllowed(ae):
+		return "Logto does not let this app use that kind of token request: check the app's type in the Console (Applications)."
+	case secretExpired(ae):
+		return "The App secret has expired: add a new secret on the application's page in the Console, and use it."
 	}
 	return explanations[ae.Code]
 }

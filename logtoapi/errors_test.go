@@ -171,3 +171,61 @@ func TestErrorsExplain(t *testing.T) {
 		t.Errorf("ParseEndpoint's error %q", parseErr)
 	}
 }
+
+// TestTokenRefusalCauses: Logto's 400 invalid_request to the M2M token request says one of
+// two causes, told apart by its description: the app is not machine-to-machine (fixture 122,
+// a Traditional app's credentials) or the secret has expired (fixture 044). Each names its own
+// fix.
+func TestTokenRefusalCauses(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, fixture string
+		notM2M        bool
+		want          []string // in Explain
+		wantNot       string   // not in Explain
+	}{
+		{
+			"Traditional app", "122", true,
+			[]string{"not a machine-to-machine app", `Applications → Create application → "Machine-to-machine"`, logtoapi.ManagementRoleName, "http://127.0.0.1:3002/console/applications/create"},
+			"expired",
+		},
+		{"expired secret", "044", false, []string{"The App secret has expired", "add a new secret"}, "machine-to-machine"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newReplay(t, map[string]string{"POST /oidc/token": tt.fixture})
+			c, err := logtoapi.New(r.endpoint(t), logtoapi.M2MCredentials{AppID: bookstoreID, AppSecret: "appSecretValue"}, r.srv.Client())
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.CheckAccess(t.Context())
+			var nm *logtoapi.NotM2MAppError
+			if got := errors.As(err, &nm); got != tt.notM2M {
+				t.Fatalf("CheckAccess: %v; *NotM2MAppError %v, want %v", err, got, tt.notM2M)
+			}
+			var ae *logtoapi.APIError
+			if !errors.As(err, &ae) || ae.Status != 400 || ae.OAuth != "invalid_request" {
+				t.Errorf("CheckAccess: %v, want Logto's 400 invalid_request in the chain", err)
+			}
+			x := logtoapi.Explain(err)
+			for _, w := range tt.want {
+				if !strings.Contains(x, w) {
+					t.Errorf("Explain = %q, want %q", x, w)
+				}
+			}
+			if strings.Contains(x, tt.wantNot) {
+				t.Errorf("Explain = %q, must not say %q", x, tt.wantNot)
+			}
+			if tt.notM2M {
+				what, next := nm.Explain()
+				if !strings.Contains(what, bookstoreID) || !strings.Contains(next, "Machine-to-machine") {
+					t.Errorf("Explain() = %q, %q", what, next)
+				}
+				if !strings.Contains(err.Error(), "Machine-to-machine") {
+					t.Errorf("Error() = %q: no fix", err)
+				}
+			}
+		})
+	}
+}

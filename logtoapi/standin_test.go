@@ -132,6 +132,19 @@ func TestStandinAccessAndDiscovery(t *testing.T) {
 			t.Errorf("error %q contains the secret", err)
 		}
 	})
+	t.Run("a Traditional app's credentials", func(t *testing.T) {
+		// The stand-in answers as real Logto does (fixture 122), and the client says why.
+		id, secret := s.srv.AddTraditionalApp("Bookstore", []string{"http://localhost:3000/callback"}, nil)
+		c, err := logtoapi.New(s.e, logtoapi.M2MCredentials{AppID: id, AppSecret: secret}, s.srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.CheckAccess(t.Context())
+		var nm *logtoapi.NotM2MAppError
+		if !errors.As(err, &nm) || nm.AppID != id {
+			t.Fatalf("CheckAccess: %v, want *NotM2MAppError", err)
+		}
+	})
 	t.Run("token cached", func(t *testing.T) {
 		before := countRequests(s.srv, "POST", "/oidc/token")
 		for range 3 {

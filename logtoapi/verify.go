@@ -99,10 +99,9 @@ func VerifyAppCredentials(ctx context.Context, hc *http.Client, e Endpoint, appI
 		return AppUnknown, nil
 	case ae.OAuth == "invalid_grant":
 		return AppCredentialsOK, nil
-	case ae.OAuth == "unauthorized_client",
-		ae.OAuth == "invalid_request" && strings.Contains(ae.Details, "grant type is not allowed"):
+	case grantNotAllowed(ae):
 		return AppNotTraditional, nil
-	case ae.OAuth == "invalid_request" && strings.Contains(ae.Details, "expired"):
+	case secretExpired(ae):
 		return AppSecretWrong, nil
 	case ae.OAuth == "invalid_request":
 		// The client authenticated; Logto refused the made-up grant's parameters.

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -142,12 +143,29 @@ func (s *credsStep) Execute(ctx context.Context) (tui.Result, error) {
 		return tui.Result{}, hideIn(explain("Those M2M credentials cannot be used", err), secret)
 	}
 	if err := c.CheckAccess(ctx); err != nil {
+		var nm *logtoapi.NotM2MAppError
+		if errors.As(err, &nm) {
+			// Logto's answer proves it (fixture 122): the credentials are
+			// right, but of another type of app, often the Traditional web app.
+			return tui.Result{}, problem("That is not a machine-to-machine app: Logto gives it no Management API token "+
+				"(a Traditional web app's App ID and App secret get this answer)", s.createM2M(), nil)
+		}
 		return tui.Result{}, hideIn(explain("The M2M app cannot use the Management API", err), secret)
 	}
 	return s.result("M2M app "+id+" can use the Management API", func() {
 		s.st.Setup.M2MAppID = id
 		s.st.Secrets.M2MAppSecret = config.Secret(secret)
 	}), nil
+}
+
+// createM2M says how to create a machine-to-machine app, then paste it.
+func (s *credsStep) createM2M() string {
+	key := ""
+	if s.canOpen() {
+		key = "{tui:, {action:open}}"
+	}
+	return fmt.Sprintf("In the Console (%s%s), create a \"Machine-to-machine\" app (Applications → Create application), "+
+		"assign it the role \"%s\", then {key:edit} and paste its App ID and App secret.", s.page(), key, logtoapi.ManagementRoleName)
 }
 
 func (s *credsStep) manual(ctx context.Context, e logtoapi.Endpoint, id, secret string) (tui.Result, error) {

@@ -157,7 +157,7 @@ func (c *Client) AttachNumber(ctx context.Context, serviceSID, numberSID string)
 	if err := ValidateServiceSID(serviceSID); err != nil {
 		return err
 	}
-	if err := validateSID("Phone Number SID", "PN", numberSID); err != nil {
+	if err := ValidateNumberSID(numberSID); err != nil {
 		return err
 	}
 	senders, err := c.ServiceSenders(ctx, serviceSID)

@@ -37,6 +37,11 @@ func ValidateServiceSID(s string) error {
 	return validateSID("Messaging Service SID", "MG", s)
 }
 
+// ValidateNumberSID checks a Phone Number SID: "PN" followed by 32 hexadecimal digits.
+func ValidateNumberSID(s string) error {
+	return validateSID("Phone Number SID", "PN", s)
+}
+
 // ValidateAuthToken checks an Auth Token: 32 hexadecimal digits. The error never contains the
 // value.
 func ValidateAuthToken(s string) error {

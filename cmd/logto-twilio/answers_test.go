@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/logto-twilio/logto-twilio/internal/cmd/root"
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/steps"
@@ -23,6 +28,9 @@ func writeAnswers(t *testing.T, text string, mode os.FileMode) string {
 	return p
 }
 
+// goodToken has an Auth Token's shape (32 hex digits).
+const goodToken = "0123456789abcdef0123456789abcdef"
+
 func TestLoadAnswers(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -37,10 +45,29 @@ func TestLoadAnswers(t *testing.T) {
 			text: "endpoint: http://localhost:3001\nsignin-apply: yes\nstarter: false\nport: 3001\ntemplates:\n  SignIn: \"Code {{code}}\"\n",
 			want: map[string]string{"endpoint": "http://localhost:3001", "signin-apply": "yes", "starter": "no", "port": "3001", "templates.SignIn": "Code {{code}}"},
 		},
-		{name: "secret in a private file", mode: 0o600, text: "twilio-auth-token: abc\n", want: map[string]string{"twilio-auth-token": "abc"}},
+		{name: "secret in a private file", mode: 0o600, text: "twilio-auth-token: " + goodToken + "\n", want: map[string]string{"twilio-auth-token": goodToken}},
 		{name: "other commands' answers", mode: 0o644, text: "yes: true\nattendees: 30\n", want: map[string]string{"yes": "yes", "attendees": "30"}},
-		{name: "unknown id", mode: 0o600, text: "endpont: x\n", wantErr: `unknown answer "endpont"`},
-		{name: "unknown template", mode: 0o600, text: "templates:\n  Nope: x\n", wantErr: `unknown answer "templates.Nope"`},
+		{name: "unknown id", mode: 0o600, text: "# mine\nendpont: x\n", wantErr: `answers.yaml, line 2: unknown key "endpont" (did you mean "endpoint"?) (docs/answers.md lists the answers)`},
+		{name: "unknown id far from any", mode: 0o600, text: "port: 3000\nzzz: x\n", wantErr: `answers.yaml, line 2: unknown key "zzz" (docs/answers.md`},
+		{name: "unknown template", mode: 0o600, text: "templates:\n  SignIn: \"{{code}}\"\n  Nope: x\n", wantErr: `answers.yaml, line 3: unknown key "templates.Nope"`},
+		// Values are checked at load, with the validators of their steps and flags.
+		{name: "number SID as service", mode: 0o600, text: "service: PN0123456789abcdef0123456789abcdef\n", wantErr: `answers.yaml, line 1: answer "service": Messaging Service SID must start with "MG"; give a Messaging Service SID (MG followed by 32 hex digits), or new`},
+		{name: "service SID, bad hex", mode: 0o600, text: "service: MG0123456789abcdef0123456789abcdeg\n", wantErr: `answer "service": Messaging Service SID must be "MG" followed by hex digits`},
+		{name: "account SID, bad hex", mode: 0o600, text: "endpoint: http://localhost:3001\ntwilio-account-sid: ACzz23456789abcdef0123456789abcdef\n", wantErr: `line 2: answer "twilio-account-sid": Account SID must be "AC" followed by hex digits (0-9, a-f) only; give the Account SID: AC followed by 32 hex digits`},
+		{name: "auth token", mode: 0o600, text: "twilio-auth-token: s3cr3t\n", wantErr: `answer "twilio-auth-token": Auth Token must be 32 characters, got 6; give the Auth Token: 32 hex digits`},
+		{name: "new auth token", mode: 0o600, text: "new-twilio-token: s3cr3t\n", wantErr: `answer "new-twilio-token": `},
+		{name: "endpoint", mode: 0o600, text: "endpoint: localhost:3001\n", wantErr: `answer "endpoint": add the scheme`},
+		{name: "app id", mode: 0o600, text: "m2m-app-id: My App\n", wantErr: `answer "m2m-app-id": `},
+		{name: "port", mode: 0o600, text: "port: 70000\n", wantErr: `answer "port": give a port between 1 and 65535`},
+		{name: "service number", mode: 0o600, text: "service-number: 555\n", wantErr: `answer "service-number": `},
+		{name: "test phone", mode: 0o600, text: "test-phone: \"+1 555\"\n", wantErr: `answer "test-phone": `},
+		{name: "template without code", mode: 0o600, text: "templates:\n  SignIn: hello\n", wantErr: `line 2: answer "templates.SignIn": `},
+		{name: "choice", mode: 0o600, text: "connector-choice: maybe\n", wantErr: `answer "connector-choice": give one of create, update, replace, keep, done`},
+		{
+			name: "good values", mode: 0o600,
+			text: "service: MG0123456789abcdef0123456789abcdef\nservice-number: PN0123456789abcdef0123456789abcdef\ntest-phone: 5551234567\ntwilio-account-sid: AC0123456789abcdef0123456789abcdef\n",
+			want: map[string]string{"service": "MG0123456789abcdef0123456789abcdef", "service-number": "PN0123456789abcdef0123456789abcdef", "test-phone": "5551234567", "twilio-account-sid": "AC0123456789abcdef0123456789abcdef"},
+		},
 		{name: "secret readable by others", mode: 0o644, text: "m2m-app-secret: s3cr3t\n", wantErr: "other users can read it (mode 0644): it gives control of your Logto tenant or Twilio account"},
 		{name: "secret readable by the group", mode: 0o640, text: "app-secret: s3cr3t\n", wantErr: "chmod 600"},
 		{name: "not YAML", mode: 0o600, text: "endpoint: [\n", wantErr: "not valid YAML"},
@@ -119,5 +146,43 @@ func TestMissingInputExitCode(t *testing.T) {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr %q lacks %q", errOut, want)
 		}
+	}
+}
+
+// TestAnswersRefusedBeforeAnyCall: an answers file with a bad value (a Phone
+// Number SID given as the Messaging Service) is refused when it is loaded,
+// through the real command tree: exit 2 naming the file, the key and the
+// expected shape, and not one request to Logto or Twilio (before, the wizard
+// checked the endpoint, the credentials and listed the services first).
+func TestAnswersRefusedBeforeAnyCall(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	file := writeAnswers(t, "endpoint: "+srv.URL+"\nmethod: auto\nm2m-app-id: m2mapp0123456789abcde\n"+
+		"twilio-account-sid: AC0123456789abcdef0123456789abcdef\nservice: PN0123456789abcdef0123456789abcdef\n", 0o600)
+	env := func(k string) string {
+		return map[string]string{"LOGTO_M2M_APP_SECRET": "m2mSecretValue0123", "TWILIO_AUTH_TOKEN": goodToken}[k]
+	}
+	var out, errOut bytes.Buffer
+	f := testFactory(strings.NewReader(""), &out, &errOut, env)
+	args := []string{
+		"setup", "--non-interactive", "--yes", "--answers", file, "--config-dir", t.TempDir(),
+		"--secrets-store", "file", "--twilio-base-url", srv.URL, "--no-browser",
+	}
+	code := root.Execute(t.Context(), f, root.NewCmdRoot(f, nil), args)
+	if code != exitUsage {
+		t.Errorf("exit code %d, want %d (stderr %q)", code, exitUsage, errOut.String())
+	}
+	for _, want := range []string{file + `, line 5: answer "service"`, `must start with "MG"`, "MG followed by 32 hex digits"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr %q lacks %q", errOut.String(), want)
+		}
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("%d requests before the refusal, want none", n)
 	}
 }

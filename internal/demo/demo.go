@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,6 +88,9 @@ type Server struct {
 	oauth    *oauth2.Config
 	endSess  string
 	now      func() time.Time
+	// listen opens the demo's listener (nil: net.ListenConfig.Listen); tests
+	// give the errors a real bind cannot (permission denied, as root).
+	listen func(ctx context.Context, network, addr string) (net.Listener, error)
 	// landing is closed when the browser has loaded the signed-in page
 	// after the last sign-in (nil: none pending); Close waits for it.
 	landing chan struct{}
@@ -167,6 +171,35 @@ func (e *PortInUseError) Unwrap() error { return e.Err }
 // to choose instead).
 func (e *PortInUseError) Explain() (what, next string) {
 	return fmt.Sprintf("port %d is already in use on 127.0.0.1 (is another server, maybe the Express starter, running?)", e.Port), ""
+}
+
+// PrivilegedPorts are the ports below this one: only root may listen on them (on Linux,
+// without CAP_NET_BIND_SERVICE; on macOS before 10.14).
+const PrivilegedPorts = 1024
+
+// PortPermissionError is returned by Start when this user may not listen on the demo's port
+// (the bind is refused: EACCES), most often because it is below 1024.
+type PortPermissionError struct {
+	Port int   // the refused port
+	Err  error // the listener's error (wraps syscall.EACCES)
+}
+
+// Error names the port, the cause and what to do.
+func (e *PortPermissionError) Error() string {
+	what, next := e.Explain()
+	return "demo: " + what + "; " + strings.ToLower(next[:1]) + next[1:] + " (" + e.Err.Error() + ")"
+}
+
+// Unwrap returns the listener's error.
+func (e *PortPermissionError) Unwrap() error { return e.Err }
+
+// Explain says why the port is refused, and to choose one above 1024 with --port.
+func (e *PortPermissionError) Explain() (what, next string) {
+	next = fmt.Sprintf("Choose a port above %d with --port (for example --port 3000).", PrivilegedPorts)
+	if e.Port > 0 && e.Port < PrivilegedPorts {
+		return fmt.Sprintf("port %d needs root: only root may listen on ports below %d", e.Port, PrivilegedPorts), next
+	}
+	return fmt.Sprintf("this user may not listen on port %d (permission denied)", e.Port), next
 }
 
 // New checks cfg and returns a server that is not started. It makes no request.
@@ -258,13 +291,20 @@ func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 	if err := s.discover(ctx); err != nil {
 		return "", err
 	}
-	var lc net.ListenConfig
-	l, err := lc.Listen(ctx, "tcp", listenAddr)
+	listen := s.listen
+	if listen == nil {
+		var lc net.ListenConfig
+		listen = lc.Listen
+	}
+	l, err := listen(ctx, "tcp", listenAddr)
 	if err != nil {
 		_, port, _ := net.SplitHostPort(listenAddr)
-		if errors.Is(err, syscall.EADDRINUSE) {
-			n, _ := strconv.Atoi(port)
+		n, _ := strconv.Atoi(port)
+		switch {
+		case errors.Is(err, syscall.EADDRINUSE):
 			return "", &PortInUseError{Port: n, Err: err}
+		case errors.Is(err, syscall.EACCES), errors.Is(err, os.ErrPermission):
+			return "", &PortPermissionError{Port: n, Err: err}
 		}
 		return "", fmt.Errorf("demo: cannot listen on port %s: %w", port, err)
 	}

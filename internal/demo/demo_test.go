@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -356,6 +357,37 @@ func TestStartErrors(t *testing.T) {
 			t.Errorf("error %#v is not a *PortInUseError for port %s", err, port)
 		} else if what, _ := busy.Explain(); !strings.HasPrefix(what, "port "+port+" is already in use") {
 			t.Errorf("Explain() = %q", what)
+		}
+	})
+	t.Run("port needs root", func(t *testing.T) {
+		// As root (CI) a bind to port 80 works: the refusal a user gets is
+		// built, as net.ListenConfig returns it.
+		t.Parallel()
+		f := newFakeIssuer(t)
+		s, err := New(Config{Endpoint: f.srv.URL, AppID: f.appID, AppSecret: f.secret, BaseURL: "http://localhost:80"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var asked string
+		s.listen = func(_ context.Context, _, addr string) (net.Listener, error) {
+			asked = addr
+			return nil, &net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", syscall.EACCES)}
+		}
+		_, err = s.Start(t.Context(), "")
+		var denied *PortPermissionError
+		if !errors.As(err, &denied) || denied.Port != 80 || !errors.Is(err, syscall.EACCES) {
+			t.Fatalf("Start: %#v, want a *PortPermissionError for port 80", err)
+		}
+		if asked != "127.0.0.1:80" {
+			t.Errorf("listened on %q", asked)
+		}
+		what, next := denied.Explain()
+		if what != "port 80 needs root: only root may listen on ports below 1024" || next != "Choose a port above 1024 with --port (for example --port 3000)." {
+			t.Errorf("Explain() = %q, %q", what, next)
+		}
+		if !strings.Contains(err.Error(), "port 80 needs root") || !strings.Contains(err.Error(), "--port") {
+			t.Errorf("Error() = %q", err)
 		}
 	})
 	t.Run("issuer mismatch", func(t *testing.T) {

@@ -95,6 +95,12 @@ func (r *run) endpoint(ctx context.Context) Check {
 		return fail("The saved Logto endpoint "+quoted(r.cfg.Setup.Endpoint)+" is not valid: "+plain(r.eErr)+".", r.hintRerun())
 	}
 	d, err := logtoapi.Discover(ctx, r.cfg.LogtoHTTP, r.e)
+	var bad *logtoapi.DiscoveryError
+	if errors.As(err, &bad) && bad.Kind == logtoapi.DiscoveryMissing {
+		// Something answered: neither the server nor the network is down.
+		what, next := bad.Explain()
+		return fail(what+".", next+" Then run "+r.cmd("doctor")+" again.")
+	}
 	if err != nil {
 		return fail("Logto at "+r.e.String()+" does not answer its discovery document: "+plain(err)+".",
 			"Check that Logto runs at this address (is the server or the network down?), then run "+r.cmd("doctor")+" again.")
@@ -124,11 +130,16 @@ func (r *run) m2m(ctx context.Context) Check {
 	}
 	if err := lc.CheckAccess(ctx); err != nil {
 		var se *logtoapi.ScopeError
+		var nm *logtoapi.NotM2MAppError
 		var ae *logtoapi.APIError
 		switch {
 		case errors.As(err, &se):
 			return fail("The M2M app "+s.M2MAppID+" gets a token without the scope \"all\": it lacks the role \""+logtoapi.ManagementRoleName+"\".",
 				"Assign that role to the M2M app in the Console: "+se.ConsoleURL)
+		case errors.As(err, &nm):
+			return fail("The saved M2M app "+s.M2MAppID+" is not a machine-to-machine app, so Logto gives it no Management API token "+
+				"(a Traditional web app's App ID and App secret get this answer).",
+				logtoapi.NotM2MFix(nm.CreateURL)+" Then run "+r.cmd("setup")+" again with its App ID and App secret.")
 		case errors.As(err, &ae) && ae.OAuth == "invalid_client":
 			return fail("Logto refuses the saved M2M credentials (App ID "+s.M2MAppID+"): the app or its secret was deleted, rotated or has expired.",
 				"Create a new secret for the M2M app, then run "+r.cmd("setup")+" again: "+r.e.Console().ApplicationDetails(s.M2MAppID))

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
 	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/htmlesc"
+	"github.com/logto-twilio/logto-twilio/internal/yamlkeys"
 )
 
 // CardVersion is the version of the card format.
@@ -49,8 +52,21 @@ func (c Card) String() string {
 // GoString masks the secret in %#v too.
 func (c Card) GoString() string { return "workshop." + c.String() }
 
+// cardKeys are the keys a card holds (Card's yaml tags).
+var cardKeys = func() []string {
+	var keys []string
+	t := reflect.TypeFor[Card]()
+	for i := range t.NumField() {
+		keys = append(keys, t.Field(i).Tag.Get("yaml"))
+	}
+	return keys
+}()
+
 // ParseCard reads a card file's content and checks it (for the attendee's --preset).
-func ParseCard(data []byte) (Card, error) {
+func ParseCard(data []byte) (Card, error) { return parseCard(data, "") }
+
+// parseCard is ParseCard; file names the card in an unknown key's error ("" for none).
+func parseCard(data []byte, file string) (Card, error) {
 	var c Card
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true) // an unknown key is not a card of ours
@@ -59,6 +75,20 @@ func ParseCard(data []byte) (Card, error) {
 		var more yaml.Node
 		if dec.Decode(&more) != io.EOF { //nolint:errorlint // io.EOF is returned as is
 			err = errors.New("more than one YAML document")
+		}
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		// The decoder says "line 6: field m2mSecret not found in type workshop.Card";
+		// the card's own parse says which key, where, and the key it is close to.
+		if uk := yamlkeys.Find(data, func(k string) bool { return slices.Contains(cardKeys, k) }, cardKeys, false); uk != nil {
+			uk.File = file
+			next := "ask the facilitator for a new one"
+			if uk.Suggest != "" {
+				next = "fix that key, or " + next
+			}
+			return Card{}, fmt.Errorf("workshop: the card is not a logto-twilio card: %w (a card has only the keys %s); %s",
+				uk, strings.Join(cardKeys, ", "), next)
 		}
 	}
 	if err != nil && !errors.Is(err, io.EOF) { // EOF: an empty file, said below
@@ -97,7 +127,7 @@ func ReadCard(path string) (Card, error) {
 	if err != nil {
 		return Card{}, fmt.Errorf("workshop: read the card: %w", err)
 	}
-	return ParseCard(b)
+	return parseCard(b, path)
 }
 
 // cardCommand is the command an attendee runs with the card file: plain "logto-twilio

@@ -44,7 +44,8 @@ func TestCardRoundTripAndFormat(t *testing.T) {
 func TestParseCardErrors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"not yaml", "{{{", "not a logto-twilio card"},
-		{"unknown key", "version: 1\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\nm2mSecret: z\n", "not a logto-twilio card"},
+		{"unknown key", "version: 1\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\nm2mSecret: z\n", `line 6: unknown key "m2mSecret" (a card has only the keys version, name, endpoint, appId, appSecret, port); ask the facilitator`},
+		{"mistyped key", "version: 1\nendpoint: x\nappId: a\nappSecrt: b\nport: 3000\n", `line 4: unknown key "appSecrt" (did you mean "appSecret"?)`},
 		{"newer version", "version: 2\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\n", "update logto-twilio"},
 		{"missing fields", "version: 1\nendpoint: x\nport: 3000\n", "no appId, no appSecret"},
 		{"empty", "", "no endpoint, no appId, no appSecret"},
@@ -60,6 +61,23 @@ func TestParseCardErrors(t *testing.T) {
 				t.Errorf("err %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestReadCardUnknownKey: a card with a key it may not hold names the file, the key and its
+// line, and the key it is close to (the decoder said only "yaml: unmarshal errors:").
+func TestReadCardUnknownKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bookstore-07.yaml")
+	if err := os.WriteFile(path, []byte("# a card\nversion: 1\nendpoint: x\nAppID: a\nappSecret: b\nport: 3000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadCard(path)
+	want := path + `, line 4: unknown key "AppID" (did you mean "appId"?)`
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "unmarshal errors") {
+		t.Fatalf("ReadCard: %v, want %q", err, want)
+	}
+	if !strings.Contains(err.Error(), "fix that key, or ask the facilitator for a new one") {
+		t.Errorf("ReadCard: %v: no next step", err)
 	}
 }
 

@@ -7,10 +7,13 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/logto-twilio/logto-twilio/internal/yamlkeys"
 	"github.com/logto-twilio/logto-twilio/steps"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
 // otherAnswers are the answer IDs of the commands besides setup (see
@@ -56,6 +59,10 @@ func LoadAnswers(path string) (map[string]string, error) {
 	if err := flatten("", doc, out); err != nil {
 		return nil, fmt.Errorf("%w %s: %w", errAnswers, path, err)
 	}
+	if uk := yamlkeys.Find(raw, knownAnswer, answerIDs(), true); uk != nil {
+		uk.File = path
+		return nil, fmt.Errorf("%w %w (docs/answers.md lists the answers)", errAnswers, uk)
+	}
 	ids := make([]string, 0, len(out))
 	for id := range out {
 		ids = append(ids, id)
@@ -75,7 +82,44 @@ func LoadAnswers(path string) (map[string]string, error) {
 			}
 		}
 	}
+	// Checked now, with the steps' own validators: a bad value is refused
+	// before any call, not at its step after the calls of the steps before.
+	lines := yamlkeys.Lines(raw, true)
+	for _, id := range ids {
+		if err := checkAnswer(id, out[id]); err != nil {
+			return nil, fmt.Errorf("%w %s, line %d: answer %q: %w", errAnswers, path, lines[id], id, err)
+		}
+	}
 	return out, nil
+}
+
+// answerIDs are the answer IDs any command reads, for suggesting the one a
+// mistyped key meant.
+func answerIDs() []string {
+	ids := slices.Concat(steps.WizardAnswers, otherAnswers)
+	for _, t := range twiliosetup.DefaultTemplates() {
+		ids = append(ids, steps.AnswerTemplatesPrefix+t.UsageType)
+	}
+	return ids
+}
+
+// checkAnswer checks the value of answer id with the validator of the flag
+// or step that reads it (nil for an answer that has none).
+func checkAnswer(id, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	switch id {
+	case steps.AnswerPort:
+		var p PortValue
+		return p.Set(v) // --port's own check
+	case "new-twilio-token": // rotate's; never repeats the value
+		if err := twiliosetup.ValidateAuthToken(twiliosetup.Clean(v)); err != nil {
+			return fmt.Errorf("%w; give the new Auth Token: 32 hex digits", err)
+		}
+		return nil
+	}
+	return steps.CheckAnswer(id, v)
 }
 
 // flatten writes doc's scalar values into out under their dotted IDs.
