@@ -50,6 +50,10 @@ func TestApplyPreset(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := t.TempDir()
+	unknownKey := filepath.Join(t.TempDir(), "typo.yaml")
+	if err := os.WriteFile(unknownKey, []byte("version: 1\nendpoint: http://127.0.0.1:3001\nappId: a\nappSecrt: b\nport: 3007\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name    string
 		o       options
@@ -65,6 +69,7 @@ func TestApplyPreset(t *testing.T) {
 		{name: "group readable", o: options{preset: writeCard(t, 0o640)}, wantErr: "chmod 600"},
 		{name: "missing", o: options{preset: filepath.Join(base, "nope.yaml")}, wantErr: "no such file"},
 		{name: "folder", o: options{preset: base}, wantErr: "is a folder"},
+		{name: "unknown key", o: options{preset: unknownKey}, wantErr: `unknown key "appSecrt" (did you mean "appSecret"?)`},
 		{name: "sandbox", o: options{preset: good, sandbox: true}, wantErr: "without --sandbox"},
 		{name: "other port", o: options{preset: good, port: 3000}, wantErr: "registered for port 3007, not 3000"},
 		{name: "other endpoint", o: options{preset: good, endpoint: "http://localhost:9999"}, wantErr: "leave out --logto-endpoint"},
@@ -79,6 +84,9 @@ func TestApplyPreset(t *testing.T) {
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || exitCodeOf(err) != exitUsage {
 					t.Fatalf("err = %v (exit %d), want %q and exit 2", err, exitCodeOf(err), tc.wantErr)
+				}
+				if tc.name == "unknown key" && strings.Count(err.Error(), tc.o.preset) != 1 {
+					t.Errorf("err = %v names the card more than needed", err)
 				}
 				if p.Preset != nil {
 					t.Error("a refused card reached the prefill")

@@ -105,7 +105,7 @@ func parseCard(data []byte, file string) (Card, error) {
 	}
 	switch {
 	case c.Version > CardVersion:
-		return Card{}, fmt.Errorf("workshop: the card has version %d; this logto-twilio reads version %d: update logto-twilio", c.Version, CardVersion)
+		return Card{}, fmt.Errorf("workshop: the card was made by a newer logto-twilio (version %d; this one reads version %d): update logto-twilio, then run this again", c.Version, CardVersion)
 	case len(missing) == 0 && c.Version != CardVersion:
 		return Card{}, fmt.Errorf("workshop: the card has version %d; this logto-twilio reads version %d: ask the facilitator for a new one", c.Version, CardVersion)
 	case len(missing) > 0:

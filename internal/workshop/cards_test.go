@@ -46,7 +46,7 @@ func TestParseCardErrors(t *testing.T) {
 		{"not yaml", "{{{", "not a logto-twilio card"},
 		{"unknown key", "version: 1\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\nm2mSecret: z\n", `line 6: unknown key "m2mSecret" (a card has only the keys version, name, endpoint, appId, appSecret, port); ask the facilitator`},
 		{"mistyped key", "version: 1\nendpoint: x\nappId: a\nappSecrt: b\nport: 3000\n", `line 4: unknown key "appSecrt" (did you mean "appSecret"?)`},
-		{"newer version", "version: 2\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\n", "update logto-twilio"},
+		{"newer version", "version: 2\nendpoint: x\nappId: a\nappSecret: b\nport: 3000\n", "made by a newer logto-twilio"},
 		{"missing fields", "version: 1\nendpoint: x\nport: 3000\n", "no appId, no appSecret"},
 		{"empty", "", "no endpoint, no appId, no appSecret"},
 		{"comments only", "# logto-twilio workshop card\n", "no endpoint, no appId, no appSecret"},

@@ -91,6 +91,9 @@ func readCard(path string) (workshop.Card, error) {
 	}
 	card, err := workshop.ReadCard(path)
 	if err != nil {
+		if strings.Contains(err.Error(), path) {
+			return workshop.Card{}, fmt.Errorf("--preset: %w", err) // it names the card already
+		}
 		return workshop.Card{}, fmt.Errorf("--preset %s: %w", path, err)
 	}
 	return card, nil
@@ -127,7 +130,7 @@ func notFacilitators(dir string) error {
 	if _, err := os.Stat(workshop.RecordPath(dir)); err == nil {
 		return fmt.Errorf("--preset: %s holds a workshop's record (the facilitator's setup): give another --config-dir, or none", dir)
 	}
-	l, err := config.Store{Dir: dir}.Load()
+	l, err := config.Store{Dir: dir}.Read() // only a look: the run's own load reports damage
 	if err == nil && l.Found && l.Setup.M2MAppID != "" {
 		return fmt.Errorf("--preset: %s holds a setup made with an M2M app (a facilitator's): give another --config-dir, or none", dir)
 	}
