@@ -92,7 +92,10 @@ func TestDemoPortNeedsRoot(t *testing.T) {
 	st := readyState()
 	st.Prefill.Port = 80
 	_, err := run(t, newVerify(st, &w.deps))
-	wantProblem(t, err, "Cannot start the demo app: port 80 needs root", "Choose a port above 1024 with --port")
+	wantProblem(t, err, "Cannot start the demo app: port 80 needs root", "Ports below 1024 need root")
+	if p := new(Problem); errors.As(err, &p) && !strings.Contains(p.Hint(), "logto-twilio --port 30") {
+		t.Errorf("hint %q: no command line with a port above 1024", p.Hint())
+	}
 	var p *Problem
 	if !errors.As(err, &p) {
 		t.Fatal("not a *Problem")

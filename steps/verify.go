@@ -14,6 +14,7 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/logto-twilio/logto-twilio/internal/cmdline"
+	"github.com/logto-twilio/logto-twilio/internal/config"
 	"github.com/logto-twilio/logto-twilio/internal/demo"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
@@ -130,6 +131,11 @@ func (s *verifyStep) start(ctx context.Context) (Demo, string, error) {
 		if errors.As(err, &busy) || errors.Is(err, syscall.EADDRINUSE) {
 			return nil, "", problem("Cannot start the demo app", s.portBusyHint(), err)
 		}
+		var perm *demo.PortPermissionError
+		if errors.As(err, &perm) && s.st.Prefill.Preset == nil {
+			what, _ := perm.Explain()
+			return nil, "", problem("Cannot start the demo app: "+what, s.portRootHint(), err)
+		}
 		return nil, "", explain("Cannot start the demo app", err)
 	}
 	return srv, u, nil
@@ -155,6 +161,23 @@ func (s *verifyStep) portBusyHint() string {
 	}
 	return fmt.Sprintf("Another program uses port %d: stop it, or quit ({key:quit}) and run %s again with --port "+
 		"and a port nothing listens on; the wizard then registers that port too.", port, tui.Quote(s.st.Again("")))
+}
+
+// portRootHint says what to do when this user may not listen on the demo's
+// port (below 1024 without root): the whole command line with a port above
+// 1024, free now (3000 when it is), which the wizard then registers too.
+func (s *verifyStep) portRootHint() string {
+	free := s.d.FreePort
+	if free == nil {
+		free = firstFreePort
+	}
+	p := free(config.DefaultPort)
+	if p <= 0 {
+		p = config.DefaultPort
+	}
+	return fmt.Sprintf("Ports below %d need root: quit ({key:quit}) and run %s "+
+		"to use port %d, free now; the wizard then registers that port too.",
+		demo.PrivilegedPorts, tui.Quote(s.st.Again("", "--port", strconv.Itoa(p))), p)
 }
 
 func (s *verifyStep) Execute(ctx context.Context) (tui.Result, error) {
