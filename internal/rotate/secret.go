@@ -204,6 +204,15 @@ func (e *onlySecretError) Error() string {
 func (r *secretRun) revert(ctx context.Context) error {
 	name := r.detail(detailNewName)
 	list, err := r.env.Logto.ApplicationSecrets(ctx, r.appID)
+	if err != nil && r.out.What == WhatM2MSecret && r.env.Secrets.Pending.IsSet() {
+		// The saved M2M secret may be the one that is gone: list with the new one.
+		if c, cerr := r.deleter(r.env.Secrets.Pending.Reveal()); cerr == nil {
+			if l, lerr := c.ApplicationSecrets(ctx, r.appID); lerr == nil {
+				list, err = l, nil
+				r.env.Logto = c
+			}
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("rotate: list secrets: %w", err)
 	}

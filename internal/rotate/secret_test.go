@@ -378,5 +378,13 @@ func TestUndoKeepsTheOnlySecret(t *testing.T) {
 		if len(have) != 1 || have["Default secret"] != "" {
 			t.Fatalf("the M2M app's secrets: %d, the old one there: %v; want only the new one", len(have), have["Default secret"] != "")
 		}
+		// A re-run starts from the saved (now deleted) M2M secret: it lists with the new one.
+		if _, err := rotate.Resume(t.Context(), w.env()); err != nil {
+			t.Fatalf("resume: %v", err)
+		}
+		if w.currentM2M() != nv {
+			t.Fatal("the new M2M secret is not saved")
+		}
+		w.mustVerify()
 	})
 }
