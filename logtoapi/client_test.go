@@ -341,6 +341,10 @@ func TestSecretsRedactedFromLogtoAnswers(t *testing.T) {
 	const token = "twilioAuthTok3n"
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oidc/token", func(w http.ResponseWriter, _ *http.Request) { writeFixture(w, loadFixture(t, "001")) })
+	mux.HandleFunc("GET /api/connectors/abc", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id":"abc","connectorId":"twilio-short-message-service","config":{}}`))
+	})
 	mux.HandleFunc("PATCH /api/connectors/abc", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)

@@ -1,6 +1,7 @@
 package logtoapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -201,8 +202,13 @@ func (c *Client) CreateTwilioConnector(ctx context.Context, cfg TwilioConfig, re
 	return out, nil
 }
 
-// UpdateTwilioConnector replaces the config of the connector with row id id: a PATCH
-// carrying the whole config (Logto does not merge it). It never POSTs.
+// UpdateTwilioConnector sets the fields of the Twilio connector (row id id) that the
+// program owns: accountSID, authToken, fromMessagingServiceSID, the templates of cfg's usage
+// types, and disableRiskCheck when cfg turns it on. Logto's PATCH replaces the whole config,
+// so it first reads the connector's config and PATCHes it with only those fields changed:
+// every other field (disableRiskCheck set in the Console, keys a later connector adds) and
+// every template of another usage type is kept as it is. It never POSTs, and it refuses a
+// connector that is not Twilio's.
 func (c *Client) UpdateTwilioConnector(ctx context.Context, id string, cfg TwilioConfig) (Connector, error) {
 	const op = "update Twilio connector"
 	if err := checkID("connector id", id); err != nil {
@@ -211,10 +217,91 @@ func (c *Client) UpdateTwilioConnector(ctx context.Context, id string, cfg Twili
 	if err := cfg.Validate(); err != nil {
 		return Connector{}, fmt.Errorf("logtoapi: %s: %w", op, err)
 	}
+	var cur Connector
+	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/connectors/" + url.PathEscape(id), ok: []int{http.StatusOK}}, &cur); err != nil {
+		return Connector{}, err
+	}
+	if !cur.IsTwilio() {
+		return Connector{}, fmt.Errorf("logtoapi: %s: connector %s is %s, not Twilio", op, id, cur.ConnectorID)
+	}
+	merged, err := MergeTwilioConfig(cur.Config, cfg)
+	if err != nil {
+		return Connector{}, fmt.Errorf("logtoapi: %s: connector %s: %w", op, id, err)
+	}
 	var out Connector
-	body := map[string]any{"config": cfg}
+	body := map[string]any{"config": merged}
 	if err := c.do(ctx, call{op: op, method: http.MethodPatch, path: "/connectors/" + url.PathEscape(id), body: body, ok: []int{http.StatusOK}, secrets: []string{cfg.AuthToken}}, &out); err != nil {
 		return Connector{}, err
+	}
+	return out, nil
+}
+
+// MergeTwilioConfig is current (a Twilio connector's config, a JSON object) with the fields
+// the program owns taken from cfg: accountSID, authToken, fromMessagingServiceSID, the
+// templates of cfg's usage types (each replaces the template of its usage type, in place; new
+// ones are appended), and disableRiskCheck when cfg sets it. Every other key and template is
+// kept byte for byte. A current config that is not an object (null, none) counts as empty.
+func MergeTwilioConfig(current json.RawMessage, cfg TwilioConfig) (json.RawMessage, error) {
+	obj := map[string]json.RawMessage{}
+	if t := bytes.TrimSpace(current); len(t) > 0 && t[0] == '{' {
+		if err := json.Unmarshal(t, &obj); err != nil {
+			return nil, fmt.Errorf("decode the config: %w", err)
+		}
+	}
+	var old []json.RawMessage
+	if t := bytes.TrimSpace(obj["templates"]); len(t) > 0 && t[0] == '[' {
+		if err := json.Unmarshal(t, &old); err != nil {
+			return nil, fmt.Errorf("decode the templates: %w", err)
+		}
+	}
+	owned := map[string]SMSTemplate{}
+	for _, t := range cfg.Templates {
+		owned[t.UsageType] = t
+	}
+	templates := make([]any, 0, len(old)+len(cfg.Templates))
+	placed := map[string]bool{}
+	for _, raw := range old {
+		var t struct {
+			UsageType *string `json:"usageType"`
+		}
+		if json.Unmarshal(raw, &t) != nil || t.UsageType == nil {
+			templates = append(templates, raw) // not a template this program reads: kept
+			continue
+		}
+		nt, ok := owned[*t.UsageType]
+		switch {
+		case !ok:
+			templates = append(templates, raw)
+		case !placed[nt.UsageType]:
+			templates = append(templates, nt)
+			placed[nt.UsageType] = true
+		}
+	}
+	for _, t := range cfg.Templates {
+		if !placed[t.UsageType] {
+			templates = append(templates, t)
+			placed[t.UsageType] = true
+		}
+	}
+	owns := map[string]any{
+		"accountSID":              cfg.AccountSID,
+		"authToken":               cfg.AuthToken,
+		"fromMessagingServiceSID": cfg.FromMessagingServiceSID,
+		"templates":               templates,
+	}
+	if cfg.DisableRiskCheck {
+		owns["disableRiskCheck"] = true
+	}
+	for k, v := range owns {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", k, err)
+		}
+		obj[k] = b
+	}
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("encode the config: %w", err)
 	}
 	return out, nil
 }

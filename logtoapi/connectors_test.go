@@ -153,7 +153,7 @@ func TestCreateTwilioConnector(t *testing.T) {
 
 func TestUpdateTwilioConnector(t *testing.T) {
 	t.Parallel()
-	r := newReplay(t, tokenRoutes(map[string]string{"PATCH /api/connectors/imss3omfuskn": "082"}))
+	r := newReplay(t, tokenRoutes(map[string]string{"GET /api/connectors/imss3omfuskn": "080", "PATCH /api/connectors/imss3omfuskn": "082"}))
 	cfg := fixtureConfig(t, "082")
 	if !cfg.DisableRiskCheck {
 		t.Fatal("fixture 082 has disableRiskCheck true")
@@ -167,15 +167,15 @@ func TestUpdateTwilioConnector(t *testing.T) {
 		t.Errorf("config = %v, %v", gotCfg, err)
 	}
 	reqs := r.apiRequests()
-	if len(reqs) != 1 || reqs[0].Method != http.MethodPatch {
-		t.Fatalf("requests = %+v: an update is one PATCH, never a POST", reqs)
+	if len(reqs) != 2 || reqs[0].Method != http.MethodGet || reqs[1].Method != http.MethodPatch {
+		t.Fatalf("requests = %+v: an update reads the config, then PATCHes it, never POSTs", reqs)
 	}
-	assertJSONEqual(t, reqs[0].Body, loadFixture(t, "082").RequestBody)
+	assertJSONEqual(t, reqs[1].Body, loadFixture(t, "082").RequestBody)
 }
 
 func TestUpdateTwilioConnectorRefused(t *testing.T) {
 	t.Parallel()
-	r := newReplay(t, tokenRoutes(map[string]string{"PATCH /api/connectors/imss3omfuskn": "083"}))
+	r := newReplay(t, tokenRoutes(map[string]string{"GET /api/connectors/imss3omfuskn": "080", "PATCH /api/connectors/imss3omfuskn": "083"}))
 	_, err := r.client(t).UpdateTwilioConnector(t.Context(), "imss3omfuskn", fixtureConfig(t, "069"))
 	var ae *logtoapi.APIError
 	if !errors.As(err, &ae) || ae.Code != "connector.invalid_config" {
@@ -320,5 +320,107 @@ func TestTwilioConfigValidate(t *testing.T) {
 				t.Errorf("error %q contains the token", err)
 			}
 		})
+	}
+}
+
+// TestMergeTwilioConfig: an update changes only what the program owns. disableRiskCheck is a
+// real field of the Twilio connector (fixtures 061's formItems, 082), usageType is a free
+// string (api-contracts §A.3: "Test" is the deprecated usage type an old config may hold),
+// and a later connector may add keys: all of them are kept.
+func TestMergeTwilioConfig(t *testing.T) {
+	t.Parallel()
+	cfg := twilioConfig("ACnew")
+	cfg.AuthToken = "newToken"
+	tests := []struct{ name, current, want string }{
+		{
+			name:    "none",
+			current: `null`,
+			want:    `{"accountSID":"ACnew","authToken":"newToken","fromMessagingServiceSID":"MG00000000000000000000000000000000","templates":[{"usageType":"SignIn","content":"Your sign-in code is {{code}}."},{"usageType":"Register","content":"Your sign-up code is {{code}}."},{"usageType":"ForgotPassword","content":"Your reset code is {{code}}."},{"usageType":"Generic","content":"Your code is {{code}}."}]}`,
+		},
+		{
+			name: "what it does not own is kept",
+			current: `{"accountSID":"ACold","authToken":"oldToken","fromMessagingServiceSID":"MGold","disableRiskCheck":true,"futureKey":{"a":[1,2]},
+				"templates":[{"usageType":"Test","content":"test {{code}}"},{"content":"old sign-in {{code}}","usageType":"SignIn","note":"x"},{"usageType":"MfaVerification","content":"mfa {{code}}"},{"usageType":"SignIn","content":"a duplicate {{code}}"}]}`,
+			want: `{"accountSID":"ACnew","authToken":"newToken","fromMessagingServiceSID":"MG00000000000000000000000000000000","disableRiskCheck":true,"futureKey":{"a":[1,2]},
+				"templates":[{"usageType":"Test","content":"test {{code}}"},{"usageType":"SignIn","content":"Your sign-in code is {{code}}."},{"usageType":"MfaVerification","content":"mfa {{code}}"},{"usageType":"Register","content":"Your sign-up code is {{code}}."},{"usageType":"ForgotPassword","content":"Your reset code is {{code}}."},{"usageType":"Generic","content":"Your code is {{code}}."}]}`,
+		},
+		{
+			name:    "disableRiskCheck false is not turned on",
+			current: `{"disableRiskCheck":false,"templates":"not an array"}`,
+			want:    `{"accountSID":"ACnew","authToken":"newToken","fromMessagingServiceSID":"MG00000000000000000000000000000000","disableRiskCheck":false,"templates":[{"usageType":"SignIn","content":"Your sign-in code is {{code}}."},{"usageType":"Register","content":"Your sign-up code is {{code}}."},{"usageType":"ForgotPassword","content":"Your reset code is {{code}}."},{"usageType":"Generic","content":"Your code is {{code}}."}]}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := logtoapi.MergeTwilioConfig(json.RawMessage(tt.current), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertJSONEqual(t, got, []byte(tt.want))
+		})
+	}
+	t.Run("turned on by the caller", func(t *testing.T) {
+		t.Parallel()
+		on := cfg
+		on.DisableRiskCheck = true
+		got, err := logtoapi.MergeTwilioConfig(json.RawMessage(`{"disableRiskCheck":false}`), on)
+		if err != nil || !strings.Contains(string(got), `"disableRiskCheck":true`) {
+			t.Fatalf("got %s, %v", got, err)
+		}
+	})
+}
+
+// TestUpdateTwilioConnectorKeepsWhatItDoesNotOwn: through the stand-in (which stores a PATCHed
+// config whole, as Logto does: fixture 083 refuses a partial one), an update keeps
+// disableRiskCheck, templates of other usage types and unknown keys; a connector that is not
+// Twilio's is never PATCHed.
+func TestUpdateTwilioConnectorKeepsWhatItDoesNotOwn(t *testing.T) {
+	t.Parallel()
+	s := newStandin(t)
+	ctx := t.Context()
+	created, err := s.c.CreateTwilioConnector(ctx, twilioConfig("AC00000000000000000000000000000000"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cur map[string]any
+	old, _ := s.srv.SMSConnector()
+	var row struct {
+		Config json.RawMessage `json:"config"`
+	}
+	if err := json.Unmarshal(old, &row); err != nil || json.Unmarshal(row.Config, &cur) != nil {
+		t.Fatal(err)
+	}
+	cur["disableRiskCheck"] = true
+	cur["futureKey"] = "kept"
+	cur["templates"] = append(cur["templates"].([]any), map[string]any{"usageType": "Test", "content": "test {{code}}"})
+	b, _ := json.Marshal(cur)
+	s.srv.SetConnectorConfig(created.ID, b)
+
+	cfg := twilioConfig("AC00000000000000000000000000000000")
+	cfg.AuthToken = "rotatedAuthToken1111"
+	cfg.Templates[0].Content = "New sign-in code {{code}}."
+	upd, err := s.c.UpdateTwilioConnector(ctx, created.ID, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := upd.TwilioConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AuthToken != "rotatedAuthToken1111" || !got.DisableRiskCheck || len(got.Templates) != 5 || got.Templates[0].Content != "New sign-in code {{code}}." || got.Templates[4].UsageType != "Test" {
+		t.Errorf("updated config = %v, risk check off %v, templates %+v", got, got.DisableRiskCheck, got.Templates)
+	}
+	if !strings.Contains(string(upd.Config), `"futureKey":"kept"`) {
+		t.Errorf("the unknown key is gone")
+	}
+
+	otherID := s.srv.SetSMSConnector("http-sms", json.RawMessage(`{"endpoint":"http://127.0.0.1:59999/sms"}`))
+	patches := countRequests(s.srv, "PATCH", "/api/connectors/"+otherID)
+	if _, err := s.c.UpdateTwilioConnector(ctx, otherID, cfg); err == nil || !strings.Contains(err.Error(), "not Twilio") {
+		t.Fatalf("update of an http-sms connector = %v", err)
+	}
+	if countRequests(s.srv, "PATCH", "/api/connectors/"+otherID) != patches {
+		t.Error("the http-sms connector was PATCHed")
 	}
 }

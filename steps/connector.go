@@ -150,7 +150,7 @@ func providerName(connectorID string) string {
 // consentNote says what is at stake in keeping or changing the connector.
 func (s *connectorStep) consentNote() string {
 	if c := s.current; c != nil && c.IsTwilio() && s.curSID == s.st.Setup.TwilioAccountSID {
-		return "Updating it sets the Messaging Service and the templates chosen here."
+		return "Updating it sets the Auth Token, the Messaging Service and the templates chosen here; its other settings (the risk check, templates of other usage types) stay as they are."
 	}
 	return "A shared Logto (a workshop's) may need it as it is."
 }

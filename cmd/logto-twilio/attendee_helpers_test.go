@@ -147,8 +147,9 @@ func (r *workshopRoom) moveCard(t testing.TB, path string, port int) {
 
 // signInOnDemo signs in on the demo at base as a browser would, with the stand-in's
 // Experience API (logtotest.Browser): the demo's /logto/sign-in, the phone and its code,
-// then the demo's callback. It retries until the demo listens.
-func signInOnDemo(ctx context.Context, lg *logtotest.Server, base, phoneDigits string) error {
+// then the demo's callback. It retries until the demo listens, or until exited is closed
+// (the run is over: its demo never will; nil for never).
+func signInOnDemo(ctx context.Context, lg *logtotest.Server, base, phoneDigits string, exited <-chan struct{}) error {
 	jar, _ := cookiejar.New(nil)
 	demoClient := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(u string) (*http.Response, error) {
@@ -169,6 +170,8 @@ func signInOnDemo(ctx context.Context, lg *logtotest.Server, base, phoneDigits s
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("the demo at %s never answered: %w", base, err)
+		case <-exited:
+			return fmt.Errorf("the run exited before its demo at %s answered: %w", base, err)
 		case <-tick.C:
 			resp, err = get(base + "/logto/sign-in")
 		}

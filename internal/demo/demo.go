@@ -10,12 +10,15 @@ package demo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -452,11 +455,46 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("/logto/", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNotFound)
 	})
-	return securityHeaders(mux)
+	return securityHeaders(mux, s.contentSecurityPolicy())
 }
 
-func securityHeaders(h http.Handler) http.Handler {
+// styleSource is the CSP source of the pages' inline style sheet: its SHA-256.
+var styleSource = func() string {
+	sum := sha256.Sum256([]byte(pageStyle))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
+
+// contentSecurityPolicy is the demo's CSP: its pages run no script and load nothing; the one
+// inline style sheet is allowed by its hash. Forms go to the demo itself, and as browsers
+// (Chrome) check form-action on every redirect that follows a submission, to the origins of
+// Logto's authorization and end-session endpoints too: the sign-in form's GET /logto/sign-in
+// redirects to Logto, and so does the sign-out form's POST. The base URL's origin is named as
+// well, for a page opened at 127.0.0.1 while Logto sends the browser back to localhost.
+func (s *Server) contentSecurityPolicy() string {
+	forms := []string{"'self'"}
+	for _, u := range []string{s.baseURL, s.provider.Endpoint().AuthURL, s.endSess} {
+		if o := cspOrigin(u); o != "" && !slices.Contains(forms, o) {
+			forms = append(forms, o)
+		}
+	}
+	return "default-src 'none'; style-src " + styleSource + "; img-src 'self'; form-action " + strings.Join(forms, " ") +
+		"; frame-ancestors 'none'; base-uri 'none'"
+}
+
+// cspOrigin is the origin of an http(s) URL as a CSP host source ("" when it is none or could
+// not be written safely in a policy).
+func cspOrigin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		strings.ContainsAny(u.Host, " ;,'\"\\") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+func securityHeaders(h http.Handler, csp string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", csp)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("X-Frame-Options", "DENY")
 		w.Header().Set("Referrer-Policy", "no-referrer")

@@ -122,15 +122,9 @@ func (p *pages) problem(w http.ResponseWriter, pr problem) {
 	send(w, pr.Status, &b)
 }
 
-// writeTop writes the head of every page, up to and with <body>.
-func writeTop(b *bytes.Buffer, title string) {
-	b.WriteString(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>` + htmlesc.Text(title) + ` · logto-twilio demo</title>
-<style>
+// pageStyle is the text of the pages' only style sheet, an inline <style>; the
+// Content-Security-Policy allows it by its hash (styleSource), and no other style.
+const pageStyle = `
   body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 46rem; padding: 0 1rem; color: #1f2328; line-height: 1.5; }
   h1 { font-size: 1.6rem; margin-bottom: .25rem; }
   .muted { color: #59636e; }
@@ -144,7 +138,17 @@ func writeTop(b *bytes.Buffer, title string) {
   button.secondary { background: #fff; color: #5d34f2; }
   .error { border-color: #cf222e; }
   .error h1 { color: #cf222e; }
-</style>
+`
+
+// writeTop writes the head of every page, up to and with <body>.
+func writeTop(b *bytes.Buffer, title string) {
+	b.WriteString(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>` + htmlesc.Text(title) + ` · logto-twilio demo</title>
+<style>` + pageStyle + `</style>
 </head>
 <body>
 `)

@@ -174,6 +174,14 @@ func (r *secretRun) fail(ctx context.Context, what string, cause error) (Outcome
 		return r.out, &Error{What: what + " (interrupted)", Next: "The saved secret still works. Run " + r.cmd("rotate") + " again: it undoes the unfinished rotation.", State: Unfinished, Err: cause}
 	}
 	if err := r.revert(ctx); err != nil {
+		if only := (*onlySecretError)(nil); errors.As(err, &only) {
+			return r.out, &Error{
+				What: fmt.Sprintf("%s, and the old secret is gone from %s (deleted in the Logto Console?), so the new secret %q is kept: it is now the only secret of %s",
+					what, r.app, only.name, r.app),
+				Next:  "Run " + r.cmd("rotate") + " again: it checks the new secret again and saves it if Logto accepts it. If Logto keeps refusing it, open " + r.app + " in the Logto Console, check its secrets, and add one there if none works.",
+				State: Unfinished, Err: errors.Join(cause, err),
+			}
+		}
 		return r.out, &Error{
 			What:  what + ", and removing the new secret did not finish either",
 			Next:  "The saved secret still works. Run " + r.cmd("rotate") + " again: it removes the unused new secret.",
@@ -183,16 +191,34 @@ func (r *secretRun) fail(ctx context.Context, what string, cause error) (Outcome
 	return r.out, &Error{What: what, Next: next(cause, "") + "Nothing changed: the new secret is deleted and the saved setup is as it was.", State: Unchanged, Err: cause}
 }
 
-// revert deletes the new secret (never the only one) and clears the record.
+// onlySecretError is revert's answer when the new secret is the app's only secret (the old
+// one is gone, e.g. deleted in the Console): Logto lets the last secret be deleted, and an app
+// without one is locked out (the M2M app's loss also cuts off the Management API), so it is kept.
+type onlySecretError struct{ name, value, app string }
+
+func (e *onlySecretError) Error() string {
+	return fmt.Sprintf("rotate: the new secret %q is the only secret of %s: it is kept", e.name, e.app)
+}
+
+// revert deletes the new secret (never the only one: *onlySecretError) and clears the record.
 func (r *secretRun) revert(ctx context.Context) error {
 	name := r.detail(detailNewName)
 	list, err := r.env.Logto.ApplicationSecrets(ctx, r.appID)
+	if err != nil && r.out.What == WhatM2MSecret && r.env.Secrets.Pending.IsSet() {
+		// The saved M2M secret may be the one that is gone: list with the new one.
+		if c, cerr := r.deleter(r.env.Secrets.Pending.Reveal()); cerr == nil {
+			if l, lerr := c.ApplicationSecrets(ctx, r.appID); lerr == nil {
+				list, err = l, nil
+				r.env.Logto = c
+			}
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("rotate: list secrets: %w", err)
 	}
-	if slices.ContainsFunc(list, func(s logtoapi.AppSecret) bool { return s.Name == name }) {
+	if i := slices.IndexFunc(list, func(s logtoapi.AppSecret) bool { return s.Name == name }); i >= 0 {
 		if len(list) < 2 {
-			return fmt.Errorf("rotate: the new secret %q is the only secret of %s: it is kept", name, r.app)
+			return &onlySecretError{name: name, value: list[i].Value, app: r.app}
 		}
 		if err := r.env.Logto.DeleteApplicationSecret(ctx, r.appID, name); err != nil {
 			return fmt.Errorf("rotate: delete the new secret: %w", err)
@@ -320,7 +346,11 @@ func (e *engine) resumeSecret(ctx context.Context, what string) (Outcome, error)
 	}
 	switch ph := e.phase(); ph {
 	case PhaseAddSecret, PhaseVerifySecret:
-		if err := r.revert(ctx); err != nil {
+		err := r.revert(ctx)
+		if only := (*onlySecretError)(nil); errors.As(err, &only) {
+			return r.keepOnly(ctx, only)
+		}
+		if err != nil {
 			return e.out, &Error{What: "Removing the unused new secret did not finish", Next: next(err, "") + "Run " + e.cmd("rotate") + " again to finish it.", State: Unfinished, Err: err}
 		}
 		e.out.Reverted = true
@@ -333,4 +363,22 @@ func (e *engine) resumeSecret(ctx context.Context, what string) (Outcome, error)
 	default:
 		return e.out, &Error{What: fmt.Sprintf("Unknown rotation phase %q", ph), Next: unknownRotationNext(e), State: Unfinished}
 	}
+}
+
+// keepOnly goes forward with a new secret that revert kept because it is the app's only one:
+// when Logto accepts it now, it is saved (the old secret is gone: nothing to delete).
+func (r *secretRun) keepOnly(ctx context.Context, only *onlySecretError) (Outcome, error) {
+	if err := r.verify(ctx, only.value); err != nil {
+		return r.out, &Error{
+			What:  fmt.Sprintf("The new secret %q is the only secret of %s (the old one is gone), and Logto does not accept it", only.name, r.app),
+			Next:  next(err, "") + "It is kept. Run " + r.cmd("rotate") + " again to retry; if Logto keeps refusing it, open " + r.app + " in the Logto Console, check its secrets, and add one there if none works.",
+			State: Unfinished, Err: err,
+		}
+	}
+	r.line("The old secret of %s is gone; Logto accepts the new secret %q, its only one", r.app, only.name)
+	v := only.value
+	if err := r.advance(PhaseSaveSecret, &v); err != nil {
+		return r.out, &Error{What: "Could not save the rotation's progress", Next: "Check that the config directory is writable, then run " + r.cmd("rotate") + " again to finish.", State: Unfinished, Err: err}
+	}
+	return r.saveAndDelete(ctx)
 }

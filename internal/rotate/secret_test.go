@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/internal/rotate"
+	"github.com/logto-twilio/logto-twilio/logtoapi"
 )
 
 // assertAppRotated: one new secret saved (secrets.json, .env), working; the old one gone
@@ -279,6 +281,109 @@ func TestM2MSecretFaults(t *testing.T) {
 			if v == old {
 				t.Fatal("the old M2M secret is still there")
 			}
+		}
+		w.mustVerify()
+	})
+}
+
+// deleteOldBehindTheBack deletes the named secret of app id with a client on m2mSecret,
+// outside the engine's transport (as a user would in the Logto Console).
+func (w *world) deleteBehindTheBack(id, name, m2mSecret string) {
+	w.t.Helper()
+	lc, err := logtoapi.New(w.ep, logtoapi.M2MCredentials{AppID: w.m2mID, AppSecret: m2mSecret}, http.DefaultClient)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := lc.DeleteApplicationSecret(w.t.Context(), id, name); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// secretsWith lists the names and values of app id's secrets with a client on m2mSecret.
+func (w *world) secretsWith(id, m2mSecret string) map[string]string {
+	w.t.Helper()
+	lc, err := logtoapi.New(w.ep, logtoapi.M2MCredentials{AppID: w.m2mID, AppSecret: m2mSecret}, http.DefaultClient)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	list, err := lc.ApplicationSecrets(w.t.Context(), id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, s := range list {
+		out[s.Name] = s.Value
+	}
+	return out
+}
+
+// TestUndoKeepsTheOnlySecret: the old secret is deleted in the Console while the new one is
+// being checked, and the check fails. Logto lets an app's last secret be deleted (its own
+// tests delete every secret of an app), so undoing the rotation would leave the app with none
+// (the M2M app: no Management API either). The new secret is kept and the rotation stays
+// unfinished; for the app secret a re-run checks it again and saves it.
+func TestUndoKeepsTheOnlySecret(t *testing.T) {
+	t.Run("app secret", func(t *testing.T) {
+		w := newWorld(t)
+		_, sec := w.loaded()
+		old := sec.AppSecret.Reveal()
+		m2m := w.currentM2M()
+		var once sync.Once
+		w.tr.add(&rule{match: func(r *http.Request) bool {
+			u, _, _ := r.BasicAuth()
+			if r.URL.Path != "/oidc/token" || u != w.appID {
+				return false
+			}
+			once.Do(func() { w.deleteBehindTheBack(w.appID, "Default secret", m2m) })
+			return true
+		}, nth: 1})
+		_, err := rotate.AppSecret(t.Context(), w.env(), nil)
+		re := wantState(t, err, rotate.Unfinished)
+		if !strings.Contains(re.What, "only secret") {
+			t.Fatalf("What = %q", re.What)
+		}
+		have := w.appSecrets(w.appID)
+		if len(have) != 1 || have["Default secret"] != "" {
+			t.Fatalf("the app's secrets: %d, the old one there: %v; want only the new one", len(have), have["Default secret"] != "")
+		}
+		for _, v := range have {
+			w.secrets[v] = true
+		}
+		if _, err := rotate.Resume(t.Context(), w.env()); err != nil {
+			t.Fatalf("resume: %v", err)
+		}
+		assertAppRotated(t, w, old, false)
+	})
+	t.Run("M2M secret", func(t *testing.T) {
+		w := newWorld(t)
+		old := w.currentM2M()
+		n := 0
+		w.tr.add(&rule{match: func(r *http.Request) bool {
+			u, _, _ := r.BasicAuth()
+			if r.URL.Path == "/oidc/token" && u == w.m2mID {
+				n++
+				if n == 2 { // the first is the old secret's token, the second checks the new one
+					w.deleteBehindTheBack(w.m2mID, "Default secret", old)
+					return true
+				}
+			}
+			return false
+		}, nth: 0})
+		_, err := rotate.M2MSecret(t.Context(), w.env(), nil)
+		wantState(t, err, rotate.Unfinished)
+		_, sec := w.loaded()
+		nv := sec.Pending.Reveal()
+		w.secrets[nv] = true
+		have := w.secretsWith(w.m2mID, nv)
+		if len(have) != 1 || have["Default secret"] != "" {
+			t.Fatalf("the M2M app's secrets: %d, the old one there: %v; want only the new one", len(have), have["Default secret"] != "")
+		}
+		// A re-run starts from the saved (now deleted) M2M secret: it lists with the new one.
+		if _, err := rotate.Resume(t.Context(), w.env()); err != nil {
+			t.Fatalf("resume: %v", err)
+		}
+		if w.currentM2M() != nv {
+			t.Fatal("the new M2M secret is not saved")
 		}
 		w.mustVerify()
 	})

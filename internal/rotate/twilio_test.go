@@ -1,7 +1,9 @@
 package rotate_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -309,5 +311,81 @@ func TestTwilioPastedFaults(t *testing.T) {
 			t.Fatalf("notes = %v", out.Notes)
 		}
 		w.mustVerify()
+	})
+}
+
+// withForeignConfig gives the connector what the program does not own: disableRiskCheck
+// turned on in the Console, a template of a usage type the wizard does not write (the
+// deprecated "Test", api-contracts §A.3), a key of a later connector version.
+func (w *world) withForeignConfig() {
+	w.t.Helper()
+	raw, _ := w.lg.SMSConnector()
+	var row struct {
+		Config map[string]any `json:"config"`
+	}
+	if err := json.Unmarshal(raw, &row); err != nil {
+		w.t.Fatal(err)
+	}
+	row.Config["disableRiskCheck"] = true
+	row.Config["futureKey"] = map[string]any{"kept": true}
+	row.Config["templates"] = append(row.Config["templates"].([]any), map[string]any{"usageType": "Test", "content": "Test code {{code}}"})
+	b, err := json.Marshal(row.Config)
+	if err != nil || !w.lg.SetConnectorConfig(w.connID, b) {
+		w.t.Fatalf("set the connector config: %v", err)
+	}
+}
+
+// assertForeignConfigKept: what withForeignConfig added is still in the connector.
+func (w *world) assertForeignConfigKept() {
+	w.t.Helper()
+	raw, _ := w.lg.SMSConnector()
+	var row struct {
+		Config struct {
+			DisableRiskCheck *bool           `json:"disableRiskCheck"`
+			FutureKey        json.RawMessage `json:"futureKey"`
+			Templates        []struct {
+				UsageType, Content string
+			} `json:"templates"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(raw, &row); err != nil {
+		w.t.Fatal(err)
+	}
+	c := row.Config
+	if c.DisableRiskCheck == nil || !*c.DisableRiskCheck {
+		w.t.Error("the rotation turned Twilio's risk check back on (disableRiskCheck is gone)")
+	}
+	if string(c.FutureKey) != `{"kept":true}` {
+		w.t.Errorf("futureKey = %s, want it kept", c.FutureKey)
+	}
+	if !slices.ContainsFunc(c.Templates, func(t struct{ UsageType, Content string }) bool {
+		return t.UsageType == "Test" && t.Content == "Test code {{code}}"
+	}) {
+		w.t.Error("the Test template is gone")
+	}
+}
+
+func TestTwilioKeepsWhatItDoesNotOwn(t *testing.T) {
+	t.Run("secondary token", func(t *testing.T) {
+		w := newWorld(t)
+		w.withForeignConfig()
+		if _, err := rotate.Twilio(t.Context(), w.env()); err != nil {
+			t.Fatal(err)
+		}
+		assertRotated(t, w)
+		w.assertForeignConfigKept()
+	})
+	t.Run("pasted token", func(t *testing.T) {
+		w := newWorld(t)
+		w.withForeignConfig()
+		tok := consoleRotate(t, w, true)
+		if _, err := rotate.TwilioPasted(t.Context(), w.env(), tok); err != nil {
+			t.Fatal(err)
+		}
+		if w.connectorToken() != tok {
+			t.Fatal("the connector does not hold the pasted token")
+		}
+		w.mustVerify()
+		w.assertForeignConfigKept()
 	})
 }
