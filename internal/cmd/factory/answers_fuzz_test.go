@@ -89,7 +89,7 @@ m2m-app-id: your-m2m-app-id
 app-name: Bookstore
 app-choice: reuse                  # when an app of that name exists: reuse or new
 # app-id: abc123                   # manual: your app; auto: which app of the name to reuse
-twilio-account-sid: ACyour-account-sid                # AC followed by 32 letters and digits
+# twilio-account-sid: AC…         # yours: AC followed by 32 hex digits (or TWILIO_ACCOUNT_SID)
 # twilio-auth-token: ...           # better: TWILIO_AUTH_TOKEN
 service: new                       # a Messaging Service SID (MG…), or new
 service-name: Logto SMS sign-in
