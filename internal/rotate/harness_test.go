@@ -377,11 +377,13 @@ func (w *world) loaded() (config.Setup, config.Secrets) {
 // appSecrets lists the names and values of the app's secrets, in the stand-in.
 func (w *world) appSecrets(id string) map[string]string {
 	w.t.Helper()
-	lc, err := logtoapi.New(w.ep, logtoapi.M2MCredentials{AppID: w.m2mID, AppSecret: w.currentM2M()}, http.DefaultClient)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	list, err := lc.ApplicationSecrets(w.t.Context(), id)
+	return w.secretsWith(id, w.currentM2M())
+}
+
+// secretsWith lists the names and values of app id's secrets with a client on m2mSecret.
+func (w *world) secretsWith(id, m2mSecret string) map[string]string {
+	w.t.Helper()
+	list, err := w.clientWith(m2mSecret).ApplicationSecrets(w.t.Context(), id)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -390,6 +392,17 @@ func (w *world) appSecrets(id string) map[string]string {
 		out[s.Name] = s.Value
 	}
 	return out
+}
+
+// clientWith is a Management API client of the M2M app on m2mSecret, outside the
+// engine's transport.
+func (w *world) clientWith(m2mSecret string) *logtoapi.Client {
+	w.t.Helper()
+	lc, err := logtoapi.New(w.ep, logtoapi.M2MCredentials{AppID: w.m2mID, AppSecret: m2mSecret}, http.DefaultClient)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return lc
 }
 
 func (w *world) currentM2M() string {

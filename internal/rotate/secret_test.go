@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/internal/rotate"
-	"github.com/logto-twilio/logto-twilio/logtoapi"
 )
 
 // assertAppRotated: one new secret saved (secrets.json, .env), working; the old one gone
@@ -286,35 +285,13 @@ func TestM2MSecretFaults(t *testing.T) {
 	})
 }
 
-// deleteOldBehindTheBack deletes the named secret of app id with a client on m2mSecret,
+// deleteBehindTheBack deletes the named secret of app id with a client on m2mSecret,
 // outside the engine's transport (as a user would in the Logto Console).
 func (w *world) deleteBehindTheBack(id, name, m2mSecret string) {
 	w.t.Helper()
-	lc, err := logtoapi.New(w.ep, logtoapi.M2MCredentials{AppID: w.m2mID, AppSecret: m2mSecret}, http.DefaultClient)
-	if err != nil {
+	if err := w.clientWith(m2mSecret).DeleteApplicationSecret(w.t.Context(), id, name); err != nil {
 		w.t.Fatal(err)
 	}
-	if err := lc.DeleteApplicationSecret(w.t.Context(), id, name); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
-// secretsWith lists the names and values of app id's secrets with a client on m2mSecret.
-func (w *world) secretsWith(id, m2mSecret string) map[string]string {
-	w.t.Helper()
-	lc, err := logtoapi.New(w.ep, logtoapi.M2MCredentials{AppID: w.m2mID, AppSecret: m2mSecret}, http.DefaultClient)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	list, err := lc.ApplicationSecrets(w.t.Context(), id)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, s := range list {
-		out[s.Name] = s.Value
-	}
-	return out
 }
 
 // TestUndoKeepsTheOnlySecret: the old secret is deleted in the Console while the new one is
