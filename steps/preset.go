@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strconv"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
@@ -98,7 +97,7 @@ func presetPortCheck(st *State, d *Deps) error {
 	}
 	free := d.PortFree
 	if free == nil {
-		free = portFree
+		free = demo.PortFree
 	}
 	if free(pr.Port) {
 		return nil
@@ -112,17 +111,6 @@ func presetPortHint(st *State) string {
 	return fmt.Sprintf("Another program uses port %d, the port your workshop card's app is registered for: "+
 		"stop that program, then {key:retry} to try again, or quit ({key:quit}) and run %s once it is stopped.",
 		st.Port(), tui.Quote(st.Again("")))
-}
-
-// portFree reports whether the demo server could listen on localhost:port now (it
-// listens on "localhost", as this check does).
-func portFree(port int) bool {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", net.JoinHostPort("localhost", strconv.Itoa(port)))
-	if err != nil {
-		return false
-	}
-	_ = l.Close()
-	return true
 }
 
 // presetWelcome replaces the welcome's "You need" paragraph for an attendee.

@@ -1,10 +1,7 @@
 package steps
 
 import (
-	"context"
 	"errors"
-	"net"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -59,23 +56,5 @@ func TestPresetBusyPortAtStart(t *testing.T) {
 				t.Errorf("a refused start applied the card: %+v", st.Setup)
 			}
 		})
-	}
-}
-
-// TestPortFree: the default check listens where the demo does, on localhost.
-func TestPortFree(t *testing.T) {
-	t.Parallel()
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "localhost:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, ps, _ := net.SplitHostPort(l.Addr().String())
-	port, _ := strconv.Atoi(ps)
-	if portFree(port) {
-		t.Errorf("portFree(%d) with a listener on it", port)
-	}
-	_ = l.Close()
-	if !portFree(port) {
-		t.Errorf("portFree(%d) after the listener closed", port)
 	}
 }

@@ -58,6 +58,18 @@ func Write(path string, data []byte, perm os.FileMode) error {
 	return nil
 }
 
+// FreeName is path when nothing is there, else path.1, path.2, … (the first
+// free one): a copy kept aside never replaces an earlier one.
+func FreeName(path string) string {
+	p := path
+	for i := 1; ; i++ {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			return p
+		}
+		p = path + "." + strconv.Itoa(i)
+	}
+}
+
 const tempSuffix = ".tmp"
 
 // beforeRename, when set (tests), runs between writing the temporary file

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
 	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 )
 
@@ -69,14 +70,14 @@ func (d Damage) Fix(cmd cmdline.Func) string {
 	switch d.Kind {
 	case Corrupt, Missing:
 		if d.Secrets {
-			how := "keeps the damaged file as " + cmdline.Quote(freeName(d.File+".bak")) + " and asks again"
+			how := "keeps the damaged file as " + cmdline.Quote(atomicfile.FreeName(d.File+".bak")) + " and asks again"
 			if d.Kind == Missing || !strings.HasSuffix(d.File, SecretsFile) {
 				how = "asks again"
 			}
 			return fmt.Sprintf("Run `%s` and choose Resume: it %s for the secrets the steps need (or put back a copy of the file you trust).", cmd.Line("setup"), how)
 		}
 		return fmt.Sprintf("Run `%s`: it keeps the damaged file as %s and starts a new setup (or put back a copy of the file you trust).",
-			cmd.Line("setup"), cmdline.Quote(freeName(d.File+".bak")))
+			cmd.Line("setup"), cmdline.Quote(atomicfile.FreeName(d.File+".bak")))
 	case Newer:
 		return "Update logto-twilio to the version that made it (or newer), then run this again; this version does not change the file."
 	case Exposed:

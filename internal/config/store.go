@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/zalando/go-keyring"
@@ -123,7 +122,7 @@ func (s Store) Read() (Loaded, error) {
 // say each, and what happens next. A file made by a newer logto-twilio is
 // refused (*NewerError) and left as it is. A missing file is not an error.
 func (s Store) Load() (Loaded, error) {
-	problems := s.Tidy()
+	problems := s.tidy()
 	l, err := s.Read()
 	if err != nil {
 		return Loaded{}, err
@@ -155,11 +154,10 @@ func (s Store) Load() (Loaded, error) {
 	return l, nil
 }
 
-// Tidy removes the stray temporary files of this store's saves and makes
+// tidy removes the stray temporary files of this store's saves and makes
 // a secrets file that others can read private; it returns a sentence for
-// each thing it did or could not do. Commands that save call it (Load
-// does); read-only ones never do.
-func (s Store) Tidy() []string {
+// each thing it did or could not do. Only Load calls it: Read never does.
+func (s Store) tidy() []string {
 	var out []string
 	removed, err := atomicfile.RemoveStray(s.Dir, SetupFile, SecretsFile)
 	for _, p := range removed {
@@ -238,25 +236,13 @@ var errTrailing = errors.New("text after the JSON document")
 // returns the sentence saying so (then says what happens next).
 func (s Store) quarantine(name string, d Damage, then string) (string, error) {
 	path := filepath.Join(s.Dir, name)
-	bak := freeName(path + ".bak")
+	bak := atomicfile.FreeName(path + ".bak")
 	if rerr := os.Rename(path, bak); rerr != nil {
 		return "", fmt.Errorf("config: %s is damaged (%s) and could not be moved aside: %w", path, d.Detail, rerr)
 	}
 	// The detail never quotes the file's content.
 	return fmt.Sprintf("%s was damaged (%s); the damaged copy is kept as %s, and %s.",
 		path, d.Detail, bak, strings.TrimSuffix(then, ".")), nil
-}
-
-// freeName is path when nothing is there, else path.1, path.2, …: a
-// damaged copy never replaces an earlier one.
-func freeName(path string) string {
-	p := path
-	for i := 1; ; i++ {
-		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
-			return p
-		}
-		p = path + "." + strconv.Itoa(i)
-	}
 }
 
 func decodeProblem(err error) string {

@@ -205,6 +205,18 @@ func (e *PortPermissionError) Explain() (what, next string) {
 	return fmt.Sprintf("this user may not listen on port %d (permission denied)", e.Port), next
 }
 
+// PortFree reports whether the demo server could listen on localhost:port now (it
+// listens on "localhost", as this check does). It listens and closes at once: the
+// port may be taken again before the server starts.
+func PortFree(port int) bool {
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", net.JoinHostPort("localhost", strconv.Itoa(port)))
+	if err != nil {
+		return false
+	}
+	_ = l.Close()
+	return true
+}
+
 // New checks cfg and returns a server that is not started. It makes no request.
 func New(cfg Config) (*Server, error) {
 	ep, err := parseHTTPURL("Logto endpoint", cfg.Endpoint)

@@ -276,22 +276,7 @@ func (e *Env) openHost(o Options) error {
 			return err
 		}
 	}
-	m2mSecret := ""
-	if s := e.lg.AppSecrets(e.m2mAppID); len(s) > 0 {
-		m2mSecret = s[0]
-	}
-	e.Answers = Answers{
-		Endpoint:         e.lg.URL,
-		TwilioBaseURL:    e.tw.URL,
-		TwilioAccountSID: sandboxAccountSID,
-		TwilioAuthToken:  config.Secret(e.tw.AuthToken(sandboxAccountSID)),
-		M2MAppID:         e.m2mAppID,
-		M2MAppSecret:     config.Secret(m2mSecret),
-	}
-	e.demoAnswers(o, saved)
-	e.LogtoHTTP = httpclient.New(http.DefaultTransport)
-	e.TwilioHTTP = httpclient.New(e.tw.Transport())
-	e.Panel = newPanel(localInbox{lg: e.lg, tw: e.tw}, strings.Join(e.Notes, "\n"))
+	e.useOwn(o, saved)
 	if OnStart != nil {
 		OnStart(e.lg, e.tw)
 	}
@@ -331,20 +316,29 @@ func (e *Env) openPrivate(o Options) error {
 	if st != nil {
 		e.moves = map[string]string{"http://" + st.LogtoAddr: e.lg.URL, "http://" + st.TwilioAddr: e.tw.URL}
 	}
+	e.useOwn(o, saved)
+	return nil
+}
+
+// useOwn sets the answers, clients and panel of a process that runs the
+// stand-ins itself (the host, or private read-only ones).
+func (e *Env) useOwn(o Options, saved config.Setup) {
 	m2mSecret := ""
 	if s := e.lg.AppSecrets(e.m2mAppID); len(s) > 0 {
 		m2mSecret = s[0]
 	}
 	e.Answers = Answers{
-		Endpoint: e.lg.URL, TwilioBaseURL: e.tw.URL,
-		TwilioAccountSID: sandboxAccountSID, TwilioAuthToken: config.Secret(e.tw.AuthToken(sandboxAccountSID)),
-		M2MAppID: e.m2mAppID, M2MAppSecret: config.Secret(m2mSecret),
+		Endpoint:         e.lg.URL,
+		TwilioBaseURL:    e.tw.URL,
+		TwilioAccountSID: sandboxAccountSID,
+		TwilioAuthToken:  config.Secret(e.tw.AuthToken(sandboxAccountSID)),
+		M2MAppID:         e.m2mAppID,
+		M2MAppSecret:     config.Secret(m2mSecret),
 	}
 	e.demoAnswers(o, saved)
 	e.LogtoHTTP = httpclient.New(http.DefaultTransport)
 	e.TwilioHTTP = httpclient.New(e.tw.Transport())
 	e.Panel = newPanel(localInbox{lg: e.lg, tw: e.tw}, strings.Join(e.Notes, "\n"))
-	return nil
 }
 
 // Relocate points a setup loaded from the sandbox folder at where this

@@ -11,10 +11,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
+	"github.com/logto-twilio/logto-twilio/internal/demo"
 
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
@@ -75,13 +75,7 @@ func (e *Env) setAside(why error) (*sandboxState, error) {
 		return nil, fmt.Errorf("sandbox: %s is damaged (%w), so the sandbox cannot be checked; the next --sandbox command that saves keeps a copy of it as %s and starts the stand-ins fresh",
 			e.statePath, why, filepath.Base(e.statePath)+".bak")
 	}
-	bak := e.statePath + ".bak"
-	for i := 1; ; i++ {
-		if _, err := os.Lstat(bak); errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-		bak = e.statePath + ".bak." + strconv.Itoa(i)
-	}
+	bak := atomicfile.FreeName(e.statePath + ".bak")
 	if err := os.Rename(e.statePath, bak); err != nil {
 		return nil, fmt.Errorf("sandbox: %s is unusable (%w) and could not be moved aside: %w", e.statePath, why, err)
 	}
@@ -267,13 +261,13 @@ func pickDemoPort(flagPort, savedPort, def int) (port int, note string) {
 	if flagPort > 0 {
 		return flagPort, ""
 	}
-	if savedPort > 0 && portFree(savedPort) {
+	if savedPort > 0 && demo.PortFree(savedPort) {
 		if savedPort != def {
 			return savedPort, fmt.Sprintf("The demo app uses port %d, as in the saved sandbox setup.", savedPort)
 		}
 		return savedPort, ""
 	}
-	if portFree(def) {
+	if demo.PortFree(def) {
 		return def, ""
 	}
 	p, err := anyFreePort()
@@ -282,17 +276,6 @@ func pickDemoPort(flagPort, savedPort, def int) (port int, note string) {
 		return def, ""
 	}
 	return p, fmt.Sprintf("Port %d is busy, so the demo app uses port %d.", def, p)
-}
-
-// portFree reports whether the demo server could listen on localhost:port
-// now (it listens on "localhost", as this check does).
-func portFree(port int) bool {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", net.JoinHostPort("localhost", strconv.Itoa(port)))
-	if err != nil {
-		return false
-	}
-	_ = l.Close()
-	return true
 }
 
 func anyFreePort() (int, error) {

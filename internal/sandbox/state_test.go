@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
+	"github.com/logto-twilio/logto-twilio/internal/demo"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 )
@@ -222,7 +223,7 @@ func TestPickDemoPort(t *testing.T) {
 			if tc.want >= 0 && got != tc.want {
 				t.Errorf("port %d, want %d", got, tc.want)
 			}
-			if tc.want < 0 && (got == busy || got == busy2 || got <= 0 || !portFree(got)) {
+			if tc.want < 0 && (got == busy || got == busy2 || got <= 0 || !demo.PortFree(got)) {
 				t.Errorf("port %d is not a free one", got)
 			}
 			if tc.note == "" && note != "" || !strings.Contains(note, tc.note) {

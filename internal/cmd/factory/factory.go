@@ -168,11 +168,11 @@ func (s *Saved) Close() {
 
 // OpenSaved loads the saved setup for a command that changes things
 // (rotate, teardown, workshop prepare and teardown) and builds the clients
-// for it. It first tidies the folder (config.Store.Tidy: temporary files
-// of a killed save, a secrets file others can read), saying what it did on
-// stderr; a saved file whose content is unusable (damaged, or made by a
+// for it. A saved file whose content is unusable (damaged, or made by a
 // newer logto-twilio) is refused with a *config.DamagedError naming it and
-// the fix, and left where it is. With --secrets-store it moves the secrets
+// the fix, before anything changes; otherwise it tidies the folder
+// (config.Store.Load: temporary files of a killed save, a secrets file
+// others can read), saying what it did on stderr. With --secrets-store it moves the secrets
 // to that store. With --sandbox, the sandbox's stand-ins save their state.
 func (f *Factory) OpenSaved() (*Saved, error) { return f.openSaved(false) }
 
@@ -206,8 +206,9 @@ func (f *Factory) openSaved(readOnly bool) (*Saved, error) {
 	return env, nil
 }
 
-// load reads the saved setup of store: Read when readOnly; else Tidy, a
-// refusal of unusable files, and Load (which may move the secrets).
+// load reads the saved setup of store: Read when readOnly; else a refusal
+// of unusable files before anything changes, then Load (which tidies the
+// folder and may move the secrets), its sentences on stderr.
 func (f *Factory) load(store *config.Store, readOnly bool) (config.Loaded, error) {
 	fail := func(err error) (config.Loaded, error) {
 		var de *config.DamagedError
@@ -222,9 +223,6 @@ func (f *Factory) load(store *config.Store, readOnly bool) (config.Loaded, error
 			return fail(err)
 		}
 		return l, nil
-	}
-	for _, p := range store.Tidy() {
-		fmt.Fprintln(f.IO.ErrOut, p)
 	}
 	l, err := store.Read()
 	if err != nil {
