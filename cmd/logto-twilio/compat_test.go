@@ -46,7 +46,7 @@ const (
 
 var exitCodeOf = factory.ExitCodeOf
 
-func buildVersion() string { return build.Version() }
+func buildInfo() string { return build.Read().String() }
 
 // run runs the program as the binary does, named "logto-twilio" (without
 // the signal handling), and keeps its Invocation for TestMain's check.

@@ -4,18 +4,24 @@ import (
 	"testing"
 )
 
-// TestVersionFlag: -v/--version (our flag, not cobra's, so that no template is linked) prints
-// exactly "logto-twilio VERSION" and runs nothing, as cobra's version template did.
+// TestVersionFlag: -v/--version (our flag, not cobra's, so that no template is linked) and the
+// version command print the same description ("logto-twilio version X (day)", the commit, the
+// release's page: build.Info.String) and run nothing else.
 func TestVersionFlag(t *testing.T) {
 	t.Parallel()
-	want := "logto-twilio " + buildVersion() + "\n"
-	for _, args := range [][]string{{"--version"}, {"-v"}, {"-version"}, {"--version", "--sandbox"}, {"-v", "extra"}} {
+	want := buildInfo()
+	if want == "" || want[:len("logto-twilio version ")] != "logto-twilio version " {
+		t.Fatalf("build.Read().String() = %q", want)
+	}
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"-version"}, {"--version", "--sandbox"}, {"-v", "extra"}, {"version"}} {
 		code, out, errOut, ran := runCaptured(t, args, nil)
 		if code != exitOK || out != want || errOut != "" || ran != nil {
 			t.Errorf("%q: code %d, stdout %q, stderr %q, wizard ran %v; want %q", args, code, out, errOut, ran != nil, want)
 		}
 	}
-	if code, _, _, _ := runCaptured(t, []string{"doctor", "--version"}, nil); code != exitUsage {
-		t.Errorf("doctor --version: code %d, want %d (a root flag, as before)", code, exitUsage)
+	for _, args := range [][]string{{"doctor", "--version"}, {"version", "extra"}} {
+		if code, _, _, _ := runCaptured(t, args, nil); code != exitUsage {
+			t.Errorf("%q: code %d, want %d", args, code, exitUsage)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	sandboxcmd "github.com/logto-twilio/logto-twilio/internal/cmd/sandbox"
 	setupcmd "github.com/logto-twilio/logto-twilio/internal/cmd/setup"
 	teardowncmd "github.com/logto-twilio/logto-twilio/internal/cmd/teardown"
+	versioncmd "github.com/logto-twilio/logto-twilio/internal/cmd/version"
 	workshopcmd "github.com/logto-twilio/logto-twilio/internal/cmd/workshop"
 
 	"github.com/spf13/cobra"
@@ -64,7 +65,7 @@ func NewCmdRoot(f *factory.Factory, setupF func(*setupcmd.Options) error) *cobra
 	// "NAME version X" unless given a version template, and any template links text/template,
 	// whose reachable Execute keeps every exported method in the binary (4 MiB, issue 11).
 	var showVersion bool
-	root.Flags().BoolVarP(&showVersion, "version", "v", false, "version for logto-twilio")
+	root.Flags().BoolVarP(&showVersion, "version", "v", false, "show the version, commit and release day")
 	root.Args = func(c *cobra.Command, args []string) error {
 		if showVersion {
 			return nil
@@ -74,8 +75,7 @@ func NewCmdRoot(f *factory.Factory, setupF func(*setupcmd.Options) error) *cobra
 	setupOpts, runSetup := setupcmd.RunE(f, setupF)
 	root.RunE = func(c *cobra.Command, args []string) error {
 		if showVersion {
-			_, err := fmt.Fprintf(c.OutOrStdout(), "logto-twilio %s\n", build.Version())
-			return err //nolint:wrapcheck // a write to stdout
+			return versioncmd.Run(&versioncmd.Options{F: f, Info: build.Read})
 		}
 		return runSetup(c, args)
 	}
@@ -116,6 +116,7 @@ func NewCmdRoot(f *factory.Factory, setupF func(*setupcmd.Options) error) *cobra
 		teardowncmd.NewCmdTeardown(f, nil),
 		workshopcmd.NewCmdWorkshop(f, nil),
 		sandboxcmd.NewCmdSandbox(f),
+		versioncmd.NewCmdVersion(f, nil),
 		newEnvironmentTopic(f),
 	)
 	root.AddCommand(newManCmd())
