@@ -73,7 +73,7 @@ func resolve(stampedVersion, stampedCommit, stampedDate string, bi *debug.BuildI
 	if stampedVersion != "" {
 		in.Version = strings.TrimPrefix(stampedVersion, "v")
 	}
-	if stampedCommit != "" {
+	if stampedCommit != "" && stampedCommit != "none" { // GoReleaser's "none": no git state
 		in.Commit = stampedCommit
 	}
 	if stampedDate != "" {
@@ -113,9 +113,10 @@ func fromModuleVersion(v string) Info {
 }
 
 // day turns an RFC 3339 time (GoReleaser's CommitDate, git's vcs.time) into
-// YYYY-MM-DD; a day is kept as it is.
+// YYYY-MM-DD; a day is kept as it is; the zero time (GoReleaser's when it has
+// no git state) is no day.
 func day(s string) string {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
+	if t, err := time.Parse(time.RFC3339, s); err == nil && !t.IsZero() {
 		return t.UTC().Format(time.DateOnly)
 	}
 	if _, err := time.Parse(time.DateOnly, s); err == nil {

@@ -42,6 +42,12 @@ func TestResolve(t *testing.T) {
 			out:  "logto-twilio version 0.1.1-snapshot (2026-12-08)\ncommit " + hash + "\n",
 		},
 		{
+			name:   "goreleaser without git state",
+			stampV: "0.0.1-snapshot", stampC: "none", stmD: "0001-01-01T00:00:00Z",
+			want: Info{Version: "0.0.1-snapshot"},
+			out:  "logto-twilio version 0.0.1-snapshot\n",
+		},
+		{
 			name: "go install @v0.1.0: the day from the release table",
 			bi:   buildInfo("v0.1.0"),
 			want: Info{Version: "0.1.0", Date: "2026-12-07"},
