@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -170,26 +171,61 @@ func accepts(c *cobra.Command, name string) bool {
 	return c.Flags().Lookup(name) != nil || c.InheritedFlags().Lookup(name) != nil
 }
 
+// LauncherEnv names the variable the npm launcher (npx logto-twilio, see
+// npm/logto-twilio) sets for the program it runs: the command line that runs
+// the launcher again, e.g. "npx logto-twilio". The program itself lives in
+// node_modules or npx's cache, where the user should not have to reach.
+const LauncherEnv = "LOGTO_TWILIO_LAUNCHER"
+
 // ProgramName is how the user can run this program again, for the command
-// lines it suggests: "logto-twilio" when that name on PATH is this
+// lines it suggests: the launcher's command line when the npm launcher ran
+// it (LauncherEnv); "logto-twilio" when that name on PATH is this
 // executable; "go run ./cmd/logto-twilio" when `go run` built it and the
 // current folder is this module's (as the README's `go run` line is run);
 // else the path it was started with.
 func ProgramName(arg0 string) string {
 	exe, err := os.Executable()
 	if err != nil {
-		return cmdline.Program
+		exe = ""
 	}
 	onPath, _ := exec.LookPath(cmdline.Program)
 	_, statErr := os.Stat(filepath.Join("cmd", cmdline.Program, "main.go"))
-	return programName(arg0, exe, onPath != "" && sameFile(onPath, exe), statErr == nil)
+	return programName(os.Getenv(LauncherEnv), arg0, exe, onPath != "" && exe != "" && sameFile(onPath, exe), statErr == nil)
 }
 
-// programName is ProgramName's choice: arg0 and exe as the process was
-// started, whether the name on PATH is exe, and whether the current folder
-// holds this module's main package.
-func programName(arg0, exe string, onPath, inModule bool) string {
+// launcherLine is the launcher's command line from LauncherEnv, requoted
+// word by word, or "" when v is not a plain command line of words: empty,
+// an unclosed quote, or a character no command line shows (a control
+// character such as a newline or an escape sequence). Each word is quoted
+// as it needs, so shell syntax in v ($(…), ;) stays a plain word.
+func launcherLine(v string) string {
+	if strings.ContainsFunc(v, unicode.IsControl) {
+		return ""
+	}
+	words, err := cmdline.Split(v)
+	if err != nil || len(words) == 0 {
+		return ""
+	}
+	for i, w := range words {
+		if w == "" {
+			return ""
+		}
+		words[i] = cmdline.Quote(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// programName is ProgramName's choice: the launcher's line (LauncherEnv's
+// value), arg0 and exe as the process was started ("" when unknown),
+// whether the name on PATH is exe, and whether the current folder holds
+// this module's main package.
+func programName(launcher, arg0, exe string, onPath, inModule bool) string {
+	if line := launcherLine(launcher); line != "" {
+		return line
+	}
 	switch {
+	case exe == "":
+		return cmdline.Program
 	case onPath:
 		return cmdline.Program
 	case strings.Contains(exe, string(filepath.Separator)+"go-build"):
