@@ -231,45 +231,70 @@ func TestE2ERelease(t *testing.T) {
 		}
 	})
 
-	t.Run("deb installs with dpkg", func(t *testing.T) {
-		dpkg := e2etest.Need(t, "dpkg")
-		deb := filepath.Join(dist, fmt.Sprintf("logto-twilio_%s_amd64.deb", strings.ReplaceAll(v, "-", "~")))
-		// dpkg -i into a root folder of the test's own, with its own
-		// package database: the real install, without touching this
-		// machine's /usr or needing root.
-		root := t.TempDir()
-		for _, d := range []string{"var/lib/dpkg/info", "var/lib/dpkg/updates"} {
-			if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-				t.Fatal(err)
+	// Each package is installed for real (dpkg -i, rpm -i) into a root folder
+	// of the test's own with its own package database: the files land where
+	// the package says, without touching this machine's /usr or needing root.
+	pkgV := strings.ReplaceAll(v, "-", "~") // nfpm's Debian and RPM spelling of a pre-release
+	for _, pkg := range []struct {
+		name, tool, file string
+		install, query   func(root, file string) []string
+		installed        string
+	}{
+		{
+			name: "deb", tool: "dpkg", file: fmt.Sprintf("logto-twilio_%s_amd64.deb", pkgV),
+			install: func(root, file string) []string {
+				return []string{"--root=" + root, "--force-not-root", "--log=/dev/null", "-i", file}
+			},
+			query:     func(root, _ string) []string { return []string{"--root=" + root, "-s", "logto-twilio"} },
+			installed: "Status: install ok installed",
+		},
+		{
+			name: "rpm", tool: "rpm", file: fmt.Sprintf("logto-twilio-%s-1.x86_64.rpm", pkgV),
+			install:   func(root, file string) []string { return []string{"--root", root, "-i", "--nodeps", file} },
+			query:     func(root, _ string) []string { return []string{"--root", root, "-q", "logto-twilio"} },
+			installed: "logto-twilio-" + pkgV + "-1.x86_64",
+		},
+	} {
+		t.Run(pkg.name+" installs", func(t *testing.T) {
+			tool := e2etest.Need(t, pkg.tool)
+			root := t.TempDir()
+			if pkg.tool == "dpkg" {
+				for _, d := range []string{"var/lib/dpkg/info", "var/lib/dpkg/updates"} {
+					if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := os.WriteFile(filepath.Join(root, "var/lib/dpkg/status"), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else if out, err := exec.CommandContext(t.Context(), tool, "--root", root, "--initdb").CombinedOutput(); err != nil {
+				t.Fatalf("rpm --initdb: %v\n%s", err, out)
 			}
-		}
-		if err := os.WriteFile(filepath.Join(root, "var/lib/dpkg/status"), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.CommandContext(t.Context(), dpkg, "--root="+root, "--force-not-root", "--log=/dev/null", "-i", deb)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("dpkg -i %s: %v\n%s", filepath.Base(deb), err, out)
-		}
-		for _, f := range []string{
-			"usr/share/man/man1/logto-twilio.1.gz",
-			"usr/share/bash-completion/completions/logto-twilio",
-			"usr/share/zsh/vendor-completions/_logto-twilio",
-			"usr/share/fish/vendor_completions.d/logto-twilio.fish",
-			"usr/share/doc/logto-twilio/copyright",
-		} {
-			if _, err := os.Stat(filepath.Join(root, f)); err != nil {
-				t.Errorf("after dpkg -i: %v", err)
+			out, err := exec.CommandContext(t.Context(), tool, pkg.install(root, filepath.Join(dist, pkg.file))...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s -i %s: %v\n%s", pkg.tool, pkg.file, err, out)
 			}
-		}
-		out, err := exec.CommandContext(t.Context(), filepath.Join(root, "usr/bin/logto-twilio"), "--version").CombinedOutput()
-		if err != nil || string(out) != wantVersion {
-			t.Errorf("/usr/bin/logto-twilio --version from the .deb: %v\n%s\nwant\n%s", err, out, wantVersion)
-		}
-		status, err := exec.CommandContext(t.Context(), dpkg, "--root="+root, "-s", "logto-twilio").CombinedOutput()
-		if err != nil || !strings.Contains(string(status), "Status: install ok installed") {
-			t.Errorf("dpkg -s logto-twilio: %v\n%s", err, status)
-		}
-	})
+			for _, f := range []string{
+				"usr/share/man/man1/logto-twilio.1.gz",
+				"usr/share/bash-completion/completions/logto-twilio",
+				"usr/share/zsh/vendor-completions/_logto-twilio",
+				"usr/share/fish/vendor_completions.d/logto-twilio.fish",
+				"usr/share/doc/logto-twilio/copyright",
+			} {
+				if _, err := os.Stat(filepath.Join(root, f)); err != nil {
+					t.Errorf("after %s -i: %v", pkg.tool, err)
+				}
+			}
+			out, err = exec.CommandContext(t.Context(), filepath.Join(root, "usr/bin/logto-twilio"), "--version").CombinedOutput()
+			if err != nil || string(out) != wantVersion {
+				t.Errorf("/usr/bin/logto-twilio --version from the %s: %v\n%s\nwant\n%s", pkg.name, err, out, wantVersion)
+			}
+			out, err = exec.CommandContext(t.Context(), tool, pkg.query(root, "")...).CombinedOutput()
+			if err != nil || !strings.Contains(string(out), pkg.installed) {
+				t.Errorf("%s %q: %v\n%s", pkg.tool, pkg.query(root, ""), err, out)
+			}
+		})
+	}
 }
 
 // checkBinary: the binary is of its platform, stripped of debug information
