@@ -39,7 +39,7 @@ var platforms = []platform{
 
 // docs is what every archive holds besides the binary.
 var docs = []string{
-	"CHANGELOG.md", "LICENSE", "README.md",
+	"CHANGELOG.md", "LICENSE", "README.md", "THIRD_PARTY_LICENSES.md",
 	"completions/logto-twilio.bash", "completions/logto-twilio.fish", "completions/logto-twilio.zsh",
 	"man/logto-twilio.1.gz",
 }
@@ -163,6 +163,12 @@ func TestE2ERelease(t *testing.T) {
 			if !strings.Contains(string(files["completions/logto-twilio.bash"]), "bash completion") {
 				t.Errorf("%s: completions/logto-twilio.bash is not a bash completion script", name)
 			}
+			// The licenses of what is linked in: Apache-2.0 asks for its text and the NOTICE files.
+			for _, want := range []string{"## github.com/spf13/cobra — LICENSE", "Apache License", "## github.com/coreos/go-oidc/v3/oidc — NOTICE"} {
+				if !strings.Contains(string(files["THIRD_PARTY_LICENSES.md"]), want) {
+					t.Errorf("%s: THIRD_PARTY_LICENSES.md has no %q", name, want)
+				}
+			}
 			if man := gunzip(t, files["man/logto-twilio.1.gz"]); !strings.HasPrefix(man, ".TH LOGTO-TWILIO 1") {
 				t.Errorf("%s: man/logto-twilio.1.gz is not the man page: %.60q", name, man)
 			}
@@ -280,6 +286,7 @@ func TestE2ERelease(t *testing.T) {
 				"usr/share/zsh/vendor-completions/_logto-twilio",
 				"usr/share/fish/vendor_completions.d/logto-twilio.fish",
 				"usr/share/doc/logto-twilio/copyright",
+				"usr/share/doc/logto-twilio/THIRD_PARTY_LICENSES.md",
 			} {
 				if _, err := os.Stat(filepath.Join(root, f)); err != nil {
 					t.Errorf("after %s -i: %v", pkg.tool, err)
