@@ -2,22 +2,25 @@
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOFUMPT := mvdan.cc/gofumpt@v0.9.2
 
-.PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench picture
+.PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench picture snapshot
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
+snapshot: ## what a release makes, in dist/, without publishing: archives, checksums, cask, .deb/.rpm (GoReleaser)
+	go run github.com/goreleaser/goreleaser/v2@v2.17.0 release --snapshot --clean
+
 build: ## build the binary into ./bin (without debug information: 14 MiB instead of 19)
 	go build -ldflags='-s -w' -o bin/logto-twilio ./cmd/logto-twilio
 
-test: ## run every test, end-to-end ones included, with the race detector
-	go test -race ./...
+test: ## run every test, end-to-end ones included (the release snapshot too), with the race detector
+	go test -race -timeout 30m ./...
 
 test-short: ## run the tests without the end-to-end ones
 	go test -race -short ./...
 
-e2e: ## run only the end-to-end tests (Chromium, tmux, npm)
-	go test -race -run 'TestE2E' -count=1 ./...
+e2e: ## run only the end-to-end tests (Chromium, tmux, npm, the release snapshot)
+	go test -race -timeout 30m -run 'TestE2E' -count=1 ./...
 
 vet: ## go vet
 	go vet ./...

@@ -69,7 +69,7 @@ func firstFrameOf(tb testing.TB, argv []string, home, want string) time.Duration
 //	go test -run '^$' -bench FirstFrame ./cmd/logto-twilio
 //
 // It reports ms/frame, the minimal form's ms/frame and their ratio; make bench
-// (scripts/bench) prints the same with medians, and README.md lists them.
+// (scripts/bench) prints the same with medians, and docs/speed.md lists them.
 func BenchmarkFirstFrame(b *testing.B) {
 	bin := buildBinary(b)
 	minimal := filepath.Join(b.TempDir(), "minimalform")

@@ -1,7 +1,7 @@
 //go:build linux
 
 // Command measure is the measuring half of scripts/bench (make bench): it runs the real binary
-// the way a person does and prints what the README's Speed table shows.
+// the way a person does and prints what docs/speed.md shows.
 //
 //   - first frame: time from exec to the first frame on a fresh pseudo-terminal (80×24), of
 //     logto-twilio and of a minimal huh v2 form (internal/bench/minimalform, same Bubble Tea) in
