@@ -94,9 +94,13 @@ function onPath() {
       if (!fs.existsSync(p)) {
         continue;
       }
-      // The first one found is the one the shell runs: it is this script
-      // (a symlink to it, as npm makes on Unix), or npm's Windows shim.
-      return realpath(p) === self || process.platform === 'win32';
+      // The first one found is the one the shell runs: this script (npm
+      // links it on Unix), or npm's Windows shim of it, which npm writes
+      // beside the global node_modules that holds this package.
+      if (process.platform === 'win32') {
+        return realpath(path.join(dir, 'node_modules', NAME, 'bin', `${NAME}.js`)) === self;
+      }
+      return realpath(p) === self;
     }
   }
   return false;
