@@ -206,6 +206,9 @@ func serveModule(t *testing.T, proxy, repo, modPath, version string) {
 // the usual GOPROXY. The module cache and GOBIN are temporary, so the fake
 // version never reaches the user's cache; -trimpath only lets the build cache
 // serve the dependencies again on the next run (their folder is new each time).
+// As for a user, the dependencies are checked against the checksum database
+// (GONOSUMDB spares only the module under test), which the go command reaches
+// through the module proxy of the usual GOPROXY.
 // It returns GOBIN and the command's output.
 func goInstall(t *testing.T, proxy, modPath, target string) (gobin string, out []byte, err error) {
 	t.Helper()
