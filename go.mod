@@ -27,8 +27,6 @@ require go.yaml.in/yaml/v3 v3.0.6
 
 require github.com/gofrs/flock v0.13.2
 
-require golang.org/x/mod v0.43.0
-
 require (
 	charm.land/fang/v2 v2.0.1
 	github.com/atotto/clipboard v0.1.4 // indirect
