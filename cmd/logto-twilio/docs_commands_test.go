@@ -46,7 +46,7 @@ func TestDocsCommandsParse(t *testing.T) {
 			c = strings.ReplaceAll(c, "\n", " ")
 			c = strings.TrimPrefix(c, "npx ")
 			c = strings.TrimPrefix(c, "sudo ")
-			if !strings.HasPrefix(c, "logto-twilio") && !strings.HasPrefix(c, "go run ./cmd/logto-twilio") {
+			if c != "logto-twilio" && !strings.HasPrefix(c, "logto-twilio ") && !strings.HasPrefix(c, "go run ./cmd/logto-twilio") {
 				continue
 			}
 			for _, stop := range []string{" |", " >", " &&"} {

@@ -639,7 +639,7 @@ func checkJWKS(t *testing.T, r *replayer) {
 func checkIDToken(t *testing.T, tt *testTenant, raw, prefix string, want map[string]any) {
 	t.Helper()
 	rec := loadRecorded(t, prefix)
-	obj, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES384})
+	obj, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.ES384})
 	if err != nil {
 		t.Fatalf("%s: parse ID token: %v", prefix, err)
 	}

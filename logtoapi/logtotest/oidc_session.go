@@ -120,9 +120,10 @@ func (p *oidcProvider) sessionAny(r *http.Request) (*oidcSession, bool) {
 	return s, ok
 }
 
-// idTokenHintAudience verifies an ID token we issued (expired ones are fine) and returns its aud.
+// idTokenHintAudience verifies an ID token we issued (expired ones are fine; a JWT, so the JWS
+// compact serialization only) and returns its aud.
 func (p *oidcProvider) idTokenHintAudience(hint string) (string, bool) {
-	obj, err := jose.ParseSigned(hint, []jose.SignatureAlgorithm{jose.ES384})
+	obj, err := jose.ParseSignedCompact(hint, []jose.SignatureAlgorithm{jose.ES384})
 	if err != nil {
 		return "", false
 	}
