@@ -2,7 +2,6 @@ package modcheck
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -80,13 +79,6 @@ func dependabotProblems(root string, cfg []byte, manifests, modules []string) []
 		default:
 			dir := filepath.Join(root, filepath.FromSlash(u.Directory))
 			_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(manifest)))
-			// TODO(issue 21, at merge): remove this exception; the npm
-			// launcher template is written on another branch.
-			if u.Directory == "/npm/logto-twilio" && errors.Is(err, os.ErrNotExist) {
-				if _, derr := os.Stat(dir); errors.Is(derr, os.ErrNotExist) {
-					err = nil
-				}
-			}
 			if err != nil {
 				probs = append(probs, fmt.Sprintf("%s: the folder has no %s (%v)", at, manifest, err))
 			}
