@@ -194,8 +194,9 @@ func TestDependabotProblems(t *testing.T) {
 	}{
 		{name: "good", cfg: good},
 		{
-			name: "launcher folder not there yet",
+			name: "a folder that is not there",
 			cfg:  good + entry("npm", "/npm/logto-twilio", ""),
+			want: "npm at /npm/logto-twilio: the folder has no package.json",
 		},
 		{name: "version 1", cfg: strings.Replace(good, "version: 2", "version: 1", 1), want: "version is 1"},
 		{
