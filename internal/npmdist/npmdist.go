@@ -67,6 +67,10 @@ type Options struct {
 	Template string
 	// License is the LICENSE file every package carries.
 	License string
+	// ThirdParty, when set, is the THIRD_PARTY_LICENSES.md every platform
+	// package carries beside its binary (scripts/release-extras writes it
+	// in .release/ before GoReleaser builds).
+	ThirdParty string
 }
 
 // artifact is one entry of GoReleaser's dist/artifacts.json (the fields used).
@@ -102,6 +106,12 @@ func Generate(o Options) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the license: %w", err)
 	}
+	var thirdParty []byte
+	if o.ThirdParty != "" {
+		if thirdParty, err = os.ReadFile(filepath.Clean(o.ThirdParty)); err != nil {
+			return nil, fmt.Errorf("reading the third-party licenses (GoReleaser's before hook, scripts/release-extras, writes them): %w", err)
+		}
+	}
 	for _, dir := range []string{filepath.Join(o.Out, Launcher), filepath.Join(o.Out, Scope)} {
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, fmt.Errorf("removing the previous packages: %w", err)
@@ -125,7 +135,7 @@ func Generate(o Options) ([]string, error) {
 	}
 	dirs := []string{dir}
 	for _, p := range Platforms {
-		dir, err := writePlatform(o.Out, p, bins[p], version, launcher, license)
+		dir, err := writePlatform(o.Out, p, bins[p], version, launcher, license, thirdParty)
 		if err != nil {
 			return nil, err
 		}
@@ -307,7 +317,7 @@ func copyFile(from, to string, mode fs.FileMode) error {
 	return os.Chmod(to, mode) //nolint:wrapcheck // named by the caller (the umask may have narrowed it)
 }
 
-func writePlatform(out string, p Platform, bin, version string, launcher *launcherPackage, license []byte) (string, error) {
+func writePlatform(out string, p Platform, bin, version string, launcher *launcherPackage, license, thirdParty []byte) (string, error) {
 	dir := filepath.Join(out, p.Package())
 	if err := mkdir(filepath.Join(dir, "bin")); err != nil {
 		return "", fmt.Errorf("writing %s: %w", p.Package(), err)
@@ -327,7 +337,11 @@ func writePlatform(out string, p Platform, bin, version string, launcher *launch
 	if err := writeJSON(filepath.Join(dir, "package.json"), pkg); err != nil {
 		return "", err
 	}
-	for name, b := range map[string][]byte{"README.md": []byte(readme), "LICENSE": license} {
+	files := map[string][]byte{"README.md": []byte(readme), "LICENSE": license}
+	if thirdParty != nil {
+		files["THIRD_PARTY_LICENSES.md"] = thirdParty
+	}
+	for name, b := range files {
 		if err := writeFile(filepath.Join(dir, name), b); err != nil {
 			return "", fmt.Errorf("writing %s: %w", p.Package(), err)
 		}

@@ -67,7 +67,11 @@ func TestGenerate(t *testing.T) {
 	t.Parallel()
 	dist := fakeDist(t, "0.1.0", allPlatforms...)
 	out := filepath.Join(t.TempDir(), "npm")
-	dirs, err := Generate(Options{Dist: dist, Out: out, Template: template, License: license})
+	thirdParty := filepath.Join(t.TempDir(), "THIRD_PARTY_LICENSES.md")
+	if err := os.WriteFile(thirdParty, []byte("# Third-party licenses\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dirs, err := Generate(Options{Dist: dist, Out: out, Template: template, License: license, ThirdParty: thirdParty})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,16 +98,18 @@ func TestGenerate(t *testing.T) {
 			"bin/logto-twilio.js": {0o755, ""},
 		},
 		"@logto-twilio/linux-x64": {
-			"package.json":     {0o644, ""},
-			"README.md":        {0o644, ""},
-			"LICENSE":          {0o644, string(lic)},
-			"bin/logto-twilio": {0o755, "binary for linux/amd64\n"},
+			"package.json":            {0o644, ""},
+			"README.md":               {0o644, ""},
+			"LICENSE":                 {0o644, string(lic)},
+			"bin/logto-twilio":        {0o755, "binary for linux/amd64\n"},
+			"THIRD_PARTY_LICENSES.md": {0o644, "# Third-party licenses\n"},
 		},
 		"@logto-twilio/win32-arm64": {
-			"package.json":         {0o644, ""},
-			"README.md":            {0o644, ""},
-			"LICENSE":              {0o644, string(lic)},
-			"bin/logto-twilio.exe": {0o755, "binary for windows/arm64\n"},
+			"package.json":            {0o644, ""},
+			"README.md":               {0o644, ""},
+			"LICENSE":                 {0o644, string(lic)},
+			"bin/logto-twilio.exe":    {0o755, "binary for windows/arm64\n"},
+			"THIRD_PARTY_LICENSES.md": {0o644, "# Third-party licenses\n"},
 		},
 	}
 	for pkg, files := range wantFiles {

@@ -22,6 +22,7 @@ func main() {
 	flag.StringVar(&o.Out, "out", "dist/npm", "where the packages are written")
 	flag.StringVar(&o.Template, "template", "npm/logto-twilio", "the launcher package's template")
 	flag.StringVar(&o.License, "license", "LICENSE", "the license every package carries")
+	flag.StringVar(&o.ThirdParty, "third-party", ".release/THIRD_PARTY_LICENSES.md", "the licenses of the modules linked into the binary, which every platform package carries (\"\" for none)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "npmpkg takes no arguments (got %q); usage:\n", flag.Args())
