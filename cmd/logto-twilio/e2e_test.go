@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/logto-twilio/logto-twilio/internal/e2etest"
 	"github.com/logto-twilio/logto-twilio/internal/sandbox"
@@ -39,70 +38,46 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// tmuxTerm is a real terminal: tmux runs the binary, send-keys types,
-// capture-pane reads the screen. Each test has its own tmux server socket.
+// tmuxTerm is a real terminal (e2etest.Tmux: tmux runs the binary,
+// send-keys types, capture-pane reads the screen; each test has its own tmux
+// server), with the count of the user's actions.
 type tmuxTerm struct {
-	t      *testing.T
-	tmux   string
-	socket string
+	*e2etest.Tmux
+	t *testing.T
 	// actions counts the user's actions: one keys or paste call is one
 	// (a key, a typed or pasted text, or keys pressed together such as
 	// "Enter Enter" over two prefilled fields).
 	actions int
 }
 
+// newTmux runs argv with env (NAME=value words) added to this process's
+// environment; when it ends the pane shows "EXIT=<code>".
 func newTmux(t *testing.T, width, height int, env []string, argv ...string) *tmuxTerm {
 	t.Helper()
-	tm := &tmuxTerm{t: t, tmux: e2etest.Need(t, "tmux"), socket: fmt.Sprintf("lt-e2e-%d", time.Now().UnixNano())}
-	shell := strings.Join(append(env, quoteAll(argv)...), " ") + `; echo "EXIT=$?"; sleep 3600`
-	tm.run("new-session", "-d", "-s", "w", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "env "+shell)
-	t.Cleanup(func() { _ = exec.Command(tm.tmux, "-L", tm.socket, "kill-server").Run() })
-	return tm
-}
-
-func quoteAll(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-	}
-	return out
+	line := "env " + strings.Join(env, " ") + " " + e2etest.ShellQuote(argv...) + `; echo "EXIT=$?"`
+	return &tmuxTerm{Tmux: e2etest.NewTmux(t, width, height, nil, line), t: t}
 }
 
 func (tm *tmuxTerm) run(args ...string) string {
 	tm.t.Helper()
-	out, err := exec.Command(tm.tmux, append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		tm.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
+	return tm.Run(args...)
 }
 
 // screen is what the terminal shows now.
-func (tm *tmuxTerm) screen() string { return tm.run("capture-pane", "-p", "-t", "w") }
+func (tm *tmuxTerm) screen() string { return tm.Screen() }
 
 // keys types keys (tmux key names such as Enter, or literal text with -l).
 func (tm *tmuxTerm) keys(keys ...string) {
 	tm.t.Helper()
 	tm.actions++
-	tm.run(append([]string{"send-keys", "-t", "w"}, keys...)...)
+	tm.Keys(keys...)
 }
 
-// waitFor polls the screen until it matches, or fails with the last screen.
-// Polling a real terminal is the only way to see it; the deadline is generous
-// and no result depends on timing.
+// waitFor polls the screen until it matches, or fails with the last screen
+// (e2etest.Tmux.WaitFor).
 func (tm *tmuxTerm) waitFor(what string, match func(string) bool) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		s := tm.screen()
-		if match(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("waiting for %s; the screen shows:\n%s", what, s)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return tm.WaitFor(what, match)
 }
 
 // waitForm waits until the step titled title shows its form (a focused

@@ -9,10 +9,10 @@ import (
 	"time"
 )
 
-// Tmux is a real terminal for a test in another package than
-// cmd/logto-twilio (whose tests have their own, tmuxTerm): tmux runs a
-// shell line, send-keys types, capture-pane reads the screen. Each Tmux has
-// its own tmux server, stopped when the test ends.
+// Tmux is a real terminal for a test (cmd/logto-twilio's tmuxTerm adds the
+// wizard's forms and the action count to it): tmux runs a shell line,
+// send-keys types, capture-pane reads the screen. Each Tmux has its own tmux
+// server, stopped when the test ends.
 type Tmux struct {
 	tb     testing.TB
 	tmux   string
@@ -21,13 +21,17 @@ type Tmux struct {
 
 // NewTmux runs line (a shell command line, quoted as needed: see
 // ShellQuote) in a width×height terminal with env as the whole environment
-// of its tmux server, so of the shell. When line ends, the pane stays:
+// of its tmux server, so of the shell (nil: this process's). When line ends, the pane stays:
 // line should print what the test waits for (e.g. `…; echo "exit=$?"`).
 func NewTmux(tb testing.TB, width, height int, env []string, line string) *Tmux {
 	tb.Helper()
 	tm := &Tmux{tb: tb, tmux: Need(tb, "tmux"), socket: fmt.Sprintf("lt-e2e-%d", time.Now().UnixNano())}
+	// bash, not sh: Ctrl-C reaches the shell too (it is in the foreground
+	// process group), and bash goes on with the line when the program
+	// handled it and exited (dash, Debian's sh, dies with it, and the pane
+	// with it).
 	tm.runEnv(env, "-f", "/dev/null", "new-session", "-d", "-s", "w", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height),
-		"/bin/sh", "-c", line+"; sleep 3600")
+		Need(tb, "bash"), "-c", line+"; sleep 3600")
 	// The test's context is done when Cleanup runs.
 	tb.Cleanup(func() { _ = exec.CommandContext(context.Background(), tm.tmux, "-L", tm.socket, "kill-server").Run() }) //nolint:gosec // G204: tmux, found by Need
 	return tm
@@ -51,6 +55,13 @@ func (tm *Tmux) runEnv(env []string, args ...string) string {
 		tm.tb.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// Run runs a tmux command on this terminal's server (its window is "w") and
+// returns what it printed, or fails the test.
+func (tm *Tmux) Run(args ...string) string {
+	tm.tb.Helper()
+	return tm.runEnv(nil, args...)
 }
 
 // Screen is what the terminal shows now.
