@@ -105,12 +105,12 @@ func TestE2ERelease(t *testing.T) {
 		var got []string
 		for _, a := range arts {
 			got = append(got, a.Type+" "+a.Name)
-			if _, err := os.Stat(a.Path); err != nil && !filepath.IsAbs(a.Path) {
-				// artifacts.json paths are relative to the folder GoReleaser ran in
-				_, err = os.Stat(filepath.Join(repoRoot(t), a.Path))
-				if err != nil {
-					t.Errorf("%s: %v", a.Path, err)
-				}
+			path := a.Path // relative to the folder GoReleaser ran in, unless the dist folder is absolute
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(repoRoot(t), path)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("artifacts.json lists %s: %v", a.Path, err)
 			}
 		}
 		slices.Sort(got)
@@ -243,7 +243,8 @@ func TestE2ERelease(t *testing.T) {
 	pkgV := strings.ReplaceAll(v, "-", "~") // nfpm's Debian and RPM spelling of a pre-release
 	for _, pkg := range []struct {
 		name, tool, file string
-		install, query   func(root, file string) []string
+		install          func(root, file string) []string
+		query            func(root string) []string
 		installed        string
 	}{
 		{
@@ -251,13 +252,13 @@ func TestE2ERelease(t *testing.T) {
 			install: func(root, file string) []string {
 				return []string{"--root=" + root, "--force-not-root", "--log=/dev/null", "-i", file}
 			},
-			query:     func(root, _ string) []string { return []string{"--root=" + root, "-s", "logto-twilio"} },
+			query:     func(root string) []string { return []string{"--root=" + root, "-s", "logto-twilio"} },
 			installed: "Status: install ok installed",
 		},
 		{
 			name: "rpm", tool: "rpm", file: fmt.Sprintf("logto-twilio-%s-1.x86_64.rpm", pkgV),
 			install:   func(root, file string) []string { return []string{"--root", root, "-i", "--nodeps", file} },
-			query:     func(root, _ string) []string { return []string{"--root", root, "-q", "logto-twilio"} },
+			query:     func(root string) []string { return []string{"--root", root, "-q", "logto-twilio"} },
 			installed: "logto-twilio-" + pkgV + "-1.x86_64",
 		},
 	} {
@@ -296,9 +297,9 @@ func TestE2ERelease(t *testing.T) {
 			if err != nil || string(out) != wantVersion {
 				t.Errorf("/usr/bin/logto-twilio --version from the %s: %v\n%s\nwant\n%s", pkg.name, err, out, wantVersion)
 			}
-			out, err = exec.CommandContext(t.Context(), tool, pkg.query(root, "")...).CombinedOutput()
+			out, err = exec.CommandContext(t.Context(), tool, pkg.query(root)...).CombinedOutput()
 			if err != nil || !strings.Contains(string(out), pkg.installed) {
-				t.Errorf("%s %q: %v\n%s", pkg.tool, pkg.query(root, ""), err, out)
+				t.Errorf("%s %q: %v\n%s", pkg.tool, pkg.query(root), err, out)
 			}
 		})
 	}

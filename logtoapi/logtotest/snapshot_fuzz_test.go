@@ -1,11 +1,11 @@
 package logtotest
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"testing"
 	"time"
+
+	"github.com/logto-twilio/logto-twilio/internal/snapshotcheck"
 )
 
 // FuzzRestore feeds Restore what a sandbox-state.json's "logto" part may hold after an edit, a
@@ -42,37 +42,6 @@ func FuzzRestore(f *testing.F) {
 	f.Add([]byte(`null`))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s := NewUnstartedServer()
-		defer s.Close()
-		before, err := s.Snapshot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Restore(data); err != nil {
-			if !errors.Is(err, ErrSnapshot) {
-				t.Fatalf("Restore = %v, not an ErrSnapshot", err)
-			}
-			after, err := s.Snapshot()
-			if err != nil || !bytes.Equal(before, after) {
-				t.Fatalf("a refused snapshot changed the tenant (%v):\n%s\nwas\n%s", err, after, before)
-			}
-			return
-		}
-		first, err := s.Snapshot()
-		if err != nil {
-			t.Fatalf("Snapshot of a restored tenant: %v", err)
-		}
-		again := NewUnstartedServer()
-		defer again.Close()
-		if err := again.Restore(first); err != nil {
-			t.Fatalf("Restore of a restored tenant's Snapshot: %v\n%s", err, first)
-		}
-		second, err := again.Snapshot()
-		if err != nil {
-			t.Fatalf("Snapshot after the second restore: %v", err)
-		}
-		if !bytes.Equal(first, second) {
-			t.Fatalf("a restored tenant's Snapshot does not restore to itself:\n%s\nwant\n%s", second, first)
-		}
+		snapshotcheck.Restore(t, data, func() snapshotcheck.Stand { return NewUnstartedServer() }, ErrSnapshot)
 	})
 }

@@ -1,9 +1,9 @@
 package twiliotest
 
 import (
-	"bytes"
-	"errors"
 	"testing"
+
+	"github.com/logto-twilio/logto-twilio/internal/snapshotcheck"
 )
 
 // FuzzRestore feeds Restore what a sandbox-state.json's "twilio" part may hold after an edit, a
@@ -31,38 +31,10 @@ func FuzzRestore(f *testing.F) {
 	f.Add([]byte(`null`))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s := NewServer(WithoutListener(), WithStatusStep(0))
-		defer s.Close()
-		s.AddAccount(Account{SID: snapSID, AuthToken: snapToken})
-		before, err := s.Snapshot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Restore(data); err != nil {
-			if !errors.Is(err, ErrSnapshot) {
-				t.Fatalf("Restore = %v, not an ErrSnapshot", err)
-			}
-			after, err := s.Snapshot()
-			if err != nil || !bytes.Equal(before, after) {
-				t.Fatalf("a refused snapshot changed the stand-in (%v):\n%s\nwas\n%s", err, after, before)
-			}
-			return
-		}
-		first, err := s.Snapshot()
-		if err != nil {
-			t.Fatalf("Snapshot of a restored stand-in: %v", err)
-		}
-		again := NewServer(WithoutListener(), WithStatusStep(0))
-		defer again.Close()
-		if err := again.Restore(first); err != nil {
-			t.Fatalf("Restore of a restored stand-in's Snapshot: %v\n%s", err, first)
-		}
-		second, err := again.Snapshot()
-		if err != nil {
-			t.Fatalf("Snapshot after the second restore: %v", err)
-		}
-		if !bytes.Equal(first, second) {
-			t.Fatalf("a restored stand-in's Snapshot does not restore to itself:\n%s\nwant\n%s", second, first)
-		}
+		snapshotcheck.Restore(t, data, func() snapshotcheck.Stand {
+			s := NewServer(WithoutListener(), WithStatusStep(0))
+			s.AddAccount(Account{SID: snapSID, AuthToken: snapToken})
+			return s
+		}, ErrSnapshot)
 	})
 }
