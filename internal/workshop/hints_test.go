@@ -15,14 +15,10 @@ import (
 // hintCommand stands for the command layer's cmdline.Func: it marks what it renders.
 var hintCommand = cmdlinetest.Mark
 
-// hintProblems lists what is wrong with the command lines in text (cmdlinetest.Problems).
-func hintProblems(text string) []string { return cmdlinetest.Problems(text, cmdlinetest.Backquoted) }
-
+// checkHints fails the test for each problem of the command lines in text (cmdlinetest.Check).
 func checkHints(t *testing.T, what, text string) {
 	t.Helper()
-	for _, p := range hintProblems(text) {
-		t.Errorf("%s %s: %q", what, p, text)
-	}
+	cmdlinetest.Check(t, what, text, cmdlinetest.Backquoted)
 }
 
 func TestPrepareArgs(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"testing"
 )
 
 // Mark is a cmdline.Func for tests: ⟦command args⟧ (⟦⟧ is the wizard).
@@ -39,6 +40,15 @@ var (
 	spelledOut = regexp.MustCompile(`logto-twilio( [a-z-]|$|[.,;:)]|\n)`)
 	rendered   = regexp.MustCompile(`⟦([^⟧]*)⟧`)
 )
+
+// Check fails the test once for each of Problems(text, style); what names
+// the text.
+func Check(tb testing.TB, what, text string, style Style) {
+	tb.Helper()
+	for _, p := range Problems(text, style) {
+		tb.Errorf("%s %s: %q", what, p, text)
+	}
+}
 
 // Problems lists what is wrong with the command lines in text, set in style.
 func Problems(text string, style Style) []string {
