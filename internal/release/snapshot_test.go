@@ -57,6 +57,7 @@ func distDir(t *testing.T) string {
 	goBin := e2etest.Need(t, "go")
 	e2etest.Need(t, "git")
 	root := repoRoot(t)
+	openInputs(t, root)
 	snapshotRun.once.Do(func() {
 		snapshotRun.dir, snapshotRun.log, snapshotRun.took, snapshotRun.err = snapshot(goBin, root)
 	})
