@@ -43,7 +43,7 @@ func NewCmdDoctor(f *factory.Factory, runF func(*Options) error) *cobra.Command 
 	opts := &Options{F: f}
 	c := &cobra.Command{
 		Use:     "doctor",
-		Short:   "Re-check the saved setup against Logto and Twilio",
+		Short:   "Check the saved setup again against Logto and Twilio",
 		Long:    doctorLong,
 		Example: doctorExample,
 		Args:    factory.NoArgs,
