@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os/exec"
+	"strings"
 	"sync"
 
-	"github.com/pkg/browser"
+	"github.com/cli/browser"
 )
 
-// Browser opens URLs in the user's browser. pkg/browser writes the
-// launcher's output to the process's stdout and stderr by default, which would
-// garble the TUI, so both are silenced once; the URL is always shown as text
-// by the step too, so a browser that does not start loses nothing.
+// Browser opens URLs in the user's browser: the command in $BROWSER when it
+// is set (as gh does), else the system's opener through github.com/cli/browser
+// (xdg-open and the like, wslview on WSL). The launcher's output would garble
+// the TUI, so it is discarded; the URL is always shown as text by the step
+// too, so a browser that does not start loses nothing.
 type Browser struct {
 	Disabled bool   // --no-browser, or an SSH session without a display
 	reason   string // why it is disabled, for the message
@@ -29,6 +32,9 @@ func NewBrowser(noBrowser bool, getenv func(string) string) *Browser {
 		browser.Stderr = io.Discard
 	})
 	o := &Browser{open: browser.OpenURL}
+	if cmd := strings.Fields(getenv("BROWSER")); len(cmd) > 0 {
+		o.open = func(u string) error { return startBrowser(cmd, u) }
+	}
 	switch {
 	case noBrowser:
 		o.Disabled, o.reason = true, "--no-browser"
@@ -54,5 +60,18 @@ func (o *Browser) Open(raw string) error {
 	if err := o.open(raw); err != nil {
 		return fmt.Errorf("open browser: %w; open %s yourself", err, raw)
 	}
+	return nil
+}
+
+// startBrowser starts the $BROWSER command (its words, then the URL) and
+// does not wait for it: a browser started by it may run until the user
+// closes it.
+func startBrowser(cmd []string, u string) error {
+	c := exec.Command(cmd[0], append(cmd[1:], u)...) //nolint:gosec // the user's own $BROWSER
+	c.Stdout, c.Stderr = io.Discard, io.Discard
+	if err := c.Start(); err != nil {
+		return fmt.Errorf("$BROWSER: %w", err)
+	}
+	go func() { _ = c.Wait() }()
 	return nil
 }

@@ -43,6 +43,7 @@ var envBehaviour = []envVar{
 	{"ACCESSIBLE", "1: plain line-by-line prompts for screen readers and scripts (the same as --accessible; also whenever stdin or stdout is not a terminal)"},
 	{"TERM", "dumb: plain line-by-line prompts, no colours"},
 	{factory.LauncherEnv, "set by the npm package's launcher (npx logto-twilio) for the program it starts, not by you: the command line that runs the launcher again, which the command lines logto-twilio suggests start with"},
+	{"BROWSER", "a command that opens URLs (its words, then the URL) instead of the system's opener"},
 	{"SSH_CONNECTION, SSH_TTY", "set by ssh: URLs are printed instead of opened, like --no-browser; with SSH_CONNECTION the sign-in step also gives the ssh -L tunnel to run on your own computer (its server address, and USER)"},
 }
 
