@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,5 +58,43 @@ func TestManPageFlags(t *testing.T) {
 	}
 	if strings.Contains(out, "--c --config-dir") {
 		t.Errorf("the man page has %q", "--c --config-dir")
+	}
+}
+
+// TestCompleteSecretsStore: the shells' completion (cobra's __complete)
+// offers --secrets-store's values, on any command, and no file names.
+func TestCompleteSecretsStore(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"__complete", "--secrets-store", ""}, []string{"auto", "keyring", "file"}},
+		{[]string{"__complete", "doctor", "--secrets-store", "k"}, []string{"keyring"}},
+		{[]string{"__complete", "rotate", "--secrets-store="}, []string{"auto", "keyring", "file"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			code, out, _, _ := runCaptured(t, tt.args, nil)
+			if code != exitOK {
+				t.Fatalf("exit code %d", code)
+			}
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			var got []string
+			for _, l := range lines[:len(lines)-1] {
+				value, desc, _ := strings.Cut(l, "\t")
+				if desc == "" {
+					t.Errorf("%q has no description", value)
+				}
+				got = append(got, value)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("completions = %q, want %q\n%s", got, tt.want, out)
+			}
+			if last := lines[len(lines)-1]; last != ":4" { // ShellCompDirectiveNoFileComp
+				t.Errorf("directive %q, want :4 (no file names)", last)
+			}
+		})
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/logto-twilio/logto-twilio/internal/config"
 )
 
@@ -29,6 +31,23 @@ func (v *SecretsStoreValue) Set(s string) error {
 
 // Type implements pflag.Value: the placeholder --help shows.
 func (v *SecretsStoreValue) Type() string { return "keyring|file|auto" }
+
+// CompleteSecretsStore completes --secrets-store's values (those starting
+// with what is typed), each with what it means; register it with
+// RegisterFlagCompletionFunc.
+func CompleteSecretsStore(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	var out []cobra.Completion
+	for _, c := range []struct{ value, desc string }{
+		{config.SecretsStoreAuto, "the OS keyring when it works, else the secrets file (the default)"},
+		{config.SecretsStoreKeyring, "the OS keyring"},
+		{config.SecretsStoreFile, "secrets.json beside the setup, mode 0600"},
+	} {
+		if strings.HasPrefix(c.value, toComplete) {
+			out = append(out, cobra.CompletionWithDesc(c.value, c.desc))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
 
 // SecretsStoreFor is the chosen secrets store: --secrets-store, else
 // LOGTO_TWILIO_SECRETS_STORE, else auto. A bad variable is a usage error.

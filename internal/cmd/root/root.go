@@ -85,6 +85,7 @@ func NewCmdRoot(f *factory.Factory, setupF func(*setupcmd.Options) error) *cobra
 	pf := root.PersistentFlags()
 	pf.StringVarP(&o.ConfigDir, "config-dir", "c", "", "where the setup and secrets are saved (default: your config directory; env LOGTO_TWILIO_CONFIG_DIR)")
 	pf.Var(&o.SecretsStore, "secrets-store", "where the secrets are kept: keyring (the OS keyring), file (secrets.json, mode 0600) or auto (the keyring when it works; the default); a saved setup's secrets move to the one chosen (env LOGTO_TWILIO_SECRETS_STORE; not with --sandbox)")
+	_ = root.RegisterFlagCompletionFunc("secrets-store", factory.CompleteSecretsStore) // fails only for an unknown flag
 	pf.BoolVarP(&o.Sandbox, "sandbox", "s", false, "run offline against built-in stand-ins of Logto and Twilio")
 	pf.BoolVar(&o.Accessible, "accessible", false, "plain line-by-line prompts (screen readers, scripts); also ACCESSIBLE=1, TERM=dumb")
 	pf.BoolVar(&o.NoBrowser, "no-browser", false, "print URLs instead of opening a browser")
