@@ -4,17 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 )
@@ -57,22 +56,17 @@ func SendSignInCode(ctx context.Context, hc *http.Client, e Endpoint, appID, red
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	jar := &rawJar{}
 
-	verifier := make([]byte, 32)
-	state := make([]byte, 16)
-	_, _ = rand.Read(verifier)
-	_, _ = rand.Read(state)
-	sum := sha256.Sum256([]byte(base64.RawURLEncoding.EncodeToString(verifier)))
-	q := url.Values{
-		"client_id":             {appID},
-		"redirect_uri":          {redirectURI},
-		"response_type":         {"code"},
-		"scope":                 {"openid offline_access profile phone"},
-		"state":                 {base64.RawURLEncoding.EncodeToString(state)},
-		"code_challenge":        {base64.RawURLEncoding.EncodeToString(sum[:])},
-		"code_challenge_method": {"S256"},
-		"prompt":                {"consent"},
-	}
-	status, body, err := expCall(ctx, &c, jar, http.MethodGet, e.Issuer()+"/auth?"+q.Encode(), nil)
+	// The authorization request a sign-in page starts from, PKCE (S256) and
+	// all, as internal/demo makes it; the interaction is never finished, so
+	// the verifier is not kept.
+	auth := (&oauth2.Config{
+		ClientID:    appID,
+		RedirectURL: redirectURI,
+		Endpoint:    oauth2.Endpoint{AuthURL: e.Issuer() + "/auth"},
+		Scopes:      []string{"openid", "offline_access", "profile", "phone"},
+	}).AuthCodeURL(rand.Text(), oauth2.S256ChallengeOption(oauth2.GenerateVerifier()),
+		oauth2.SetAuthURLParam("prompt", "consent"))
+	status, body, err := expCall(ctx, &c, jar, http.MethodGet, auth, nil)
 	if err != nil {
 		return fmt.Errorf("logtoapi: %s: %w", op, err)
 	}

@@ -2,6 +2,8 @@ package logtoapi_test
 
 import (
 	"errors"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -58,5 +60,47 @@ func TestSendSignInCode(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// recordAuth remembers the query of the authorization request.
+type recordAuth struct {
+	next  http.RoundTripper
+	query url.Values
+}
+
+func (r *recordAuth) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(req.URL.Path, "/auth") {
+		r.query = req.URL.Query()
+	}
+	return r.next.RoundTrip(req) //nolint:wrapcheck // a test's pass-through
+}
+
+// TestSendSignInCodeAuthRequest: the authorization request is the one a sign-in page
+// starts from (logto-observed.md "OIDC sign-in by phone" §1): the app, its redirect URI,
+// the scopes, prompt=consent, a state and an S256 PKCE challenge of a 32-byte verifier.
+func TestSendSignInCodeAuthRequest(t *testing.T) {
+	t.Parallel()
+	const redirect = "http://localhost:3007/logto/sign-in-callback"
+	s := newStandin(t)
+	appID, _ := s.srv.AddTraditionalApp("Bookstore 07", []string{redirect}, []string{"http://localhost:3007"})
+	hc := *s.srv.Client()
+	rec := &recordAuth{next: hc.Transport}
+	hc.Transport = rec
+	_ = logtoapi.SendSignInCode(t.Context(), &hc, s.e, appID, redirect, "14155550123") // connector.not_found: sent after the request
+	q := rec.query
+	for k, want := range map[string]string{
+		"client_id": appID, "redirect_uri": redirect, "response_type": "code",
+		"scope": "openid offline_access profile phone", "prompt": "consent", "code_challenge_method": "S256",
+	} {
+		if got := q.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if c := q.Get("code_challenge"); len(c) != 43 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+		t.Errorf("code_challenge = %q, want 43 base64url characters (SHA-256)", c)
+	}
+	if q.Get("state") == "" {
+		t.Error("no state")
 	}
 }
