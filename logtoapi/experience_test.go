@@ -73,7 +73,7 @@ func (r *recordAuth) RoundTrip(req *http.Request) (*http.Response, error) {
 	if strings.HasSuffix(req.URL.Path, "/auth") {
 		r.query = req.URL.Query()
 	}
-	return r.next.RoundTrip(req) //nolint:wrapcheck // a test's pass-through
+	return r.next.RoundTrip(req)
 }
 
 // TestSendSignInCodeAuthRequest: the authorization request is the one a sign-in page

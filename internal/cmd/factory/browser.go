@@ -1,6 +1,7 @@
 package factory
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -67,7 +68,8 @@ func (o *Browser) Open(raw string) error {
 // does not wait for it: a browser started by it may run until the user
 // closes it.
 func startBrowser(cmd []string, u string) error {
-	c := exec.Command(cmd[0], append(cmd[1:], u)...) //nolint:gosec // the user's own $BROWSER
+	// Not tied to a context: the browser outlives this call, and may outlive the program.
+	c := exec.CommandContext(context.Background(), cmd[0], append(cmd[1:], u)...) //nolint:gosec // the user's own $BROWSER
 	c.Stdout, c.Stderr = io.Discard, io.Discard
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("$BROWSER: %w", err)

@@ -21,7 +21,7 @@ func TestBrowserUsesBROWSER(t *testing.T) {
 		t.Fatal(err)
 	}
 	script := filepath.Join(dir, "browser.sh")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$@\" > "+fifo+"\n"), 0o700); err != nil { //nolint:gosec // a test script
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$@\" > "+fifo+"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	b := NewBrowser(false, func(k string) string {
