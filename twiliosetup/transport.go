@@ -3,10 +3,8 @@ package twiliosetup
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -23,7 +21,7 @@ type retryPolicy struct {
 var defaultRetry = retryPolicy{attempts: 4, base: time.Second, max: 30 * time.Second}
 
 // ctxTransport attaches ctx to every request (twilio-go builds them with context.Background())
-// and retries 429 responses.
+// and retries 429 responses through httpclient.Retry.
 type ctxTransport struct {
 	ctx   context.Context
 	base  http.RoundTripper
@@ -32,69 +30,33 @@ type ctxTransport struct {
 
 // RoundTrip sends req with t.ctx. A 429 is retried after the Retry-After delay (seconds or an
 // HTTP date) or an exponential backoff, at most t.retry.attempts times in all; a delay longer than
-// the policy's maximum or past ctx's deadline is not waited for and the 429 is returned. Only
-// requests whose body can be replayed are retried (twilio-go's form bodies can).
+// the policy's maximum or past the deadline of ctx (or of the http.Client's Timeout) is not
+// waited for and the 429 is returned. Only requests whose body can be replayed are retried
+// (twilio-go's form bodies can).
 func (t *ctxTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	backoff := t.retry.base
-	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-	for attempt := 1; ; attempt++ {
-		resp, err := t.send(req, attempt > 1)
-		if err != nil || resp.StatusCode != http.StatusTooManyRequests || attempt >= t.retry.attempts || !replayable {
-			return bufferError(resp), err
-		}
-		wait := backoff
-		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			wait = d
-		}
-		backoff *= 2
-		if wait > t.retry.max {
-			return bufferError(resp), nil
-		}
-		if dl, ok := t.ctx.Deadline(); ok && time.Until(dl) < wait {
-			return bufferError(resp), nil
-		}
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		_ = resp.Body.Close()
-		timer := time.NewTimer(wait)
-		select {
-		case <-t.ctx.Done():
-			timer.Stop()
-			return nil, context.Cause(t.ctx)
-		case <-req.Context().Done():
-			timer.Stop()
-			return nil, context.Cause(req.Context())
-		case <-timer.C:
-		}
-	}
-}
-
-// send sends one copy of req whose context ends when either req's context (which carries the
-// http.Client's Timeout) or t.ctx ends. The merged context lives until the body is closed.
-func (t *ctxTransport) send(req *http.Request, replay bool) (*http.Response, error) {
+	// The request's context (which carries the http.Client's Timeout) also ends when t.ctx
+	// does, and has t.ctx's deadline; it lives until the body is closed.
 	ctx, cancel := context.WithCancelCause(req.Context())
 	stop := context.AfterFunc(t.ctx, func() { cancel(context.Cause(t.ctx)) })
 	done := func() { stop(); cancel(nil) }
-	r := req.Clone(ctx)
-	if replay && req.Body != nil && req.Body != http.NoBody {
-		body, err := req.GetBody()
-		if err != nil {
-			done()
-			return nil, fmt.Errorf("twiliosetup: replay the request body: %w", err)
-		}
-		r.Body = body
+	if dl, ok := t.ctx.Deadline(); ok {
+		var cancelDL context.CancelFunc
+		ctx, cancelDL = context.WithDeadline(ctx, dl)
+		done = func() { stop(); cancelDL(); cancel(nil) }
 	}
-	resp, err := t.base.RoundTrip(r)
+	retry := &httpclient.Retry{Base: t.base, Attempts: t.retry.attempts, Backoff: t.retry.base, MaxWait: t.retry.max}
+	resp, err := retry.RoundTrip(req.Clone(ctx))
 	if err != nil {
 		done()
-		if ctxErr := t.ctx.Err(); ctxErr != nil {
-			// Report the caller's own context error (DeadlineExceeded or Canceled), not the
-			// Canceled of the merged context.
-			return nil, ctxErr
+		if t.ctx.Err() != nil {
+			// Report the caller's own context error (DeadlineExceeded, Canceled or its
+			// cause), not the Canceled of the merged context.
+			return nil, context.Cause(t.ctx)
 		}
 		return nil, httpclient.RestoreEOF(err)
 	}
 	resp.Body = &doneBody{ReadCloser: resp.Body, done: done}
-	return resp, nil
+	return bufferError(resp), nil
 }
 
 // doneBody releases the merged context when the body is closed.
@@ -124,28 +86,4 @@ func bufferError(resp *http.Response) *http.Response {
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	return resp
-}
-
-// retryAfter parses a Retry-After value: delay seconds or an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		if n > 86400 {
-			n = 86400 // beyond any policy maximum; avoids overflow
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	if at, err := http.ParseTime(v); err == nil {
-		d := at.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
 }
