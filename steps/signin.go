@@ -10,7 +10,8 @@ import (
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"charm.land/huh/v2"
-	"charm.land/lipgloss/v2"
+
+	"github.com/logto-twilio/logto-twilio/internal/textwrap"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
@@ -139,14 +140,5 @@ func (s *signInStep) Execute(ctx context.Context) (tui.Result, error) {
 // indent.
 func bullet(mark, text string) string {
 	const width = 78
-	wrapped := strings.Split(lipgloss.Wrap(text, width-4, " "), "\n")
-	for i := range wrapped {
-		wrapped[i] = strings.TrimRight(wrapped[i], " ")
-		if i == 0 {
-			wrapped[i] = "  " + mark + " " + wrapped[i]
-		} else {
-			wrapped[i] = "    " + wrapped[i]
-		}
-	}
-	return strings.Join(wrapped, "\n")
+	return strings.Join(textwrap.Lines(text, width, "  "+mark+" ", "    "), "\n")
 }

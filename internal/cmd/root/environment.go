@@ -9,11 +9,11 @@ import (
 	"charm.land/fang/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/logto-twilio/logto-twilio/internal/cmd/factory"
+	"github.com/logto-twilio/logto-twilio/internal/textwrap"
 )
 
 // envVar is one environment variable logto-twilio reads.
@@ -69,28 +69,29 @@ func newEnvironmentTopic(f *factory.Factory) *cobra.Command {
 	}
 	c.SetHelpFunc(func(c *cobra.Command, _ []string) {
 		w := colorprofile.NewWriter(c.OutOrStdout(), f.IO.Env())
-		writeEnvironment(w, darkBackground(f))
+		writeEnvironment(w, darkBackground(f), f.IO.Width())
 	})
 	return c
 }
 
 // writeEnvironment writes the topic in fang's layout: a paragraph, then
-// titled sections of "NAME  what it does", wrapped at 100 columns.
-func writeEnvironment(w io.Writer, dark bool) {
+// titled sections of "NAME  what it does", wrapped at spaces to the
+// terminal's width (80 when not a terminal; 100 at most).
+func writeEnvironment(w io.Writer, dark bool, termWidth int) {
 	cs := fang.DefaultColorScheme(lipgloss.LightDark(dark))
 	title := lipgloss.NewStyle().Bold(true).Foreground(cs.Title).Transform(strings.ToUpper)
 	name := lipgloss.NewStyle().Foreground(cs.Flag)
 	desc := lipgloss.NewStyle().Foreground(cs.Description)
 	comment := lipgloss.NewStyle().Foreground(cs.Comment)
-	const width = 100
+	width := min(termWidth, 100)
 	nameWidth := 0
 	for _, v := range append(slices.Clone(envPrefills), envBehaviour...) {
 		nameWidth = max(nameWidth, len(v.name)+2)
 	}
 
 	_, _ = fmt.Fprintln(w)
-	for _, line := range strings.Split(ansi.Wordwrap(environmentIntro, width-2, ""), "\n") {
-		_, _ = fmt.Fprintln(w, "  "+line)
+	for _, line := range textwrap.Lines(environmentIntro, width, "  ", "  ") {
+		_, _ = fmt.Fprintln(w, line)
 	}
 	heading := func(s string) {
 		_, _ = fmt.Fprintln(w)
@@ -100,7 +101,7 @@ func writeEnvironment(w io.Writer, dark bool) {
 	section := func(s string, vars []envVar) {
 		heading(s)
 		for _, v := range vars {
-			lines := strings.Split(ansi.Wordwrap(v.what, width-4-nameWidth, ""), "\n")
+			lines := textwrap.Lines(v.what, width-4-nameWidth, "", "")
 			for i, line := range lines {
 				left := strings.Repeat(" ", nameWidth)
 				if i == 0 {
