@@ -8,10 +8,11 @@ import (
 
 	twclient "github.com/twilio/twilio-go/client"
 
-	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 	accounts "github.com/twilio/twilio-go/rest/accounts/v1"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 	messaging "github.com/twilio/twilio-go/rest/messaging/v1"
+
+	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 )
 
 // ConsoleVerifiedCallerIDs is the Twilio Console page where a trial account verifies recipients.

@@ -210,16 +210,18 @@ func RedactJSONAt(path string, body []byte) string {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var out bytes.Buffer
-	for {
-		err := r.value(dec, &out, "", false)
-		if errors.Is(err, io.EOF) && out.Len() > 0 {
-			return out.String()
+	for i := 0; i == 0 || dec.More(); i++ {
+		if i > 0 {
+			out.WriteByte('\n')
 		}
-		if err != nil {
+		if err := r.value(dec, &out, "", false); err != nil {
 			return fmt.Sprintf("[%d bytes that are not valid JSON: not shown]", len(body))
 		}
-		out.WriteByte('\n')
 	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fmt.Sprintf("[%d bytes that are not valid JSON: not shown]", len(body))
+	}
+	return out.String()
 }
 
 type jsonRedactor struct{ valueIsSecret bool }
