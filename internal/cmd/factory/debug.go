@@ -16,8 +16,8 @@ const DebugEnv = "LOGTO_TWILIO_DEBUG"
 
 // DebugUsage and DebugFileUsage are the help of --debug and --debug-file.
 const (
-	DebugUsage     = "show each HTTP exchange with Logto and Twilio, secrets redacted, on stderr (in the full-screen wizard: in a file, named at exit); env LOGTO_TWILIO_DEBUG=api"
-	DebugFileUsage = "with --debug, append the HTTP exchanges to this file (created with mode 0600) instead; gives --debug too"
+	DebugUsage     = "show each HTTP exchange with Logto and Twilio, secrets redacted, on stderr (a run that fills the terminal writes a file and names it at exit); env LOGTO_TWILIO_DEBUG=api"
+	DebugFileUsage = "append the HTTP exchanges of --debug to this file (made with mode 0600) instead; implies --debug"
 )
 
 // debugOn reports whether this run traces its HTTP exchanges: --debug,
