@@ -75,7 +75,7 @@ func (tt *traceTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		fmt.Fprintf(&b, "<-- #%d %s %s: error after %v: %s\n\n", n, r.Method, RedactURL(r.URL.String()), took, RedactText(err.Error()))
 		t.write(b.String())
-		return resp, err //nolint:wrapcheck // a RoundTripper returns its transport's error as it is
+		return resp, err
 	}
 	respBody, rerr := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()

@@ -25,11 +25,11 @@ var secretExact = map[string]bool{
 }
 
 // secretParts are parts of field names that make a field a secret:
-// access_token, id_token, client_secret, authToken, password, code_verifier…
+// access_token, id_token, client_secret, authToken, password, code_verifier and the like.
 var secretParts = []string{"secret", "token", "password", "passwd", "passcode", "verifier", "apikey", "privatekey", "cookie", "authorization", "credential"}
 
 // notSecretSuffixes end names that hold secretParts but no secret:
-// token_type, token_endpoint, secretsUri, token_endpoint_auth_methods_supported…
+// token_type, token_endpoint, secretsUri, token_endpoint_auth_methods_supported and the like.
 var notSecretSuffixes = []string{"type", "types", "endpoint", "uri", "uris", "url", "urls", "supported", "expiresin", "expiresat", "expiration", "createdat", "ttl", "count", "name"}
 
 // normKey is a field name in lower case without _ - and .
@@ -236,11 +236,11 @@ func (r jsonRedactor) value(dec *json.Decoder, out *bytes.Buffer, key string, se
 	secretHere := secret || (key != "" && isSecretKey(key) && normKey(key) != "code") || (r.valueIsSecret && normKey(key) == "value")
 	switch v := tok.(type) {
 	case json.Delim:
-		end := byte('}')
+		start, end := byte('{'), byte('}')
 		if v == '[' {
-			end = ']'
+			start, end = '[', ']'
 		}
-		out.WriteByte(byte(v))
+		out.WriteByte(start)
 		for i := 0; dec.More(); i++ {
 			if i > 0 {
 				out.WriteByte(',')

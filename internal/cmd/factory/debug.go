@@ -44,14 +44,14 @@ func (f *Factory) StartTrace(command string, fullScreen bool) error {
 		return nil
 	}
 	var w io.Writer
-	switch path := strings.TrimSpace(f.Opts.DebugFile); {
-	case path != "":
-		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	switch path := strings.TrimSpace(f.Opts.DebugFile); traceTo(path, fullScreen && f.CanPrompt(), stderrTTY(f.IO.ErrOut)) {
+	case traceGivenFile:
+		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600) //nolint:gosec // the user's own --debug-file
 		if err != nil {
 			return fmt.Errorf("--debug-file %s: %w; give a file you can write", path, err)
 		}
 		f.traceFile, w = file, file
-	case fullScreen && f.CanPrompt() && isTTY(f.IO.ErrOut):
+	case traceOwnFile:
 		file, err := os.CreateTemp("", "logto-twilio-debug-"+time.Now().Format("20060102-150405")+"-*.log")
 		if err != nil {
 			return fmt.Errorf("--debug: cannot make a file for the HTTP trace (%w); give one with --debug-file", err)
@@ -65,6 +65,30 @@ func (f *Factory) StartTrace(command string, fullScreen bool) error {
 	f.trace = httpclient.NewTrace(w)
 	return nil
 }
+
+// Where the trace goes (traceTo).
+const (
+	traceStderr    = iota
+	traceGivenFile // --debug-file
+	traceOwnFile   // a file this run makes and names at exit
+)
+
+// traceTo says where the trace goes: to --debug-file when given; to a file
+// of its own when the screen is a full-screen one (tui: the command may draw
+// the whole terminal and asks with forms) and stderr is that terminal,
+// which lines would corrupt; else to stderr.
+func traceTo(debugFile string, tui, stderrTTY bool) int {
+	switch {
+	case debugFile != "":
+		return traceGivenFile
+	case tui && stderrTTY:
+		return traceOwnFile
+	}
+	return traceStderr
+}
+
+// stderrTTY reports whether the standard error stream w is a terminal (tests replace it).
+var stderrTTY = func(w io.Writer) bool { return isTTY(w) }
 
 // Trace is this run's HTTP trace (nil: none; see StartTrace).
 func (f *Factory) Trace() *httpclient.Trace { return f.trace }
