@@ -7,9 +7,12 @@ import (
 	"net/http"
 
 	twclient "github.com/twilio/twilio-go/client"
+
 	accounts "github.com/twilio/twilio-go/rest/accounts/v1"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 	messaging "github.com/twilio/twilio-go/rest/messaging/v1"
+
+	"github.com/logto-twilio/logto-twilio/internal/httpclient"
 )
 
 // ConsoleVerifiedCallerIDs is the Twilio Console page where a trial account verifies recipients.
@@ -76,6 +79,8 @@ func (c *Client) services(ctx context.Context) (services, error) {
 	tc := &twclient.Client{
 		Credentials: twclient.NewCredentials(c.creds.AccountSID, c.creds.AuthToken),
 		HTTPClient:  hc,
+		// Twilio sees twilio-go's User-Agent followed by ours.
+		UserAgentExtensions: []string{httpclient.UserAgent()},
 	}
 	tc.SetAccountSid(c.creds.AccountSID)
 	// Built by hand rather than with NewRequestHandler, which reads TWILIO_EDGE/TWILIO_REGION.

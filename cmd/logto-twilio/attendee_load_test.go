@@ -23,9 +23,9 @@ func attendeeAnswers(phone string) string { return phone + "\nn\n\n" }
 // runAttendee runs `logto-twilio --preset card --config-dir dir --no-browser` in this
 // process (the real command line, plain line mode: stdin is not a terminal) while
 // signing in on its demo as a browser would. It returns the exit code, the output and
-// the sign-in's error. A run that exits before its demo answered ends the sign-in at once
+// the sign-in's error (extra: more flags). A run that exits before its demo answered ends the sign-in at once
 // (it would otherwise wait for the demo until the test's deadline).
-func runAttendee(t testing.TB, r *workshopRoom, card, dir string, port int, phone string, env map[string]string) (int, string, error) {
+func runAttendee(t testing.TB, r *workshopRoom, card, dir string, port int, phone string, env map[string]string, extra ...string) (int, string, error) {
 	t.Helper()
 	signedIn := make(chan error, 1)
 	exited := make(chan struct{})
@@ -33,7 +33,7 @@ func runAttendee(t testing.TB, r *workshopRoom, card, dir string, port int, phon
 		signedIn <- signInOnDemo(t.Context(), r.lg, fmt.Sprintf("http://localhost:%d", port), strings.TrimPrefix(phone, "+"), exited)
 	}()
 	var out, errb bytes.Buffer
-	code := run([]string{"--preset", card, "--config-dir", dir, "--no-browser"},
+	code := run(append([]string{"--preset", card, "--config-dir", dir, "--no-browser"}, extra...),
 		strings.NewReader(attendeeAnswers(phone)), &out, &errb, envOf(env))
 	close(exited)
 	var err error

@@ -210,14 +210,7 @@ func reportActions(t *testing.T, path string, n, goal int) {
 // file, its stand-ins' database), and that those are 0600.
 func assertSecretsOnlyInSecretsFile(t *testing.T, dir, screen string) {
 	t.Helper()
-	secrets := []string{sandboxAuthToken}
-	raw, err := os.ReadFile(filepath.Join(dir, "secrets.json"))
-	if err != nil {
-		t.Fatalf("no secrets file: %v", err)
-	}
-	for _, m := range regexp.MustCompile(`"[^"]*"\s*:\s*"([^"]{16,})"`).FindAllStringSubmatch(string(raw), -1) {
-		secrets = append(secrets, m[1])
-	}
+	secrets := savedSecretValues(t, dir)
 	info, err := os.Stat(filepath.Join(dir, "secrets.json"))
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("secrets.json mode = %v (%v), want 0600", info.Mode().Perm(), err)
@@ -247,6 +240,21 @@ func assertSecretsOnlyInSecretsFile(t *testing.T, dir, screen string) {
 			t.Errorf("the screen shows a secret value")
 		}
 	}
+}
+
+// savedSecretValues are the secret values a run in dir knows: the sandbox's
+// Twilio Auth Token and every value in dir's secrets.json.
+func savedSecretValues(t testing.TB, dir string) []string {
+	t.Helper()
+	secrets := []string{sandboxAuthToken}
+	raw, err := os.ReadFile(filepath.Join(dir, "secrets.json"))
+	if err != nil {
+		t.Fatalf("no secrets file: %v", err)
+	}
+	for _, m := range regexp.MustCompile(`"[^"]*"\s*:\s*"([^"]{16,})"`).FindAllStringSubmatch(string(raw), -1) {
+		secrets = append(secrets, m[1])
+	}
+	return secrets
 }
 
 // colourSGR matches an SGR sequence that sets a foreground or background

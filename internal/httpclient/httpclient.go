@@ -1,5 +1,6 @@
 // Package httpclient builds the HTTP clients of Logto and Twilio calls: a whole-request timeout,
-// the User-Agent, and the rewrite that sends *.twilio.com to a Twilio-compatible server.
+// the User-Agent, the rewrite that sends *.twilio.com to a Twilio-compatible server, and the
+// redacted trace of --debug (Trace).
 package httpclient
 
 import (
@@ -12,16 +13,21 @@ import (
 	"github.com/logto-twilio/logto-twilio/internal/build"
 )
 
-// userAgent is sent on every request the wizard makes.
-func userAgent() string { return "logto-twilio/" + build.Version() }
+// UserAgent names this program to Logto and Twilio:
+// "logto-twilio/0.1.0 (+https://github.com/logto-twilio/logto-twilio)". It is
+// the User-Agent of every request that has none (Logto's), and twilio-go's
+// UserAgentExtensions (twiliosetup), so Twilio sees
+// "twilio-go/1.31.0 (linux amd64) go/go1.26.8 logto-twilio/0.1.0 (+…)".
+func UserAgent() string { return "logto-twilio/" + build.Version() + " (+" + build.Repository + ")" }
 
-// uaTransport adds the User-Agent header.
+// uaTransport adds the User-Agent header to a request that has none; one
+// that has one (twilio-go's, with ours as its extension) keeps it.
 type uaTransport struct{ next http.RoundTripper }
 
 func (t uaTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	if r.Header.Get("User-Agent") == "" || strings.HasPrefix(r.Header.Get("User-Agent"), "twilio-go") {
-		r.Header.Set("User-Agent", userAgent())
+	if r.Header.Get("User-Agent") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("User-Agent", UserAgent())
 	}
 	return t.next.RoundTrip(r)
 }

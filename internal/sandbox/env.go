@@ -100,6 +100,9 @@ type Options struct {
 	// never saves and no other process finds (no lock, no ServingFile).
 	// Relocate points a loaded setup at them.
 	ReadOnly bool
+	// Trace is the HTTP trace of --debug: the clients LogtoHTTP and
+	// TwilioHTTP write their exchanges with the stand-ins to it (nil: none).
+	Trace *httpclient.Trace
 
 	hostWait time.Duration // how long to wait for a host that does not answer (0: defaultHostWait)
 }
@@ -336,8 +339,8 @@ func (e *Env) useOwn(o Options, saved config.Setup) {
 		M2MAppSecret:     config.Secret(m2mSecret),
 	}
 	e.demoAnswers(o, saved)
-	e.LogtoHTTP = httpclient.New(http.DefaultTransport)
-	e.TwilioHTTP = httpclient.New(e.tw.Transport())
+	e.LogtoHTTP = httpclient.New(o.Trace.Wrap(http.DefaultTransport))
+	e.TwilioHTTP = httpclient.New(o.Trace.Wrap(e.tw.Transport()))
 	e.Panel = newPanel(localInbox{lg: e.lg, tw: e.tw}, strings.Join(e.Notes, "\n"))
 }
 
@@ -368,8 +371,8 @@ func (e *Env) openGuest(o Options, sv Serving, a controlAnswers) error {
 		M2MAppID: a.M2MAppID, M2MAppSecret: config.Secret(a.M2MAppSecret),
 	}
 	e.demoAnswers(o, readSetupQuietly(e.Dir))
-	e.LogtoHTTP = httpclient.New(http.DefaultTransport)
-	e.TwilioHTTP = httpclient.New(httpclient.Rewrite{Base: tw, Next: http.DefaultTransport})
+	e.LogtoHTTP = httpclient.New(o.Trace.Wrap(http.DefaultTransport))
+	e.TwilioHTTP = httpclient.New(httpclient.Rewrite{Base: tw, Next: o.Trace.Wrap(http.DefaultTransport)})
 	e.Notes = append(e.Notes, fmt.Sprintf("%s runs this sandbox's stand-ins; this run uses them, and they keep running after it.", sv))
 	key := sv.Key
 	e.Panel = newPanel(remoteInbox{

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -38,6 +39,10 @@ type Options struct {
 	AnswersFile    string
 	// Answers is the answers file, loaded before the command runs.
 	Answers map[string]string
+
+	// Debug is --debug, DebugFile --debug-file (see StartTrace).
+	Debug     bool
+	DebugFile string
 }
 
 // Factory is what every command shares.
@@ -48,6 +53,12 @@ type Factory struct {
 	Invocation *Invocation
 
 	prompter Prompter
+
+	// trace is the HTTP trace of --debug (nil: none); traceFile its file,
+	// traceNamed that file's name when this run chose it (StartTrace).
+	trace      *httpclient.Trace
+	traceFile  *os.File
+	traceNamed string
 }
 
 // New returns the factory of a process: its streams, its environment and
@@ -140,7 +151,7 @@ func (f *Factory) Store() (*config.Store, error) {
 
 // SandboxOptions are the options of the sandbox for this run's flags.
 func (f *Factory) SandboxOptions() sandbox.Options {
-	return sandbox.Options{ConfigDir: f.Opts.ConfigDir, Getenv: f.Getenv, Command: f.Invocation.Ran()}
+	return sandbox.Options{ConfigDir: f.Opts.ConfigDir, Getenv: f.Getenv, Command: f.Invocation.Ran(), Trace: f.trace}
 }
 
 // Saved is what the commands that work on a saved setup (doctor, teardown,
@@ -244,10 +255,11 @@ func (f *Factory) load(store *config.Store, readOnly bool) (config.Loaded, error
 }
 
 // HTTPClients are the clients of Logto and Twilio calls for a real setup:
-// a whole-request timeout and the User-Agent; Twilio's sends *.twilio.com to
-// twilioBaseURL when one is given (--twilio-base-url, or the saved one).
+// a whole-request timeout, the User-Agent, and the trace of --debug; Twilio's
+// sends *.twilio.com to twilioBaseURL when one is given (--twilio-base-url,
+// or the saved one).
 func (f *Factory) HTTPClients(twilioBaseURL string) (logto, twilio *http.Client, err error) {
-	logto = httpclient.New(nil)
+	logto = httpclient.New(f.trace.Wrap(http.DefaultTransport))
 	if twilioBaseURL == "" {
 		return logto, logto, nil
 	}
@@ -255,7 +267,7 @@ func (f *Factory) HTTPClients(twilioBaseURL string) (logto, twilio *http.Client,
 	if err != nil {
 		return nil, nil, err
 	}
-	return logto, httpclient.New(httpclient.Rewrite{Base: u, Next: http.DefaultTransport}), nil
+	return logto, httpclient.New(httpclient.Rewrite{Base: u, Next: f.trace.Wrap(http.DefaultTransport)}), nil
 }
 
 // NoSetupError says there is no saved setup and how to make one.

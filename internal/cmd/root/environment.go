@@ -38,6 +38,7 @@ var envPrefills = []envVar{
 var envBehaviour = []envVar{
 	{"LOGTO_TWILIO_CONFIG_DIR", "where the setup and its secrets are saved (--config-dir wins; default: logto-twilio in your config directory, ~/.config/logto-twilio on Linux)"},
 	{"LOGTO_TWILIO_PRESET", "a workshop attendee's card file, like --preset (the flag wins)"},
+	{factory.DebugEnv, "api: show each HTTP exchange with Logto and Twilio, secrets redacted, like --debug: on stderr, or in --debug-file; a run that fills the terminal writes a file and names it at exit"},
 	{"LOGTO_TWILIO_SECRETS_STORE", "keyring, file or auto: where the secrets are kept (--secrets-store wins; default auto: the OS keyring when it works, else secrets.json, mode 0600, beside the setup; a saved setup's secrets move to the one chosen)"},
 	{"NO_COLOR", "any value: no colours"},
 	{"ACCESSIBLE", "1: plain line-by-line prompts for screen readers and scripts (the same as --accessible; also whenever stdin or stdout is not a terminal)"},

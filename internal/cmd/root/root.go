@@ -92,8 +92,13 @@ func NewCmdRoot(f *factory.Factory, setupF func(*setupcmd.Options) error) *cobra
 	pf.BoolVarP(&o.Yes, "yes", "y", false, "take every prefilled or default answer without asking (never a destructive one)")
 	pf.BoolVar(&o.NonInteractive, "non-interactive", false, "never ask: a missing answer fails with exit code 2 naming the flag, variable or answers key that gives it")
 	pf.StringVar(&o.AnswersFile, "answers", "", "a YAML file of answers by ID (docs/answers.md); one holding secrets must be mode 0600")
+	pf.BoolVar(&o.Debug, "debug", false, factory.DebugUsage)
+	pf.StringVar(&o.DebugFile, "debug-file", "", factory.DebugFileUsage)
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
 		f.Invocation.Record(c)
+		if err := f.StartTrace(c.CommandPath(), fullScreen(c)); err != nil {
+			return factory.WithCode(factory.ExitUsage, err)
+		}
 		if o.AnswersFile == "" {
 			return nil
 		}
@@ -130,6 +135,12 @@ func NewCmdRoot(f *factory.Factory, setupF func(*setupcmd.Options) error) *cobra
 	}
 	wrapArgs(root)
 	return root
+}
+
+// fullScreen reports whether c may draw the whole terminal (the wizard,
+// rotate, workshop's progress), where the trace of --debug goes to a file.
+func fullScreen(c *cobra.Command) bool {
+	return c == c.Root() || c.Name() == "setup" || c.Name() == "rotate" || (c.HasParent() && c.Parent().Name() == "workshop")
 }
 
 // wrapArgs makes the argument errors of c and its subcommands (cobra's

@@ -48,6 +48,7 @@ func Execute(ctx context.Context, f *factory.Factory, root *cobra.Command, args 
 			printError(w, styles, err, f.Invocation)
 		}),
 	)
+	f.EndTrace()
 	return factory.ExitCodeOf(err)
 }
 
