@@ -82,7 +82,7 @@ type Options struct {
 	F *factory.Factory
 
 	Twilio, AppSecret, M2M, Yes, SignIn, NoSignIn, JSON bool
-	NewToken, ExpiresIn, TestPhone                string
+	NewToken, ExpiresIn, TestPhone                      string
 }
 
 // NewCmdRotate rotates credentials; runF (tests) replaces run.

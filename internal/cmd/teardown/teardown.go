@@ -34,7 +34,7 @@ logto-twilio teardown --dry-run --json | jq '.actions[] | select(.skipped | not)
 
 // Options are teardown's.
 type Options struct {
-	F                  *factory.Factory
+	F                 *factory.Factory
 	Yes, DryRun, JSON bool
 }
 
