@@ -165,6 +165,9 @@ type Outcome struct {
 	History  string   // the line added to the setup's history ("" when none, e.g. undone)
 	Resumed  bool     // Resume finished or undid a rotation recorded earlier
 	Reverted bool     // the rotation was undone (only from Resume)
+	// IDs are the identifiers the rotation recorded, never a value: "connector" (the
+	// connector's row id), "newSecret" and "oldSecret" (the app secrets' names).
+	IDs map[string]string
 }
 
 // String is the outcome as lines for the terminal.

@@ -84,6 +84,7 @@ func (e *engine) commit(change func(s *config.Setup, sec *config.Secrets)) error
 
 // begin records a new rotation at phase (write-ahead).
 func (e *engine) begin(what, phase string, detail map[string]string) error {
+	e.out.IDs = maps.Clone(detail)
 	return e.commit(func(s *config.Setup, sec *config.Secrets) {
 		s.Rotation = &config.Rotation{What: what, Phase: phase, Started: e.env.now().UTC(), Detail: detail}
 		sec.Pending = ""

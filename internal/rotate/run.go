@@ -3,6 +3,7 @@ package rotate
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -20,6 +21,7 @@ func Resume(ctx context.Context, env *Env) (Outcome, error) {
 	}
 	e.out.Resumed = true
 	r := env.Setup.Rotation
+	e.out.IDs = maps.Clone(r.Detail)
 	e.line("Found an unfinished rotation of the %s (started %s, phase %q): finishing or undoing it first",
 		label(what), r.Started.UTC().Format("2006-01-02 15:04 UTC"), r.Phase)
 	switch what {

@@ -38,6 +38,11 @@ type Result struct {
 	// failed (the saved files are then as they were before).
 	Saved   bool
 	SaveErr error
+	// Starter is the plan's Express starter folder (nil: none); StarterDeleted is
+	// set when Execute deleted it, StarterErr when deleting it failed.
+	Starter        *Starter
+	StarterDeleted bool
+	StarterErr     error
 }
 
 // Failed reports whether anything failed or was skipped, or the save failed:
@@ -82,7 +87,15 @@ func Execute(ctx context.Context, plan Plan, cfg Config) Result {
 		}
 		res.Outcomes = append(res.Outcomes, o)
 	}
+	res.Starter = plan.Starter
+	if plan.Starter.Deletable() && plan.Starter.Delete && appDone(res.Outcomes) {
+		res.StarterErr = deleteStarter(plan.Starter)
+		res.StarterDeleted = res.StarterErr == nil
+	}
 	su, sec := update(cfg, res.Outcomes)
+	if res.StarterDeleted {
+		su.ExpressDir = ""
+	}
 	res.Setup = su
 	if cfg.Store != nil {
 		res.Saved = true
@@ -91,6 +104,16 @@ func Execute(ctx context.Context, plan Plan, cfg Config) Result {
 		}
 	}
 	return res
+}
+
+// appDone reports whether the app row went through (deleted, or already gone).
+func appDone(outs []Outcome) bool {
+	for _, o := range outs {
+		if o.Row.Thing == App {
+			return o.OK() && (o.Row.Action == Delete || o.Row.Action == Gone)
+		}
+	}
+	return false
 }
 
 // lazy builds a client on first use and remembers the outcome.

@@ -126,6 +126,9 @@ type Plan struct {
 	// Manual is set when the saved setup used the manual method: teardown
 	// cannot reach the Management API, and the rows say what to remove by hand.
 	Manual bool
+	// Starter is the Express starter folder the wizard wrote, when the app its
+	// .env names is deleted (nil: none). The command may set Starter.Delete.
+	Starter *Starter
 	// signInAfter is the After the Restore row checks against again.
 	signIn *config.SignInChange
 }
@@ -172,7 +175,11 @@ func Prepare(ctx context.Context, cfg Config) (Plan, error) {
 	if cr.ReplacedConnector != "" {
 		p.Notes = append(p.Notes, fmt.Sprintf("When the wizard created its connector, Logto deleted the SMS connector %s: teardown cannot bring it back. Set it up again in the Console if you need it.", cr.ReplacedConnector))
 	}
-	p.Rows = append(p.Rows, planApp(ctx, lc, su))
+	app := planApp(ctx, lc, su)
+	p.Rows = append(p.Rows, app)
+	if app.Action == Delete || app.Action == Gone {
+		p.Starter = planStarter(su.ExpressDir)
+	}
 	row, err := planService(ctx, cfg, su)
 	if err != nil {
 		return Plan{}, err

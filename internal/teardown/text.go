@@ -52,6 +52,9 @@ func (p Plan) Text(width int) string {
 		}
 		b.WriteString(wrap("  "+w+strings.Repeat(" ", 9-len(w)), line+note(r.Note), width))
 	}
+	if s := p.Starter; s != nil {
+		b.WriteString(wrap("  "+"offer    ", starterPlanLine(s), width))
+	}
 	for _, n := range p.Notes {
 		b.WriteString("\n" + wrap("! ", n, width))
 	}
@@ -90,6 +93,16 @@ func (r Result) Text(width int) string {
 		}
 		b.WriteString(wrap(mark, line, width))
 	}
+	if s := r.Starter; s != nil {
+		switch {
+		case r.StarterDeleted:
+			b.WriteString(wrap("✓ ", "deleted the Express starter folder "+s.Dir, width))
+		case r.StarterErr != nil:
+			b.WriteString(wrap("✗ ", "the Express starter folder "+s.Dir+" was not deleted: "+r.StarterErr.Error()+". "+starterGone(s), width))
+		default:
+			b.WriteString(wrap("– ", starterGone(s), width))
+		}
+	}
 	switch {
 	case r.SaveErr != nil:
 		b.WriteString(wrap("✗ ", "The saved setup could not be updated ("+plain(r.SaveErr)+"); it is as it was, so the next teardown checks everything again.", width))
@@ -100,6 +113,24 @@ func (r Result) Text(width int) string {
 		b.WriteString(wrap("", "The saved setup now says it was torn down.", width))
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// starterPlanLine is the plan's line about the Express starter folder.
+func starterPlanLine(s *Starter) string {
+	line := "the Express starter in " + s.Dir + ": its .env names the app teardown deletes, so it will no longer sign in; "
+	if s.Deletable() {
+		return line + "you can delete the folder too (asked after the rest; without a terminal it is kept)"
+	}
+	return line + "its folder also holds " + join(s.Others) + ", so teardown does not delete it"
+}
+
+// starterGone says the starter folder no longer works and what to do with it.
+func starterGone(s *Starter) string {
+	line := "The Express starter in " + s.Dir + " no longer works: the app its .env names is deleted. "
+	if s.Deletable() {
+		return line + "To remove it: " + s.RemoveHint() + ". To use it again, run the setup again and write the starter on its step."
+	}
+	return line + "Its folder also holds " + join(s.Others) + ": keep what you need, then delete it, or run the setup again and write the starter on its step with the new app."
 }
 
 func note(n string) string {

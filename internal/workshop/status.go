@@ -2,10 +2,14 @@ package workshop
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"time"
 )
+
+// StatusSchemaVersion is the version of the status JSON (StatusJSON, docs/workshop.md).
+const StatusSchemaVersion = 1
 
 // signInsPerApp is how many of an app's newest sign-ins Status reads (one page).
 const signInsPerApp = 100
@@ -102,4 +106,50 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+type jsonApp struct {
+	Number   int     `json:"number"`
+	Name     string  `json:"name"`
+	AppID    string  `json:"appId"`
+	SignedIn bool    `json:"signedIn"`
+	SignIns  int     `json:"signIns"`
+	Users    int     `json:"users"`
+	Last     *string `json:"lastSignIn"`
+	Error    string  `json:"error"`
+}
+
+type jsonStatus struct {
+	Version  int       `json:"version"`
+	Apps     int       `json:"apps"`
+	SignedIn int       `json:"signedIn"`
+	Unread   int       `json:"unreadable"`
+	List     []jsonApp `json:"attendees"`
+}
+
+// StatusJSON returns the room as one indented JSON document ending in a newline
+// (docs/workshop.md): the counts (apps, apps with a sign-in, apps whose sign-ins could not
+// be read) and one entry per app, as WriteStatus shows it; times in UTC (RFC 3339).
+func StatusJSON(list []AppStatus) ([]byte, error) {
+	out := jsonStatus{Version: StatusSchemaVersion, Apps: len(list), List: make([]jsonApp, 0, len(list))}
+	for _, s := range list {
+		a := jsonApp{Number: s.Number, Name: s.Name, AppID: s.AppID, SignedIn: s.SignedIn, SignIns: s.SignIns, Users: s.Users}
+		switch {
+		case s.Err != nil:
+			out.Unread++
+			a.Error = s.Err.Error()
+		case s.SignedIn:
+			out.SignedIn++
+		}
+		if !s.Last.IsZero() {
+			t := s.Last.UTC().Format(time.RFC3339)
+			a.Last = &t
+		}
+		out.List = append(out.List, a)
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("workshop: encode status: %w", err)
+	}
+	return append(b, '\n'), nil
 }

@@ -110,6 +110,14 @@ func TestStatusShowsWhoSignedIn(t *testing.T) {
 	if s := list[1]; s.SignIns != 2 || s.Users != 2 || s.Last.IsZero() || s.AppID != card.AppID {
 		t.Errorf("app 2: %+v", s)
 	}
+	js, err := StatusJSON(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkStatusJSON(t, js, 3, 1)
+	if strings.Contains(string(js), card.AppSecret) {
+		t.Error("the status JSON shows an app secret")
+	}
 	var out bytes.Buffer
 	WriteStatus(&out, list)
 	text := out.String()

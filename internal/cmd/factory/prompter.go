@@ -62,13 +62,24 @@ func (p formPrompter) Secret(ctx context.Context, title string) (string, error) 
 }
 
 func (p formPrompter) MultiSelect(ctx context.Context, title, description string, options []Option) ([]string, error) {
+	var chosen []string
+	err := p.run(ctx, multiSelect(title, description, options, &chosen))
+	return chosen, err
+}
+
+// multiSelect is MultiSelect's field. Its height is set: without one, huh
+// sizes the list to the options' lines minus the title's and the
+// description's, so four choices showed as two with no hint of the others.
+func multiSelect(title, description string, options []Option, chosen *[]string) *huh.MultiSelect[string] {
 	opts := make([]huh.Option[string], len(options))
 	for i, o := range options {
 		opts[i] = huh.NewOption(o.Label, o.Value)
 	}
-	var chosen []string
-	err := p.run(ctx, huh.NewMultiSelect[string]().Title(title).Description(description).Options(opts...).Value(&chosen))
-	return chosen, err
+	h := len(options) + 1 // the title's line
+	if description != "" {
+		h++
+	}
+	return huh.NewMultiSelect[string]().Title(title).Description(description).Options(opts...).Value(chosen).Height(h)
 }
 
 // linePrompter writes a question line and reads an answer line.

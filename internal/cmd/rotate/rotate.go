@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -23,15 +24,41 @@ import (
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
+// rotateLong is wrapped by hand, its list with hanging indents, in lines of
+// at most longWidth columns: fang wraps a longer line at the terminal's width
+// and puts its rest at the left margin, which lost the list's indentation.
 const rotateLong = `Rotates credentials with no downtime, then proves the whole chain again.
 
-  --twilio      the Twilio Auth Token: a secondary token is created, the Logto connector is switched to it and a test SMS goes through Logto, then the secondary is promoted (the old token stops working). If anything fails before the promotion, everything is put back as it was.
-  --app-secret  the app's secret: a new one is added and checked at Logto's token endpoint, saved (and written to the Express starter's .env), then the old one is deleted once you agree (--yes). The only secret is never deleted.
+  --twilio      the Twilio Auth Token: a secondary token is created, the
+                Logto connector is switched to it and a test SMS goes
+                through Logto, then the secondary is promoted (the old
+                token stops working). If anything fails before the
+                promotion, everything is put back as it was.
+  --app-secret  the app's secret: a new one is added and checked at Logto's
+                token endpoint, saved (and written to the Express starter's
+                .env), then the old one is deleted once you agree (--yes).
+                The only secret is never deleted.
   --m2m         the machine-to-machine app's secret, the same way.
 
-Without flags it asks which. Every phase is recorded before it starts, so after a crash or Ctrl-C running rotate again finishes or cleanly reverts what was under way. Afterwards doctor runs, and you can sign in through the demo to see it still works. Secrets are shown masked; the setup's history records what rotated and when, never the values.
+Without flags it asks which. Every phase is recorded before it starts, so
+after a crash or Ctrl-C running rotate again finishes or cleanly reverts
+what was under way. Afterwards doctor runs, and you can sign in through the
+demo to see it still works. Secrets are shown masked; the setup's history
+records what rotated and when, never the values.
 
---new-twilio-token - reads a token you already rotated in Twilio's Console from standard input. It is never taken as a flag value: a token on the command line is visible to other users in the process list (ps) and stays in your shell history.`
+--new-twilio-token - reads a token you already rotated in Twilio's Console
+from standard input. It is never taken as a flag value: a token on the
+command line is visible to other users in the process list (ps) and stays
+in your shell history.
+
+--json prints the outcome as one JSON document (see docs/rotate.md) and
+nothing else on standard output. It asks nothing: say what to rotate with
+--twilio, --app-secret or --m2m; without --yes the old secrets are kept;
+the demo sign-in is not offered (run rotate --sign-in afterwards).`
+
+// longWidth is the widest line of rotateLong: it fits an 80-column terminal
+// after fang's margin of 2.
+const longWidth = 76
 
 const rotateExample = `
 # Choose what to rotate
@@ -45,14 +72,17 @@ pbpaste | logto-twilio rotate --new-twilio-token -
 
 # Finish (or revert) a rotation a crash interrupted
 logto-twilio rotate
+
+# For scripts: the outcome as JSON, old secrets deleted
+logto-twilio rotate --app-secret --yes --json | jq '.rotations[].newSecret'
 `
 
 // Options are rotate's.
 type Options struct {
 	F *factory.Factory
 
-	Twilio, AppSecret, M2M, Yes, SignIn, NoSignIn bool
-	NewToken, ExpiresIn, TestPhone                string
+	Twilio, AppSecret, M2M, Yes, SignIn, NoSignIn, JSON bool
+	NewToken, ExpiresIn, TestPhone                      string
 }
 
 // NewCmdRotate rotates credentials; runF (tests) replaces run.
@@ -71,6 +101,10 @@ func NewCmdRotate(fac *factory.Factory, runF func(*Options) error) *cobra.Comman
 			if f.SignIn && f.NoSignIn {
 				return factory.UsageErrorf(c, "--sign-in and --no-sign-in contradict each other")
 			}
+			if f.SignIn && f.JSON {
+				return factory.UsageErrorf(c, "--sign-in shows the demo's sign-in on the terminal, which --json keeps for one JSON document: run %s on its own afterwards",
+					fac.Invocation.Line("rotate", "--sign-in"))
+			}
 			if runF != nil {
 				return runF(f)
 			}
@@ -87,6 +121,7 @@ func NewCmdRotate(fac *factory.Factory, runF func(*Options) error) *cobra.Comman
 	fl.BoolVarP(&f.Yes, "yes", "y", false, "delete old secrets without asking")
 	fl.BoolVar(&f.SignIn, "sign-in", false, "after doctor, sign in through the demo without asking (alone: only check and sign in)")
 	fl.BoolVar(&f.NoSignIn, "no-sign-in", false, "after doctor, do not offer the demo sign-in")
+	fl.BoolVar(&f.JSON, "json", false, "print the outcome as one JSON document (docs/rotate.md); asks nothing")
 	return c
 }
 
@@ -134,7 +169,7 @@ func run(c *cobra.Command, f *Options) error {
 	}
 	f.Yes = f.Yes || a.Opts.Yes || a.Answer("yes") == "yes"
 	if f.NewToken == "-" {
-		tok, err := readToken(ctx, a)
+		tok, err := readToken(ctx, a, f.JSON)
 		if err != nil {
 			return factory.Usage(c, err)
 		}
@@ -157,6 +192,11 @@ func run(c *cobra.Command, f *Options) error {
 	renv.Yes = f.Yes
 	renv.Command = a.Hint()
 	renv.TestPhone = strings.TrimSpace(f.TestPhone)
+	if f.JSON {
+		// One JSON document at the end, and no question: without --yes the
+		// old secrets are kept (Confirm nil).
+		return runJSON(ctx, f, env, renv, plan)
+	}
 	// Each step is printed as it happens; the outcomes add their notes.
 	renv.Report = func(line string) { fmt.Fprintln(a.IO.Out, "✓ "+line) }
 	renv.Confirm = func(_ context.Context, q string) (bool, error) { return a.Confirm(c, q, false) }
@@ -216,10 +256,73 @@ func run(c *cobra.Command, f *Options) error {
 	return proof()
 }
 
+// runJSON is run with --json: what to rotate comes from the flags or the
+// answers file (nothing is asked), the rotations run silently, doctor
+// checks the chain again, and one JSON document (docs/rotate.md) is the only
+// thing on standard output. The exit codes are the text run's: 1 when a
+// rotation failed, 3 when doctor found a problem afterwards.
+func runJSON(ctx context.Context, f *Options, env *factory.Saved, renv *rotate.Env, plan rotate.Plan) error {
+	a := f.F
+	if plan.Empty() && renv.Setup.Rotation == nil {
+		return factory.WithCode(factory.ExitUsage, &config.MissingInputError{Input: "what to rotate", Flag: "--twilio, --app-secret or --m2m", AnswerKey: "rotate.what"})
+	}
+	outs, err := rotate.Run(ctx, renv, plan)
+	rep := rotate.Report{Outcomes: outs, Err: err, Setup: *renv.Setup}
+	var re *rotate.Error
+	if err != nil && !errors.As(err, &re) {
+		return err
+	}
+	if err == nil {
+		d := doctor.Run(ctx, doctor.Config{
+			Setup: *renv.Setup, Secrets: *renv.Secrets, Found: true,
+			LogtoHTTP: env.LogtoHC, TwilioHTTP: env.TwilioHC,
+			Command:      a.Hint(),
+			SecretsWhere: env.Store.SecretsWhere(),
+		})
+		js, jerr := d.JSON()
+		if jerr != nil {
+			return fmt.Errorf("rotate: %w", jerr)
+		}
+		rep.Doctor, rep.DoctorOK = js, !d.Failed()
+		if !d.Failed() && !f.NoSignIn && renv.Setup.AppID != "" {
+			rep.FollowUps = append(rep.FollowUps, "To sign in through the demo with the new credentials: "+a.Invocation.Line("rotate", "--sign-in"))
+		}
+	}
+	js, jerr := rep.JSON()
+	if jerr != nil {
+		return fmt.Errorf("rotate: %w", jerr)
+	}
+	_, _ = a.IO.Out.Write(js)
+	switch {
+	case err != nil:
+		return factory.WithCode(factory.ExitFailure, nil)
+	case !rep.DoctorOK:
+		return factory.WithCode(factory.ExitFindings, nil)
+	}
+	return nil
+}
+
 // readToken reads one line (the pasted token) from standard input: masked
 // on a terminal, as it is from a pipe, through the process's one prompter.
-func readToken(ctx context.Context, a *factory.Factory) (string, error) {
-	line, err := a.Prompter().Secret(ctx, "The new Auth Token (from Twilio's Console)")
+// With --json it asks nothing: the token must come from a pipe, read
+// without a prompt, so standard output holds only the JSON document.
+func readToken(ctx context.Context, a *factory.Factory, jsonOut bool) (string, error) {
+	var (
+		line string
+		err  error
+	)
+	switch {
+	case jsonOut && a.IO.IsStdinTTY():
+		return "", fmt.Errorf("--new-twilio-token - with --json reads the token from a pipe, not the terminal, e.g. pbpaste | %s",
+			a.Invocation.Line("rotate", "--new-twilio-token", "-", "--json"))
+	case jsonOut:
+		line, err = a.IO.In.ReadLine()
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+	default:
+		line, err = a.Prompter().Secret(ctx, "The new Auth Token (from Twilio's Console)")
+	}
 	if err != nil && !errors.Is(err, factory.ErrNoAnswer) {
 		return "", fmt.Errorf("--new-twilio-token -: %w", err)
 	}
@@ -260,7 +363,7 @@ func askRotation(ctx context.Context, a *factory.Factory, setup config.Setup, ex
 		case rotate.WhatTwilio:
 			p.Twilio = true
 		case pasted:
-			tok, err := readToken(ctx, a)
+			tok, err := readToken(ctx, a, false)
 			if err != nil {
 				return rotate.Plan{}, err
 			}

@@ -12,7 +12,11 @@ import (
 
 const teardownLong = `Removes what the wizard created, and only that: the app, the SMS connector and the Messaging Service it made, and it puts the sign-in experience back as it was before the wizard changed it (only while it is still what the wizard set). What the wizard found and reused is kept.
 
-It shows the list first and asks (or --yes). A deletion that fails is reported and the rest goes on; run it again to finish. Afterwards the saved setup says it was torn down.`
+It shows the list first and asks (or --yes). A deletion that fails is reported and the rest goes on; run it again to finish. Afterwards the saved setup says it was torn down.
+
+An Express starter folder the wizard wrote no longer signs in once its app is deleted: on a terminal teardown offers to delete it too (only when it holds nothing but the starter's files and npm's node_modules and package-lock.json); otherwise it says so and how to remove it.
+
+--dry-run shows the plan and changes nothing; with --json the plan is one JSON document (see docs/teardown.md) and nothing else on standard output. Exit code 0 when it went through (or the plan was shown), 1 when something could not be removed or planned.`
 
 const teardownExample = `
 # See what would be removed, then confirm
@@ -23,12 +27,15 @@ logto-twilio teardown --yes
 
 # The sandbox's setup
 logto-twilio teardown --sandbox --yes
+
+# What it would do, for a script
+logto-twilio teardown --dry-run --json | jq '.actions[] | select(.skipped | not)'
 `
 
 // Options are teardown's.
 type Options struct {
-	F   *factory.Factory
-	Yes bool
+	F                 *factory.Factory
+	Yes, DryRun, JSON bool
 }
 
 // NewCmdTeardown removes what the wizard created; runF (tests) replaces run.
@@ -41,19 +48,30 @@ func NewCmdTeardown(f *factory.Factory, runF func(*Options) error) *cobra.Comman
 		Example: teardownExample,
 		Args:    factory.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if opts.JSON && !opts.DryRun {
+				return factory.UsageErrorf(c, "--json prints the plan, which only --dry-run shows without changing anything: run %s",
+					f.Invocation.Line("teardown", "--dry-run", "--json"))
+			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return run(c, opts)
 		},
 	}
-	c.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "remove without asking")
+	fl := c.Flags()
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "remove without asking (an Express starter folder is kept)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what teardown would do, and change nothing")
+	fl.BoolVar(&opts.JSON, "json", false, "with --dry-run: print the plan as one JSON document (docs/teardown.md)")
 	return c
 }
 
 func run(c *cobra.Command, opts *Options) error {
 	f := opts.F
-	env, err := f.OpenSaved()
+	open := f.OpenSaved
+	if opts.DryRun {
+		open = f.ReadSaved // it changes nothing, not even the config folder
+	}
+	env, err := open()
 	if err != nil {
 		return err
 	}
@@ -67,8 +85,20 @@ func run(c *cobra.Command, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("cannot plan the teardown: %w", err)
 	}
+	if opts.JSON {
+		b, err := plan.JSON()
+		if err != nil {
+			return err
+		}
+		_, _ = f.IO.Out.Write(b)
+		return nil
+	}
 	w := f.IO.Width()
 	fmt.Fprintln(f.IO.Out, plan.Text(w))
+	if opts.DryRun {
+		fmt.Fprintln(f.IO.Out, "Dry run: nothing was changed.")
+		return nil
+	}
 	if plan.Empty() {
 		return nil
 	}
@@ -79,6 +109,13 @@ func run(c *cobra.Command, opts *Options) error {
 	if !ok {
 		fmt.Fprintln(f.IO.Out, "Nothing was removed.")
 		return nil
+	}
+	if s := plan.Starter; s.Deletable() && !opts.Yes && !f.Opts.Yes && f.CanPrompt() {
+		// Asked here, before anything is removed; deleted only after its app
+		// is. Never under --yes: it may hold the user's work.
+		if s.Delete, err = f.Confirm(c, "Also delete the Express starter folder "+s.Dir+"? It will no longer sign in.", false); err != nil {
+			return err
+		}
 	}
 	res := teardown.Execute(ctx, plan, cfg)
 	fmt.Fprintln(f.IO.Out, res.Text(w))
