@@ -114,7 +114,8 @@ func TestAPIErrorsAreExplained(t *testing.T) {
 		}},
 		{"number in another service", 400, 21712, func(ctx context.Context, c *twiliosetup.Client) error {
 			return c.AttachNumber(ctx, serviceOK, pnB)
-		}},		{"a code without an explanation", 400, 21999, func(ctx context.Context, c *twiliosetup.Client) error {
+		}},
+		{"a code without an explanation", 400, 21999, func(ctx context.Context, c *twiliosetup.Client) error {
 			_, err := c.Send(ctx, serviceOK, mustPhone(t, "+15551234567"), "hi")
 			return err
 		}},
