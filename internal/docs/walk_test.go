@@ -10,7 +10,7 @@ import (
 // walkGo calls f with each non-test Go file under root (not vendor, testdata or hidden
 // folders).
 func walkGo(root string, f func(path string, src []byte)) error {
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error { //nolint:wrapcheck // a test helper
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -26,7 +26,7 @@ func walkGo(root string, f func(path string, src []byte)) error {
 		}
 		src, err := os.ReadFile(path)
 		if err != nil {
-			return err //nolint:wrapcheck // a test helper
+			return err
 		}
 		f(path, src)
 		return nil
