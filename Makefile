@@ -2,7 +2,7 @@
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOFUMPT := mvdan.cc/gofumpt@v0.9.2
 
-.PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench picture snapshot
+.PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench picture snapshot docs
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ sandbox: ## run the wizard offline against the in-process stand-ins
 
 bench: ## sizes, first frame (and ratio to a minimal huh form), idle CPU, peak RSS, workshop prepare at N=10/100/500, action counts
 	./scripts/bench
+
+docs: ## regenerate docs/reference.md, the command reference, from the command tree
+	go run ./scripts/gendocs
 
 picture: ## redraw docs/wizard.svg from the real program (tmux + freeze)
 	./scripts/picture.sh

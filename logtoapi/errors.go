@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/logto-twilio/logto-twilio/internal/docs"
 )
 
 // ManagementRoleName is the M2M role that grants the Management API's "all" scope.
@@ -206,6 +208,7 @@ var explanations = map[string]string{
 	"oidc.invalid_client":                                    "Logto did not accept the App ID and App secret: copy both again from the application's page in the Console.",
 	"oidc.invalid_target":                                    "Logto does not know the Management API resource for this tenant. On Logto Cloud behind a custom domain, enter the tenant id (Console → Tenant settings).",
 	"oidc.invalid_request":                                   "Logto refused the token request as malformed.",
+	"oidc.invalid_redirect_uri":                              "The redirect URI is not one of the app's Redirect URIs in Logto: add it exactly (scheme, host, port and path) on the application's page in the Console.",
 	"entity.not_exists_with_id":                              "Logto has no such item: it may have been deleted, or the id was copied wrong.",
 	"entity.not_found":                                       "Logto has no such item: it may have been deleted.",
 	"application.secret_name_exists":                         "The application already has a secret with that name.",
@@ -296,8 +299,27 @@ func (e *InputError) Error() string { return "logtoapi: " + e.Op + ": " + e.Msg 
 // Explain says what is wrong with the input; there is no next step beyond correcting it.
 func (e *InputError) Explain() (what, next string) { return e.Msg, "" }
 
+// anchors are the Logto error codes with an entry in docs/troubleshooting.md.
+var anchors = map[string]docs.Anchor{
+	"oidc.invalid_client":                             docs.LogtoInvalidClient,
+	"auth.forbidden":                                  docs.LogtoManagementRole,
+	"oidc.invalid_redirect_uri":                       docs.LogtoRedirectURI,
+	"connector.not_found":                             docs.LogtoNoSMSConnector,
+	"connector.not_found_with_connector_id":           docs.LogtoNoSMSConnector,
+	"sign_in_experiences.enabled_connector_not_found": docs.LogtoNoSMSConnector,
+}
+
+// withLink ends next with the link to the troubleshooting entry a.
+func withLink(next string, a docs.Anchor) string {
+	if next == "" {
+		return a.More()
+	}
+	return next + " " + a.More()
+}
+
 // Explain says Logto's answer in plain words ("Logto answered 400 guard.invalid_input
-// (details)") and, for codes this package knows, what it means and what to do.
+// (details)") and, for codes this package knows, what it means and what to do, with a link
+// to the code's entry of docs/troubleshooting.md when it has one.
 func (e *APIError) Explain() (what, next string) {
 	what = fmt.Sprintf("Logto answered %d", e.Status)
 	if e.Code != "" {
@@ -309,7 +331,12 @@ func (e *APIError) Explain() (what, next string) {
 	case e.Message != "":
 		what += ": " + e.Message
 	}
-	return what, Explain(e)
+	next = Explain(e)
+	// An email connector missing is not the SMS connector's entry.
+	if a, ok := anchors[e.Code]; ok && next != explanations["sign_in_experiences.enabled_connector_not_found/email"] {
+		next = withLink(next, a)
+	}
+	return what, next
 }
 
 // Explain says what the missing role means; next says how to assign it.
@@ -318,6 +345,7 @@ func (e *ScopeError) Explain() (what, next string) {
 	if e.ConsoleURL != "" {
 		next += " The app's page: " + e.ConsoleURL
 	}
+	next = withLink(next, docs.LogtoManagementRole)
 	return "the app lacks the \"" + ManagementRoleName + "\" role", next
 }
 
@@ -327,8 +355,14 @@ func (e *WouldReplaceError) Explain() (what, next string) {
 		"Logto keeps only one SMS connector: update it instead, or agree to replace it."
 }
 
-// Explain says Twilio's answer to Logto's connector test.
-func (e *TwilioError) Explain() (what, next string) { return e.Error(), "" }
+// Explain says Twilio's answer to Logto's connector test; next links the code's entry of
+// docs/troubleshooting.md, or Twilio's page on the code when the page has none.
+func (e *TwilioError) Explain() (what, next string) {
+	if e.Code != 0 {
+		next = docs.TwilioMore(e.Code)
+	}
+	return e.Error(), next
+}
 
 // inputErr is bad input found by op.
 func inputErr(op, msg string) *InputError { return &InputError{Op: op, Msg: msg} }

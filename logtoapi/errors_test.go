@@ -148,7 +148,7 @@ func TestErrorsExplain(t *testing.T) {
 			"would replace", &logtoapi.WouldReplaceError{Current: logtoapi.Connector{ID: "c1", ConnectorID: "aliyun-short-message-service"}},
 			"creating a Twilio connector would delete the tenant's SMS connector c1 (aliyun-short-message-service)", "update it instead",
 		},
-		{"twilio", &logtoapi.TwilioError{Code: 21211, Message: "Invalid 'To' Phone Number"}, "Twilio refused the test SMS: error 21211: Invalid 'To' Phone Number", ""},
+		{"twilio", &logtoapi.TwilioError{Code: 21211, Message: "Invalid 'To' Phone Number"}, "Twilio refused the test SMS: error 21211: Invalid 'To' Phone Number", "troubleshooting.md#twilio-21211"},
 		{"input", inputErr, `add the scheme: did you mean "http://localhost:3001"?`, ""},
 	}
 	for _, tt := range tests {
@@ -169,6 +169,49 @@ func TestErrorsExplain(t *testing.T) {
 	var ie *logtoapi.InputError
 	if !errors.As(parseErr, &ie) || parseErr.Error() != "logtoapi: endpoint: "+ie.Msg {
 		t.Errorf("ParseEndpoint's error %q", parseErr)
+	}
+}
+
+// TestErrorsLinkTroubleshooting: the next step of a Logto failure with an entry in
+// docs/troubleshooting.md ends with its link (internal/docs checks the anchors against the
+// page); Twilio's error through Logto links its entry, or Twilio's page on the code; other
+// failures have no link.
+func TestErrorsLinkTroubleshooting(t *testing.T) {
+	t.Parallel()
+	const page = "https://github.com/logto-twilio/logto-twilio/blob/main/docs/troubleshooting.md#"
+	tests := []struct {
+		name     string
+		err      interface{ Explain() (string, string) }
+		wantTail string // "" for no link
+	}{
+		{"invalid_client", &logtoapi.APIError{Status: 401, Code: "oidc.invalid_client"}, "Troubleshooting: " + page + "logto-invalid-client"},
+		{"auth.forbidden", &logtoapi.APIError{Status: 403, Code: "auth.forbidden"}, "Troubleshooting: " + page + "logto-management-api-role-missing"},
+		{"scope", &logtoapi.ScopeError{AppID: "m1", Scope: ""}, "Troubleshooting: " + page + "logto-management-api-role-missing"},
+		{"redirect uri", &logtoapi.APIError{Status: 400, Code: "oidc.invalid_redirect_uri"}, "Troubleshooting: " + page + "logto-invalid-redirect-uri"},
+		{
+			"no sms connector", &logtoapi.APIError{Status: 501, Code: "connector.not_found", Message: "Cannot find any available connector for type: Sms."},
+			"Troubleshooting: " + page + "logto-has-no-sms-connector",
+		},
+		{"no enabled sms connector", &logtoapi.APIError{Status: 400, Code: "sign_in_experiences.enabled_connector_not_found", Message: "No sms connector"}, "Troubleshooting: " + page + "logto-has-no-sms-connector"},
+		{"no email connector", &logtoapi.APIError{Status: 400, Code: "sign_in_experiences.enabled_connector_not_found", Message: "No email connector"}, ""},
+		{"twilio through logto", &logtoapi.TwilioError{Code: 20003}, "Troubleshooting: " + page + "twilio-20003"},
+		{"twilio code without an entry", &logtoapi.TwilioError{Code: 21705}, "Twilio's page on this error: https://www.twilio.com/docs/errors/21705"},
+		{"guard", &logtoapi.APIError{Status: 400, Code: "guard.invalid_input"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, next := tt.err.Explain()
+			if tt.wantTail == "" {
+				if strings.Contains(next, "https://") {
+					t.Errorf("next = %q, want no link", next)
+				}
+				return
+			}
+			if !strings.HasSuffix(next, tt.wantTail) {
+				t.Errorf("next = %q, want it to end with %q", next, tt.wantTail)
+			}
+		})
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"syscall"
 
+	"github.com/logto-twilio/logto-twilio/internal/docs"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 )
 
@@ -199,6 +200,7 @@ func explain(what string, err error) error {
 		if se.ConsoleURL != "" {
 			next += " The app's page: " + se.ConsoleURL
 		}
+		next += " " + docs.LogtoManagementRole.More()
 		return &Problem{What: what, Next: next, Err: err}
 	}
 	var ex explainer

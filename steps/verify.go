@@ -16,6 +16,7 @@ import (
 	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 	"github.com/logto-twilio/logto-twilio/internal/config"
 	"github.com/logto-twilio/logto-twilio/internal/demo"
+	"github.com/logto-twilio/logto-twilio/internal/docs"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
 )
@@ -156,11 +157,11 @@ func (s *verifyStep) portBusyHint() string {
 	}
 	if p := free(port); p > 0 {
 		return fmt.Sprintf("Another program uses port %d: stop it, or quit ({key:quit}) and run %s "+
-			"to use port %d, free now; the wizard then registers that port too.",
-			port, tui.Quote(s.st.Again("", "--port", strconv.Itoa(p))), p)
+			"to use port %d, free now; the wizard then registers that port too. %s",
+			port, tui.Quote(s.st.Again("", "--port", strconv.Itoa(p))), p, docs.PortInUse.More())
 	}
 	return fmt.Sprintf("Another program uses port %d: stop it, or quit ({key:quit}) and run %s again with --port "+
-		"and a port nothing listens on; the wizard then registers that port too.", port, tui.Quote(s.st.Again("")))
+		"and a port nothing listens on; the wizard then registers that port too. %s", port, tui.Quote(s.st.Again("")), docs.PortInUse.More())
 }
 
 // portRootHint says what to do when this user may not listen on the demo's

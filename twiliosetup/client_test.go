@@ -115,6 +115,10 @@ func TestAPIErrorsAreExplained(t *testing.T) {
 		{"number in another service", 400, 21712, func(ctx context.Context, c *twiliosetup.Client) error {
 			return c.AttachNumber(ctx, serviceOK, pnB)
 		}},
+		{"a code without an explanation", 400, 21999, func(ctx context.Context, c *twiliosetup.Client) error {
+			_, err := c.Send(ctx, serviceOK, mustPhone(t, "+15551234567"), "hi")
+			return err
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,6 +140,9 @@ func TestAPIErrorsAreExplained(t *testing.T) {
 			what, next := twiliosetup.Explain(tt.code)
 			if te.Code != tt.code || te.Status != tt.status || te.What != what || te.Next != next || te.Message != "Twilio says no" {
 				t.Errorf("got %+v", te)
+			}
+			if _, next := te.Explain(); next == "" || tt.code == 21999 && next != "Twilio's page on this error: https://www.twilio.com/docs/errors/21999" {
+				t.Errorf("Explain() next = %q", next)
 			}
 			var rest *twclient.TwilioRestError
 			if !errors.As(err, &rest) || rest.Code != tt.code {

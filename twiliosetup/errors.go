@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	twclient "github.com/twilio/twilio-go/client"
+
+	"github.com/logto-twilio/logto-twilio/internal/docs"
 )
 
 // Error is a Twilio error (from the API, from a message's final state, or found by this package
@@ -159,6 +161,10 @@ var explanations = map[int]explanation{
 		"The phone could not be reached (switched off or out of coverage).",
 		"Check that the phone is on and has signal, then send again.",
 	},
+	30004: {
+		"The message was blocked: the recipient blocked this sender, opted out earlier, or the carrier blocked it.",
+		"From that phone, text START to the sender number if it opted out, or try another phone.",
+	},
 	30005: {
 		"The carrier does not know this number (it may not exist or be inactive).",
 		"Check the number, then send again.",
@@ -170,6 +176,10 @@ var explanations = map[int]explanation{
 	30007: {
 		"The carrier filtered the message (spam or content policy).",
 		"Make the template plainer (no links, no shortened URLs), and register the sender if it is a US number.",
+	},
+	30008: {
+		"The carrier refused the message without saying why (Twilio's \"unknown error\").",
+		"Send again in a few minutes; if it keeps failing, try another phone or carrier.",
 	},
 	30032: {
 		"The toll-free sender is not verified, so texts to the US and Canada are blocked.",
@@ -193,14 +203,23 @@ var explanations = map[int]explanation{
 	},
 }
 
-// Explain returns a plain one-line explanation of a Twilio error code and the next step, or two
-// empty strings for a code it does not know.
+// Explain returns a plain one-line explanation of a Twilio error code and the next step, which
+// ends with a link to the code's entry of docs/troubleshooting.md when it has one. For a code it
+// does not explain, what is empty and next is a link to Twilio's page on the code; for code 0
+// both are empty.
 func Explain(code int) (what, next string) {
 	e, ok := explanations[code]
-	if !ok {
-		return "", ""
+	switch {
+	case ok:
+		next = e.next
+		if a, ok := docs.TwilioAnchor(code); ok {
+			next += " " + a.More()
+		}
+		return e.what, next
+	case code != 0:
+		return "", docs.TwilioMore(code)
 	}
-	return e.what, e.next
+	return "", ""
 }
 
 // fromRestError turns twilio-go's error into an *Error (keeping it as the cause); other errors
@@ -252,7 +271,8 @@ func (e *InputError) Unwrap() error { return e.Err }
 func (e *InputError) Explain() (what, next string) { return e.Msg, "" }
 
 // Explain says what went wrong in plain words, Twilio's code and message last ("Trial accounts
-// can only text verified numbers (Twilio error 21608: <Twilio's message>)"), and what to do next.
+// can only text verified numbers (Twilio error 21608: <Twilio's message>)"), and what to do next:
+// for a code without a next step of its own, Twilio's page on it.
 func (e *Error) Explain() (what, next string) {
 	w := strings.TrimSuffix(strings.TrimSpace(e.What), ".")
 	msg := strings.TrimSuffix(strings.TrimSpace(e.Message), ".")
@@ -269,5 +289,9 @@ func (e *Error) Explain() (what, next string) {
 	if len(tail) > 0 {
 		w += " (" + strings.Join(tail, ": ") + ")"
 	}
-	return w, e.Next
+	next = e.Next
+	if next == "" && e.Code != 0 {
+		next = docs.TwilioMore(e.Code)
+	}
+	return w, next
 }

@@ -56,10 +56,80 @@ func TestExplain(t *testing.T) {
 	}
 	t.Run("unknown", func(t *testing.T) {
 		t.Parallel()
-		if w, n := twiliosetup.Explain(99999); w != "" || n != "" {
+		if w, n := twiliosetup.Explain(99999); w != "" || n != "Twilio's page on this error: https://www.twilio.com/docs/errors/99999" {
 			t.Errorf("Explain(99999) = %q, %q", w, n)
 		}
+		if w, n := twiliosetup.Explain(0); w != "" || n != "" {
+			t.Errorf("Explain(0) = %q, %q", w, n)
+		}
 	})
+}
+
+// The next step of a code with an entry in docs/troubleshooting.md ends with its link (the
+// anchors are checked against the page in internal/docs); a code the page does not explain
+// has none, and a code this package does not explain links Twilio's own page.
+func TestExplainLinks(t *testing.T) {
+	t.Parallel()
+	const page = "https://github.com/logto-twilio/logto-twilio/blob/main/docs/troubleshooting.md#"
+	tests := []struct {
+		code     int
+		wantTail string // "" for no link
+	}{
+		{20003, " Troubleshooting: " + page + "twilio-20003"},
+		{21211, " Troubleshooting: " + page + "twilio-21211"},
+		{21408, " Troubleshooting: " + page + "twilio-21408"},
+		{21608, " Troubleshooting: " + page + "twilio-21608"},
+		{21610, " Troubleshooting: " + page + "twilio-21610"},
+		{30003, " Troubleshooting: " + page + "twilio-30003"},
+		{30004, " Troubleshooting: " + page + "twilio-30004"},
+		{30005, " Troubleshooting: " + page + "twilio-30005"},
+		{30006, " Troubleshooting: " + page + "twilio-30006"},
+		{30007, " Troubleshooting: " + page + "twilio-30007"},
+		{30008, " Troubleshooting: " + page + "twilio-30008"},
+		{30034, " Troubleshooting: " + page + "twilio-30034"},
+		{30044, " Troubleshooting: " + page + "twilio-trial-account-limits"},
+		{21607, " Troubleshooting: " + page + "twilio-trial-account-limits"},
+		{20404, ""},
+		{21712, ""},
+		{21705, ""},
+		{31337, "Twilio's page on this error: https://www.twilio.com/docs/errors/31337"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
+			t.Parallel()
+			_, next := twiliosetup.Explain(tt.code)
+			if tt.wantTail == "" {
+				if strings.Contains(next, "https://") {
+					t.Errorf("next = %q, want no link", next)
+				}
+				return
+			}
+			if !strings.HasSuffix(next, tt.wantTail) {
+				t.Errorf("next = %q, want it to end with %q", next, tt.wantTail)
+			}
+		})
+	}
+}
+
+// A Twilio error outside the hand-written explanations shows Twilio's own page rather than
+// nothing: from the API, from a message's final state, and built by hand.
+func TestUnexplainedCodeLinksTwilio(t *testing.T) {
+	t.Parallel()
+	const want = "https://www.twilio.com/docs/errors/30099"
+	err := twiliosetup.Message{Status: "undelivered", ErrorCode: 30099}.Err()
+	var te *twiliosetup.Error
+	if !errors.As(err, &te) {
+		t.Fatalf("Err() = %v", err)
+	}
+	if _, next := te.Explain(); !strings.Contains(next, "Twilio Console") || !strings.HasSuffix(next, want) {
+		t.Errorf("message error: next = %q, want the Console and %s", next, want)
+	}
+	if _, next := (&twiliosetup.Error{Code: 30099, Message: "Odd"}).Explain(); next != "Twilio's page on this error: "+want {
+		t.Errorf("bare error: next = %q", next)
+	}
+	if _, next := (&twiliosetup.Error{What: "No sender."}).Explain(); next != "" {
+		t.Errorf("local error: next = %q, want none", next)
+	}
 }
 
 func TestErrorString(t *testing.T) {
@@ -149,7 +219,7 @@ func TestErrorExplain(t *testing.T) {
 			"explained", &twiliosetup.Error{Code: 21608, What: "Trial accounts can only text verified numbers.", Message: "+1415 is not verified", Next: "Verify it."},
 			"Trial accounts can only text verified numbers (Twilio error 21608: +1415 is not verified)", "Verify it.",
 		},
-		{"unexplained", &twiliosetup.Error{Code: 30008, Message: "Unknown error."}, "Unknown error (Twilio error 30008)", ""},
+		{"unexplained", &twiliosetup.Error{Code: 30099, Message: "Unknown error."}, "Unknown error (Twilio error 30099)", "Twilio's page on this error: https://www.twilio.com/docs/errors/30099"},
 		{"local finding", &twiliosetup.Error{What: "The service has no sender.", Next: "Add one."}, "The service has no sender", "Add one."},
 	}
 	for _, tt := range tests {

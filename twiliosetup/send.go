@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	api "github.com/twilio/twilio-go/rest/api/v2010"
@@ -50,7 +51,8 @@ func (m Message) Err() error {
 	what, next := Explain(m.ErrorCode)
 	if what == "" {
 		what = "Twilio could not deliver the message (status " + m.Status + ")."
-		next = "Open the message in the Twilio Console (Monitor > Logs > Messaging) to see why."
+		// next: Twilio's page on the code, when there is one.
+		next = strings.TrimSpace("Open the message in the Twilio Console (Monitor > Logs > Messaging) to see why. " + next)
 	}
 	return &Error{
 		Code: m.ErrorCode, Message: m.ErrorMessage, What: what, Next: next,

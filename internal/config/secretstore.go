@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/logto-twilio/logto-twilio/internal/docs"
 )
 
 // Secrets stores: where Store keeps the secrets (Store.SecretsStore, the
@@ -164,7 +166,7 @@ type KeyringUnavailableError struct {
 func (e *KeyringUnavailableError) Error() string {
 	return fmt.Sprintf("the secrets of the saved setup are in the OS keyring, which is not reachable here (%v). "+
 		"Run logto-twilio where the keyring is reachable (your desktop session, not SSH), "+
-		"and add --secrets-store file there to move them into a file (mode 0600) that works everywhere", e.Err)
+		"and add --secrets-store file there to move them into a file (mode 0600) that works everywhere. %s", e.Err, docs.KeyringOverSSH.More())
 }
 
 // Unwrap returns the cause.

@@ -13,6 +13,7 @@ import (
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/internal/demo"
+	"github.com/logto-twilio/logto-twilio/internal/docs"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
@@ -107,7 +108,7 @@ func (r *run) endpoint(ctx context.Context) Check {
 	}
 	if d.Issuer != r.e.Issuer() {
 		return fail("Logto calls itself "+d.Issuer+", not "+r.e.Issuer()+": the demo's sign-in would be refused (issuer mismatch).",
-			"Set Logto's ENDPOINT to "+r.e.String()+", or run "+r.cmd("setup")+" again with the endpoint "+strings.TrimSuffix(d.Issuer, "/oidc")+".")
+			"Set Logto's ENDPOINT to "+r.e.String()+", or run "+r.cmd("setup")+" again with the endpoint "+strings.TrimSuffix(d.Issuer, "/oidc")+". "+docs.LogtoIssuerMismatch.More())
 	}
 	return pass(r.e.String() + " answers; its issuer " + d.Issuer + " matches the saved endpoint.")
 }
@@ -135,14 +136,14 @@ func (r *run) m2m(ctx context.Context) Check {
 		switch {
 		case errors.As(err, &se):
 			return fail("The M2M app "+s.M2MAppID+" gets a token without the scope \"all\": it lacks the role \""+logtoapi.ManagementRoleName+"\".",
-				"Assign that role to the M2M app in the Console: "+se.ConsoleURL)
+				"Assign that role to the M2M app in the Console: "+se.ConsoleURL+" "+docs.LogtoManagementRole.More())
 		case errors.As(err, &nm):
 			return fail("The saved M2M app "+s.M2MAppID+" is not a machine-to-machine app, so Logto gives it no Management API token "+
 				"(a Traditional web app's App ID and App secret get this answer).",
 				logtoapi.NotM2MFix(nm.CreateURL)+" Then run "+r.cmd("setup")+" again with its App ID and App secret.")
 		case errors.As(err, &ae) && ae.OAuth == "invalid_client":
 			return fail("Logto refuses the saved M2M credentials (App ID "+s.M2MAppID+"): the app or its secret was deleted, rotated or has expired.",
-				"Create a new secret for the M2M app, then run "+r.cmd("setup")+" again: "+r.e.Console().ApplicationDetails(s.M2MAppID))
+				"Create a new secret for the M2M app, then run "+r.cmd("setup")+" again: "+r.e.Console().ApplicationDetails(s.M2MAppID)+" "+docs.LogtoInvalidClient.More())
 		}
 		return fail("No Management API token: "+plain(err)+".", "Check that Logto runs at "+r.e.String()+", then run "+r.cmd("doctor")+" again.")
 	}
@@ -419,7 +420,7 @@ func (r *run) twilio(ctx context.Context) Check {
 		var te *twiliosetup.Error
 		if errors.As(err, &te) && te.Code == twiliosetup.CodeAuthenticate {
 			return fail("Twilio refuses "+r.tcfgFrom+" Auth Token of account "+r.tcfg.AccountSID+": it was revoked or rotated."+note,
-				"Copy the current Auth Token from the Twilio Console (Account info) and run "+r.cmd("rotate")+" or "+r.cmd("setup")+" again: the connector needs it too.")
+				"Copy the current Auth Token from the Twilio Console (Account info) and run "+r.cmd("rotate")+" or "+r.cmd("setup")+" again: the connector needs it too. "+docs.Twilio20003.More())
 		}
 		return fail("Cannot fetch the Twilio account "+r.tcfg.AccountSID+": "+plain(err)+"."+note, "Run "+r.cmd("doctor")+" again; Twilio's status page says whether it is down.")
 	}
