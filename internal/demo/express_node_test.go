@@ -55,14 +55,14 @@ func TestExpressAppStartMessages(t *testing.T) {
 	rerun := `logto-twilio --config-dir '/tmp/my setup'`
 	tests := []struct {
 		name     string
-		env      func(dir string) string // the .env to write ("" = none)
+		env      func(t *testing.T, dir string) string // the .env to write ("" = none)
 		exitCode int
 		want     []string
 		notWant  []string
 	}{
 		{
 			name:     "no .env",
-			env:      func(string) string { return "" },
+			env:      func(*testing.T, string) string { return "" },
 			exitCode: 1,
 			want: []string{
 				"There is no .env in this folder, so LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, BASE_URL, SESSION_SECRET are not set.\n",
@@ -74,13 +74,15 @@ func TestExpressAppStartMessages(t *testing.T) {
 		},
 		{
 			name:     ".env copied from .env.example",
-			env:      func(dir string) string { return readFile(t, filepath.Join(dir, ".env.example")) },
+			env:      func(t *testing.T, dir string) string { return readFile(t, filepath.Join(dir, ".env.example")) },
 			exitCode: 1,
 			want:     []string{".env does not set LOGTO_APP_SECRET, SESSION_SECRET.\n", rerun},
 		},
 		{
-			name:     "configured",
-			env:      func(dir string) string { return readFile(t, filepath.Join(dir, ".env")) + "HOST=0.0.0.0\n" },
+			name: "configured",
+			env: func(t *testing.T, dir string) string {
+				return readFile(t, filepath.Join(dir, ".env")) + "HOST=0.0.0.0\n"
+			},
 			exitCode: 0,
 			want:     []string{"stub: listen 3000 0.0.0.0\nListening on http://localhost:3000\n"},
 			notWant:  []string{"127.0.0.1", "Missing", "does not set"},
@@ -108,7 +110,7 @@ func TestExpressAppStartMessages(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			env := tc.env(dir)
+			env := tc.env(t, dir)
 			if err := os.Remove(filepath.Join(dir, ".env")); err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +120,7 @@ func TestExpressAppStartMessages(t *testing.T) {
 				}
 			}
 			args := startScript(t, dir, node)
-			cmd := exec.CommandContext(t.Context(), args[0], args[1:]...) //nolint:gosec // G204: node and the starter's own start script
+			cmd := exec.CommandContext(t.Context(), args[0], args[1:]...)
 			cmd.Dir = dir
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}
 			out, err := cmd.CombinedOutput()
