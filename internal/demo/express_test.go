@@ -62,7 +62,10 @@ func TestWriteExpressStarter(t *testing.T) {
 
 	checkPackageJSON(t, readFile(t, filepath.Join(dir, "package.json")))
 	app := readFile(t, filepath.Join(dir, "app.js"))
-	for _, w := range []string{"handleAuthRoutes(config)", "withLogto(config)", "UserScope.Phone", "`+${claims.phone_number}`"} {
+	for _, w := range []string{
+		"handleAuthRoutes(config)", "withLogto(config)", "UserScope.Phone", "`+${claims.phone_number}`",
+		"const rewriteEnv = \"logto-twilio setup\";\n",
+	} {
 		if !strings.Contains(app, w) {
 			t.Errorf("app.js lacks %q", w)
 		}
@@ -126,6 +129,7 @@ func TestWriteExpressStarterRejects(t *testing.T) {
 		{"secret with quote", func(v *ExpressValues) { v.AppSecret = `abc"def` }, "App secret has"},
 		{"bad endpoint", func(v *ExpressValues) { v.Endpoint = "localhost" }, "endpoint"},
 		{"bad base URL", func(v *ExpressValues) { v.BaseURL = "" }, "base URL"},
+		{"rerun with a line break", func(v *ExpressValues) { v.Rerun = "logto-twilio\nabc" }, "line break or backquote"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
