@@ -331,7 +331,7 @@ func checkExpressWithoutEnv(t *testing.T, node, dir string) {
 	}
 	for _, want := range []string{
 		"There is no .env in this folder, so LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, BASE_URL, SESSION_SECRET are not set.",
-		`To write .env again, run logto-twilio setup and answer Yes to "Write the Express starter?"`,
+		`To write it, run logto-twilio setup and answer Yes to "Write the Express starter?" with this folder.`,
 		"copy .env.example to .env",
 	} {
 		if !strings.Contains(string(out), want) {

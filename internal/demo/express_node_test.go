@@ -66,8 +66,8 @@ func TestExpressAppStartMessages(t *testing.T) {
 			exitCode: 1,
 			want: []string{
 				"There is no .env in this folder, so LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, BASE_URL, SESSION_SECRET are not set.\n",
-				`To write .env again, run ` + rerun + ` and answer Yes to "Write the Express starter?" with this folder.` + "\n",
-				"Or copy .env.example to .env and fill it in",
+				`To write it, run ` + rerun + ` and answer Yes to "Write the Express starter?" with this folder.` + "\n",
+				"Or copy .env.example to .env and fill in the two secrets",
 				"npm start",
 			},
 			notWant: []string{"Error", "    at "}, // node itself may say ".env not found. Continuing without it."
@@ -76,7 +76,12 @@ func TestExpressAppStartMessages(t *testing.T) {
 			name:     ".env copied from .env.example",
 			env:      func(t *testing.T, dir string) string { return readFile(t, filepath.Join(dir, ".env.example")) },
 			exitCode: 1,
-			want:     []string{".env does not set LOGTO_APP_SECRET, SESSION_SECRET.\n", rerun},
+			want: []string{
+				".env does not set LOGTO_APP_SECRET, SESSION_SECRET.\n",
+				"Fill them in (.env.example says",
+				// The wizard leaves an existing .env as it is.
+				`or delete .env, then run ` + rerun + ` and answer Yes to "Write the Express starter?" with this folder: it writes a new .env.`,
+			},
 		},
 		{
 			name: "configured",
