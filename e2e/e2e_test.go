@@ -3,8 +3,15 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -198,12 +205,138 @@ func TestE2EExpressSignIn(t *testing.T) {
 	e2etest.NPMInstall(t, npm, dir)
 	logs := e2etest.StartExpress(t, node, dir, base)
 
+	// It prints the URL registered with Logto, and no other.
+	if out := logs(); !strings.Contains(out, "Listening on "+base+"\n") || strings.Contains(out, "127.0.0.1") {
+		t.Errorf("the Express app's output does not name %s alone:\n%s", base, out)
+	}
+	checkExpressHosts(t, port, base)
+	checkExpressErrorPages(t, base)
+
 	if got := signInByPhone(browser, t, tn, base); got != phoneE164 {
 		t.Errorf("the Express app shows the phone %q, want %q\nnode output:\n%s", got, phoneE164, logs())
 	}
 	signOut(browser, t, base)
+	checkExpressWithoutEnv(t, node, dir)
 	if t.Failed() {
 		t.Logf("node output:\n%s", logs())
+	}
+}
+
+// noRedirects is an HTTP client that returns redirects as they are, without a cookie jar.
+var noRedirects = &http.Client{
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	Timeout:       30 * time.Second,
+}
+
+// get sends GET url (with the Host header host, unless "") and returns the response and its body.
+func get(t *testing.T, url, host string, cookies ...*http.Cookie) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, http.NoBody)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := noRedirects.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp, string(body)
+}
+
+// checkExpressHosts: a request to another name of the Express app's machine goes to the base
+// URL, same path and query, before any session is made (the session cookie of 127.0.0.1 would
+// not come back from Logto, which returns to the base URL).
+func checkExpressHosts(t *testing.T, port int, base string) {
+	t.Helper()
+	at := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for _, tc := range []struct{ url, host, want string }{
+		{at + "/", "", base + "/"},
+		{at + "/?from=e2e&x=1", "", base + "/?from=e2e&x=1"},
+		{at + "/logto/sign-in", fmt.Sprintf("[::1]:%d", port), base + "/logto/sign-in"},
+		{at + "/logto/sign-in-callback?code=c&state=s", "", base + "/logto/sign-in-callback?code=c&state=s"},
+	} {
+		resp, _ := get(t, tc.url, tc.host)
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || loc != tc.want {
+			t.Errorf("GET %s (Host %q): %d to %q, want 302 to %s", tc.url, tc.host, resp.StatusCode, loc, tc.want)
+		}
+		if c := resp.Header.Values("Set-Cookie"); len(c) > 0 {
+			t.Errorf("GET %s (Host %q) set cookies %q before sending the browser to %s", tc.url, tc.host, c, base)
+		}
+	}
+}
+
+// stackTrace finds what a Node.js stack trace or error name would put on a page.
+var stackTrace = regexp.MustCompile(`LogtoClientError|LogtoRequestError|LogtoError|node_modules|\n\s+at |file://|\.js:\d+:\d+`)
+
+// checkExpressErrorPages: the sign-in callback without a sign-in session shows a page that says
+// so and starts again, and a failing one (a code Logto does not know) a short page; neither
+// shows a stack trace.
+func checkExpressErrorPages(t *testing.T, base string) {
+	t.Helper()
+	resp, body := get(t, base+"/logto/sign-in-callback?code=abc&state=xyz", "")
+	if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(body, "This sign-in was started somewhere else") || !strings.Contains(body, `href="/logto/sign-in"`) {
+		t.Errorf("the callback without a sign-in session: %d %s, want 400 with the page to sign in again:\n%s",
+			resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	if stackTrace.MatchString(body) {
+		t.Errorf("the callback without a sign-in session shows a stack trace:\n%s", body)
+	}
+
+	// A sign-in session, then a callback with its state and a code Logto never issued.
+	resp, _ = get(t, base+"/logto/sign-in", "")
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || resp.StatusCode != http.StatusFound || loc.Query().Get("state") == "" {
+		t.Fatalf("GET /logto/sign-in: %d to %q (%v), want a redirect to Logto with a state", resp.StatusCode, resp.Header.Get("Location"), err)
+	}
+	resp, body = get(t, base+"/logto/sign-in-callback?code=never-issued&state="+url.QueryEscape(loc.Query().Get("state")), "", resp.Cookies()...)
+	if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(body, "The details are in the terminal") {
+		t.Errorf("the callback with a code Logto never issued: %d, want 500 with the short page:\n%s", resp.StatusCode, body)
+	}
+	if stackTrace.MatchString(body) {
+		t.Errorf("the callback with a code Logto never issued shows a stack trace:\n%s", body)
+	}
+}
+
+// checkExpressWithoutEnv: started without .env, the app says which variables are missing and how
+// to write .env again, and exits 1.
+func checkExpressWithoutEnv(t *testing.T, node, dir string) {
+	t.Helper()
+	env, aside := filepath.Join(dir, ".env"), filepath.Join(dir, "env.aside")
+	if err := os.Rename(env, aside); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := os.Rename(aside, env); err != nil {
+			t.Error(err)
+		}
+	}()
+	args := e2etest.StartScript(t, node, dir)
+	cmd := exec.CommandContext(t.Context(), args[0], args[1:]...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Errorf("without .env the app exited with %v, want exit status 1:\n%s", err, out)
+	}
+	for _, want := range []string{
+		"There is no .env in this folder, so LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, BASE_URL, SESSION_SECRET are not set.",
+		`To write it, run logto-twilio setup and answer Yes to "Write the Express starter?" with this folder.`,
+		"copy .env.example to .env",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("without .env the app's output lacks %q:\n%s", want, out)
+		}
 	}
 }
 

@@ -52,6 +52,7 @@ func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	files, err := s.d.WriteExpress(dir, demo.ExpressValues{
 		Endpoint: s.st.Setup.Endpoint, AppID: s.st.Setup.AppID,
 		AppSecret: s.st.Secrets.AppSecret.Reveal(), BaseURL: s.st.BaseURL(),
+		Rerun: s.st.Again(""), // the app prints it when .env is missing
 	}, nil)
 	if err != nil {
 		return tui.Result{}, explain("Cannot write the Express starter", err)

@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/logto-twilio/logto-twilio/assets"
 	"github.com/logto-twilio/logto-twilio/internal/atomicfile"
+	"github.com/logto-twilio/logto-twilio/internal/cmdline"
 )
 
 // ExpressValues fill in the Express starter's .env and README.
@@ -22,12 +24,16 @@ type ExpressValues struct {
 	AppSecret     string // written to .env only (mode 0600)
 	BaseURL       string // e.g. http://localhost:3000; the app listens on its port
 	SessionSecret string // "" = a new random one
+	// Rerun is the command line that writes the starter's .env again (the wizard, rendered by
+	// the command layer's cmdline.Func); "" = cmdline.Plain("setup"). The app prints it when a
+	// variable is missing.
+	Rerun string
 }
 
 // String masks the app and session secrets.
 func (v ExpressValues) String() string {
-	return fmt.Sprintf("demo.ExpressValues{Endpoint: %s, AppID: %s, AppSecret: %s, BaseURL: %s, SessionSecret: %s}",
-		v.Endpoint, v.AppID, mask(v.AppSecret), v.BaseURL, mask(v.SessionSecret))
+	return fmt.Sprintf("demo.ExpressValues{Endpoint: %s, AppID: %s, AppSecret: %s, BaseURL: %s, SessionSecret: %s, Rerun: %s}",
+		v.Endpoint, v.AppID, mask(v.AppSecret), v.BaseURL, mask(v.SessionSecret), v.Rerun)
 }
 
 // GoString masks the secrets in %#v too.
@@ -48,6 +54,12 @@ func (v ExpressValues) check() (ExpressValues, error) {
 	if v.SessionSecret == "" {
 		v.SessionSecret = rand.Text() + rand.Text()
 	}
+	if v.Rerun = strings.TrimSpace(v.Rerun); v.Rerun == "" {
+		v.Rerun = cmdline.Plain("setup")
+	}
+	if strings.ContainsAny(v.Rerun, "\r\n`") {
+		return v, errors.New("demo: the command line that writes the starter again has a line break or backquote")
+	}
 	for _, f := range []struct{ name, val string }{
 		{"Logto endpoint", v.Endpoint},
 		{"App ID", v.AppID},
@@ -66,8 +78,8 @@ func (v ExpressValues) check() (ExpressValues, error) {
 	return v, nil
 }
 
-// WriteExpressStarter writes the Express starter (package.json, app.js, .env, .gitignore,
-// README.md) into dir, creating it when needed. An existing file with other content is replaced
+// WriteExpressStarter writes the Express starter (package.json, app.js, .env, .env.example,
+// .gitignore, README.md) into dir, creating it when needed. An existing file with other content is replaced
 // only when overwrite(path) returns true (a nil overwrite never replaces); one that already has the
 // same content is left alone. It returns the paths it wrote. Nothing is written when v is invalid.
 func WriteExpressStarter(dir string, v ExpressValues, overwrite func(path string) bool) ([]string, error) {
@@ -160,7 +172,18 @@ func (v ExpressValues) markers() map[string]string {
 		"AppSecret":     v.AppSecret,
 		"BaseURL":       v.BaseURL,
 		"SessionSecret": v.SessionSecret,
+		"Rerun":         v.Rerun,
+		"RerunJS":       v.RerunJS(),
 	}
+}
+
+// RerunJS is Rerun as a JavaScript string literal (app.js prints it).
+func (v ExpressValues) RerunJS() string {
+	b, err := json.Marshal(v.Rerun)
+	if err != nil { // a string always marshals
+		panic(err)
+	}
+	return string(b)
 }
 
 // fillMarkers replaces every "{{.Name}}" in src with values[Name], as text/template did for these

@@ -31,7 +31,7 @@ func TestWriteExpressStarter(t *testing.T) {
 		names = append(names, filepath.Base(p))
 	}
 	slices.Sort(names)
-	want := []string{".env", ".gitignore", "README.md", "app.js", "package.json"}
+	want := []string{".env", ".env.example", ".gitignore", "README.md", "app.js", "package.json"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("written %v, want %v", names, want)
 	}
@@ -60,24 +60,12 @@ func TestWriteExpressStarter(t *testing.T) {
 		t.Errorf(".env mode: %v %v, want 0600", fi.Mode(), err)
 	}
 
-	var pkg struct {
-		Type         string            `json:"type"`
-		Scripts      map[string]string `json:"scripts"`
-		Dependencies map[string]string `json:"dependencies"`
-	}
-	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "package.json"))), &pkg); err != nil {
-		t.Fatalf("package.json: %v", err)
-	}
-	for _, d := range []string{"@logto/express", "cookie-parser", "express-session", "express"} {
-		if pkg.Dependencies[d] == "" {
-			t.Errorf("package.json lacks %s", d)
-		}
-	}
-	if pkg.Type != "module" || !strings.Contains(pkg.Scripts["start"], "--env-file=.env") {
-		t.Errorf("package.json type %q start %q", pkg.Type, pkg.Scripts["start"])
-	}
+	checkPackageJSON(t, readFile(t, filepath.Join(dir, "package.json")))
 	app := readFile(t, filepath.Join(dir, "app.js"))
-	for _, w := range []string{"handleAuthRoutes(config)", "withLogto(config)", "UserScope.Phone", "`+${claims.phone_number}`"} {
+	for _, w := range []string{
+		"handleAuthRoutes(config)", "withLogto(config)", "UserScope.Phone", "`+${claims.phone_number}`",
+		"const rewriteEnv = \"logto-twilio setup\";\n",
+	} {
 		if !strings.Contains(app, w) {
 			t.Errorf("app.js lacks %q", w)
 		}
@@ -85,6 +73,15 @@ func TestWriteExpressStarter(t *testing.T) {
 	readme := readFile(t, filepath.Join(dir, "README.md"))
 	if !strings.Contains(readme, "http://localhost:3000/logto/sign-in-callback") || strings.Contains(readme, "VerySecret") {
 		t.Errorf("README.md: wrong redirect URI or holds the secret:\n%s", readme)
+	}
+	example := readFile(t, filepath.Join(dir, ".env.example"))
+	checkEnvExample(t, example, env)
+	// The README documents every variable .env.example names (HOST too) and the command that
+	// writes .env again.
+	for _, name := range append(envExampleNames(example), "logto-twilio setup", "npm run dev", "Node.js 22.9") {
+		if !strings.Contains(readme, name) {
+			t.Errorf("README.md does not mention %s", name)
+		}
 	}
 
 	// A second run with new content asks before replacing; a refusal keeps the file.
@@ -132,6 +129,7 @@ func TestWriteExpressStarterRejects(t *testing.T) {
 		{"secret with quote", func(v *ExpressValues) { v.AppSecret = `abc"def` }, "App secret has"},
 		{"bad endpoint", func(v *ExpressValues) { v.Endpoint = "localhost" }, "endpoint"},
 		{"bad base URL", func(v *ExpressValues) { v.BaseURL = "" }, "base URL"},
+		{"rerun with a line break", func(v *ExpressValues) { v.Rerun = "logto-twilio\nabc" }, "line break or backquote"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -177,4 +175,95 @@ func readFile(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// checkPackageJSON: the starter runs on a Node.js that is not end-of-life, loads .env only when
+// there is one (so the app's own message names what is missing), and has a watch script.
+func checkPackageJSON(t *testing.T, data string) {
+	t.Helper()
+	var pkg struct {
+		Type         string            `json:"type"`
+		Scripts      map[string]string `json:"scripts"`
+		Engines      map[string]string `json:"engines"`
+		Dependencies map[string]string `json:"dependencies"`
+	}
+	if err := json.Unmarshal([]byte(data), &pkg); err != nil {
+		t.Fatalf("package.json: %v", err)
+	}
+	for _, d := range []string{"@logto/express", "cookie-parser", "express-session", "express"} {
+		if pkg.Dependencies[d] == "" {
+			t.Errorf("package.json lacks %s", d)
+		}
+	}
+	if pkg.Type != "module" {
+		t.Errorf("package.json type %q, want module", pkg.Type)
+	}
+	for script, want := range map[string]string{
+		"start": "node --env-file-if-exists=.env app.js",
+		"dev":   "node --watch --env-file-if-exists=.env app.js",
+	} {
+		if got := pkg.Scripts[script]; got != want {
+			t.Errorf("package.json script %s = %q, want %q", script, got, want)
+		}
+	}
+	// --env-file-if-exists came in Node.js 22.9 (Node.js 20 is end-of-life).
+	if got := pkg.Engines["node"]; got != ">=22.9" {
+		t.Errorf("package.json engines.node = %q, want >=22.9", got)
+	}
+}
+
+// checkEnvExample: .env.example names every variable .env sets (and HOST), each after a
+// comment, with no secret value.
+func checkEnvExample(t *testing.T, example, env string) {
+	t.Helper()
+	names := envExampleNames(example)
+	for l := range strings.Lines(env) {
+		if name, _, ok := strings.Cut(l, "="); ok && !strings.HasPrefix(l, "#") && !slices.Contains(names, name) {
+			t.Errorf(".env.example lacks %s", name)
+		}
+	}
+	if !slices.Contains(names, "HOST") {
+		t.Error(".env.example does not document HOST")
+	}
+	prevComment := false
+	for l := range strings.Lines(example) {
+		l = strings.TrimSpace(l)
+		// A set variable, or one commented out ("# HOST=…"), follows its comment.
+		name, value, assigns := strings.Cut(strings.TrimPrefix(l, "# "), "=")
+		if assigns && slices.Contains(names, name) {
+			if !prevComment {
+				t.Errorf(".env.example: %s has no comment above it", name)
+			}
+			if (name == "LOGTO_APP_SECRET" || name == "SESSION_SECRET") && value != "" {
+				t.Errorf(".env.example holds a value for the secret %s", name)
+			}
+		}
+		prevComment = strings.HasPrefix(l, "#") && !assigns
+	}
+	for _, secret := range []string{"VerySecretAppSecret123", envValue(env, "SESSION_SECRET")} {
+		if strings.Contains(example, secret) {
+			t.Errorf(".env.example holds a secret")
+		}
+	}
+}
+
+// envExampleNames are the variables .env.example names, set or commented out ("# HOST=…").
+func envExampleNames(example string) []string {
+	var names []string
+	for l := range strings.Lines(example) {
+		name, _, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(l), "# "), "=")
+		if ok && name != "" && strings.ToUpper(name) == name && !strings.ContainsAny(name, " ") {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func envValue(env, key string) string {
+	for l := range strings.Lines(env) {
+		if v, ok := strings.CutPrefix(l, key+"="); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }

@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,12 +27,52 @@ func NPMInstall(tb testing.TB, npm, dir string) {
 	}
 }
 
-// StartExpress runs the Express starter in dir as `npm start` does (node
-// --env-file=.env app.js) and waits until it listens on base; the process
-// is killed when the test ends. It returns the process's output so far.
+// StartScript is the start script of the package.json in dir (the Express
+// starter's, e.g. node --env-file-if-exists=.env app.js) with node's path for
+// "node": the command npm start runs. It fails the test when this node does
+// not know a flag of the script.
+func StartScript(tb testing.TB, node, dir string) []string {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "package.json")) //nolint:gosec // G304: the starter folder the test wrote
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var pkg struct {
+		Scripts map[string]string `json:"scripts"`
+	}
+	if err := json.Unmarshal(data, &pkg); err != nil {
+		tb.Fatalf("%s/package.json: %v", dir, err)
+	}
+	words := strings.Fields(pkg.Scripts["start"])
+	if len(words) < 2 || words[0] != "node" {
+		tb.Fatalf("the start script %q does not run node", pkg.Scripts["start"])
+	}
+	empty := filepath.Join(tb.TempDir(), "empty.env")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	for _, w := range words[1 : len(words)-1] {
+		// Each flag on its own, a file flag with an empty file.
+		flag, _, hasValue := strings.Cut(w, "=")
+		if hasValue {
+			w = flag + "=" + empty
+		}
+		if out, err := exec.CommandContext(tb.Context(), node, w, "-e", "0").CombinedOutput(); err != nil { //nolint:gosec // G204: node and a flag of the starter's start script
+			v, _ := exec.CommandContext(tb.Context(), node, "--version").Output()
+			tb.Fatalf("node %s cannot run the starter's start script %q (%s: %v %s); the starter needs the Node.js its package.json engines names",
+				strings.TrimSpace(string(v)), pkg.Scripts["start"], flag, err, out)
+		}
+	}
+	return append([]string{node}, words[1:]...)
+}
+
+// StartExpress runs the Express starter in dir as `npm start` does (its
+// StartScript) and waits until it listens on base; the process is killed
+// when the test ends. It returns the process's output so far.
 func StartExpress(tb testing.TB, node, dir, base string) func() string {
 	tb.Helper()
-	cmd := exec.CommandContext(tb.Context(), node, "--env-file=.env", "app.js") // killed when the test ends
+	args := StartScript(tb, node, dir)
+	cmd := exec.CommandContext(tb.Context(), args[0], args[1:]...) //nolint:gosec // G204: node and the starter's own start script; killed when the test ends
 	cmd.Dir = dir
 	var (
 		mu  sync.Mutex
