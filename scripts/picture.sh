@@ -23,13 +23,16 @@ case "${1:-}" in
 	;;
 esac
 
-missing=()
-command -v tmux >/dev/null || missing+=(tmux)
+hints=()
+command -v tmux >/dev/null || hints+=("tmux: sudo apt-get install tmux")
 if [ -z "${LOGTO_TWILIO_BIN:-}" ] || ! $check; then
-	command -v go >/dev/null || missing+=(golang-go)
+	# go builds the program and runs freeze (a pinned module: go run fetches
+	# it into the module cache, as the other make targets' tools).
+	command -v go >/dev/null || hints+=("Go 1.26.7 or newer: https://go.dev/dl/")
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "picture: needs ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
+if [ ${#hints[@]} -gt 0 ]; then
+	echo "picture: missing tools; install them, then run make picture again:" >&2
+	printf '  %s\n' "${hints[@]}" >&2
 	exit 1
 fi
 
