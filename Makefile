@@ -2,7 +2,7 @@
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOFUMPT := mvdan.cc/gofumpt@v0.9.2
 
-.PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench picture snapshot docs
+.PHONY: help test test-short lint fmt fmt-check vet golden sandbox e2e build fuzz bench picture recording snapshot docs
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ docs: ## regenerate docs/reference.md, the command reference, from the command t
 
 picture: ## redraw docs/wizard.svg from the real program (tmux + freeze)
 	./scripts/picture.sh
+
+recording: ## re-record docs/sandbox.svg, a whole --sandbox run (tmux + Chromium + svg-term-cli)
+	./scripts/recording.sh
 
 fuzz: ## run each fuzz target for 30 seconds
 	@for f in $$(go test -list 'Fuzz.*' ./twiliosetup | grep ^Fuzz); do go test -run '^$$' -fuzz "^$$f$$" -fuzztime 30s ./twiliosetup || exit 1; done
