@@ -16,7 +16,7 @@ func ExpressStarterFiles() (map[string][]byte, error) {
 	}
 	// The templated files: rendered once more with other values, what differs
 	// depends on the values.
-	again, err := renderStarter(ExpressValues{Endpoint: "y", AppID: "y", AppSecret: "y", BaseURL: "y", SessionSecret: "y"})
+	again, err := renderStarter(ExpressValues{Endpoint: "y", AppID: "y", AppSecret: "y", BaseURL: "y", SessionSecret: "y", Rerun: "y"})
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,12 @@ import (
 	"github.com/logto-twilio/logto-twilio/internal/teardown"
 )
 
-// writeStarter writes the Express starter for the app as the wizard's step does, and
-// records its folder in the saved setup.
+// writeStarter writes the Express starter for the app as the wizard's step does (app.js
+// names the run's command line), and records its folder in the saved setup.
 func (e *env) writeStarter(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "logto-express")
-	v := demo.ExpressValues{Endpoint: e.lg.URL, AppID: e.cfg.Setup.AppID, AppSecret: "app-secret-value", BaseURL: "http://localhost:3000"}
+	v := demo.ExpressValues{Endpoint: e.lg.URL, AppID: e.cfg.Setup.AppID, AppSecret: "app-secret-value", BaseURL: "http://localhost:3000", Rerun: "logto-twilio --sandbox --config-dir /tmp/x"}
 	if _, err := demo.WriteExpressStarter(dir, v, nil); err != nil {
 		t.Fatal(err)
 	}
