@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
+	"github.com/logto-twilio/logto-twilio/internal/textwrap"
 
 	"github.com/spf13/cobra"
 
@@ -198,7 +199,7 @@ func run(c *cobra.Command, f *Options) error {
 		return runJSON(ctx, f, env, renv, plan)
 	}
 	// Each step is printed as it happens; the outcomes add their notes.
-	renv.Report = func(line string) { fmt.Fprintln(a.IO.Out, "✓ "+line) }
+	renv.Report = reportTo(a.IO.Out, a.IO.Width())
 	renv.Confirm = func(_ context.Context, q string) (bool, error) { return a.Confirm(c, q, false) }
 	// The finish line: doctor in-process, then (when agreed) a real sign-in.
 	// It runs after the rotations' lines are printed, so it reads in order.
@@ -443,4 +444,12 @@ func rotationFromAnswers(a *factory.Factory, plan *rotate.Plan) error {
 		plan.NewTwilioToken, plan.Twilio = tok, false
 	}
 	return nil
+}
+
+// reportTo prints each step's line as "✓ …", wrapped at spaces to width with
+// a hanging indent: a terminal would break it inside a word ("promot" ⏎ "ed").
+func reportTo(w io.Writer, width int) func(string) {
+	return func(line string) {
+		fmt.Fprintln(w, strings.Join(textwrap.Lines(line, width, "✓ ", "  "), "\n"))
+	}
 }
