@@ -1,7 +1,6 @@
 package teardown
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -53,13 +52,13 @@ func planStarter(dir string) *Starter {
 	s := &Starter{Dir: dir}
 	for _, e := range entries {
 		name := e.Name()
-		data, ours := own[name]
+		same, ours := own[name]
 		switch {
 		case slices.Contains(npmMade, name):
 			s.Files = append(s.Files, name)
 		case !ours || !e.Type().IsRegular():
 			s.Others = append(s.Others, name)
-		case data != nil && !sameFile(filepath.Join(dir, name), data):
+		case !unchanged(filepath.Join(dir, name), same):
 			s.Others = append(s.Others, name+" (changed)")
 		default:
 			s.Files = append(s.Files, name)
@@ -68,9 +67,10 @@ func planStarter(dir string) *Starter {
 	return s
 }
 
-func sameFile(p string, data []byte) bool {
+// unchanged reports whether the file at p is as the starter wrote it (same).
+func unchanged(p string, same func([]byte) bool) bool {
 	b, err := os.ReadFile(p) //nolint:gosec // G304: the starter folder the wizard wrote, and one of its own file names
-	return err == nil && bytes.Equal(b, data)
+	return err == nil && same(b)
 }
 
 // deleteStarter deletes the starter's files and then the folder, after looking at it again:

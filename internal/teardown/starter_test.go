@@ -92,6 +92,14 @@ func TestStarterKept(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, true, []string{"app.js (changed)"}, "Its folder also holds app.js (changed)"},
+		{"a route added to app.js (filled in with this run's command line)", func(t *testing.T, dir string) {
+			t.Helper()
+			appendTo(t, filepath.Join(dir, "app.js"), "app.get('/mine', (req, res) => res.send('mine'));\n")
+		}, true, []string{"app.js (changed)"}, "Its folder also holds app.js (changed)"},
+		{"README.md changed (filled in with the setup's values)", func(t *testing.T, dir string) {
+			t.Helper()
+			appendTo(t, filepath.Join(dir, "README.md"), "\n## My notes\n")
+		}, true, []string{"README.md (changed)"}, "Its folder also holds README.md (changed)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -194,5 +202,19 @@ func TestPlanJSON(t *testing.T) {
 		if strings.Contains(string(b), secret) {
 			t.Errorf("a secret (%d chars) is in the plan's JSON", len(secret))
 		}
+	}
+}
+
+func appendTo(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
