@@ -121,7 +121,8 @@ func TestE2ESharedSandbox(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("rotate --app-secret while serve runs: exit %d\n%s", code, out)
 	}
-	if !strings.Contains(out, "Updated LOGTO_APP_SECRET in "+filepath.Join(starter, ".env")) {
+	// Its lines are wrapped at spaces to the terminal's width.
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "Updated LOGTO_APP_SECRET in "+filepath.Join(starter, ".env")) {
 		t.Errorf("rotate does not say it updated the starter's .env:\n%s", out)
 	}
 	stillServed("rotate")

@@ -13,15 +13,20 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Wrap wraps each line of s at spaces to at most width cells (ANSI styles do
-// not count), continuation lines keeping that line's own leading spaces; no
-// line ends in a space. width < 1 leaves s as it is.
+// Wrap wraps each line of s wider than width cells at spaces (ANSI styles do
+// not count), continuation lines keeping that line's own leading spaces; a
+// line that fits stays as it is (spaces that align columns too); no line ends
+// in a space. width < 1 leaves s as it is.
 func Wrap(s string, width int) string {
 	if width < 1 {
 		return s
 	}
 	var out []string
 	for l := range strings.SplitSeq(s, "\n") {
+		if l = strings.TrimRight(l, " "); ansi.StringWidth(l) <= width {
+			out = append(out, l)
+			continue
+		}
 		body := strings.TrimLeft(l, " ")
 		out = append(out, Lines(body, width, l[:len(l)-len(body)], l[:len(l)-len(body)])...)
 	}

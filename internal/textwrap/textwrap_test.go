@@ -49,6 +49,7 @@ func TestWrap(t *testing.T) {
 		{"keeps each line's indentation", "  one two three\n    four five six", 10, "  one two\n  three\n    four\n    five\n    six"},
 		{"blank lines stay", "a b\n\nc d", 3, "a b\n\nc d"},
 		{"no trailing spaces", "a b   \nc", 10, "a b\nc"},
+		{"a line that fits keeps its spaces", "  --twilio    the token\n  --m2m       the M2M app's secret", 24, "  --twilio    the token\n  --m2m the M2M app's\n  secret"},
 		{"no width: unchanged", "a b c", 0, "a b c"},
 	}
 	for _, tt := range tests {

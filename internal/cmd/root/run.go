@@ -40,7 +40,14 @@ func NewFactory(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) s
 
 // Execute runs the command line args on root with fang and returns the exit code.
 func Execute(ctx context.Context, f *factory.Factory, root *cobra.Command, args []string) int {
-	root.SetArgs(NormaliseArgs(root, args))
+	args = NormaliseArgs(root, args)
+	if isHelpRequest(args) {
+		root.InitDefaultHelpCmd() // cobra adds it when it executes; its summary is in the list
+		if c := helpTarget(root, args); c != nil {
+			fitHelp(c, helpWidth(f.IO))
+		}
+	}
+	root.SetArgs(args)
 	err := fang.Execute(ctx, root,
 		fang.WithoutVersion(), // -v/--version: NewCmdRoot
 		fang.WithoutManpage(), // man: NewCmdRoot's, whose argument errors are usage errors

@@ -29,7 +29,7 @@ logto-twilio teardown --yes
 logto-twilio teardown --sandbox --yes
 
 # What it would do, for a script
-logto-twilio teardown --dry-run --json | jq '.actions[] | select(.skipped | not)'
+logto-twilio teardown --dry-run --json | jq -r '.actions[].target'
 `
 
 // Options are teardown's.

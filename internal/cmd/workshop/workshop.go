@@ -71,7 +71,7 @@ func newPrepareCmd(a *factory.Factory, runF func(*PrepareOptions) error) *cobra.
 			"A re-run reuses the apps it made and creates only the missing ones.",
 		Example: `
 logto-twilio workshop prepare --attendees 30
-logto-twilio workshop prepare --attendees 30 --name-prefix "Room B" --out ./room-b-cards --port 3000
+logto-twilio workshop prepare --attendees 12 --out lab-b-cards
 `,
 		Args: factory.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
