@@ -14,7 +14,7 @@ var slot = regexp.MustCompile(`LTSLOT[A-Za-z]+LTSLOT`)
 // app.js, README.md) may hold any value on the line of each. teardown uses it to delete only
 // the starter's own files, unchanged.
 func ExpressStarterFiles() (map[string]func(content []byte) bool, error) {
-	v := ExpressValues{
+	v := ExpressValues{ //nolint:gosec // G101: placeholders that stand for any value, not credentials
 		Endpoint: "LTSLOTEndpointLTSLOT", AppID: "LTSLOTAppIDLTSLOT", AppSecret: "LTSLOTAppSecretLTSLOT",
 		BaseURL: "LTSLOTBaseURLLTSLOT", SessionSecret: "LTSLOTSessionSecretLTSLOT", Rerun: "LTSLOTRerunLTSLOT",
 	}
