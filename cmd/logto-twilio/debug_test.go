@@ -25,7 +25,6 @@ import (
 // loopback) and one from Twilio (twilio-go's hosts, which the sandbox serves).
 var (
 	traceLogtoAnswer  = regexp.MustCompile(`(?m)^<-- #\d+ (GET|POST|PUT|PATCH|DELETE) http://(127\.0\.0\.1|localhost):\d+/(oidc|api)/\S*: \d{3} .*\(\S+\)$`)
-	traceLogtoRequest = regexp.MustCompile(`(?m)^--> #\d+ (GET|POST|PUT|PATCH|DELETE) http://(127\.0\.0\.1|localhost):\d+/(oidc|api)/\S*$`)
 	traceTwilioAnswer = regexp.MustCompile(`(?m)^<-- #\d+ (GET|POST|DELETE) https://[a-z]+\.twilio\.com/\S*: \d{3} .*\(\S+\)$`)
 	// traceJWT is any JSON Web Token: Logto's access and ID tokens are ones.
 	traceJWT = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+`)
@@ -69,19 +68,13 @@ func TestDebugTraceOfEveryCommand(t *testing.T) {
 	type section struct {
 		name          string
 		logto, twilio bool // the exchanges it must hold
-		// logtoAsked: it must hold a request to Logto, answered or not.
-		// workshop status --sandbox, read-only, starts private stand-ins on
-		// new ports but asks Logto at the workshop record's saved address,
-		// where nothing listens once the command that saved it ended
-		// (reported to the lead; its trace shows "connection refused").
-		logtoAsked bool
 	}
 	var ran []section
 	traceSize := func() int {
 		b, _ := os.ReadFile(traceFile)
 		return len(b)
 	}
-	runDebug := func(s section, args ...string) {
+	runDebug := func(s section, args ...string) string {
 		t.Helper()
 		before := traceSize()
 		var out, errOut bytes.Buffer
@@ -96,6 +89,7 @@ func TestDebugTraceOfEveryCommand(t *testing.T) {
 			t.Errorf("%v traced on stderr though --debug-file was given", args)
 		}
 		ran = append(ran, s)
+		return out.String()
 	}
 
 	// The wizard, signing in on the demo as a browser would.
@@ -113,24 +107,28 @@ func TestDebugTraceOfEveryCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("wizard: exit %d, stderr %q\ntranscript:\n%s", code, errOut, out)
 	}
-	ran = append(ran, section{"logto-twilio", true, true, false})
+	ran = append(ran, section{"logto-twilio", true, true})
 	known()
 
-	runDebug(section{"logto-twilio doctor", true, true, false}, "doctor")
-	runDebug(section{"logto-twilio doctor", true, true, false}, "doctor", "--send-test-sms", sandboxTestPhone)
-	runDebug(section{"logto-twilio rotate", true, true, false}, "rotate", "--twilio", "--app-secret", "--m2m", "--yes", "--no-sign-in", "--non-interactive")
+	runDebug(section{"logto-twilio doctor", true, true}, "doctor")
+	runDebug(section{"logto-twilio doctor", true, true}, "doctor", "--send-test-sms", sandboxTestPhone)
+	runDebug(section{"logto-twilio rotate", true, true}, "rotate", "--twilio", "--app-secret", "--m2m", "--yes", "--no-sign-in", "--non-interactive")
 	known()
 	cards := filepath.Join(t.TempDir(), "cards")
-	runDebug(section{"logto-twilio workshop prepare", true, false, false}, "workshop", "prepare", "--attendees", "2", "--out", cards, "--non-interactive")
+	runDebug(section{"logto-twilio workshop prepare", true, false}, "workshop", "prepare", "--attendees", "2", "--out", cards, "--non-interactive")
 	made, _ := filepath.Glob(filepath.Join(cards, "*.yaml"))
 	if len(made) == 0 {
 		t.Fatalf("workshop prepare wrote no card in %s", cards)
 	}
 	secrets = append(secrets, cardSecrets(t, made...)...)
-	runDebug(section{name: "logto-twilio workshop status", logtoAsked: true}, "workshop", "status")
-	runDebug(section{"logto-twilio workshop teardown", true, false, false}, "workshop", "teardown", "--yes")
+	// Read-only, it asks the private stand-ins it started on new ports, not
+	// the saved address where nothing listens now.
+	if out := runDebug(section{"logto-twilio workshop status", true, false}, "workshop", "status"); !strings.Contains(out, "0 of 2 apps have a sign-in.") {
+		t.Errorf("workshop status --sandbox did not read the apps:\n%s", out)
+	}
+	runDebug(section{"logto-twilio workshop teardown", true, false}, "workshop", "teardown", "--yes")
 	known()
-	runDebug(section{"logto-twilio teardown", true, false, false}, "teardown", "--yes")
+	runDebug(section{"logto-twilio teardown", true, false}, "teardown", "--yes")
 
 	// An attendee's run from a workshop card (a room of its own: the
 	// attendee reaches the facilitator's Logto, not a sandbox).
@@ -142,7 +140,7 @@ func TestDebugTraceOfEveryCommand(t *testing.T) {
 	if acode != 0 || aerr != nil {
 		t.Fatalf("attendee: exit %d, sign-in %v\n%s", acode, aerr, aout)
 	}
-	ran = append(ran, section{"logto-twilio", true, false, false})
+	ran = append(ran, section{"logto-twilio", true, false})
 	secrets = append(secrets, room.m2mSecret, roomTwilioToken)
 	secrets = append(secrets, cardSecrets(t, room.cards...)...)
 	for _, sms := range room.lg.SentSMS() {
@@ -183,9 +181,6 @@ func TestDebugTraceOfEveryCommand(t *testing.T) {
 		}
 		if s.logto && !traceLogtoAnswer.MatchString(p) {
 			t.Errorf("%s (part %d): no exchange with Logto in its trace", s.name, i)
-		}
-		if s.logtoAsked && !traceLogtoRequest.MatchString(p) {
-			t.Errorf("%s (part %d): no request to Logto in its trace", s.name, i)
 		}
 		if s.twilio && !traceTwilioAnswer.MatchString(p) {
 			t.Errorf("%s (part %d): no exchange with Twilio in its trace", s.name, i)

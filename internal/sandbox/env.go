@@ -349,13 +349,19 @@ func (e *Env) useOwn(o Options, saved config.Setup) {
 // (Options.ReadOnly); otherwise the saved setup already names them.
 func (e *Env) Relocate(su *config.Setup) {
 	for _, f := range []*string{&su.Endpoint, &su.Issuer, &su.TwilioBaseURL} {
-		for from, to := range e.moves {
-			if from != "http://" && (*f == from || strings.HasPrefix(*f, from+"/")) {
-				*f = to + strings.TrimPrefix(*f, from)
-				break
-			}
+		*f = e.RelocateURL(*f)
+	}
+}
+
+// RelocateURL is u moved to where the stand-in it names runs now (see
+// Relocate); any other URL as it is.
+func (e *Env) RelocateURL(u string) string {
+	for from, to := range e.moves {
+		if from != "http://" && (u == from || strings.HasPrefix(u, from+"/")) {
+			return to + strings.TrimPrefix(u, from)
 		}
 	}
+	return u
 }
 
 // openGuest uses the stand-ins of the host sv, whose answers are a.

@@ -46,7 +46,7 @@ func Status(ctx context.Context, cfg Config) ([]AppStatus, error) {
 	if !found || len(rec.Apps) == 0 {
 		return nil, fmt.Errorf("workshop: no workshop apps are recorded in %s: run %s with --attendees and the number of attendees first", cfg.Dir, cfg.cmd("workshop prepare"))
 	}
-	if rec.Endpoint != f.endpoint.String() {
+	if rec.Endpoint = cfg.relocate(rec.Endpoint); rec.Endpoint != f.endpoint.String() {
 		return nil, fmt.Errorf("workshop: the workshop's apps are on %s, but the saved setup is for %s: run %s first", rec.Endpoint, f.endpoint, cfg.cmd("setup", "--logto-endpoint", rec.Endpoint))
 	}
 	out := make([]AppStatus, len(rec.Apps))
@@ -86,10 +86,11 @@ func Status(ctx context.Context, cfg Config) ([]AppStatus, error) {
 
 // WriteStatus prints the room: one line per app, then a count.
 func WriteStatus(w io.Writer, list []AppStatus) {
-	signed := 0
+	signed, unread := 0, 0
 	for _, s := range list {
 		switch {
 		case s.Err != nil:
+			unread++
 			fmt.Fprintf(w, "? %s  could not read its sign-ins: %v\n", s.Name, s.Err)
 		case s.SignedIn:
 			signed++
@@ -97,6 +98,11 @@ func WriteStatus(w io.Writer, list []AppStatus) {
 		default:
 			fmt.Fprintf(w, "· %s  no sign-in yet\n", s.Name)
 		}
+	}
+	if unread > 0 {
+		// "0 of 2 apps have a sign-in." alone would hide that none was read.
+		fmt.Fprintf(w, "%d of %d apps have a sign-in; %d could not be read (see above).\n", signed, len(list), unread)
+		return
 	}
 	fmt.Fprintf(w, "%d of %d apps have a sign-in.\n", signed, len(list))
 }

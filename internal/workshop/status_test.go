@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -132,5 +133,26 @@ func TestStatusWithoutPrepare(t *testing.T) {
 	r := newRoom(t)
 	if _, err := Status(t.Context(), r.cfg(0)); err == nil || !strings.Contains(err.Error(), "run `⟦workshop prepare⟧` with --attendees") {
 		t.Errorf("err %v", err)
+	}
+}
+
+// TestWriteStatusSummary: the summary line says how many apps could not be read, so
+// "0 of 2 apps have a sign-in" never stands for "none could be asked".
+func TestWriteStatusSummary(t *testing.T) {
+	t.Parallel()
+	refused := errors.New("connection refused")
+	for _, tc := range []struct {
+		name string
+		list []AppStatus
+		want string
+	}{
+		{"all read", []AppStatus{{Name: "A"}, {Name: "B", SignedIn: true}}, "1 of 2 apps have a sign-in.\n"},
+		{"none read", []AppStatus{{Name: "A", Err: refused}, {Name: "B", Err: refused}}, "0 of 2 apps have a sign-in; 2 could not be read (see above).\n"},
+	} {
+		var b bytes.Buffer
+		WriteStatus(&b, tc.list)
+		if !strings.HasSuffix(b.String(), tc.want) {
+			t.Errorf("%s: the summary of\n%s\nwant %q", tc.name, b.String(), tc.want)
+		}
 	}
 }

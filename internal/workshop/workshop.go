@@ -73,6 +73,10 @@ type Config struct {
 	// Sandbox says the setup is the sandbox's: its Logto is on this machine by design
 	// (a rehearsal), so the cards' local address is not warned about.
 	Sandbox bool
+	// Relocate moves a saved Logto URL (the setup's, the workshop record's) to where
+	// that Logto runs now: the sandbox's read-only stand-ins run on new ports
+	// (sandbox.Env.RelocateURL). nil: where it was saved.
+	Relocate func(url string) string
 
 	// Command renders the command lines the errors and summaries suggest: the command
 	// layer's, which adds the flags that reach the same setup (--sandbox, --config-dir, …).
@@ -236,6 +240,7 @@ func load(c Config, hc *http.Client, full bool) (facilitator, error) {
 	if len(missing) > 0 {
 		return facilitator{}, &NotReadyError{Dir: c.Dir, Missing: missing, Command: c.Command}
 	}
+	l.Setup.Endpoint = c.relocate(l.Setup.Endpoint)
 	e, err := logtoapi.ParseEndpoint(l.Setup.Endpoint)
 	if err != nil {
 		return facilitator{}, fmt.Errorf("workshop: the saved endpoint: %w", err)
@@ -245,6 +250,14 @@ func load(c Config, hc *http.Client, full bool) (facilitator, error) {
 		return facilitator{}, fmt.Errorf("workshop: %w", err)
 	}
 	return facilitator{setup: l.Setup, endpoint: e, client: cl}, nil
+}
+
+// relocate is Relocate, or u as it is.
+func (c Config) relocate(u string) string {
+	if c.Relocate == nil {
+		return u
+	}
+	return c.Relocate(u)
 }
 
 // RecordPath is where the record of a workshop lives in dir.

@@ -57,7 +57,11 @@ func NewCmdWorkshop(a *factory.Factory, prepareF func(*PrepareOptions) error) *c
 
 // config is the workshop config on the saved setup's directory.
 func config(a *factory.Factory, env *factory.Saved) workshop.Config {
-	return workshop.Config{Dir: env.Store.Dir, HTTPClient: env.LogtoHC, Command: a.Hint(), Sandbox: env.Sandbox != nil}
+	c := workshop.Config{Dir: env.Store.Dir, HTTPClient: env.LogtoHC, Command: a.Hint(), Sandbox: env.Sandbox != nil}
+	if env.Sandbox != nil {
+		c.Relocate = env.Sandbox.RelocateURL
+	}
+	return c
 }
 
 func newPrepareCmd(a *factory.Factory, runF func(*PrepareOptions) error) *cobra.Command {
