@@ -222,12 +222,7 @@ func sandboxSetupWithStarter(t *testing.T, bin, dir string, port int, starter st
 		bin, "--sandbox", "--no-browser", "--port", fmt.Sprint(port), "--config-dir", dir)
 	acceptUntil(tm, "Waiting for the sign-in")
 	signInThroughDemo(e2etest.Chromium(t), t, tm, fmt.Sprintf("http://localhost:%d", port))
-	tm.waitForm("Step 13/14 · Express starter")
-	tm.keys("y")
-	tm.waitText("┃ Folder")
-	tm.keys("C-u")
-	tm.keys("-l", starter)
-	tm.keys("Enter")
+	tm.writeStarter(starter)
 	s := tm.waitText("EXIT=")
 	if !strings.Contains(s, "EXIT=0") {
 		t.Fatalf("the sandbox setup did not finish:\n%s", s)

@@ -403,12 +403,7 @@ func TestE2EWizardTypedAgainstStandIns(t *testing.T) {
 
 	browser := e2etest.Chromium(t)
 	signInWithTwilioCode(browser, t, tw, fmt.Sprintf("http://localhost:%d", port), phone)
-	tm.waitForm("Step 13/14 · Express starter")
-	tm.keys("y")
-	tm.waitText("┃ Folder")
-	tm.keys("C-u")
-	tm.keys("-l", starter)
-	tm.keys("Enter")
+	tm.writeStarter(starter)
 	s = tm.waitText("EXIT=") // the summary asks nothing
 	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, phone) {
 		t.Errorf("the wizard did not end well or does not name %s:\n%s", phone, s)
@@ -516,6 +511,17 @@ func TestE2EWizardM2MEnv(t *testing.T) {
 
 // paste sends text as a bracketed paste, as a terminal does when the user
 // pastes.
+// writeStarter answers the Express starter's step: yes, in dir.
+func (tm *tmuxTerm) writeStarter(dir string) {
+	tm.t.Helper()
+	tm.waitForm("Step 13/14 · Express starter")
+	tm.keys("y")
+	tm.waitText("┃ Folder")
+	tm.keys("C-u")
+	tm.keys("-l", dir)
+	tm.keys("Enter")
+}
+
 func (tm *tmuxTerm) paste(text string) {
 	tm.t.Helper()
 	tm.actions++

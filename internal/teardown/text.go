@@ -2,7 +2,10 @@ package teardown
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/logto-twilio/logto-twilio/internal/textwrap"
 )
 
 // actionWord is the verb a plan row starts with.
@@ -144,23 +147,6 @@ func note(n string) string {
 // than width (a longer word stays whole); later lines are indented by the
 // prefix's width. It ends with a newline.
 func wrap(prefix, text string, width int) string {
-	indent := strings.Repeat(" ", utf8.RuneCountInString(prefix))
-	lines := []string{}
-	cur, n, empty := prefix, len(indent), true
-	for _, w := range strings.Fields(text) {
-		wl := utf8.RuneCountInString(w)
-		if !empty && n+1+wl > width {
-			lines = append(lines, cur)
-			cur, n, empty = indent, len(indent), true
-		}
-		if !empty {
-			cur += " "
-			n++
-		}
-		cur += w
-		n += wl
-		empty = false
-	}
-	lines = append(lines, cur)
-	return strings.Join(lines, "\n") + "\n"
+	indent := strings.Repeat(" ", ansi.StringWidth(prefix))
+	return strings.Join(textwrap.Lines(text, width, prefix, indent), "\n") + "\n"
 }
