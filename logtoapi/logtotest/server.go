@@ -103,13 +103,19 @@ func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) { c.hc = hc }
 }
 
-// WithVersion selects the Logto version to imitate: "1.37.1" (default) or "1.42.0". The differences
-// are the ones listed in logto-observed.md: from 1.42 application responses omit the internal
-// secret, the internal secret no longer authenticates, responses carry appLevelAccessControlEnabled,
-// and the Twilio connector prepends "+" to the recipient.
+// Versions are the Logto versions a real server of was run and recorded (1.37.1 call by call,
+// 1.41.0 by replaying those calls): the flow tests run against each.
+var Versions = []string{DefaultVersion, "1.41.0"}
+
+// WithVersion selects the Logto version to imitate: "1.37.1" (the default), "1.41" / "1.41.0"
+// (run and recorded), or "1.42.0" (from the source only). What changes with each is listed in
+// docs/compatibility.md; the code asks s.atLeast141() and s.atLeast142().
 func WithVersion(v string) Option {
 	return func(c *config) { c.version = v }
 }
+
+// Version is WithVersion.
+func Version(v string) Option { return WithVersion(v) }
 
 // WithListener makes the server accept connections on l instead of a fresh 127.0.0.1 port.
 func WithListener(l net.Listener) Option {
@@ -230,16 +236,24 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 func (s *Server) issuer() string { return s.URL + "/oidc" }
 
-// atLeast142 reports whether the imitated version is 1.42 or later.
-func (s *Server) atLeast142() bool {
+// atLeast reports whether the imitated version is major.minor or later ("1.41" and "1.41.0" are
+// the same version; a leading "v" is allowed).
+func (s *Server) atLeast(major, minor int) bool {
 	parts := strings.SplitN(strings.TrimPrefix(s.cfg.version, "v"), ".", 3)
 	if len(parts) < 2 {
 		return false
 	}
-	major, _ := strconv.Atoi(parts[0])
-	minor, _ := strconv.Atoi(parts[1])
-	return major > 1 || (major == 1 && minor >= 42)
+	ma, _ := strconv.Atoi(parts[0])
+	mi, _ := strconv.Atoi(parts[1])
+	return ma > major || (ma == major && mi >= minor)
 }
+
+// atLeast141 reports whether the imitated version is 1.41 or later (../logto-1.41 in the team's
+// contracts: a real 1.41.0 was run).
+func (s *Server) atLeast141() bool { return s.atLeast(1, 41) }
+
+// atLeast142 reports whether the imitated version is 1.42 or later (from Logto's source only).
+func (s *Server) atLeast142() bool { return s.atLeast(1, 42) }
 
 // routes returns the mux of every route: the Management side, the audit logs and the OIDC side.
 // Fault injection and request recording wrap it as a whole
