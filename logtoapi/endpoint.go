@@ -266,15 +266,34 @@ func (e Endpoint) Console() Console {
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	return Console{base: e.u.Scheme + "://" + host + ":" + defaultAdminPort + "/console"}
+	return Console{base: e.u.Scheme + "://" + host + ":" + defaultAdminPort + "/console", guessed: true}
 }
 
 // Console builds the Logto Console URLs the wizard's manual path opens: on OSS the admin
 // endpoint (default port 3002) plus "/console", on Cloud https://cloud.logto.io/{tenantId}.
-type Console struct{ base string }
+type Console struct {
+	base    string
+	guessed bool // OSS without a known admin endpoint: the host's port 3002
+}
 
 // String returns the Console's home URL.
 func (c Console) String() string { return c.base }
+
+// Guessed reports whether the Console's address is a guess: a self-hosted Logto whose
+// admin endpoint is not known (WithAdminEndpoint), taken to be on the endpoint's host at
+// Logto's default admin port 3002. Logto's ADMIN_PORT or ADMIN_ENDPOINT may put it
+// elsewhere (a real one was on 3012), and nothing Logto serves publicly says where.
+func (c Console) Guessed() bool { return c.guessed }
+
+// GuessNote is what to print after a Console link when its address is a guess ("" when it
+// is not): a parenthesis saying so and what to do if it is wrong.
+func (c Console) GuessNote() string {
+	if !c.guessed {
+		return ""
+	}
+	return "(the Console's address is a guess: this host, Logto's default admin port " + defaultAdminPort +
+		"; if your Console is elsewhere, open the same page there)"
+}
 
 // Applications is the application list.
 func (c Console) Applications() string { return c.base + "/applications" }

@@ -192,6 +192,20 @@ func TestConsoleURLs(t *testing.T) {
 	if _, err := oss.WithAdminEndpoint("ftp://x"); err == nil {
 		t.Error("WithAdminEndpoint(ftp://x) = nil error")
 	}
+	// Only the OSS Console without a known admin endpoint is a guess, and says so.
+	for _, g := range []struct {
+		name    string
+		c       logtoapi.Console
+		guessed bool
+	}{{"oss", oss.Console(), true}, {"cloud", cloud.Console(), false}, {"admin override", custom.Console(), false}} {
+		note := g.c.GuessNote()
+		if g.c.Guessed() != g.guessed || (note != "") != g.guessed {
+			t.Errorf("%s: Guessed() = %v, GuessNote() = %q; want guessed %v", g.name, g.c.Guessed(), note, g.guessed)
+		}
+		if g.guessed && (!strings.Contains(note, "guess") || !strings.Contains(note, "3002")) {
+			t.Errorf("%s: GuessNote() = %q: it must say the address is guessed, and from what", g.name, note)
+		}
+	}
 }
 
 func TestValidateTenantID(t *testing.T) {

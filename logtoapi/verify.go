@@ -25,6 +25,11 @@ const (
 	// AppNotTraditional: the App ID and secret are right, but the app cannot use the
 	// authorization code flow (for example a machine-to-machine app).
 	AppNotTraditional
+	// AppNoRedirectURI: the secret was not checked. Logto refuses the token request
+	// with invalid_redirect_uri when the app has no redirect URI at all (seen on a real
+	// Logto 1.37.1, issue 23), whatever the secret; the App ID and secret can be checked
+	// only once a redirect URI is registered.
+	AppNoRedirectURI
 )
 
 // String names the outcome in plain words.
@@ -38,6 +43,8 @@ func (a AppCheck) String() string {
 		return "Logto has no application with this App ID"
 	case AppNotTraditional:
 		return "this application is not a Traditional web app"
+	case AppNoRedirectURI:
+		return "the App secret was not checked: the application has no redirect URI"
 	default:
 		return fmt.Sprintf("AppCheck(%d)", int(a))
 	}
@@ -51,8 +58,10 @@ const verifyRedirectURI = "http://localhost/logto-twilio-credential-check"
 // access: it exchanges a bogus authorization code at {e}/oidc/token with client_secret_basic.
 // Logto answers invalid_grant when the client authenticated (right secret),
 // 401 invalid_client for a wrong secret, and 400 invalid_client ("invalid client <id>")
-// for an unknown app (fixtures 120–123). The error is non-nil only when the check itself
-// failed (bad input, network, an unexpected answer).
+// for an unknown app (fixtures 120–123). An app with no redirect URI at all gets 400
+// invalid_redirect_uri instead, whatever its secret: AppNoRedirectURI, the secret untested.
+// The error is non-nil only when the check itself failed (bad input, network, an
+// unexpected answer).
 func VerifyAppCredentials(ctx context.Context, hc *http.Client, e Endpoint, appID, appSecret string) (AppCheck, error) {
 	const op = "verify app credentials"
 	if e.IsZero() {
@@ -103,6 +112,11 @@ func VerifyAppCredentials(ctx context.Context, hc *http.Client, e Endpoint, appI
 		return AppNotTraditional, nil
 	case secretExpired(ae):
 		return AppSecretWrong, nil
+	case ae.OAuth == "invalid_redirect_uri" || ae.Code == "oidc.invalid_redirect_uri":
+		// Our made-up redirect URI is never registered, yet an app with any redirect
+		// URI gets invalid_grant for it ("authorization code not found", r3-001's
+		// logs): Logto answers this only to an app with none.
+		return AppNoRedirectURI, nil
 	case ae.OAuth == "invalid_request":
 		// The client authenticated; Logto refused the made-up grant's parameters.
 		return AppCredentialsOK, nil

@@ -3,7 +3,9 @@ package logtoapi_test
 import (
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -95,3 +97,36 @@ func TestVerifyAppCredentialsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyAppCredentialsNoRedirectURI: a real Logto 1.37.1 answered doctor's probe for
+// an app with no redirect URI at all with 400 oidc.invalid_redirect_uri (issue 23), before
+// it looked at the secret. The body is fixture 280's error (the same code at /oidc/auth,
+// ../shared/contracts/logto-fixtures/280-get-oidc-auth-unregistered-redirect-uri.json,
+// without state and iss). The secret is then untested: no error, no verdict on it.
+func TestVerifyAppCredentialsNoRedirectURI(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/oidc/token" {
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, noRedirectURIBody)
+	}))
+	t.Cleanup(srv.Close)
+	e, err := logtoapi.ParseEndpoint(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := logtoapi.VerifyAppCredentials(t.Context(), srv.Client(), e, bookstoreID, "appSecretValue")
+	if err != nil || got != logtoapi.AppNoRedirectURI {
+		t.Fatalf("VerifyAppCredentials = %v, %v; want %v", got, err, logtoapi.AppNoRedirectURI)
+	}
+	if s := got.String(); !strings.Contains(s, "not checked") || !strings.Contains(s, "no redirect URI") {
+		t.Errorf("String() = %q", s)
+	}
+}
+
+// noRedirectURIBody is fixture 280's error body without state and iss.
+const noRedirectURIBody = `{"code":"oidc.invalid_redirect_uri","message":"` + "`redirect_uri` did not match any of the client's registered `redirect_uris`." +
+	`","error":"invalid_redirect_uri","error_description":"redirect_uri did not match any of the client's registered redirect_uris"}`
