@@ -291,8 +291,7 @@ func (c Console) GuessNote() string {
 	if !c.guessed {
 		return ""
 	}
-	return "(the Console's address is a guess: this host, Logto's default admin port " + defaultAdminPort +
-		"; if your Console is elsewhere, open the same page there)"
+	return "(address guessed: Logto's default admin port " + defaultAdminPort + "; if your Console runs elsewhere, open this page there)"
 }
 
 // Applications is the application list.

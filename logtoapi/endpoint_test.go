@@ -202,7 +202,7 @@ func TestConsoleURLs(t *testing.T) {
 		if g.c.Guessed() != g.guessed || (note != "") != g.guessed {
 			t.Errorf("%s: Guessed() = %v, GuessNote() = %q; want guessed %v", g.name, g.c.Guessed(), note, g.guessed)
 		}
-		if g.guessed && (!strings.Contains(note, "guess") || !strings.Contains(note, "3002")) {
+		if g.guessed && (!strings.Contains(note, "guessed") || !strings.Contains(note, "3002")) {
 			t.Errorf("%s: GuessNote() = %q: it must say the address is guessed, and from what", g.name, note)
 		}
 	}

@@ -28,6 +28,28 @@ func (r *run) hintRerun() string {
 	return "Run " + r.cmd("setup") + " again: it finds what is saved and redoes only what is missing."
 }
 
+// hintRotation is the fix of every row while a rotation is under way (Setup.Rotation): its
+// re-run finishes or reverts it (it needs no flag: it resumes what the record says), and
+// until then the saved credentials may be about to change, so no other fix applies yet.
+func (r *run) hintRotation() string {
+	return "Run " + r.cmd("rotate") + " again to finish it (or revert it)."
+}
+
+// link is a Console URL to print, followed by the note that its address is a guess when
+// it is one (a self-hosted Logto: the admin port 3002 is Logto's default, not known).
+func (r *run) link(u string) string {
+	if n := r.e.Console().GuessNote(); n != "" {
+		return u + " " + n
+	}
+	return u
+}
+
+// hasM2M reports whether M2M credentials and a valid endpoint are saved: the checks
+// that read Logto's settings (app, connector, sign-in) run.
+func (r *run) hasM2M() bool {
+	return r.cfg.Setup.M2MAppID != "" && r.cfg.Secrets.M2MAppSecret.IsSet() && r.eErr == nil
+}
+
 func (r *run) hintM2M() string {
 	return "Run " + r.cmd("setup") + " with the automatic method (machine-to-machine credentials) to let doctor read Logto's settings."
 }
@@ -62,7 +84,7 @@ func (r *run) setupRow(context.Context) Check {
 	}
 	if s.Rotation != nil {
 		return warn(fmt.Sprintf("A rotation of the %s credentials is under way (phase %q): some checks may fail until it ends.", s.Rotation.What, s.Rotation.Phase),
-			"Run "+r.cmd("rotate")+" again to finish it (or revert it).")
+			r.hintRotation())
 	}
 	var missing []string
 	add := func(cond bool, what string) {
@@ -136,14 +158,14 @@ func (r *run) m2m(ctx context.Context) Check {
 		switch {
 		case errors.As(err, &se):
 			return fail("The M2M app "+s.M2MAppID+" gets a token without the scope \"all\": it lacks the role \""+logtoapi.ManagementRoleName+"\".",
-				"Assign that role to the M2M app in the Console: "+se.ConsoleURL+" "+docs.LogtoManagementRole.More())
+				"Assign that role to the M2M app in the Console: "+r.link(se.ConsoleURL)+" "+docs.LogtoManagementRole.More())
 		case errors.As(err, &nm):
 			return fail("The saved M2M app "+s.M2MAppID+" is not a machine-to-machine app, so Logto gives it no Management API token "+
 				"(a Traditional web app's App ID and App secret get this answer).",
 				logtoapi.NotM2MFix(nm.CreateURL)+" Then run "+r.cmd("setup")+" again with its App ID and App secret.")
 		case errors.As(err, &ae) && ae.OAuth == "invalid_client":
 			return fail("Logto refuses the saved M2M credentials (App ID "+s.M2MAppID+"): the app or its secret was deleted, rotated or has expired.",
-				"Create a new secret for the M2M app, then run "+r.cmd("setup")+" again: "+r.e.Console().ApplicationDetails(s.M2MAppID)+" "+docs.LogtoInvalidClient.More())
+				"Create a new secret for the M2M app, then run "+r.cmd("setup")+" again: "+r.link(r.e.Console().ApplicationDetails(s.M2MAppID))+" "+docs.LogtoInvalidClient.More())
 		}
 		return fail("No Management API token: "+plain(err)+".", "Check that Logto runs at "+r.e.String()+", then run "+r.cmd("doctor")+" again.")
 	}
@@ -207,11 +229,11 @@ func (r *run) app(ctx context.Context) Check {
 		if len(app.RedirectURIs) > 0 {
 			detail += " It lists: " + listOf(app.RedirectURIs) + "."
 		}
-		return fail(detail, "Run "+r.cmd("setup")+" again, or add "+redirect+" under Redirect URIs on the app's page: "+page)
+		return fail(detail, "Run "+r.cmd("setup")+" again, or add "+redirect+" under Redirect URIs on the app's page: "+r.link(page))
 	}
 	if !slices.Contains(app.PostLogoutRedirectURIs, postLogout) {
 		return warn(fmt.Sprintf("The app %q does not list the post sign-out redirect URI %s: signing out of the demo ends on a Logto error page.", app.Name, postLogout),
-			"Run "+r.cmd("setup")+" again, or add "+postLogout+" under Post sign-out redirect URIs on the app's page: "+page)
+			"Run "+r.cmd("setup")+" again, or add "+postLogout+" under Post sign-out redirect URIs on the app's page: "+r.link(page))
 	}
 	return pass(fmt.Sprintf("The app %q (%s) is a Traditional web app with the redirect URI %s and the post sign-out URI.", app.Name, app.ID, redirect))
 }
@@ -237,7 +259,19 @@ func (r *run) appSecret(ctx context.Context) Check {
 		return pass("Logto's token endpoint accepts the saved app secret of " + s.AppID + ".")
 	case logtoapi.AppSecretWrong:
 		return fail("Logto refuses the saved app secret of "+s.AppID+": it was deleted, rotated or has expired.",
-			"Run "+r.cmd("rotate")+", or add a secret on the app's page and run "+r.cmd("setup")+" again: "+page)
+			"Run "+r.cmd("rotate")+", or add a secret on the app's page and run "+r.cmd("setup")+" again: "+r.link(page))
+	case logtoapi.AppNoRedirectURI:
+		// Logto refuses the app's token requests before it looks at the secret.
+		if r.hasM2M() {
+			// The app row reads the app and reports the missing URI with its fix.
+			return skip("Not checked: the app "+s.AppID+" has no redirect URI, and Logto's token endpoint refuses its requests "+
+				"before it looks at the secret (see app).", "Fix the app first (see app), then run "+r.cmd("doctor")+" again.")
+		}
+		// No M2M credentials: no other row can read the app, so this one says it.
+		redirect := demo.RedirectURI("http://localhost:" + strconv.Itoa(r.port()))
+		return fail("The app "+s.AppID+" has no redirect URI: Logto's token endpoint refuses its requests (so the saved app secret "+
+			"could not be checked) and the demo's sign-in cannot work.",
+			"Add "+redirect+" under Redirect URIs on the app's page, then run "+r.cmd("doctor")+" again: "+r.link(page))
 	case logtoapi.AppUnknown:
 		return fail("Logto has no app "+s.AppID+" any more (deleted?).", "Run "+r.cmd("setup")+" again to create or pick an app.")
 	case logtoapi.AppNotTraditional:
@@ -262,7 +296,7 @@ func (r *run) connector(ctx context.Context) Check {
 		var ae *logtoapi.APIError
 		if errors.As(err, &ae) && ae.Code == "connector.more_than_one_sms" {
 			return fail("The tenant has more than one SMS connector: Logto refuses to list its connectors and cannot pick one to send codes with.",
-				"Keep one SMS connector: remove the others in the Console, then run "+r.cmd("doctor")+" again: "+page)
+				"Keep one SMS connector: remove the others in the Console, then run "+r.cmd("doctor")+" again: "+r.link(page))
 		}
 		return fail("Cannot read the SMS connector: "+plain(err)+".", "Run "+r.cmd("doctor")+" again; if it persists, check Logto's server log.")
 	}
@@ -278,7 +312,7 @@ func (r *run) connector(ctx context.Context) Check {
 	}
 	tc, err := k.TwilioConfig()
 	if err != nil {
-		return fail("The Twilio connector's config cannot be read: "+plain(err)+".", "Run "+r.cmd("setup")+" again, or open the connector in the Console and save it again: "+page)
+		return fail("The Twilio connector's config cannot be read: "+plain(err)+".", "Run "+r.cmd("setup")+" again, or open the connector in the Console and save it again: "+r.link(page))
 	}
 	r.addSecret(tc.AuthToken)
 	r.conn = &tc
@@ -375,12 +409,12 @@ func (r *run) signIn(ctx context.Context) Check {
 	if !code {
 		problems = append(problems, "sign-in by phone + SMS code is off")
 	}
-	hint := "Run " + r.cmd("setup") + " again (the sign-in step), or change it in the Console: " + r.e.Console().SignInExperience()
+	hint := "Run " + r.cmd("setup") + " again (the sign-in step), or change it in the Console: " + r.link(r.e.Console().SignInExperience())
 	if len(problems) > 0 {
 		return fail("The sign-in experience changed: "+strings.Join(problems, "; ")+".", hint)
 	}
 	if x.SignInMode == "SignIn" {
-		return warn("Phone sign-in is on, but the sign-in mode is \"sign in only\": new phone numbers cannot sign up.", "Allow registration in the Console: "+r.e.Console().SignInExperience())
+		return warn("Phone sign-in is on, but the sign-in mode is \"sign in only\": new phone numbers cannot sign up.", "Allow registration in the Console: "+r.link(r.e.Console().SignInExperience()))
 	}
 	if slices.Contains(x.MFAFactors, "PhoneVerificationCode") {
 		return warn("Phone sign-in is on, but SMS is also an MFA factor: Logto refuses SMS-code sign-in until it is removed from MFA.", "Remove SMS from MFA in the Console (Security → MFA).")
@@ -434,6 +468,12 @@ func (r *run) twilio(ctx context.Context) Check {
 	}
 	detail := fmt.Sprintf("%s Auth Token works: account %s (%q) is active, %s.%s", upperFirst(r.tcfgFrom), a.SID, a.FriendlyName, kind, note)
 	if r.tcfg.AccountSID == s.TwilioAccountSID && sec.TwilioAuthToken.IsSet() && r.tcfg.AuthToken != sec.TwilioAuthToken.Reveal() {
+		if s.Rotation != nil && s.Rotation.What == "twilio" {
+			// The rotation's own half-way state: its re-run puts them in step (the hint
+			// is the setup row's, see duringRotation).
+			return warn(detail+" The saved Auth Token is not the connector's: the rotation of the Twilio Auth Token under way (see setup) stopped half-way.",
+				r.hintRotation())
+		}
 		return warn(detail+" The saved Auth Token is not the connector's (changed outside logto-twilio?), so commands that use it may fail.",
 			"Run "+r.cmd("setup")+" again and paste the current Auth Token, so that the saved one matches.")
 	}

@@ -280,6 +280,7 @@ func (r *run) check(ctx context.Context, id string, timeout time.Duration, fn fu
 			}
 		}
 		c = r.blameDamage(id, c)
+		c = r.duringRotation(id, c)
 		c.ID = id
 		c.Duration = r.now().Sub(start)
 		c.Detail, c.Hint = r.scrub(c.Detail), r.scrub(c.Hint)
@@ -288,6 +289,22 @@ func (r *run) check(ctx context.Context, id string, timeout time.Duration, fn fu
 		r.mu.Unlock()
 	}()
 	c = fn(ctx)
+}
+
+// duringRotation gives a row that needs a fix the setup row's fix while a rotation is
+// under way (Setup.Rotation): finish it first. Until then the saved credentials may be
+// about to change (the connector may already hold the new Twilio token while the saved one
+// is the old), so a row's own fix ("run setup again and paste the current Auth Token")
+// would contradict the setup row, and setup itself says to run rotate first.
+func (r *run) duringRotation(id string, c Check) Check {
+	if r.cfg.Setup.Rotation == nil || id == IDSetup || c.Hint == "" || c.Status == Pass {
+		return c
+	}
+	if c.Status == Skip && (id == IDTestSMS || id == IDTrialPhone) {
+		return c // "add --send-test-sms": how to run doctor, not a fix
+	}
+	c.Hint = "A rotation is under way (see setup): run " + r.cmd("rotate") + " again to finish it (or revert it) first, then run " + r.cmd("doctor") + " again."
+	return c
 }
 
 // status returns the recorded status of an earlier check ("" when it has not run).

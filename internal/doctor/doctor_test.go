@@ -37,7 +37,12 @@ func breakCases() []breakCase {
 		{name: "healthy full account", opt: standOpt{full: true}},
 		{name: "redirect URI removed", mod: func(s *stand) {
 			s.lg.SetRedirectURIs(s.appID, nil, []string{"http://localhost:3000"})
-		}, want: map[string]Status{IDApp: Fail}},
+			s.noRedirectURIProbe()
+		}, want: map[string]Status{IDApp: Fail, IDAppSecret: Skip}},
+		{name: "redirect URI removed, manual setup", opt: standOpt{manual: true}, mod: func(s *stand) {
+			s.lg.SetRedirectURIs(s.appID, nil, []string{"http://localhost:3000"})
+			s.noRedirectURIProbe()
+		}, want: map[string]Status{IDM2M: Skip, IDApp: Skip, IDAppSecret: Fail, IDConnector: Skip, IDSignIn: Skip, IDTestSMS: Skip}},
 		{name: "post sign-out URI removed", mod: func(s *stand) {
 			s.lg.SetRedirectURIs(s.appID, []string{"http://localhost:3000/logto/sign-in-callback"}, nil)
 		}, want: map[string]Status{IDApp: Warn}},
@@ -208,7 +213,28 @@ func testChecks(t *testing.T, tc breakCase) {
 	}
 	assertNoSecret(t, rep, s.secrets())
 	assertNoWrites(t, s, !tc.noSMS)
+	assertConsoleGuessSaid(t, rep, s)
 	t.Logf("\n%s", text)
+}
+
+// assertConsoleGuessSaid checks that every Console link in a hint says its address is a
+// guess: the stand-in is a self-hosted Logto whose admin endpoint doctor does not know (a
+// real one had its Console on port 3012, not 3002).
+func assertConsoleGuessSaid(t *testing.T, rep Report, s *stand) {
+	t.Helper()
+	e, err := logtoapi.ParseEndpoint(s.cfg.Setup.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := e.Console().GuessNote()
+	if note == "" {
+		t.Fatal("the stand-in's Console address is not a guess")
+	}
+	for _, c := range rep.Checks {
+		if n := strings.Count(c.Hint, "/console/"); n > 0 && strings.Count(c.Hint, note) != n {
+			t.Errorf("%s: a Console link does not say its address is a guess: %q", c.ID, c.Hint)
+		}
+	}
 }
 
 func hasFail(m map[string]Status) bool {

@@ -197,3 +197,26 @@ func (f bodyFault) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp.Request = r
 	return resp, nil
 }
+
+// noRedirectURIBody is what a real Logto 1.37.1 answered doctor's app-secret probe for an
+// app with no redirect URI (issue 23): the error of fixture 280
+// (../shared/contracts/logto-fixtures/280-get-oidc-auth-unregistered-redirect-uri.json,
+// without state and iss), 400 at /oidc/token.
+const noRedirectURIBody = `{"code":"oidc.invalid_redirect_uri","message":"` + "`redirect_uri` did not match any of the client's registered `redirect_uris`." +
+	`","error":"invalid_redirect_uri","error_description":"redirect_uri did not match any of the client's registered redirect_uris"}`
+
+// noRedirectURIProbe makes Logto answer the app's token requests (the app-secret probe) as
+// a real Logto does for an app with no redirect URI; the M2M token requests still reach
+// the stand-in.
+func (s *stand) noRedirectURIProbe() {
+	hc := *s.cfg.LogtoHTTP
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = bodyFault{match: func(r *http.Request) bool {
+		id, _, ok := r.BasicAuth()
+		return r.Method == http.MethodPost && r.URL.Path == "/oidc/token" && ok && id == s.appID
+	}, status: http.StatusBadRequest, body: noRedirectURIBody, next: next}
+	s.cfg.LogtoHTTP = &hc
+}
