@@ -183,6 +183,15 @@ func (s *credsStep) manual(ctx context.Context, e logtoapi.Endpoint, id, secret 
 	case logtoapi.AppNotTraditional:
 		return tui.Result{}, problem("That app is not a \"Traditional web\" app",
 			"Create a Traditional web app in the Console ({action:open}) and paste its ID and secret.", nil)
+	case logtoapi.AppNoRedirectURI:
+		// Logto refuses an app without a redirect URI before it checks the secret.
+		what := "The app has no redirect URI yet, so Logto refuses it before checking the secret"
+		if s.st.Prefill.Preset != nil {
+			return tui.Result{}, problem(what, "Tell the facilitator: their workshop prepare registers each card's redirect URI (this card's: "+
+				s.redirectURI()+").", nil)
+		}
+		return tui.Result{}, problem(what, "In the app's settings in the Console ({action:open}), add the Redirect URI "+s.redirectURI()+
+			" and the Post sign-out URI "+s.postLogoutURI()+", save, then {key:retry}.", nil)
 	default:
 		return tui.Result{}, problem("Logto gave an unexpected answer about the app: "+check.String(), "", nil)
 	}

@@ -211,6 +211,7 @@ func TestCredentials(t *testing.T) {
 		checkErr error
 		access   error
 		text     string
+		hint     string
 	}{
 		{name: "auto ok", method: config.MethodAuto},
 		{name: "auto without role", method: config.MethodAuto, access: scope, text: "cannot use the Management API"},
@@ -219,6 +220,7 @@ func TestCredentials(t *testing.T) {
 		{name: "manual wrong secret", method: config.MethodManual, check: logtoapi.AppSecretWrong, text: "refused the App secret"},
 		{name: "manual unknown", method: config.MethodManual, check: logtoapi.AppUnknown, text: "does not know that App ID"},
 		{name: "manual not traditional", method: config.MethodManual, check: logtoapi.AppNotTraditional, text: "not a \"Traditional web\" app"},
+		{name: "manual no redirect URI", method: config.MethodManual, check: logtoapi.AppNoRedirectURI, text: "refuses it before checking the secret", hint: "add the Redirect URI http://localhost:3000/logto/sign-in-callback"},
 		{name: "manual check fails", method: config.MethodManual, checkErr: errBoom, text: "Cannot check the app"},
 	}
 	for _, tt := range tests {
@@ -237,7 +239,7 @@ func TestCredentials(t *testing.T) {
 			}
 			res, err := s.Execute(t.Context())
 			if tt.text != "" {
-				wantProblem(t, err, tt.text, "")
+				wantProblem(t, err, tt.text, tt.hint)
 				if st.Setup.AppID != "" || st.Setup.M2MAppID != "" {
 					t.Fatal("a failed check changed the state")
 				}
@@ -253,6 +255,22 @@ func TestCredentials(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCredentialsPresetNoRedirectURI: an attendee cannot change the workshop's app, so
+// when Logto finds the card's app without a redirect URI the fix is the facilitator's.
+func TestCredentialsPresetNoRedirectURI(t *testing.T) {
+	t.Parallel()
+	w := newWorld()
+	w.check = logtoapi.AppNoRedirectURI
+	p := Prefill{}
+	p.UsePreset(Preset{File: "bookstore-07.yaml", Name: "Bookstore 07", Endpoint: "http://localhost:3001", AppID: "app07", AppSecret: appSecret, Port: 3007})
+	st := NewState(p)
+	st.Setup.Endpoint, st.Setup.Method = "http://localhost:3001", config.MethodManual
+	s := newCreds(st, &w.deps)
+	_, err := run(t, s)
+	wantProblem(t, err, "refuses it before checking the secret", "Tell the facilitator")
+	wantProblem(t, err, "", "http://localhost:3007/logto/sign-in-callback")
 }
 
 func TestCredentialsPrefill(t *testing.T) {

@@ -53,6 +53,9 @@ func (e *engine) newSecretRun(what string) (*secretRun, error) {
 			if err != nil {
 				return fmt.Errorf("rotate: check the new secret: %w", err)
 			}
+			if check == logtoapi.AppNoRedirectURI {
+				return errNoRedirectURI
+			}
 			if check != logtoapi.AppCredentialsOK {
 				return fmt.Errorf("rotate: Logto's token endpoint says %s", check)
 			}
@@ -149,6 +152,9 @@ func rotateSecret(ctx context.Context, env *Env, what string, expiresAt *time.Ti
 	}
 	e.line("Added the secret %q to %s (%s; %s)", newName, r.app, masked(v), exp)
 	if err := r.verify(ctx, v); err != nil {
+		if errors.Is(err, errNoRedirectURI) {
+			return r.failNoRedirectURI(ctx, err)
+		}
 		return r.fail(ctx, "The new secret does not work", err)
 	}
 	e.line("Logto accepts the new secret")
@@ -189,6 +195,23 @@ func (r *secretRun) fail(ctx context.Context, what string, cause error) (Outcome
 		}
 	}
 	return r.out, &Error{What: what, Next: next(cause, "") + "Nothing changed: the new secret is deleted and the saved setup is as it was.", State: Unchanged, Err: cause}
+}
+
+// errNoRedirectURI: Logto's token endpoint refused the app before checking the new secret,
+// because the app has no redirect URI (logtoapi.AppNoRedirectURI).
+var errNoRedirectURI = errors.New("rotate: the app has no redirect URI, so Logto's token endpoint did not check the new secret")
+
+// failNoRedirectURI undoes an app-secret rotation whose new secret could not be checked
+// because the app has no redirect URI: the cause is the app, not the secret, and so is
+// the fix.
+func (r *secretRun) failNoRedirectURI(ctx context.Context, cause error) (Outcome, error) {
+	out, err := r.fail(ctx, "Logto could not check the new secret: "+r.app+" has no redirect URI, and Logto's token endpoint refuses its requests until it has one", cause)
+	var re *Error
+	if errors.As(err, &re) && re.State == Unchanged {
+		re.Next = "Nothing changed: the new secret is deleted and the saved setup is as it was. Add the demo's redirect URI to the app (" +
+			r.cmd("doctor") + " says which, and where), then run " + r.cmd("rotate", "--app-secret") + " again."
+	}
+	return out, err
 }
 
 // onlySecretError is revert's answer when the new secret is the app's only secret (the old

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/logto-twilio/logto-twilio/internal/rotate"
+	"github.com/logto-twilio/logto-twilio/logtoapi"
 )
 
 // assertAppRotated: one new secret saved (secrets.json, .env), working; the old one gone
@@ -364,4 +365,33 @@ func TestUndoKeepsTheOnlySecret(t *testing.T) {
 		}
 		w.mustVerify()
 	})
+}
+
+// TestAppSecretNoRedirectURI: Logto refuses the token requests of an app with no redirect
+// URI before it checks a secret (logtoapi.AppNoRedirectURI, issue 23), so the new secret
+// cannot be checked. The rotation is undone, and the error names the app's missing URI and
+// its fix, not "the new secret does not work".
+func TestAppSecretNoRedirectURI(t *testing.T) {
+	w := newWorld(t)
+	_, sec := w.loaded()
+	old := sec.AppSecret.Reveal()
+	env := w.env()
+	env.VerifyApp = func(context.Context, string, string) (logtoapi.AppCheck, error) {
+		return logtoapi.AppNoRedirectURI, nil
+	}
+	_, err := rotate.AppSecret(t.Context(), env, nil)
+	var re *rotate.Error
+	if !errors.As(err, &re) || re.State != rotate.Unchanged {
+		t.Fatalf("err = %v, want an undone rotation", err)
+	}
+	if !strings.Contains(re.What, "no redirect URI") || strings.Contains(re.What, "does not work") {
+		t.Errorf("What = %q, want the missing redirect URI as the cause", re.What)
+	}
+	for _, want := range []string{"redirect URI", "⟦doctor⟧", "⟦rotate --app-secret⟧ again"} {
+		if !strings.Contains(re.Next, want) {
+			t.Errorf("Next = %q lacks %q", re.Next, want)
+		}
+	}
+	checkHints(t, "Next", re.Next)
+	assertAppUnchanged(t, w, old)
 }
