@@ -190,7 +190,7 @@ func (s *credsStep) manual(ctx context.Context, e logtoapi.Endpoint, id, secret 
 			return tui.Result{}, problem(what, "Tell the facilitator: their workshop prepare registers each card's redirect URI (this card's: "+
 				s.redirectURI()+").", nil)
 		}
-		return tui.Result{}, problem(what, "In the app's settings in the Console ({action:open}), add the Redirect URI "+s.redirectURI()+
+		return tui.Result{}, problem(what, "In the Console ({action:open}), open the app's settings, add the Redirect URI "+s.redirectURI()+
 			" and the Post sign-out URI "+s.postLogoutURI()+", save, then {key:retry}.", nil)
 	default:
 		return tui.Result{}, problem("Logto gave an unexpected answer about the app: "+check.String(), "", nil)
