@@ -123,8 +123,8 @@ func TestAttendeeTestSMSRealAnswers(t *testing.T) {
 		},
 		{
 			name: "too many codes (1.41)", status: http.StatusTooManyRequests, body: rateLimited, sends: 1,
-			text: "Logto will not send +15005550006 another code for now",
-			hint: []string{"at most 10 codes to one phone in 10 minutes", "Wait up to 10 minutes", "the browser sign-in", "{key:quit}", "#logto-too-many-codes-to-one-phone"},
+			text:    "Logto will not send +15005550006 another code for now",
+			hint:    []string{"at most 10 codes to one phone in 10 minutes", "Wait up to 10 minutes", "the browser sign-in", "{key:quit}", "#logto-too-many-codes-to-one-phone"},
 			hintNot: []string{"{key:retry} to try again", "{key:skip}"},
 		},
 		{

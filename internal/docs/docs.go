@@ -39,8 +39,8 @@ const (
 	LogtoMessageRateLimited Anchor = "logto-too-many-codes-to-one-phone"
 	// LogtoSignInOnly: signInMode "SignIn", no code for a phone without an account.
 	LogtoSignInOnly Anchor = "logto-sign-in-only-mode"
-	KeyringOverSSH      Anchor = "keyring-over-ssh"
-	PortInUse           Anchor = "port-in-use"
+	KeyringOverSSH  Anchor = "keyring-over-ssh"
+	PortInUse       Anchor = "port-in-use"
 )
 
 // TroubleshootingPage is the troubleshooting page on the project's main branch.

@@ -21,7 +21,7 @@ func (r *run) tooManyCodes(p twiliosetup.Phone, err error) (Check, bool) {
 	}
 	wait := fmt.Sprintf("%d minutes", int(logtoapi.MessageRateWindow.Minutes()))
 	return warn(fmt.Sprintf("Not sent: Logto refused to send another code to %s, which got too many codes (Logto sends at most %d to one phone in %s).",
-			p.E164(), logtoapi.MessageRateLimit, wait),
+		p.E164(), logtoapi.MessageRateLimit, wait),
 		"Wait up to "+wait+", then run "+r.cmd("doctor", "--send-test-sms", p.E164())+
 			" again; a sign-in with this phone before then gets the same refusal, so retrying sooner does not help. "+
 			docs.LogtoMessageRateLimited.More()), true

@@ -199,8 +199,10 @@ func (l *limited) RoundTrip(req *http.Request) (*http.Response, error) {
 	l.mu.Lock()
 	l.n++
 	l.mu.Unlock()
-	return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(strings.NewReader(limitedBody)), Request: req}, nil
+	return &http.Response{
+		StatusCode: http.StatusTooManyRequests, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(limitedBody)), Request: req,
+	}, nil
 }
 
 // TestRetryLeavesTheCodeLimit: Logto's limit on codes to one phone lasts up to 10 minutes,
