@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/logto-twilio/logto-twilio/internal/docs"
 )
@@ -166,17 +167,38 @@ func (e *WouldReplaceError) Error() string {
 }
 
 // TwilioError is Twilio's error, unwrapped from Logto's "connector.general" answer to a
-// connector test.
+// connector test or to a send-code (fixtures r3-010, r3-011: data.message is Twilio's JSON
+// body as a string).
 type TwilioError struct {
 	Code     int    // Twilio's error code, e.g. 21211
 	Status   int    // the HTTP status Twilio answered Logto with
 	Message  string // Twilio's message
 	MoreInfo string // Twilio's documentation link
+	// Sending is what Logto was sending: "" for the connector test's test SMS,
+	// "the sign-in code" for a send-code (SendSignInCode).
+	Sending string
 }
+
+// twilioCauses say in plain words what a Twilio error relayed by Logto means: the
+// connector's saved settings are wrong, not the request.
+var twilioCauses = map[int]string{
+	20003: "Twilio did not accept the Account SID and Auth Token saved in Logto's Twilio connector: " +
+		"the Auth Token was changed or rotated in Twilio, or the connector holds a wrong one.",
+	21705: "The Messaging Service saved in Logto's Twilio connector is not in the connector's Twilio account: " +
+		"it was deleted, or it belongs to another account.",
+}
+
+// Cause says in plain words what Twilio's error means for Logto's connector, or "" when
+// this package does not know the code.
+func (e *TwilioError) Cause() string { return twilioCauses[e.Code] }
 
 // Error describes Twilio's answer.
 func (e *TwilioError) Error() string {
-	s := fmt.Sprintf("Twilio refused the test SMS: error %d", e.Code)
+	what := e.Sending
+	if what == "" {
+		what = "the test SMS"
+	}
+	s := fmt.Sprintf("Twilio refused %s: error %d", what, e.Code)
 	if e.Message != "" {
 		s += ": " + e.Message
 	}
@@ -184,6 +206,62 @@ func (e *TwilioError) Error() string {
 		s += " (" + e.MoreInfo + ")"
 	}
 	return s
+}
+
+// Logto's limit on verification codes (1.41 and later; logto-1.41/SUMMARY.md P2): at most
+// MessageRateLimit codes to one phone within MessageRateWindow, a system policy that no API
+// changes. The 11th send answers 429 request.message_rate_limited, without Retry-After.
+const (
+	MessageRateLimit  = 10
+	MessageRateWindow = 10 * time.Minute
+)
+
+// MessageRateLimitError says Logto refused to send another verification code to a phone: it
+// got MessageRateLimit codes within MessageRateWindow (429 request.message_rate_limited).
+// Sending again, a browser sign-in included, gets the same answer until the window has
+// passed, so nothing should retry it at once.
+type MessageRateLimitError struct {
+	Phone string    // the phone, digits only, country code first
+	Err   *APIError // Logto's answer
+}
+
+// Error says the phone got too many codes and how long to wait.
+func (e *MessageRateLimitError) Error() string {
+	what, _ := e.Explain()
+	return what + ": wait up to " + minutesText(MessageRateWindow) + " before asking for another code for this phone"
+}
+
+// Unwrap returns Logto's answer.
+func (e *MessageRateLimitError) Unwrap() error { return e.Err }
+
+// Explain says the phone got too many codes; next says how long to wait.
+func (e *MessageRateLimitError) Explain() (what, next string) {
+	who := "this phone"
+	if e.Phone != "" {
+		who = "+" + e.Phone
+	}
+	return fmt.Sprintf("Logto refused to send another code to %s: it sends at most %d codes to one phone in %s (Logto answered 429 request.message_rate_limited)",
+			who, MessageRateLimit, minutesText(MessageRateWindow)),
+		fmt.Sprintf("Wait up to %s before asking for another code for this phone: a retry or a browser sign-in before then gets the same answer. %s",
+			minutesText(MessageRateWindow), docs.LogtoMessageRateLimited.More())
+}
+
+// minutesText says a duration in whole minutes: "10 minutes".
+func minutesText(d time.Duration) string {
+	n := int(d.Minutes())
+	if n == 1 {
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", n)
+}
+
+// rateLimited turns Logto's 429 request.message_rate_limited into a MessageRateLimitError
+// (nil for any other answer).
+func rateLimited(ae *APIError, phoneDigits string) *MessageRateLimitError {
+	if ae == nil || ae.Status != http.StatusTooManyRequests || ae.Code != "request.message_rate_limited" {
+		return nil
+	}
+	return &MessageRateLimitError{Phone: phoneDigits, Err: ae}
 }
 
 // ErrTwilioUnreachable is returned (wrapped) when Logto answers a connector test with a
@@ -218,6 +296,7 @@ var explanations = map[string]string{
 	"connector.invalid_config":                               "Logto refused the connector settings: Account SID, Auth Token, Messaging Service SID and the Register, SignIn, ForgotPassword and Generic templates are all required.",
 	"connector.general":                                      "Twilio refused the request Logto made for us.",
 	"connector.rate_limit_exceeded":                          "Too many SMS were sent in a short time; wait a minute and try again.",
+	"request.message_rate_limited":                           "Logto sends at most 10 codes to one phone in 10 minutes, and this phone got them all: wait up to 10 minutes before asking for another code.",
 	"subscription.limit_exceeded":                            "The Logto Cloud plan's limit is reached (for example the number of applications).",
 	"guard.invalid_input":                                    "Logto refused the request's data as invalid.",
 	"request.invalid_input":                                  "Logto refused the request's data as invalid.",
@@ -260,7 +339,15 @@ func Explain(err error) string {
 	}
 	var te *TwilioError
 	if errors.As(err, &te) {
+		if c := te.Cause(); c != "" {
+			return te.Error() + ". " + c
+		}
 		return te.Error()
+	}
+	var rl *MessageRateLimitError
+	if errors.As(err, &rl) {
+		what, next := rl.Explain()
+		return strings.ToUpper(what[:1]) + what[1:] + ". " + next
 	}
 	var we *WouldReplaceError
 	if errors.As(err, &we) {
@@ -307,6 +394,7 @@ var anchors = map[string]docs.Anchor{
 	"connector.not_found":                             docs.LogtoNoSMSConnector,
 	"connector.not_found_with_connector_id":           docs.LogtoNoSMSConnector,
 	"sign_in_experiences.enabled_connector_not_found": docs.LogtoNoSMSConnector,
+	"request.message_rate_limited":                    docs.LogtoMessageRateLimited,
 }
 
 // withLink ends next with the link to the troubleshooting entry a.
@@ -355,11 +443,15 @@ func (e *WouldReplaceError) Explain() (what, next string) {
 		"Logto keeps only one SMS connector: update it instead, or agree to replace it."
 }
 
-// Explain says Twilio's answer to Logto's connector test; next links the code's entry of
-// docs/troubleshooting.md, or Twilio's page on the code when the page has none.
+// Explain says Twilio's answer to Logto's connector test or send-code; next says what the
+// code means for the connector when this package knows (Cause), and links the code's entry
+// of docs/troubleshooting.md, or Twilio's page on the code when the page has none.
 func (e *TwilioError) Explain() (what, next string) {
 	if e.Code != 0 {
 		next = docs.TwilioMore(e.Code)
+	}
+	if c := e.Cause(); c != "" {
+		next = c + " " + next
 	}
 	return e.Error(), next
 }

@@ -195,7 +195,10 @@ func TestErrorsLinkTroubleshooting(t *testing.T) {
 		{"no enabled sms connector", &logtoapi.APIError{Status: 400, Code: "sign_in_experiences.enabled_connector_not_found", Message: "No sms connector"}, "Troubleshooting: " + page + "logto-has-no-sms-connector"},
 		{"no email connector", &logtoapi.APIError{Status: 400, Code: "sign_in_experiences.enabled_connector_not_found", Message: "No email connector"}, ""},
 		{"twilio through logto", &logtoapi.TwilioError{Code: 20003}, "Troubleshooting: " + page + "twilio-20003"},
-		{"twilio code without an entry", &logtoapi.TwilioError{Code: 21705}, "Twilio's page on this error: https://www.twilio.com/docs/errors/21705"},
+		{"twilio 21705 through logto", &logtoapi.TwilioError{Code: 21705}, "Troubleshooting: " + page + "twilio-21705"},
+		{"twilio code without an entry", &logtoapi.TwilioError{Code: 21606}, "Twilio's page on this error: https://www.twilio.com/docs/errors/21606"},
+		{"too many codes", &logtoapi.MessageRateLimitError{Phone: "15551234567", Err: &logtoapi.APIError{Status: 429, Code: "request.message_rate_limited"}}, "Troubleshooting: " + page + "logto-too-many-codes-to-one-phone"},
+		{"too many codes, untyped", &logtoapi.APIError{Status: 429, Code: "request.message_rate_limited"}, "Troubleshooting: " + page + "logto-too-many-codes-to-one-phone"},
 		{"guard", &logtoapi.APIError{Status: 400, Code: "guard.invalid_input"}, ""},
 	}
 	for _, tt := range tests {

@@ -30,11 +30,19 @@ import (
 //     "identifier":{"type":"phone","value":digits}} → 200 {"verificationId"}, the SMS is sent
 //     with the SignIn template (214, 288, 307).
 //
-// Logto answers 200 only once its SMS connector sent the message, so a nil error proves
-// that the tenant has a working SMS connector and phone codes can reach the number.
-// The interaction is left unfinished (Logto forgets it after an hour) and no user is made.
-// Failures are *APIError (e.g. 400 oidc.invalid_redirect_uri: the redirect URI is not
-// registered; 400 connector.not_found: no SMS connector).
+// Logto answers 200 once its SMS connector sent the message, so a nil error proves that the
+// tenant has a working SMS connector and phone codes can reach the number, with one
+// exception: in sign-in-only mode (signInMode "SignIn") Logto 1.41 answers 200 to a phone
+// that has no account and sends nothing (logto-1.41/SUMMARY.md P3); callers check the mode
+// first (ReadPublicSignInExperience). The interaction is left unfinished (Logto forgets it
+// after an hour) and no user is made.
+//
+// Failures: *TwilioError when Twilio refused the message Logto sent (400 connector.general
+// with Twilio's JSON body in data.message, fixtures r3-010 and r3-011);
+// *MessageRateLimitError when the phone got too many codes (1.41: 429
+// request.message_rate_limited on the 11th send within 10 minutes); else *APIError (e.g.
+// 400 oidc.invalid_redirect_uri: the redirect URI is not registered; connector.not_found: no
+// SMS connector, 501 on a real Logto (r3-020, r3-021), 400 on older stand-ins).
 func SendSignInCode(ctx context.Context, hc *http.Client, e Endpoint, appID, redirectURI, phoneDigits string) error {
 	const op = "send a sign-in code"
 	switch {
@@ -86,7 +94,15 @@ func SendSignInCode(ctx context.Context, hc *http.Client, e Endpoint, appID, red
 		return fmt.Errorf("logtoapi: %s: %w", op, err)
 	}
 	if status != http.StatusOK {
-		return fmt.Errorf("logtoapi: %s: %w", op, newAPIError(status, body, nil))
+		ae := newAPIError(status, body, nil)
+		if rl := rateLimited(ae, phoneDigits); rl != nil {
+			return fmt.Errorf("logtoapi: %s: %w", op, rl)
+		}
+		if te := unwrapTwilio(ae); te != nil {
+			te.Sending = "the sign-in code"
+			return fmt.Errorf("logtoapi: %s: %w", op, te)
+		}
+		return fmt.Errorf("logtoapi: %s: %w", op, ae)
 	}
 	var sent struct {
 		VerificationID string `json:"verificationId"`

@@ -30,6 +30,13 @@ type Logto interface {
 	ApplySignInPlan(ctx context.Context, p logtoapi.SignInPlan) (logtoapi.SignInExperience, error)
 }
 
+// PhoneAccounts is implemented by a Logto client that can tell whether a phone
+// has an account (*logtoapi.Client): with Management API access the wizard says
+// exactly whether a sign-in-only Logto will send that phone a code.
+type PhoneAccounts interface {
+	PhoneHasAccount(ctx context.Context, phoneDigits string) (bool, error)
+}
+
 // Twilio is what the steps use of Twilio. *twiliosetup.Client satisfies it.
 type Twilio interface {
 	Account(ctx context.Context) (twiliosetup.Account, error)
@@ -75,6 +82,10 @@ type Deps struct {
 	// SendCode asks Logto for a sign-in code to phoneDigits through an app's
 	// sign-in flow (logtoapi.SendSignInCode): an attendee's test SMS.
 	SendCode func(ctx context.Context, e logtoapi.Endpoint, appID, redirectURI, phoneDigits string) error
+	// PublicSignIn reads the sign-in experience the sign-in page reads, with no
+	// token (logtoapi.ReadPublicSignInExperience): its signInMode says whether
+	// Logto sends codes to phones without an account. nil: not read (tests).
+	PublicSignIn func(ctx context.Context, e logtoapi.Endpoint) (logtoapi.PublicSignInExperience, error)
 	// NewLogto builds a Management API client (no request).
 	NewLogto func(e logtoapi.Endpoint, m2m logtoapi.M2MCredentials) (Logto, error)
 	// NewTwilio builds a Twilio client (no request).
@@ -121,6 +132,9 @@ func DefaultDeps(logtoHC, twilioHC *http.Client) Deps {
 		},
 		SendCode: func(ctx context.Context, e logtoapi.Endpoint, appID, redirectURI, phone string) error {
 			return logtoapi.SendSignInCode(ctx, logtoHC, e, appID, redirectURI, phone)
+		},
+		PublicSignIn: func(ctx context.Context, e logtoapi.Endpoint) (logtoapi.PublicSignInExperience, error) {
+			return logtoapi.ReadPublicSignInExperience(ctx, logtoHC, e)
 		},
 		NewLogto: func(e logtoapi.Endpoint, m2m logtoapi.M2MCredentials) (Logto, error) {
 			return logtoapi.New(e, m2m, logtoHC)

@@ -9,6 +9,7 @@ import (
 	"github.com/logto-twilio/logto-twilio/internal/config"
 
 	"github.com/logto-twilio/logto-twilio/internal/demo"
+	"github.com/logto-twilio/logto-twilio/internal/docs"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
 	"github.com/logto-twilio/logto-twilio/twiliosetup"
@@ -144,15 +145,72 @@ func (s *testSMSStep) viaWorkshop(ctx context.Context, phone twiliosetup.Phone) 
 	if s.st.Setup.AppID == "" {
 		return tui.Result{}, problem("The app is not checked yet", "Go back ({key:back}) to the app credentials.", nil)
 	}
+	// In sign-in-only mode Logto 1.41 answers 200 to a phone without an account and
+	// sends nothing, so a 200 would not prove the code went out. Without Management
+	// API access the wizard cannot tell whether this phone has an account: it says so
+	// and does not send (nor spend one of the phone's codes, see MessageRateLimit).
+	if s.d.PublicSignIn != nil {
+		if p, err := s.d.PublicSignIn(ctx, e); err == nil && p.SignInOnly() {
+			return tui.Result{}, workshopSignInOnlyProblem(phone)
+		}
+	}
 	err = s.d.SendCode(ctx, e, s.st.Setup.AppID, demo.RedirectURI(s.st.BaseURL()), phone.Digits())
 	if err != nil {
-		return tui.Result{}, workshopSMSProblem(err, s.st.Port())
+		return tui.Result{}, workshopSendProblem(err, s.st, phone)
 	}
 	e164 := phone.E164()
 	return s.result(e164+" · a sign-in code, sent through the workshop's connector", func() {
 		s.st.Setup.TestPhone, s.st.Setup.TestResult = e164, "sent"
 		s.st.Setup.ConnectorAction = config.ConnectorKept
 	}), nil
+}
+
+// workshopSignInOnlyProblem: the workshop's Logto lets only existing accounts sign in, so
+// it sends no code to a phone without one, while answering as if it had.
+func workshopSignInOnlyProblem(phone twiliosetup.Phone) error {
+	return problem("The workshop's Logto sends codes only to phones that already have an account",
+		"Its sign-in experience is set to sign in only: Logto sends no code to a phone without an account, "+
+			"and answers as if it had, so the wizard did not ask for one. Tell the facilitator: they can register "+
+			phone.E164()+" for you (Console → User management → Add user), or allow registration "+
+			"(\"Sign in and create account\", Console → Sign-in experience). Then {key:retry}. If your phone "+
+			"already has an account there, skip ({key:skip}) this test and sign in in the browser. "+docs.LogtoSignInOnly.More(), nil)
+}
+
+// workshopSendProblem explains why Logto did not send the attendee's code: a phone that
+// got too many codes, Twilio refusing what the workshop's connector sent, else
+// workshopSMSProblem. Twilio's answer is shown in plain words, never as Logto relayed it.
+func workshopSendProblem(err error, st *State, phone twiliosetup.Phone) error {
+	var rl *logtoapi.MessageRateLimitError
+	if errors.As(err, &rl) {
+		wait := minutes(logtoapi.MessageRateWindow)
+		return problem("Logto will not send "+phone.E164()+" another code for now",
+			fmt.Sprintf("It sends at most %d codes to one phone in %s, and each run of this wizard asks for two "+
+				"(this test and the sign-in). Wait up to %s before asking again: a retry, or the browser sign-in "+
+				"after this step, gets the same refusal until then. Quit ({key:quit}) and run %s in %s (your "+
+				"progress is saved), or wait here and {key:retry} then. %s",
+				logtoapi.MessageRateLimit, wait, wait, tui.Quote(st.Again("")), wait, docs.LogtoMessageRateLimited.More()), err)
+	}
+	var te *logtoapi.TwilioError
+	if !errors.As(err, &te) {
+		return workshopSMSProblem(err, st.Port())
+	}
+	fine := " Nothing is wrong on your side."
+	switch te.Code {
+	case 20003:
+		return problem("The workshop's Twilio connector has Twilio credentials that Twilio refuses",
+			"Tell the facilitator: Twilio refused the Account SID and Auth Token in their Logto's Twilio connector "+
+				"(Twilio error 20003); their setup puts working ones in."+fine+" "+docs.TwilioMore(te.Code), err)
+	case 21705:
+		return problem("The workshop's Twilio connector names a Messaging Service its Twilio account does not have",
+			"Tell the facilitator: Twilio refused the Messaging Service in their Logto's Twilio connector "+
+				"(Twilio error 21705); their setup picks one again."+fine+" "+docs.TwilioMore(te.Code), err)
+	case 21608:
+		return problem("The workshop's Twilio trial account texts only numbers it has verified",
+			"Tell the facilitator: their Twilio trial account must verify "+phone.E164()+
+				" (Twilio Console → Phone Numbers → Verified Caller IDs), or be upgraded. Then {key:retry}. "+docs.TwilioMore(te.Code), err)
+	}
+	return problem("The workshop's Twilio refused to send the code",
+		"Tell the facilitator, with Twilio's error above: it concerns the workshop's Twilio setup. "+docs.TwilioMore(te.Code), err)
 }
 
 // workshopSMSProblem explains why Logto did not send the attendee's code.

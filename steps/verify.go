@@ -19,6 +19,7 @@ import (
 	"github.com/logto-twilio/logto-twilio/internal/docs"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/tui"
+	"github.com/logto-twilio/logto-twilio/twiliosetup"
 )
 
 // VerifyTimeout is how long the verify step waits for the sign-in.
@@ -28,6 +29,7 @@ const VerifyTimeout = 15 * time.Minute
 // Update) and waits for the sign-in event.
 type verifyStep struct {
 	base
+	signInOnly string // the sign-in-only reminder (Load); "" when Logto sends codes to any phone
 }
 
 func newVerify(st *State, d *Deps) *verifyStep {
@@ -56,8 +58,62 @@ func (s *verifyStep) WaitingText() string {
 			"Logto sends that browser back to %s, which reaches the demo app only through this tunnel.",
 			tui.Quote(tunnel), s.url(), tui.Quote(demo.RedirectURI(s.url())))
 	}
-	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.\nWaiting for the sign-in (up to %s)…%s",
-		s.url(), how, minutes(VerifyTimeout), keys)
+	note := ""
+	if s.signInOnly != "" {
+		note = "\n" + s.signInOnly
+	}
+	return fmt.Sprintf("Demo app: %s\n%s Sign in with your phone number and the SMS code.%s\nWaiting for the sign-in (up to %s)…%s",
+		s.url(), how, note, minutes(VerifyTimeout), keys)
+}
+
+// LoadingText says what Load reads (tui.LoadWaiter).
+func (s *verifyStep) LoadingText() string { return "Reading the sign-in experience…" }
+
+// Load reads the sign-in mode before the wait: in sign-in-only mode Logto sends no code
+// to a phone without an account (1.41: it answers 200 and sends nothing), so the wait
+// shows a reminder. It never fails: without the mode there is no reminder.
+func (s *verifyStep) Load(ctx context.Context) (func(), error) {
+	note := s.signInOnlyNote(ctx)
+	return func() { s.signInOnly = note }, nil
+}
+
+// signInOnlyNote is the reminder of a sign-in-only Logto ("" otherwise). With Management
+// API access (the user's own setup) it says whether the test phone has an account.
+func (s *verifyStep) signInOnlyNote(ctx context.Context) string {
+	e, err := logtoapi.ParseEndpoint(s.st.Setup.Endpoint)
+	if err != nil || s.d.PublicSignIn == nil {
+		return ""
+	}
+	if p, err := s.d.PublicSignIn(ctx, e); err != nil || !p.SignInOnly() {
+		return ""
+	}
+	more := " " + docs.LogtoSignInOnly.More()
+	const mode = "Logto is set to sign in only: it sends no code to a phone without an account, and shows no error."
+	if s.st.Prefill.Preset != nil {
+		return mode + " If no code comes, ask the facilitator to register your phone or to allow registration." + more
+	}
+	fix := "register it (Console → User management → Add user), or allow registration (Console → Sign-in experience)"
+	unknown := mode + " To sign in with a new phone, " + fix + "." + more
+	phone, err := twiliosetup.ParsePhone(s.st.Setup.TestPhone, "")
+	if err != nil || s.st.Setup.Method != config.MethodAuto {
+		return unknown
+	}
+	c, err := s.logto()
+	if err != nil {
+		return unknown
+	}
+	pa, ok := c.(PhoneAccounts)
+	if !ok {
+		return unknown
+	}
+	has, err := pa.PhoneHasAccount(ctx, phone.Digits())
+	switch {
+	case err != nil:
+		return unknown
+	case has:
+		return "Logto is set to sign in only; " + phone.E164() + " has an account, so sign in with it: a phone without an account gets no code." + more
+	}
+	return "Logto is set to sign in only, and " + phone.E164() + " has no account, so no code will come to it: sign in with a phone that has one, or " + fix + "." + more
 }
 
 // sshTunnel is the ssh command, to run on the user's own computer, that makes the demo's

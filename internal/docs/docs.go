@@ -21,6 +21,7 @@ const (
 	Twilio21408         Anchor = "twilio-21408"
 	Twilio21608         Anchor = "twilio-21608"
 	Twilio21610         Anchor = "twilio-21610"
+	Twilio21705         Anchor = "twilio-21705"
 	Twilio30003         Anchor = "twilio-30003"
 	Twilio30004         Anchor = "twilio-30004"
 	Twilio30005         Anchor = "twilio-30005"
@@ -34,8 +35,12 @@ const (
 	LogtoRedirectURI    Anchor = "logto-invalid-redirect-uri"
 	LogtoIssuerMismatch Anchor = "logto-issuer-mismatch"
 	LogtoNoSMSConnector Anchor = "logto-has-no-sms-connector"
-	KeyringOverSSH      Anchor = "keyring-over-ssh"
-	PortInUse           Anchor = "port-in-use"
+	// LogtoMessageRateLimited: 429 request.message_rate_limited (Logto 1.41+).
+	LogtoMessageRateLimited Anchor = "logto-too-many-codes-to-one-phone"
+	// LogtoSignInOnly: signInMode "SignIn", no code for a phone without an account.
+	LogtoSignInOnly Anchor = "logto-sign-in-only-mode"
+	KeyringOverSSH  Anchor = "keyring-over-ssh"
+	PortInUse       Anchor = "port-in-use"
 )
 
 // TroubleshootingPage is the troubleshooting page on the project's main branch.
@@ -54,6 +59,7 @@ var twilioAnchors = map[int]Anchor{
 	21408: Twilio21408,
 	21608: Twilio21608,
 	21610: Twilio21610,
+	21705: Twilio21705,
 	30003: Twilio30003,
 	30004: Twilio30004,
 	30005: Twilio30005,

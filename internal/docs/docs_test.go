@@ -127,7 +127,7 @@ func TestURLs(t *testing.T) {
 	if got, want := docs.TwilioMore(21211), "Troubleshooting: https://github.com/logto-twilio/logto-twilio/blob/main/docs/troubleshooting.md#twilio-21211"; got != want {
 		t.Errorf("TwilioMore(21211) = %q, want %q", got, want)
 	}
-	if got, want := docs.TwilioMore(21705), "Twilio's page on this error: https://www.twilio.com/docs/errors/21705"; got != want {
-		t.Errorf("TwilioMore(21705) = %q, want %q", got, want)
+	if got, want := docs.TwilioMore(21606), "Twilio's page on this error: https://www.twilio.com/docs/errors/21606"; got != want {
+		t.Errorf("TwilioMore(21606) = %q, want %q", got, want)
 	}
 }

@@ -594,6 +594,9 @@ func (r *run) testSMS(ctx context.Context) Check {
 	}
 	since := r.now().Add(-time.Minute)
 	if err := r.lc.TestTwilioConnector(ctx, p.Digits(), r.tcfg); err != nil {
+		if c, ok := r.tooManyCodes(p, err); ok {
+			return c
+		}
 		return fail("Logto's connector could not send the test SMS to "+p.E164()+": "+plain(err)+".", "Fix what the other rows report, then run "+r.cmd("doctor", "--send-test-sms", p.E164())+" again.")
 	}
 	msg, err := r.tw.FindSentMessage(ctx, p, since)
@@ -615,9 +618,9 @@ func (r *run) testSMS(ctx context.Context) Check {
 		return fail("The test SMS "+final.SID+" to "+p.E164()+" ended "+final.Status+": "+plain(e)+".", hint)
 	}
 	if final.Status == twiliosetup.StatusSent {
-		return pass("The test SMS " + final.SID + " to " + p.E164() + " was sent through Logto's connector (no delivery receipt yet; many carriers send none).")
+		return r.signInOnly(ctx, p, pass("The test SMS "+final.SID+" to "+p.E164()+" was sent through Logto's connector (no delivery receipt yet; many carriers send none)."))
 	}
-	return pass("The test SMS " + final.SID + " to " + p.E164() + " was " + final.Status + " through Logto's connector.")
+	return r.signInOnly(ctx, p, pass("The test SMS "+final.SID+" to "+p.E164()+" was "+final.Status+" through Logto's connector."))
 }
 
 // errProbeAccepted: the token endpoint answered 200 to the made-up code of the app-secret

@@ -1,7 +1,9 @@
 package httpclient
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,7 +20,10 @@ import (
 // A wait is not taken, and the 429 goes back to the caller to report, when it is longer
 // than MaxWait or would end after the request's deadline (its context's, which includes
 // an http.Client's Timeout): waiting could only end in a timeout that hides the cause.
-// A request whose body cannot be sent again (no GetBody) is not retried. Any other
+// A request whose body cannot be sent again (no GetBody) is not retried, nor is a 429
+// without Retry-After that says it is a limit over minutes (longLimit: Logto's
+// request.message_rate_limited, 10 codes per phone per 10 minutes), which backing off
+// for seconds cannot outlast. Any other
 // answer and every transport error pass through untouched: a POST that failed with a 5xx
 // or a dropped connection may have done its work, so only the caller may decide to retry
 // it. When the request's context ends during a wait, RoundTrip returns its cause.
@@ -51,6 +56,9 @@ func (t *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		wait, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		if !ok {
+			if longLimit(resp) {
+				return resp, nil
+			}
 			wait = backoff
 		}
 		backoff *= 2
@@ -103,4 +111,25 @@ func RetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		return max(at.Sub(now), 0), true
 	}
 	return 0, false
+}
+
+// longLimit reports whether a 429 is Logto's limit on codes to one phone (its JSON body's
+// code is request.message_rate_limited, no Retry-After): it lasts up to 10 minutes, so the
+// caller reports it at once. The body is read (at most 64 KiB) and put back.
+func longLimit(resp *http.Response) bool {
+	if resp.Body == nil {
+		return false
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(b), resp.Body), resp.Body}
+	if err != nil {
+		return false
+	}
+	var body struct {
+		Code string `json:"code"`
+	}
+	return json.Unmarshal(b, &body) == nil && body.Code == "request.message_rate_limited"
 }

@@ -185,3 +185,50 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// limited answers every request with Logto's 429 request.message_rate_limited (no
+// Retry-After: logto-1.41/SUMMARY.md P2) and counts them.
+type limited struct {
+	mu sync.Mutex
+	n  int
+}
+
+const limitedBody = `{"code":"request.message_rate_limited","message":"Too many requests."}`
+
+func (l *limited) RoundTrip(req *http.Request) (*http.Response, error) {
+	l.mu.Lock()
+	l.n++
+	l.mu.Unlock()
+	return &http.Response{
+		StatusCode: http.StatusTooManyRequests, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(limitedBody)), Request: req,
+	}, nil
+}
+
+// TestRetryLeavesTheCodeLimit: Logto's limit on codes to one phone lasts up to 10 minutes,
+// so the transport gives the 429 back at once, body intact, instead of backing off and
+// sending again (each send asks for another code).
+func TestRetryLeavesTheCodeLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		base := &limited{}
+		var waits []time.Duration
+		rt := &httpclient.Retry{Base: base, Attempts: 6, MaxWait: time.Minute, OnWait: func(_ *http.Request, d time.Duration) { waits = append(waits, d) }}
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "http://logto.test/api/experience/verification/verification-code", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusTooManyRequests || string(b) != limitedBody {
+			t.Errorf("answer %d %q", resp.StatusCode, b)
+		}
+		if base.n != 1 || len(waits) != 0 || time.Since(start) != 0 {
+			t.Errorf("sent %d times, waited %v (%v): want once, at once", base.n, waits, time.Since(start))
+		}
+	})
+}

@@ -262,6 +262,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	s.registerMgmt(mux)
 	s.registerLogs(mux)
+	s.registerWellKnown(mux) // wellknown.go
+	s.registerUsers(mux)     // users.go
 	s.oidc.register(mux)
 	return mux
 }
