@@ -161,7 +161,7 @@ func (s *appStep) Execute(ctx context.Context) (tui.Result, error) {
 				"{key:edit} and choose another name, or go back and choose to reuse it.", nil)
 		}
 		app, err = c.CreateTraditionalApplication(ctx, logtoapi.NewApplication{
-			Name: name, Description: "Created by logto-twilio for the SMS sign-in demo",
+			Name: name, Description: AppDescription,
 			RedirectURIs: []string{redirect}, PostLogoutRedirectURIs: postLogout,
 		})
 		if err != nil {
@@ -208,8 +208,28 @@ func appendMissing(list []string, vs ...string) []string {
 	return out
 }
 
+// AppDescription is the description of the apps the app step creates: a
+// later run that finds several apps with the name prefers one that says it
+// (madeByUs).
+const AppDescription = "Created by logto-twilio for the SMS sign-in demo"
+
+// madeByUs reports whether a's description says the app step created it.
+func madeByUs(a logtoapi.Application) bool {
+	return strings.HasPrefix(strings.TrimSpace(a.Description), "Created by logto-twilio")
+}
+
+// newestOurs is the newest app (apps are newest first) whose description says
+// logto-twilio created it, or "" when none does.
+func newestOurs(apps []logtoapi.Application) string {
+	if i := slices.IndexFunc(apps, madeByUs); i >= 0 {
+		return apps[i].ID
+	}
+	return ""
+}
+
 // decide returns the app to reuse by default when several are named name
-// (--app-id, else the saved setup's; "" = none named). In a non-interactive
+// (--app-id, else the saved setup's, else in an interactive run the newest
+// that logto-twilio created; "" = none named). In a non-interactive
 // run, several apps and no such answer, or a saved app that no longer has
 // the name, is a *MissingInputError: it never picks one silently.
 func (s *appStep) decide(name string, apps []logtoapi.Application) (string, error) {
@@ -232,7 +252,7 @@ func (s *appStep) decide(name string, apps []logtoapi.Application) (string, erro
 	case has(saved):
 		return saved, nil
 	case !s.st.Prefill.NonInteractive || len(apps) == 0:
-		return "", nil
+		return newestOurs(apps), nil
 	case len(apps) == 1 && saved == "":
 		return apps[0].ID, nil
 	}
@@ -309,8 +329,16 @@ func (s *appStep) listGroup() *huh.Group {
 // listNote explains the list's columns and marks.
 func (s *appStep) listNote() string {
 	note := "Newest first: ID, created (UTC), whether this demo's callback is registered."
-	if slices.ContainsFunc(s.existing, func(a logtoapi.Application) bool { return a.ID == s.st.Setup.AppID }) {
+	saved := slices.ContainsFunc(s.existing, func(a logtoapi.Application) bool { return a.ID == s.st.Setup.AppID })
+	if saved {
 		note += "\n← saved setup: the app your saved setup uses (the default)."
+	}
+	if slices.ContainsFunc(s.existing, madeByUs) {
+		if saved {
+			note += "\n← made by logto-twilio: its description says this tool created it."
+		} else {
+			note += "\n← made by logto-twilio: its description says this tool created it (the newest such is the default)."
+		}
 	}
 	return note
 }
@@ -328,6 +356,9 @@ func (s *appStep) appRow(a logtoapi.Application, callback string) string {
 	row := a.ID + "  " + created + "  " + cb
 	if a.ID == s.st.Setup.AppID {
 		row += "  ← saved setup"
+	}
+	if madeByUs(a) {
+		row += "  ← made by logto-twilio"
 	}
 	if p := strings.TrimSpace(s.st.Prefill.PickAppID); p != "" && a.ID == p {
 		row += "  ← --app-id"

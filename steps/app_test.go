@@ -39,6 +39,7 @@ func TestAppSameNames(t *testing.T) {
 		saved    string // Setup.AppID
 		flag     string // Prefill.PickAppID
 		batch    bool   // Prefill.NonInteractive
+		ours     []int  // the apps (1 = app1, the oldest) whose description says logto-twilio made them
 		wantPick string // the default after Load ("" = none named)
 		wantApp  string // the app used by Execute ("newapp" = created); "" = fails
 		wantErr  string // "missing" = *MissingInputError, else a Problem's text
@@ -61,12 +62,21 @@ func TestAppSameNames(t *testing.T) {
 		{name: "3, non-interactive, saved the middle", matches: 3, saved: "app2", batch: true, wantPick: "app2", wantApp: "app2"},
 		{name: "3, non-interactive, no saved", matches: 3, batch: true, wantErr: "missing"},
 		{name: "3, --app-id", matches: 3, flag: "app3", wantPick: "app3", wantApp: "app3"},
+		// Issue 23: a fresh run preselects the app logto-twilio made, not the newest.
+		{name: "2, no saved, the older made by logto-twilio", matches: 2, ours: []int{1}, wantPick: "app1", wantApp: "app1"},
+		{name: "2, no saved, the newer made by logto-twilio", matches: 2, ours: []int{2}, wantPick: "app2", wantApp: "app2"},
+		{name: "3, no saved, two made by logto-twilio: the newest of them", matches: 3, ours: []int{1, 2}, wantPick: "app2", wantApp: "app2"},
+		{name: "2, saved the newer, the older made by logto-twilio", matches: 2, saved: "app2", ours: []int{1}, wantPick: "app2", wantApp: "app2"},
+		{name: "2, non-interactive, no saved, one made by logto-twilio", matches: 2, ours: []int{1}, batch: true, wantErr: "missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld()
 			w.logto.apps = sameNamed(tt.matches)
+			for _, i := range tt.ours {
+				w.logto.apps[i-1].Description = AppDescription
+			}
 			st := readyState()
 			st.Setup.AppID = tt.saved
 			st.Prefill.NonInteractive, st.Prefill.PickAppID = tt.batch, tt.flag
@@ -140,6 +150,7 @@ func TestAppListRows(t *testing.T) {
 	w := newWorld()
 	w.logto.apps = sameNamed(3)
 	w.logto.apps[0].RedirectURIs = []string{"http://localhost:3000/logto/sign-in-callback"}
+	w.logto.apps[0].Description = AppDescription
 	st := readyState()
 	st.Setup.AppID = "app1"
 	s := newApp(st, &w.deps)
@@ -152,7 +163,7 @@ func TestAppListRows(t *testing.T) {
 	got := []string{s.appRow(s.existing[0], callback), s.appRow(s.existing[2], callback)}
 	want := []string{
 		"app3  2026-12-01 11:00  callback no ",
-		"app1  2026-12-01 09:00  callback yes  ← saved setup",
+		"app1  2026-12-01 09:00  callback yes  ← saved setup  ← made by logto-twilio",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("rows\n%q\nwant\n%q", got, want)

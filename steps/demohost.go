@@ -49,3 +49,24 @@ func (h *DemoHost) Close() error {
 	}
 	return nil
 }
+
+// signOuter is a Demo that reports completed sign-outs (*demo.Server does).
+type signOuter interface{ SignOuts() <-chan struct{} }
+
+// Running returns the URL of the running demo server and the channel that
+// reports each sign-out completed through it (nil when the server does not
+// report them); ok is false when none runs.
+func (h *DemoHost) Running() (url string, signOuts <-chan struct{}, ok bool) {
+	if h == nil {
+		return "", nil, false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.srv == nil {
+		return "", nil, false
+	}
+	if so, isSO := h.srv.(signOuter); isSO {
+		signOuts = so.SignOuts()
+	}
+	return h.url, signOuts, true
+}

@@ -46,7 +46,11 @@ func (s *starterStep) Form(env tui.FormEnv) *huh.Form { return tui.FormOf(s.Page
 
 func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	if !s.write {
-		return s.result("not written", nil), nil
+		line := "not written"
+		if old := s.st.Setup.ExpressDir; old != "" {
+			line += " (the one an earlier run wrote in " + old + " is left as it is)"
+		}
+		return s.result(line, func() { s.st.StarterDeclined = true }), nil
 	}
 	dir := clean(s.dir)
 	files, err := s.d.WriteExpress(dir, demo.ExpressValues{
@@ -72,5 +76,5 @@ func (s *starterStep) Execute(context.Context) (tui.Result, error) {
 	}
 	return s.result(run,
 		// Saved absolute: rotate and teardown run from any folder.
-		func() { s.st.Setup.ExpressDir = abs }), nil
+		func() { s.st.Setup.ExpressDir, s.st.StarterDeclined = abs, false }), nil
 }

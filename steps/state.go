@@ -38,6 +38,11 @@ type State struct {
 	Account *twiliosetup.Account
 	// SignIn is who signed in on the verify step.
 	SignIn *demo.SignIn
+	// StarterDeclined: the starter step was answered "No thanks" in this
+	// run. Setup.ExpressDir may still name a starter an earlier run wrote
+	// (rotate and teardown look after it), but the summary lists only what
+	// this run made.
+	StarterDeclined bool
 }
 
 // NewState returns an empty state with the given prefilled answers.

@@ -47,11 +47,20 @@ func Report(st *State, store *config.Store) string {
 	row("SMS connector", nameAndID(su.ConnectorAction, su.ConnectorID))
 	row("Test SMS", strings.Trim(su.TestPhone+" · "+su.TestResult, " ·"))
 	row("Signed in as", su.SignedInPhone)
-	row("Express starter", su.ExpressDir)
+	row("Express starter", starterDir(st))
 	if store != nil {
 		row("Saved in", filepath.Join(store.Dir, config.SetupFile)+"; secrets: "+store.SecretsWhere())
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// starterDir is the Express starter's folder to list: "" when this run was
+// told not to write it ("No thanks"), even if an earlier run wrote one.
+func starterDir(st *State) string {
+	if st.StarterDeclined {
+		return ""
+	}
+	return st.Setup.ExpressDir
 }
 
 // nameAndID reads "Bookstore (abc123)", or the one that is set.
@@ -83,7 +92,7 @@ func (s *summaryStep) Guide() string {
 func (s *summaryStep) report() string {
 	g := Report(s.st, s.d.Store)
 	g += "\n\nNext:"
-	if dir := s.st.Setup.ExpressDir; dir != "" {
+	if dir := starterDir(s.st); dir != "" {
 		g += "\n  cd " + cmdline.Quote(dir) + " && npm install && npm start"
 		if s.st.Prefill.Sandbox {
 			g += "\n      (the Express app; start " + s.st.Again("sandbox serve") + " first, in another terminal:" +

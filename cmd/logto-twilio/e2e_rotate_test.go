@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/logto-twilio/logto-twilio/internal/e2etest"
 	"github.com/logto-twilio/logto-twilio/internal/sandbox"
@@ -84,10 +87,25 @@ func TestE2ERotateSandbox(t *testing.T) {
 			t.Errorf("rotate's screen lacks %q before the sign-in:\n%s", want, s)
 		}
 	}
-	signInThroughDemo(e2etest.Chromium(t), t, tm, fmt.Sprintf("http://localhost:%d", port))
+	browser := e2etest.Chromium(t)
+	demoURL := fmt.Sprintf("http://localhost:%d", port)
+	signInThroughDemo(browser, t, tm, demoURL)
+	// Issue 23: the demo stays up after the sign-in, so the signed-in page's
+	// Sign out works; rotate ends when the sign-out has come back from Logto.
+	s = tm.waitText("press Enter to finish")
+	if strings.Contains(s, "EXIT=") || !strings.Contains(s, "signed in as "+sandboxTestPhone) {
+		t.Fatalf("rotate did not wait after the sign-in:\n%s", s)
+	}
+	ctx, cancel := context.WithTimeout(browser, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(demoURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-out")),
+		chromedp.Click(chromedp.CSS("#sign-out")), chromedp.WaitVisible(chromedp.CSS("#sign-in"))); err != nil {
+		page, _ := chromedp.Run(browser, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+		t.Fatalf("signing out through the demo: %v\npage:\n%s\nscreen:\n%s", err, page, tm.screen())
+	}
 	s = tm.waitText("EXIT=")
-	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, "signed in as "+sandboxTestPhone) {
-		t.Fatalf("rotate did not end with the sign-in and exit 0:\n%s", s)
+	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, "Signed out through the demo") {
+		t.Fatalf("rotate did not end with the sign-out and exit 0:\n%s", s)
 	}
 	for _, secret := range []string{oldApp, oldToken} {
 		if strings.Contains(s, secret) {

@@ -79,6 +79,7 @@ type Server struct {
 	pages    *pages
 	sessions *sessionStore
 	signIns  chan SignIn
+	signOuts chan struct{}
 
 	mu       sync.Mutex
 	started  bool
@@ -97,6 +98,9 @@ type Server struct {
 	// landing is closed when the browser has loaded the signed-in page
 	// after the last sign-in (nil: none pending); Close waits for it.
 	landing chan struct{}
+	// signingOut: the sign-out route sent a browser to Logto's end-session
+	// page; the home page it comes back to completes the sign-out.
+	signingOut bool
 }
 
 // LandingGrace bounds how long Close waits for the browser to load the
@@ -124,6 +128,36 @@ func (s *Server) landed() {
 		s.landing = nil
 	}
 }
+
+// signOutStarted notes that a browser left for Logto's end-session page.
+func (s *Server) signOutStarted() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.signingOut = true
+}
+
+// signedOut reports a completed sign-out: a browser sent to Logto's
+// end-session page came back to the home page (Logto's post sign-out
+// redirect) with no session.
+func (s *Server) signedOut() {
+	s.mu.Lock()
+	was := s.signingOut
+	s.signingOut = false
+	s.mu.Unlock()
+	if !was {
+		return
+	}
+	select {
+	case s.signOuts <- struct{}{}:
+	default: // one unread report says it already
+	}
+}
+
+// SignOuts reports each completed sign-out through the demo: its Sign out
+// sent the browser to Logto's end-session page, and Logto sent it back to
+// the demo's home page (the post sign-out redirect URI), which it has been
+// served. It never blocks the browser; reports not read yet are merged.
+func (s *Server) SignOuts() <-chan struct{} { return s.signOuts }
 
 // String describes the server without its secrets.
 func (s *Server) String() string { return fmt.Sprintf("demo.Server{Config: %s}", s.cfg) }
@@ -253,6 +287,7 @@ func New(cfg Config) (*Server, error) {
 		pages:    p,
 		sessions: newSessionStore(),
 		signIns:  make(chan SignIn, 16),
+		signOuts: make(chan struct{}, 1),
 		baseURL:  base,
 		now:      time.Now,
 	}, nil
@@ -440,19 +475,29 @@ func (s *Server) Close() error {
 		t.Stop()
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed || s.srv == nil {
+		s.closed = true
+		s.mu.Unlock()
 		return nil
 	}
 	s.closed = true
-	if s.srv == nil {
+	srv := s.srv
+	s.mu.Unlock()
+	// The page being served (the signed-in page, the one after a sign-out)
+	// is finished first, for at most closeGrace; then every connection goes.
+	ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err == nil {
 		return nil
 	}
-	if err := s.srv.Close(); err != nil {
+	if err := srv.Close(); err != nil {
 		return fmt.Errorf("demo: closing the server: %w", err)
 	}
 	return nil
 }
+
+// closeGrace bounds how long Close lets the requests in flight finish.
+const closeGrace = 2 * time.Second
 
 // handler is the demo's HTTP handler: the routes of @logto/express plus the home page. It needs a
 // discovered server.

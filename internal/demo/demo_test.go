@@ -192,6 +192,11 @@ func TestSignInFlow(t *testing.T) {
 		t.Error("the app secret is on the page")
 	}
 
+	select {
+	case <-s.SignOuts():
+		t.Fatal("a sign-out was reported before any")
+	default:
+	}
 	// Sign out: to Logto's end-session endpoint, and the local session is gone.
 	out := get(t, c, http.MethodPost, base+"/logto/sign-out")
 	if out.status != http.StatusSeeOther {
@@ -208,9 +213,27 @@ func TestSignInFlow(t *testing.T) {
 		t.Errorf("sign-out query %v", loc.Query())
 	}
 	checkSessionCookies(t, "sign-out", out.header, "Max-Age=0")
+	select {
+	case <-s.SignOuts():
+		t.Fatal("the sign-out was reported before Logto sent the browser back")
+	default:
+	}
+	// Logto's post sign-out redirect: the home page, signed out. Only now is
+	// the sign-out complete (a command waiting on it may stop the demo).
 	home = get(t, c, http.MethodGet, base+"/")
 	if !strings.Contains(home.body, `id="sign-in"`) || strings.Contains(home.body, "12015550199") {
 		t.Errorf("after sign-out the home page still shows the user")
+	}
+	select {
+	case <-s.SignOuts():
+	default:
+		t.Fatal("no sign-out reported after the post sign-out redirect")
+	}
+	get(t, c, http.MethodGet, base+"/")
+	select {
+	case <-s.SignOuts():
+		t.Fatal("a home page with no sign-out before it was reported as a sign-out")
+	default:
 	}
 }
 

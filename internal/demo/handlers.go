@@ -281,6 +281,7 @@ func audienceHas(aud any, id string) bool {
 
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	s.sessions.destroy(w, r)
+	s.signOutStarted()
 	q := url.Values{}
 	q.Set("client_id", s.cfg.AppID)
 	q.Set("post_logout_redirect_uri", PostLogoutRedirectURI(s.baseURL))
@@ -302,6 +303,8 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	s.pages.home(w, u)
 	if u != nil {
 		s.landed()
+	} else {
+		s.signedOut()
 	}
 }
 

@@ -321,6 +321,11 @@ func (l *recordLog) compact() error {
 		return err
 	}
 	l.rec.Version = RecordVersion
+	if l.rec.Updated.IsZero() {
+		// A record written before updated was kept (always 0001-01-01) has no
+		// known last change: the file never says the zero time again.
+		l.rec.Updated = time.Now().UTC()
+	}
 	b, err := json.MarshalIndent(baseFile{Record: l.rec, Journal: id}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("workshop: encode the record: %w", err)

@@ -3,6 +3,7 @@ package workshop
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -450,5 +451,80 @@ func TestRecordUpdated(t *testing.T) {
 	}
 	if rec, _, _ = LoadRecord(r.dir); !rec.Updated.After(first) || len(rec.Apps) != 1 {
 		t.Errorf("after a partial teardown: updated %v (was %v), %d apps", rec.Updated, first, len(rec.Apps))
+	}
+}
+
+// TestRecordNeverWritesAZeroUpdated (issue 23): workshop.json had "updated":
+// "0001-01-01T00:00:00Z" (versions before the journal never set it). Every path
+// that writes the record — a prepare that makes apps, a re-run (resume) that
+// changes nothing, a teardown that takes some apps off, one whose deletes all
+// fail — writes a real time, also when it starts from such an old record. (The
+// attendee's run writes no workshop.json; status writes nothing.)
+func TestRecordNeverWritesAZeroUpdated(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, r *room, rec Record)
+	}{
+		{"prepare that adds apps", func(t *testing.T, r *room, _ Record) {
+			if _, err := Prepare(t.Context(), r.cfg(3), nil); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"prepare re-run that changes nothing", func(t *testing.T, r *room, _ Record) {
+			if _, err := Prepare(t.Context(), r.cfg(2), nil); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"teardown that takes one app off", func(t *testing.T, r *room, rec Record) {
+			r.srv.Inject("DELETE", "/api/applications/"+rec.Apps[0].ID, logtotest.Fault{Status: 500, Body: `{"message":"Internal server error."}`, Times: 1})
+			if _, err := Teardown(t.Context(), r.cfg(0), nil); !errors.Is(err, ErrIncomplete) {
+				t.Fatal(err)
+			}
+		}},
+		{"teardown whose deletes all fail", func(t *testing.T, r *room, rec Record) {
+			for _, a := range rec.Apps {
+				r.srv.Inject("DELETE", "/api/applications/"+a.ID, logtotest.Fault{Status: 500, Body: `{"message":"Internal server error."}`, Times: 1})
+			}
+			if _, err := Teardown(t.Context(), r.cfg(0), nil); !errors.Is(err, ErrIncomplete) {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRoom(t)
+			if _, err := Prepare(t.Context(), r.cfg(2), nil); err != nil {
+				t.Fatal(err)
+			}
+			rec, _, err := LoadRecord(r.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The record as a version before the journal wrote it: version 1,
+			// no journal, the zero time.
+			old := rec
+			old.Version, old.Updated = 1, time.Time{}
+			b, err := json.MarshalIndent(old, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(RecordPath(r.dir), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now().UTC()
+			tc.run(t, r, rec)
+			b, err = os.ReadFile(RecordPath(r.dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), "0001-01-01") {
+				t.Errorf("workshop.json holds the zero time:\n%s", b)
+			}
+			got, _, err := LoadRecord(r.dir)
+			if err != nil || got.Updated.Before(start.Add(-time.Second)) {
+				t.Errorf("updated %v, want at or after %v (%v)", got.Updated, start, err)
+			}
+		})
 	}
 }

@@ -44,8 +44,9 @@ const rotateLong = `Rotates credentials with no downtime, then proves the whole 
 Without flags it asks which. Every phase is recorded before it starts, so
 after a crash or Ctrl-C running rotate again finishes or cleanly reverts
 what was under way. Afterwards doctor runs, and you can sign in through the
-demo to see it still works. Secrets are shown masked; the setup's history
-records what rotated and when, never the values.
+demo to see it still works; on a terminal the demo then stays up until you
+sign out there or press Enter. Secrets are shown masked; the setup's
+history records what rotated and when, never the values.
 
 --new-twilio-token - reads a token you already rotated in Twilio's Console
 from standard input. It is never taken as a flag value: a token on the
@@ -413,11 +414,55 @@ func signIn(c *cobra.Command, f *Options, env *factory.Saved, setup config.Setup
 		topts.Panel = env.Panel.View
 		topts.PanelRefresh = env.Panel.Changed()
 	}
-	err := tui.Run(factory.Context(c), steps.SignInCheck(st, deps), topts)
+	ctx := factory.Context(c)
+	err := tui.Run(ctx, steps.SignInCheck(st, deps), topts)
 	if errors.Is(err, tui.ErrInterrupted) {
 		return factory.WithCode(factory.ExitInterrupted, nil)
 	}
-	return err
+	if err != nil || st.SignIn == nil {
+		return err
+	}
+	// The browser shows the signed-in page: the demo stays up so its Sign
+	// out works (as the wizard's does while it asks about the starter).
+	holdDemo(ctx, a.IO.Out, a.IO.Width(), a.IO.In, deps.Demos, a.IO.IsStdinTTY() && !a.Opts.NonInteractive,
+		a.Invocation.Line("rotate", "--sign-in"))
+	return nil
+}
+
+// holdDemo keeps the demo app up after the sign-in, so that the signed-in
+// page's Sign out reaches it (and, through it, Logto's end-session page):
+// until a sign-out through it completes, Enter is pressed, or ctx ends;
+// the caller then stops it. Without a terminal to press Enter in (or with
+// --non-interactive) it returns at once and says what that means, with again
+// (rotate --sign-in) to sign out later.
+func holdDemo(ctx context.Context, out io.Writer, width int, in *tui.LineInput, demos *steps.DemoHost, wait bool, again string) {
+	url, signOuts, ok := demos.Running()
+	if !ok {
+		return
+	}
+	if !wait {
+		fmt.Fprintln(out, strings.Join(textwrap.Lines(fmt.Sprintf("The demo app at %s stops now: with no terminal to press Enter in, nothing would stop it later. "+
+			"Its Sign out no longer answers; to sign out of Logto in that browser, run this in a terminal and use Sign out "+
+			"(while Logto's session lasts, the sign-in asks for no new code):", url), width, "", ""), "\n"))
+		fmt.Fprintln(out, "  "+again)
+		return
+	}
+	fmt.Fprintln(out, strings.Join(textwrap.Lines(fmt.Sprintf("The demo app stays up at %s so you can sign out there "+
+		"(its Sign out ends your Logto session too); press Enter to finish.", url), width, "", ""), "\n"))
+	enter := make(chan struct{})
+	go func() {
+		// Left reading when a sign-out comes first: the command ends next.
+		_, _ = in.ReadLine()
+		close(enter)
+	}()
+	select {
+	case <-signOuts:
+		fmt.Fprintln(out, "✓ Signed out through the demo; the demo app stopped.")
+	case <-enter:
+		fmt.Fprintln(out, "The demo app stopped.")
+	case <-ctx.Done():
+		fmt.Fprintln(out, "The demo app stopped.")
+	}
 }
 
 // rotationFromAnswers fills plan from the answers file: rotate.what (a

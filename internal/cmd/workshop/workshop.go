@@ -138,8 +138,13 @@ func runPrepare(c *cobra.Command, opts *PrepareOptions) error {
 	}
 	fmt.Fprintln(a.IO.Out, nr.Error())
 	ok, cerr := a.Confirm(c, "Run the setup wizard now?", opts.Yes)
-	if cerr != nil || !ok {
-		return factory.WithCode(factory.ExitFailure, cerr)
+	if cerr != nil {
+		// --non-interactive without --yes is a missing answer (exit code 2,
+		// naming --yes); the input ending or Ctrl-C carry their own codes.
+		return cerr
+	}
+	if !ok {
+		return factory.WithCode(factory.ExitFailure, nil)
 	}
 	if err := setupcmd.Run(ctx, &setupcmd.Options{F: a}); err != nil {
 		return err
