@@ -403,7 +403,7 @@ func (lr *logRecorder) Write(b []byte) (int, error) {
 		lr.status = http.StatusOK
 	}
 	lr.body = append(lr.body, b...)
-	return lr.ResponseWriter.Write(b)
+	return lr.ResponseWriter.Write(b) //nolint:wrapcheck // a pass-through writer
 }
 
 // failure is the entry's `error` for an error answer ({message, code, data} as a Logto

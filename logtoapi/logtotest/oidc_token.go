@@ -377,5 +377,5 @@ func (n noCacheControl) WriteHeader(status int) {
 
 func (n noCacheControl) Write(b []byte) (int, error) {
 	n.Header().Del("Cache-Control")
-	return n.ResponseWriter.Write(b)
+	return n.ResponseWriter.Write(b) //nolint:wrapcheck // a pass-through writer
 }
