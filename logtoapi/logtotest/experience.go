@@ -88,13 +88,12 @@ func (p *oidcProvider) expStart(w http.ResponseWriter, r *http.Request) {
 	if !ok || !expDecodeBody(w, r, &body) || !expValidEvent(w, body.InteractionEvent) {
 		return
 	}
-	if p.signInExperience().forbids(body.InteractionEvent) {
-		expForbidden(w) // setInteractionEvent → guardInteractionEvent
-		return
-	}
+	// No sign-in mode guard here: real Logto answers 204 to SignIn with signInMode "Register"
+	// (r3-012); guardInteractionEvent runs at PUT …/interaction-event and at identification.
 	in.event = body.InteractionEvent
 	in.verifications = map[string]*expVerification{}
 	in.identified = ""
+	p.logEvent(r, "Interaction."+in.event+".Create", nil, in.clientID, "", map[string]any{"interaction": in.logInteraction()})
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -115,10 +114,15 @@ func (p *oidcProvider) expEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.signInExperience().forbids(body.InteractionEvent) {
-		expForbidden(w)
+		expForbidden(w) // setInteractionEvent → guardInteractionEvent
 		return
 	}
+	prev := in.event
 	in.event = body.InteractionEvent
+	// Logged under the event it had (r3-002: Interaction.SignIn.Update, interactionEvent Register).
+	p.logEvent(r, "Interaction."+prev+".Update", nil, in.clientID, "", map[string]any{
+		"interaction": in.logInteraction(), "interactionEvent": in.event,
+	})
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -149,6 +153,11 @@ func expCheckIdentifier(w http.ResponseWriter, id *expIdentifier) bool {
 
 // expSendCode is POST /api/experience/verification/verification-code: it sends the code through
 // the tenant's Twilio connector with the template of the body's interactionEvent (fixture 307).
+// No SMS connector: 501 connector.not_found (r3-020, r3-021). From 1.41 (logto-1.41 SUMMARY P2,
+// P3): the 11th send to one phone within 10 minutes, across interactions, is 429
+// request.message_rate_limited (no Retry-After); and a SignIn code to a phone no user has, with
+// signInMode "SignIn" (or a ForgotPassword code to such a phone), answers 200 and makes the code
+// record but sends nothing, so a later verify fails with code_mismatch.
 func (p *oidcProvider) expSendCode(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		InteractionEvent string         `json:"interactionEvent"`
@@ -160,20 +169,54 @@ func (p *oidcProvider) expSendCode(w http.ResponseWriter, r *http.Request) {
 		p.mu.Unlock()
 		return
 	}
+	now := p.be.clock()
 	v := &expVerification{
 		id: expNewVerifyID(), phone: body.Identifier.Value, code: expNewSMSCode(),
-		event: body.InteractionEvent, sent: time.Now(),
+		event: body.InteractionEvent, sent: now,
 	}
+	logKey := "Interaction." + in.event + ".Verification.PhoneVerificationCode.Create"
+	logPayload := map[string]any{"payload": map[string]any{
+		"identifier": map[string]any{"type": "phone", "value": v.phone}, "interactionEvent": v.event,
+	}}
+	if p.be.atLeast141() && !p.allowSend(v.phone, now) {
+		e := expError{Code: "request.message_rate_limited", Message: expMessageRateLimited}
+		logPayload["interaction"] = in.logInteraction()
+		p.logEvent(r, logKey, logRequestError(e), in.clientID, "", logPayload)
+		p.mu.Unlock()
+		respondJSON(w, http.StatusTooManyRequests, e)
+		return
+	}
+	silent := p.be.atLeast141() && p.userByPhone(v.phone) == nil &&
+		((v.event == "SignIn" && p.signInExperience().SignInMode == "SignIn") || v.event == "ForgotPassword")
 	appID := in.clientID
 	p.mu.Unlock()
 
-	sms, fail := p.sendSMS(r.Context(), v)
-	sms.AppID = appID
+	var sms SMS
+	var fail func(http.ResponseWriter)
+	var logErr map[string]any
+	if !silent {
+		var err error
+		sms, fail, err = p.sendSMS(r.Context(), v)
+		sms.AppID = appID
+		var ce *connectorError
+		switch {
+		case errors.As(err, &ce):
+			logErr = map[string]any{"message": "Error: ConnectorError: " + string(marshalNoEscape(ce.Raw))}
+		case errors.Is(err, errNoSMSConnector):
+			logErr = logRequestError(expError{Code: "connector.not_found", Message: expNoSMSConnector})
+		case err != nil:
+			logErr = map[string]any{"message": "Error: " + err.Error()}
+		}
+	}
 	p.mu.Lock()
-	p.sms = append(p.sms, sms)
+	if !silent {
+		p.sms = append(p.sms, sms)
+	}
 	if fail == nil {
 		in.verifications[v.id] = v
 	}
+	logPayload["interaction"] = in.logInteraction()
+	p.logEvent(r, logKey, logErr, appID, "", logPayload)
 	p.mu.Unlock()
 	if fail != nil {
 		fail(w)
@@ -182,32 +225,75 @@ func (p *oidcProvider) expSendCode(w http.ResponseWriter, r *http.Request) {
 	respondJSON(w, http.StatusOK, map[string]string{"verificationId": v.id})
 }
 
+// expMessageRateLimited is the English text of request.message_rate_limited in Logto's phrases
+// (packages/phrases/src/locales/en/errors/request.ts); no recording has its body.
+const expMessageRateLimited = "Too many messages sent to this recipient. Please try again later."
+
+// Logto 1.41's system policy for verification codes: 10 per recipient per 10 minutes.
+const (
+	expSendLimit  = 10
+	expSendWindow = 10 * time.Minute
+)
+
+// allowSend counts a send to phone at now unless 10 were counted in the 10 minutes before.
+// p.mu must be held.
+func (p *oidcProvider) allowSend(phone string, now time.Time) bool {
+	var recent []time.Time
+	for _, at := range p.sendTimes[phone] {
+		if now.Sub(at) < expSendWindow {
+			recent = append(recent, at)
+		}
+	}
+	if len(recent) >= expSendLimit {
+		p.sendTimes[phone] = recent
+		return false
+	}
+	p.sendTimes[phone] = append(recent, now)
+	return true
+}
+
+const expNoSMSConnector = "Cannot find any available connector for type: Sms."
+
+var errNoSMSConnector = errors.New("logtotest: no SMS connector")
+
 // sendSMS sends the code through the tenant's SMS connector, exactly as Logto's Twilio connector
 // does (server.go's sendConnectorSMS: template by usage type with Generic fallback, To digits only
-// before 1.42). It returns the SMS record and, on failure, the error response Logto gives
-// (fixtures 071, 073).
-func (p *oidcProvider) sendSMS(ctx context.Context, v *expVerification) (SMS, func(http.ResponseWriter)) {
+// before 1.41). It returns the SMS record and, on failure, the error response Logto gives
+// (fixtures 071, 073; r3-020 for no connector) and the error.
+func (p *oidcProvider) sendSMS(ctx context.Context, v *expVerification) (SMS, func(http.ResponseWriter), error) {
 	sms := SMS{To: v.phone, Code: v.code, UsageType: v.event}
 	factory, cfg, ok := p.be.smsConnector()
 	if !ok {
-		sms.Err = errors.New("logtotest: no SMS connector")
+		sms.Err = errNoSMSConnector
 		return sms, func(w http.ResponseWriter) {
-			respondJSON(w, http.StatusBadRequest, expError{
-				Code:    "connector.not_found",
-				Message: "Cannot find any available connector for type: Sms.",
-			})
-		}
+			respondJSON(w, http.StatusNotImplemented, expError{Code: "connector.not_found", Message: expNoSMSConnector})
+		}, errNoSMSConnector
 	}
 	err := p.be.sendConnectorSMS(ctx, factory, cfg, v.event, v.phone, v.code)
 	if err == nil {
-		return sms, nil
+		return sms, nil, nil
 	}
 	sms.Err = err
 	var ce *connectorError
 	if errors.As(err, &ce) {
-		return sms, ce.respond
+		return sms, ce.respond, err
 	}
-	return sms, func(w http.ResponseWriter) { respondInternalError(w) }
+	return sms, func(w http.ResponseWriter) { respondInternalError(w) }, err
+}
+
+// verificationOrder is the interaction's verifications, oldest first. p.mu must be held.
+func (in *oidcInteraction) verificationOrder() []*expVerification {
+	out := make([]*expVerification, 0, len(in.verifications))
+	for _, v := range in.verifications {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, func(a, b *expVerification) int {
+		if c := a.sent.Compare(b.sent); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	return out
 }
 
 // expVerifyCode is POST …/verification-code/verify (fixtures 215, 290, 292).
@@ -220,7 +306,16 @@ func (p *oidcProvider) expVerifyCode(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	in, ok := p.experienceInteraction(w, r)
-	if !ok || !expDecodeBody(w, r, &body) {
+	if !ok {
+		return
+	}
+	lr := &logRecorder{ResponseWriter: w}
+	w = lr
+	defer func() {
+		p.logEvent(r, "Interaction."+in.event+".Verification.PhoneVerificationCode.Submit", lr.failure(), in.clientID, "",
+			map[string]any{"interaction": in.logInteraction(), "payload": map[string]any{"verificationId": body.VerificationID}})
+	}()
+	if !expDecodeBody(w, r, &body) {
 		return
 	}
 	switch {
@@ -245,7 +340,7 @@ func (p *oidcProvider) expVerifyCode(w http.ResponseWriter, r *http.Request) {
 		codeErr("not_found", "Verification code not found. Please send verification code first.")
 	case body.Identifier.Value != v.phone:
 		codeErr("phone_mismatch", "Phone mismatch. Please request a new verification code.")
-	case time.Since(v.sent) > expSMSCodeTTL:
+	case p.be.clock().Sub(v.sent) > expSMSCodeTTL:
 		codeErr("expired", "Verification code has expired. Please request a new verification code.")
 	case v.tries >= expMaxCodeTries:
 		codeErr("exceed_max_try", "Verification code retries limitation exceeded. Please request a new verification code.")
@@ -276,7 +371,23 @@ func (p *oidcProvider) expIdentify(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	in, ok := p.experienceInteraction(w, r)
-	if !ok || !expDecodeBody(w, r, &body) {
+	if !ok {
+		return
+	}
+	lr := &logRecorder{ResponseWriter: w}
+	w = lr
+	event := in.event
+	defer func() {
+		extra := map[string]any{"interaction": in.logInteraction(), "payload": map[string]any{"verificationId": body.VerificationID}}
+		if v, ok := in.verifications[body.VerificationID]; ok {
+			extra["verification"] = v.logRecord()
+		}
+		if u := p.userByID(in.identified); u != nil && event == "Register" {
+			extra["user"] = u.logJSON() // the new user (r3-002)
+		}
+		p.logEvent(r, "Interaction."+event+".Identifier.Submit", lr.failure(), in.clientID, in.identified, extra)
+	}()
+	if !expDecodeBody(w, r, &body) {
 		return
 	}
 	v, found := in.verifications[body.VerificationID]
@@ -373,6 +484,7 @@ func (p *oidcProvider) expSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	u.UpdatedAt = time.Now() // the sign-in updates the user (r2: updated_at advances)
 	in.accountID = u.ID
+	p.logEvent(r, "Interaction."+in.event+".Submit", nil, in.clientID, u.ID, map[string]any{"interaction": in.logInteraction()})
 	respondJSON(w, http.StatusOK, map[string]string{"redirectTo": p.be.endpoint() + "/oidc/auth/" + in.uid})
 }
 

@@ -68,6 +68,10 @@ type oidcBackend interface {
 	// (client_secret_basic, client_secret_post, none for public clients); on failure it has
 	// written Logto's error (fixtures 121, 123, 224).
 	authenticateClient(w http.ResponseWriter, r *http.Request) (oidcClient, bool)
+	// clock is the stand-in's clock (Server.now), for the send-code rate limit and code expiry.
+	clock() time.Time
+	// atLeast141 reports whether the imitated Logto is 1.41 or later.
+	atLeast141() bool
 }
 
 // User is an end user of the stand-in tenant, created by a phone sign-up.
@@ -101,6 +105,7 @@ type oidcInteraction struct {
 	event         string
 	verifications map[string]*expVerification
 	identified    string // user id after identification
+	sessionID     string // the oidc-provider session id the audit log names (logs.go)
 }
 
 type expVerification struct {
@@ -164,6 +169,7 @@ type oidcProvider struct {
 	refresh   map[string]*oidcToken
 	users     []*User
 	sms       []SMS
+	sendTimes map[string][]time.Time // send-code times by phone, for 1.41's rate limit (experience.go)
 	xsrf      map[string]oidcEndSessionReq
 }
 
@@ -197,23 +203,24 @@ func newOIDCProvider(be oidcBackend, key *ecdsa.PrivateKey, kid string) *oidcPro
 		access:    map[string]*oidcToken{},
 		refresh:   map[string]*oidcToken{},
 		xsrf:      map[string]oidcEndSessionReq{},
+		sendTimes: map[string][]time.Time{},
 	}
 }
 
 // register adds the OIDC side's routes to mux. The /oidc/token route is shared with the
 // client_credentials grant (server.go): see oidcTokenGrant.
 func (p *oidcProvider) register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /oidc/auth", p.handleAuth)
-	mux.HandleFunc("POST /oidc/auth", p.handleAuth)
-	mux.HandleFunc("GET /oidc/auth/{uid}", p.handleAuthResume)
-	mux.HandleFunc("GET /consent", p.handleConsent)
+	mux.HandleFunc("GET /oidc/auth", koaAccepts(p.handleAuth))
+	mux.HandleFunc("POST /oidc/auth", koaAccepts(p.handleAuth))
+	mux.HandleFunc("GET /oidc/auth/{uid}", koaAccepts(p.handleAuthResume))
+	mux.HandleFunc("GET /consent", koaAccepts(p.handleConsent))
 	mux.HandleFunc("GET /oidc/jwks", p.handleJWKS)
 	mux.HandleFunc("POST /oidc/token/revocation", p.handleRevocation)
 	mux.HandleFunc("GET /oidc/me", p.handleUserinfo)
 	mux.HandleFunc("POST /oidc/me", p.handleUserinfo)
 	mux.HandleFunc("GET /oidc/session/end", p.handleEndSession)
 	mux.HandleFunc("POST /oidc/session/end", p.handleEndSession)
-	mux.HandleFunc("POST /oidc/session/end/confirm", p.handleEndSessionConfirm)
+	mux.HandleFunc("POST /oidc/session/end/confirm", koaAccepts(p.handleEndSessionConfirm))
 	mux.HandleFunc("GET /oidc/session/end/success", p.handleEndSessionSuccess)
 	p.registerExperience(mux)
 	p.registerPages(mux)
@@ -398,9 +405,46 @@ func koaRedirect(w http.ResponseWriter, status int, location string, noStore boo
 		w.Header().Set("Cache-Control", "no-store")
 	}
 	w.Header().Set("Location", location)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if kw, ok := w.(koaWriter); ok && !kw.html {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8") // r3-012-auth: Accept: application/json
+	} else {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	}
 	w.WriteHeader(status)
 	_, _ = fmt.Fprintf(w, "Redirecting to %s.", html.EscapeString(location))
+}
+
+// koaWriter carries whether the request accepts HTML, for koaRedirect: Koa's ctx.redirect
+// answers text/html to a client that accepts it, text/plain to one that does not.
+type koaWriter struct {
+	http.ResponseWriter
+	html bool
+}
+
+// koaAccepts wraps a handler whose redirects depend on the request's Accept header.
+func koaAccepts(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h(koaWriter{w, acceptsHTML(r.Header.Get("Accept"))}, r)
+	}
+}
+
+// acceptsHTML is ctx.accepts('html') for one Accept header: none accepts everything.
+func acceptsHTML(accept string) bool {
+	if strings.TrimSpace(accept) == "" {
+		return true
+	}
+	for part := range strings.SplitSeq(accept, ",") {
+		media, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		media = strings.ToLower(strings.TrimSpace(media))
+		if media != "text/html" && media != "text/*" && media != "*/*" {
+			continue
+		}
+		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok && strings.Trim(q, "0.") == "" {
+			continue // q=0
+		}
+		return true
+	}
+	return false
 }
 
 // oidcErrBody is Logto's body for an oidc-provider error: its own code/message plus the OAuth

@@ -124,12 +124,34 @@ func (p *oidcProvider) handleAuth(w http.ResponseWriter, r *http.Request) {
 	}
 	p.inter[in.uid] = in
 	p.setInteractionCookies(w, in)
+	in.sessionID = oidcNewUID()
 	if live {
-		in.stage, in.accountID = "consent", sess.accountID
+		in.stage, in.accountID, in.sessionID = "consent", sess.accountID, sess.id
+		p.logInteractionCreate(r, in)
 		koaRedirect(w, http.StatusSeeOther, "/consent?app_id="+url.QueryEscape(cl.ID), true)
 		return
 	}
+	p.logInteractionCreate(r, in)
 	koaRedirect(w, http.StatusSeeOther, p.firstScreen(in), true)
+}
+
+// logInteractionCreate writes Interaction.Create (r3-002; the consent prompt's details are
+// inferred). p.mu must be held.
+func (p *oidcProvider) logInteractionCreate(r *http.Request, in *oidcInteraction) {
+	prompt := map[string]any{"name": "login", "details": map[string]any{}, "reasons": []string{"no_session"}}
+	if in.stage == "consent" {
+		prompt = map[string]any{"name": "consent", "details": map[string]any{}, "reasons": []string{"op_scopes_missing"}}
+	}
+	p.logEvent(r, "Interaction.Create", nil, in.clientID, in.accountID, map[string]any{
+		"sessionId": in.sessionID, "params": in.params.logParams(), "prompt": prompt, "interactionId": in.uid,
+	})
+}
+
+// logInteractionEnd writes Interaction.End (r3-002). p.mu must be held.
+func (p *oidcProvider) logInteractionEnd(r *http.Request, in *oidcInteraction) {
+	p.logEvent(r, "Interaction.End", nil, in.clientID, "", map[string]any{
+		"sessionId": in.sessionID, "params": in.params.logParams(), "interactionId": in.uid,
+	})
 }
 
 // firstScreen is the sign-in page the interaction starts on.
@@ -192,7 +214,10 @@ func (p *oidcProvider) handleAuthResume(w http.ResponseWriter, r *http.Request) 
 			uid: oidcNewUID(), clientID: in.clientID, params: in.params, created: time.Now(),
 			stage: "consent", accountID: in.accountID, verifications: map[string]*expVerification{},
 		}
+		next.sessionID = s.id
 		p.inter[next.uid] = next
+		p.logInteractionEnd(r, in)
+		p.logInteractionCreate(r, next)
 		p.setInteractionCookies(w, next)
 		p.setSessionCookie(w, s)
 		koaRedirect(w, http.StatusSeeOther, "/consent?app_id="+url.QueryEscape(in.clientID), true)
@@ -208,6 +233,7 @@ func (p *oidcProvider) handleAuthResume(w http.ResponseWriter, r *http.Request) 
 			return
 		}
 		delete(p.inter, in.uid)
+		p.logInteractionEnd(r, in)
 		code := p.issueCode(in)
 		// oidc-provider stores the session under a new id once the grant is added.
 		delete(p.sessions, sess.id)

@@ -246,7 +246,7 @@ func TestExperienceEdges(t *testing.T) {
 			tt.s.mu.Unlock()
 		}, func(t *testing.T, _ *testTenant, b *Browser) (int, map[string]any) {
 			return call(t, b, "POST", "/api/experience/verification/verification-code", sendCode)
-		}, 400, "connector.not_found"},
+		}, 501, "connector.not_found"}, // r3-020, r3-021
 		{"Twilio refuses the credentials (fixture 073)", func(tt *testTenant) {
 			tt.tw.mu.Lock()
 			defer tt.tw.mu.Unlock()
@@ -297,9 +297,10 @@ func TestExperienceEdges(t *testing.T) {
 			422, "user.missing_profile",
 		},
 		{
-			"registration turned off: no Register experience", signInOnly,
-			func(t *testing.T, _ *testTenant, b *Browser) (int, map[string]any) {
-				return call(t, b, "PUT", "/api/experience", map[string]string{"interactionEvent": "Register"})
+			// PUT /api/experience itself is not guarded (r3-012); identification is.
+			"registration turned off: a Register experience cannot identify", signInOnly,
+			func(t *testing.T, tt *testTenant, b *Browser) (int, map[string]any) {
+				return identify(t, tt, b, "Register")
 			}, 403, "auth.forbidden",
 		},
 		{

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -96,8 +97,18 @@ type testTenant struct {
 
 func newTestTenant(t *testing.T, opts ...Option) *testTenant {
 	t.Helper()
+	return newTestTenantAt(t, nil, opts...)
+}
+
+// newTestTenantAt is newTestTenant with the stand-in's clock set to now (nil: the real clock).
+func newTestTenantAt(t *testing.T, now func() time.Time, opts ...Option) *testTenant {
+	t.Helper()
 	tw := newFakeTwilio(t)
-	s := NewServer(append([]Option{WithTwilioBaseURL(tw.URL), WithHTTPClient(tw.Client())}, opts...)...)
+	s := NewUnstartedServer(append([]Option{WithTwilioBaseURL(tw.URL), WithHTTPClient(tw.Client())}, opts...)...)
+	if now != nil {
+		s.now = now
+	}
+	s.Start()
 	t.Cleanup(s.Close)
 	appID, secret := s.AddTraditionalApp("Bookstore", []string{testRedirect}, []string{testPostLogout})
 	cfg, _ := json.Marshal(map[string]any{

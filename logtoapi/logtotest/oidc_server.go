@@ -34,6 +34,8 @@ func (b serverBackend) authenticateClient(w http.ResponseWriter, r *http.Request
 	return oidcClient(v), ok
 }
 
+func (b serverBackend) clock() time.Time { return b.now() }
+
 // Users returns the end users created by phone sign-ups (or AddUser), oldest first.
 func (s *Server) Users() []User {
 	p := s.oidc

@@ -21,7 +21,8 @@ import (
 // included (the backend's, so Logto's secret rules are the same as for client_credentials). It
 // returns false, having written nothing, for any other grant type, so the shared token handler
 // (token.go's handleToken, which calls this first) handles client_credentials. It parses the
-// form; r.PostForm stays readable afterwards.
+// form; r.PostForm stays readable afterwards. Every code exchange by a known client, failed or
+// not, gets an audit log entry (logs.go, r3-001).
 func (p *oidcProvider) oidcTokenGrant(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
 		return false
@@ -30,8 +31,28 @@ func (p *oidcProvider) oidcTokenGrant(w http.ResponseWriter, r *http.Request) bo
 	if gt != "authorization_code" && gt != "refresh_token" {
 		return false
 	}
+	var x codeExchange
+	if gt == "authorization_code" {
+		lr := &logRecorder{ResponseWriter: w}
+		w = lr
+		defer func() {
+			if _, known := p.be.client(x.clientID); !known {
+				return
+			}
+			if x.grant == nil {
+				_ = json.Unmarshal(lr.body, &x.body)
+				x.status = lr.status
+				if x.status == http.StatusUnauthorized && x.body.Error == "invalid_client" {
+					x.detail = "invalid secret provided"
+				}
+			}
+			p.logCodeExchange(r, x)
+		}()
+	}
+	x.clientID, x.secretName = p.presentedClient(r)
 	cl, ok := p.be.authenticateClient(w, r)
 	if !ok {
+		x.secretName = "" // a wrong secret: no applicationSecret in the entry (r3-001)
 		return true
 	}
 	if cl.Type != "Traditional" && cl.Type != "SPA" && cl.Type != "Native" && cl.Type != "Protected" {
@@ -39,52 +60,68 @@ func (p *oidcProvider) oidcTokenGrant(w http.ResponseWriter, r *http.Request) bo
 		return true
 	}
 	if gt == "authorization_code" {
-		p.codeGrant(w, r.PostForm, cl.ID)
+		if len(cl.RedirectURIs) == 0 {
+			// An app with no redirect URI: real 1.37.1 answered 400 oidc.invalid_redirect_uri to a
+			// made-up-code exchange (issue 23, "Defects" §2: doctor's secret probe). No recording
+			// holds the body: the message and description are those of fixture 280
+			// (/oidc/auth with an unregistered redirect_uri), without its state and iss.
+			writeOIDCError(w, http.StatusBadRequest, oidcErrBody{
+				Code: "oidc.invalid_redirect_uri", Message: oidcInvalidRedirectURIMessage,
+				Error: "invalid_redirect_uri", ErrorDescription: "redirect_uri did not match any of the client's registered redirect_uris",
+			})
+			return true
+		}
+		x.grant, x.detail = p.codeGrant(w, r.PostForm, cl.ID)
 	} else {
 		p.refreshGrant(w, r.PostForm, cl.ID)
 	}
 	return true
 }
 
+// oidcInvalidRedirectURIMessage is Logto's message for oidc.invalid_redirect_uri (fixture 280).
+const oidcInvalidRedirectURIMessage = "`redirect_uri` did not match any of the client's registered `redirect_uris`."
+
 func oidcInvalidGrant(w http.ResponseWriter) {
 	writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_grant", "grant request is invalid"))
 }
 
 // codeGrant is grant_type=authorization_code, after server.go authenticated the client
-// (fixtures 120, 223-227, 232, 298, 313).
-func (p *oidcProvider) codeGrant(w http.ResponseWriter, f url.Values, clientID string) {
+// (fixtures 120, 223-227, 232, 298, 313). It returns the grant on success, else oidc-provider's
+// error_detail of the failure ("" if it has none), for the audit log.
+func (p *oidcProvider) codeGrant(w http.ResponseWriter, f url.Values, clientID string) (*oidcGrant, string) {
 	if f.Get("code") == "" {
 		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "missing required parameter 'code'"))
-		return
+		return nil, ""
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	c, ok := p.codes[f.Get("code")]
-	switch {
-	case !ok || c.grant.clientID != clientID:
+	fail := func(detail string) (*oidcGrant, string) {
 		oidcInvalidGrant(w)
-		return
+		return nil, detail
+	}
+	switch {
+	case !ok:
+		return fail("authorization code not found")
+	case c.grant.clientID != clientID:
+		return fail("client mismatch")
 	case c.used:
 		// "authorization code already consumed": the whole grant is revoked (fixtures 232-234).
 		p.revokeGrant(c.grant)
-		oidcInvalidGrant(w)
-		return
+		return fail("authorization code already consumed")
 	case time.Now().After(c.expires) || c.grant.revoked:
-		oidcInvalidGrant(w)
-		return
+		return fail("authorization code is expired")
 	case !oidcPKCEOK(c.codeChallenge, f.Get("code_verifier")):
-		oidcInvalidGrant(w) // "PKCE verification failed"; the code stays usable (fixture 223)
-		return
+		return fail("PKCE verification failed") // the code stays usable (fixture 223)
 	case f.Get("redirect_uri") != c.redirectURI && !oidcSameURI(f.Get("redirect_uri"), c.redirectURI):
-		oidcInvalidGrant(w) // "authorization code redirect_uri mismatch" (fixture 225)
-		return
+		return fail("authorization code redirect_uri mismatch") // fixture 225
 	case f.Get("resource") != "" && f.Get("resource") != c.grant.resource:
 		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_target", "resource indicator is missing, or unknown"))
-		return
+		return nil, ""
 	}
 	c.used = true
-	p.logCodeExchange(c.grant) // logs.go: the audit log entry GET /api/logs shows
 	p.writeTokens(w, c.grant, "")
+	return c.grant, ""
 }
 
 // oidcPKCEOK verifies S256 when the authorization request carried a challenge; a verifier without a
@@ -301,9 +338,11 @@ func (p *oidcProvider) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 
 // handleRevocation is POST /oidc/token/revocation (RFC 7009, advertised in discovery; @logto/node
 // calls it on sign-out). The client authenticates as at /oidc/token; the answer is 200 with an
-// empty body whether or not the token was known. Revoking a token of a grant revokes the whole
-// grant, as oidc-provider does. Not recorded: built from oidc-provider's behaviour.
+// empty text/plain body whether or not the token was known (r3-030), 400 without a token
+// (r3-031), 401 for a wrong secret (r3-032); unlike the token endpoint's, none of these has a
+// Cache-Control header. Revoking a token of a grant revokes the whole grant, as oidc-provider does.
 func (p *oidcProvider) handleRevocation(w http.ResponseWriter, r *http.Request) {
+	w = noCacheControl{w}
 	if err := r.ParseForm(); err != nil {
 		writeOIDCError(w, http.StatusBadRequest, newOIDCError("invalid_request", "could not parse the request body"))
 		return
@@ -324,6 +363,19 @@ func (p *oidcProvider) handleRevocation(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	p.mu.Unlock()
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
+}
+
+// noCacheControl drops the Cache-Control header the shared error writers set.
+type noCacheControl struct{ http.ResponseWriter }
+
+func (n noCacheControl) WriteHeader(status int) {
+	n.Header().Del("Cache-Control")
+	n.ResponseWriter.WriteHeader(status)
+}
+
+func (n noCacheControl) Write(b []byte) (int, error) {
+	n.Header().Del("Cache-Control")
+	return n.ResponseWriter.Write(b) //nolint:wrapcheck // a pass-through writer
 }

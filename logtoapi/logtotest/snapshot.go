@@ -78,12 +78,13 @@ type snapConnector struct {
 
 // snapLog is a Log.
 type snapLog struct {
-	ID            string    `json:"id"`
-	Key           string    `json:"key"`
-	Result        string    `json:"result"`
-	ApplicationID string    `json:"applicationId,omitempty"`
-	UserID        string    `json:"userId,omitempty"`
-	CreatedAt     time.Time `json:"createdAt"`
+	ID            string         `json:"id"`
+	Key           string         `json:"key"`
+	Result        string         `json:"result"`
+	ApplicationID string         `json:"applicationId,omitempty"`
+	UserID        string         `json:"userId,omitempty"`
+	CreatedAt     time.Time      `json:"createdAt"`
+	Payload       map[string]any `json:"payload,omitempty"`
 }
 
 // snapSMS is an SMS; the connector's error is kept as its text.
