@@ -236,7 +236,7 @@ func (s *Server) patchSignInExp(w http.ResponseWriter, r *http.Request) {
 		respondGuard(w, c.issues)
 		return
 	}
-	if v141.customUiCspSources {
+	if v141.cspSources {
 		respondLogtoError(w, http.StatusBadRequest, "request.invalid_input",
 			"Input is invalid. Custom UI CSP configuration is not available", nil)
 		return
@@ -371,7 +371,7 @@ type signInExp141Patch struct {
 	store              map[string]json.RawMessage // keys stored as given (after their guard)
 	passwordExpiration *passwordExpirationPolicy  // nil: not sent
 	caseInsensitive    bool                       // usernamePolicy.caseSensitive is false
-	customUiCspSources bool                       // customUiCsp lists a source (Cloud only)
+	cspSources         bool                       // customUiCsp lists a source (Cloud only)
 }
 
 // passwordExpirationPolicy is PasswordExpirationPolicy, in its guard's key order.
@@ -387,7 +387,7 @@ func (p passwordExpirationPolicy) on() bool { return p.Enabled != nil && *p.Enab
 func readSignInExp141(c *checker, body map[string]json.RawMessage) signInExp141Patch {
 	out := signInExp141Patch{store: map[string]json.RawMessage{}}
 	if raw, ok := body["customUiCsp"]; ok {
-		out.customUiCspSources = readCustomUICSP(c, raw)
+		out.cspSources = readCustomUICSP(c, raw)
 		out.store["customUiCsp"] = raw
 	}
 	if raw, ok := body["passwordExpiration"]; ok {
