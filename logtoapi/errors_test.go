@@ -107,6 +107,7 @@ func TestExplain(t *testing.T) {
 		{"missing SMS connector", wrap(&logtoapi.APIError{Status: 400, Code: "sign_in_experiences.enabled_connector_not_found", Message: "Enabled Sms connector not found."}), "no working SMS connector"},
 		{"missing email connector", wrap(&logtoapi.APIError{Status: 400, Code: "sign_in_experiences.enabled_connector_not_found", Message: "Enabled Email connector not found."}), "no email connector"},
 		{"internal error", wrap(&logtoapi.APIError{Status: 500}), "internal error"},
+		{"username case conflicts (1.41)", wrap(&logtoapi.APIError{Status: 409, Code: "sign_in_experiences.username_policy_case_conflicts_exist"}), "differ only by case"},
 		{"unknown code", wrap(&logtoapi.APIError{Status: 400, Code: "some.new_code"}), ""},
 	}
 	for _, tt := range tests {

@@ -1,13 +1,17 @@
 package logtoapi_test
 
 // Client tests against the Logto stand-in (logtotest): every call, its error paths, and
-// the 1.37 / 1.42 differences.
+// the 1.37 / 1.41 / 1.42 differences.
 
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +58,10 @@ func (f *fakeTwilio) count() int {
 	defer f.mu.Unlock()
 	return len(f.sent)
 }
+
+// versionsAnd142 are the Logto versions a real server of was run (logtotest.Versions) plus
+// 1.42.0, from the source only: it drops the internal secret from application objects.
+var versionsAnd142 = append(slices.Clone(logtotest.Versions), "1.42.0")
 
 type standin struct {
 	srv *logtotest.Server
@@ -245,7 +253,7 @@ func TestStandinApplications(t *testing.T) {
 
 func TestStandinSecrets(t *testing.T) {
 	t.Parallel()
-	for _, version := range []string{"1.37.1", "1.42.0"} {
+	for _, version := range versionsAnd142 {
 		t.Run(version, func(t *testing.T) {
 			t.Parallel()
 			s := newStandin(t, logtotest.WithVersion(version))
@@ -468,7 +476,7 @@ func TestStandinTestTwilioConnector(t *testing.T) {
 
 func TestStandinSignInExperience(t *testing.T) {
 	t.Parallel()
-	for _, version := range []string{"1.37.1", "1.42.0"} {
+	for _, version := range versionsAnd142 {
 		t.Run(version, func(t *testing.T) {
 			t.Parallel()
 			s := newStandin(t, logtotest.WithVersion(version))
@@ -554,4 +562,190 @@ func TestStandinFaults(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// TestStandin141SignInPlanSendsOnlyItsKeys: against 1.41 (the sign-in experience has five more
+// objects), reading the sign-in experience and applying the phone sign-in plan sends only
+// signUp and signIn, and the five new objects are as they were.
+func TestStandin141SignInPlanSendsOnlyItsKeys(t *testing.T) {
+	t.Parallel()
+	newKeys := []string{"customUiCsp", "passwordExpiration", "signUpProfileFields", "usernamePolicy", "verificationCodePolicy"}
+	s := newStandin(t, logtotest.WithVersion("1.41.0"))
+	ctx := t.Context()
+	if _, err := s.c.CreateTwilioConnector(ctx, twilioConfig("AC00000000000000000000000000000000"), ""); err != nil {
+		t.Fatal(err)
+	}
+	var before map[string]json.RawMessage
+	if err := json.Unmarshal(s.srv.SignInExperience(), &before); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := s.c.SignInExperience(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range newKeys {
+		if _, ok := before[k]; !ok {
+			t.Fatalf("the 1.41 stand-in has no %s", k)
+		}
+		if string(cur.Raw(k)) != string(before[k]) {
+			t.Errorf("read %s = %s, want %s", k, cur.Raw(k), before[k])
+		}
+	}
+	if _, err := s.c.ApplySignInPlan(ctx, logtoapi.PlanPhoneSignIn(cur)); err != nil {
+		t.Fatal(err)
+	}
+	var patches []map[string]json.RawMessage
+	for _, r := range s.srv.Requests() {
+		if r.Method == http.MethodPatch && r.Path == "/api/sign-in-exp" {
+			var body map[string]json.RawMessage
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Fatal(err)
+			}
+			patches = append(patches, body)
+		}
+	}
+	if len(patches) != 1 {
+		t.Fatalf("%d PATCH requests, want 1", len(patches))
+	}
+	var sent []string
+	for k := range patches[0] {
+		sent = append(sent, k)
+	}
+	slices.Sort(sent)
+	if !slices.Equal(sent, []string{"signIn", "signUp"}) {
+		t.Errorf("PATCH sent %v, want only signIn and signUp", sent)
+	}
+	var after map[string]json.RawMessage
+	if err := json.Unmarshal(s.srv.SignInExperience(), &after); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range newKeys {
+		if string(after[k]) != string(before[k]) {
+			t.Errorf("%s changed: %s, was %s", k, after[k], before[k])
+		}
+	}
+}
+
+// TestStandin141Applications: application objects with appLevelAccessControlEnabled (1.41) decode
+// in every call that reads them.
+func TestStandin141Applications(t *testing.T) {
+	t.Parallel()
+	s := newStandin(t, logtotest.WithVersion("1.41.0"))
+	ctx := t.Context()
+	app, err := s.c.CreateTraditionalApplication(ctx, logtoapi.NewApplication{
+		Name: "Bookstore", RedirectURIs: []string{"http://localhost:3000/logto/sign-in-callback"},
+	})
+	if err != nil || app.ID == "" {
+		t.Fatalf("create = %+v, %v", app, err)
+	}
+	raw, _ := s.srv.Application(app.ID)
+	if !strings.Contains(string(raw), `"appLevelAccessControlEnabled":false`) {
+		t.Fatalf("the 1.41 stand-in's application: %s", raw)
+	}
+	got, err := s.c.GetApplication(ctx, app.ID)
+	if err != nil || got.ID != app.ID || got.Name != "Bookstore" || len(got.RedirectURIs) != 1 {
+		t.Errorf("get = %+v, %v", got, err)
+	}
+	list, err := s.c.FindTraditionalApplications(ctx, "Bookstore")
+	if err != nil || len(list) != 1 || list[0].ID != app.ID {
+		t.Errorf("find = %+v, %v", list, err)
+	}
+	set, err := s.c.SetApplicationURIs(ctx, app.ID, []string{"http://localhost:3001/logto/sign-in-callback"}, nil)
+	if err != nil || set.RedirectURIs[0] != "http://localhost:3001/logto/sign-in-callback" {
+		t.Errorf("set URIs = %+v, %v", set, err)
+	}
+}
+
+// TestApplicationNeverReadsSecretField: the client takes client secrets from /secrets only, never
+// from an application object's `secret` (internal in 1.19-1.41, gone in 1.42).
+func TestApplicationNeverReadsSecretField(t *testing.T) {
+	t.Parallel()
+	for _, version := range versionsAnd142 {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			s := newStandin(t, logtotest.WithVersion(version))
+			ctx := t.Context()
+			id, secret := s.srv.AddTraditionalApp("Bookstore", nil, nil)
+			raw, _ := s.srv.Application(id)
+			var obj map[string]any
+			_ = json.Unmarshal(raw, &obj)
+			obj["secret"] = "leaked-from-the-application-object"
+			leaky, _ := json.Marshal(obj)
+			s.srv.Inject(http.MethodGet, "/api/applications/{id}", logtotest.Fault{Status: http.StatusOK, Body: string(leaky)})
+			app, err := s.c.GetApplication(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(fmt.Sprintf("%#v", app), "leaked") {
+				t.Errorf("the application kept the secret field: %#v", app)
+			}
+			got, err := s.c.ApplicationSecret(ctx, id)
+			if err != nil || got != secret {
+				t.Errorf("ApplicationSecret = %q, %v; want the Default secret from /secrets", got, err)
+			}
+		})
+	}
+}
+
+// TestStandin141UsernameConflictExplained: a 409 from PATCH /api/sign-in-exp (the body the 1.41
+// stand-in gives when usernames differ only by case) comes back as *APIError with a plain
+// explanation.
+func TestStandin141UsernameConflictExplained(t *testing.T) {
+	t.Parallel()
+	s := newStandin(t, logtotest.WithVersion("1.41.0"))
+	ctx := t.Context()
+	a, b := s.srv.AddUser("15550000001"), s.srv.AddUser("15550000002")
+	s.srv.SetUsername(a, "Alice")
+	s.srv.SetUsername(b, "alice")
+	real409 := patchSignInExp(t, s, `{"usernamePolicy":{"caseSensitive":false,"minLength":1,"maxLength":128,`+
+		`"allowedChars":{"lowercase":true,"uppercase":true,"numbers":true,"underscore":true}}}`)
+	if _, err := s.c.CreateTwilioConnector(ctx, twilioConfig("AC00000000000000000000000000000000"), ""); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := s.c.SignInExperience(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.srv.Inject(http.MethodPatch, "/api/sign-in-exp", logtotest.Fault{Status: http.StatusConflict, Body: real409, Times: 1})
+	_, err = s.c.ApplySignInPlan(ctx, logtoapi.PlanPhoneSignIn(cur))
+	var ae *logtoapi.APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusConflict || ae.Code != "sign_in_experiences.username_policy_case_conflicts_exist" {
+		t.Fatalf("apply = %v", err)
+	}
+	if x := logtoapi.Explain(err); !strings.Contains(x, "differ only by case") || !strings.Contains(x, "Console") {
+		t.Errorf("Explain = %q", x)
+	}
+}
+
+// patchSignInExp sends PATCH /api/sign-in-exp with a Management token of the stand-in and
+// returns the body; it fails the test unless the answer is 409.
+func patchSignInExp(t *testing.T, s *standin, body string) string {
+	t.Helper()
+	id, secret := s.srv.AddM2MApp("raw", true)
+	form := url.Values{"grant_type": {"client_credentials"}, "resource": {logtotest.ManagementResource}, "scope": {"all"}}
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.srv.URL+"/oidc/token", strings.NewReader(form.Encode()))
+	req.SetBasicAuth(id, secret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := s.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	_ = resp.Body.Close()
+	req, _ = http.NewRequestWithContext(t.Context(), http.MethodPatch, s.srv.URL+"/api/sign-in-exp", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = s.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("PATCH: %d %s, want 409", resp.StatusCode, b)
+	}
+	return string(b)
 }

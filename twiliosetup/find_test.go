@@ -14,10 +14,11 @@ import (
 	"github.com/logto-twilio/logto-twilio/twiliosetup/twiliotest"
 )
 
-// sendLikeLogto posts the request Logto's Twilio connector makes (digits-only To), which returns
-// no message SID to the wizard.
-func sendLikeLogto(s standIn, serviceSID, toDigits string) error {
-	form := url.Values{"To": {toDigits}, "MessagingServiceSid": {serviceSID}, "Body": {"Your code is 000000"}}
+// sendLikeLogto posts the request Logto's Twilio connector makes, which returns no message SID to
+// the wizard. Logto 1.37 (connector 1.4.1) sends To as digits, 1.41 (connector 1.4.4) with a "+":
+// pass the form it should send.
+func sendLikeLogto(s standIn, serviceSID, to string) error {
+	form := url.Values{"To": {to}, "MessagingServiceSid": {serviceSID}, "Body": {"Your code is 000000"}}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost,
 		"https://api.twilio.com/2010-04-01/Accounts/"+s.sid+"/Messages.json", strings.NewReader(form.Encode()))
 	if err != nil {
@@ -54,51 +55,69 @@ func TestFindSentMessageThenFollow(t *testing.T) {
 		{"undelivered 30007", func(s *twiliotest.Server, to string) { s.FailDelivery(to, 30007) }, "undelivered", 30007},
 		{"failed before sending 30034", func(s *twiliotest.Server, to string) { s.FailSend(to, 30034) }, "failed", 30034},
 	}
+	// How Logto writes To: digits (1.37.1) or E.164 (1.41 and later).
+	forms := []struct {
+		logto string
+		to    func(twiliosetup.Phone) string
+	}{{"1.37.1", twiliosetup.Phone.Digits}, {"1.41.0", twiliosetup.Phone.E164}}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				s := newStandIn(t, "Full", twiliotest.WithStatusStep(2*time.Second))
-				svc := s.srv.AddService(s.sid, "Logto", "+15005550006")
-				to := mustPhone(t, "+15551234567")
-				tt.setup(s.srv, to.E164())
-				start := time.Now()
-				mustSendLikeLogto(t, s, svc, to.Digits())
-				ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-				defer cancel()
-				m, err := s.client.FindSentMessage(ctx, to, start.Add(-time.Minute))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if inbox := s.srv.Inbox(); len(inbox) != 1 || inbox[0].SID != m.SID {
-					t.Fatalf("found %+v, inbox %+v", m, inbox)
-				}
-				if !m.DateCreated.Equal(start.Truncate(time.Second)) {
-					t.Errorf("DateCreated %v, want %v", m.DateCreated, start)
-				}
-				m, err = s.client.Follow(ctx, m.SID, nil)
-				if err != nil || m.Status != tt.status || m.ErrorCode != tt.code {
-					t.Fatalf("Follow = %+v, %v; want %s %d", m, err, tt.status, tt.code)
-				}
-				var te *twiliosetup.Error
-				if tt.code != 0 && (!errors.As(m.Err(), &te) || te.Code != tt.code || te.What == "") {
-					t.Errorf("Err() = %v", m.Err())
-				}
-				// The list asks for the recipient's few newest messages, without a DateSent filter.
-				var lists int
-				for _, r := range s.srv.Requests() {
-					if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/Messages.json") {
-						lists++
-						if r.Query.Get("To") != to.E164() || r.Query.Get("PageSize") != "5" || r.Query.Has("DateSent>") {
-							t.Errorf("list query %v", r.Query)
-						}
-					}
-				}
-				if lists != 1 {
-					t.Errorf("%d list requests, want 1 (the message was there)", lists)
-				}
+		for _, form := range forms {
+			t.Run(tt.name+"/Logto "+form.logto, func(t *testing.T) {
+				findSentMessageThenFollow(t, tt.setup, tt.status, tt.code, form.to)
 			})
-		})
+		}
 	}
+}
+
+// findSentMessageThenFollow sends like Logto (To written by logtoTo), finds the message by its
+// recipient, and follows it to status and code.
+func findSentMessageThenFollow(t *testing.T, setup func(*twiliotest.Server, string), status string, code int, logtoTo func(twiliosetup.Phone) string) {
+	tt := struct {
+		setup  func(*twiliotest.Server, string)
+		status string
+		code   int
+	}{setup, status, code}
+	synctest.Test(t, func(t *testing.T) {
+		s := newStandIn(t, "Full", twiliotest.WithStatusStep(2*time.Second))
+		svc := s.srv.AddService(s.sid, "Logto", "+15005550006")
+		to := mustPhone(t, "+15551234567")
+		tt.setup(s.srv, to.E164())
+		start := time.Now()
+		mustSendLikeLogto(t, s, svc, logtoTo(to))
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		defer cancel()
+		m, err := s.client.FindSentMessage(ctx, to, start.Add(-time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inbox := s.srv.Inbox(); len(inbox) != 1 || inbox[0].SID != m.SID {
+			t.Fatalf("found %+v, inbox %+v", m, inbox)
+		}
+		if !m.DateCreated.Equal(start.Truncate(time.Second)) {
+			t.Errorf("DateCreated %v, want %v", m.DateCreated, start)
+		}
+		m, err = s.client.Follow(ctx, m.SID, nil)
+		if err != nil || m.Status != tt.status || m.ErrorCode != tt.code {
+			t.Fatalf("Follow = %+v, %v; want %s %d", m, err, tt.status, tt.code)
+		}
+		var te *twiliosetup.Error
+		if tt.code != 0 && (!errors.As(m.Err(), &te) || te.Code != tt.code || te.What == "") {
+			t.Errorf("Err() = %v", m.Err())
+		}
+		// The list asks for the recipient's few newest messages, without a DateSent filter.
+		var lists int
+		for _, r := range s.srv.Requests() {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/Messages.json") {
+				lists++
+				if r.Query.Get("To") != to.E164() || r.Query.Get("PageSize") != "5" || r.Query.Has("DateSent>") {
+					t.Errorf("list query %v", r.Query)
+				}
+			}
+		}
+		if lists != 1 {
+			t.Errorf("%d list requests, want 1 (the message was there)", lists)
+		}
+	})
 }
 
 func TestFindSentMessageWaitsForTheNewOne(t *testing.T) {

@@ -31,8 +31,10 @@ type appJSON struct {
 	IsAdmin                      *bool           `json:"isAdmin,omitempty"`
 }
 
-// appJSONLocked renders a; withAdmin adds isAdmin as GET /api/applications/{id} does. From 1.42 the
-// internal secret is left out.
+// appJSONLocked renders a; withAdmin adds isAdmin as GET /api/applications/{id} does. From 1.41
+// every application has appLevelAccessControlEnabled (always false here: turning it on needs
+// access-control rules, which the stand-in does not keep); from 1.42 the internal secret is left
+// out.
 func (s *Server) appJSONLocked(a *application, withAdmin bool) appJSON {
 	meta := &orderedObject{vals: map[string]json.RawMessage{}}
 	meta.set("redirectUris", marshalNoEscape(a.RedirectURIs))
@@ -51,10 +53,11 @@ func (s *Server) appJSONLocked(a *application, withAdmin bool) appJSON {
 		ProtectedAppMetadata: json.RawMessage(`null`), CustomData: a.CustomData,
 		IsThirdParty: a.IsThirdParty, CreatedAt: a.CreatedAt,
 	}
-	if s.atLeast142() {
+	if s.atLeast141() {
 		f := false
 		out.AppLevelAccessControlEnabled = &f
-	} else {
+	}
+	if !s.atLeast142() {
 		sec := a.InternalSecret
 		out.Secret = &sec
 	}
@@ -483,6 +486,10 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) {
 	custom, hasCustom := c.object(body, "customClientMetadata", false)
 	customData, hasCustomData := c.object(body, "customData", false)
 	isAdmin, hasAdmin := c.boolean(body, "isAdmin", false, nil)
+	var accessControl bool
+	if s.atLeast141() {
+		accessControl, _ = c.boolean(body, "appLevelAccessControlEnabled", false, nil)
+	}
 	if !c.ok() {
 		respondGuard(w, c.issues)
 		return
@@ -492,6 +499,12 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.apps[id]
 	if !ok {
 		respondAppNotFound(w, id)
+		return
+	}
+	if accessControl {
+		// 1.41's assertApplicationAccessControlHasRules: the stand-in keeps no rules.
+		respondLogtoError(w, http.StatusUnprocessableEntity, "request.invalid_input",
+			"Input is invalid. Application access control must include at least one rule before it can be enabled.", nil)
 		return
 	}
 	if hasName {
@@ -785,14 +798,13 @@ func (s *Server) assignAppRoles(w http.ResponseWriter, r *http.Request) {
 		respondAppNotFound(w, id)
 		return
 	}
+	if s.atLeast141() {
+		s.assignAppRoles141Locked(w, a, ids)
+		return
+	}
 	for _, rid := range ids {
-		found := false
-		for _, ro := range s.roles {
-			found = found || ro.ID == rid
-		}
-		if !found {
-			respondLogtoError(w, http.StatusNotFound, "entity.not_exists_with_id",
-				fmt.Sprintf("The roles with ID `%s` does not exist.", rid), nil)
+		if !s.roleExistsLocked(rid) {
+			respondRoleNotFound(w, rid)
 			return
 		}
 		if contains(a.RoleIDs, rid) {
@@ -805,4 +817,44 @@ func (s *Server) assignAppRoles(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusCreated)
 	_, _ = w.Write([]byte("Created"))
+}
+
+// assignAppRoles141Locked is 1.41's POST /api/applications/{id}/roles: the roles the application
+// already has (and repeats in the request) are dropped, the others added, and the answer is 201
+// {"roleIds": as sent, "addedRoleIds": the ones added}; a repeat is 201 with addedRoleIds [].
+func (s *Server) assignAppRoles141Locked(w http.ResponseWriter, a *application, ids []string) {
+	added := []string{}
+	for _, rid := range ids {
+		if !contains(a.RoleIDs, rid) && !contains(added, rid) {
+			added = append(added, rid)
+		}
+	}
+	for _, rid := range added {
+		if !s.roleExistsLocked(rid) {
+			respondRoleNotFound(w, rid)
+			return
+		}
+	}
+	a.RoleIDs = append(a.RoleIDs, added...)
+	if ids == nil {
+		ids = []string{}
+	}
+	respondJSON(w, http.StatusCreated, struct {
+		RoleIDs      []string `json:"roleIds"`
+		AddedRoleIDs []string `json:"addedRoleIds"`
+	}{ids, added})
+}
+
+func (s *Server) roleExistsLocked(id string) bool {
+	for _, ro := range s.roles {
+		if ro.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func respondRoleNotFound(w http.ResponseWriter, id string) {
+	respondLogtoError(w, http.StatusNotFound, "entity.not_exists_with_id",
+		fmt.Sprintf("The roles with ID `%s` does not exist.", id), nil)
 }

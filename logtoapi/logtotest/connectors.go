@@ -316,9 +316,9 @@ func (s *Server) deleteConnector(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	for i, c := range s.connectors {
 		if c.ID == id {
-			if s.atLeast142() && s.deleteBreaksPasswordExpirationLocked(c) {
+			if s.atLeast141() && s.deleteBreaksPasswordExpirationLocked(c) {
 				respondLogtoError(w, http.StatusUnprocessableEntity, "sign_in_experiences.password_expiration_requires_forgot_password",
-					"Password expiration requires at least one forgot password method.", nil)
+					passwordExpirationNeedsForgotPassword, nil)
 				return
 			}
 			s.connectors = append(s.connectors[:i:i], s.connectors[i+1:]...)
@@ -329,35 +329,52 @@ func (s *Server) deleteConnector(w http.ResponseWriter, r *http.Request) {
 	respondNotFound(w)
 }
 
-// deleteBreaksPasswordExpirationLocked is the 1.42 rule: with password expiration on, deleting the
-// last connector behind the forgot-password methods is refused.
+// passwordExpirationNeedsForgotPassword is the message of
+// sign_in_experiences.password_expiration_requires_forgot_password (1.41).
+const passwordExpirationNeedsForgotPassword = "Password expiration requires at least one forgot password method with a valid connector."
+
+// deleteBreaksPasswordExpirationLocked is the 1.41 rule of DELETE /api/connectors/{id}: with
+// password expiration on, deleting a passwordless (SMS or email) connector is refused when no
+// forgot-password method would have a connector left.
 func (s *Server) deleteBreaksPasswordExpirationLocked(c *connector) bool {
+	if f, _ := findFactory(c.ConnectorID); f.Type != "Sms" && f.Type != "Email" {
+		return false
+	}
+	if !s.passwordExpirationEnabledLocked() {
+		return false
+	}
+	var rest []*connector
+	for _, o := range s.connectors {
+		if o != c {
+			rest = append(rest, o)
+		}
+	}
+	return !forgotPasswordAvailable(rest, s.signInExp.get("forgotPasswordMethods"))
+}
+
+// passwordExpirationEnabledLocked reports whether the sign-in experience has password expiration on.
+func (s *Server) passwordExpirationEnabledLocked() bool {
 	var pe struct {
 		Enabled bool `json:"enabled"`
 	}
-	if json.Unmarshal(s.signInExp.get("passwordExpiration"), &pe) != nil || !pe.Enabled {
-		return false
+	return json.Unmarshal(s.signInExp.get("passwordExpiration"), &pe) == nil && pe.Enabled
+}
+
+// forgotPasswordAvailable is getForgotPasswordAvailability (email || phone): a method with a
+// connector of its type among connectors; with no methods set (null), any SMS or email connector.
+func forgotPasswordAvailable(connectors []*connector, methodsJSON json.RawMessage) bool {
+	has := map[string]bool{}
+	for _, o := range connectors {
+		if f, ok := findFactory(o.ConnectorID); ok {
+			has[f.Type] = true
+		}
 	}
-	f, _ := findFactory(c.ConnectorID)
 	var methods []string
-	_ = json.Unmarshal(s.signInExp.get("forgotPasswordMethods"), &methods)
-	left := 0
-	for _, m := range methods {
-		need := map[string]string{"PhoneVerificationCode": "Sms", "EmailVerificationCode": "Email"}[m]
-		if need == "" {
-			continue
-		}
-		count := 0
-		for _, o := range s.connectors {
-			if of, _ := findFactory(o.ConnectorID); of.Type == need && o != c {
-				count++
-			}
-		}
-		if count > 0 {
-			left++
-		}
+	if json.Unmarshal(methodsJSON, &methods) != nil || methods == nil {
+		return has["Sms"] || has["Email"]
 	}
-	return len(methods) > 0 && left == 0 && (f.Type == "Sms" || f.Type == "Email")
+	return (contains(methods, "EmailVerificationCode") && has["Email"]) ||
+		(contains(methods, "PhoneVerificationCode") && has["Sms"])
 }
 
 var digitsRE = regexp.MustCompile(`^\d+$`)
@@ -502,7 +519,7 @@ func (s *Server) sendTwilio(ctx context.Context, config json.RawMessage, usageTy
 	if !found {
 		return &connectorError{Code: "template_not_found", Raw: "Template not found for type: " + usageType}
 	}
-	if s.atLeast142() && !strings.HasPrefix(to, "+") {
+	if s.atLeast141() && !strings.HasPrefix(to, "+") { // connector 1.4.4's toE164PhoneNumber
 		to = "+" + to
 	}
 	risk := "enable"

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -115,13 +116,102 @@ type replay struct {
 	noAll  string // the token without scope (009a)
 	clock  atomic.Int64
 	client *http.Client
-	v142   bool
+	toPlus bool // Twilio gets To with a "+" (079's DIFF row, 1.41 and later)
 }
 
-// adapt142 turns a recorded 1.37.1 exchange into what 1.42 answers, per logto-observed.md
-// ("Differences between 1.37.1 and latest"): application responses lose the internal `secret` and
-// gain appLevelAccessControlEnabled; the internal secret no longer authenticates (036 then gets
-// what a wrong secret gets, recorded in 041).
+// replayDiff is how a real 1.41.0 answered a recorded exchange differently (a DIFF row of
+// testdata/logto-1.41/replay-results.md).
+type replayDiff struct {
+	keysAdded     []string // the object gained these keys
+	itemKeysAdded []string // each element of the array gained these keys
+	rolesJSON     bool     // 201 application/json {"roleIds","addedRoleIds"} instead of text "Created"
+	toPlus        bool     // what Twilio received has To with a "+"
+}
+
+var (
+	keysAddedRE = regexp.MustCompile(`^(item )?keys added: ([A-Za-z_, ]+)(;|$)`)
+	toPlusRE    = regexp.MustCompile(`^DIFF: To (format )?\[?'(\d+)'.* -> \[?'\+(\d+)'`)
+)
+
+// readReplayDiffs reads the fixture table of replay-results.md: fixture prefix -> its DIFF ("same"
+// rows map to the zero replayDiff). A result it cannot read fails the test, so a new kind of
+// difference in the evidence is not silently taken for "same".
+func readReplayDiffs(t *testing.T) map[string]replayDiff {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/logto-1.41/replay-results.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]replayDiff{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "## Calls without a fixture") {
+			break
+		}
+		cells := strings.Split(line, "|")
+		if len(cells) < 6 || !regexp.MustCompile(`^ \d{3}[a-z]?-`).MatchString(cells[1]) {
+			continue
+		}
+		prefix, _, _ := strings.Cut(strings.TrimSpace(cells[1]), "-")
+		result := strings.TrimSpace(cells[4])
+		var d replayDiff
+		switch {
+		case strings.HasPrefix(result, "same"):
+		case result == "body text -> object; Content-Type text/plain -> application/json":
+			d.rolesJSON = true
+		case toPlusRE.MatchString(result):
+			d.toPlus = true
+		case keysAddedRE.MatchString(result):
+			m := keysAddedRE.FindStringSubmatch(result)
+			keys := strings.Split(m[2], ", ")
+			if m[1] != "" {
+				d.itemKeysAdded = keys
+			} else {
+				d.keysAdded = keys
+			}
+		default:
+			t.Fatalf("replay-results.md: %s: a result this test cannot read: %q", prefix, result)
+		}
+		out[prefix] = d
+	}
+	if len(out) < 200 {
+		t.Fatalf("replay-results.md: read %d fixture rows, want all 214", len(out))
+	}
+	return out
+}
+
+// adapt141 turns a recorded 1.37.1 exchange into what the real 1.41.0 answered (d): added keys
+// (null: the replay compares key sets) and the JSON answer of the role assignment.
+func adapt141(fx fixture, d replayDiff) fixture {
+	var body any
+	if d.rolesJSON {
+		fx.ResponseBody = json.RawMessage(`{"roleIds":[],"addedRoleIds":[]}`)
+		fx.ResponseHeaders = map[string]string{"Content-Type": "application/json; charset=utf-8"}
+		return fx
+	}
+	if len(d.keysAdded)+len(d.itemKeysAdded) == 0 || json.Unmarshal(fx.ResponseBody, &body) != nil {
+		return fx
+	}
+	add := func(v any, keys []string) {
+		if m, ok := v.(map[string]any); ok {
+			for _, k := range keys {
+				m[k] = nil
+			}
+		}
+	}
+	if list, ok := body.([]any); ok {
+		for _, el := range list {
+			add(el, d.itemKeysAdded)
+		}
+	} else {
+		add(body, d.keysAdded)
+	}
+	fx.ResponseBody, _ = json.Marshal(body)
+	return fx
+}
+
+// adapt142 turns a 1.41.0 exchange into what 1.42 answers, per logto-observed.md (from the
+// source, not run): application responses lose the internal `secret`; the internal secret no
+// longer authenticates (036 then gets what a wrong secret gets, recorded in 041).
 func adapt142(t *testing.T, prefix string, fx fixture) fixture {
 	t.Helper()
 	if prefix == "036" {
@@ -141,14 +231,9 @@ func adapt142(t *testing.T, prefix string, fx fixture) fixture {
 		return fx
 	}
 	adaptApp := func(v any) {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return
-		}
-		if _, isApp := m["isThirdParty"]; isApp {
-			if _, has := m["secret"]; has {
+		if m, ok := v.(map[string]any); ok {
+			if _, isApp := m["isThirdParty"]; isApp {
 				delete(m, "secret")
-				m["appLevelAccessControlEnabled"] = false
 			}
 		}
 	}
@@ -163,12 +248,17 @@ func adapt142(t *testing.T, prefix string, fx fixture) fixture {
 	return fx
 }
 
-// TestContractReplayFixtures replays the recording against the stand-in as v1.37.1, the version
-// it was recorded on: no deviation is allowed.
-func TestContractReplayFixtures(t *testing.T) { replayFixtures(t, DefaultVersion) }
+// TestContractReplayFixtures replays the recording against the stand-in as each version a real
+// server of was run: as v1.37.1, the version it was recorded on, with no deviation allowed; as
+// v1.41.0, expecting exactly the DIFF rows of testdata/logto-1.41/replay-results.md.
+func TestContractReplayFixtures(t *testing.T) {
+	for _, v := range Versions {
+		t.Run(v, func(t *testing.T) { replayFixtures(t, v) })
+	}
+}
 
-// TestContractReplayFixtures142 replays it as v1.42.0, expecting exactly the differences
-// logto-observed.md lists for 1.42 (see adapt142) and nothing else.
+// TestContractReplayFixtures142 replays it as v1.42.0: 1.41.0's differences plus those
+// logto-observed.md lists for 1.42 (see adapt142), and nothing else.
 func TestContractReplayFixtures142(t *testing.T) { replayFixtures(t, "1.42.0") }
 
 func replayFixtures(t *testing.T, version string) {
@@ -182,7 +272,7 @@ func replayFixtures(t *testing.T, version string) {
 	twSrv := httptest.NewServer(tw)
 	defer twSrv.Close()
 
-	rp := &replay{t: t, ids: map[string]string{}, v142: version != DefaultVersion}
+	rp := &replay{t: t, ids: map[string]string{}}
 	rp.clock.Store(1795813400000)
 	rp.s = NewUnstartedServer(WithTwilioBaseURL(twSrv.URL), WithHTTPClient(twSrv.Client()), WithVersion(version))
 	rp.s.now = func() time.Time { return time.UnixMilli(rp.clock.Add(1)) }
@@ -191,6 +281,11 @@ func replayFixtures(t *testing.T, version string) {
 	rp.admin = NewServer(WithVersion(version))
 	defer rp.admin.Close()
 	rp.client = rp.s.Client()
+	var diffs map[string]replayDiff
+	if rp.s.atLeast141() {
+		diffs = readReplayDiffs(t)
+		rp.toPlus = diffs["079"].toPlus
+	}
 
 	bootID, bootSecret := rp.s.AddM2MApp("wizard-bootstrap-m2m", true)
 	rp.ids[recBootstrapID] = bootID
@@ -216,7 +311,14 @@ func replayFixtures(t *testing.T, version string) {
 		if err := json.Unmarshal(raw, &fx); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if rp.v142 {
+		if diffs != nil {
+			d, ok := diffs[prefix]
+			if !ok {
+				t.Fatalf("%s: not in replay-results.md", name)
+			}
+			fx = adapt141(fx, d)
+		}
+		if rp.s.atLeast142() {
 			fx = adapt142(t, prefix, fx)
 		}
 		if at, ok := clockAt[prefix]; ok {
@@ -227,7 +329,7 @@ func replayFixtures(t *testing.T, version string) {
 	}
 	t.Logf("replayed %d of %d fixtures (001-123; 200 and up are the OIDC side's, in testdata/oidc)", replayed, len(files))
 
-	t.Run("079-twilio-outbound-requests", func(t *testing.T) { checkCapturedTwilio(t, tw, rp.v142) })
+	t.Run("079-twilio-outbound-requests", func(t *testing.T) { checkCapturedTwilio(t, tw, rp.toPlus) })
 }
 
 // mapIDs replaces recorded generated values with the replay's.
@@ -288,6 +390,11 @@ func (rp *replay) one(t *testing.T, prefix string, fx fixture) {
 		t.Errorf("status %d, recorded %d; body %s", resp.StatusCode, fx.Status, truncate(got))
 	}
 	compareBodies(t, fx.ResponseBody, got)
+	if rec, _, _ := strings.Cut(fx.ResponseHeaders["Content-Type"], ";"); rec == "text/plain" || rec == "application/json" {
+		if ct, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";"); ct != rec {
+			t.Errorf("Content-Type %q, recorded %q", resp.Header.Get("Content-Type"), fx.ResponseHeaders["Content-Type"])
+		}
+	}
 	for _, h := range []string{"Total-Number", "WWW-Authenticate"} {
 		if _, rec := fx.ResponseHeaders[h]; rec != (resp.Header.Get(h) != "") {
 			t.Errorf("header %s: recorded present=%v, got %q", h, rec, resp.Header.Get(h))
@@ -455,7 +562,7 @@ func truncate(b []byte) string {
 }
 
 // checkCapturedTwilio compares what the fake Twilio received with fixture 079.
-func checkCapturedTwilio(t *testing.T, tw *replayTwilio, v142 bool) {
+func checkCapturedTwilio(t *testing.T, tw *replayTwilio, toPlus bool) {
 	raw, err := os.ReadFile("testdata/mgmt/079-twilio-outbound-requests-captured.json")
 	if err != nil {
 		t.Fatal(err)
@@ -494,7 +601,7 @@ func checkCapturedTwilio(t *testing.T, tw *replayTwilio, v142 bool) {
 			t.Errorf("request %d user agent %q, recorded %q", i, g.UserAgent, want.Headers["user-agent"])
 		}
 		for k, v := range want.Form {
-			if k == "To" && v142 { // connector 1.4.4 (Logto 1.42) prepends "+"
+			if k == "To" && toPlus { // connector 1.4.4 (Logto 1.41) prepends "+"
 				v = "+" + v
 			}
 			if g.Form.Get(k) != v {

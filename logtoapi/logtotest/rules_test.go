@@ -255,6 +255,7 @@ func TestVersionDifferences(t *testing.T) {
 		toHasPlusAdded bool
 	}{
 		{"1.37.1", true, true, false, false},
+		{"1.41.0", true, true, true, true}, // 036 and the DIFF rows of replay-results.md
 		{"1.42.0", false, false, true, true},
 	} {
 		t.Run(tc.version, func(t *testing.T) {
@@ -586,12 +587,13 @@ func TestDeleteConnectorWithPasswordExpiration(t *testing.T) {
 	for _, tc := range []struct {
 		version string
 		status  int
-	}{{"1.37.1", http.StatusNoContent}, {"1.42.0", http.StatusUnprocessableEntity}} {
+	}{{"1.37.1", http.StatusNoContent}, {"1.41.0", http.StatusUnprocessableEntity}, {"1.42.0", http.StatusUnprocessableEntity}} {
 		t.Run(tc.version, func(t *testing.T) {
 			e := newEnv(t, WithVersion(tc.version))
 			id := e.s.SetSMSConnector(TwilioFactoryID, json.RawMessage(`{}`))
 			if status, b := e.call(http.MethodPatch, "/api/sign-in-exp", map[string]any{
-				"passwordExpiration": map[string]any{"enabled": true}, "forgotPasswordMethods": []string{"PhoneVerificationCode"},
+				"passwordExpiration":    map[string]any{"enabled": true, "validPeriodDays": 90},
+				"forgotPasswordMethods": []string{"PhoneVerificationCode"},
 			}); status != http.StatusOK {
 				t.Fatalf("patch: %d %s", status, b)
 			}

@@ -1,5 +1,5 @@
-// Package logtotest is an in-process stand-in for a Logto OSS server (v1.37.1 by default, 1.42 on
-// request), in the net/http/httptest style: start it, point a client at its URL, inspect its state,
+// Package logtotest is an in-process stand-in for a Logto OSS server (v1.37.1 by default; 1.41.0
+// and 1.42.0 on request, see WithVersion), in the net/http/httptest style: start it, point a client at its URL, inspect its state,
 // inject faults, close it. Its behaviour follows exchanges recorded on a real Logto server (see
 // testdata/mgmt/README.md); where the stand-in and the recordings disagree, the stand-in is wrong.
 //
@@ -110,6 +110,15 @@ var Versions = []string{DefaultVersion, "1.41.0"}
 // WithVersion selects the Logto version to imitate: "1.37.1" (the default), "1.41" / "1.41.0"
 // (run and recorded), or "1.42.0" (from the source only). What changes with each is listed in
 // docs/compatibility.md; the code asks s.atLeast141() and s.atLeast142().
+//
+// From 1.41 (a real 1.41.0 was run against the 1.37.1 recordings): every application object has
+// appLevelAccessControlEnabled; POST /api/applications/{id}/roles answers 201 JSON
+// {"roleIds","addedRoleIds"} and a role already assigned is skipped, not 422; the sign-in
+// experience has customUiCsp, passwordExpiration, signUpProfileFields, usernamePolicy and
+// verificationCodePolicy, which PATCH accepts (409 username_policy_case_conflicts_exist, see
+// SetUsername); deleting a passwordless connector can be 422 with password expiration on; the
+// Twilio connector (1.4.4) sends To with a "+"; discovery lists the device flow. From 1.42 (source
+// only): application objects lose the internal `secret`, which no longer authenticates.
 func WithVersion(v string) Option {
 	return func(c *config) { c.version = v }
 }
@@ -168,6 +177,7 @@ type Server struct {
 	connectors []*connector
 	signInExp  *orderedObject
 	tokens     map[string]accessToken
+	usernames  map[string]string // user id -> username (SetUsername), for the 1.41 username policy
 	faults     []*fault
 	requests   []Request
 
@@ -203,13 +213,14 @@ func NewUnstartedServer(opts ...Option) *Server {
 		keyID:      randomString(43, alphabetURLSafe),
 		apps:       map[string]*application{},
 		tokens:     map[string]accessToken{},
-		signInExp:  seedSignInExp(),
+		usernames:  map[string]string{},
 		roles: []*role{{
 			ID: randomID(), Name: ManagementRoleName, Type: "MachineToMachine",
 			Description: "This default role grants access to the Logto management API.",
 			Scopes:      []string{"all"},
 		}},
 	}
+	s.signInExp = s.seedSignInExp()
 	s.oidc = newOIDCProvider(serverBackend{s}, s.signingKey, s.keyID)
 	s.logs = &logStore{}
 	h := s.middleware(s.routes())
@@ -270,13 +281,61 @@ func (s *Server) routes() *http.ServeMux {
 
 // registerMgmt adds the routes of the Management side: discovery, the token endpoint, /api.
 func (s *Server) registerMgmt(mux *http.ServeMux) {
-	mux.HandleFunc("GET /oidc/.well-known/openid-configuration", s.handleDiscovery)
+	mux.HandleFunc("GET /oidc/.well-known/openid-configuration", s.serveDiscovery)
 	mux.HandleFunc("POST /oidc/token", s.handleToken)
 	mux.HandleFunc("GET /api/status", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	s.registerApplications(mux)
 	s.registerConnectors(mux)
 	s.registerSignInExp(mux)
 }
+
+// serveDiscovery is handleDiscovery (the 1.37.1 document, fixture 006); from 1.41 the device flow
+// is on: device_authorization_endpoint follows authorization_endpoint, as oidc-provider's
+// discovery lists it, and grant_types_supported gains the device_code grant after
+// client_credentials (oidc-provider collects its own grants before Logto registers token
+// exchange).
+func (s *Server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
+	if !s.atLeast141() {
+		s.handleDiscovery(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	s.handleDiscovery(rec, r)
+	doc, err := parseOrderedObject(rec.Body.Bytes())
+	if err != nil {
+		respondInternalError(w)
+		return
+	}
+	out := &orderedObject{vals: map[string]json.RawMessage{}}
+	for _, k := range doc.keys {
+		v := doc.get(k)
+		if k == "grant_types_supported" {
+			var grants []string
+			_ = json.Unmarshal(v, &grants)
+			var with []string
+			for _, g := range grants {
+				with = append(with, g)
+				if g == "client_credentials" {
+					with = append(with, deviceCodeGrant)
+				}
+			}
+			v = marshalNoEscape(with)
+		}
+		out.set(k, v)
+		if k == "authorization_endpoint" {
+			out.set("device_authorization_endpoint", marshalNoEscape(s.issuer()+"/device/auth"))
+		}
+	}
+	body, _ := out.MarshalJSON()
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body)
+}
+
+// deviceCodeGrant is the OAuth device authorization grant (RFC 8628), advertised from 1.41.
+const deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
 // Inject makes requests to a route misbehave. method "" matches any method; pattern is either the
 // route's pattern as registered ("/api/applications/{id}") or a literal path. Later injections on the

@@ -3,6 +3,8 @@ package logtotest
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
+	"strings"
 )
 
 var (
@@ -11,9 +13,6 @@ var (
 	forgotPasswordKinds  = []string{"EmailVerificationCode", "PhoneVerificationCode"}
 	signInModes          = []string{"SignIn", "Register", "SignInAndRegister"}
 )
-
-// patchableSince142 are sign-in experience keys PATCH accepts only from 1.42.
-var patchableSince142 = []string{"passwordExpiration", "verificationCodePolicy", "usernamePolicy", "customUiCsp", "signUpProfileFields"}
 
 type signUpConfig struct {
 	Identifiers          []string              `json:"identifiers"`
@@ -229,12 +228,33 @@ func (s *Server) patchSignInExp(w http.ResponseWriter, r *http.Request) {
 	if raw, ok := body["signInMode"]; ok {
 		c.enum(raw, signInModes, []any{"signInMode"})
 	}
+	var v141 signInExp141Patch
+	if s.atLeast141() {
+		v141 = readSignInExp141(&c, body)
+	}
 	if !c.ok() {
 		respondGuard(w, c.issues)
 		return
 	}
+	if v141.cspSources {
+		respondLogtoError(w, http.StatusBadRequest, "request.invalid_input",
+			"Input is invalid. Custom UI CSP configuration is not available", nil)
+		return
+	}
+	var users []User
+	if v141.caseInsensitive {
+		users = s.Users() // before s.mu: the OIDC side has its own lock
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if v141.caseInsensitive && s.usernameCaseSensitiveLocked() {
+		if conflicts := s.usernameCaseConflictsLocked(users); len(conflicts) > 0 {
+			respondLogtoError(w, http.StatusConflict, "sign_in_experiences.username_policy_case_conflicts_exist",
+				"Cannot switch to case-insensitive usernames while usernames that differ only by case exist. Resolve the conflicts and try again.",
+				map[string]any{"totalConflicts": len(conflicts), "samples": conflicts[:min(len(conflicts), 20)]})
+			return
+		}
+	}
 	effectiveSignUp := s.signUpLocked()
 	if hasSignUp {
 		if err := s.validateSignUpLocked(su); err != nil {
@@ -284,6 +304,19 @@ func (s *Server) patchSignInExp(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	var passwordExpiration json.RawMessage
+	if s.atLeast141() {
+		var status int
+		var code string
+		passwordExpiration, status, code = s.passwordExpirationLocked(v141.passwordExpiration, fArr, hasForgot)
+		if status != 0 {
+			msg := map[string]string{
+				"sign_in_experiences.password_expiration_requires_forgot_password": passwordExpirationNeedsForgotPassword,
+			}[code]
+			respondLogtoError(w, status, code, msg, nil)
+			return
+		}
+	}
 	next := s.signInExp.clone()
 	for _, k := range s.signInExp.keys {
 		raw, ok := body[k]
@@ -304,12 +337,11 @@ func (s *Server) patchSignInExp(w http.ResponseWriter, r *http.Request) {
 			next.set(k, raw)
 		}
 	}
-	if s.atLeast142() {
-		for _, k := range patchableSince142 {
-			if raw, ok := body[k]; ok {
-				next.set(k, raw)
-			}
-		}
+	for k, v := range v141.store {
+		next.set(k, v)
+	}
+	if v141.passwordExpiration != nil {
+		next.set("passwordExpiration", passwordExpiration)
 	}
 	s.signInExp = next
 	respondJSON(w, http.StatusOK, s.signInExp)
@@ -329,4 +361,313 @@ func phoneMFAConflicts(si signInConfig, mfa json.RawMessage) bool {
 		}
 	}
 	return false
+}
+
+// ---- 1.41: customUiCsp, passwordExpiration, signUpProfileFields, usernamePolicy,
+// verificationCodePolicy (core/src/routes/sign-in-experience/index.ts at v1.41.0) ----
+
+// signInExp141Patch is what a PATCH body says about the keys 1.41 added.
+type signInExp141Patch struct {
+	store              map[string]json.RawMessage // keys stored as given (after their guard)
+	passwordExpiration *passwordExpirationPolicy  // nil: not sent
+	caseInsensitive    bool                       // usernamePolicy.caseSensitive is false
+	cspSources         bool                       // customUiCsp lists a source (Cloud only)
+}
+
+// passwordExpirationPolicy is PasswordExpirationPolicy, in its guard's key order.
+type passwordExpirationPolicy struct {
+	Enabled         *bool  `json:"enabled,omitempty"`
+	ValidPeriodDays *int64 `json:"validPeriodDays,omitempty"`
+	EnabledAt       *int64 `json:"enabledAt,omitempty"`
+}
+
+func (p passwordExpirationPolicy) on() bool { return p.Enabled != nil && *p.Enabled }
+
+// readSignInExp141 checks the 1.41 keys against their guards (zod issues into c).
+func readSignInExp141(c *checker, body map[string]json.RawMessage) signInExp141Patch {
+	out := signInExp141Patch{store: map[string]json.RawMessage{}}
+	if raw, ok := body["customUiCsp"]; ok {
+		out.cspSources = readCustomUICSP(c, raw)
+		out.store["customUiCsp"] = raw
+	}
+	if raw, ok := body["passwordExpiration"]; ok {
+		out.passwordExpiration = readPasswordExpiration(c, raw)
+	}
+	if raw, ok := body["signUpProfileFields"]; ok && jsType(raw) != "null" {
+		readSignUpProfileFields(c, raw)
+		out.store["signUpProfileFields"] = raw
+	} else if ok {
+		out.store["signUpProfileFields"] = raw
+	}
+	if raw, ok := body["usernamePolicy"]; ok {
+		if policy, ok := readUsernamePolicy(c, raw); ok {
+			out.caseInsensitive = !policy.CaseSensitive
+			out.store["usernamePolicy"] = marshalNoEscape(policy)
+		}
+	}
+	if raw, ok := body["verificationCodePolicy"]; ok {
+		if policy, ok := readVerificationCodePolicy(c, raw); ok {
+			out.store["verificationCodePolicy"] = marshalNoEscape(policy)
+		}
+	}
+	return out
+}
+
+// asObject reads raw as an object, or records a type issue at key.
+func asObject(c *checker, key string, raw json.RawMessage) (map[string]json.RawMessage, bool) {
+	var obj map[string]json.RawMessage
+	if jsType(raw) != "object" || json.Unmarshal(raw, &obj) != nil {
+		c.typeIssue([]any{key}, "object", raw)
+		return nil, false
+	}
+	return obj, true
+}
+
+// readCustomUICSP is customUiCspGuard (strict: only scriptSrc and connectSrc, string arrays); it
+// reports whether a source is listed.
+func readCustomUICSP(c *checker, raw json.RawMessage) (sources bool) {
+	obj, ok := asObject(c, "customUiCsp", raw)
+	if !ok {
+		return false
+	}
+	path := []any{"customUiCsp"}
+	for k := range obj {
+		if k != "scriptSrc" && k != "connectSrc" {
+			c.issues = append(c.issues, zodIssue{Code: "unrecognized_keys", Path: path, Message: "Unrecognized key(s) in object: '" + k + "'"})
+		}
+	}
+	for _, k := range []string{"scriptSrc", "connectSrc"} {
+		arr, _ := c.array(obj, k, false, path)
+		for i, el := range arr {
+			if jsType(el) != "string" {
+				c.typeIssue(join(path, k, i), "string", el)
+			}
+		}
+		sources = sources || len(arr) > 0
+	}
+	return sources
+}
+
+// readPasswordExpiration is passwordExpirationPolicyGuard: {enabled?: false} (other keys
+// stripped) or {enabled: true, validPeriodDays: int >= 1, enabledAt?: int >= 0}.
+func readPasswordExpiration(c *checker, raw json.RawMessage) *passwordExpirationPolicy {
+	obj, ok := asObject(c, "passwordExpiration", raw)
+	if !ok {
+		return nil
+	}
+	path := []any{"passwordExpiration"}
+	var enabled *bool
+	if v, ok := obj["enabled"]; ok {
+		var b bool
+		if jsType(v) != "boolean" || json.Unmarshal(v, &b) != nil {
+			c.custom(path, "Invalid input")
+			return nil
+		}
+		enabled = &b
+	}
+	if enabled == nil || !*enabled {
+		return &passwordExpirationPolicy{Enabled: enabled}
+	}
+	days, okDays := jsonInt(obj["validPeriodDays"])
+	at, hasAt := obj["enabledAt"]
+	enabledAt, okAt := jsonInt(at)
+	if !okDays || days < 1 || (hasAt && (!okAt || enabledAt < 0)) {
+		c.custom(path, "Invalid input")
+		return nil
+	}
+	p := &passwordExpirationPolicy{Enabled: enabled, ValidPeriodDays: &days}
+	if hasAt {
+		p.EnabledAt = &enabledAt
+	}
+	return p
+}
+
+// jsonInt reads a JSON integer.
+func jsonInt(raw json.RawMessage) (int64, bool) {
+	var f float64
+	if jsType(raw) != "number" || json.Unmarshal(raw, &f) != nil || f != float64(int64(f)) {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// readSignUpProfileFields is signUpProfileFieldsGuard: an array of {name: string}.
+func readSignUpProfileFields(c *checker, raw json.RawMessage) {
+	var arr []json.RawMessage
+	if jsType(raw) != "array" || json.Unmarshal(raw, &arr) != nil {
+		c.typeIssue([]any{"signUpProfileFields"}, "array", raw)
+		return
+	}
+	for i, el := range arr {
+		var obj map[string]json.RawMessage
+		if jsType(el) != "object" || json.Unmarshal(el, &obj) != nil {
+			c.typeIssue([]any{"signUpProfileFields", i}, "object", el)
+			continue
+		}
+		c.str(obj, "name", true, []any{"signUpProfileFields", i})
+	}
+}
+
+// usernamePolicy is UsernamePolicy, in usernamePolicyGuard's key order.
+type usernamePolicy struct {
+	CaseSensitive bool  `json:"caseSensitive"`
+	MinLength     int64 `json:"minLength"`
+	MaxLength     int64 `json:"maxLength"`
+	AllowedChars  struct {
+		Lowercase  bool `json:"lowercase"`
+		Uppercase  bool `json:"uppercase"`
+		Numbers    bool `json:"numbers"`
+		Underscore bool `json:"underscore"`
+	} `json:"allowedChars"`
+}
+
+// readUsernamePolicy is usernamePolicyGuard: every key required, lengths 1-128 with min <= max,
+// and lowercase, uppercase or underscore allowed.
+func readUsernamePolicy(c *checker, raw json.RawMessage) (usernamePolicy, bool) {
+	var p usernamePolicy
+	obj, ok := asObject(c, "usernamePolicy", raw)
+	if !ok {
+		return p, false
+	}
+	path := []any{"usernamePolicy"}
+	before := len(c.issues)
+	p.CaseSensitive, _ = c.boolean(obj, "caseSensitive", true, path)
+	for _, l := range []struct {
+		key string
+		to  *int64
+	}{{"minLength", &p.MinLength}, {"maxLength", &p.MaxLength}} {
+		n, ok := jsonInt(obj[l.key])
+		if !ok || n < 1 || n > 128 {
+			c.custom(join(path, l.key), "Number must be an integer from 1 to 128")
+		}
+		*l.to = n
+	}
+	if chars, ok := obj["allowedChars"]; ok && jsType(chars) == "object" {
+		var co map[string]json.RawMessage
+		_ = json.Unmarshal(chars, &co)
+		cp := join(path, "allowedChars")
+		p.AllowedChars.Lowercase, _ = c.boolean(co, "lowercase", true, cp)
+		p.AllowedChars.Uppercase, _ = c.boolean(co, "uppercase", true, cp)
+		p.AllowedChars.Numbers, _ = c.boolean(co, "numbers", true, cp)
+		p.AllowedChars.Underscore, _ = c.boolean(co, "underscore", true, cp)
+	} else {
+		c.typeIssue(join(path, "allowedChars"), "object", chars)
+	}
+	if len(c.issues) != before {
+		return p, false
+	}
+	if p.MinLength > p.MaxLength {
+		c.custom(join(path, "maxLength"), "Minimum length cannot exceed maximum length.")
+	}
+	if a := p.AllowedChars; !a.Lowercase && !a.Uppercase && !a.Underscore {
+		c.custom(join(path, "allowedChars"), "At least one of lowercase, uppercase, or underscore must be enabled. "+
+			"Usernames cannot start with a number, so numbers alone are not allowed.")
+	}
+	return p, len(c.issues) == before
+}
+
+// verificationCodePolicy is VerificationCodePolicy, in its guard's key order.
+type verificationCodePolicy struct {
+	ExpirationDuration *int64 `json:"expirationDuration,omitempty"`
+	MaxRetryAttempts   *int64 `json:"maxRetryAttempts,omitempty"`
+}
+
+// readVerificationCodePolicy is verificationCodePolicyGuard: expirationDuration 60-3600 s and
+// maxRetryAttempts 1-100, both optional integers; other keys are stripped.
+func readVerificationCodePolicy(c *checker, raw json.RawMessage) (verificationCodePolicy, bool) {
+	var p verificationCodePolicy
+	obj, ok := asObject(c, "verificationCodePolicy", raw)
+	if !ok {
+		return p, false
+	}
+	before := len(c.issues)
+	for _, f := range []struct {
+		key      string
+		lo, hi   int64
+		to       **int64
+		boundary string
+	}{
+		{"expirationDuration", 60, 3600, &p.ExpirationDuration, "from 60 to 3600"},
+		{"maxRetryAttempts", 1, 100, &p.MaxRetryAttempts, "from 1 to 100"},
+	} {
+		v, present := obj[f.key]
+		if !present {
+			continue
+		}
+		n, ok := jsonInt(v)
+		if !ok || n < f.lo || n > f.hi {
+			c.custom([]any{"verificationCodePolicy", f.key}, "Number must be an integer "+f.boundary)
+			continue
+		}
+		*f.to = &n
+	}
+	return p, len(c.issues) == before
+}
+
+// usernameCaseSensitiveLocked reports whether the stored username policy is case-sensitive.
+func (s *Server) usernameCaseSensitiveLocked() bool {
+	var p struct {
+		CaseSensitive *bool `json:"caseSensitive"`
+	}
+	_ = json.Unmarshal(s.signInExp.get("usernamePolicy"), &p)
+	return p.CaseSensitive == nil || *p.CaseSensitive
+}
+
+// usernameCaseConflict is one sample of the 409: the usernames that are the same lowercased.
+type usernameCaseConflict struct {
+	UsernameLower string   `json:"usernameLower"`
+	UserIDs       []string `json:"userIds"`
+}
+
+// usernameCaseConflictsLocked is findUsernameCaseConflicts: the groups of users (SetUsername)
+// whose usernames are equal lowercased, oldest group first.
+func (s *Server) usernameCaseConflictsLocked(users []User) []usernameCaseConflict {
+	var out []usernameCaseConflict
+	at := map[string]int{}
+	for _, u := range users { // oldest first
+		name, ok := s.usernames[u.ID]
+		if !ok {
+			continue
+		}
+		lower := strings.ToLower(name)
+		if i, seen := at[lower]; seen {
+			out[i].UserIDs = append(out[i].UserIDs, u.ID)
+			continue
+		}
+		at[lower] = len(out)
+		out = append(out, usernameCaseConflict{UsernameLower: lower, UserIDs: []string{u.ID}})
+	}
+	return slices.DeleteFunc(out, func(g usernameCaseConflict) bool { return len(g.UserIDs) < 2 })
+}
+
+// passwordExpirationLocked is 1.41's password-expiration step of the PATCH: the policy to store
+// when sent (enabledAt is the server's: kept while it stays on, stamped when it is turned on), and
+// with the resulting policy on, a forgot-password method must have its connector (422; checked on
+// every PATCH while the policy is on).
+func (s *Server) passwordExpirationLocked(sent *passwordExpirationPolicy, forgotSent []json.RawMessage, hasForgot bool) (store json.RawMessage, status int, code string) {
+	var current passwordExpirationPolicy
+	_ = json.Unmarshal(s.signInExp.get("passwordExpiration"), &current)
+	next := current
+	switch {
+	case sent == nil:
+	case sent.Enabled != nil && !*sent.Enabled:
+		f := false
+		next = passwordExpirationPolicy{Enabled: &f}
+	case sent.on():
+		next = passwordExpirationPolicy{Enabled: sent.Enabled, ValidPeriodDays: sent.ValidPeriodDays, EnabledAt: current.EnabledAt}
+	}
+	if next.on() {
+		if !current.on() || current.EnabledAt == nil {
+			now := s.nowMillis()
+			next.EnabledAt = &now
+		}
+		methods := s.signInExp.get("forgotPasswordMethods")
+		if hasForgot {
+			methods = marshalNoEscape(forgotSent)
+		}
+		if !forgotPasswordAvailable(s.connectors, methods) {
+			return nil, http.StatusUnprocessableEntity, "sign_in_experiences.password_expiration_requires_forgot_password"
+		}
+	}
+	return marshalNoEscape(next), 0, ""
 }

@@ -213,6 +213,10 @@ func (s *Server) Restore(state []byte) error {
 			return fmt.Errorf("%w: sign-in experience: %w", ErrSnapshot, err)
 		}
 		sie = o
+		if s.atLeast141() {
+			// A snapshot of an older tenant, as Logto's 1.41 alterations upgrade it.
+			sie = withSignInExp141(o)
+		}
 	}
 	apps := make(map[string]*application, len(snap.Apps))
 	for _, sa := range snap.Apps {

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -142,12 +143,62 @@ func (o *orderedObject) clone() *orderedObject {
 	return c
 }
 
+// seedSignInExp is the default tenant's sign-in experience as a fresh database seeds it: the
+// 1.37.1 recording (fixture 050), plus from 1.41 the five new columns, in the table's column order
+// (packages/schemas/tables/sign_in_experiences.sql at v1.41.0) with the values a fresh seed gives:
+// the column defaults, except signUpProfileFields, which createDefaultSignInExperience sets to null
+// (the legacy "collect the whole catalog" behaviour; only rows made later default to []).
+func (s *Server) seedSignInExp() *orderedObject {
+	o := seedSignInExp()
+	if !s.atLeast141() {
+		return o
+	}
+	return withSignInExp141(o)
+}
+
+// seedSignInExp is the seeded sign-in experience of 1.37.1 (fixture 050).
 func seedSignInExp() *orderedObject {
 	o, err := parseOrderedObject(seedSignInExpJSON)
 	if err != nil {
 		panic("logtotest: seed sign-in experience: " + err.Error())
 	}
 	return o
+}
+
+// signInExp141Defaults are the five keys 1.41 added, each with the key it follows in the table
+// and its seeded value.
+var signInExp141Defaults = []struct{ key, after, value string }{
+	{"customUiCsp", "customUiAssets", `{}`},
+	{"verificationCodePolicy", "emailBlocklistPolicy", `{}`},
+	{"signUpProfileFields", "passkeySignIn", `null`},
+	{"passwordExpiration", "signUpProfileFields", `{}`},
+	{"usernamePolicy", "passwordExpiration", defaultUsernamePolicy},
+}
+
+// defaultUsernamePolicy is the column default of username_policy, in usernamePolicyGuard's key
+// order (the response is parsed by the guard, which writes keys in its own order).
+const defaultUsernamePolicy = `{"caseSensitive":true,"minLength":1,"maxLength":128,` +
+	`"allowedChars":{"lowercase":true,"uppercase":true,"numbers":true,"underscore":true}}`
+
+// withSignInExp141 returns o with the keys 1.41 added that it lacks, each after the key it follows
+// in the table (or at the end when that key is absent too).
+func withSignInExp141(o *orderedObject) *orderedObject {
+	out := o.clone()
+	for _, d := range signInExp141Defaults {
+		if _, ok := out.vals[d.key]; ok {
+			continue
+		}
+		out.set(d.key, json.RawMessage(d.value))
+		out.keys = out.keys[:len(out.keys)-1]
+		at := len(out.keys)
+		for i, k := range out.keys {
+			if k == d.after {
+				at = i + 1
+			}
+		}
+		out.keys = append(out.keys[:at:at], append([]string{d.key}, out.keys[at:]...)...)
+	}
+	return out
 }
 
 // factory is an installed connector factory, kept as Logto serves it.
@@ -228,7 +279,7 @@ type clientView struct {
 }
 
 // appClient returns the client view of an application: its usable (unexpired) secret values, plus
-// the internal secret on versions before 1.42 (the legacy fallback).
+// the internal secret on versions before 1.42 (the legacy fallback; 1.41.0 still takes it, 036).
 func (s *Server) appClient(id string) (clientView, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -330,6 +381,23 @@ func (s *Server) newAppLocked(name, typ string, desc *string, redirect, postLogo
 	}
 	s.apps[a.ID] = a
 	return a
+}
+
+// SetUsername gives the end user userID (from AddUser or a sign-up) a username, as an admin can
+// in the Console. Two usernames that differ only by case make 1.41's PATCH /api/sign-in-exp
+// answer 409 sign_in_experiences.username_policy_case_conflicts_exist when it turns the username
+// policy case-insensitive. An empty username removes it. It panics if there is no such user.
+func (s *Server) SetUsername(userID, username string) {
+	if !slices.ContainsFunc(s.Users(), func(u User) bool { return u.ID == userID }) {
+		panic("logtotest: SetUsername: no user " + userID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if username == "" {
+		delete(s.usernames, userID)
+		return
+	}
+	s.usernames[userID] = username
 }
 
 // Application returns the application as GET /api/applications/{id} would.

@@ -38,7 +38,7 @@ func (s *Server) RemoveApplicationSecrets(appID string) bool {
 }
 
 // RemoveConnector deletes a connector by row id, as the Console's "Remove" does (without
-// the 1.42 password-expiration rule). It reports whether it existed.
+// the 1.41 password-expiration rule). It reports whether it existed.
 func (s *Server) RemoveConnector(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -87,5 +87,5 @@ func (s *Server) AddExtraSMSConnector(factoryID string, config json.RawMessage) 
 func (s *Server) ResetSignInExperience() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.signInExp = seedSignInExp()
+	s.signInExp = s.seedSignInExp()
 }

@@ -460,3 +460,46 @@ func TestInjectAnyMethod(t *testing.T) {
 		t.Errorf("after the fault's two uses: %d, want 200", status)
 	}
 }
+
+// TestMessageToWithAndWithoutPlus: Logto 1.37.1's connector (1.4.1) sends To as digits, 1.41's
+// (1.4.4) with a "+" (Logto 1.41 replay, R4). Both are taken, and the message keeps what Twilio
+// stores and answers: E.164, with the "+" (twilio_api_v2010.json: to is "The recipient's phone
+// number in E.164 format").
+func TestMessageToWithAndWithoutPlus(t *testing.T) {
+	for _, to := range []string{"15551234567", "+15551234567"} {
+		t.Run(to, func(t *testing.T) {
+			f := newFixture(t)
+			svc := f.srv.AddService(fullSID, "Logto", "+15005550006")
+			form := url.Values{"To": {to}, "MessagingServiceSid": {svc}, "Body": {"Your code is 123456"}}
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost,
+				f.srv.URL+"/2010-04-01/Accounts/"+fullSID+"/Messages.json", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.SetBasicAuth(fullSID, token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var answer struct {
+				To string `json:"to"`
+			}
+			_ = json.NewDecoder(resp.Body).Decode(&answer)
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated || answer.To != "+15551234567" {
+				t.Fatalf("%d, to %q", resp.StatusCode, answer.To)
+			}
+			inbox := f.srv.Inbox()
+			if len(inbox) != 1 || inbox[0].To != "+15551234567" {
+				t.Fatalf("inbox %+v", inbox)
+			}
+			for _, q := range []string{"+15551234567", "15551234567"} {
+				list, err := rest(f.srv, fullSID, token, nil).Api.ListMessage((&api.ListMessageParams{}).SetTo(q))
+				if err != nil || len(list) != 1 || *list[0].To != "+15551234567" {
+					t.Errorf("list To=%s: %v, %v", q, list, err)
+				}
+			}
+			if m, err := f.srv.WaitMessage(t.Context(), "+15551234567"); err != nil || m.SID != inbox[0].SID {
+				t.Errorf("WaitMessage = %+v, %v", m, err)
+			}
+		})
+	}
+}
