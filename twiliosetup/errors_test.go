@@ -91,7 +91,7 @@ func TestExplainLinks(t *testing.T) {
 		{21607, " Troubleshooting: " + page + "twilio-trial-account-limits"},
 		{20404, ""},
 		{21712, ""},
-		{21705, ""},
+		{21705, " Troubleshooting: " + page + "twilio-21705"},
 		{31337, "Twilio's page on this error: https://www.twilio.com/docs/errors/31337"},
 	}
 	for _, tt := range tests {

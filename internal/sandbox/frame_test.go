@@ -50,8 +50,8 @@ func TestInboxFrame(t *testing.T) {
 			m := tui.NewModel(t.Context(), []tui.Step{verify}, tui.Options{
 				Width: size.w, Height: size.h, Panel: func() string { return renderInbox(msgs, footer) },
 			})
-			m.Init()
 			m.Update(tea.WindowSizeMsg{Width: size.w, Height: size.h})
+			finishLoad(t, m, m.Init())
 			frame := ansi.Strip(m.View().Content)
 			if m.Phase() != tui.PhaseRunning {
 				t.Fatalf("phase %v, want running:\n%s", m.Phase(), frame)
@@ -70,6 +70,42 @@ func TestInboxFrame(t *testing.T) {
 			}
 			golden.RequireEqual(t, frame)
 		})
+	}
+}
+
+// finishLoad feeds m the messages of init's commands until the step has
+// loaded (the verify step reads the sign-in mode first) and runs. The
+// commands m returns are not run: the step's Execute would start a demo.
+func finishLoad(t *testing.T, m *tui.Model, init tea.Cmd) {
+	t.Helper()
+	msgs := make(chan tea.Msg, 16)
+	var start func(tea.Cmd)
+	start = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		go func() {
+			msg := c()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					start(c)
+				}
+				return
+			}
+			select {
+			case msgs <- msg:
+			case <-t.Context().Done():
+			}
+		}()
+	}
+	start(init)
+	for m.Phase() == tui.PhaseLoading {
+		select {
+		case msg := <-msgs:
+			m.Update(msg)
+		case <-t.Context().Done():
+			return
+		}
 	}
 }
 
