@@ -189,6 +189,9 @@ func signInOnDemo(ctx context.Context, lg *logtotest.Server, base, phoneDigits s
 	if resp.StatusCode/100 != 3 {
 		return fmt.Errorf("demo callback answered %d", resp.StatusCode)
 	}
+	// The browser then loads the signed-in page the callback sends it to,
+	// which the demo waits for before it stops (demo.LandingGrace).
+	_, _ = get(resp.Header.Get("Location"))
 	return nil
 }
 

@@ -73,6 +73,12 @@ type plainSandboxRun struct {
 // the sign-in and the wizard both succeed.
 func runPlainSandbox(t *testing.T, o options) plainSandboxRun {
 	t.Helper()
+	return runPlainSandboxEnv(t, o, noEnv)
+}
+
+// runPlainSandboxEnv is runPlainSandbox in the environment getenv.
+func runPlainSandboxEnv(t *testing.T, o options, getenv func(string) string) plainSandboxRun {
+	t.Helper()
 	var lg *logtotest.Server
 	started := make(chan struct{})
 	setSandboxStarted(func(l *logtotest.Server, _ *twiliotest.Server) { lg = l; close(started) })
@@ -83,7 +89,7 @@ func runPlainSandbox(t *testing.T, o options) plainSandboxRun {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	signedIn := signInInBackground(ctx, cancel, out, started, &lg)
-	werr := wizard(ctx, o, in, out, errOut, noEnv)
+	werr := wizard(ctx, o, in, out, errOut, getenv)
 	if err := <-signedIn; err != nil {
 		t.Fatalf("signing in: %v\ntranscript:\n%s", err, out)
 	}
@@ -159,6 +165,9 @@ func signInOverHTTP(ctx context.Context, out *watchedBuffer, started <-chan stru
 	if resp.StatusCode/100 != 3 {
 		return fmt.Errorf("demo callback answered %d", resp.StatusCode)
 	}
+	// The browser then loads the signed-in page the callback sends it to,
+	// which the demo waits for before it stops (demo.LandingGrace).
+	_, _ = get(resp.Header.Get("Location"))
 	return nil
 }
 

@@ -50,6 +50,7 @@ type Env struct {
 
 	lg        *logtotest.Server // nil for a guest
 	tw        *twiliotest.Server
+	logtoVer  string // the Logto version the Logto stand-in imitates
 	statePath string
 	m2mAppID  string
 	key       string // the control key of the host's ServingFile
@@ -103,6 +104,11 @@ type Options struct {
 	// Trace is the HTTP trace of --debug: the clients LogtoHTTP and
 	// TwilioHTTP write their exchanges with the stand-ins to it (nil: none).
 	Trace *httpclient.Trace
+	// LogtoVersion is LogtoVersionEnv as set for this run ("": not set):
+	// the Logto version a new sandbox's Logto stand-in imitates. An
+	// existing sandbox keeps the version it was made with; asking it for
+	// another is an error (see LogtoVersion).
+	LogtoVersion string
 
 	hostWait time.Duration // how long to wait for a host that does not answer (0: defaultHostWait)
 }
@@ -155,6 +161,9 @@ var ErrWizardRunning = errors.New("another sandbox wizard is running")
 // with --sandbox uses it, so `logto-twilio --sandbox` and then
 // `logto-twilio doctor --sandbox` talk to the same Logto and Twilio.
 func Open(o Options) (*Env, error) {
+	if err := checkLogtoVersion(o.LogtoVersion); err != nil {
+		return nil, err
+	}
 	dir, own, err := Dir(o)
 	if err != nil {
 		return nil, err
@@ -270,6 +279,9 @@ func (e *Env) openHost(o Options) error {
 	if st == nil && saved.Endpoint != "" && !isLoopbackURL(saved.Endpoint) {
 		return fmt.Errorf("sandbox: %s holds a setup for %s, not a sandbox's; give --sandbox another --config-dir (the sandbox never writes over a real setup)", e.Dir, saved.Endpoint)
 	}
+	if err := e.useLogtoVersion(o, st.logtoVersion()); err != nil {
+		return err
+	}
 	if err := e.start(st); err != nil {
 		return err
 	}
@@ -310,6 +322,9 @@ func (e *Env) openPrivate(o Options) error {
 	e.private = true
 	st, err := e.readState()
 	if err != nil {
+		return err
+	}
+	if err := e.useLogtoVersion(o, st.logtoVersion()); err != nil {
 		return err
 	}
 	saved := readSetupQuietly(e.Dir)
@@ -369,6 +384,9 @@ func (e *Env) openGuest(o Options, sv Serving, a controlAnswers) error {
 	tw, err := httpclient.ParseTwilioBaseURL(sv.Twilio)
 	if err != nil {
 		return fmt.Errorf("sandbox: %s: %w", ServingFile, err)
+	}
+	if err := e.useLogtoVersion(o, cmp.Or(a.LogtoVersion, logtotest.DefaultVersion)); err != nil {
+		return err
 	}
 	e.Host = sv
 	e.Answers = Answers{
@@ -465,7 +483,7 @@ func (e *Env) Save() error {
 		Version:    sandboxStateVersion,
 		LogtoAddr:  strings.TrimPrefix(e.lg.URL, "http://"),
 		TwilioAddr: strings.TrimPrefix(e.tw.URL, "http://"),
-		M2MAppID:   e.m2mAppID, Logto: lb, Twilio: tb,
+		M2MAppID:   e.m2mAppID, LogtoVersion: e.logtoVer, Logto: lb, Twilio: tb,
 	})
 	if err != nil {
 		return fmt.Errorf("sandbox: encode state: %w", err)
@@ -526,6 +544,10 @@ func (e *Env) stop() {
 		e.tw.Close()
 	}
 }
+
+// LogtoVersion is the Logto version the sandbox's Logto stand-in imitates
+// (one of logtotest.Versions), whichever process runs it.
+func (e *Env) LogtoVersion() string { return e.logtoVer }
 
 // Logto is the host's Logto stand-in (for tests); nil for a guest.
 func (e *Env) Logto() *logtotest.Server { return e.lg }

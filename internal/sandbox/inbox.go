@@ -200,6 +200,9 @@ type controlAnswers struct {
 	TwilioAuthToken  string `json:"twilioAuthToken"`
 	M2MAppID         string `json:"m2mAppId"`
 	M2MAppSecret     string `json:"m2mAppSecret"`
+	// LogtoVersion is the version the host's Logto stand-in imitates
+	// ("" from a host of a logto-twilio before it had a choice: the default).
+	LogtoVersion string `json:"logtoVersion,omitempty"`
 }
 
 func (e *Env) serveAnswers(w http.ResponseWriter, r *http.Request) {
@@ -210,6 +213,7 @@ func (e *Env) serveAnswers(w http.ResponseWriter, r *http.Request) {
 	a := controlAnswers{
 		Version: controlVersion, TwilioAccountSID: sandboxAccountSID,
 		TwilioAuthToken: e.tw.AuthToken(sandboxAccountSID), M2MAppID: e.m2mAppID,
+		LogtoVersion: e.logtoVer,
 	}
 	if s := e.lg.AppSecrets(e.m2mAppID); len(s) > 0 {
 		a.M2MAppSecret = s[0]

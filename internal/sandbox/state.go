@@ -34,12 +34,16 @@ const sandboxStateVersion = 1
 // app is the sandbox's M2M app, and both stand-ins' snapshots. It holds the
 // stand-ins' made-up credentials: mode 0600, like secrets.json.
 type sandboxState struct {
-	Version    int             `json:"version"`
-	LogtoAddr  string          `json:"logtoAddr"`            // 127.0.0.1:PORT
-	TwilioAddr string          `json:"twilioAddr,omitempty"` // 127.0.0.1:PORT
-	M2MAppID   string          `json:"m2mAppId"`
-	Logto      json.RawMessage `json:"logto"`
-	Twilio     json.RawMessage `json:"twilio"`
+	Version    int    `json:"version"`
+	LogtoAddr  string `json:"logtoAddr"`            // 127.0.0.1:PORT
+	TwilioAddr string `json:"twilioAddr,omitempty"` // 127.0.0.1:PORT
+	M2MAppID   string `json:"m2mAppId"`
+	// LogtoVersion is the Logto version the Logto stand-in imitates,
+	// chosen when the sandbox was made ("" in a file from before there was
+	// a choice: logtotest.DefaultVersion).
+	LogtoVersion string          `json:"logtoVersion,omitempty"`
+	Logto        json.RawMessage `json:"logto"`
+	Twilio       json.RawMessage `json:"twilio"`
 }
 
 // readState reads StateFile; nil when there is none. A file that
@@ -112,7 +116,7 @@ func (e *Env) start(st *sandboxState) error {
 		e.tw.Close()
 		return err
 	}
-	e.lg = logtotest.NewUnstartedServer(logtotest.WithListener(l), logtotest.WithTwilioBaseURL(e.tw.URL),
+	e.lg = logtotest.NewUnstartedServer(logtotest.WithListener(l), logtotest.WithTwilioBaseURL(e.tw.URL), logtotest.WithVersion(e.logtoVer),
 		logtotest.WithMiddleware(e.control), logtotest.WithMiddleware(e.watchChanges), logtotest.WithoutRequestLog())
 	if st != nil {
 		if err := e.lg.Restore(st.Logto); err != nil {

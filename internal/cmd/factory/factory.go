@@ -151,7 +151,10 @@ func (f *Factory) Store() (*config.Store, error) {
 
 // SandboxOptions are the options of the sandbox for this run's flags.
 func (f *Factory) SandboxOptions() sandbox.Options {
-	return sandbox.Options{ConfigDir: f.Opts.ConfigDir, Getenv: f.Getenv, Command: f.Invocation.Ran(), Trace: f.trace}
+	return sandbox.Options{
+		ConfigDir: f.Opts.ConfigDir, Getenv: f.Getenv, Command: f.Invocation.Ran(), Trace: f.trace,
+		LogtoVersion: f.Getenv(sandbox.LogtoVersionEnv),
+	}
 }
 
 // Saved is what the commands that work on a saved setup (doctor, teardown,

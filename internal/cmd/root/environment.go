@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/logto-twilio/logto-twilio/internal/cmd/factory"
+	"github.com/logto-twilio/logto-twilio/internal/sandbox"
 	"github.com/logto-twilio/logto-twilio/internal/textwrap"
 )
 
@@ -40,6 +41,7 @@ var envBehaviour = []envVar{
 	{"LOGTO_TWILIO_PRESET", "a workshop attendee's card file, like --preset (the flag wins)"},
 	{factory.DebugEnv, "api: show each HTTP exchange with Logto and Twilio, secrets redacted, like --debug: on stderr, or in --debug-file; a run that fills the terminal writes a file and names it at exit"},
 	{"LOGTO_TWILIO_SECRETS_STORE", "keyring, file or auto: where the secrets are kept (--secrets-store wins; default auto: the OS keyring when it works, else secrets.json, mode 0600, beside the setup; a saved setup's secrets move to the one chosen)"},
+	{sandbox.LogtoVersionEnv, "1.37.1 (the default) or 1.41.0: the Logto version that the --sandbox Logto stand-in imitates. It is saved when the sandbox is made: later --sandbox commands in that folder imitate the same version without the variable, and one that asks for another version is refused (the error says how to make a new sandbox)"},
 	{"NO_COLOR", "any value: no colours"},
 	{"ACCESSIBLE", "1: plain line-by-line prompts for screen readers and scripts (the same as --accessible; also whenever stdin or stdout is not a terminal)"},
 	{"TERM", "dumb: plain line-by-line prompts, no colours"},
@@ -75,6 +77,10 @@ func newEnvironmentTopic(f *factory.Factory) *cobra.Command {
 	return c
 }
 
+// maxNameColumn is the widest the names' column grows (a name and two
+// spaces), so that the descriptions keep most of an 80-column terminal.
+const maxNameColumn = 28
+
 // writeEnvironment writes the topic in fang's layout: a paragraph, then
 // titled sections of "NAME  what it does", wrapped at spaces to the
 // terminal's width (80 when not a terminal; 100 at most).
@@ -85,9 +91,13 @@ func writeEnvironment(w io.Writer, dark bool, termWidth int) {
 	desc := lipgloss.NewStyle().Foreground(cs.Description)
 	comment := lipgloss.NewStyle().Foreground(cs.Comment)
 	width := min(termWidth, 100)
+	// The descriptions start after the longest name, unless that name is
+	// longer than maxNameColumn: such a name has its line to itself.
 	nameWidth := 0
 	for _, v := range append(slices.Clone(envPrefills), envBehaviour...) {
-		nameWidth = max(nameWidth, len(v.name)+2)
+		if len(v.name)+2 <= maxNameColumn {
+			nameWidth = max(nameWidth, len(v.name)+2)
+		}
 	}
 
 	_, _ = fmt.Fprintln(w)
@@ -103,9 +113,13 @@ func writeEnvironment(w io.Writer, dark bool, termWidth int) {
 		heading(s)
 		for _, v := range vars {
 			lines := textwrap.Lines(v.what, width-4-nameWidth, "", "")
+			long := len(v.name)+2 > nameWidth
+			if long {
+				_, _ = fmt.Fprintln(w, "    "+name.Render(v.name))
+			}
 			for i, line := range lines {
 				left := strings.Repeat(" ", nameWidth)
-				if i == 0 {
+				if i == 0 && !long {
 					left = name.Render(v.name) + strings.Repeat(" ", nameWidth-len(v.name))
 				}
 				_, _ = fmt.Fprintln(w, "    "+left+desc.Render(line))
