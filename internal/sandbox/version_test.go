@@ -53,6 +53,9 @@ func TestLogtoVersionIsChosenOnce(t *testing.T) {
 			if got := first.LogtoVersion(); got != made {
 				t.Errorf("a new sandbox with %s=%q imitates %q, want %s", LogtoVersionEnv, asked, got, made)
 			}
+			if got := first.Logto().Version(); got != made {
+				t.Errorf("a new sandbox with %s=%q runs a Logto stand-in of %q, want %s", LogtoVersionEnv, asked, got, made)
+			}
 			noted := strings.Contains(strings.Join(first.Notes, " "), "imitates Logto "+made)
 			if noted != (made != logtotest.DefaultVersion) {
 				t.Errorf("notes %q: a note on the version %s: %v", first.Notes, made, noted)

@@ -242,6 +242,9 @@ func (s *Server) Start() { s.srv.Start() }
 // Close stops the server and waits for running requests, like httptest.Server.Close.
 func (s *Server) Close() { s.srv.Close() }
 
+// Version is the Logto version the stand-in imitates (WithVersion).
+func (s *Server) Version() string { return s.cfg.version }
+
 // Client returns an *http.Client for talking to the stand-in.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
