@@ -74,16 +74,20 @@ func (s *credsStep) instructions() string {
 	if s.canOpen() {
 		key = "{tui:, {action:open}}"
 	}
+	guess := "" // a self-hosted Console's address is a guess
+	if n := s.console().GuessNote(); n != "" {
+		guess = " " + n
+	}
 	if s.st.Setup.Method == config.MethodManual {
 		return fmt.Sprintf("In the Console (%s%s), create a \"Traditional web\" app named as you like, "+
-			"add these URIs in its settings and save, then paste its App ID and App secret.\n\n"+
+			"add these URIs in its settings and save, then paste its App ID and App secret.%s\n\n"+
 			"  %-19s%s{tui: ({action:copy-redirect} copies)}\n"+
 			"  %-19s%s{tui: ({action:copy-logout} copies)}",
-			s.page(), key, "Redirect URI", s.redirectURI(), "Post sign-out URI", s.postLogoutURI())
+			s.page(), key, guess, "Redirect URI", s.redirectURI(), "Post sign-out URI", s.postLogoutURI())
 	}
 	return fmt.Sprintf("The machine-to-machine app needs the \"Logto Management API access\" role; the "+
 		"wizard uses it to create and configure everything else. To make one: in the Console (%s%s) "+
-		"create a \"Machine-to-machine\" app, then assign it that role.", s.page(), key)
+		"create a \"Machine-to-machine\" app, then assign it that role.%s", s.page(), key, guess)
 }
 
 func (s *credsStep) Actions() []tui.Action {
