@@ -199,11 +199,11 @@ func workshopSendProblem(err error, st *State, phone twiliosetup.Phone) error {
 	case 20003:
 		return problem("The workshop's Twilio connector has Twilio credentials that Twilio refuses",
 			"Tell the facilitator: Twilio refused the Account SID and Auth Token in their Logto's Twilio connector "+
-				"(Twilio error 20003); their setup puts working ones in."+fine+" "+docs.TwilioMore(te.Code), err)
+				"(Twilio error 20003), so the connector needs the account's current Auth Token."+fine+" "+docs.TwilioMore(te.Code), err)
 	case 21705:
 		return problem("The workshop's Twilio connector names a Messaging Service its Twilio account does not have",
 			"Tell the facilitator: Twilio refused the Messaging Service in their Logto's Twilio connector "+
-				"(Twilio error 21705); their setup picks one again."+fine+" "+docs.TwilioMore(te.Code), err)
+				"(Twilio error 21705), so the connector needs a Messaging Service of that account."+fine+" "+docs.TwilioMore(te.Code), err)
 	case 21608:
 		return problem("The workshop's Twilio trial account texts only numbers it has verified",
 			"Tell the facilitator: their Twilio trial account must verify "+phone.E164()+
