@@ -1,19 +1,14 @@
 package logtoapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
@@ -154,7 +149,7 @@ func TestReadPublicSignInExperience(t *testing.T) {
 			if err != nil || got.SignInMode != logtoapi.SignInModeSignInAndRegister || got.SignInOnly() {
 				t.Fatalf("default: %+v, %v", got, err)
 			}
-			patchSignInMode(t, s, logtoapi.SignInModeSignIn)
+			s.srv.SetSignInMode(logtoapi.SignInModeSignIn)
 			got, err = logtoapi.ReadPublicSignInExperience(t.Context(), s.srv.Client(), s.e)
 			if err != nil || !got.SignInOnly() {
 				t.Fatalf("after the PATCH: %+v, %v", got, err)
@@ -165,31 +160,6 @@ func TestReadPublicSignInExperience(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// patchSignInMode sets the stand-in's signInMode through its Management API, as the Console
-// does (the client has no call for it: the program never changes the mode).
-func patchSignInMode(t *testing.T, s *standin, mode string) {
-	t.Helper()
-	id, secret := s.srv.AddM2MApp("console", true)
-	cc := clientcredentials.Config{
-		ClientID: id, ClientSecret: secret, TokenURL: s.e.Issuer() + "/token", Scopes: []string{"all"},
-		EndpointParams: url.Values{"resource": {s.e.ManagementResource()}},
-	}
-	hc := cc.Client(context.WithValue(t.Context(), oauth2.HTTPClient, s.srv.Client()))
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPatch, s.srv.URL+"/api/sign-in-exp", strings.NewReader(`{"signInMode":"`+mode+`"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("PATCH signInMode: %d", resp.StatusCode)
 	}
 }
 

@@ -1,18 +1,13 @@
 package steps
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/logto-twilio/logto-twilio/internal/config"
 	"github.com/logto-twilio/logto-twilio/logtoapi"
@@ -39,35 +34,6 @@ func r3Answer(t *testing.T, name string) (int, string) {
 		t.Fatal(err)
 	}
 	return f.Status, string(f.ResponseBody)
-}
-
-// setSignInMode PATCHes the stand-in's signInMode through its Management API, as the
-// Console does.
-func setSignInMode(t *testing.T, lg *logtotest.Server, mode string) {
-	t.Helper()
-	e, err := logtoapi.ParseEndpoint(lg.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, secret := lg.AddM2MApp("console", true)
-	cc := clientcredentials.Config{
-		ClientID: id, ClientSecret: secret, TokenURL: e.Issuer() + "/token", Scopes: []string{"all"},
-		EndpointParams: url.Values{"resource": {e.ManagementResource()}},
-	}
-	hc := cc.Client(context.WithValue(t.Context(), oauth2.HTTPClient, lg.Client()))
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPatch, lg.URL+"/api/sign-in-exp", strings.NewReader(`{"signInMode":"`+mode+`"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("PATCH signInMode: %d", resp.StatusCode)
-	}
 }
 
 // attendeeTestSMS is an attendee's test SMS step against the stand-in lg, through the
@@ -147,7 +113,7 @@ func TestAttendeeTestSMSRealAnswers(t *testing.T) {
 					lg.Inject(http.MethodPost, sendCodePath, logtotest.Fault{Status: status, Body: body})
 				}
 				if tc.signInOnly {
-					setSignInMode(t, lg, logtoapi.SignInModeSignIn)
+					lg.SetSignInMode(logtoapi.SignInModeSignIn)
 				}
 				s, st := attendeeTestSMS(t, lg)
 				_, err := s.Execute(t.Context())
@@ -212,7 +178,7 @@ func TestVerifySignInOnlyReminder(t *testing.T) {
 				lg := logtotest.NewServer(logtotest.Version(v))
 				t.Cleanup(lg.Close)
 				if tc.signInOnly {
-					setSignInMode(t, lg, logtoapi.SignInModeSignIn)
+					lg.SetSignInMode(logtoapi.SignInModeSignIn)
 				}
 				if tc.hasAccount {
 					lg.AddUser("15005550006")

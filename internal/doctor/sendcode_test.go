@@ -1,46 +1,13 @@
 package doctor
 
 import (
-	"context"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
-
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/logto-twilio/logto-twilio/logtoapi"
 	"github.com/logto-twilio/logto-twilio/logtoapi/logtotest"
 )
-
-// setSignInMode PATCHes the stand-in's signInMode through its Management API, as the
-// Console does.
-func (s *stand) setSignInMode(t *testing.T, mode string) {
-	t.Helper()
-	e, err := logtoapi.ParseEndpoint(s.lg.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc := clientcredentials.Config{
-		ClientID: s.m2mID, ClientSecret: s.cfg.Secrets.M2MAppSecret.Reveal(), TokenURL: e.Issuer() + "/token", Scopes: []string{"all"},
-		EndpointParams: url.Values{"resource": {e.ManagementResource()}},
-	}
-	hc := cc.Client(context.WithValue(t.Context(), oauth2.HTTPClient, s.cfg.LogtoHTTP))
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPatch, s.lg.URL+"/api/sign-in-exp", strings.NewReader(`{"signInMode":"`+mode+`"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("PATCH signInMode: %d", resp.StatusCode)
-	}
-}
 
 // TestTestSMSSendCodeAnswers: doctor --send-test-sms when Logto says the phone got too many
 // codes (its own finding, with the wait, sent once and not retried), and in sign-in-only
@@ -68,7 +35,7 @@ func TestTestSMSSendCodeAnswers(t *testing.T) {
 		},
 		{
 			name:   "sign-in only, phone without an account",
-			mod:    func(t *testing.T, s *stand) { s.setSignInMode(t, logtoapi.SignInModeSignIn) },
+			mod:    func(_ *testing.T, s *stand) { s.lg.SetSignInMode(logtoapi.SignInModeSignIn) },
 			status: Warn, testReq: 1,
 			detail: []string{"through Logto's connector", "\"sign in only\" and " + testPhone + " has no account, so a sign-in with it gets no code"},
 			hint:   []string{"Register the phone", "allow registration", "#logto-sign-in-only-mode"},
@@ -76,7 +43,7 @@ func TestTestSMSSendCodeAnswers(t *testing.T) {
 		{
 			name: "sign-in only, phone with an account",
 			mod: func(t *testing.T, s *stand) {
-				s.setSignInMode(t, logtoapi.SignInModeSignIn)
+				s.lg.SetSignInMode(logtoapi.SignInModeSignIn)
 				s.lg.AddUser(strings.TrimPrefix(testPhone, "+"))
 			},
 			status: Pass, testReq: 1,

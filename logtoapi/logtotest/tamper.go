@@ -89,3 +89,18 @@ func (s *Server) ResetSignInExperience() {
 	defer s.mu.Unlock()
 	s.signInExp = s.seedSignInExp()
 }
+
+// SetSignInMode sets the sign-in experience's signInMode ("SignIn", "Register" or
+// "SignInAndRegister"), as the Console's "Sign-in experience" page does; it reports
+// whether mode is one of those.
+func (s *Server) SetSignInMode(mode string) bool {
+	if !slices.Contains(signInModes, mode) {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := s.signInExp.clone()
+	next.set("signInMode", marshalNoEscape(mode))
+	s.signInExp = next
+	return true
+}

@@ -82,3 +82,24 @@ func TestTamper(t *testing.T) {
 		t.Errorf("reset changed a fresh tenant's sign-in experience")
 	}
 }
+
+// TestSetSignInMode: the Management API then answers the mode that was set; an unknown mode
+// is refused and changes nothing.
+func TestSetSignInMode(t *testing.T) {
+	t.Parallel()
+	s := logtotest.NewServer()
+	t.Cleanup(s.Close)
+	if !s.SetSignInMode("SignIn") {
+		t.Fatal("SetSignInMode(SignIn) = false")
+	}
+	if s.SetSignInMode("Nobody") {
+		t.Error("SetSignInMode(Nobody) = true")
+	}
+	status, body := mgmtGet(t, s, "/sign-in-exp")
+	var got struct {
+		SignInMode string `json:"signInMode"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); status != http.StatusOK || err != nil || got.SignInMode != "SignIn" {
+		t.Errorf("GET /api/sign-in-exp: %d %q (%v), want signInMode SignIn", status, got.SignInMode, err)
+	}
+}
