@@ -219,31 +219,6 @@ func parsePage(q url.Values, optional bool) (page, bool) {
 	return p, true
 }
 
-// paginate cuts items to the page and sets Total-Number and Link (without the /api prefix, as Logto
-// does).
-func paginate[T any](w http.ResponseWriter, r *http.Request, base string, items []T, p page) []T {
-	total := len(items)
-	totalPages := max((total+p.size-1)/p.size, 1)
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return "<" + base + strings.TrimPrefix(r.URL.Path, "/api") + "?" + encodeKeepOrder(r.URL.RawQuery, q, "page", strconv.Itoa(n)) + ">"
-	}
-	var links []string
-	if p.page > 1 {
-		links = append(links, link(1)+`; rel="first"`, link(p.page-1)+`; rel="prev"`)
-	}
-	if p.page < totalPages {
-		links = append(links, link(p.page+1)+`; rel="next"`)
-	}
-	links = append(links, link(totalPages)+`; rel="last"`)
-	w.Header().Set("Total-Number", strconv.Itoa(total))
-	w.Header().Set("Link", strings.Join(links, ", "))
-	start := min((p.page-1)*p.size, total)
-	end := min(start+p.size, total)
-	return items[start:end]
-}
-
 // encodeKeepOrder re-encodes a query in its original key order with key set to value (appended if
 // absent), as URLSearchParams.set does.
 func encodeKeepOrder(raw string, _ url.Values, key, value string) string {

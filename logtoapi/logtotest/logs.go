@@ -305,12 +305,14 @@ func (s *Server) listLogs(w http.ResponseWriter, r *http.Request) {
 	if out == nil {
 		out = []logJSON{}
 	}
-	respondJSON(w, http.StatusOK, paginateLines(w, r, s.URL, out, p))
+	respondJSON(w, http.StatusOK, paginate(w, r, s.URL, out, p))
 }
 
-// paginateLines cuts items to the page and sets Total-Number and the Link lines as
-// koa-pagination does: first, last, prev (page > 1), next (page < last).
-func paginateLines[T any](w http.ResponseWriter, r *http.Request, base string, items []T, p page) []T {
+// paginate cuts items to the page and sets Total-Number and the Link lines as
+// koa-pagination does: first, last, prev (page > 1), next (page < last), each a header line of
+// its own, their URLs without the /api prefix (r3-001; fixture 320 has first and last joined by
+// its recorder, 020 kept only the last line).
+func paginate[T any](w http.ResponseWriter, r *http.Request, base string, items []T, p page) []T {
 	total := len(items)
 	totalPages := max((total+p.size-1)/p.size, 1)
 	link := func(n int, rel string) string {
