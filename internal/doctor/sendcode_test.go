@@ -42,7 +42,7 @@ func TestTestSMSSendCodeAnswers(t *testing.T) {
 		},
 		{
 			name: "sign-in only, phone with an account",
-			mod: func(t *testing.T, s *stand) {
+			mod: func(_ *testing.T, s *stand) {
 				s.lg.SetSignInMode(logtoapi.SignInModeSignIn)
 				s.lg.AddUser(strings.TrimPrefix(testPhone, "+"))
 			},
