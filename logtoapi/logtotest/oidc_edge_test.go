@@ -104,9 +104,15 @@ func exchange(t *testing.T, tt *testTenant, callback, verifier string) map[strin
 
 func postToken(t *testing.T, tt *testTenant, form url.Values) (int, map[string]any) {
 	t.Helper()
+	return postTokenAs(t, tt, tt.secret, form)
+}
+
+// postTokenAs posts form to /oidc/token as the tenant's app with the given secret.
+func postTokenAs(t *testing.T, tt *testTenant, secret string, form url.Values) (int, map[string]any) {
+	t.Helper()
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, tt.s.URL+"/oidc/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(tt.appID, tt.secret)
+	req.SetBasicAuth(tt.appID, secret)
 	resp, err := tt.s.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -152,18 +152,7 @@ func credentialProbe(t *testing.T, tt *testTenant, secret string) (int, map[stri
 		"grant_type": {"authorization_code"}, "code": {"logto-twilio-made-up-code"},
 		"redirect_uri": {"http://localhost/logto-twilio-credential-check"},
 	}
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, tt.s.URL+"/oidc/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("User-Agent", "logto-twilio/devel")
-	req.SetBasicAuth(tt.appID, secret)
-	resp, err := tt.s.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	return postTokenAs(t, tt, secret, form)
 }
 
 // logEntry is one entry of GET /api/logs, decoded.
